@@ -1,0 +1,1 @@
+"""denchi: battery-workforce courseware toolkit."""

@@ -1,0 +1,221 @@
+"""Build the Jupyter Book from the catalog: table of contents, track tables, the build itself.
+
+``python -m denchi.book build`` writes ``_build/_toc.yml`` from the catalog and runs
+Jupyter Book 1 over the repository root, treating every warning (and every notebook
+execution error) as a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from denchi.catalog import Catalog, Module, load_catalog, repo_root
+
+FRONT_PAGES = ("book/how_to_use",)
+BACK_PAGES = ("book/glossary", "book/bibliography")
+TEACHER_INDEX = "book/teacher_guides"
+STATUS_LABEL = {"available": "公開中", "planned": "準備中"}
+
+
+def _sorted_pages(folder: Path, root: Path) -> list[str]:
+    """Docnames of the numbered pages of a folder (``01_*.md``, ``02_*.md``, ...) in order."""
+    pages = sorted(p for p in (root / folder).glob("[0-9]*.md"))
+    return [p.relative_to(root).with_suffix("").as_posix() for p in pages]
+
+
+def module_pages(catalog: Catalog, module: Module, root: Path) -> list[str]:
+    """All book pages of an available module, in reading order (entry page first)."""
+    paths = catalog.paths(module)
+    pages = [catalog.entry_page(module)]
+    if paths.lesson_dir is not None:
+        pages += _sorted_pages(paths.lesson_dir, root)
+    for lab_dir in paths.lab_dirs:
+        index = f"{lab_dir.as_posix()}/index"
+        pages += [p for p in (index,) if p not in pages] + _sorted_pages(lab_dir, root)
+    return pages
+
+
+def toc(catalog: Catalog, root: Path) -> dict:
+    """The Jupyter Book table of contents, derived from the catalog alone."""
+    parts = [{"caption": "はじめに", "chapters": [{"file": p} for p in FRONT_PAGES]}]
+    for track in catalog.tracks:
+        chapters = []
+        for module in catalog.in_track(track.id):
+            if not module.available:
+                continue
+            entry, *rest = module_pages(catalog, module, root)
+            chapter: dict = {"file": entry}
+            if rest:
+                chapter["sections"] = [{"file": p} for p in rest]
+            chapters.append(chapter)
+        track_chapter: dict = {"file": track.page}
+        parts.append({"caption": track.title_ja, "chapters": [track_chapter, *chapters]})
+    guides = [
+        {"file": catalog.paths(m).teacher_guide.with_suffix("").as_posix()}
+        for m in catalog.available()
+    ]
+    parts.append(
+        {"caption": "指導者向け", "chapters": [{"file": TEACHER_INDEX, "sections": guides}]}
+    )
+    parts.append({"caption": "付録", "chapters": [{"file": p} for p in BACK_PAGES]})
+    return {"format": "jb-book", "root": "book/index", "parts": parts}
+
+
+def _doc_link(title: str, docname: str) -> str:
+    return f"{{doc}}`{title} </{docname}>`"
+
+
+def track_table(track_id: str, catalog: Catalog | None = None) -> str:
+    """Markdown table of a track's modules, planned ones marked 「準備中」 and not linked."""
+    catalog = catalog or load_catalog()
+    rows = ["| 番号 | 単元 | 時間 | 学習目標 | 状態 |", "|---|---|---|---|---|"]
+    for n, m in enumerate(catalog.in_track(track_id), start=1):
+        title = _doc_link(m.title_ja, catalog.entry_page(m)) if m.available else m.title_ja
+        objectives = "<br>".join(f"・{o}" for o in m.objectives)
+        rows.append(
+            f"| {n} | {title}<br>*{m.title_en}* | {m.minutes} 分 | {objectives} | "
+            f"{STATUS_LABEL[m.status]} |"
+        )
+    return "\n".join(rows)
+
+
+def tracks_overview(catalog: Catalog | None = None) -> str:
+    """Markdown table of all tracks for the landing page."""
+    catalog = catalog or load_catalog()
+    rows = ["| コース | 対象 | 1 コマ | 単元数（公開中） |", "|---|---|---|---|"]
+    for t in catalog.tracks:
+        modules = catalog.in_track(t.id)
+        ready = sum(m.available for m in modules)
+        rows.append(
+            f"| {_doc_link(t.title_ja, t.page)} | {t.audience_ja} | "
+            f"{t.lesson_minutes} 分 | {len(modules)}（{ready}） |"
+        )
+    return "\n".join(rows)
+
+
+def module_overview(module_id: str, catalog: Catalog | None = None) -> str:
+    """Markdown for a module's entry page: objectives, time, prerequisites and where to go."""
+    catalog = catalog or load_catalog()
+    m = catalog.module(module_id)
+    paths = catalog.paths(m)
+    prereqs = [
+        _doc_link(p.title_ja, catalog.entry_page(p)) if p.available else f"{p.title_ja}（準備中）"
+        for p in map(catalog.module, m.prerequisites)
+    ]
+    lines = ["**この単元で学ぶこと**", "", *(f"- {o}" for o in m.objectives), ""]
+    lines += [
+        "| | |",
+        "|---|---|",
+        f"| 時間 | {m.minutes} 分 |",
+        f"| 対応するプログラム | {m.consortium_element} |",
+        f"| 先に学んでおくとよい単元 | {'、'.join(prereqs) or 'なし'} |",
+        f"| 学習指導要領との関連 | {'<br>'.join(m.guideline_hooks) or '—'} |",
+    ]
+    for lab_dir in paths.lab_dirs:
+        lines.append(
+            f"| バーチャルラボ | {_doc_link('ラボを開く', f'{lab_dir.as_posix()}/index')} |"
+        )
+    if m.assignment:
+        lines.append(f"| 課題（自動採点） | `{m.assignment}`（先生から配布されます） |")
+    guide = paths.teacher_guide.with_suffix("").as_posix()
+    lines.append(f"| 先生向け | {_doc_link('指導書', guide)} |")
+    return "\n".join(lines)
+
+
+def teacher_guide_table(catalog: Catalog | None = None) -> str:
+    """Markdown list of teacher guides for available modules, planned ones as 準備中."""
+    catalog = catalog or load_catalog()
+    rows = ["| 単元 | コース | 指導書 |", "|---|---|---|"]
+    for m in catalog.modules:
+        guide = catalog.paths(m).teacher_guide.with_suffix("").as_posix()
+        link = _doc_link("指導書を開く", guide) if m.available else STATUS_LABEL["planned"]
+        rows.append(f"| {m.title_ja} | {catalog.track(m.track).title_ja} | {link} |")
+    return "\n".join(rows)
+
+
+def write_toc(root: Path, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        yaml.safe_dump(toc(load_catalog(), root), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return out
+
+
+def _code_fingerprint(root: Path) -> str:
+    """Hash of everything besides a notebook's own text that can change its outputs."""
+    digest = hashlib.sha256()
+    inputs = sorted((root / "src" / "denchi").rglob("*.py"))
+    inputs += [root / "uv.lock", root / "book" / "curriculum.yml"]
+    inputs += sorted((root / "assessments" / "source").rglob("*.ipynb"))  # answer keys
+    for path in inputs:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def invalidate_stale_cache(root: Path) -> bool:
+    """Drop the execution cache when the package, lock file or catalog changed.
+
+    jupyter-cache keys cached outputs on a notebook's code only; a page that calls
+    ``denchi`` must be re-run when ``denchi`` changes. Returns True if the cache was dropped
+    (or there was none), so that every page is read and executed again.
+    """
+    cache_dir = root / "_build" / ".jupyter_cache"
+    stamp = root / "_build" / "jupyter_cache.fingerprint"
+    fingerprint = _code_fingerprint(root)
+    stale = not stamp.is_file() or stamp.read_text() != fingerprint
+    if stale:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+    return stale
+
+
+def build(root: Path | None = None, *, builder: str = "html") -> int:
+    """Build the book into ``<root>/_build``; returns the process exit code."""
+    root = root or repo_root()
+    stale = invalidate_stale_cache(root)
+    toc_file = write_toc(root, root / "_build" / "_toc.yml")
+    env = dict(os.environ, PYBAMM_DISABLE_TELEMETRY="true", DENCHI_ROOT=str(root))
+    env.pop("MPLBACKEND", None)  # notebooks must use the inline backend so figures are kept
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(root),
+        "--config",
+        str(root / "book" / "_config.yml"),
+        "--toc",
+        str(toc_file),
+        "--builder",
+        builder,
+        "-W",
+        "--keep-going",
+        *(["--all"] if stale else []),  # re-read every page, so re-execute every notebook
+    ]
+    return subprocess.run(cmd, cwd=root, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m denchi.book")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="build the HTML book into _build/html")
+    sub.add_parser("toc", help="print the generated table of contents")
+    args = parser.parse_args(argv)
+    if args.command == "toc":
+        root = repo_root()
+        print(yaml.safe_dump(toc(load_catalog(), root), allow_unicode=True, sort_keys=False))
+    else:
+        sys.exit(build())
+
+
+if __name__ == "__main__":
+    main()

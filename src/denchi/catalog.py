@@ -1,0 +1,179 @@
+"""The curriculum catalog: every module of the courseware, read from ``book/curriculum.yml``.
+
+The table of contents, the track pages, the teacher-guide index, the LMS deep-linking catalog
+and the tests all read the catalog through this module, so modules are listed exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+Status = Literal["available", "planned"]
+CATALOG_RELPATH = Path("book") / "curriculum.yml"
+
+
+class CatalogError(ValueError):
+    """The catalog file is malformed or disagrees with itself."""
+
+
+def repo_root() -> Path:
+    """The courseware checkout: ``$DENCHI_ROOT``, else the nearest parent holding the catalog."""
+    if env := os.environ.get("DENCHI_ROOT"):
+        return Path(env).resolve()
+    for start in (Path.cwd(), Path(__file__).resolve()):
+        for folder in (start, *start.parents):
+            if (folder / CATALOG_RELPATH).is_file():
+                return folder
+    raise CatalogError(
+        "book/curriculum.yml が見つかりません。"
+        "DENCHI_ROOT にリポジトリの場所を設定してください。 / "
+        "Cannot find book/curriculum.yml; set DENCHI_ROOT to the courseware checkout."
+    )
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title_ja: str
+    title_en: str
+    audience_ja: str
+    audience_en: str
+    lesson_minutes: int
+    has_lesson_pages: bool
+    summary_ja: str
+
+    @property
+    def page(self) -> str:
+        """Sphinx docname of the track page."""
+        return f"book/tracks/{self.id}"
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    status: Status
+    track: str
+    title_ja: str
+    title_en: str
+    consortium_element: str
+    minutes: int
+    objectives: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    guideline_hooks: tuple[str, ...]
+    labs: tuple[str, ...]
+    assignment: str | None
+
+    @property
+    def available(self) -> bool:
+        return self.status == "available"
+
+
+@dataclass(frozen=True)
+class ModulePaths:
+    """Where the parts of one module live, relative to the repository root."""
+
+    lesson_dir: Path | None
+    lab_dirs: tuple[Path, ...]
+    assignment_dir: Path | None
+    teacher_guide: Path
+
+    def all(self) -> list[Path]:
+        parts = [self.lesson_dir, *self.lab_dirs, self.assignment_dir, self.teacher_guide]
+        return [p for p in parts if p is not None]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    tracks: tuple[Track, ...]
+    modules: tuple[Module, ...]
+
+    def module(self, module_id: str) -> Module:
+        for m in self.modules:
+            if m.id == module_id:
+                return m
+        raise KeyError(f"unknown module id {module_id!r}")
+
+    def track(self, track_id: str) -> Track:
+        for t in self.tracks:
+            if t.id == track_id:
+                return t
+        raise KeyError(f"unknown track id {track_id!r}")
+
+    def in_track(self, track_id: str) -> list[Module]:
+        return [m for m in self.modules if m.track == track_id]
+
+    def available(self) -> list[Module]:
+        return [m for m in self.modules if m.available]
+
+    def paths(self, module: Module) -> ModulePaths:
+        track = self.track(module.track)
+        return ModulePaths(
+            lesson_dir=Path("modules", module.id) if track.has_lesson_pages else None,
+            lab_dirs=tuple(Path("labs", lab) for lab in module.labs),
+            assignment_dir=(
+                Path("assessments", "source", module.assignment) if module.assignment else None
+            ),
+            teacher_guide=Path("teacher_guides", f"{module.id}.md"),
+        )
+
+    def entry_page(self, module: Module) -> str:
+        """Sphinx docname a learner opens first: the lesson index, else the first lab page."""
+        paths = self.paths(module)
+        if paths.lesson_dir is not None:
+            return f"{paths.lesson_dir.as_posix()}/index"
+        return f"{paths.lab_dirs[0].as_posix()}/index"
+
+
+def _parse(data: dict) -> Catalog:
+    try:
+        tracks = tuple(Track(**t) for t in data["tracks"])
+        modules = tuple(
+            Module(
+                **{
+                    **m,
+                    **{
+                        k: tuple(m[k])
+                        for k in ("objectives", "prerequisites", "guideline_hooks", "labs")
+                    },
+                }
+            )
+            for m in data["modules"]
+        )
+    except (KeyError, TypeError) as exc:
+        raise CatalogError(f"malformed catalog entry: {exc}") from exc
+    catalog = Catalog(tracks, modules)
+    _validate(catalog)
+    return catalog
+
+
+def _validate(catalog: Catalog) -> None:
+    ids = [m.id for m in catalog.modules]
+    if len(ids) != len(set(ids)):
+        raise CatalogError(f"duplicate module ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+    track_ids = {t.id for t in catalog.tracks}
+    for m in catalog.modules:
+        if m.track not in track_ids:
+            raise CatalogError(f"{m.id}: unknown track {m.track!r}")
+        if m.status not in ("available", "planned"):
+            raise CatalogError(f"{m.id}: status must be 'available' or 'planned'")
+        if unknown := set(m.prerequisites) - set(ids):
+            raise CatalogError(f"{m.id}: unknown prerequisites {sorted(unknown)}")
+        if not catalog.track(m.track).has_lesson_pages and not m.labs:
+            raise CatalogError(f"{m.id}: a module without lesson pages needs a lab")
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Read and validate the catalog (cached per path)."""
+    return _load_cached((path or repo_root() / CATALOG_RELPATH).resolve())
+
+
+@cache
+def _load_cached(path: Path) -> Catalog:
+    with path.open(encoding="utf-8") as fh:
+        return _parse(yaml.safe_load(fh))

@@ -1,0 +1,1 @@
+"""Answer checks for assignment tests, and the nbgrader pipeline around them."""

@@ -1,0 +1,107 @@
+"""Drive the nbgrader course in ``assessments/``: generate, autograde, read scores.
+
+nbgrader's own command line does the work; this module only runs it with the course folder,
+the virtual environment's tools on PATH and PyBaMM telemetry off.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from denchi.catalog import repo_root
+
+RELEASE = "release"
+SUBMITTED = "submitted"
+
+
+def course_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "assessments"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, PYBAMM_DISABLE_TELEMETRY="true", MPLBACKEND="Agg")
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader calls alembic from PATH
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run one nbgrader command in ``course``; raise with nbgrader's log if it fails."""
+    cmd = [
+        str(Path(sys.executable).parent / "nbgrader"),
+        *args,
+        f"--CourseDirectory.root={course}",
+    ]
+    result = subprocess.run(cmd, cwd=course, env=_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def copy_course(destination: Path, root: Path | None = None) -> Path:
+    """A working copy of the course (config and sources only), e.g. for tests."""
+    source = course_dir(root)
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "nbgrader_config.py", destination / "nbgrader_config.py")
+    shutil.copytree(source / "source", destination / "source", dirs_exist_ok=True)
+    return destination
+
+
+def generate(course: Path, assignment: str) -> Path:
+    """Generate the student version; returns its folder ``release/<assignment>``."""
+    nbgrader(course, "generate_assignment", assignment, "--force")
+    return course / RELEASE / assignment
+
+
+def submit(course: Path, assignment: str, student: str, notebooks: dict[str, object]) -> None:
+    """Place notebooks as ``student``'s submission, as nbgrader collect would."""
+    folder = course / SUBMITTED / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, folder / name)
+
+
+def autograde(course: Path, assignment: str) -> None:
+    nbgrader(course, "autograde", assignment, "--force")
+
+
+def scores(course: Path, assignment: str) -> dict[str, float]:
+    """Total score of each student for ``assignment``, from nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: s.score for s in gb.find_assignment(assignment).submissions}
+
+
+def max_score(course: Path, assignment: str) -> float:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return gb.find_assignment(assignment).max_score
+
+
+def typical_wrong_answers(assignment: str, root: Path | None = None) -> dict[str, dict[str, str]]:
+    """The stored typical wrong submission: notebook -> solution cell grade_id -> code."""
+    path = course_dir(root) / "wrong_answers" / f"{assignment}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def fill_answers(release_nb, answers: dict[str, str]):
+    """A copy of a released notebook with the given code in the named solution cells."""
+    nb = nbformat.from_dict(release_nb)
+    unknown = set(answers)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+            unknown.discard(grade_id)
+    if unknown:
+        raise KeyError(f"no solution cells named {sorted(unknown)}")
+    return nb

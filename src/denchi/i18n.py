@@ -1,0 +1,43 @@
+"""Page language for learner-facing text (plot labels, messages): Japanese first, English later.
+
+The language comes from ``set_language()`` or the ``DENCHI_LANG`` environment variable
+(``ja`` or ``en``); Japanese is the default.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+Language = Literal["ja", "en"]
+_LANGUAGES: tuple[Language, ...] = ("ja", "en")
+_current: Language | None = None
+
+
+def get_language() -> Language:
+    """The language in use: the last ``set_language()``, else ``$DENCHI_LANG``, else ``ja``."""
+    if _current is not None:
+        return _current
+    env = os.environ.get("DENCHI_LANG", "ja").lower()
+    return env if env in _LANGUAGES else "ja"  # type: ignore[return-value]
+
+
+def set_language(language: Language) -> None:
+    """Choose the language of plot labels and messages (``"ja"`` or ``"en"``)."""
+    global _current
+    if language not in _LANGUAGES:
+        raise ValueError(
+            f"言語は {_LANGUAGES} のどれかを指定してください（指定値: {language!r}） / "
+            f"language must be one of {_LANGUAGES}, got {language!r}"
+        )
+    _current = language
+
+
+def text(ja: str, en: str) -> str:
+    """Pick the Japanese or English version for the current page language."""
+    return ja if get_language() == "ja" else en
+
+
+def bilingual(ja: str, en: str) -> str:
+    """A message for learners and teachers: Japanese first, then English."""
+    return f"{ja}\n{en}"
