@@ -133,3 +133,19 @@ def test_a_broken_catalog_is_refused(root, mutation, message):
     mutation(data)
     with pytest.raises(CatalogError, match=message):
         _parse(data)
+
+
+def test_every_book_page_is_in_the_toc(catalog, root):
+    files = toc_files(toc(catalog, root))
+    pages = {p.relative_to(root).with_suffix("").as_posix() for p in (root / "book").rglob("*.md")}
+    assert pages - {"book/index"} <= files, f"pages outside the TOC: {sorted(pages - files)}"
+
+
+def test_assignment_sources_are_committed_without_outputs(root):
+    import nbformat
+
+    for path in (root / "assessments" / "source").rglob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, path

@@ -22,12 +22,17 @@ from denchi.catalog import Catalog, Module, load_catalog, repo_root
 FRONT_PAGES = ("book/how_to_use",)
 BACK_PAGES = ("book/glossary", "book/bibliography")
 TEACHER_INDEX = "book/teacher_guides"
+# Pages that belong to no module live in these folders; every .md there joins the TOC in
+# file-name order (use 01_, 02_ prefixes), so adding a page needs no edit elsewhere.
+TEACHING_DIR = Path("book", "teaching")  # how teachers hand out, grade and return work
+OPERATORS_DIR = Path("book", "operators")  # hosting the book, JupyterHub and the LMS tool
+REFERENCE_DIR = Path("book", "reference")  # API reference of the denchi package
 STATUS_LABEL = {"available": "公開中", "planned": "準備中"}
 
 
-def _sorted_pages(folder: Path, root: Path) -> list[str]:
-    """Docnames of the numbered pages of a folder (``01_*.md``, ``02_*.md``, ...) in order."""
-    pages = sorted(p for p in (root / folder).glob("[0-9]*.md"))
+def _sorted_pages(folder: Path, root: Path, pattern: str = "[0-9]*.md") -> list[str]:
+    """Docnames of the pages of a folder matching ``pattern``, in file-name order."""
+    pages = sorted(p for p in (root / folder).glob(pattern))
     return [p.relative_to(root).with_suffix("").as_posix() for p in pages]
 
 
@@ -38,8 +43,9 @@ def module_pages(catalog: Catalog, module: Module, root: Path) -> list[str]:
     if paths.lesson_dir is not None:
         pages += _sorted_pages(paths.lesson_dir, root)
     for lab_dir in paths.lab_dirs:
-        index = f"{lab_dir.as_posix()}/index"
-        pages += [p for p in (index,) if p not in pages] + _sorted_pages(lab_dir, root)
+        for page in (f"{lab_dir.as_posix()}/index", *_sorted_pages(lab_dir, root)):
+            if page not in pages:
+                pages.append(page)
     return pages
 
 
@@ -62,10 +68,20 @@ def toc(catalog: Catalog, root: Path) -> dict:
         {"file": catalog.paths(m).teacher_guide.with_suffix("").as_posix()}
         for m in catalog.available()
     ]
+    teaching = _sorted_pages(TEACHING_DIR, root, "*.md")
     parts.append(
-        {"caption": "指導者向け", "chapters": [{"file": TEACHER_INDEX, "sections": guides}]}
+        {
+            "caption": "指導者向け",
+            "chapters": [
+                {"file": TEACHER_INDEX, "sections": guides},
+                *({"file": p} for p in teaching),
+            ],
+        }
     )
-    parts.append({"caption": "付録", "chapters": [{"file": p} for p in BACK_PAGES]})
+    if operators := _sorted_pages(OPERATORS_DIR, root, "*.md"):
+        parts.append({"caption": "運用者向け", "chapters": [{"file": p} for p in operators]})
+    back = [*BACK_PAGES, *_sorted_pages(REFERENCE_DIR, root, "*.md")]
+    parts.append({"caption": "付録", "chapters": [{"file": p} for p in back]})
     return {"format": "jb-book", "root": "book/index", "parts": parts}
 
 
