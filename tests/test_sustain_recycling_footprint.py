@@ -50,9 +50,8 @@ def test_cathode_share_of_a_footprint():
     assert sustain.share_kg(total, hi) == pytest.approx(2520)
 
 
-def test_meti_stages_leave_out_the_use_stage():
-    assert len(sustain.METI_CFP_STAGES_JA) == len(sustain.METI_CFP_STAGES_EN) == 4
-    assert not any("使用" in s for s in sustain.METI_CFP_STAGES_JA)
+def test_life_cycle_stages_are_named_in_both_languages():
+    assert len(sustain.LIFE_CYCLE_STAGES_JA) == len(sustain.LIFE_CYCLE_STAGES_EN) == 5
 
 
 def test_negative_capacity_is_refused():

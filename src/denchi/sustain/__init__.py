@@ -13,8 +13,8 @@ Each module names its sources; inputs are checked and a bad one raises ``LabInpu
 from __future__ import annotations
 
 from denchi.sustain.footprint import (
-    METI_CFP_STAGES_EN,
-    METI_CFP_STAGES_JA,
+    LIFE_CYCLE_STAGES_EN,
+    LIFE_CYCLE_STAGES_JA,
     XU2022_CATHODE_SHARE,
     XU2022_CELL_KG_PER_KWH,
     footprint_kg,
@@ -47,8 +47,8 @@ __all__ = [
     "M50_CAPACITY_AH",
     "M50_VOLTAGE_V",
     "MATERIALS",
-    "METI_CFP_STAGES_EN",
-    "METI_CFP_STAGES_JA",
+    "LIFE_CYCLE_STAGES_EN",
+    "LIFE_CYCLE_STAGES_JA",
     "SECURED_KT",
     "SEED_AUTOMOTIVE_PATH",
     "XU2022_CATHODE_SHARE",

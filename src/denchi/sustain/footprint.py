@@ -2,8 +2,9 @@
 
 Reference range: cells produced in 2020 emit about 41–89 kg CO2e per kWh of capacity,
 33–70 % of it from the cathode (Xu et al., Resources, Conservation & Recycling 187 (2022)
-106606). The life-cycle stages follow METI's draft CFP method for automotive batteries
-(ver. 1.0, 2023), which leaves out the use stage.
+106606). A CFP adds up the emissions of the stages of a product's life cycle; which stages a
+method counts (METI's draft method for automotive batteries, ver. 1.0, 2023, or the EU Battery
+Regulation) is for the method to say, and the pages cite it where they use it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from denchi.labs.validation import number_in_range
 
 XU2022_CELL_KG_PER_KWH = (41.0, 89.0)
 XU2022_CATHODE_SHARE = (0.33, 0.70)
-METI_CFP_STAGES_JA = ("原材料調達", "生産", "流通", "廃棄・リサイクル")
-METI_CFP_STAGES_EN = ("raw-material acquisition", "production", "distribution", "end of life")
+LIFE_CYCLE_STAGES_JA = ("原材料の調達", "製造", "流通", "使用", "廃棄・リサイクル")
+LIFE_CYCLE_STAGES_EN = ("raw materials", "production", "distribution", "use", "end of life")
 
 
 def footprint_kg(capacity_kwh: float, kg_per_kwh: float) -> float:
