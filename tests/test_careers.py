@@ -50,3 +50,11 @@ def test_paper_tally_and_role_table_list_every_role():
     for role in careers.roles():
         assert role.name_ja in tally and role.name_ja in table
     assert tally.count("\n") == len(careers.questions()) + 1
+
+
+def test_paper_version_has_an_answer_column_and_a_count_sheet():
+    with_column = careers.tally_table_markdown(answer_column=True).splitlines()
+    assert with_column[0].startswith("| はい・いいえ | 番号 |")
+    assert all(line.count("|") == 5 for line in with_column)
+    sheet = careers.count_sheet_markdown()
+    assert all(role.name_ja in sheet for role in careers.roles())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from denchi.careers.self_check import (
     Question,
     Role,
+    count_sheet_markdown,
     questions,
     roles,
     roles_table_markdown,
@@ -21,6 +22,7 @@ from denchi.careers.self_check import (
 __all__ = [
     "Question",
     "Role",
+    "count_sheet_markdown",
     "questions",
     "roles",
     "roles_table_markdown",

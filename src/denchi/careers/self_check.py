@@ -91,11 +91,25 @@ def roles_table_markdown() -> str:
     return "\n".join(rows)
 
 
-def tally_table_markdown() -> str:
-    """Paper version of the self-check: which roles each "yes" counts for."""
+def tally_table_markdown(answer_column: bool = False) -> str:
+    """Paper version of the self-check: which roles each "yes" counts for.
+
+    With ``answer_column``, a first, empty column where a student writes はい or いいえ.
+    """
     names = {r.key: r.name_ja for r in roles()}
-    rows = ["| 番号 | 質問 | 「はい」なら ○ をつける仕事 |", "|---|---|---|"]
+    lead, rule = ("| はい・いいえ ", "|---") if answer_column else ("", "")
+    rows = [f"{lead}| 番号 | 質問 | 「はい」なら ○ をつける仕事 |", f"{rule}|---|---|---|"]
     for n, q in enumerate(questions(), start=1):
-        matching = [names[r.key] for r in roles() if q.key in r.interests]
-        rows.append(f"| {n} | {q.text_ja} | {'、'.join(matching)} |")
+        matching = "、".join(names[r.key] for r in roles() if q.key in r.interests)
+        rows.append(f"{'| ' if answer_column else ''}| {n} | {q.text_ja} | {matching} |")
+    return "\n".join(rows)
+
+
+def count_sheet_markdown() -> str:
+    """Paper version, second half: one row per role to write down its number of ○."""
+    rows = ["| 仕事 | ○ の数 | 仕事 | ○ の数 |", "|---|---|---|---|"]
+    names = [r.name_ja for r in roles()]
+    half = (len(names) + 1) // 2
+    for left, right in zip(names[:half], [*names[half:], ""]):
+        rows.append(f"| {left} | | {right} | |")
     return "\n".join(rows)
