@@ -110,6 +110,6 @@ def count_sheet_markdown() -> str:
     rows = ["| 仕事 | ○ の数 | 仕事 | ○ の数 |", "|---|---|---|---|"]
     names = [r.name_ja for r in roles()]
     half = (len(names) + 1) // 2
-    for left, right in zip(names[:half], [*names[half:], ""]):
+    for left, right in zip(names[:half], [*names[half:], ""], strict=False):
         rows.append(f"| {left} | | {right} | |")
     return "\n".join(rows)
