@@ -29,6 +29,15 @@ def test_every_available_intro_module_has_a_worksheet_as_its_last_page(catalog, 
         assert pages and pages[-1] == WORKSHEET, f"{m.id}: last page is {pages[-1:]}"
 
 
+def test_the_worksheet_closes_its_module_after_the_labs(catalog, root):
+    from denchi.book import module_pages
+
+    for m in _intro_modules(catalog):
+        pages = module_pages(catalog, m, root)
+        assert pages[-1] == f"modules/{m.id}/90_worksheet", pages
+        assert any(p.startswith("labs/") for p in pages[:-1]), pages
+
+
 def test_worksheets_hold_questions_but_no_answers(catalog, root):
     for path in _worksheets(catalog, root):
         text = path.read_text(encoding="utf-8")
