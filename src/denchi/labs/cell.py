@@ -83,7 +83,7 @@ class Cell:
         self._loading, self._contact_ohm = 1.0, 0.0
         if seed is not None:
             seed_number(seed)
-            if not self._spec.varies:
+            if not (preset.cell_variation and preset.family == "lithium_ion"):
                 raise LabInputError(
                     "seed",
                     f"{preset.name_ja} には製造ばらつき（seed）を付けられません。"
@@ -92,6 +92,7 @@ class Cell:
                     "lithium-ion preset.",
                 )
             self._loading, self._contact_ohm = production_spread(preset, seed)
+            self._spec = self._spec.but(varies=True)
 
     @classmethod
     def _from_design(
@@ -464,8 +465,9 @@ class Cell:
     ) -> GITTResult:
         """Galvanostatic intermittent titration (GITT) from full to the cut-off voltage.
 
-        Discharge pulses of ``pulse_c_rate`` for ``pulse_s``, each followed by a rest of
-        ``rest_s``, until a pulse reaches the lower cut-off voltage or ``max_pulses``.
+        Rests of ``rest_s`` and discharge pulses of ``pulse_c_rate`` for ``pulse_s`` take
+        turns, from a first rest (the starting OCV) until a pulse reaches the lower cut-off
+        voltage and has relaxed, or ``max_pulses`` pulses have relaxed.
 
         Args:
             pulse_c_rate: Pulse current as a C-rate (0.01–2).
@@ -483,16 +485,17 @@ class Cell:
         most = integer_in_range("max_pulses", max_pulses, 1, 200, label_ja="パルスの最大数")
         conditions = self._conditions(temperature_c)
         needed = math.ceil(1.2 / (rate * pulse / 3600.0))
-        steps = p.resolve_all([p.discharge(rate, duration_s=pulse), p.rest(rest)], self.preset)
+        steps = p.resolve_all([p.rest(rest), p.discharge(rate, duration_s=pulse)], self.preset)
         expected_ah = rate * self.nominal_capacity_ah * pulse / 3600.0
 
-        def cut_off(run: ProtocolRun) -> bool:  # the last pulse ended at the cut-off voltage
-            return run.cycle_values[-1].get("step0_ah", 0.0) < 0.99 * expected_ah
+        def cut_off(run: ProtocolRun) -> bool:  # the previous pulse ended at the cut-off
+            pulses = [v.get("step1_ah", 0.0) for v in run.cycle_values]
+            return len(pulses) >= 2 and pulses[-2] < 0.99 * expected_ah
 
         run = self._run(
             steps,
             conditions,
-            cycles=min(most, needed),
+            cycles=min(most, needed) + 1,  # the last cycle's rest relaxes the last pulse
             initial_soc=1.0,
             description=text("GITT", "GITT"),
             on_cycle=cut_off,
@@ -531,7 +534,7 @@ class Cell:
         )
         state = number_in_range("soc", soc, 0.05, 0.95, "", label_ja="SOC")
         conditions = self._conditions(temperature_c)
-        spec = ModelSpec(self.preset, self.model, "isothermal", self._spec.design, "impedance")
+        spec = self._spec.but(thermal="isothermal", purpose="impedance")
         impedance = engine.solve_impedance(spec, np.array(freqs), state, conditions)
         return EISResult(
             preset=self.preset.key,
@@ -543,14 +546,14 @@ class Cell:
 
     # ------------------------------------------------------------------ aging
 
-    def _aging_spec(self, what: str) -> ModelSpec:
+    def _aging_spec(self, what: str, purpose: str) -> ModelSpec:
         self._require(
             what,
             self.preset.aging_parameter_set is not None,
             "劣化の計算は nmc_graphite（O'Kane らの LG M50 の劣化パラメータ）で使えます。",
             "Aging works with nmc_graphite (O'Kane et al.'s degradation parameters of the LG M50).",
         )
-        return ModelSpec(self.preset, self.model, self.thermal, self._spec.design, "aging")
+        return self._spec.but(purpose=purpose)
 
     def _aging_result(
         self,
@@ -559,7 +562,9 @@ class Cell:
         steps: Sequence[p.Step],
         conditions: Conditions,
         label: str,
+        storage_days: float | None = None,
     ) -> AgingResult:
+        """Collect the capacity checks; ``storage_days`` per check for calendar aging."""
         rows = run.cycle_values[: max(run.completed_cycles, 1)]
         valid = [r for r in rows if capacity_key in r]
         if not valid:
@@ -586,7 +591,11 @@ class Cell:
             ambient_temperature_c=conditions.temperature_c,
             conditions=label,
             cycle=np.arange(1, len(valid) + 1),
-            elapsed_days=column("end_time_s") / 86400.0,
+            elapsed_days=(
+                column("end_time_s") / 86400.0
+                if storage_days is None
+                else storage_days * np.arange(len(valid))
+            ),
             capacity_ah=column(capacity_key),
             lithium_inventory_loss_pct=column("lithium_inventory_loss_pct"),
             sei_loss_ah=column("sei_loss_ah"),
@@ -614,7 +623,7 @@ class Cell:
             discharge_c_rate: Discharge current as a C-rate (0.05–5).
             temperature_c: Chamber temperature [℃].
         """
-        spec = self._aging_spec("aging")
+        spec = self._aging_spec("aging", "aging")
         cycles = integer_in_range("cycles", cycles, 1, 3000, label_ja="サイクル数")
         charge_rate = number_in_range(
             "charge_c_rate", charge_c_rate, 0.05, 5.0, "C", label_ja="充電の C レート"
@@ -654,42 +663,46 @@ class Cell:
         temperature_c: float = 25.0,
         checkups: int = 12,
     ) -> AgingResult:
-        """Calendar (storage) aging: the cell rests at ``soc``; ``checkups`` times during the
-        storage a capacity check (CC-CV charge, 0.5C discharge to empty, charge back to
-        ``soc``) measures it.
+        """Calendar (storage) aging: the cell rests at ``soc`` for ``days``, split into
+        ``checkups`` periods. A capacity check (C/5 CC-CV charge, C/5 discharge to empty,
+        charge back to ``soc``) comes before the storage and after each period, so the
+        result has ``checkups + 1`` points; ``elapsed_days`` counts storage days. The model
+        grows SEI; lithium plating, which needs a charging current, is left out so that the
+        check-ups do not age the cell themselves.
 
         Args:
             days: Storage time [days] (1–3650).
             soc: State of charge during storage (0–1).
             temperature_c: Storage temperature [℃].
-            checkups: Number of capacity checks (1–120).
+            checkups: Number of storage periods, each ended by a capacity check (1–120).
         """
-        spec = self._aging_spec("calendar_aging")
+        spec = self._aging_spec("calendar_aging", "calendar")
         total = number_in_range("days", days, 1.0, 3650.0, "日", label_ja="保存日数")
         state = number_in_range("soc", soc, 0.0, 1.0, "", label_ja="保存する SOC")
         count = integer_in_range("checkups", checkups, 1, 120, label_ja="容量確認の回数")
         conditions = self._conditions(temperature_c)
+        period = total / count
         plan = [
-            p.rest(total / count * 86400.0),
-            p.charge(0.5),
+            p.charge(0.2),
             p.hold(self.preset.voltage_max_v, until_c_rate=CUTOFF_C_RATE),
-            p.discharge(0.5),  # the capacity check, from full to empty
+            p.discharge(0.2),  # the capacity check, from full to empty
         ]
-        if state > 0.001:  # back to the storage SOC (counted from empty at 0.5C)
-            plan.append(p.charge(0.5, duration_s=state * 7200.0))
+        if state > 0.001:  # back to the storage SOC (counted from empty at C/5)
+            plan.append(p.charge(0.2, duration_s=state * 5 * 3600.0))
+        plan.append(p.rest(period * 86400.0))
         steps = p.resolve_all(plan, self.preset)
         run = self._run(
             steps,
             conditions,
-            cycles=count,
-            initial_soc=state,
+            cycles=count + 1,  # the last cycle's check ends the test (its rest is spare)
+            initial_soc=0.0,
             spec=spec,
             description=text("保存劣化試験", "Calendar aging"),
-            keep_cycle=_kept_cycles(count).__contains__,
+            keep_cycle=_kept_cycles(count + 1).__contains__,
             cycle_variables=engine.AGING_VARIABLES,
         )
         label = f"SOC {state * 100:g} %, {conditions.temperature_c:g} " + text("℃", "°C")
-        return self._aging_result(run, "step3_ah", steps, conditions, label)
+        return self._aging_result(run, "step2_ah", steps, conditions, label, period)
 
 
 def _kept_cycles(cycles: int, count: int = 5) -> set[int]:
@@ -707,6 +720,11 @@ def _explain_stop(problem: str) -> str:
             "C レートを下げるか温度を見直してください。",
             "Stopped early: the solver did not converge. Use a smaller C-rate or another "
             "temperature.",
+        )
+    if problem == "skipped":
+        return text(
+            "どのステップも、始める前に終わりの条件を満たしていたため、途中で止めました。",
+            "Stopped early: every step already met its end condition.",
         )
     if problem == "time":
         return text(

@@ -49,9 +49,12 @@ class CellDesign:
 
     Attributes:
         base: The preset the design starts from.
-        positive_thickness_um, negative_thickness_um: Electrode thicknesses [µm].
-        positive_porosity, negative_porosity: Electrode porosities (0–1).
-        positive_particle_radius_um, negative_particle_radius_um: Particle radii [µm].
+        positive_thickness_um: Positive electrode thickness [µm].
+        negative_thickness_um: Negative electrode thickness [µm].
+        positive_porosity: Positive electrode porosity (0–1).
+        negative_porosity: Negative electrode porosity (0–1).
+        positive_particle_radius_um: Positive particle radius [µm].
+        negative_particle_radius_um: Negative particle radius [µm].
         np_ratio: Negative-to-positive capacity ratio.
         areal_capacity_mah_cm2: Positive electrode capacity per area [mAh/cm²].
         design_capacity_ah: Capacity the electrode balance allows [Ah] (1C of this cell).

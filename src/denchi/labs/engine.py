@@ -15,10 +15,12 @@ that says in plain words what to change.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -34,6 +36,8 @@ LOADING = "Active material loading factor"
 CONTACT = "Contact resistance [Ohm]"
 COOLING = "Total heat transfer coefficient [W.m-2.K-1]"
 STEP_LIMIT_S = 150 * 3600.0  # the longest a current step may run without its own duration
+QUIET_SOLVER = {"silence_sundials_errors": True}  # failures come back as exceptions only
+AT_ONCE_FRACTION = 0.02  # a discharge delivering less than this share "stopped at once"
 
 OCV_VARIABLE = "Bulk open-circuit voltage [V]"
 SERIES_VARIABLES = {
@@ -43,9 +47,8 @@ SERIES_VARIABLES = {
     "discharge_capacity_ah": "Discharge capacity [A.h]",
     "temperature_c": "X-averaged cell temperature [C]",
 }
-AGING_OPTIONS = {
-    "SEI": "solvent-diffusion limited",
-    "SEI porosity change": "true",
+SEI_OPTIONS = {"SEI": "solvent-diffusion limited", "SEI porosity change": "true"}
+PLATING_OPTIONS = {
     "lithium plating": "partially reversible",
     "lithium plating porosity change": "true",
 }
@@ -64,12 +67,12 @@ class ModelSpec:
     fidelity: str
     thermal: str = "isothermal"
     design: tuple[tuple[str, float], ...] = ()  # parameter overrides of a designed cell
-    purpose: str = "cycler"  # "cycler", "impedance" or "aging"
+    purpose: str = "cycler"  # "cycler", "impedance", "aging" or "calendar" (SEI only)
+    varies: bool = False  # a seeded cell: loading and contact resistance are inputs too
 
-    @property
-    def varies(self) -> bool:
-        """Whether cells of this spec take a production spread (loading, contact resistance)."""
-        return self.preset.cell_variation and self.preset.family == "lithium_ion"
+    def but(self, **changes: Any) -> ModelSpec:
+        """The same spec with some fields changed (e.g. ``purpose="impedance"``)."""
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -98,18 +101,39 @@ class Conditions:
 
 
 @contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to the null device: SUNDIALS prints its failures there from C,
+    which a notebook would show (and the book build would fail on) as stderr."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no usable stderr: nothing to silence
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+@contextmanager
 def pybamm_call(parameter: str, hint_ja: str, hint_en: str) -> Iterator[Any]:
     """Run PyBaMM quietly; turn any failure into a plain-words ``LabSimulationError``.
 
-    PyBaMM's logger and warnings (solver notes, extrapolation warnings) are silenced for the
-    duration, so that nothing reaches a notebook's stderr.
+    PyBaMM's logger, Python warnings (solver notes, extrapolation warnings) and the solver
+    library's own messages on stderr are silenced for the duration, so that nothing reaches
+    a notebook's stderr.
     """
     pybamm = import_pybamm()
     logger = pybamm.logger
     level = logger.level
     logger.setLevel(logging.CRITICAL + 10)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _native_stderr_silenced():
             warnings.simplefilter("ignore")
             yield pybamm
     except LabInputError:
@@ -143,9 +167,28 @@ def model_options(spec: ModelSpec) -> dict[str, Any]:
         options["contact resistance"] = "true"
     if spec.purpose == "impedance":
         options["surface form"] = "differential"
+    if spec.purpose in ("aging", "calendar"):
+        options.update(SEI_OPTIONS)
     if spec.purpose == "aging":
-        options.update(AGING_OPTIONS)
+        options.update(PLATING_OPTIONS)
     return options
+
+
+# Mesh of the lithium-ion models: PyBaMM's default has 20 points in every domain; 10 in the
+# thin separator and 15 along the particle radius keep the delivered capacity within 0.2 %
+# of a 40-point mesh (0.2C-3C, -10 to 25 C; PyBaMM's default is within 0.22 %) and make a
+# re-solve about a third faster.
+LITHIUM_ION_MESH = {"x_n": 20, "x_s": 10, "x_p": 20, "r_n": 15, "r_p": 15}
+
+
+def mesh_points(spec: ModelSpec) -> dict[str, int] | None:
+    """Points per domain for the spec's model (``None``: PyBaMM's default)."""
+    if spec.preset.family != "lithium_ion":
+        return None
+    points = dict(LITHIUM_ION_MESH)
+    if spec.preset.options:  # composite electrodes have one radius per phase
+        points.update({"r_n_prim": 15, "r_n_sec": 15})
+    return points
 
 
 def build_model(spec: ModelSpec, pybamm: Any) -> Any:
@@ -165,7 +208,7 @@ def build_model(spec: ModelSpec, pybamm: Any) -> Any:
 def plain_parameter_values(spec: ModelSpec, pybamm: Any) -> Any:
     """The preset's parameter values with the design and aging additions, without inputs."""
     params = spec.preset.parameter_values(pybamm)
-    if spec.purpose == "aging" and spec.preset.aging_parameter_set:
+    if spec.purpose in ("aging", "calendar") and spec.preset.aging_parameter_set:
         # the degradation parameters of the aging set: what the preset lacks, and its SEI
         source = pybamm.ParameterValues(spec.preset.aging_parameter_set)
         known = set(params.keys())
@@ -217,8 +260,13 @@ def discharge_simulation(spec: ModelSpec) -> Any:
     pybamm = import_pybamm()
     params = parameter_values(spec, pybamm)
     params.update({CURRENT: "[input]"})
-    solver = pybamm.IDAKLUSolver(output_variables=_output_variables(spec))
-    return pybamm.Simulation(build_model(spec, pybamm), parameter_values=params, solver=solver)
+    solver = pybamm.IDAKLUSolver(output_variables=_output_variables(spec), options=QUIET_SOLVER)
+    return pybamm.Simulation(
+        build_model(spec, pybamm),
+        parameter_values=params,
+        solver=solver,
+        var_pts=mesh_points(spec),
+    )
 
 
 def solve_discharge(
@@ -240,13 +288,14 @@ def solve_discharge(
         data = _series(solution, conditions)
         if OCV_VARIABLE in _output_variables(spec):
             data["ocv_v"] = np.asarray(solution[OCV_VARIABLE].entries, dtype=float).ravel()
-    if len(data["time_s"]) < 3 or data["discharge_capacity_ah"][-1] <= 0:
+    delivered = data["discharge_capacity_ah"][-1] / spec.preset.nominal_capacity_ah
+    if len(data["time_s"]) < 3 or delivered < AT_ONCE_FRACTION:
         raise LabSimulationError(
             "c_rate",
-            "放電を始めた直後に電圧が終止電圧に達し、ほとんど放電できませんでした。"
+            "放電を始めた直後に電圧が終止電圧に達し、容量の 2 % も取り出せませんでした。"
             "C レートを小さくするか、温度を上げてください。",
-            "The voltage hit the cut-off right at the start, so almost nothing was "
-            "discharged. Use a smaller C-rate or a higher temperature.",
+            "The voltage hit the cut-off right at the start: not even 2 % of the capacity "
+            "came out. Use a smaller C-rate or a higher temperature.",
         )
     return data
 
@@ -322,7 +371,8 @@ def experiment_simulation(spec: ModelSpec, shape: tuple[StepShape, ...]) -> Any:
         build_model(spec, pybamm),
         parameter_values=parameter_values(spec, pybamm),
         experiment=pybamm.Experiment([steps]),
-        solver=pybamm.IDAKLUSolver(),
+        solver=pybamm.IDAKLUSolver(options=QUIET_SOLVER),
+        var_pts=mesh_points(spec),
     )
 
 
@@ -383,6 +433,9 @@ def run_protocol(
                 callbacks=[recorder],
                 calc_esoh=False,
             )
+            if not getattr(solution, "cycles", None):  # every step skipped: nothing to run
+                run.stop_reason = "skipped"
+                break
             cycle = solution.cycles[-1]
             _record_cycle(run, n, cycle, conditions, keep_cycle(n), cycle_variables or {})
             previous = solution.last_state
@@ -435,7 +488,9 @@ def impedance_simulation(spec: ModelSpec) -> Any:
     """PyBaMM's frequency-domain impedance simulation (EISSimulation) of the cell."""
     pybamm = import_pybamm()
     return pybamm.EISSimulation(
-        build_model(spec, pybamm), parameter_values=parameter_values(spec, pybamm)
+        build_model(spec, pybamm),
+        parameter_values=parameter_values(spec, pybamm),
+        var_pts=mesh_points(spec),
     )
 
 

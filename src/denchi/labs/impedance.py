@@ -48,7 +48,7 @@ class EISResult:
         return replace(self, impedance_ohm=impedance_ohm)
 
     def to_dataframe(self):
-        """Frequency, Z', Z'', |Z| and phase as a pandas table."""
+        """Frequency, Z', Z'', ``|Z|`` and phase as a pandas table."""
         import pandas as pd
 
         return pd.DataFrame(
@@ -75,7 +75,7 @@ class EISResult:
         return plots.finish(ax, "z_real", "z_imag")
 
     def plot_bode(self, ax: Any = None, label: str | None = None) -> Any:
-        """Bode plot: |Z| [mΩ] against frequency (log axes); phase on a second axis."""
+        """Bode plot: ``|Z|`` [mΩ] against frequency (log axes); phase on a second axis."""
         ax = plots.axes(ax)
         name = self.label if label is None else label
         ax.loglog(self.frequency_hz, np.abs(self.impedance_ohm) * 1000, label=name)

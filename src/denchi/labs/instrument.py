@@ -68,10 +68,10 @@ def production_spread(preset: Preset, seed: object) -> tuple[float, float]:
 # 10-s, 1C discharge-pulse resistance at 50 % SOC and 25 ℃ of each preset that varies, from
 # Cell(key).pulse_test(); tests/test_labs_instrument.py checks these against the model.
 DC_RESISTANCE_OHM = {
-    "nmc_graphite": 0.0232,
-    "lfp_graphite": 0.0346,
-    "lco_graphite": 0.0775,
-    "nca_graphite": 0.0837,
+    "nmc_graphite": 0.0288,
+    "lfp_graphite": 0.0308,
+    "lco_graphite": 0.1275,
+    "nca_graphite": 0.0405,
 }
 
 

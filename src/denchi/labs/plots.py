@@ -73,11 +73,14 @@ def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
     return one_of(name, value, tuple(choices), label_ja=f"グラフの {name}")
 
 
-def compare(results: Iterable[Any], ax: Any = None, **options: Any) -> Any:
+def compare(
+    results: Iterable[Any], ax: Any = None, labels: Iterable[str] | None = None, **options: Any
+) -> Any:
     """Draw several results of one kind in one figure; returns the matplotlib Axes.
 
-    ``options`` go to each result's ``plot`` (for example ``x="time"``). Results of
-    different cells get the cell's short name in their legend entry.
+    ``labels`` name the legend entries (default: each result's own label; results of
+    different cells get the cell's short name in front). ``options`` go to each result's
+    ``plot`` (for example ``x="time"``).
     """
     try:
         items = list(results)
@@ -98,13 +101,28 @@ def compare(results: Iterable[Any], ax: Any = None, **options: Any) -> Any:
         )
     from denchi.labs.presets import PRESETS
 
+    names = [r.label for r in items]
+    if len({r.preset for r in items}) > 1:
+        names = [
+            f"{text(PRESETS[r.preset].short_ja, PRESETS[r.preset].short_en)}: {n}"
+            if r.preset in PRESETS
+            else n
+            for r, n in zip(items, names, strict=True)
+        ]
+    if labels is not None:
+        try:
+            given = [] if isinstance(labels, (str, bytes)) else list(labels)
+        except TypeError:  # not a list at all
+            given = []
+        if len(given) != len(items) or not all(isinstance(n, str) for n in given):
+            raise LabInputError(
+                "labels",
+                f"labels には結果と同じ数（{len(items)} 個）の文字列のリストを指定してください。",
+                f"labels must be a list of {len(items)} strings, one per result.",
+            )
+        names = given
     ax = axes(ax)
-    several_cells = len({r.preset for r in items}) > 1
-    for r in items:
-        name = r.label
-        if several_cells and r.preset in PRESETS:
-            preset = PRESETS[r.preset]
-            name = f"{text(preset.short_ja, preset.short_en)}: {name}"
+    for r, name in zip(items, names, strict=True):
         r.plot(ax=ax, label=name, **options)
     if len(items) > 1:
         ax.legend()

@@ -1,4 +1,4 @@
-"""A small protocol language for the virtual battery cycler: CC, CV and rest steps.
+"""A small protocol language for the virtual battery cycler: CC, CV and rest steps::
 
     from denchi.labs import protocols as p
     steps = [p.charge(c_rate=0.5), p.hold(voltage_v=4.2, until_c_rate=0.05),

@@ -282,9 +282,10 @@ class PulseTestResult(ProtocolResult):
 
 @dataclass(frozen=True)
 class GITTResult(ProtocolResult):
-    """Galvanostatic intermittent titration: current pulses, each followed by a long rest.
+    """Galvanostatic intermittent titration: current pulses between long rests.
 
-    Protocol positions: 0 pulse, 1 rest.
+    Protocol positions: 0 rest, 1 pulse. Pulse *n* starts from the rest of cycle *n* and
+    relaxes in the rest of cycle *n* + 1.
     """
 
     pulse_s: float = 600.0
@@ -298,13 +299,16 @@ class GITTResult(ProtocolResult):
 
         ends = self._ends()
         rows = []
-        before = float(self.voltage_v[0])
         for cycle in sorted({c for c, _ in ends}):
-            pulse, rest = ends.get((cycle, 0)), ends.get((cycle, 1))
-            if pulse is None or rest is None:
+            rest, pulse, after = (
+                ends.get((cycle, 0)),
+                ends.get((cycle, 1)),
+                ends.get((cycle + 1, 0)),
+            )
+            if rest is None or pulse is None or after is None:
                 break
             q0 = float(self.discharge_capacity_ah[pulse][0] - self.discharge_capacity_ah[0])
-            relaxed = float(self.voltage_v[rest][-1])
+            before, relaxed = float(self.voltage_v[rest][-1]), float(self.voltage_v[after][-1])
             start, end = float(self.voltage_v[pulse][0]), float(self.voltage_v[pulse][-1])
             rows.append(
                 {
@@ -319,7 +323,6 @@ class GITTResult(ProtocolResult):
                     "delta_et_v": end - start,
                 }
             )
-            before = relaxed
         return pd.DataFrame(rows)
 
     def plot_ocv(self, ax: Any = None, label: str | None = None) -> Any:
@@ -328,7 +331,7 @@ class GITTResult(ProtocolResult):
         table = self.pulse_table()
         soc_end = table["soc_start"] - table["current_a"] * self.pulse_s / 3600 / (
             self.nominal_capacity_ah
-        )
+        )  # SOC after each pulse, where its relaxed voltage belongs
         ax.plot(
             soc_end * 100, table["relaxed_v"], "o-", label=self.label if label is None else label
         )
