@@ -81,17 +81,21 @@ def _until_v(until_v: object) -> float | None:
     return number_in_range("until_v", until_v, *VOLTAGE_RANGE_V, "V", label_ja="終わりの電圧")
 
 
+def _constant_current(kind: str, c_rate: object, until_v: object, duration_s: object) -> Step:
+    return Step(
+        kind,
+        c_rate=number_in_range("c_rate", c_rate, *C_RATE_RANGE, "C", label_ja="C レート"),
+        until_v=_until_v(until_v),
+        duration_s=_duration(duration_s, required=False),
+    )
+
+
 def discharge(
     c_rate: float = 1.0, until_v: float | None = None, duration_s: float | None = None
 ) -> Step:
     """Constant-current discharge at ``c_rate`` until ``until_v`` (default: the cell's lower
     cut-off voltage) or for at most ``duration_s`` seconds."""
-    return Step(
-        "discharge",
-        c_rate=number_in_range("c_rate", c_rate, *C_RATE_RANGE, "C", label_ja="C レート"),
-        until_v=_until_v(until_v),
-        duration_s=_duration(duration_s, required=False),
-    )
+    return _constant_current("discharge", c_rate, until_v, duration_s)
 
 
 def charge(
@@ -99,12 +103,7 @@ def charge(
 ) -> Step:
     """Constant-current charge at ``c_rate`` until ``until_v`` (default: the cell's upper
     cut-off voltage) or for at most ``duration_s`` seconds."""
-    return Step(
-        "charge",
-        c_rate=number_in_range("c_rate", c_rate, *C_RATE_RANGE, "C", label_ja="C レート"),
-        until_v=_until_v(until_v),
-        duration_s=_duration(duration_s, required=False),
-    )
+    return _constant_current("charge", c_rate, until_v, duration_s)
 
 
 def hold(
