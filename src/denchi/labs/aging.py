@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -56,10 +56,6 @@ class AgingResult:
     def fade_pct(self) -> float:
         """Capacity lost from the first to the last check [% of the first]."""
         return float(100.0 - self.retention_pct[-1])
-
-    def with_capacity(self, capacity_ah: np.ndarray) -> AgingResult:
-        """A copy with other capacity checks (used by :class:`denchi.labs.Instrument`)."""
-        return replace(self, capacity_ah=capacity_ah)
 
     def to_dataframe(self):
         """One row per capacity check."""

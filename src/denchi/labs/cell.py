@@ -386,7 +386,11 @@ class Cell:
                 capacity_ah=self.nominal_capacity_ah,
             )
         slow = engine.solve_discharge(
-            self._spec, 0.05 * self.nominal_capacity_ah, Conditions(25.0), t_end_s=3600 * 30
+            self._spec,
+            0.05 * self.nominal_capacity_ah,
+            Conditions(25.0),
+            t_end_s=3600 * 30,
+            with_ocv=True,
         )
         delivered = slow["discharge_capacity_ah"]
         slow_soc = 1.0 - delivered / delivered[-1]

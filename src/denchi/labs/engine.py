@@ -246,21 +246,25 @@ def default_cooling_w_m2k(preset: Preset) -> float:
 # ------------------------------------------------------------------ constant-current discharge
 
 
-def _output_variables(spec: ModelSpec) -> list[str]:
-    names = [v for k, v in SERIES_VARIABLES.items() if k != "time_s"]
-    if spec.preset.family == "sodium_ion":  # the basic sodium model has neither
-        names.remove(SERIES_VARIABLES["temperature_c"])
-        return names
-    return [*names, OCV_VARIABLE]
+def _output_variables(spec: ModelSpec, with_ocv: bool) -> list[str]:
+    """What the solver computes: the current is the input and an isothermal cell's
+    temperature is the chamber's, so neither is worth compiling an output for."""
+    names = [SERIES_VARIABLES["voltage_v"], SERIES_VARIABLES["discharge_capacity_ah"]]
+    if spec.thermal == "lumped":
+        names.append(SERIES_VARIABLES["temperature_c"])
+    return [*names, OCV_VARIABLE] if with_ocv else names
 
 
 @lru_cache(maxsize=8)
-def discharge_simulation(spec: ModelSpec) -> Any:
-    """A simulation built for constant-current discharge, current and chamber as inputs."""
+def discharge_simulation(spec: ModelSpec, with_ocv: bool = False) -> Any:
+    """A simulation built for constant-current discharge, current and chamber as inputs;
+    ``with_ocv`` also records the open-circuit voltage of the cell's mean state."""
     pybamm = import_pybamm()
     params = parameter_values(spec, pybamm)
     params.update({CURRENT: "[input]"})
-    solver = pybamm.IDAKLUSolver(output_variables=_output_variables(spec), options=QUIET_SOLVER)
+    solver = pybamm.IDAKLUSolver(
+        output_variables=_output_variables(spec, with_ocv), options=QUIET_SOLVER
+    )
     return pybamm.Simulation(
         build_model(spec, pybamm),
         parameter_values=params,
@@ -275,18 +279,19 @@ def solve_discharge(
     conditions: Conditions,
     t_end_s: float,
     initial_soc: float | None = None,
+    with_ocv: bool = False,
 ) -> dict[str, np.ndarray]:
     """Constant-current discharge until the lower cut-off voltage or ``t_end_s``.
 
-    Returns the recorded arrays (keys of ``SERIES_VARIABLES``, and ``ocv_v`` -- the
-    open-circuit voltage of the cell's mean state -- where the model has it).
+    Returns the recorded arrays (keys of ``SERIES_VARIABLES``; with ``with_ocv`` also
+    ``ocv_v``, the open-circuit voltage of the cell's mean state).
     """
     with pybamm_call("c_rate", HINT_JA, HINT_EN):
-        sim = discharge_simulation(spec)
+        sim = discharge_simulation(spec, with_ocv)
         inputs = {**conditions.inputs(spec), CURRENT: current_a}
         solution = sim.solve([0.0, t_end_s], inputs=inputs, initial_soc=initial_soc)
-        data = _series(solution, conditions)
-        if OCV_VARIABLE in _output_variables(spec):
+        data = _series(solution, conditions, current_a)
+        if with_ocv:
             data["ocv_v"] = np.asarray(solution[OCV_VARIABLE].entries, dtype=float).ravel()
     delivered = data["discharge_capacity_ah"][-1] / spec.preset.nominal_capacity_ah
     if len(data["time_s"]) < 3 or delivered < AT_ONCE_FRACTION:
@@ -300,13 +305,19 @@ def solve_discharge(
     return data
 
 
-def _series(solution: Any, conditions: Conditions) -> dict[str, np.ndarray]:
-    """The cycler's arrays from a PyBaMM solution (temperature filled in where not modelled)."""
+def _series(
+    solution: Any, conditions: Conditions, current_a: float | None = None
+) -> dict[str, np.ndarray]:
+    """The cycler's arrays from a PyBaMM solution. A constant ``current_a`` and the chamber
+    temperature fill in what the solver was not asked for (or the model lacks)."""
     data = {}
     for key, name in SERIES_VARIABLES.items():
+        if key == "current_a" and current_a is not None:
+            data[key] = np.full_like(data["time_s"], current_a)
+            continue
         try:
             data[key] = np.asarray(solution[name].entries, dtype=float).ravel()
-        except KeyError:  # a model without temperature: the chamber holds the cell
+        except KeyError:  # isothermal or no thermal model: the chamber holds the cell
             data[key] = np.full_like(data["time_s"], conditions.temperature_c)
     return data
 

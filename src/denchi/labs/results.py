@@ -10,7 +10,7 @@ tables too.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -89,10 +89,6 @@ class CyclerRecord:
 
         return pd.DataFrame(self.arrays())
 
-    def with_arrays(self, **arrays: np.ndarray) -> CyclerRecord:
-        """A copy with some arrays replaced (used by :class:`denchi.labs.Instrument`)."""
-        return replace(self, **arrays)
-
     def _x(self, x: str) -> tuple[np.ndarray, str]:
         moved = self.discharge_capacity_ah - self.discharge_capacity_ah[0]
         if x == "capacity":
@@ -126,22 +122,13 @@ class DischargeResult(CyclerRecord):
 
     Attributes:
         c_rate: The discharge current as a C-rate.
-        ocv_v: Open-circuit voltage of the cell's mean state at each sample [V]
-            (``voltage_v`` is lower by the overpotential); ``None`` where the model lacks it.
     """
 
     c_rate: float
-    ocv_v: np.ndarray | None = None
 
     @property
     def label(self) -> str:
         return f"{self.c_rate:g}C, {self.ambient_temperature_c:g} " + text("℃", "°C")
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        data = super().arrays()
-        if self.ocv_v is not None:
-            data["ocv_v"] = self.ocv_v
-        return data
 
 
 @dataclass(frozen=True)
