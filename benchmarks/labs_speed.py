@@ -40,7 +40,7 @@ SLIDER = [(0.5, 25.0), (1.5, 10.0), (2.0, 0.0), (3.0, 40.0), (0.8, -10.0), (2.5,
 
 def plain_discharge(pybamm, c_rate: float, temperature_c: float) -> float:
     """Plain PyBaMM: the same parameters, model, mesh and solver as the labs, from scratch."""
-    from denchi.labs.engine import LITHIUM_ION_MESH
+    from denchi.labs.engine import DISCHARGE_RTOL, LITHIUM_ION_MESH
     from denchi.labs.presets import PRESETS
 
     preset = PRESETS["nmc_graphite"]
@@ -54,9 +54,8 @@ def plain_discharge(pybamm, c_rate: float, temperature_c: float) -> float:
         }
     )
     model = pybamm.lithium_ion.DFN(options={"thermal": "isothermal"})
-    sim = pybamm.Simulation(
-        model, parameter_values=params, solver=pybamm.IDAKLUSolver(), var_pts=LITHIUM_ION_MESH
-    )
+    solver = pybamm.IDAKLUSolver(rtol=DISCHARGE_RTOL)
+    sim = pybamm.Simulation(model, parameter_values=params, solver=solver, var_pts=LITHIUM_ION_MESH)
     solution = sim.solve([0.0, 3600.0 / c_rate * 1.5])
     arrays = [solution[name].entries for name in VARIABLES]
     return float(arrays[3][-1])
