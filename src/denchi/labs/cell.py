@@ -30,7 +30,7 @@ from denchi.labs.results import (
     PulseTestResult,
     RateTestResult,
 )
-from denchi.labs.validation import integer_in_range, number_in_range, numbers_in_range, one_of
+from denchi.validation import integer_in_range, number_in_range, numbers_in_range, one_of
 
 C_RATE_RANGE = p.C_RATE_RANGE
 TEMPERATURE_RANGE_C = (-20.0, 60.0)

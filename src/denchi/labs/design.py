@@ -32,7 +32,7 @@ from denchi.labs.engine import ModelSpec
 from denchi.labs.errors import LabInputError, LabSimulationError
 from denchi.labs.presets import PRESETS, get_preset
 from denchi.labs.results import DischargeResult
-from denchi.labs.validation import number_in_range, one_of
+from denchi.validation import number_in_range, one_of
 
 FARADAY = 96485.33212  # C/mol
 THICKNESS_RANGE_UM = (10.0, 300.0)

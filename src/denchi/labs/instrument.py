@@ -29,7 +29,7 @@ from denchi.labs.impedance import EISResult
 from denchi.labs.ocv import OCVResult
 from denchi.labs.presets import Preset
 from denchi.labs.results import CyclerRecord, ProtocolResult, RateTestResult, series_fields
-from denchi.labs.validation import number_in_range
+from denchi.validation import number_in_range
 
 CAPACITY_SPREAD = 0.003  # relative standard deviation of capacity
 RESISTANCE_SPREAD = 0.03  # scale of the extra contact resistance, relative to the DC resistance

@@ -68,7 +68,7 @@ def finish(ax: Any, x: str, y: str) -> Any:
 
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
     """A plot option (``x=``, ``y=``) must be one of the listed names."""
-    from denchi.labs.validation import one_of
+    from denchi.validation import one_of
 
     return one_of(name, value, tuple(choices), label_ja=f"グラフの {name}")
 

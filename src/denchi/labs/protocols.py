@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from denchi.labs.errors import LabInputError
 from denchi.labs.presets import Preset
-from denchi.labs.validation import number_in_range
+from denchi.validation import number_in_range
 
 C_RATE_RANGE = (0.01, 10.0)
 DURATION_RANGE_S = (0.1, 400 * 86400.0)  # 0.1 s to 400 days (calendar aging)

@@ -1,6 +1,6 @@
-"""Checks on lab arguments, run before PyBaMM sees any value.
+"""Checks on learner-facing arguments (labs, calculators), run before any computation.
 
-Each check returns the cleaned value or raises ``LabInputError`` whose Japanese and English
+Each check returns the cleaned value or raises ``InputError`` whose Japanese and English
 message names the argument, the allowed values and an example.
 """
 
@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from denchi.labs.errors import LabInputError
+from denchi.errors import InputError
 
 MAX_SEQUENCE = 200  # no experiment needs more values in one list
 
@@ -24,7 +24,7 @@ def number_in_range(
     allowed_ja = f"{label_ja}は {low:g}〜{high:g} {unit}の範囲で指定してください"
     allowed_en = f"{name} must be a number from {low:g} to {high:g} {unit}".rstrip()
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise LabInputError(
+        raise InputError(
             name,
             f"{allowed_ja}（数値ではなく {type(value).__name__} 型の {_short(value)} が"
             f"渡されました）。例: {name}={low:g}",
@@ -36,7 +36,7 @@ def number_in_range(
     except Exception:  # e.g. OverflowError from a huge Fraction; any failure is a bad value
         number = math.nan
     if not math.isfinite(number) or not low <= number <= high:
-        raise LabInputError(
+        raise InputError(
             name,
             f"{allowed_ja}（指定値: {_short(value)}）。",
             f"{allowed_en} (got {_short(value)}).",
@@ -47,7 +47,7 @@ def number_in_range(
 def integer_in_range(name: str, value: object, low: int, high: int, *, label_ja: str) -> int:
     """Return ``value`` as an int if it is a whole number in ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise LabInputError(
+        raise InputError(
             name,
             f"{label_ja}は {low}〜{high} の整数で指定してください"
             f"（{type(value).__name__} 型の {_short(value)} が渡されました）。例: {name}={low}",
@@ -55,7 +55,7 @@ def integer_in_range(name: str, value: object, low: int, high: int, *, label_ja:
             f"(got {_short(value)} of type {type(value).__name__}). Example: {name}={low}",
         )
     if not low <= int(value) <= high:
-        raise LabInputError(
+        raise InputError(
             name,
             f"{label_ja}は {low}〜{high} の整数で指定してください（指定値: {_short(value)}）。",
             f"{name} must be a whole number from {low} to {high} (got {_short(value)}).",
@@ -68,7 +68,7 @@ def one_of(name: str, value: object, choices: Iterable[str], *, label_ja: str) -
     allowed = tuple(choices)
     if not isinstance(value, str) or value not in allowed:
         listed = ", ".join(repr(c) for c in allowed)
-        raise LabInputError(
+        raise InputError(
             name,
             f"{label_ja}には次のどれかを指定してください: {listed}（指定値: {_short(value)}）。",
             f"{name} must be one of {listed} (got {_short(value)}).",
@@ -91,7 +91,7 @@ def numbers_in_range(
     if isinstance(values, np.ndarray) and values.ndim == 1:
         values = values.tolist()
     if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
-        raise LabInputError(
+        raise InputError(
             name,
             f"{label_ja}は数値のリストで指定してください（例: {name}=[{low:g}, {high:g}]）。"
             f"{type(values).__name__} 型の {_short(values)} が渡されました。",
@@ -99,7 +99,7 @@ def numbers_in_range(
             f"(got {_short(values)} of type {type(values).__name__}).",
         )
     if not min_count <= len(values) <= max_count:
-        raise LabInputError(
+        raise InputError(
             name,
             f"{label_ja}のリストには {min_count}〜{max_count} 個の値を入れてください"
             f"（{len(values)} 個が渡されました）。",
