@@ -11,7 +11,9 @@ the submissions are graded one by one so that one broken notebook cannot fail th
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -40,6 +42,10 @@ class Grader:
         self.timeout_s = timeout_s
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        # nbgrader's Gradebook runs `alembic` from PATH, in this process too
+        tools = str(Path(sys.executable).parent)
+        if tools not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
 
     @property
     def source_dir(self) -> Path:

@@ -11,9 +11,11 @@ import zipfile
 from datetime import datetime, timezone
 
 import nbformat
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select, update
+from starlette.datastructures import UploadFile
 
 from denchi.lms import outbox, roster
 from denchi.lms.models import Membership, ScoreOutbox, Submission, User
@@ -152,9 +154,17 @@ async def submit(request: Request, link_id: int) -> Response:
     try:
         data = await _read_limited(upload, limit)
         name = rt.grader.notebook_names(access.link.target)[0]
-        notebook = read_notebook(data, rt.grader.source_dir / access.link.target / name)
+        source = rt.grader.source_dir / access.link.target / name
+        notebook = await run_in_threadpool(read_notebook, data, source)
     except PageError as exc:
         return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)
+    await run_in_threadpool(_store, rt, access, notebook, upload.filename or "", len(data))
+    rt.queue.submitted()
+    return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1"), status_code=303)
+
+
+def _store(rt: Runtime, access: Access, notebook, filename: str, size: int) -> None:
+    """Write the notebook under a random name, record it, tell the LMS it was submitted."""
     submission_id = str(uuid.uuid4())
     stored = f"{submission_id}.ipynb"
     path = rt.submission_path(stored)
@@ -164,18 +174,16 @@ async def submit(request: Request, link_id: int) -> Response:
         sub = Submission(
             id=submission_id,
             user_id=access.session.user_id,
-            resource_link_id=link_id,
+            resource_link_id=access.link.id,
             assignment=access.link.target,
             stored_name=stored,
-            original_name=(upload.filename or "")[:200],
-            size=len(data),
+            original_name=filename[:200],
+            size=size,
         )
         s.add(sub)
         s.flush()
         payload = outbox.score_payload(sub.user, activity="Submitted", grading="Pending")
         outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
-    rt.queue.submitted()
-    return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1"), status_code=303)
 
 
 @router.get("/submissions/{submission_id}/feedback")
@@ -302,7 +310,7 @@ async def regrade(request: Request, link_id: int) -> Response:
 async def sync(request: Request, link_id: int) -> Response:
     rt, access, _ = await _instructor_form(request, link_id)
     try:
-        count = roster.sync_roster(rt, access.link.context_id)
+        count = await run_in_threadpool(roster.sync_roster, rt, access.link.context_id)
     except ServiceError as exc:
         return _back(rt, link_id, f"名簿を取得できませんでした（{exc}）")
     return _back(rt, link_id, f"LMS の名簿を同期しました（{count} 人）。")

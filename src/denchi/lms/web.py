@@ -13,6 +13,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -260,6 +261,20 @@ def _content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
     raise PageError("deep_link", "選べない項目です。", f"Unknown item {value!r}.", status=400)
 
 
+def _deep_link_jwt(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str, str]:
+    """The signed LtiDeepLinkingResponse for the chosen items, and where to post it."""
+    groups = _deep_link_options(rt)
+    items = [_content_item(rt, value, groups) for value in values]
+    settings = row.claims[lti.DL_SETTINGS]
+    if not settings.get("accept_multiple", True):
+        items = items[:1]
+    with rt.db.session() as s:
+        ref = _platform_ref(s, s.get(Platform, row.platform_id))
+        s.delete(s.get(DeepLinkRequest, row.id))
+    claims = lti.deep_linking_response(ref, row.claims, items, new_token(16), int(time.time()))
+    return settings["deep_link_return_url"], rt.keys.sign(claims)
+
+
 def create_app(rt: Runtime) -> FastAPI:
     """The FastAPI application of one tool instance."""
 
@@ -383,21 +398,14 @@ def create_app(rt: Runtime) -> FastAPI:
         session, row = _deep_link_request(request, str(form.get("request_id", "")))
         if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf_token):
             raise PageError("csrf", "フォームが古くなっています。", "Stale form.", status=403)
-        groups = _deep_link_options(rt)
-        items = [_content_item(rt, str(v), groups) for v in form.getlist("item")]
-        settings = row.claims[lti.DL_SETTINGS]
-        if not settings.get("accept_multiple", True):
-            items = items[:1]
-        with rt.db.session() as s:
-            ref = _platform_ref(s, s.get(Platform, row.platform_id))
-            s.delete(s.get(DeepLinkRequest, row.id))
-        claims = lti.deep_linking_response(ref, row.claims, items, new_token(16), int(time.time()))
+        values = [str(v) for v in form.getlist("item")]
+        action, jwt_value = await run_in_threadpool(_deep_link_jwt, rt, row, values)
         return render(
             request,
             "autopost.html",
             title="LMS に戻ります",
-            action=settings["deep_link_return_url"],
-            fields={"JWT": rt.keys.sign(claims)},
+            action=action,
+            fields={"JWT": jwt_value},
         )
 
     @app.get("/lti/register/{token}", response_class=HTMLResponse)
