@@ -61,7 +61,12 @@ def forge(platform, claims, answer):
         "wrong_azp": platform.sign({**claims, "azp": "other"}),
         "unknown_kid": jwt.encode(claims, attacker, "RS256", headers={"kid": "no-such-key"}),
         "alg_none": f"{b64({'alg': 'none', 'typ': 'JWT', 'kid': platform.kid})}.{b64(claims)}.",
-        "hs256": jwt.encode(claims, "a-shared-secret-guess-of-32-bytes-or-more", "HS256", headers={"kid": platform.kid}),
+        "hs256": jwt.encode(
+            claims,
+            "a-shared-secret-guess-of-32-bytes-or-more",
+            "HS256",
+            headers={"kid": platform.kid},
+        ),
         "tampered": ".".join(
             [
                 answer["id_token"].split(".")[0],
@@ -187,3 +192,73 @@ def test_unknown_kids_do_not_make_the_tool_hammer_the_lms(world):
         with pytest.raises(LaunchError, match="kid"):
             cache.key(f"{platform.url}/jwks", f"made-up-{n}")
     assert len(fetches) == 1
+
+
+def learner_page(platform, tool, course):
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
+    link = page.text.split('/submit"')[0].rsplit("/r/", 1)[1]
+    return browser, page, f"{tool.url}/r/{link}/submit"
+
+
+def upload(browser, url, page, name, data):
+    from lms.harness import csrf_of
+
+    return browser.http.post(
+        url, data={"csrf": csrf_of(page.text)}, files={"notebook": (name, data, "text/plain")}
+    )
+
+
+@pytest.mark.parametrize(
+    "name, data, status, message",
+    [
+        ("big.ipynb", b"{" + b" " * 300_000 + b"}", 413, "大きすぎます"),
+        ("photo.ipynb", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), 400, "読めませんでした"),
+        ("text.ipynb", b"print('hello')", 400, "読めませんでした"),
+        ("deep.ipynb", b"[" * 50_000 + b"]" * 50_000, 400, "読めませんでした"),
+        ("bad.ipynb", json.dumps({"cells": "no", "nbformat": 4}).encode(), 400, "読めませんでした"),
+    ],
+)
+def test_bad_uploads_are_refused_and_nothing_is_stored(world, name, data, status, message):
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    before = counts(tool)
+    response = upload(browser, url, page, name, data)
+    assert response.status_code == status and message in response.text
+    assert counts(tool) == before
+    assert not list((tool.rt.config.data_dir / "submissions").glob("*"))
+
+
+def test_another_assignments_notebook_is_refused(world):
+    platform, tool, course = world
+    import nbformat
+
+    browser, page, url = learner_page(platform, tool, course)
+    source = tool.rt.courseware / "assessments/source/h04_lithium_ion/h04_lithium_ion.ipynb"
+    response = upload(browser, url, page, "h04.ipynb", source.read_bytes())
+    assert response.status_code == 400 and "この課題のノートブックではない" in response.text
+    empty = nbformat.writes(nbformat.v4.new_notebook()).encode()
+    assert upload(browser, url, page, "empty.ipynb", empty).status_code == 400
+
+
+def test_a_form_without_the_csrf_token_is_refused(world):
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    response = browser.http.post(url, files={"notebook": ("a.ipynb", b"{}", "text/plain")})
+    assert response.status_code == 403
+
+
+def test_path_tricks_in_the_file_name_do_nothing(world):
+    platform, tool, course = world
+    from lms.harness import answered
+
+    browser, page, url = learner_page(platform, tool, course)
+    release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+    response = upload(browser, url, page, "../../../../tmp/evil.ipynb", answered(release))
+    assert response.status_code == 303
+    stored = list((tool.rt.config.data_dir / "submissions").glob("*"))
+    assert len(stored) == 1 and stored[0].parent == tool.rt.config.data_dir / "submissions"
+    assert not (tool.rt.config.data_dir.parent / "evil.ipynb").exists()
+    with tool.rt.db.session() as s:
+        sub = s.scalars(select(models.Submission)).one()
+        assert sub.stored_name == stored[0].name and sub.original_name.endswith("evil.ipynb")
