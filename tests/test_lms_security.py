@@ -9,11 +9,11 @@ import time
 
 import jwt
 import pytest
+from lms.harness import Browser, make_courseware, register_manually, start_tool
+from lms.platform import LTI, Person, Platform, rsa_key
 from sqlalchemy import func, select
 
 from denchi.lms import models
-from lms.harness import Browser, make_courseware, register_manually, start_tool
-from lms.platform import LTI, Person, Platform, rsa_key
 
 pytestmark = pytest.mark.xdist_group("lms")
 STUDENT = Person("u-301", "東 一郎")
