@@ -87,7 +87,7 @@ class Grader:
         return self.prepare(assignment) / nbg.RELEASE / assignment / name
 
     def _run_batch(
-        self, prepared: Path, assignment: str, notebooks: dict[str, dict[str, Path]]
+        self, prepared: Path, assignment: str, notebooks: dict[str, dict[str, str]]
     ) -> dict[str, GradeOutcome]:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.work_dir, prefix="batch-") as tmp:
@@ -100,7 +100,7 @@ class Grader:
                     batch,
                     assignment,
                     student,
-                    {name: nbformat.read(path, as_version=4) for name, path in files.items()},
+                    {name: nbformat.reads(text, as_version=4) for name, text in files.items()},
                 )
             timeout = f"--ExecutePreprocessor.timeout={self.timeout_s}"
             nbg.nbgrader(batch, "autograde", assignment, "--force", timeout)
@@ -121,9 +121,9 @@ class Grader:
             return outcomes
 
     def grade(
-        self, assignment: str, notebooks: dict[str, dict[str, Path]]
+        self, assignment: str, notebooks: dict[str, dict[str, str]]
     ) -> dict[str, GradeOutcome]:
-        """Grade ``{student: {notebook name: uploaded file}}``; every student gets an outcome."""
+        """Grade ``{student: {notebook name: notebook JSON}}``; every student gets an outcome."""
         prepared = self.prepare(assignment)
         try:
             return self._run_batch(prepared, assignment, notebooks)

@@ -85,7 +85,7 @@ def _rounds(rows: list[Submission]) -> list[list[Submission]]:
 def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
     assignment = batch[0].assignment
     names = rt.grader.notebook_names(assignment)
-    files = {row.user.student_key: {names[0]: rt.submission_path(row.stored_name)} for row in batch}
+    files = {row.user.student_key: {names[0]: row.notebook} for row in batch}
     outcomes = rt.grader.grade(assignment, files)
     with rt.db.session() as s:
         for row in batch:

@@ -176,7 +176,8 @@ class Submission(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     resource_link_id: Mapped[int] = mapped_column(ForeignKey("resource_links.id"))
     assignment: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64))
+    # the notebook itself (JSON), in the database so that workers on any machine can grade it
+    notebook: Mapped[str] = mapped_column(Text)
     original_name: Mapped[str] = mapped_column(Text, default="")
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

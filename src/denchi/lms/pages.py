@@ -164,19 +164,14 @@ async def submit(request: Request, link_id: int) -> Response:
 
 
 def _store(rt: Runtime, access: Access, notebook, filename: str, size: int) -> None:
-    """Write the notebook under a random name, record it, tell the LMS it was submitted."""
-    submission_id = str(uuid.uuid4())
-    stored = f"{submission_id}.ipynb"
-    path = rt.submission_path(stored)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, path)
+    """Record the notebook (re-serialised) and tell the LMS it was submitted."""
     with rt.db.session() as s:
         sub = Submission(
-            id=submission_id,
+            id=str(uuid.uuid4()),
             user_id=access.session.user_id,
             resource_link_id=access.link.id,
             assignment=access.link.target,
-            stored_name=stored,
+            notebook=nbformat.writes(notebook),
             original_name=filename[:200],
             size=size,
         )
@@ -334,7 +329,7 @@ def download_all(request: Request, link_id: int) -> Response:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, rt.db.session() as s:
         for user_id, sub in latest.items():
             key = s.get(User, user_id).student_key
-            archive.write(rt.submission_path(sub.stored_name), f"{key}/{name}")
+            archive.writestr(f"{key}/{name}", sub.notebook)
     filename = f"{access.link.target}-submissions.zip"
     return Response(
         buffer.getvalue(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from denchi.catalog import CATALOG_RELPATH, Catalog, load_catalog, repo_root
 from denchi.lms.config import LmsConfig
@@ -38,9 +37,6 @@ class Runtime:
         self.queue = (
             ProcrastinateQueue(self) if config.queue == "procrastinate" else EmbeddedQueue(self)
         )
-
-    def submission_path(self, stored_name: str) -> Path:
-        return self.config.data_dir / "submissions" / stored_name
 
     def close(self) -> None:
         self.services.close()
