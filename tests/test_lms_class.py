@@ -9,7 +9,16 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from lms.harness import Browser, answered, csrf_of, make_courseware, register_manually, start_tool
+from lms.harness import (
+    Browser,
+    answered,
+    csrf_of,
+    make_courseware,
+    place_assignment,
+    register_manually,
+    start_tool,
+    wait_for,
+)
 from lms.platform import Person, Platform
 from sqlalchemy import select
 
@@ -20,15 +29,6 @@ pytestmark = pytest.mark.xdist_group("lms")
 CLASS = [Person(f"u-{n:03d}", f"生徒 {n:02d}") for n in range(40)]
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_forty_learners_at_once_with_the_lms_down(tmp_path):
     platform = Platform()
     platform.start()
@@ -36,13 +36,7 @@ def test_forty_learners_at_once_with_the_lms_down(tmp_path):
     try:
         register_manually(tool, platform)
         course = platform.course("class40", *CLASS)
-        course.lineitems["99"] = {"id": f"{platform.url}/lineitems/class40/99", "scoreMaximum": 3}
-        course.links["rl-40"] = {
-            "title": "練習課題",
-            "url": f"{tool.url}/lti/launch",
-            "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
-            "lineitem_id": "99",
-        }
+        place_assignment(platform, tool, course, "rl-40", "99")
         release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
         platform.score_down = True
 

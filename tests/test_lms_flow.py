@@ -7,11 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 import zipfile
 
 import pytest
-from lms.harness import DUMMY, Browser, answered, csrf_of, make_courseware, start_tool
+from lms.harness import DUMMY, Browser, answered, csrf_of, make_courseware, start_tool, wait_for
 from lms.platform import Person, Platform
 
 pytestmark = pytest.mark.xdist_group("lms")
@@ -31,15 +30,6 @@ def world(tmp_path_factory):
     yield platform, tool
     tool.stop()
     platform.stop()
-
-
-def wait_for(predicate, timeout=120.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_dynamic_registration_then_launches_work(world):
@@ -142,6 +132,7 @@ def test_learner_submits_and_the_score_reaches_the_lms(world):
         lambda: any(
             s["gradingProgress"] == "FullyGraded" for s in platform.scores_for("c1", lineitem)
         ),
+        120,
         what="the graded score at the platform",
     )
     scores = [s for s in platform.scores_for("c1", lineitem) if s["userId"] == ALICE.sub]
@@ -168,6 +159,7 @@ def test_a_wrong_answer_gets_partial_credit_and_feedback_only_for_its_owner(worl
             s["userId"] == BOB.sub and s["gradingProgress"] == "FullyGraded"
             for s in platform.scores
         ),
+        120,
         what="Bob's score",
     )
     graded = [s for s in platform.scores if s["userId"] == BOB.sub][-1]
@@ -240,6 +232,6 @@ def test_instructor_view_roster_sync_regrade_zip_and_csv(world):
     assert len(archive.namelist()) == 2
     before = len(platform.scores)
     teacher.http.post(f"{base}/regrade", data={"csrf": csrf})
-    wait_for(lambda: len(platform.scores) >= before + 2, what="re-graded scores")
+    wait_for(lambda: len(platform.scores) >= before + 2, 120, "re-graded scores")
     regraded = {s["userId"]: s["scoreGiven"] for s in platform.scores[before:]}
     assert regraded == {ALICE.sub: 3, BOB.sub: 1}

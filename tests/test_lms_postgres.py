@@ -15,6 +15,7 @@ from lms.harness import (
     csrf_of,
     dump,
     make_courseware,
+    place_assignment,
     register_manually,
     start_tool,
 )
@@ -45,13 +46,7 @@ def test_a_worker_process_grades_and_delivers_through_postgres(tmp_path, postgre
     try:
         register_manually(tool, platform)
         course = platform.course("pg", *LEARNERS)
-        course.lineitems["7"] = {"id": f"{platform.url}/lineitems/pg/7", "scoreMaximum": 3}
-        course.links["rl-pg"] = {
-            "title": "練習課題",
-            "url": f"{tool.url}/lti/launch",
-            "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
-            "lineitem_id": "7",
-        }
+        place_assignment(platform, tool, course, "rl-pg", "7")
         release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
         for person in LEARNERS:
             browser = Browser()

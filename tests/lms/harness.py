@@ -194,3 +194,29 @@ def csrf_of(page: str) -> str:
 
 def dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1)
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    """Poll until ``predicate()`` is true; fail naming ``what`` after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def place_assignment(platform: Platform, tool: Tool, course, link_id: str, lineitem_id: str):
+    """A resource link for the dummy assignment with its line item, as deep linking makes."""
+    course.lineitems[lineitem_id] = {
+        "id": f"{platform.url}/lineitems/{course.id}/{lineitem_id}",
+        "scoreMaximum": 3,
+    }
+    course.links[link_id] = {
+        "title": "練習課題",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": "assignment", "denchi_target": DUMMY},
+        "lineitem_id": lineitem_id,
+    }
