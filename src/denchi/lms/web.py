@@ -16,6 +16,7 @@ from fastapi import FastAPI, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from denchi.lms import lti, registration
 from denchi.lms.models import (
@@ -139,6 +140,17 @@ def _consume_state(rt: Runtime, state: str) -> None:
         raise PageError(
             "state", "この起動はすでに使われました。", "This launch was used already.", status=401
         )
+
+
+def _retrying(step, *args):
+    """Run a launch step again when a concurrent launch created the same row first (a whole
+    class opening a new course's link at once); the second try finds the row."""
+    for attempt in range(3):
+        try:
+            return step(*args)
+        except IntegrityError:
+            if attempt == 2:
+                raise
 
 
 def _record_launch(rt: Runtime, platform_id: int, claims: dict) -> tuple[int, int, str]:
@@ -331,7 +343,7 @@ def create_app(rt: Runtime) -> FastAPI:
             id_token, ref, login.nonce, rt.jwks, leeway_s=rt.config.clock_leeway_s
         )
         _consume_state(rt, state)
-        user_id, context_id, role = _record_launch(rt, platform.id, claims)
+        user_id, context_id, role = _retrying(_record_launch, rt, platform.id, claims)
         if claims[lti.MESSAGE_TYPE] == lti.DEEP_LINKING_REQUEST:
             if role != "instructor":
                 raise PageError(
@@ -342,7 +354,7 @@ def create_app(rt: Runtime) -> FastAPI:
                 )
             target = "/lti/deep-link"
         else:
-            link_id = _resource_link(rt, context_id, claims)
+            link_id = _retrying(_resource_link, rt, context_id, claims)
             target = f"/r/{link_id}"
         token, session_id = start_session(rt, user_id)
         if claims[lti.MESSAGE_TYPE] == lti.DEEP_LINKING_REQUEST:
