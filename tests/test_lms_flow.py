@@ -27,6 +27,15 @@ def world(tmp_path_factory):
     platform = Platform()
     platform.start()
     tool = start_tool(folder, make_courseware(folder / "courseware"))
+    from denchi.lms.registration import registration_url
+
+    url = registration_url(tool.rt.db, tool.rt.config)
+    openid = f"{platform.url}/.well-known/openid-configuration"
+    page = Browser().http.get(
+        url,
+        params={"openid_configuration": openid, "registration_token": platform.registration_token},
+    )
+    tool.registration = {"url": url, "openid": openid, "page": page}
     yield platform, tool
     tool.stop()
     platform.stop()
@@ -34,15 +43,7 @@ def world(tmp_path_factory):
 
 def test_dynamic_registration_then_launches_work(world):
     platform, tool = world
-    from denchi.lms.registration import registration_url
-
-    url = registration_url(tool.rt.db, tool.rt.config)
-    browser = Browser()
-    openid = f"{platform.url}/.well-known/openid-configuration"
-    page = browser.http.get(
-        url,
-        params={"openid_configuration": openid, "registration_token": platform.registration_token},
-    )
+    page = tool.registration["page"]
     assert page.status_code == 200, page.text
     assert "org.imsglobal.lti.close" in page.text
     body = platform.registered[-1]
@@ -50,17 +51,19 @@ def test_dynamic_registration_then_launches_work(world):
     assert body["jwks_uri"] == f"{tool.url}/lti/jwks"
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in body["scope"]
     # the one-time URL cannot register a second platform
-    again = browser.http.get(url, params={"openid_configuration": openid})
+    again = Browser().http.get(
+        tool.registration["url"], params={"openid_configuration": tool.registration["openid"]}
+    )
     assert again.status_code == 403
 
 
-def test_deep_linking_adds_pages_and_an_assignment_with_a_line_item(world):
+@pytest.fixture(scope="module")
+def linked(world):
+    """The teacher adds the dummy assignment and the h04 lesson page by deep linking."""
     platform, tool = world
     course = platform.course("c1", TEACHER, ALICE, BOB, CAROL)
     browser = Browser()
     picker = browser.launch(tool, platform, platform.deep_link_hint(TEACHER, course), TEACHER.sub)
-    assert picker.status_code == 200 and "コースに追加する教材を選ぶ" in picker.text
-    assert "リチウムイオン電池のしくみ" in picker.text  # the catalog's available module
     request_id = re.search(r'name="request_id" value="([^"]+)"', picker.text).group(1)
     answer = browser.http.post(
         f"{tool.url}/lti/deep-link",
@@ -74,6 +77,14 @@ def test_deep_linking_adds_pages_and_an_assignment_with_a_line_item(world):
     action = re.search(r'action="([^"]+)"', answer.text).group(1)
     jwt_value = re.search(r'name="JWT" value="([^"]+)"', answer.text).group(1)
     returned = browser.http.post(action, data={"JWT": jwt_value})
+    return picker, returned
+
+
+def test_deep_linking_adds_pages_and_an_assignment_with_a_line_item(world, linked):
+    platform, tool = world
+    picker, returned = linked
+    assert picker.status_code == 200 and "コースに追加する教材を選ぶ" in picker.text
+    assert "リチウムイオン電池のしくみ" in picker.text  # the catalog's available module
     assert returned.status_code == 200, returned.text
     items = {i["custom"]["denchi_target"]: i for i in platform.deep_link_items}
     assert items[DUMMY]["lineItem"]["scoreMaximum"] == 3
@@ -87,7 +98,7 @@ def _link(platform, course_id, target):
     return next(k for k, v in course.links.items() if v["custom"]["denchi_target"] == target)
 
 
-def test_page_link_opens_the_book(world):
+def test_page_link_opens_the_book(world, linked):
     platform, tool = world
     course = platform.courses["c1"]
     link = _link(platform, "c1", "modules/h04_lithium_ion/index")
@@ -119,22 +130,31 @@ def release_of(tool):
     return tool.rt.grader.release_notebook(DUMMY, f"{DUMMY}.ipynb")
 
 
-def test_learner_submits_and_the_score_reaches_the_lms(world):
+@pytest.fixture(scope="module")
+def alice(world, linked):
+    """Alice submits a right answer; waits until her grade reached the platform."""
     platform, tool = world
     browser, link_path, response = learner_submits(
         platform, tool, ALICE, "c1", answered(release_of(tool))
     )
     assert response.status_code == 303, response.text
     page = browser.follow(response)
-    assert "提出しました" in page.text
     lineitem = platform.courses["c1"].links[_link(platform, "c1", DUMMY)]["lineitem_id"]
     wait_for(
         lambda: any(
-            s["gradingProgress"] == "FullyGraded" for s in platform.scores_for("c1", lineitem)
+            s["userId"] == ALICE.sub and s["gradingProgress"] == "FullyGraded"
+            for s in platform.scores_for("c1", lineitem)
         ),
-        120,
+        300,
         what="the graded score at the platform",
     )
+    return browser, link_path, page, lineitem
+
+
+def test_learner_submits_and_the_score_reaches_the_lms(world, alice):
+    platform, tool = world
+    browser, link_path, page, lineitem = alice
+    assert "提出しました" in page.text
     scores = [s for s in platform.scores_for("c1", lineitem) if s["userId"] == ALICE.sub]
     assert [s["gradingProgress"] for s in scores] == ["Pending", "FullyGraded"]
     assert scores[0]["activityProgress"] == "Submitted" and "scoreGiven" not in scores[0]
@@ -148,9 +168,11 @@ def test_learner_submits_and_the_score_reaches_the_lms(world):
     assert "sandbox" in shown.headers["content-security-policy"]
 
 
-def test_a_wrong_answer_gets_partial_credit_and_feedback_only_for_its_owner(world):
+@pytest.fixture(scope="module")
+def bob(world, linked):
+    """Bob submits a half-wrong answer; waits until his grade reached the platform."""
     platform, tool = world
-    bob, link_path, response = learner_submits(
+    browser, link_path, response = learner_submits(
         platform, tool, BOB, "c1", answered(release_of(tool), answer="41")
     )
     assert response.status_code == 303
@@ -159,9 +181,15 @@ def test_a_wrong_answer_gets_partial_credit_and_feedback_only_for_its_owner(worl
             s["userId"] == BOB.sub and s["gradingProgress"] == "FullyGraded"
             for s in platform.scores
         ),
-        120,
+        300,
         what="Bob's score",
     )
+    return browser, link_path
+
+
+def test_a_wrong_answer_gets_partial_credit_and_feedback_only_for_its_owner(world, bob):
+    platform, tool = world
+    bob, link_path = bob
     graded = [s for s in platform.scores if s["userId"] == BOB.sub][-1]
     assert graded["scoreGiven"] == 1
     bob_page = bob.http.get(f"{tool.url}{link_path}").text
@@ -178,7 +206,7 @@ def test_a_wrong_answer_gets_partial_credit_and_feedback_only_for_its_owner(worl
     assert Browser().http.get(bob_feedback).status_code == 401
 
 
-def test_learners_cannot_reach_instructor_pages(world):
+def test_learners_cannot_reach_instructor_pages(world, linked):
     platform, tool = world
     course = platform.courses["c1"]
     alice = Browser()
@@ -200,7 +228,7 @@ def test_learners_cannot_reach_instructor_pages(world):
     assert denied.status_code == 403
 
 
-def test_instructor_view_roster_sync_regrade_zip_and_csv(world):
+def test_instructor_view_roster_sync_regrade_zip_and_csv(world, alice, bob):
     platform, tool = world
     course = platform.courses["c1"]
     teacher = Browser()
@@ -232,6 +260,6 @@ def test_instructor_view_roster_sync_regrade_zip_and_csv(world):
     assert len(archive.namelist()) == 2
     before = len(platform.scores)
     teacher.http.post(f"{base}/regrade", data={"csrf": csrf})
-    wait_for(lambda: len(platform.scores) >= before + 2, 120, "re-graded scores")
+    wait_for(lambda: len(platform.scores) >= before + 2, 300, "re-graded scores")
     regraded = {s["userId"]: s["scoreGiven"] for s in platform.scores[before:]}
     assert regraded == {ALICE.sub: 3, BOB.sub: 1}
