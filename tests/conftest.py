@@ -11,6 +11,19 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DENCHI_ROOT", str(ROOT))
 os.environ["PYBAMM_DISABLE_TELEMETRY"] = "true"
 os.environ.setdefault("MPLBACKEND", "Agg")
+BUILD_PROBLEMS = ROOT / "_build" / "build-problems.txt"
+
+
+def pytest_sessionstart(session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, once per run
+        BUILD_PROBLEMS.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Repeat why the book build failed at the very end, where a CI log's tail shows it."""
+    if BUILD_PROBLEMS.is_file() and not hasattr(terminalreporter.config, "workerinput"):
+        terminalreporter.section("book build problems")
+        terminalreporter.write_line(BUILD_PROBLEMS.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +43,18 @@ def built_book() -> Path:
     """Build the whole book once per test session (every notebook executed, warnings fatal)."""
     from denchi.book import build
 
-    code = build(ROOT)
-    assert code == 0, "the book build failed; see the Sphinx output above"
+    log = ROOT / "_build" / "build.log"
+    log.parent.mkdir(exist_ok=True)
+    code = build(ROOT, log=log)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    print(output)
+    problems = [
+        line
+        for line in output.splitlines()
+        if any(word in line for word in ("WARNING", "ERROR", "Error", "Exception", "Traceback"))
+        and "Kernel is running over TCP" not in line
+    ]
+    if code != 0:
+        BUILD_PROBLEMS.write_text("\n".join(problems[:40]) or output[-3000:], encoding="utf-8")
+    assert code == 0, "the book build failed:\n" + "\n".join(problems[:40])
     return ROOT / "_build" / "html"

@@ -200,8 +200,10 @@ def invalidate_stale_cache(root: Path) -> bool:
     return stale
 
 
-def build(root: Path | None = None, *, builder: str = "html") -> int:
-    """Build the book into ``<root>/_build``; returns the process exit code."""
+def build(root: Path | None = None, *, builder: str = "html", log: Path | None = None) -> int:
+    """Build the book into ``<root>/_build``; returns the process exit code.
+
+    ``log``: also write Sphinx's output to this file (the tests quote its warnings)."""
     root = root or repo_root()
     stale = invalidate_stale_cache(root)
     toc_file = write_toc(root, root / "_build" / "_toc.yml")
@@ -221,7 +223,11 @@ def build(root: Path | None = None, *, builder: str = "html") -> int:
         "--keep-going",
         *(["--all"] if stale else []),  # re-read every page, so re-execute every notebook
     ]
-    return subprocess.run(cmd, cwd=root, env=env).returncode
+    if log is None:
+        return subprocess.run(cmd, cwd=root, env=env).returncode
+    with log.open("w", encoding="utf-8") as out:
+        done = subprocess.run(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return done.returncode
 
 
 def main(argv: list[str] | None = None) -> None:
