@@ -58,7 +58,7 @@ def _solution(code: str) -> str:
 
 def source_notebook() -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nb.cells = [
         new_markdown_cell("# 小テスト", metadata=_meta("intro")),
         new_code_cell("from denchi.grading import checks", metadata=_meta("setup")),

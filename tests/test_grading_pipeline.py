@@ -55,7 +55,8 @@ def test_parallel_equals_sequential_nbgrader_autograde(graded, template, tmp_pat
     sequential = copy_course(template, tmp_path / "course")
     for student in out:
         folder = course / "submitted" / student / ASSIGNMENT
-        nbg.submit(sequential, ASSIGNMENT, student, {p.name: _read(p) for p in folder.glob("*.ipynb")})
+        notebooks = {p.name: _read(p) for p in folder.glob("*.ipynb")}
+        nbg.submit(sequential, ASSIGNMENT, student, notebooks)
     nbg.autograde(sequential, ASSIGNMENT)  # plain `nbgrader autograde`, one process
     assert nbg.scores(sequential, ASSIGNMENT) == nbg.scores(course, ASSIGNMENT)
 

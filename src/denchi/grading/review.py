@@ -2,7 +2,9 @@
 
 ``NoteChangedCells`` runs in autograde's first (sanitising) step, before nbgrader's
 ``OverwriteCells`` restores locked cells from the gradebook: it notes every test cell the student
-edited or deleted, in the notebook's metadata (replacing anything a student put there).
+edited or deleted, in the notebook's metadata (replacing anything a student put there), and
+turns cells with nbgrader metadata the gradebook does not know (a "grade cell" a student made
+up) into plain code cells, which nbgrader 0.9 would otherwise crash on.
 ``FlagForReview`` runs after nbgrader's ``SaveAutoGrades``: it marks the grade cells of every
 flag as "needs manual grading" in the gradebook (so the formgrader lists them) and writes all
 flags into the autograded notebook's metadata, where :mod:`denchi.grading.pipeline` reads them.
@@ -30,11 +32,16 @@ class NoteChangedCells(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
             tests = {c.name for c in notebook.grade_cells}
+            known = {c.name for c in notebook.source_cells}
             released = {
                 c.name: _normalised(visible_part(c.source))
                 for c in notebook.source_cells
                 if c.locked and c.name in tests
             }
+        for cell in nb.cells:
+            if "nbgrader" in cell.metadata and cell.metadata.nbgrader.get("grade_id") not in known:
+                self.log.warning("Ignoring made-up nbgrader cell %s", cell.metadata.nbgrader)
+                del cell.metadata["nbgrader"]
         submitted = {
             cell.metadata.nbgrader["grade_id"]: _normalised(cell.source)
             for cell in nb.cells

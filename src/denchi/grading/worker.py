@@ -70,6 +70,8 @@ def grade_submission(
         result["log"] = result.get("log", "") + feedback_result.get("log", "")
         if not feedback_result["success"]:
             result.update(success=False, error=feedback_result.get("error"))
+    if not result["success"]:  # the teacher's log keeps why
+        print(f"[{student}] {result.get('log', '')}{result.get('error', '')}", file=sys.stderr)
     return {
         "student": student,
         "ok": bool(result["success"]),
