@@ -1,20 +1,30 @@
 """Bring students' notebooks into the nbgrader course: ``submitted/<student>/<assignment>/``.
 
-Sources: one notebook (or folder of notebooks) per student.
-A submission never silently replaces another: an earlier one is moved to
-``submitted_archive/<student>/<assignment>/<time>/`` first.
+Sources: one notebook (or folder of notebooks) per student (:func:`place`), or a whole class
+in a zip an LMS gives a teacher or in a folder (:func:`collect`; the layouts accepted are
+described in :mod:`denchi.grading.lms_layouts`). A submission never silently replaces another:
+an earlier one is moved to ``submitted_archive/<student>/<assignment>/<time>/`` first.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from denchi.grading import lms_layouts
 from denchi.grading.errors import GradingError
+from denchi.i18n import bilingual
 
 SUBMITTED = "submitted"
 ARCHIVE = "submitted_archive"
@@ -136,3 +146,160 @@ def place(
 def submitted_students(course: Path, assignment: str) -> list[str]:
     """Students with a submission of ``assignment`` in the course."""
     return sorted(p.parent.name for p in (course / SUBMITTED).glob(f"*/{assignment}") if p.is_dir())
+
+
+@dataclass
+class Collected:
+    """What :func:`collect` did."""
+
+    layout: str  # moodle, manaba or generic
+    students: list[str] = field(default_factory=list)  # whose submissions were placed
+    archived: list[str] = field(default_factory=list)  # whose earlier submission was archived
+    skipped: list[str] = field(default_factory=list)  # files left out, and why (bilingual)
+
+
+@contextmanager
+def _source_files(source: Path) -> Iterator[tuple[list[str], Callable[[str], bytes]]]:
+    """The relative file names in a zip or a folder, and how to read one."""
+    if source.is_dir():
+        names = [p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()]
+        yield names, lambda name: (source / name).read_bytes()
+        return
+    if zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            yield archive.namelist(), archive.read
+        return
+    raise GradingError(
+        f"{source} は zip ファイルでもフォルダでもありません。",
+        f"{source} is neither a zip file nor a folder.",
+    )
+
+
+def _pick(files: dict[str, str], notebooks: list[str]) -> tuple[dict[str, str], str | None]:
+    """Which handed-in file is which notebook of the assignment (or why that is unclear)."""
+    handed_in = {name: member for name, member in files.items() if name.endswith(".ipynb")}
+    exact = {name: handed_in[name] for name in notebooks if name in handed_in}
+    if exact:
+        return exact, None
+    if len(notebooks) == 1 and len(handed_in) == 1:
+        return {notebooks[0]: next(iter(handed_in.values()))}, None
+    if len(handed_in) > 1:
+        return {}, bilingual(
+            f"ノートブックが {len(handed_in)} 個あり、どれが課題のものか分かりません"
+            f"（{', '.join(sorted(handed_in))}）。",
+            f"{len(handed_in)} notebooks; which one is the assignment's is unclear.",
+        )
+    return {}, None
+
+
+def _problem(person, picked: dict[str, str], duplicate: bool, read_bytes) -> str | None:
+    """Why this student's files cannot be collected, if they cannot."""
+    if duplicate:
+        return bilingual(
+            "同じ学生 ID の提出が複数あります。名簿（--roster）の対応を確かめてください。",
+            "More than one submission maps to this student id; check the roster.",
+        )
+    try:
+        check_student_id(person.student)
+    except GradingError as error:
+        return str(error)
+    for member in picked.values():
+        try:
+            nbformat.reads(read_bytes(member).decode("utf-8"), as_version=4)
+        except Exception:  # not UTF-8, not JSON, not a notebook
+            name = PurePosixPath(member).name
+            return bilingual(
+                f"{name} はノートブックとして読めません。", f"{name} cannot be read as a notebook."
+            )
+    return None
+
+
+def _plan(people, notebooks: list[str], read_bytes, result: Collected) -> dict:
+    """Student -> (who, which member is which notebook); raises listing every problem."""
+    chosen: dict[str, tuple[lms_layouts.Submitter, dict[str, str]]] = {}
+    problems: list[str] = []
+    counts = Counter(person.student for person in people)
+    for person in people:
+        picked, problem = _pick(person.files, notebooks)
+        used = set(picked.values())
+        result.skipped += [
+            f"{person.student}: {name}"
+            for name, member in person.files.items()
+            if member not in used
+        ]
+        problem = problem or _problem(person, picked, counts[person.student] > 1, read_bytes)
+        if problem:
+            problems.append(f"- {person.student}: {problem}")
+        elif picked:
+            chosen[person.student] = (person, picked)
+        else:
+            no_notebook = bilingual("ノートブックの提出がありません", "no notebook handed in")
+            result.skipped.append(f"{person.student}: {no_notebook}")
+    if problems:
+        raise GradingError(
+            "提出物を取りこめませんでした（何も変更していません）:\n" + "\n".join(problems),
+            "The submissions were not collected (nothing was changed); see the list above.",
+        )
+    return chosen
+
+
+def collect(
+    course: Path,
+    assignment: str,
+    source: Path,
+    *,
+    lms: str = "auto",
+    roster: Path | None = None,
+    manaba_order: str = "number-first",
+) -> Collected:
+    """Place every student's notebooks from an LMS zip (or a folder) into the course.
+
+    Everything is checked first (notebooks readable, one submission per student, usable
+    ids); if anything is wrong nothing is placed and the error lists every problem. Files that
+    are not notebooks are left out and listed. Students' e-mail addresses, names and LMS user
+    ids go to nbgrader's gradebook (for the grade exports).
+    """
+    source = Path(source)
+    if not source.exists():
+        raise GradingError(f"{source} が見つかりません。", f"{source} does not exist.")
+    notebooks = assignment_notebooks(course, assignment)
+    with _source_files(source) as (names, read_bytes):
+        layout, people = lms_layouts.read(
+            lms_layouts.usable(names), lms=lms, roster=roster, manaba_order=manaba_order
+        )
+        result = Collected(layout)
+        chosen = _plan(people, notebooks, read_bytes, result)
+        if not chosen:
+            raise GradingError(
+                f"{source.name} に課題「{assignment}」のノートブック（{', '.join(notebooks)}）"
+                "がありません。",
+                f"{source.name} holds no notebook of '{assignment}' ({', '.join(notebooks)}).",
+            )
+        with tempfile.TemporaryDirectory() as tmp:
+            for student, (person, picked) in sorted(chosen.items()):
+                folder = Path(tmp) / student
+                folder.mkdir()
+                for name, member in picked.items():
+                    (folder / name).write_bytes(read_bytes(member))
+                if (course / SUBMITTED / student / assignment).exists():
+                    result.archived.append(student)
+                placed = place(course, assignment, student, folder)
+                (placed / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
+                result.students.append(student)
+    _record_students([person for person, _ in chosen.values()], course)
+    return result
+
+
+def _record_students(people: list[lms_layouts.Submitter], course: Path) -> None:
+    from nbgrader.api import Gradebook
+
+    from denchi.grading.nbconfig import gradebook_url
+
+    with Gradebook(gradebook_url(course)) as gb:
+        for person in people:
+            known = {
+                "email": person.email,
+                "last_name": person.name,
+                "lms_user_id": person.lms_user_id,
+            }
+            gb.update_or_create_student(person.student, **{k: v for k, v in known.items() if v})

@@ -30,7 +30,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -206,6 +206,7 @@ def result(
 def results(course: str | os.PathLike, assignment: str) -> dict[str, SubmissionResult]:
     """Every graded submission of ``assignment``."""
     course = _check_course(Path(course))
+    collect.assignment_notebooks(course, assignment)  # a clear error for an unknown one
     students = sorted(p.parent.name for p in (course / AUTOGRADED).glob(f"*/{assignment}"))
     return {s: result(course, assignment, s) for s in students}
 
@@ -224,6 +225,7 @@ def grade(
     assignment: str,
     submissions: Mapping[str, str | os.PathLike] | None = None,
     *,
+    students: Iterable[str] | None = None,
     workers: int | None = None,
     time_limit_s: float | None = None,
     memory_mb: int | None = None,
@@ -236,7 +238,8 @@ def grade(
 
     ``course``: the nbgrader course folder (``assessments/``). ``submissions``: student id ->
     a notebook file (or a folder of the assignment's notebooks) to hand in now; without it,
-    every submission already in ``submitted/`` is considered. Already graded submissions are
+    every submission already in ``submitted/`` is considered (or only those of ``students``).
+    Already graded submissions are
     skipped unless ``force`` (a submission handed in now, or newer than its grading, is always
     graded). ``workers``: parallel processes (default: the number of CPUs).
     ``time_limit_s`` / ``memory_mb``: per-notebook limits (default: the course's
@@ -248,7 +251,18 @@ def grade(
     _prepare(course, assignment)
     for student, path in (submissions or {}).items():
         collect.place(course, assignment, student, Path(path))
-    students = list(submissions) if submissions else collect.submitted_students(course, assignment)
+    handed_in = collect.submitted_students(course, assignment)
+    if submissions:
+        students = list(submissions)
+    elif students is not None:
+        students = list(students)
+        if missing := sorted(set(students) - set(handed_in)):
+            raise GradingError(
+                f"{', '.join(missing)} の課題「{assignment}」の提出がありません。",
+                f"No submission of '{assignment}' by {', '.join(missing)}.",
+            )
+    else:
+        students = handed_in
     due = [s for s in students if force or submissions or _needs_grading(course, assignment, s)]
     if any(_graded_folder(course, assignment, s).exists() for s in due):
         backup_gradebook(course)
