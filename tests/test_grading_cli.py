@@ -66,6 +66,7 @@ def test_the_whole_cycle_with_moodle(template, tmp_path, capsys):
     )
     said = capsys.readouterr().out
     assert "moodle" in said and "report.pdf" in said and "jiro@example.ac.jp" in said
+    assert (course / "submitted" / "taro@example.ac.jp").is_dir()  # ids in lower case
     assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
     said = capsys.readouterr().out
     assert "taro@example.ac.jp" in said and "hanako@example.ac.jp" in said
@@ -81,10 +82,10 @@ def test_the_whole_cycle_with_moodle(template, tmp_path, capsys):
         main(["grade", "export", ASSIGNMENT, "--format", "moodle", "--output", str(out), *args])
         == 0
     )
-    assert _csv(out) == [
+    assert _csv(out) == [  # only those who handed in; addresses as Moodle wrote them
         ["Email address", ASSIGNMENT],
+        ["Taro@example.ac.jp", "1"],
         ["hanako@example.ac.jp", "3"],
-        ["taro@example.ac.jp", "1"],
     ]
     nbgrader_out = tmp_path / "grades.csv"
     assert main(["grade", "export", ASSIGNMENT, "--output", str(nbgrader_out), *args]) == 0
@@ -175,9 +176,11 @@ def test_errors_reach_the_teacher_without_a_traceback(template, tmp_path, capsys
     not_a_zip.write_text("hello")
     assert main(["grade", "collect", ASSIGNMENT, str(not_a_zip), "--course", str(course)]) == 2
     assert main(["grade", "autograde", "no_such", "--course", str(course)]) == 2
+    assert main(["grade", "feedback", ASSIGNMENT, "--course", str(course)]) == 2
     assert main(["grade", "status", ASSIGNMENT, "--course", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err
     assert "zip" in err and "no_such" in err and "nbgrader_config.py" in err
+    assert "autograde" in err  # feedback before grading says what to do first
     assert "Traceback" not in err
 
 
@@ -191,5 +194,5 @@ def test_moodle_export_needs_e_mail_addresses(template, tmp_path):
     with pytest.raises(GradingError, match="alice"):
         from denchi.grading.export import moodle_csv
 
-        moodle_csv(course, [ASSIGNMENT], out)
+        moodle_csv(course, ASSIGNMENT, out)
     assert not out.exists()

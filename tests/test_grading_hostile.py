@@ -197,14 +197,11 @@ def attacks(course) -> dict[str, tuple[dict[str, str], float, str | None]]:
         "writes_outside": (
             {
                 "q1_answer": _code(f"""
-                import os
+                import contextlib, os
                 for path in ({str(gradebook)!r}, {str(source)!r}, {str(other)!r},
                              "/tmp/{MARKER}.txt", os.path.expanduser("~/../evil.txt")):
-                    try:
-                        with open(path, "w") as f:
-                            f.write("overwritten")
-                    except OSError:
-                        pass
+                    with contextlib.suppress(OSError), open(path, "w") as f:
+                        f.write("overwritten")
                 capacity_ah = 4.0"""),
                 "q2_answer": right_q2,
             },

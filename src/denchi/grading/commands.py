@@ -154,6 +154,11 @@ def _feedback(args) -> int:
 
     course = _course(args)
     chosen = args.student or sorted(results(course, args.assignment))
+    if not chosen:
+        raise _usage(
+            f"課題「{args.assignment}」はまだ採点されていません。先に autograde してください。",
+            f"Nothing of '{args.assignment}' has been graded yet: run autograde first.",
+        )
     # again, e.g. after manual grading in the formgrader; one nbgrader run when it is everyone
     for student in args.student or ["*"]:
         nbgrader(course, "generate_feedback", args.assignment, f"--student={student}", "--force")
@@ -177,13 +182,14 @@ def _export(args) -> int:
 
     course = _course(args)
     output = args.output or course / "exports" / f"{args.format}-{'-'.join(args.assignment)}.csv"
+    if args.format != "nbgrader" and len(args.assignment) != 1:
+        raise _usage(
+            "Moodle・manaba 用は課題 1 つずつ書き出します。",
+            "Moodle, manaba: one assignment per file.",
+        )
     if args.format == "moodle":
-        path = moodle_csv(course, args.assignment, output, identifier=args.identifier)
+        path = moodle_csv(course, args.assignment[0], output, identifier=args.identifier)
     elif args.format == "manaba":
-        if len(args.assignment) != 1:
-            raise _usage(
-                "manaba 用は課題 1 つずつ書き出します。", "manaba: one assignment per file."
-            )
         path = manaba_csv(course, args.assignment[0], output)
     else:
         path = nbgrader_csv(course, args.assignment, output)

@@ -190,8 +190,12 @@ class SandboxedExecute(Execute):
         return self.nb, self.resources
 
     def _private_paths(self) -> list[Path]:
+        """The course folder (where the SQLite gradebook lives) and the gradebook itself."""
         db_url = self.resources.get("nbgrader", {}).get("db_url", "")
-        return [Path(db_url.split("///", 1)[1].split("?")[0])] if "///" in db_url else []
+        if "///" not in db_url:
+            return []
+        gradebook = Path(db_url.split("///", 1)[1].split("?")[0])
+        return [gradebook, gradebook.parent]
 
     def _run_notebook(self) -> None:
         cells = list(enumerate(self.nb.cells))

@@ -3,18 +3,20 @@
 - ``nbgrader``: nbgrader's own CSV (``nbgrader export``): one row per student and assignment
   (assignment, duedate, timestamp, student_id, last_name, first_name, email, raw_score,
   late_submission_penalty, score, max_score; a missing submission scores 0).
-- ``moodle``: for Moodle's gradebook "Import → CSV file". UTF-8 (with a BOM, which Moodle
-  strips and Excel needs), comma-separated, one row per student: ``Email address`` (or
-  ``ID number`` / ``Username`` with ``identifier=``), then one column per assignment holding
-  the score after any late penalty. On Moodle's import page, map the identifier column to the
-  same field under "Identify user by" and each assignment column to its grade item. A student
-  who handed nothing in gets an empty cell, which the import leaves alone (it does not
-  overwrite an existing grade with 0).
+- ``moodle``: for Moodle's gradebook "Import → CSV file", one assignment per file. UTF-8 (with
+  a BOM, which Moodle strips and Excel needs), comma-separated: ``Email address`` (or
+  ``ID number`` / ``Username`` with ``identifier=``) and the assignment's id as the grade
+  column, holding the score after any late penalty. Only students who handed the assignment
+  in are listed: Moodle's import turns an empty grade into "no grade" (clearing a grade given
+  by hand) and stops altogether at a user it cannot find. Moodle matches the e-mail address
+  exactly, so it is written as the grading worksheet gave it. On the import page, map the
+  identifier column to the same field ("Map from" / "Map to") and the grade column to the
+  assignment's grade item.
 - ``manaba``: manaba's grade upload is an Excel sheet (「成績登録シート」, downloaded from
   [成績] → [成績項目の登録]) whose 「合計点」 column a teacher fills in. Its exact layout is not
-  documented publicly, so this CSV (UTF-8 with BOM, opens in Excel) is meant to be pasted into
-  it: ``学籍番号``, ``ユーザID``, ``氏名``, ``合計点``, one row per student, sorted by 学籍番号
-  (the sheet's order is assumed to be the same; check before pasting). One assignment per file.
+  documented publicly, so this CSV (UTF-8 with BOM, opens in Excel) carries ``学籍番号``,
+  ``ユーザID``, ``氏名``, ``合計点`` for each student who handed the assignment in, sorted by
+  学籍番号, to be looked up into the sheet by 学籍番号 (for example with VLOOKUP).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ MOODLE_IDENTIFIERS = {"email": "Email address", "idnumber": "ID number", "userna
 
 
 def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str, str], float]]:
-    """Students of the gradebook, and (student, assignment) -> score after penalty."""
+    """Students of the gradebook, and (student, assignment) -> score after penalty (only for
+    submissions that exist)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     scores: dict[tuple[str, str], float] = {}
@@ -67,27 +70,27 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def _number(score: float | None) -> str:
-    return "" if score is None else f"{score:.2f}".rstrip("0").rstrip(".")
+def _number(score: float) -> str:
+    return f"{score:.2f}".rstrip("0").rstrip(".")
 
 
-def moodle_csv(
-    course: Path, assignments: list[str], output: Path, *, identifier: str = "email"
-) -> Path:
+def moodle_csv(course: Path, assignment: str, output: Path, *, identifier: str = "email") -> Path:
     """A CSV for Moodle's grade import (see the module's description)."""
     if identifier not in MOODLE_IDENTIFIERS:
         raise GradingError(
             f"identifier は {', '.join(MOODLE_IDENTIFIERS)} のどれかです。",
             f"identifier must be one of {', '.join(MOODLE_IDENTIFIERS)}.",
         )
-    students, scores = _scores(course, assignments)
+    students, scores = _scores(course, [assignment])
     rows, unknown = [], []
     for student, email, *_ in students:
+        if (student, assignment) not in scores:
+            continue
         # with idnumber/username, the nbgrader student id is the Moodle ID number or username
         key = student if identifier != "email" else email or (student if "@" in student else "")
         if not key:
             unknown.append(student)
-        rows.append([key, *(_number(scores.get((student, a))) for a in assignments)])
+        rows.append([key, _number(scores[(student, assignment)])])
     if unknown:
         raise GradingError(
             f"メールアドレスが分からない学生がいます: {', '.join(unknown)}。Moodle の評定"
@@ -97,15 +100,16 @@ def moodle_csv(
             "grading worksheet as --roster, or add it with `nbgrader db student add --email` "
             "(nothing was written).",
         )
-    return _write(output, [MOODLE_IDENTIFIERS[identifier], *assignments], sorted(rows))
+    return _write(output, [MOODLE_IDENTIFIERS[identifier], assignment], sorted(rows))
 
 
 def manaba_csv(course: Path, assignment: str, output: Path) -> Path:
-    """A CSV to paste into manaba's 成績登録シート (see the module's description)."""
+    """A CSV to look up into manaba's 成績登録シート (see the module's description)."""
     students, scores = _scores(course, [assignment])
     rows = [
-        [student, user_id, f"{last} {first}".strip(), _number(scores.get((student, assignment)))]
+        [student, user_id, f"{last} {first}".strip(), _number(scores[(student, assignment)])]
         for student, _, last, first, user_id in students
+        if (student, assignment) in scores
     ]
     return _write(output, ["学籍番号", "ユーザID", "氏名", "合計点"], sorted(rows))
 

@@ -8,7 +8,9 @@ names with spaces, so the first ``_<digits>_assignsubmission_`` ends the name. T
 id is Moodle's per-assignment identifier (the "Participant N" / 「参加者 N」 of the grading
 worksheet, also used under blind marking). With the assignment's grading worksheet (Grading
 action → "Download grading worksheet", CSV) as ``roster``, students are identified by their
-e-mail address (what Moodle's grade import matches); without it, as ``moodle-<participant id>``.
+e-mail address in lower case, and the address is kept as Moodle wrote it (its grade import
+matches it exactly); without a roster, as ``moodle-<participant id>``. Team submissions
+(``<group name>_<group id>_...``) are not supported.
 
 **manaba** (report → 「採点シートと提出物」 with 「提出物を1つのフォルダにまとめる」): per the
 manaba FAQ, files are named ``<学籍番号>@<ユーザID>@<file name>`` or
@@ -105,7 +107,7 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
         )
     return {
         re.search(r"\d+", row[ident]).group(0): {
-            "email": row[email].strip().lower(),
+            "email": row[email].strip(),
             "name": (row.get(name) or "").strip() if name else "",
             "idnumber": (row.get(number) or "").strip() if number else "",
         }
@@ -120,7 +122,7 @@ def _moodle(paths, roster) -> list[Submitter]:
         participant, name = match["participant"], match["name"].strip()
         file_name = path.name if len(path.parts) > 1 else (match["rest"] or path.name)
         known = (roster or {}).get(participant, {})
-        student = known.get("email") or f"moodle-{participant}"
+        student = known.get("email", "").lower() or f"moodle-{participant}"
         who = people.setdefault(
             participant,
             Submitter(

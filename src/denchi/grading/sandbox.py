@@ -57,18 +57,20 @@ def python_paths() -> list[Path]:
 
 
 def read_only_paths(private: list[Path]) -> list[Path]:
-    """Paths a sandboxed kernel may read: Python and system files, never a ``private`` path.
+    """Paths a sandboxed kernel may read: Python and system files, nothing in or around a
+    ``private`` folder (the course: gradebook, solutions, other students' work).
 
-    Landlock grants whole subtrees, so a path that contains a private one (a virtual environment
-    created around the course folder, say) is left out rather than exposing the course.
+    Landlock grants whole subtrees, so a path that contains a private folder is left out
+    rather than exposing it, and so is a path inside one (keep Python's environment outside
+    the course folder, or the kernel cannot start).
     """
     private = [p.resolve() for p in private]
+
+    def touches(path: Path, secret: Path) -> bool:
+        return path == secret or path in secret.parents or secret in path.parents
+
     candidates = [*python_paths(), *map(Path, SYSTEM_READ), *map(Path, SYSTEM_FILES)]
-    return [
-        path
-        for path in candidates
-        if not any(secret == path or path in secret.parents for secret in private)
-    ]
+    return [path for path in candidates if not any(touches(path, s) for s in private)]
 
 
 def kernel_env(scratch: Path) -> dict[str, str]:
