@@ -10,10 +10,12 @@ import zipfile
 import nbformat
 import pytest
 from grading_support import ASSIGNMENT, RIGHT, WRONG, copy_course, make_course, student_notebook
+from nbgrader.api import Gradebook
 
 from denchi.cli import main
 from denchi.grading.collect import collect
 from denchi.grading.errors import GradingError
+from denchi.grading.nbconfig import gradebook_url
 
 FAST = ["--time-limit", "60", "--memory-mb", "600", "--workers", "2"]
 WORKSHEET = (  # Moodle's grading worksheet, downloaded from a Japanese-language Moodle
@@ -191,8 +193,12 @@ def test_moodle_export_needs_e_mail_addresses(template, tmp_path):
     nbformat.write(student_notebook(course, RIGHT), folder / "alice" / "tiny.ipynb")
     collect(course, ASSIGNMENT, folder)  # a plain folder: no e-mail addresses known
     out = tmp_path / "moodle.csv"
-    with pytest.raises(GradingError, match="alice"):
-        from denchi.grading.export import moodle_csv
+    from denchi.grading.export import moodle_csv
 
+    with pytest.raises(GradingError, match="まだ採点"):  # collected, not graded
+        moodle_csv(course, ASSIGNMENT, out)
+    with Gradebook(gradebook_url(course)) as gb:  # as if graded
+        gb.update_or_create_submission(ASSIGNMENT, "alice")
+    with pytest.raises(GradingError, match="alice"):
         moodle_csv(course, ASSIGNMENT, out)
     assert not out.exists()

@@ -290,6 +290,7 @@ def batch(tmp_path_factory):
     bonus = nbg.fill_answers(nb, {}).cells[3].copy()  # a fake grade cell worth 100 points
     bonus.metadata = {"nbgrader": {**bonus.metadata.nbgrader, "grade_id": "bonus", "points": 100}}
     bonus.source = "pass"
+    bonus.id = "made-up-bonus"
     nb.cells.append(bonus)
     submissions["fake_grade_cell"] = write_submission(uploads, "fake_grade_cell", nb)
     cases["fake_grade_cell"] = (WRONG, 1.0, None)

@@ -61,7 +61,13 @@ def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str,
     return students, scores
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+def _write(path: Path, header: list[str], rows: list[list[str]], assignment: str) -> Path:
+    if not rows:
+        raise GradingError(
+            f"課題「{assignment}」の採点済みの提出がありません（まだ採点していませんか？"
+            "何も書き出していません）。",
+            f"No graded submission of '{assignment}' to export (nothing was written).",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
@@ -100,7 +106,7 @@ def moodle_csv(course: Path, assignment: str, output: Path, *, identifier: str =
             "grading worksheet as --roster, or add it with `nbgrader db student add --email` "
             "(nothing was written).",
         )
-    return _write(output, [MOODLE_IDENTIFIERS[identifier], assignment], sorted(rows))
+    return _write(output, [MOODLE_IDENTIFIERS[identifier], assignment], sorted(rows), assignment)
 
 
 def manaba_csv(course: Path, assignment: str, output: Path) -> Path:
@@ -111,7 +117,7 @@ def manaba_csv(course: Path, assignment: str, output: Path) -> Path:
         for student, _, last, first, user_id in students
         if (student, assignment) in scores
     ]
-    return _write(output, ["学籍番号", "ユーザID", "氏名", "合計点"], sorted(rows))
+    return _write(output, ["学籍番号", "ユーザID", "氏名", "合計点"], sorted(rows), assignment)
 
 
 def nbgrader_csv(course: Path, assignments: list[str], output: Path) -> Path:
