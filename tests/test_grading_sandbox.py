@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from denchi.grading import sandbox
+from denchi.grading import sandbox, seccomp
 
 needs_landlock = pytest.mark.skipif(not sandbox.available(), reason="Linux Landlock unavailable")
 
@@ -31,6 +32,9 @@ PROBE = textwrap.dedent("""
         "write_scratch": attempt(lambda: open("mine.txt", "w").write("x")),
         "signal_parent": attempt(lambda: os.kill(os.getppid(), 0)),
         "connect": attempt(lambda: socket.create_connection(("127.0.0.1", 9), timeout=1)),
+        "unix_socket": attempt(lambda: socket.socket(socket.AF_UNIX).connect(sys.argv[3])),
+        "udp": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)),
+        "socketpair": attempt(socket.socketpair),
         "allocate": attempt(lambda: bytearray(400 * 2**20)),
         "raise_limit": attempt(lambda: resource.setrlimit(
             resource.RLIMIT_DATA, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))),
@@ -50,9 +54,22 @@ def probe(tmp_path):
     scratch.mkdir()
     on = sandbox.available()
     prefix = sandbox.launcher_args(scratch, [course], memory_mb=200, cpu_s=20, landlock_on=on)
-    cmd = [*prefix, sys.executable, "-c", PROBE, str(secret), str(tmp_path / "outside.txt")]
+    daemon = socket.socket(socket.AF_UNIX)  # a local service, like a container daemon's socket
+    daemon.bind(str(tmp_path / "daemon.sock"))
+    daemon.listen(1)
+    outside = str(tmp_path / "outside.txt")
+    cmd = [
+        *prefix,
+        sys.executable,
+        "-c",
+        PROBE,
+        str(secret),
+        outside,
+        str(tmp_path / "daemon.sock"),
+    ]
     env = sandbox.kernel_env(scratch)
     done = subprocess.run(cmd, cwd=scratch, env=env, capture_output=True, text=True, timeout=60)
+    daemon.close()
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout), tmp_path
 
@@ -87,6 +104,13 @@ def test_nothing_in_or_around_the_course_is_readable(tmp_path, monkeypatch):
     allowed = sandbox.read_only_paths([course])
     assert not [p for p in allowed if p in (inside, course, tmp_path / "school")]
     assert Path(sys.prefix).resolve() in allowed
+
+
+@pytest.mark.skipif(not seccomp.supported(), reason="seccomp filter: Linux x86-64/arm64 only")
+def test_only_tcp_sockets_can_be_opened(probe):
+    seen, _ = probe
+    assert seen["unix_socket"] == seen["udp"] == "PermissionError"
+    assert seen["socketpair"] == "allowed"  # asyncio and ZeroMQ need it
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="capabilities matter only for root")

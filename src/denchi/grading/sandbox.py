@@ -2,10 +2,12 @@
 
 The autograder starts the kernel as ``python -m denchi.grading.sandbox [limits] -- <kernel>``:
 this launcher limits its own memory, CPU time and file sizes, gives up every capability (when
-run as root), and, where Linux Landlock is available, cuts itself off from every file except the
-Python installation (read-only) and its scratch folder (read-write), from all TCP connections
-except binding its own kernel ports, and from signalling any process outside the sandbox. Then it
-becomes the kernel (``exec``), which inherits all of it, as do the kernel's children.
+run as root), may open no socket but TCP ones (:mod:`denchi.grading.seccomp`: no UNIX sockets,
+so no local daemon to talk to, and no UDP), and, where Linux Landlock is available, cuts itself
+off from every file except the Python installation (read-only) and its scratch folder
+(read-write), from all TCP connections except binding its own kernel ports, and from signalling
+any process outside the sandbox. Then it becomes the kernel (``exec``), which inherits all of
+it, as do the kernel's children.
 
 Without Landlock (not Linux, or Linux older than 5.13) the kernel still runs in a scratch folder
 outside the course with a clean environment and the resource limits, but it could read or write
@@ -20,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from denchi.grading import landlock
+from denchi.grading import landlock, seccomp
 
 SYSTEM_READ = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/opt")
 SYSTEM_FILES = (
@@ -162,6 +164,7 @@ def main(argv: list[str] | None = None) -> None:
             bind_ports=_kernel_ports(command),
         )
         landlock.restrict_self(policy)
+    seccomp.restrict_sockets()
     os.execv(command[0], command)
 
 

@@ -4,8 +4,10 @@ Landlock has no right for connecting to a UNIX socket by path, so on its own a s
 kernel could talk to local services listening on one (a container daemon, say) when the grader
 runs as root. This filter makes ``socket()`` fail with ``EACCES`` for every family and type but
 TCP over IPv4 and IPv6 (which the kernel needs for its own ports; Landlock then limits it to
-binding those). ``socketpair()``, which asyncio and ZeroMQ use internally, stays allowed. UDP is
-refused too, so nothing leaves the machine as datagrams either.
+binding those) and netlink (``getifaddrs()``, which ZeroMQ calls, reads the network interfaces
+through it; changing them needs a capability the sandbox has dropped). ``socketpair()``, which
+asyncio and ZeroMQ use internally, stays allowed. UDP is refused too, so nothing leaves the
+machine as datagrams either.
 
 Linux on x86-64 and arm64 only; elsewhere :func:`restrict_sockets` does nothing and says so.
 """
@@ -20,7 +22,7 @@ import sys
 
 _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
-_AF_INET, _AF_INET6, _SOCK_STREAM = 2, 10, 1
+_AF_INET, _AF_INET6, _AF_NETLINK, _SOCK_STREAM = 2, 10, 16, 1
 # machine -> (AUDIT_ARCH_*, __NR_socket)
 _ARCHES = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
 _X32_BIT = 0x40000000  # x86-64's x32 syscalls carry this bit: refuse them outright
@@ -31,25 +33,25 @@ _NR, _ARCH, _ARG0, _ARG1 = 0, 4, 16, 24  # offsets in struct seccomp_data (littl
 
 
 def _program(arch: int, nr_socket: int) -> list[tuple[int, int, int, int]]:
+    """(code, jump if true, jump if false, constant); jumps count from the next instruction."""
     deny = _RET_ERRNO | errno.EACCES
     return [
-        (_LD_W_ABS, 0, 0, _ARCH),
-        (_JEQ_K, 1, 0, arch),  # another architecture's syscall numbers: refuse
-        (_RET_K, 0, 0, deny),
-        (_LD_W_ABS, 0, 0, _NR),
-        (_JGE_K, 0, 1, _X32_BIT),
-        (_RET_K, 0, 0, deny),
-        (_JEQ_K, 0, 9, nr_socket),  # not socket(): allow (jump to the last line)
-        (_LD_W_ABS, 0, 0, _ARG0),  # the address family
-        (_JEQ_K, 1, 0, _AF_INET),
-        (_JEQ_K, 0, 4, _AF_INET6),
-        (_LD_W_ABS, 0, 0, _ARG1),  # the socket type, without SOCK_NONBLOCK / SOCK_CLOEXEC
-        (_AND_K, 0, 0, 0xF),
-        (_JEQ_K, 2, 0, _SOCK_STREAM),
-        (_RET_K, 0, 0, deny),
-        (_RET_K, 0, 0, deny),
-        (_RET_K, 0, 0, _RET_ALLOW),
-        (_RET_K, 0, 0, _RET_ALLOW),
+        (_LD_W_ABS, 0, 0, _ARCH),  # 0
+        (_JEQ_K, 1, 0, arch),  # 1: another architecture's syscall numbers: refuse
+        (_RET_K, 0, 0, deny),  # 2
+        (_LD_W_ABS, 0, 0, _NR),  # 3
+        (_JGE_K, 0, 1, _X32_BIT),  # 4
+        (_RET_K, 0, 0, deny),  # 5
+        (_JEQ_K, 0, 8, nr_socket),  # 6: not socket(): allow (15)
+        (_LD_W_ABS, 0, 0, _ARG0),  # 7: the address family
+        (_JEQ_K, 6, 0, _AF_NETLINK),  # 8: allow (15)
+        (_JEQ_K, 1, 0, _AF_INET),  # 9: check the type (11)
+        (_JEQ_K, 0, 3, _AF_INET6),  # 10: else refuse (14)
+        (_LD_W_ABS, 0, 0, _ARG1),  # 11: the type, without SOCK_NONBLOCK / SOCK_CLOEXEC
+        (_AND_K, 0, 0, 0xF),  # 12
+        (_JEQ_K, 1, 0, _SOCK_STREAM),  # 13: allow (15)
+        (_RET_K, 0, 0, deny),  # 14
+        (_RET_K, 0, 0, _RET_ALLOW),  # 15
     ]
 
 
