@@ -28,6 +28,9 @@ TEACHING_DIR = Path("book", "teaching")  # how teachers hand out, grade and retu
 OPERATORS_DIR = Path("book", "operators")  # hosting the book, JupyterHub and the LMS tool
 REFERENCE_DIR = Path("book", "reference")  # API reference of the denchi package
 STATUS_LABEL = {"available": "公開中", "planned": "準備中"}
+# Lesson pages numbered 90 and up close their module, after its labs: the printable worksheet
+# (90_worksheet.md) covers the lab too, so it comes last.
+CLOSING_PAGE_PREFIX = "9"
 
 
 def _sorted_pages(folder: Path, root: Path, pattern: str = "[0-9]*.md") -> list[str]:
@@ -40,13 +43,14 @@ def module_pages(catalog: Catalog, module: Module, root: Path) -> list[str]:
     """All book pages of an available module, in reading order (entry page first)."""
     paths = catalog.paths(module)
     pages = [catalog.entry_page(module)]
-    if paths.lesson_dir is not None:
-        pages += _sorted_pages(paths.lesson_dir, root)
+    lessons = _sorted_pages(paths.lesson_dir, root) if paths.lesson_dir is not None else []
+    closing = [p for p in lessons if p.rsplit("/", 1)[-1].startswith(CLOSING_PAGE_PREFIX)]
+    pages += [p for p in lessons if p not in closing]
     for lab_dir in paths.lab_dirs:
         for page in (f"{lab_dir.as_posix()}/index", *_sorted_pages(lab_dir, root)):
             if page not in pages:
                 pages.append(page)
-    return pages
+    return pages + closing
 
 
 def toc(catalog: Catalog, root: Path) -> dict:

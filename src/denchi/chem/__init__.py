@@ -1,0 +1,48 @@
+"""Closed-form electrochemistry for the intro track: redox, Nernst, Faraday.
+
+    from denchi import chem
+    chem.cell_voltage("Zn", "Cu").voltage_v                 # Daniell cell: 1.10 V
+    chem.cell_voltage("Zn", "Cu", 0.01, 1.0).voltage_v      # dilute Zn2+: higher voltage
+    chem.mass_from_charge(9650, electrons=2, molar_mass_g_mol=63.5)  # 3.175 g of copper
+
+Standard potentials come from the CRC Handbook's electrochemical series (see ``potentials``).
+Inputs are checked; a bad one raises ``LabInputError`` naming it, in Japanese and English.
+Importing this package never imports PyBaMM.
+"""
+
+from __future__ import annotations
+
+from denchi.chem.constants import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from denchi.chem.faraday import (
+    ah_to_c,
+    c_to_ah,
+    charge_c,
+    charge_from_mass,
+    mass_from_charge,
+    moles_from_charge,
+    moles_of_electrons,
+    theoretical_capacity_mah_g,
+)
+from denchi.chem.nernst import CellVoltage, cell_voltage, electrode_potential_v, nernst_slope_v
+from denchi.chem.potentials import COUPLES, Couple, couple, ionisation_series
+
+__all__ = [
+    "COUPLES",
+    "FARADAY_C_PER_MOL",
+    "GAS_CONSTANT_J_PER_MOL_K",
+    "CellVoltage",
+    "Couple",
+    "ah_to_c",
+    "c_to_ah",
+    "cell_voltage",
+    "charge_c",
+    "charge_from_mass",
+    "couple",
+    "electrode_potential_v",
+    "ionisation_series",
+    "mass_from_charge",
+    "moles_from_charge",
+    "moles_of_electrons",
+    "nernst_slope_v",
+    "theoretical_capacity_mah_g",
+]

@@ -1,0 +1,102 @@
+"""Electrode potentials and cell voltages from standard potentials and concentrations.
+
+The Nernst equation for ``M^n+ + n e- -> M`` (pure metal, activity of the ion taken equal to
+its concentration in mol/L, which holds only for dilute solutions):
+
+    E = E° + (R T / n F) ln [M^n+]
+
+A galvanic cell of two such electrodes has the voltage E(positive) - E(negative); the
+electrode with the higher potential is the positive one (cathode on discharge).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from denchi.chem.constants import (
+    FARADAY_C_PER_MOL,
+    GAS_CONSTANT_J_PER_MOL_K,
+    STANDARD_TEMPERATURE_C,
+    ZERO_CELSIUS_K,
+)
+from denchi.chem.potentials import Couple, couple
+from denchi.labs.validation import number_in_range
+
+CONCENTRATION_RANGE_MOL_L = (1e-6, 10.0)
+TEMPERATURE_RANGE_C = (0.0, 100.0)  # liquid water
+
+
+def _temperature_k(temperature_c: float) -> float:
+    t = number_in_range("temperature_c", temperature_c, *TEMPERATURE_RANGE_C, "℃", label_ja="温度")
+    return t + ZERO_CELSIUS_K
+
+
+def _concentration(name: str, value: float) -> float:
+    return number_in_range(name, value, *CONCENTRATION_RANGE_MOL_L, "mol/L", label_ja="濃度")
+
+
+def nernst_slope_v(electrons: int, temperature_c: float = STANDARD_TEMPERATURE_C) -> float:
+    """Change of potential per tenfold change of concentration: ln(10) R T / (n F) [V]."""
+    n = int(number_in_range("electrons", electrons, 1, 6, "", label_ja="電子の数"))
+    return (
+        math.log(10)
+        * GAS_CONSTANT_J_PER_MOL_K
+        * _temperature_k(temperature_c)
+        / (n * FARADAY_C_PER_MOL)
+    )
+
+
+def electrode_potential_v(
+    metal: str,
+    concentration_mol_l: float = 1.0,
+    temperature_c: float = STANDARD_TEMPERATURE_C,
+) -> float:
+    """Potential [V vs SHE] of a metal in a solution of its ions (Nernst equation)."""
+    c = couple(metal)
+    conc = _concentration("concentration_mol_l", concentration_mol_l)
+    slope = nernst_slope_v(c.electrons, temperature_c)
+    return c.standard_potential_v + slope * math.log10(conc)
+
+
+@dataclass(frozen=True)
+class CellVoltage:
+    """A galvanic cell of two metal electrodes: which is positive, and its voltage."""
+
+    positive: Couple
+    negative: Couple
+    positive_potential_v: float
+    negative_potential_v: float
+    temperature_c: float
+
+    @property
+    def voltage_v(self) -> float:
+        """Electromotive force (open-circuit voltage) of the cell [V], always >= 0."""
+        return self.positive_potential_v - self.negative_potential_v
+
+    def __str__(self) -> str:
+        return (
+            f"正極 {self.positive.key}（{self.positive_potential_v:+.3f} V）、"
+            f"負極 {self.negative.key}（{self.negative_potential_v:+.3f} V）、"
+            f"起電力 {self.voltage_v:.3f} V"
+        )
+
+
+def cell_voltage(
+    metal_a: str,
+    metal_b: str,
+    concentration_a_mol_l: float = 1.0,
+    concentration_b_mol_l: float = 1.0,
+    temperature_c: float = STANDARD_TEMPERATURE_C,
+) -> CellVoltage:
+    """The cell made of ``metal_a`` in its ion solution and ``metal_b`` in its own.
+
+    The order of the two metals does not matter: the result names the positive electrode
+    (at equal potentials, ``metal_a``).
+    ``cell_voltage("Zn", "Cu")`` is the Daniell cell, 1.10 V at 1 mol/L and 25 ℃.
+    """
+    a, b = couple(metal_a), couple(metal_b)  # the same metal twice is a concentration cell
+    ea = electrode_potential_v(a.key, concentration_a_mol_l, temperature_c)
+    eb = electrode_potential_v(b.key, concentration_b_mol_l, temperature_c)
+    (pos, e_pos), (neg, e_neg) = sorted([(a, ea), (b, eb)], key=lambda p: -p[1])
+    return CellVoltage(pos, neg, e_pos, e_neg, float(temperature_c))

@@ -1,0 +1,70 @@
+"""Sustainability and energy sums for the intro track: materials, recycling, CFP, solar storage.
+
+    from denchi import sustain
+    sustain.material_demand_kt(150)["lithium"]                 # 100 kt (BASC, METI 2023)
+    sustain.overall_fraction(sustain.SEED_AUTOMOTIVE_PATH)     # 0.14, "about 15 %"
+    sustain.footprint_range_kg(50)                             # (2050, 4450) kg CO2e
+    sustain.size_storage(panel_kw=10, evening_kw=2, evening_hours=3).cells
+
+Each module names its sources; inputs are checked and a bad one raises ``LabInputError``
+(Japanese and English). Importing this package never imports PyBaMM.
+"""
+
+from __future__ import annotations
+
+from denchi.sustain.footprint import (
+    LIFE_CYCLE_STAGES_EN,
+    LIFE_CYCLE_STAGES_JA,
+    XU2022_CATHODE_SHARE,
+    XU2022_CELL_KG_PER_KWH,
+    footprint_kg,
+    footprint_range_kg,
+    share_kg,
+)
+from denchi.sustain.materials import (
+    BASC_DEMAND_KT,
+    MATERIALS,
+    SECURED_KT,
+    intensity_kt_per_gwh,
+    material_demand_kt,
+    secured_share,
+)
+from denchi.sustain.recycling import SEED_AUTOMOTIVE_PATH, Stage, flow, overall_fraction
+from denchi.sustain.solar import (
+    KWH_PER_KW_DAY,
+    M50_CAPACITY_AH,
+    M50_VOLTAGE_V,
+    StorageSizing,
+    battery_kwh,
+    cells_needed,
+    daily_pv_kwh,
+    size_storage,
+)
+
+__all__ = [
+    "BASC_DEMAND_KT",
+    "KWH_PER_KW_DAY",
+    "M50_CAPACITY_AH",
+    "M50_VOLTAGE_V",
+    "MATERIALS",
+    "LIFE_CYCLE_STAGES_EN",
+    "LIFE_CYCLE_STAGES_JA",
+    "SECURED_KT",
+    "SEED_AUTOMOTIVE_PATH",
+    "XU2022_CATHODE_SHARE",
+    "XU2022_CELL_KG_PER_KWH",
+    "Stage",
+    "StorageSizing",
+    "battery_kwh",
+    "cells_needed",
+    "daily_pv_kwh",
+    "flow",
+    "footprint_kg",
+    "footprint_range_kg",
+    "intensity_kt_per_gwh",
+    "material_demand_kt",
+    "overall_fraction",
+    "secured_share",
+    "share_kg",
+    "size_storage",
+]
