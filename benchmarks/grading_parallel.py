@@ -13,12 +13,19 @@ wrong answer, the blank student version) is graded twice from the same generated
 It checks that both gradebooks hold the same scores, and prints the speed-up (baseline time /
 pipeline time), the overhead per notebook (worker time per notebook minus the baseline's time
 per notebook), and the peak memory (resident set of all processes: nbgrader, workers, kernels).
+
+The machine may be shared: other users' work takes cores the parallel run needs, and the
+wall-clock speed-up then says more about them than about the code. So it also measures the CPU
+time each run spent (user + system of all its processes, which others' load does not inflate),
+and reports ``speed_up_if_cores_idle`` = workers x baseline CPU / pipeline CPU: what the same
+work gives when ``workers`` cores are free. Both are printed with the mean load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -54,10 +61,12 @@ c.ExecutePreprocessor.timeout = 300
 
 
 class PeakMemory:
-    """Peak resident memory of this process's children (all generations), sampled."""
+    """Peak resident memory of this process's children (all generations), sampled; and the
+    machine's mean load average meanwhile (other users' work slows the parallel run most)."""
 
     def __init__(self, period_s: float = 0.2) -> None:
         self.peak_mb = 0.0
+        self.loads: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, args=(period_s,), daemon=True)
 
@@ -71,6 +80,7 @@ class PeakMemory:
                 except psutil.Error:
                     continue
             self.peak_mb = max(self.peak_mb, total / 2**20)
+            self.loads.append(os.getloadavg()[0])
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -79,6 +89,16 @@ class PeakMemory:
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join()
+
+    @property
+    def mean_load(self) -> float:
+        return round(sum(self.loads) / max(len(self.loads), 1), 2)
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds of all finished (reaped) descendant processes, user plus system."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def make_class(workdir: Path, students: int) -> Path:
@@ -105,13 +125,13 @@ def run(students: int, workers: int, workdir: Path) -> dict:
     parallel = shutil.copytree(template, workdir / "parallel")
 
     with PeakMemory() as baseline_memory:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu_s()
         nbg.autograde(baseline, ASSIGNMENT)
-        baseline_s = time.perf_counter() - start
+        baseline_s, baseline_cpu = time.perf_counter() - start, _children_cpu_s() - cpu
     with PeakMemory() as parallel_memory:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu_s()
         results = grade(parallel, ASSIGNMENT, workers=workers, feedback=False)
-        parallel_s = time.perf_counter() - start
+        parallel_s, parallel_cpu = time.perf_counter() - start, _children_cpu_s() - cpu
 
     same = nbg.scores(baseline, ASSIGNMENT) == nbg.scores(parallel, ASSIGNMENT)
     kernel = [
@@ -131,6 +151,11 @@ def run(students: int, workers: int, workdir: Path) -> dict:
         "baseline_s": round(baseline_s, 1),
         "parallel_s": round(parallel_s, 1),
         "speed_up": round(baseline_s / parallel_s, 2),
+        "cpu_s_per_notebook_baseline": round(baseline_cpu / students, 2),
+        "cpu_s_per_notebook_parallel": round(parallel_cpu / students, 2),
+        "speed_up_if_cores_idle": round(
+            min(workers, os.cpu_count() or 1) * baseline_cpu / parallel_cpu, 2
+        ),
         "baseline_s_per_notebook": round(per_notebook_baseline, 2),
         "worker_s_per_notebook": round(per_notebook_worker, 2),
         "overhead_s_per_notebook": round(per_notebook_worker - per_notebook_baseline, 2),
@@ -138,6 +163,9 @@ def run(students: int, workers: int, workdir: Path) -> dict:
         "peak_memory_mb_baseline": round(baseline_memory.peak_mb),
         "peak_memory_mb_parallel": round(parallel_memory.peak_mb),
         "peak_kernel_rss_mb": max(k["peak_rss_mb"] for k in kernel),
+        "mean_load_baseline": baseline_memory.mean_load,
+        "mean_load_parallel": parallel_memory.mean_load,
+        "cpus": os.cpu_count(),
     }
 
 

@@ -126,6 +126,9 @@ class SandboxedExecute(Execute):
 
     def __init__(self, **kw):
         kw.setdefault("kernel_manager_class", SandboxedKernelManager)
+        # outputs are in once the last cell replied; waiting for a polite exit only idles a
+        # worker (1-3 s per notebook), and the watchdog ends the whole tree anyway
+        kw.setdefault("shutdown_kernel", "immediate")
         super().__init__(**kw)
 
     # --- nbclient hooks -------------------------------------------------------------

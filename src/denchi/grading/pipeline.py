@@ -22,6 +22,13 @@ Nothing graded is lost silently: a new submission moves the earlier one to
 ``submitted_archive/``; regrading a graded submission happens only with ``force=True`` (or
 for a newly placed or newer submission), and the gradebook is backed up first to
 ``backups/gradebook-<time>.db``. Manual grades given in the formgrader are kept by nbgrader.
+
+For a long-running service (the LMS tool): a worker's first submission also imports nbgrader
+and builds the clean room's reference results (about 15 s for h04), so keep a pool warm and
+pass it in, ``with WorkerPool(2) as pool: grade(..., pool=pool)``. Make one ``grade()`` call
+at a time per course (a job queue does this; one call can carry many students, graded in
+parallel): a pool is not shared between threads, and two calls could both prepare the same
+assignment or hand in for the same student at once.
 """
 
 from __future__ import annotations
