@@ -149,3 +149,12 @@ def test_assignment_sources_are_committed_without_outputs(root):
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, path
+
+
+def test_bibliography_parses_and_has_no_duplicate_keys(root):
+    from pybtex.database import parse_string
+
+    text = (root / "book" / "references.bib").read_text(encoding="utf-8")
+    entries = parse_string(text, "bibtex").entries  # raises on a lost brace after a merge
+    keys = [k.lower() for k in entries]
+    assert len(keys) == len(set(keys)) and len(keys) > 10

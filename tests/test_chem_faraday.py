@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from denchi import chem
-from denchi.labs.errors import LabInputError
+from denchi.errors import InputError
 
 
 def test_faraday_constant_is_the_codata_value():
@@ -59,6 +59,6 @@ def test_theoretical_capacity(molar_mass, expected):
     ],
 )
 def test_bad_inputs_name_the_parameter(call, parameter):
-    with pytest.raises(LabInputError) as info:
+    with pytest.raises(InputError) as info:
         call()
     assert info.value.parameter == parameter

@@ -18,7 +18,7 @@ import math
 import pytest
 
 from denchi import chem
-from denchi.labs.errors import LabInputError
+from denchi.errors import InputError
 
 
 def test_daniell_cell_is_1_10_volt_at_standard_conditions():
@@ -96,7 +96,7 @@ def test_lithium_against_copper_is_above_three_volts():
 
 
 def test_unknown_metal_names_the_known_ones():
-    with pytest.raises(LabInputError) as info:
+    with pytest.raises(InputError) as info:
         chem.cell_voltage("Xx", "Cu")
     assert "Zn" in str(info.value) and "Xx" in str(info.value)
     assert info.value.parameter == "metal"
@@ -113,7 +113,7 @@ def test_unknown_metal_names_the_known_ones():
     ],
 )
 def test_bad_inputs_get_a_bilingual_error_naming_the_parameter(kwargs, parameter):
-    with pytest.raises(LabInputError) as info:
+    with pytest.raises(InputError) as info:
         chem.cell_voltage("Zn", "Cu", **kwargs)
     assert info.value.parameter == parameter
     assert info.value.message_ja and info.value.message_en

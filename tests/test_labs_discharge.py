@@ -72,3 +72,8 @@ def test_bad_input_is_refused_in_both_languages(cell, kwargs, parameter):
 def test_unknown_preset_is_refused():
     with pytest.raises(labs.LabInputError, match="nmc_graphite"):
         labs.Cell("unobtainium")
+
+
+def test_the_h04_assignment_reading_stays_true(cell):
+    # assessments/source/h04_lithium_ion: question 4 reads about 3.4 Ah off this curve
+    assert cell.discharge(c_rate=2.0, temperature_c=0).capacity_ah == pytest.approx(3.4, abs=0.1)

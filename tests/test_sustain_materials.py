@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from denchi import sustain
-from denchi.labs.errors import LabInputError
+from denchi.errors import InputError
 
 SEED_150 = {"lithium": 100, "nickel": 90, "cobalt": 20, "graphite": 150, "manganese": 20}
 SEED_600 = {"lithium": 380, "nickel": 310, "cobalt": 60, "graphite": 600, "manganese": 50}
@@ -49,8 +49,8 @@ def test_every_material_has_a_japanese_name():
 
 
 def test_unknown_basis_and_bad_capacity_are_refused():
-    with pytest.raises(LabInputError, match="basis_gwh"):
+    with pytest.raises(InputError, match="basis_gwh"):
         sustain.material_demand_kt(100, basis_gwh=300)
-    with pytest.raises(LabInputError) as info:
+    with pytest.raises(InputError) as info:
         sustain.material_demand_kt(-5)
     assert info.value.parameter == "capacity_gwh"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from denchi import sustain
-from denchi.labs.errors import LabInputError
+from denchi.errors import InputError
 
 
 def test_the_seed_path_reaches_about_15_percent():
@@ -32,7 +32,7 @@ def test_a_better_processing_rate_changes_only_the_last_step():
 
 
 def test_a_stage_fraction_above_one_is_refused():
-    with pytest.raises(LabInputError) as info:
+    with pytest.raises(InputError) as info:
         sustain.Stage("国内で販売", "sold", 1.5)
     assert info.value.parameter == "fraction"
     assert "国内で販売" in info.value.message_ja
@@ -55,6 +55,6 @@ def test_life_cycle_stages_are_named_in_both_languages():
 
 
 def test_negative_capacity_is_refused():
-    with pytest.raises(LabInputError) as info:
+    with pytest.raises(InputError) as info:
         sustain.footprint_kg(-1, 60)
     assert info.value.parameter == "capacity_kwh"

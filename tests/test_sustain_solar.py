@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from denchi import sustain
-from denchi.labs.errors import LabInputError
+from denchi.errors import InputError
 
 
 def test_daily_yield_of_one_kilowatt_is_about_2_7_kwh():
@@ -52,6 +52,6 @@ def test_small_panels_do_not_cover_a_large_evening_load():
     ],
 )
 def test_bad_inputs_name_the_parameter(kwargs, parameter):
-    with pytest.raises(LabInputError) as info:
+    with pytest.raises(InputError) as info:
         sustain.size_storage(**kwargs)
     assert info.value.parameter == parameter

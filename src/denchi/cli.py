@@ -15,6 +15,7 @@ from denchi.i18n import bilingual
 
 GROUPS = {
     "grade": "denchi.grading.commands",  # nbgrader course: generate, collect, autograde, export
+    "lms": "denchi.lms.cli",  # the LTI 1.3 tool: init, serve, worker, registration, ...
 }
 
 

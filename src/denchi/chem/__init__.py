@@ -6,7 +6,7 @@
     chem.mass_from_charge(9650, electrons=2, molar_mass_g_mol=63.5)  # 3.175 g of copper
 
 Standard potentials come from the CRC Handbook's electrochemical series (see ``potentials``).
-Inputs are checked; a bad one raises ``LabInputError`` naming it, in Japanese and English.
+Inputs are checked; a bad one raises ``InputError`` naming it, in Japanese and English.
 Importing this package never imports PyBaMM.
 """
 

@@ -8,7 +8,7 @@ where z is the number of electrons per formula unit and M the molar mass [g/mol]
 from __future__ import annotations
 
 from denchi.chem.constants import COULOMB_PER_AH, FARADAY_C_PER_MOL
-from denchi.labs.validation import number_in_range
+from denchi.validation import number_in_range
 
 # Allowed ranges, wide enough for any lab or factory example, narrow enough to catch slips.
 _RANGES = {

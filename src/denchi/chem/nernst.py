@@ -21,7 +21,7 @@ from denchi.chem.constants import (
     ZERO_CELSIUS_K,
 )
 from denchi.chem.potentials import Couple, couple
-from denchi.labs.validation import number_in_range
+from denchi.validation import number_in_range
 
 CONCENTRATION_RANGE_MOL_L = (1e-6, 10.0)
 TEMPERATURE_RANGE_C = (0.0, 100.0)  # liquid water

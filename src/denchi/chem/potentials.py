@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from denchi.labs.errors import LabInputError
+from denchi.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def couple(key: str) -> Couple:
     found = _BY_KEY.get(str(key).strip().lower())
     if found is None:
         known = "、".join(c.key for c in COUPLES)
-        raise LabInputError(
+        raise InputError(
             "metal",
             f"{key!r} の標準電極電位は表にありません。次の元素記号から選んでください: {known}",
             f"No standard potential for {key!r}. Choose one of these symbols: "

@@ -5,27 +5,43 @@
     r = cell.discharge(c_rate=1.0, temperature_c=25)
     r.capacity_ah, r.energy_wh, r.plot()
 
-Importing this package does not import PyBaMM; the first experiment does.
+Experiments of a ``Cell``: ``discharge``, ``rate_test``, ``charge``, ``cycle`` (with
+``labs.protocols``), ``ocv``, ``pulse_test``, ``gitt``, ``eis``, ``aging`` and
+``calendar_aging``; ``labs.design_cell`` builds a cell from electrode choices;
+``labs.Instrument`` turns results into seeded "measured" data; ``labs.compare`` draws results
+in one figure. Importing this package does not import PyBaMM; the first experiment does.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from denchi.labs.errors import LabInputError, LabSimulationError
 
-__all__ = ["Cell", "DischargeResult", "LabInputError", "LabSimulationError", "PRESETS", "compare"]
+_EXPORTS = {
+    "Cell": "denchi.labs.cell",
+    "design_cell": "denchi.labs.design",
+    "CellDesign": "denchi.labs.design",
+    "Instrument": "denchi.labs.instrument",
+    "compare": "denchi.labs.plots",
+    "PRESETS": "denchi.labs.presets",
+    "Preset": "denchi.labs.presets",
+    "DischargeResult": "denchi.labs.results",
+    "ProtocolResult": "denchi.labs.results",
+    "PulseTestResult": "denchi.labs.results",
+    "GITTResult": "denchi.labs.results",
+    "RateTestResult": "denchi.labs.results",
+    "OCVResult": "denchi.labs.ocv",
+    "EISResult": "denchi.labs.impedance",
+    "AgingResult": "denchi.labs.aging",
+}
+
+__all__ = ["LabInputError", "LabSimulationError", "protocols", *_EXPORTS]
 
 
 def __getattr__(name: str):
-    if name == "Cell":
-        from denchi.labs.cell import Cell
-
-        return Cell
-    if name in ("DischargeResult", "compare"):
-        from denchi.labs import results
-
-        return getattr(results, name)
-    if name == "PRESETS":
-        from denchi.labs.presets import PRESETS
-
-        return PRESETS
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    if name == "protocols":
+        return import_module("denchi.labs.protocols")
     raise AttributeError(f"module 'denchi.labs' has no attribute {name!r}")

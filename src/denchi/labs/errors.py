@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from denchi.i18n import bilingual
+from denchi.errors import InputError
+
+#: The lab name for :class:`denchi.errors.InputError` (one class, shared with the calculators).
+LabInputError = InputError
 
 
-class LabInputError(ValueError):
-    """A lab argument is wrong or the experiment cannot run; the message says what to change."""
-
-    def __init__(self, parameter: str, ja: str, en: str) -> None:
-        self.parameter = parameter
-        self.message_ja = ja
-        self.message_en = en
-        super().__init__(bilingual(ja, en))
-
-
-class LabSimulationError(LabInputError):
+class LabSimulationError(InputError):
     """The simulation could not finish for these settings (explained in plain words)."""

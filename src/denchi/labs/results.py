@@ -1,32 +1,46 @@
-"""Results of virtual experiments: arrays in SI-named fields, a table, and a plot."""
+"""What a battery cycler records: time series with SI-named fields, tables and plots.
+
+Sign convention: a positive current discharges the cell. ``discharge_capacity_ah`` is the
+net charge taken out since the start of the experiment (it falls while charging).
+Derived tables (pulse resistances, GITT steps, cycle summaries) are computed from the
+arrays, so a result passed through :class:`denchi.labs.Instrument` gives "measured"
+tables too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
 from denchi.i18n import text
+from denchi.labs import plots
+from denchi.labs.ocv import OCVResult  # noqa: F401  (its first home; tests/test_fonts.py)
 
 
-def _axis_labels() -> dict[str, str]:
-    return {
-        "time": text("時間 [h]", "Time [h]"),
-        "capacity": text("放電容量 [Ah]", "Discharge capacity [Ah]"),
-        "voltage": text("電圧 [V]", "Voltage [V]"),
-        "temperature": text("セル温度 [℃]", "Cell temperature [°C]"),
-        "soc": text("充電状態 SOC [%]", "State of charge [%]"),
-        "potential": text("電位 [V vs Li/Li$^+$]", "Potential [V vs Li/Li$^+$]"),
-    }
+def _trapezoid(y: np.ndarray, x: np.ndarray) -> float:
+    return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x))) if len(x) > 1 else 0.0
 
 
 @dataclass(frozen=True)
-class DischargeResult:
-    """A constant-current discharge: what a battery cycler would record."""
+class CyclerRecord:
+    """A time series as a battery cycler records it (the base of all cycler results).
+
+    Attributes:
+        preset: Key of the cell preset.
+        nominal_capacity_ah: The cell's nominal capacity (the current of 1C) [Ah].
+        ambient_temperature_c: Chamber temperature [℃].
+        time_s: Time since the start [s].
+        voltage_v: Cell voltage [V].
+        current_a: Current [A], positive while discharging.
+        discharge_capacity_ah: Net charge taken out since the start [Ah].
+        temperature_c: Cell temperature [℃] (equal to the chamber in isothermal models).
+    """
 
     preset: str
-    c_rate: float
+    nominal_capacity_ah: float
     ambient_temperature_c: float
     time_s: np.ndarray
     voltage_v: np.ndarray
@@ -34,126 +48,343 @@ class DischargeResult:
     discharge_capacity_ah: np.ndarray
     temperature_c: np.ndarray
 
+    ARRAYS = ("time_s", "voltage_v", "current_a", "discharge_capacity_ah", "temperature_c")
+
     @property
     def capacity_ah(self) -> float:
-        """Delivered capacity until the cut-off voltage [Ah]."""
-        return float(self.discharge_capacity_ah[-1])
+        """Charge moved from start to end [Ah] (delivered capacity of a discharge)."""
+        return float(abs(self.discharge_capacity_ah[-1] - self.discharge_capacity_ah[0]))
 
     @property
     def energy_wh(self) -> float:
-        """Delivered energy, the time integral of voltage times current [Wh]."""
-        return float(np.trapezoid(self.voltage_v * self.current_a, self.time_s) / 3600.0)
+        """Energy, the time integral of voltage times current [Wh] (positive = delivered)."""
+        return abs(_trapezoid(self.voltage_v * self.current_a, self.time_s)) / 3600.0
 
     @property
     def average_voltage_v(self) -> float:
         """Energy divided by capacity [V]."""
-        return self.energy_wh / self.capacity_ah
+        return self.energy_wh / self.capacity_ah if self.capacity_ah > 0 else float("nan")
 
     @property
     def max_temperature_c(self) -> float:
+        """Highest cell temperature [℃]."""
         return float(np.max(self.temperature_c))
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the record [s]."""
+        return float(self.time_s[-1] - self.time_s[0])
+
+    @property
+    def label(self) -> str:
+        return f"{self.ambient_temperature_c:g} " + text("℃", "°C")
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The recorded arrays by name (the columns of :meth:`to_dataframe`)."""
+        return {name: getattr(self, name) for name in self.ARRAYS}
+
+    def to_dataframe(self):
+        """The recorded data as a pandas table, one row per sample."""
+        import pandas as pd
+
+        return pd.DataFrame(self.arrays())
+
+    def _x(self, x: str) -> tuple[np.ndarray, str]:
+        moved = self.discharge_capacity_ah - self.discharge_capacity_ah[0]
+        if x == "capacity":
+            charged = moved[-1] < 0
+            return (-moved if charged else moved), ("charge_capacity" if charged else "capacity")
+        if x == "dod":
+            return 100.0 * moved / self.nominal_capacity_ah, "dod"
+        return (self.time_s - self.time_s[0]) / 3600.0, "time"
+
+    def plot(
+        self, x: str = "capacity", y: str = "voltage", ax: Any = None, label: str | None = None
+    ) -> Any:
+        """Plot ``y`` ("voltage", "current" or "temperature") against ``x``
+        ("capacity", "time" [h] or "dod", the depth of discharge in % of nominal)."""
+        x = plots.check_choice("x", x, ("capacity", "time", "dod"))
+        y = plots.check_choice("y", y, ("voltage", "current", "temperature"))
+        ax = plots.axes(ax)
+        xs, x_label = self._x(x)
+        ys = {
+            "voltage": self.voltage_v,
+            "current": self.current_a,
+            "temperature": self.temperature_c,
+        }
+        ax.plot(xs, ys[y], label=self.label if label is None else label)
+        return plots.finish(ax, x_label, y)
+
+
+@dataclass(frozen=True)
+class DischargeResult(CyclerRecord):
+    """A constant-current discharge from full to the lower cut-off voltage.
+
+    Attributes:
+        c_rate: The discharge current as a C-rate.
+    """
+
+    c_rate: float
 
     @property
     def label(self) -> str:
         return f"{self.c_rate:g}C, {self.ambient_temperature_c:g} " + text("℃", "°C")
 
-    def to_dataframe(self):
-        """The recorded data as a pandas table, one row per time step."""
+
+@dataclass(frozen=True)
+class ProtocolResult(CyclerRecord):
+    """A cycler protocol (CC, CV and rest steps, possibly repeated as cycles).
+
+    Attributes:
+        cycle: Cycle number of each sample (1, 2, ...).
+        step: Position of each sample's step in the protocol (0, 1, ...).
+        steps: The protocol's steps, described in words.
+        stop_reason: Empty if the protocol ran to its end, else why it stopped early.
+    """
+
+    cycle: np.ndarray
+    step: np.ndarray
+    steps: tuple[str, ...] = ()
+    stop_reason: str = ""
+
+    ARRAYS = (*CyclerRecord.ARRAYS, "cycle", "step")
+
+    def plot(
+        self, x: str = "time", y: str = "voltage", ax: Any = None, label: str | None = None
+    ) -> Any:
+        return super().plot(x=x, y=y, ax=ax, label=label)
+
+    plot.__doc__ = CyclerRecord.plot.__doc__
+
+    def segments(self) -> Iterator[tuple[int, int, slice]]:
+        """(cycle, step, slice of samples) for every executed step, in order."""
+        change = np.flatnonzero((np.diff(self.cycle) != 0) | (np.diff(self.step) != 0)) + 1
+        starts = [0, *change.tolist()]
+        ends = [*change.tolist(), len(self.time_s)]
+        for start, end in zip(starts, ends, strict=True):
+            yield int(self.cycle[start]), int(self.step[start]), slice(start, end)
+
+    def _ends(self) -> dict[tuple[int, int], slice]:
+        return {(c, s): sl for c, s, sl in self.segments()}
+
+    def cycle_table(self):
+        """Per cycle: charge and discharge capacity [Ah] and energy [Wh], coulombic
+        efficiency [%] (discharge ÷ charge)."""
         import pandas as pd
 
-        return pd.DataFrame(
-            {
-                "time_s": self.time_s,
-                "voltage_v": self.voltage_v,
-                "current_a": self.current_a,
-                "discharge_capacity_ah": self.discharge_capacity_ah,
-                "temperature_c": self.temperature_c,
-            }
-        )
-
-    def plot(self, x: str = "capacity", ax=None):
-        """Voltage against discharge capacity (``x="capacity"``) or time (``x="time"``)."""
-        return compare([self], x=x, ax=ax)
-
-
-def compare(results: Sequence[DischargeResult], x: str = "capacity", ax=None):
-    """Draw several discharge curves in one figure; returns the matplotlib Axes."""
-    import matplotlib.pyplot as plt
-
-    from denchi.plotting import use_japanese_fonts
-
-    if x not in ("capacity", "time"):
-        from denchi.labs.errors import LabInputError
-
-        raise LabInputError(
-            "x",
-            f'x には "capacity" か "time" を指定してください（指定値: {x!r}）。',
-            f'x must be "capacity" or "time" (got {x!r}).',
-        )
-    use_japanese_fonts()
-    labels = _axis_labels()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
-    for r in results:
-        xs = r.discharge_capacity_ah if x == "capacity" else r.time_s / 3600.0
-        ax.plot(xs, r.voltage_v, label=r.label)
-    ax.set_xlabel(labels[x])
-    ax.set_ylabel(labels["voltage"])
-    ax.grid(alpha=0.3)
-    if len(results) > 1:
-        ax.legend()
-    return ax
+        rows = []
+        for number in np.unique(self.cycle):
+            mask = self.cycle == number
+            t, v, i = self.time_s[mask], self.voltage_v[mask], self.current_a[mask]
+            out = np.clip(i, 0, None)
+            into = np.clip(-i, 0, None)
+            charge_ah = _trapezoid(into, t) / 3600
+            discharge_ah = _trapezoid(out, t) / 3600
+            rows.append(
+                {
+                    "cycle": int(number),
+                    "charge_capacity_ah": charge_ah,
+                    "discharge_capacity_ah": discharge_ah,
+                    "charge_energy_wh": _trapezoid(into * v, t) / 3600,
+                    "discharge_energy_wh": _trapezoid(out * v, t) / 3600,
+                    "coulombic_efficiency_pct": (
+                        100 * discharge_ah / charge_ah if charge_ah > 0 else float("nan")
+                    ),
+                }
+            )
+        return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True)
-class OCVResult:
-    """Open-circuit voltage of a cell and the potentials of its two electrodes."""
+class PulseTestResult(ProtocolResult):
+    """A hybrid pulse power characterisation (HPPC): at each SOC a discharge and a charge
+    pulse, each followed by a rest.
+
+    Protocol positions: 0 move to the next SOC, 1 relax, 2 discharge pulse, 3 rest,
+    4 charge pulse, 5 rest.
+
+    Attributes:
+        soc_points: The nominal state of charge (0–1) of each pulse pair.
+        pulse_s: Pulse length [s].
+    """
+
+    soc_points: tuple[float, ...] = ()
+    pulse_s: float = 10.0
+
+    def resistance_table(self):
+        """Per SOC: the relaxed voltage and the DC resistance [Ω] of the discharge and the
+        charge pulse, ``ΔV / I`` at the end of each pulse. Pulses that ended early (cut-off
+        voltage reached) or were not run give NaN."""
+        import pandas as pd
+
+        ends = self._ends()
+        rows = []
+        for n, soc in enumerate(self.soc_points, start=1):
+            rows.append(
+                {
+                    "soc": soc,
+                    "ocv_v": self._last(ends, n, 1),
+                    "discharge_resistance_ohm": self._resistance(ends, n, 1, 2),
+                    "charge_resistance_ohm": self._resistance(ends, n, 3, 4),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def _last(self, ends: dict, cycle: int, step: int) -> float:
+        sl = ends.get((cycle, step))
+        return float(self.voltage_v[sl][-1]) if sl is not None else float("nan")
+
+    def _resistance(self, ends: dict, cycle: int, before: int, pulse: int) -> float:
+        sl = ends.get((cycle, pulse))
+        if sl is None or (cycle, before) not in ends:
+            return float("nan")
+        t = self.time_s[sl]
+        if t[-1] - t[0] < 0.99 * self.pulse_s:  # stopped at a cut-off: no full pulse
+            return float("nan")
+        current = float(np.mean(self.current_a[sl]))
+        if current == 0:
+            return float("nan")
+        return (self._last(ends, cycle, before) - float(self.voltage_v[sl][-1])) / current
+
+    def plot_resistance(self, ax: Any = None, label: str | None = None) -> Any:
+        """DC resistance [mΩ] of the discharge and charge pulses against SOC [%]."""
+        ax = plots.axes(ax)
+        table = self.resistance_table()
+        name = self.label if label is None else label
+        ax.plot(
+            table["soc"] * 100,
+            table["discharge_resistance_ohm"] * 1000,
+            "o-",
+            label=f"{name} " + text("放電パルス", "discharge pulse"),
+        )
+        ax.plot(
+            table["soc"] * 100,
+            table["charge_resistance_ohm"] * 1000,
+            "s--",
+            label=f"{name} " + text("充電パルス", "charge pulse"),
+        )
+        ax.legend()
+        return plots.finish(ax, "soc", "resistance")
+
+
+@dataclass(frozen=True)
+class GITTResult(ProtocolResult):
+    """Galvanostatic intermittent titration: current pulses between long rests.
+
+    Protocol positions: 0 rest, 1 pulse. Pulse *n* starts from the rest of cycle *n* and
+    relaxes in the rest of cycle *n* + 1.
+    """
+
+    pulse_s: float = 600.0
+
+    def pulse_table(self):
+        """Per pulse: SOC at its start, current [A], the voltage before the pulse, at its
+        start (after the ohmic step) and end, and after the rest [V]; ``delta_es_v`` is the
+        change of the relaxed voltage over the pulse and ``delta_et_v`` the change during the
+        pulse (start to end), as used by the Weppner–Huggins analysis."""
+        import pandas as pd
+
+        ends = self._ends()
+        rows = []
+        for cycle in sorted({c for c, _ in ends}):
+            rest, pulse, after = (
+                ends.get((cycle, 0)),
+                ends.get((cycle, 1)),
+                ends.get((cycle + 1, 0)),
+            )
+            if rest is None or pulse is None or after is None:
+                break
+            q0 = float(self.discharge_capacity_ah[pulse][0] - self.discharge_capacity_ah[0])
+            before, relaxed = float(self.voltage_v[rest][-1]), float(self.voltage_v[after][-1])
+            start, end = float(self.voltage_v[pulse][0]), float(self.voltage_v[pulse][-1])
+            rows.append(
+                {
+                    "pulse": cycle,
+                    "soc_start": 1.0 - q0 / self.nominal_capacity_ah,
+                    "current_a": float(np.mean(self.current_a[pulse])),
+                    "voltage_before_v": before,
+                    "pulse_start_v": start,
+                    "pulse_end_v": end,
+                    "relaxed_v": relaxed,
+                    "delta_es_v": relaxed - before,
+                    "delta_et_v": end - start,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def plot_ocv(self, ax: Any = None, label: str | None = None) -> Any:
+        """The relaxed voltages (quasi-OCV) against SOC [%]."""
+        ax = plots.axes(ax)
+        table = self.pulse_table()
+        soc_end = table["soc_start"] - table["current_a"] * self.pulse_s / 3600 / (
+            self.nominal_capacity_ah
+        )  # SOC after each pulse, where its relaxed voltage belongs
+        ax.plot(
+            soc_end * 100, table["relaxed_v"], "o-", label=self.label if label is None else label
+        )
+        return plots.finish(ax, "soc", "ocv")
+
+
+@dataclass(frozen=True)
+class RateTestResult:
+    """Discharges of one cell at several C-rates (a rate-capability test)."""
 
     preset: str
-    soc: np.ndarray  # 0 (empty) to 1 (full)
-    voltage_v: np.ndarray
-    positive_potential_v: np.ndarray
-    negative_potential_v: np.ndarray
+    discharges: tuple[DischargeResult, ...]
+
+    @property
+    def label(self) -> str:
+        return self.discharges[0].label.split(", ")[-1] if self.discharges else ""
+
+    @property
+    def c_rates(self) -> np.ndarray:
+        return np.array([d.c_rate for d in self.discharges])
+
+    @property
+    def capacities_ah(self) -> np.ndarray:
+        return np.array([d.capacity_ah for d in self.discharges])
 
     def to_dataframe(self):
+        """One row per C-rate: delivered capacity, energy, average voltage, the share of the
+        nominal capacity and the highest temperature."""
         import pandas as pd
 
         return pd.DataFrame(
             {
-                "soc": self.soc,
-                "voltage_v": self.voltage_v,
-                "positive_potential_v": self.positive_potential_v,
-                "negative_potential_v": self.negative_potential_v,
+                "c_rate": self.c_rates,
+                "capacity_ah": self.capacities_ah,
+                "energy_wh": [d.energy_wh for d in self.discharges],
+                "average_voltage_v": [d.average_voltage_v for d in self.discharges],
+                "capacity_pct_of_nominal": [
+                    100 * d.capacity_ah / d.nominal_capacity_ah for d in self.discharges
+                ],
+                "max_temperature_c": [d.max_temperature_c for d in self.discharges],
             }
         )
 
-    def plot(self, electrodes: bool = True, ax=None):
-        """OCV against SOC; with ``electrodes=True`` also each electrode's potential."""
-        import matplotlib.pyplot as plt
-
-        from denchi.plotting import use_japanese_fonts
-
-        use_japanese_fonts()
-        labels = _axis_labels()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
-        soc_pct = self.soc * 100
-        ax.plot(soc_pct, self.voltage_v, color="k", label=text("電池の電圧", "Cell voltage"))
-        if electrodes:
-            ax.plot(
-                soc_pct,
-                self.positive_potential_v,
-                color="tab:red",
-                label=text("正極の電位", "Positive electrode"),
-            )
-            ax.plot(
-                soc_pct,
-                self.negative_potential_v,
-                color="tab:blue",
-                label=text("負極の電位", "Negative electrode"),
-            )
-            ax.legend()
-        ax.set_xlabel(labels["soc"])
-        ax.set_ylabel(labels["potential"] if electrodes else labels["voltage"])
-        ax.grid(alpha=0.3)
+    def plot(self, x: str = "capacity", ax: Any = None, label: str | None = None) -> Any:
+        """The discharge curves in one figure (``x`` as in :meth:`CyclerRecord.plot`)."""
+        ax = plots.axes(ax)
+        for d in self.discharges:
+            d.plot(x=x, ax=ax, label=d.label if label is None else f"{label}, {d.c_rate:g}C")
+        ax.legend()
         return ax
+
+    def plot_capacity(self, ax: Any = None, label: str | None = None) -> Any:
+        """Delivered capacity against C-rate (the rate capability)."""
+        ax = plots.axes(ax)
+        ax.plot(
+            self.c_rates, self.capacities_ah, "o-", label=self.label if label is None else label
+        )
+        return plots.finish(ax, "c_rate", "delivered")
+
+
+def series_fields(result: CyclerRecord) -> tuple[str, ...]:
+    """The names of a record's per-sample arrays (for resampling)."""
+    per_sample = len(result.time_s)
+    return tuple(
+        f.name
+        for f in fields(result)
+        if isinstance(getattr(result, f.name), np.ndarray)
+        and len(getattr(result, f.name)) == per_sample
+    )

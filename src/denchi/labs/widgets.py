@@ -1,49 +1,137 @@
-"""Interactive explorers (ipywidgets) for labs where exploring is the lesson."""
+"""Interactive explorers (ipywidgets) for labs where exploring is the lesson.
+
+Each function returns an ``ipywidgets.interactive`` whose sliders re-run an experiment;
+sliders update when released (``continuous_update=False``). Widgets need a live kernel:
+in the static book, give the cell ``:tags: [remove-output]`` and show a computed figure.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from denchi.i18n import text
 
 
-def discharge_explorer(chemistry: str = "nmc_graphite"):
-    """Sliders for C-rate and temperature; the 25 ℃, 0.2C curve stays as a reference."""
+def _slider(value: float, low: float, high: float, step: float, description: str) -> Any:
     import ipywidgets as widgets
+
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
+
+
+def _show(draw: Callable[[Any], str]) -> None:
+    """Draw into a new figure, title it with what ``draw`` returns, and show it."""
     import matplotlib.pyplot as plt
 
-    from denchi.labs.cell import C_RATE_RANGE, TEMPERATURE_RANGE_C, Cell
-    from denchi.labs.results import compare
+    from denchi.labs.plots import axes
+
+    ax = axes()
+    ax.set_title(draw(ax))
+    plt.show()
+
+
+def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
+    """Sliders for C-rate and temperature; the 25 ℃, 0.2C curve stays as a reference."""
+    import ipywidgets as widgets
+
+    from denchi.labs.cell import TEMPERATURE_RANGE_C, Cell
+    from denchi.labs.plots import compare
 
     cell = Cell(chemistry)
     reference = cell.discharge(c_rate=0.2, temperature_c=25)
 
     def show(c_rate: float, temperature_c: float) -> None:
         result = cell.discharge(c_rate=c_rate, temperature_c=temperature_c)
-        _, ax = plt.subplots(figsize=(6, 4))
-        compare([reference, result], ax=ax)
-        ax.set_title(
-            text(
+
+        def draw(ax: Any) -> str:
+            compare([reference, result], ax=ax)
+            return text(
                 f"取り出せた容量 {result.capacity_ah:.2f} Ah、電力量 {result.energy_wh:.1f} Wh",
                 f"Delivered {result.capacity_ah:.2f} Ah, {result.energy_wh:.1f} Wh",
             )
-        )
-        plt.show()
+
+        _show(draw)
 
     return widgets.interactive(
         show,
-        c_rate=widgets.FloatSlider(
-            value=1.0,
-            min=C_RATE_RANGE[0],
-            max=3.0,
-            step=0.1,
-            description=text("C レート", "C-rate"),
-            continuous_update=False,
+        c_rate=_slider(1.0, 0.1, 3.0, 0.1, text("C レート", "C-rate")),
+        temperature_c=_slider(25.0, *TEMPERATURE_RANGE_C, 5.0, text("温度 [℃]", "Temp. [°C]")),
+    )
+
+
+def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
+    """Heating at high current and the effect of cooling: C-rate, cooling and room
+    temperature sliders; the figure shows the cell temperature during the discharge."""
+    import ipywidgets as widgets
+
+    from denchi.labs.cell import Cell
+
+    cell = Cell(chemistry, thermal="lumped")
+
+    def show(c_rate: float, cooling_w_m2k: float, temperature_c: float) -> None:
+        result = cell.discharge(
+            c_rate=c_rate, temperature_c=temperature_c, cooling_w_m2k=cooling_w_m2k
+        )
+
+        def draw(ax: Any) -> str:
+            result.plot(x="time", y="temperature", ax=ax)
+            rise = result.max_temperature_c - temperature_c
+            return text(
+                f"最高温度 {result.max_temperature_c:.1f} ℃（{rise:.1f} ℃ 上昇）",
+                f"Peak {result.max_temperature_c:.1f} °C (+{rise:.1f} °C)",
+            )
+
+        _show(draw)
+
+    return widgets.interactive(
+        show,
+        c_rate=_slider(2.0, 0.5, 5.0, 0.5, text("C レート", "C-rate")),
+        cooling_w_m2k=_slider(10.0, 1.0, 200.0, 1.0, text("冷却 [W/(m²K)]", "Cooling [W/(m²K)]")),
+        temperature_c=_slider(25.0, 0.0, 40.0, 5.0, text("室温 [℃]", "Room [°C]")),
+    )
+
+
+def design_explorer(base: str = "nmc_graphite") -> Any:
+    """Electrode thickness, porosity and N/P ratio sliders; the figure compares the designed
+    cell's discharge at 0.2C and 2C and the title gives its energy density."""
+    import ipywidgets as widgets
+
+    from denchi.labs.design import design_cell
+    from denchi.labs.plots import compare
+
+    def show(positive_thickness_um: float, positive_porosity: float, np_ratio: float) -> None:
+        choices = dict(
+            base=base,
+            positive_thickness_um=positive_thickness_um,
+            positive_porosity=positive_porosity,
+            np_ratio=np_ratio,
+        )
+        slow = design_cell(c_rate=0.2, **choices)
+        fast = design_cell(c_rate=2.0, **choices)
+
+        def draw(ax: Any) -> str:
+            compare([slow.discharge, fast.discharge], ax=ax)
+            slow_wh, fast_wh = slow.gravimetric_wh_kg, fast.gravimetric_wh_kg
+            return text(
+                f"{slow_wh:.0f} Wh/kg（0.2C）、{fast_wh:.0f} Wh/kg（2C）",
+                f"{slow_wh:.0f} Wh/kg (0.2C), {fast_wh:.0f} Wh/kg (2C)",
+            )
+
+        _show(draw)
+
+    return widgets.interactive(
+        show,
+        positive_thickness_um=_slider(
+            75.0, 30.0, 150.0, 5.0, text("正極の厚さ [μm]", "Positive [μm]")
         ),
-        temperature_c=widgets.FloatSlider(
-            value=25.0,
-            min=TEMPERATURE_RANGE_C[0],
-            max=TEMPERATURE_RANGE_C[1],
-            step=5.0,
-            description=text("温度 [℃]", "Temp. [°C]"),
-            continuous_update=False,
-        ),
+        positive_porosity=_slider(0.33, 0.2, 0.5, 0.01, text("正極の空隙率", "Porosity")),
+        np_ratio=_slider(1.1, 0.9, 1.5, 0.05, "N/P"),
     )

@@ -6,7 +6,7 @@
     sustain.footprint_range_kg(50)                             # (2050, 4450) kg CO2e
     sustain.size_storage(panel_kw=10, evening_kw=2, evening_hours=3).cells
 
-Each module names its sources; inputs are checked and a bad one raises ``LabInputError``
+Each module names its sources; inputs are checked and a bad one raises ``InputError``
 (Japanese and English). Importing this package never imports PyBaMM.
 """
 

@@ -9,7 +9,7 @@ Regulation) is for the method to say, and the pages cite it where they use it.
 
 from __future__ import annotations
 
-from denchi.labs.validation import number_in_range
+from denchi.validation import number_in_range
 
 XU2022_CELL_KG_PER_KWH = (41.0, 89.0)
 XU2022_CATHODE_SHARE = (0.33, 0.70)

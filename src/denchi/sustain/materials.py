@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from denchi.labs.errors import LabInputError
-from denchi.labs.validation import number_in_range
+from denchi.errors import InputError
+from denchi.validation import number_in_range
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ CAPACITY_RANGE_GWH = (0.0, 10_000.0)
 
 def _basis(basis_gwh: int) -> dict[str, float]:
     if basis_gwh not in BASC_DEMAND_KT:
-        raise LabInputError(
+        raise InputError(
             "basis_gwh",
             f"元にする試算は {' か '.join(map(str, BASC_DEMAND_KT))} GWh から選んでください"
             f"（指定値: {basis_gwh!r}）。",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
-from denchi.labs.validation import number_in_range
+from denchi.validation import number_in_range
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from denchi.labs.validation import number_in_range
+from denchi.validation import number_in_range
 
 KWH_PER_KW_DAY = 1000.0 / 365.0  # JPEA rule of thumb, about 2.7 kWh per kW per day
 M50_CAPACITY_AH = 5.0

@@ -1,0 +1,87 @@
+"""Electrochemical impedance spectra: Nyquist and Bode plots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from denchi.i18n import text
+from denchi.labs import plots
+
+
+@dataclass(frozen=True)
+class EISResult:
+    """An impedance spectrum around a rest state.
+
+    Attributes:
+        preset: Key of the cell preset.
+        soc: State of charge of the rest state (0–1).
+        ambient_temperature_c: Chamber temperature [℃].
+        frequency_hz: Measurement frequencies [Hz].
+        impedance_ohm: Complex impedance Z = Z' + jZ'' [Ω] at each frequency.
+    """
+
+    preset: str
+    soc: float
+    ambient_temperature_c: float
+    frequency_hz: np.ndarray
+    impedance_ohm: np.ndarray
+
+    @property
+    def z_real_ohm(self) -> np.ndarray:
+        """Real part Z' [Ω]."""
+        return self.impedance_ohm.real
+
+    @property
+    def z_imag_ohm(self) -> np.ndarray:
+        """Imaginary part Z'' [Ω] (negative where the cell behaves capacitively)."""
+        return self.impedance_ohm.imag
+
+    @property
+    def label(self) -> str:
+        return f"SOC {self.soc * 100:g} %, {self.ambient_temperature_c:g} " + text("℃", "°C")
+
+    def with_impedance(self, impedance_ohm: np.ndarray) -> EISResult:
+        """A copy with another spectrum (used by :class:`denchi.labs.Instrument`)."""
+        return replace(self, impedance_ohm=impedance_ohm)
+
+    def to_dataframe(self):
+        """Frequency, Z', Z'', ``|Z|`` and phase as a pandas table."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "frequency_hz": self.frequency_hz,
+                "z_real_ohm": self.z_real_ohm,
+                "z_imag_ohm": self.z_imag_ohm,
+                "magnitude_ohm": np.abs(self.impedance_ohm),
+                "phase_deg": np.degrees(np.angle(self.impedance_ohm)),
+            }
+        )
+
+    def plot(self, ax: Any = None, label: str | None = None) -> Any:
+        """Nyquist plot: -Z'' against Z' in mΩ, with equal axis scales."""
+        ax = plots.axes(ax)
+        ax.plot(
+            self.z_real_ohm * 1000,
+            -self.z_imag_ohm * 1000,
+            "o-",
+            markersize=3,
+            label=self.label if label is None else label,
+        )
+        ax.set_aspect("equal", adjustable="datalim")
+        return plots.finish(ax, "z_real", "z_imag")
+
+    def plot_bode(self, ax: Any = None, label: str | None = None) -> Any:
+        """Bode plot: ``|Z|`` [mΩ] against frequency (log axes); phase on a second axis."""
+        ax = plots.axes(ax)
+        name = self.label if label is None else label
+        ax.loglog(self.frequency_hz, np.abs(self.impedance_ohm) * 1000, label=name)
+        phase_ax = ax.twinx()
+        phase_ax.semilogx(
+            self.frequency_hz, np.degrees(np.angle(self.impedance_ohm)), "--", alpha=0.6
+        )
+        phase_ax.set_ylabel(plots.label("phase"))
+        return plots.finish(ax, "frequency", "magnitude")

@@ -1,0 +1,137 @@
+"""Run and administer the LTI 1.3 tool: ``denchi lms init|serve|worker|info|...``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from denchi.i18n import bilingual
+from denchi.lms.config import DEFAULT_CONFIG_NAME, ConfigError, load_config, write_default_config
+
+HELP = bilingual("LMS と結ぶ LTI 1.3 ツールを動かす", "Run and administer the LTI 1.3 tool")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(func=run)
+    parser.add_argument(
+        "--config", type=Path, default=Path(DEFAULT_CONFIG_NAME), help="configuration file"
+    )
+    sub = parser.add_subparsers(dest="lms_command", required=True)
+    init = sub.add_parser("init", help="write a configuration file with defaults")
+    init.add_argument("--base-url", default="http://localhost:8765")
+    init.add_argument("--book-url", default="http://localhost:8000")
+    sub.add_parser("serve", help="run the web service (and, embedded, its worker)")
+    worker = sub.add_parser("worker", help="run grading and score delivery jobs (procrastinate)")
+    worker.add_argument("--concurrency", type=int, default=1)
+    worker.add_argument("--once", action="store_true", help="stop when the queue is empty")
+    sub.add_parser("info", help="print the URLs to enter in an LMS's manual tool configuration")
+    reg = sub.add_parser("registration-url", help="a one-time dynamic-registration URL")
+    reg.add_argument("--hours", type=float, default=72)
+    add = sub.add_parser("add-platform", help="register an LMS manually")
+    add.add_argument("--issuer", required=True, help="platform ID / issuer (Moodle: site URL)")
+    add.add_argument("--client-id", required=True)
+    add.add_argument("--login-url", required=True, help="authentication request URL")
+    add.add_argument("--token-url", required=True, help="access token URL")
+    add.add_argument("--jwks-url", required=True, help="public keyset URL")
+    add.add_argument("--deployment-id", action="append", default=[], required=True)
+    add.add_argument("--name", default="")
+    add.add_argument("--token-audience", default=None)
+    sub.add_parser("platforms", help="list registered LMSs and deployments")
+    sub.add_parser("rotate-keys", help="make a new signing key (the old one stays published)")
+
+
+def _runtime(args):
+    from denchi.lms.runtime import Runtime
+
+    return Runtime(load_config(args.config))
+
+
+def _info(rt) -> None:
+    url = rt.config.url
+    print("LMS に入力する値 / values for the LMS's manual tool configuration:")
+    for label, value in [
+        ("Tool URL / ツール URL", url("/lti/launch")),
+        ("Initiate login URL / ログイン開始 URL", url("/lti/login")),
+        ("Redirection URI(s) / リダイレクト URI", url("/lti/launch")),
+        ("Public keyset URL / 公開鍵セット URL", url("/lti/jwks")),
+        ("Public key type / 公開鍵のタイプ", "Keyset URL"),
+        ("Deep linking / ディープリンク", "on / 有効"),
+    ]:
+        print(f"  {label}: {value}")
+
+
+def _serve(rt) -> None:
+    import uvicorn
+
+    from denchi.lms.web import create_app
+
+    uvicorn.run(
+        create_app(rt),
+        host=rt.config.host,
+        port=rt.config.port,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.lms_command == "init":
+            path = write_default_config(args.config, args.base_url, args.book_url)
+            print(f"{path} を作りました / wrote {path}")
+            return 0
+        rt = _runtime(args)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    command = args.lms_command
+    if command == "serve":
+        _serve(rt)
+    elif command == "worker":
+        if rt.config.queue != "procrastinate":
+            print(
+                'worker は queue = "procrastinate" のときに使います（embedded ではサーバーの中で'
+                '採点します）。 / The worker is for queue = "procrastinate".',
+                file=sys.stderr,
+            )
+            return 2
+        rt.queue.run_worker(concurrency=args.concurrency, wait=not args.once)
+    elif command == "info":
+        _info(rt)
+    elif command == "registration-url":
+        from denchi.lms.registration import registration_url
+
+        print(registration_url(rt.db, rt.config, args.hours))
+    elif command == "add-platform":
+        from denchi.lms.registration import RegistrationError, add_platform
+
+        try:
+            add_platform(
+                rt.db,
+                issuer=args.issuer,
+                client_id=args.client_id,
+                login_url=args.login_url,
+                token_url=args.token_url,
+                jwks_url=args.jwks_url,
+                deployment_ids=args.deployment_id,
+                name=args.name,
+                token_audience=args.token_audience,
+            )
+        except RegistrationError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(f"登録しました / registered: {args.issuer} ({args.client_id})")
+    elif command == "platforms":
+        from sqlalchemy import select
+
+        from denchi.lms.models import Platform
+
+        with rt.db.session() as s:
+            for p in s.scalars(select(Platform)):
+                deployments = ", ".join(d.deployment_id for d in p.deployments) or "-"
+                print(f"{p.issuer}\tclient_id={p.client_id}\tdeployments={deployments}")
+    elif command == "rotate-keys":
+        print(f"新しい鍵 / new key: {rt.keys.rotate()}")
+    rt.close()
+    return 0

@@ -1,0 +1,135 @@
+"""The one adapter between the LMS tool and the grading pipeline (``denchi.grading``).
+
+Each assignment is prepared once per machine (a copy of the nbgrader course with the student
+version generated), then uploaded notebooks are graded in batches: a batch is a throw-away copy
+of the prepared course with its own gradebook, so batches never contend for one SQLite file and
+a worker on another machine needs only the courseware checkout. The batch is graded by
+:func:`denchi.grading.pipeline.grade`: parallel sandboxed kernels under time and memory limits,
+hidden tests run outside the student's kernel, so one broken or hostile notebook is that
+student's failure and never the batch's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from denchi.grading import course as nbg
+from denchi.grading import pipeline
+from denchi.i18n import bilingual
+
+
+@dataclass(frozen=True)
+class GradeOutcome:
+    score: float | None
+    max_score: float
+    feedback_html: str | None
+    error: str | None = None
+    needs_review: bool = False  # autograded, but a teacher should look (e.g. a time limit hit)
+
+
+class Grader:
+    """Grade uploaded notebooks of a courseware checkout's nbgrader course."""
+
+    def __init__(self, courseware: Path, work_dir: Path, timeout_s: int = 300) -> None:
+        self.courseware = courseware
+        self.work_dir = work_dir
+        self.timeout_s = timeout_s
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        # nbgrader's Gradebook runs `alembic` from PATH, in this process too
+        tools = str(Path(sys.executable).parent)
+        if tools not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+
+    @property
+    def source_dir(self) -> Path:
+        return nbg.course_dir(self.courseware) / "source"
+
+    def notebook_names(self, assignment: str) -> list[str]:
+        return sorted(p.name for p in (self.source_dir / assignment).glob("*.ipynb"))
+
+    def _fingerprint(self, assignment: str) -> str:
+        digest = hashlib.sha256()
+        course = nbg.course_dir(self.courseware)
+        for path in [course / "nbgrader_config.py", *sorted((course / "source").rglob("*"))]:
+            if path.is_file():
+                digest.update(path.relative_to(course).as_posix().encode() + path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def prepare(self, assignment: str) -> Path:
+        """The prepared course of ``assignment`` (generated once per change of the sources)."""
+        if not self.notebook_names(assignment):
+            raise KeyError(f"no nbgrader source notebooks for assignment {assignment!r}")
+        with self._guard:
+            lock = self._locks.setdefault(assignment, threading.Lock())
+        with lock:
+            prepared = self.work_dir / "prepared" / f"{assignment}-{self._fingerprint(assignment)}"
+            if not (prepared / "READY").is_file():
+                shutil.rmtree(prepared, ignore_errors=True)
+                nbg.copy_course(prepared, self.courseware)
+                nbg.generate(prepared, assignment)
+                (prepared / "READY").write_text("ok")
+            return prepared
+
+    def max_score(self, assignment: str) -> float:
+        return float(nbg.max_score(self.prepare(assignment), assignment))
+
+    def release_notebook(self, assignment: str, name: str) -> Path:
+        """The student version of one notebook, for download."""
+        if name not in self.notebook_names(assignment):
+            raise KeyError(name)
+        return self.prepare(assignment) / nbg.RELEASE / assignment / name
+
+    def grade(
+        self, assignment: str, notebooks: dict[str, dict[str, str]]
+    ) -> dict[str, GradeOutcome]:
+        """Grade ``{student: {notebook name: notebook JSON}}``; every student gets an outcome."""
+        prepared = self.prepare(assignment)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.work_dir, prefix="batch-") as tmp:
+            batch = shutil.copytree(prepared, Path(tmp) / "course")
+            handed_in = {}
+            for student, files in notebooks.items():
+                folder = Path(tmp) / "uploads" / student
+                folder.mkdir(parents=True)
+                for name, text in files.items():
+                    (folder / name).write_text(text, encoding="utf-8")
+                handed_in[student] = folder
+            results = pipeline.grade(batch, assignment, handed_in, time_limit_s=self.timeout_s)
+            return {student: _outcome(results[student]) for student in notebooks}
+
+    def sync_students(self, students: list[tuple[str, str, str, str, str]]) -> None:
+        """Add or update students (id, first name, last name, email, LMS user id) in the
+        course's nbgrader gradebook."""
+        from nbgrader.api import Gradebook
+
+        course = nbg.course_dir(self.courseware)
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+            for student_id, first, last, email, lms_id in students:
+                gradebook.update_or_create_student(
+                    student_id, first_name=first, last_name=last, email=email, lms_user_id=lms_id
+                )
+
+
+def _outcome(result: pipeline.SubmissionResult) -> GradeOutcome:
+    if result.status == "failed":
+        return GradeOutcome(
+            None,
+            result.max_score,
+            None,
+            bilingual(
+                "このノートブックは自動採点できませんでした。先生に相談してください。",
+                "This notebook could not be autograded; please ask your teacher.",
+            ),
+        )
+    pages = [path.read_text(encoding="utf-8") for path in result.feedback_html_paths.values()]
+    return GradeOutcome(
+        result.score, result.max_score, "\n<hr>\n".join(pages), needs_review=result.needs_review
+    )

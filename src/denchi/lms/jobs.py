@@ -1,0 +1,237 @@
+"""Background work: grading uploaded notebooks and delivering scores.
+
+The work itself (:func:`grade_pending`, :func:`deliver_scores`) is the same in both modes; only
+who runs it differs:
+
+- ``embedded``: threads of the web process, woken when a notebook arrives (one machine).
+- ``procrastinate``: jobs in PostgreSQL run by ``denchi lms worker`` processes on any number
+  of machines (procrastinate, an existing PostgreSQL job queue); a queueing lock keeps at
+  most one waiting grading job, so uploads that arrive together are graded as one batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import defaultdict
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, update
+
+from denchi.lms import outbox
+from denchi.lms.models import Submission, utcnow
+
+if TYPE_CHECKING:
+    from denchi.lms.runtime import Runtime
+
+QUEUE = "denchi"
+MAX_GRADING_ATTEMPTS = 3
+
+
+def _claim_submissions(rt: Runtime) -> list[str]:
+    """Claim queued submissions (and ones whose worker died) for one grading round."""
+    now = utcnow()
+    claim_until = now + timedelta(seconds=rt.config.grading_timeout_s * 3 + 120)
+    with rt.db.session() as s:
+        candidates = s.scalars(
+            select(Submission.id)
+            .where(
+                (Submission.status == "queued")
+                | (
+                    (Submission.status == "grading")
+                    & (Submission.claimed_until < now)
+                    & (Submission.attempts < MAX_GRADING_ATTEMPTS)
+                )
+            )
+            .order_by(Submission.created_at)
+            .limit(rt.config.grading_batch_size)
+        ).all()
+        claimed = []
+        for sid in candidates:
+            result = s.execute(
+                update(Submission)
+                .where(
+                    Submission.id == sid,
+                    (Submission.status == "queued")
+                    | ((Submission.status == "grading") & (Submission.claimed_until < now)),
+                )
+                .values(
+                    status="grading", claimed_until=claim_until, attempts=Submission.attempts + 1
+                )
+            )
+            if result.rowcount == 1:
+                claimed.append(sid)
+        return claimed
+
+
+def _rounds(rows: list[Submission]) -> list[list[Submission]]:
+    """Batches of one assignment in which each student appears once (nbgrader's layout)."""
+    by_assignment: dict[str, list[Submission]] = defaultdict(list)
+    for row in rows:
+        by_assignment[row.assignment].append(row)
+    batches = []
+    for group in by_assignment.values():
+        while group:
+            seen, batch, rest = set(), [], []
+            for row in group:
+                (rest if row.user_id in seen else batch).append(row)
+                seen.add(row.user_id)
+            batches.append(batch)
+            group = rest
+    return batches
+
+
+def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
+    assignment = batch[0].assignment
+    names = rt.grader.notebook_names(assignment)
+    files = {row.user.student_key: {names[0]: row.notebook} for row in batch}
+    outcomes = rt.grader.grade(assignment, files)
+    with rt.db.session() as s:
+        for row in batch:
+            sub = s.get(Submission, row.id)
+            result = outcomes[sub.user.student_key]
+            failed = result.score is None
+            sub.status = "failed" if failed else "graded"
+            sub.score, sub.max_score = result.score, result.max_score
+            sub.feedback_html, sub.error = result.feedback_html, result.error
+            sub.graded_at, sub.claimed_until = utcnow(), None
+            newer = s.scalars(
+                select(Submission.id).where(
+                    Submission.user_id == sub.user_id,
+                    Submission.resource_link_id == sub.resource_link_id,
+                    Submission.created_at > sub.created_at,
+                )
+            ).first()
+            if newer is None:  # the latest submission's grade is the one the LMS shows
+                payload = outbox.score_payload(
+                    sub.user,
+                    activity="Completed",
+                    grading="Failed"
+                    if failed
+                    else "PendingManual"
+                    if result.needs_review
+                    else "FullyGraded",
+                    score=sub.score,
+                    maximum=sub.max_score,
+                )
+                outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
+
+
+def grade_pending(rt: Runtime) -> int:
+    """Grade every queued submission, batch by batch; returns how many were graded."""
+    graded = 0
+    while ids := _claim_submissions(rt):
+        with rt.db.session() as s:
+            rows = [s.get(Submission, sid) for sid in ids]
+            for row in rows:  # load what the batch needs before the session closes
+                _ = row.user.student_key, row.resource_link.id
+        for batch in _rounds(rows):
+            _grade_batch(rt, batch)
+            graded += len(batch)
+    return graded
+
+
+def deliver_scores(rt: Runtime) -> int:
+    return outbox.deliver_due(rt.db, rt.services, rt.policy)
+
+
+class EmbeddedQueue:
+    """Worker threads inside the web process (SQLite, one machine)."""
+
+    def __init__(self, rt: Runtime, poll_s: float = 1.0) -> None:
+        self.rt, self.poll_s = rt, poll_s
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for n in range(self.rt.config.worker_threads):
+            thread = threading.Thread(target=self._loop, name=f"denchi-worker-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def submitted(self) -> None:
+        self._wake.set()
+
+    scores_enqueued = submitted
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:  # "submitted" reaches the LMS before grading starts, the grade right after
+                deliver_scores(self.rt)
+                grade_pending(self.rt)
+                deliver_scores(self.rt)
+            except Exception:  # keep the worker alive; the rows stay queued for the next round
+                self.rt.log.exception("background work failed")
+            self._wake.wait(self.poll_s)
+
+
+class ProcrastinateQueue:
+    """Jobs in PostgreSQL through procrastinate; ``denchi lms worker`` runs them."""
+
+    def __init__(self, rt: Runtime) -> None:
+        import procrastinate
+
+        self.rt = rt
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(conninfo=rt.config.database_url)
+        )
+
+        @self.app.task(name="denchi.grade", queue=QUEUE, queueing_lock="denchi.grade")
+        def grade() -> int:
+            deliver_scores(rt)
+            graded = grade_pending(rt)
+            deliver_scores(rt)
+            return graded
+
+        @self.app.task(name="denchi.deliver", queue=QUEUE, queueing_lock="denchi.deliver")
+        def deliver() -> int:
+            return deliver_scores(rt)
+
+        @self.app.periodic(cron="* * * * *")
+        @self.app.task(name="denchi.sweep", queue=QUEUE, queueing_lock="denchi.sweep")
+        def sweep(timestamp: int) -> int:
+            """Every minute: retries that came due, work a dead worker left claimed."""
+            return grade_pending(rt) + deliver_scores(rt)
+
+        self._grade, self._deliver = grade, deliver
+
+    def _ensure_schema(self) -> None:
+        with self.rt.db.engine.connect() as conn:
+            from sqlalchemy import text
+
+            exists = conn.execute(text("select to_regclass('procrastinate_jobs')")).scalar()
+        if exists is None:
+            self.app.schema_manager.apply_schema()
+
+    def start(self) -> None:
+        self.app.open()
+        self._ensure_schema()
+
+    def stop(self) -> None:
+        self.app.close()
+
+    def _defer(self, task) -> None:
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        with contextlib.suppress(AlreadyEnqueued):  # a waiting job will take this one too
+            task.defer()
+
+    def submitted(self) -> None:
+        self._defer(self._grade)
+
+    def scores_enqueued(self) -> None:
+        self._defer(self._deliver)
+
+    def run_worker(self, concurrency: int = 1, wait: bool = True) -> None:
+        """Run jobs until stopped (``wait=False``: until the queue is empty)."""
+        self._ensure_schema()
+        self.app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait)

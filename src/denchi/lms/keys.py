@@ -1,0 +1,85 @@
+"""The tool's own RSA signing keys: made on first start, rotatable, published as a JWKS.
+
+After a rotation the old key stays in the JWKS for ``key_grace_days`` so that an LMS that
+cached it can still check messages signed just before the rotation.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime, timedelta
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import select
+
+from denchi.lms.models import ToolKey, utcnow
+from denchi.lms.store import Database
+
+
+def _new_private_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def public_jwk(private_pem: str, kid: str) -> dict:
+    """The public half of a PEM key as a JWK with ``kid``, ``alg`` and ``use``."""
+    private = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+    return {**jwk, "kid": kid, "alg": "RS256", "use": "sig"}
+
+
+class ToolKeys:
+    """Key store over the database, shared by the web process and every worker."""
+
+    def __init__(self, db: Database, grace_days: int = 7) -> None:
+        self.db = db
+        self.grace = timedelta(days=grace_days)
+
+    def ensure(self) -> str:
+        """Make the first key if there is none; returns the active key id."""
+        with self.db.session() as s:
+            active = s.scalars(select(ToolKey).where(ToolKey.retired_at.is_(None))).first()
+            if active:
+                return active.kid
+            key = ToolKey(kid=secrets.token_hex(8), private_pem=_new_private_pem())
+            s.add(key)
+            return key.kid
+
+    def rotate(self) -> str:
+        """A new active key; the previous one is retired but stays published for a while."""
+        now = utcnow()
+        with self.db.session() as s:
+            for key in s.scalars(select(ToolKey).where(ToolKey.retired_at.is_(None))):
+                key.retired_at = now
+            key = ToolKey(kid=secrets.token_hex(8), private_pem=_new_private_pem())
+            s.add(key)
+            return key.kid
+
+    def _active(self) -> ToolKey:
+        self.ensure()
+        with self.db.session() as s:
+            return s.scalars(
+                select(ToolKey).where(ToolKey.retired_at.is_(None)).order_by(ToolKey.id.desc())
+            ).first()
+
+    def jwks(self, now: datetime | None = None) -> dict:
+        """Active key and keys retired less than the grace period ago."""
+        self.ensure()
+        since = (now or utcnow()) - self.grace
+        with self.db.session() as s:
+            keys = s.scalars(
+                select(ToolKey).where((ToolKey.retired_at.is_(None)) | (ToolKey.retired_at > since))
+            ).all()
+            return {"keys": [public_jwk(k.private_pem, k.kid) for k in keys]}
+
+    def sign(self, claims: dict) -> str:
+        """An RS256 JWT signed with the active key (``kid`` in the header)."""
+        key = self._active()
+        return jwt.encode(claims, key.private_pem, algorithm="RS256", headers={"kid": key.kid})

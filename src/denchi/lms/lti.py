@@ -1,0 +1,255 @@
+"""LTI 1.3 core: claim names, role mapping and every id_token check of the 1EdTech Security
+Framework (signature by the platform JWKS and ``kid``, RS256 only, ``iss``, ``aud``/``azp``,
+``exp``/``iat``, nonce, deployment, message type and version).
+
+The state/nonce pair is created at login initiation and bound to the browser by a cookie; the
+web layer checks the cookie and hands the stored nonce to :func:`validate_id_token`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+import jwt
+
+from denchi.i18n import bilingual
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+MESSAGE_TYPE = LTI + "message_type"
+VERSION = LTI + "version"
+DEPLOYMENT_ID = LTI + "deployment_id"
+TARGET_LINK_URI = LTI + "target_link_uri"
+RESOURCE_LINK = LTI + "resource_link"
+ROLES = LTI + "roles"
+CONTEXT = LTI + "context"
+CUSTOM = LTI + "custom"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+DL_SETTINGS = DL + "deep_linking_settings"
+DL_CONTENT_ITEMS = DL + "content_items"
+DL_DATA = DL + "data"
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse"
+
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_RESULT = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+TOOL_SCOPES = (SCOPE_LINEITEM, SCOPE_RESULT, SCOPE_SCORE, SCOPE_NRPS)
+
+# Context roles (full URIs and the short forms LTI 1.3 allows) that may manage a course.
+_INSTRUCTOR_ROLES = {
+    "Instructor",
+    "ContentDeveloper",
+    "Administrator",
+    "Mentor",
+    "Instructor#TeachingAssistant",
+}
+_INSTRUCTOR_URIS = {
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#" + r
+    for r in ("Instructor", "ContentDeveloper", "Administrator")
+} | {
+    "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+}
+
+
+def map_role(roles: list[str]) -> str:
+    """``instructor`` for teaching and admin roles, ``learner`` for everything else."""
+    for role in roles:
+        if role in _INSTRUCTOR_URIS or role in _INSTRUCTOR_ROLES:
+            return "instructor"
+    return "learner"
+
+
+class LaunchError(Exception):
+    """A refused LTI message; ``code`` names the failed check (for tests and logs)."""
+
+    def __init__(self, code: str, ja: str, en: str, status: int = 400) -> None:
+        super().__init__(bilingual(ja, en))
+        self.code, self.ja, self.en, self.status = code, ja, en, status
+
+
+class JwksCache:
+    """Platform public keys by JWKS URL: cached, refetched when stale or when an unknown
+    ``kid`` arrives (key rotation), but at most once per ``min_refetch_s`` per URL so that
+    tokens with made-up ``kid`` values cannot make the tool hammer the LMS."""
+
+    def __init__(
+        self, max_age_s: float = 3600, min_refetch_s: float = 10, timeout_s: float = 10
+    ) -> None:
+        self.max_age_s, self.min_refetch_s, self.timeout_s = max_age_s, min_refetch_s, timeout_s
+        self._sets: dict[str, tuple[float, dict[str, jwt.PyJWK]]] = {}
+        self._lock = threading.Lock()
+
+    def _fetch(self, url: str) -> dict[str, jwt.PyJWK]:
+        try:
+            response = httpx.get(url, timeout=self.timeout_s)
+            response.raise_for_status()
+            keys = jwt.PyJWKSet.from_dict(response.json()).keys
+        except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
+            raise LaunchError(
+                "jwks_unavailable",
+                f"LMS の公開鍵 (JWKS) を取得できませんでした: {url}",
+                f"Cannot fetch the platform's JWKS from {url}: {exc}",
+                status=502,
+            ) from exc
+        return {k.key_id: k for k in keys if k.key_id}
+
+    def key(self, url: str, kid: str) -> jwt.PyJWK:
+        with self._lock:
+            fetched_at, keys = self._sets.get(url, (0.0, {}))
+            age = time.monotonic() - fetched_at
+            if age > self.max_age_s or (kid not in keys and age > self.min_refetch_s):
+                keys = self._fetch(url)
+                self._sets[url] = (time.monotonic(), keys)
+        if kid not in keys:
+            raise LaunchError(
+                "unknown_kid",
+                "トークンの署名鍵 (kid) が LMS の公開鍵の中にありません。",
+                f"The token's signing key id {kid!r} is not in the platform's JWKS.",
+                status=401,
+            )
+        return keys[kid]
+
+
+@dataclass(frozen=True)
+class PlatformRef:
+    """What the checks need to know about the registered platform."""
+
+    issuer: str
+    client_id: str
+    jwks_url: str
+    deployment_ids: frozenset[str]
+
+
+def _refuse(code: str, ja: str, en: str) -> LaunchError:
+    return LaunchError(code, ja, en, status=401)
+
+
+def validate_id_token(
+    id_token: str,
+    platform: PlatformRef,
+    expected_nonce: str,
+    jwks: JwksCache,
+    leeway_s: int = 60,
+) -> dict:
+    """Every check of the Security Framework; returns the verified claims or raises."""
+    try:
+        header = jwt.get_unverified_header(id_token)
+    except jwt.PyJWTError as exc:
+        raise _refuse(
+            "malformed", "id_token の形式が正しくありません。", "Malformed id_token."
+        ) from exc
+    if header.get("alg") != "RS256":
+        raise _refuse(
+            "alg",
+            "id_token は RS256 で署名されていなければなりません。",
+            f"The id_token must be signed with RS256, not {header.get('alg')!r}.",
+        )
+    if not header.get("kid"):
+        raise _refuse("kid_missing", "id_token に kid がありません。", "The id_token has no kid.")
+    key = jwks.key(platform.jwks_url, header["kid"])
+    try:
+        claims = jwt.decode(
+            id_token,
+            key=key,
+            algorithms=["RS256"],
+            audience=platform.client_id,
+            issuer=platform.issuer,
+            leeway=leeway_s,
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise _refuse(
+            "expired", "id_token の有効期限が切れています。", "Expired id_token."
+        ) from exc
+    except jwt.ImmatureSignatureError as exc:
+        raise _refuse(
+            "iat", "id_token の発行時刻 (iat) が未来です。", "The id_token's iat is in the future."
+        ) from exc
+    except jwt.InvalidAudienceError as exc:
+        raise _refuse(
+            "aud",
+            "id_token の宛先 (aud) にこのツールの client_id がありません。",
+            "The id_token's audience does not contain this tool's client_id.",
+        ) from exc
+    except jwt.InvalidIssuerError as exc:
+        raise _refuse(
+            "iss", "id_token の発行者 (iss) が登録と違います。", "Unexpected id_token issuer."
+        ) from exc
+    except jwt.InvalidSignatureError as exc:
+        raise _refuse(
+            "signature", "id_token の署名が正しくありません。", "Bad id_token signature."
+        ) from exc
+    except jwt.PyJWTError as exc:
+        raise _refuse("invalid", "id_token を検証できません。", f"Invalid id_token: {exc}") from exc
+    audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+    if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != platform.client_id:
+        raise _refuse(
+            "azp",
+            "複数の宛先がある id_token の azp がこのツールの client_id ではありません。",
+            "With several audiences, azp must be this tool's client_id.",
+        )
+    if not hmac.compare_digest(str(claims["nonce"]), expected_nonce):
+        raise _refuse(
+            "nonce", "nonce が一致しません（再送された可能性）。", "Nonce mismatch (replay?)."
+        )
+    if claims.get(VERSION) != "1.3.0":
+        raise _refuse(
+            "version", "LTI 1.3.0 のメッセージではありません。", "Not an LTI 1.3.0 message."
+        )
+    if claims.get(DEPLOYMENT_ID) not in platform.deployment_ids:
+        raise _refuse(
+            "deployment",
+            "登録されていない配置 (deployment_id) からの起動です。",
+            f"Unregistered deployment_id {claims.get(DEPLOYMENT_ID)!r}.",
+        )
+    kind = claims.get(MESSAGE_TYPE)
+    if kind == RESOURCE_LINK_REQUEST:
+        if not isinstance(claims.get(RESOURCE_LINK), dict) or not claims[RESOURCE_LINK].get("id"):
+            raise _refuse("claims", "resource_link がありません。", "Missing resource_link claim.")
+    elif kind == DEEP_LINKING_REQUEST:
+        settings = claims.get(DL_SETTINGS)
+        if not isinstance(settings, dict) or not settings.get("deep_link_return_url"):
+            raise _refuse(
+                "claims", "deep_linking_settings がありません。", "Missing deep_linking_settings."
+            )
+    else:
+        raise _refuse(
+            "message_type",
+            "このツールが扱わない種類のメッセージです。",
+            f"Unsupported message_type {kind!r}.",
+        )
+    if not isinstance(claims.get(ROLES), list):
+        raise _refuse("claims", "roles がありません。", "Missing roles claim.")
+    return claims
+
+
+def deep_linking_response(
+    platform: PlatformRef, request_claims: dict, items: list[dict], nonce: str, now: int
+) -> dict:
+    """Claims of the LtiDeepLinkingResponse (signed by the tool's key by the caller)."""
+    settings = request_claims[DL_SETTINGS]
+    claims = {
+        "iss": platform.client_id,
+        "aud": platform.issuer,
+        "iat": now,
+        "exp": now + 600,
+        "nonce": nonce,
+        MESSAGE_TYPE: DEEP_LINKING_RESPONSE,
+        VERSION: "1.3.0",
+        DEPLOYMENT_ID: request_claims[DEPLOYMENT_ID],
+        DL_CONTENT_ITEMS: items,
+    }
+    if "data" in settings:
+        claims[DL_DATA] = settings["data"]
+    return claims

@@ -1,0 +1,194 @@
+"""Scores on their way to the LMS: stored first, delivered by a worker, retried with
+exponential back-off while the LMS is down, never lost and never sent twice.
+
+A row is claimed with a conditional UPDATE (works on SQLite and PostgreSQL, with any number of
+workers), and each payload carries the timestamp of the moment it was made, so that even a
+retry after a crash between "LMS accepted" and "marked sent" cannot change the gradebook twice
+(AGS platforms ignore a score whose timestamp is not newer than the one they hold). A newer
+score for the same learner and resource link supersedes older undelivered ones.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from denchi.lms import lti
+from denchi.lms.models import Context, Platform, ResourceLink, ScoreOutbox, User, utcnow
+from denchi.lms.services import ServiceClient, ServiceError, ServiceTarget
+from denchi.lms.store import Database
+
+
+def iso_timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def score_payload(
+    user: User,
+    *,
+    activity: str,
+    grading: str,
+    score: float | None = None,
+    maximum: float | None = None,
+    comment: str | None = None,
+) -> dict:
+    """An AGS score; ``scoreGiven`` only when there is a grade."""
+    payload: dict = {
+        "userId": user.sub,
+        "activityProgress": activity,
+        "gradingProgress": grading,
+        "timestamp": iso_timestamp(utcnow()),
+    }
+    if score is not None and maximum is not None:
+        payload |= {"scoreGiven": score, "scoreMaximum": maximum}
+    if comment:
+        payload["comment"] = comment
+    return payload
+
+
+def enqueue(
+    session: Session, link: ResourceLink, user: User, payload: dict, submission_id: str | None
+) -> ScoreOutbox:
+    """Store a score for delivery; older undelivered scores of the same pair are superseded."""
+    session.execute(
+        update(ScoreOutbox)
+        .where(
+            ScoreOutbox.resource_link_id == link.id,
+            ScoreOutbox.user_id == user.id,
+            ScoreOutbox.status.in_(("pending", "failed")),
+        )
+        .values(status="superseded")
+    )
+    row = ScoreOutbox(
+        platform_id=link.context.platform_id,
+        resource_link_id=link.id,
+        user_id=user.id,
+        submission_id=submission_id,
+        payload=payload,
+    )
+    session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class OutboxPolicy:
+    max_attempts: int = 12
+    base_delay_s: float = 30.0
+    max_delay_s: float = 3600.0
+    claim_s: float = 120.0
+
+    def delay(self, attempts: int) -> timedelta:
+        """Exponential back-off with jitter: base × 2^(attempts-1), capped."""
+        seconds = min(self.base_delay_s * 2 ** max(attempts - 1, 0), self.max_delay_s)
+        return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+def _claim(db: Database, policy: OutboxPolicy) -> int | None:
+    now = utcnow()
+    with db.session() as s:
+        candidates = s.scalars(
+            select(ScoreOutbox.id)
+            .where(
+                ScoreOutbox.status == "pending",
+                ScoreOutbox.next_attempt_at <= now,
+                (ScoreOutbox.claimed_until.is_(None)) | (ScoreOutbox.claimed_until < now),
+            )
+            .order_by(ScoreOutbox.id)
+            .limit(20)
+        ).all()
+        for row_id in candidates:
+            claimed = s.execute(
+                update(ScoreOutbox)
+                .where(
+                    ScoreOutbox.id == row_id,
+                    ScoreOutbox.status == "pending",
+                    (ScoreOutbox.claimed_until.is_(None)) | (ScoreOutbox.claimed_until < now),
+                )
+                .values(claimed_until=now + timedelta(seconds=policy.claim_s))
+            )
+            if claimed.rowcount == 1:
+                return row_id
+    return None
+
+
+def service_target(platform: Platform) -> ServiceTarget:
+    return ServiceTarget(
+        platform.id, platform.client_id, platform.auth_token_url, platform.token_audience
+    )
+
+
+def lineitem_for(
+    db: Database, client: ServiceClient, link_id: int, score_maximum: float | None
+) -> str:
+    """The resource link's line item: from the launch, else found or created through AGS."""
+    with db.session() as s:
+        link = s.get(ResourceLink, link_id)
+        if link.lineitem_url:
+            return link.lineitem_url
+        context: Context = link.context
+        platform = s.get(Platform, context.platform_id)
+        if not context.lineitems_url or lti.SCOPE_LINEITEM not in context.ags_scopes:
+            raise ServiceError("the LMS offers no line items for this course", retryable=False)
+        args = (service_target(platform), context.lineitems_url)
+        kwargs = dict(
+            resource_link_id=link.resource_link_id,
+            resource_id=link.target,
+            label=link.title or link.target,
+            score_maximum=score_maximum or 1.0,
+            scopes=tuple(context.ags_scopes),
+        )
+    url = client.find_or_create_lineitem(*args, **kwargs)
+    with db.session() as s:
+        s.get(ResourceLink, link_id).lineitem_url = url
+    return url
+
+
+def _deliver(db: Database, client: ServiceClient, row_id: int) -> None:
+    with db.session() as s:
+        row = s.get(ScoreOutbox, row_id)
+        link_id, payload = row.resource_link_id, dict(row.payload)
+        platform = s.get(Platform, row.platform_id)
+        target = service_target(platform)
+        scopes = tuple(s.get(ResourceLink, link_id).context.ags_scopes) or (lti.SCOPE_SCORE,)
+    lineitem = lineitem_for(db, client, link_id, payload.get("scoreMaximum"))
+    client.post_score(target, lineitem, payload, scopes)
+
+
+def deliver_due(db: Database, client: ServiceClient, policy: OutboxPolicy) -> int:
+    """Deliver every score that is due now; returns how many reached the LMS."""
+    delivered = 0
+    while (row_id := _claim(db, policy)) is not None:
+        try:
+            _deliver(db, client, row_id)
+        except ServiceError as exc:
+            with db.session() as s:
+                row = s.get(ScoreOutbox, row_id)
+                row.attempts += 1
+                row.last_error = str(exc)[:2000]
+                row.claimed_until = None
+                if not exc.retryable or row.attempts >= policy.max_attempts:
+                    row.status = "failed"
+                else:
+                    row.next_attempt_at = utcnow() + policy.delay(row.attempts)
+            continue
+        with db.session() as s:
+            row = s.get(ScoreOutbox, row_id)
+            row.status, row.sent_at, row.claimed_until = "sent", utcnow(), None
+            row.attempts += 1
+        delivered += 1
+    return delivered
+
+
+def retry_failed(db: Database, link_id: int) -> int:
+    """An instructor's "send again": failed rows of a resource link become due now."""
+    with db.session() as s:
+        result = s.execute(
+            update(ScoreOutbox)
+            .where(ScoreOutbox.resource_link_id == link_id, ScoreOutbox.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=utcnow(), claimed_until=None)
+        )
+        return result.rowcount

@@ -1,0 +1,380 @@
+"""Learner and instructor pages: the assignment page with download and upload, feedback (to
+its owner and the course's instructors only), and the instructor's submissions view with
+re-grade, roster sync, score re-send, zip download and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import zipfile
+from datetime import datetime, timezone
+
+import nbformat
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select, update
+from starlette.datastructures import UploadFile
+
+from denchi.lms import outbox, roster
+from denchi.lms.models import Membership, ScoreOutbox, Submission, User
+from denchi.lms.runtime import Runtime
+from denchi.lms.services import ServiceError
+from denchi.lms.sessions import (
+    SECURITY_HEADERS,
+    Access,
+    PageError,
+    authorize,
+    check_csrf,
+    current_session,
+    render,
+)
+from denchi.lms.uploads import read_notebook, too_large
+
+router = APIRouter()
+STATUS_JA = {
+    "queued": "採点待ち",
+    "grading": "採点中",
+    "graded": "採点済み",
+    "failed": "採点できず",
+}
+DELIVERY_JA = {
+    "pending": "送信待ち",
+    "sent": "送信済み",
+    "failed": "送信失敗",
+    "superseded": "新しい点数で置き換え",
+}
+# The feedback page is the student's own notebook rendered by nbconvert: show it in a sandbox
+# (no scripts, no requests to anywhere), so that nothing in a notebook can act in the tool.
+FEEDBACK_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def _rt(request: Request) -> Runtime:
+    return request.app.state.rt
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _view(sub: Submission) -> dict:
+    return {
+        "id": sub.id,
+        "created": _local_time(sub.created_at),
+        "status": sub.status,
+        "status_ja": STATUS_JA.get(sub.status, sub.status),
+        "score": None if sub.score is None else f"{sub.score:g}",
+        "max_score": None if sub.max_score is None else f"{sub.max_score:g}",
+        "has_feedback": bool(sub.feedback_html),
+        "error": sub.error,
+    }
+
+
+def _learner_page(
+    request: Request, access: Access, message: str = "", error: bool = False, status: int = 200
+) -> Response:
+    rt = _rt(request)
+    link = access.link
+    module = next((m for m in rt.catalog.modules if m.assignment == link.target), None)
+    with rt.db.session() as s:
+        subs = s.scalars(
+            select(Submission)
+            .where(
+                Submission.resource_link_id == link.id,
+                Submission.user_id == access.session.user_id,
+            )
+            .order_by(Submission.created_at.desc())
+        ).all()
+        views = [_view(sub) for sub in subs]
+    template_values = {"assignment": link.target}
+    return render(
+        request,
+        "learner.html",
+        status=status,
+        link=link,
+        module=module,
+        user=access.session.user,
+        notebooks=rt.grader.notebook_names(link.target),
+        jupyterhub=rt.config.jupyterhub_url.format(**template_values),
+        jupyterlite=rt.config.jupyterlite_url.format(**template_values),
+        csrf=access.session.csrf_token,
+        max_mb=f"{rt.config.max_upload_bytes / 1e6:g}",
+        submissions=views,
+        pending=any(v["status"] in ("queued", "grading") for v in views),
+        message=message,
+        message_error=error,
+    )
+
+
+@router.get("/r/{link_id}")
+def resource(request: Request, link_id: int) -> Response:
+    rt = _rt(request)
+    access = authorize(rt, request, link_id, instructor=False)
+    if access.link.kind == "page":
+        return RedirectResponse(f"{rt.config.book_url.rstrip('/')}/{access.link.target}.html")
+    if access.role == "instructor":
+        return RedirectResponse(rt.config.url(f"/instructor/{link_id}"), status_code=303)
+    sent = request.query_params.get("sent") == "1"
+    return _learner_page(request, access, "提出しました。採点が終わるとここに点数が出ます。" * sent)
+
+
+@router.get("/r/{link_id}/download/{name}")
+def download(request: Request, link_id: int, name: str) -> Response:
+    rt = _rt(request)
+    access = authorize(rt, request, link_id, instructor=False)
+    try:
+        path = rt.grader.release_notebook(access.link.target, name)
+    except KeyError as exc:
+        raise PageError("download", "そのファイルはありません。", "No such file.", 404) from exc
+    return FileResponse(path, filename=name, media_type="application/x-ipynb+json")
+
+
+async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(limit)
+    return data
+
+
+@router.post("/r/{link_id}/submit")
+async def submit(request: Request, link_id: int) -> Response:
+    rt = _rt(request)
+    limit = rt.config.max_upload_bytes
+    access = authorize(rt, request, link_id, instructor=False)
+    if access.link.kind != "assignment":
+        raise PageError("upload", "提出できないページです。", "Nothing to submit here.", 400)
+    if int(request.headers.get("content-length") or 0) > limit + 64_000:
+        raise too_large(limit)  # refuse before reading the body
+    form = await request.form(max_files=1, max_fields=5)
+    check_csrf(access, form.get("csrf"))
+    upload = form.get("notebook")
+    if not isinstance(upload, UploadFile):
+        raise PageError("upload", "ファイルを選んでください。", "Choose a file.", 400)
+    try:
+        data = await _read_limited(upload, limit)
+        name = rt.grader.notebook_names(access.link.target)[0]
+        source = rt.grader.source_dir / access.link.target / name
+        notebook = await run_in_threadpool(read_notebook, data, source)
+    except PageError as exc:
+        return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)
+    await run_in_threadpool(_store, rt, access, notebook, upload.filename or "", len(data))
+    rt.queue.submitted()
+    return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1"), status_code=303)
+
+
+def _store(rt: Runtime, access: Access, notebook, filename: str, size: int) -> None:
+    """Record the notebook (re-serialised) and tell the LMS it was submitted."""
+    with rt.db.session() as s:
+        sub = Submission(
+            id=str(uuid.uuid4()),
+            user_id=access.session.user_id,
+            resource_link_id=access.link.id,
+            assignment=access.link.target,
+            notebook=nbformat.writes(notebook),
+            original_name=filename[:200],
+            size=size,
+        )
+        s.add(sub)
+        s.flush()
+        payload = outbox.score_payload(sub.user, activity="Submitted", grading="Pending")
+        outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
+
+
+@router.get("/submissions/{submission_id}/feedback")
+def feedback(request: Request, submission_id: str) -> Response:
+    rt = _rt(request)
+    session = current_session(rt, request)
+    with rt.db.session() as s:
+        sub = s.get(Submission, submission_id)
+        owner = sub is not None and sub.user_id == session.user_id
+        link_id = sub.resource_link_id if sub else None
+        html = sub.feedback_html if sub else None
+    if not owner:
+        if link_id is None:
+            raise PageError("forbidden", "見つかりません。", "Not found.", 404)
+        authorize(rt, request, link_id, instructor=True)
+    if not html:
+        raise PageError("feedback", "まだ採点されていません。", "Not graded yet.", 404)
+    headers = SECURITY_HEADERS | {"Content-Security-Policy": FEEDBACK_CSP}
+    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def _latest_by_user(rt: Runtime, link_id: int) -> tuple[dict[int, Submission], dict[int, int]]:
+    with rt.db.session() as s:
+        subs = s.scalars(
+            select(Submission)
+            .where(Submission.resource_link_id == link_id)
+            .order_by(Submission.created_at)
+        ).all()
+    latest, counts = {}, {}
+    for sub in subs:
+        latest[sub.user_id] = sub
+        counts[sub.user_id] = counts.get(sub.user_id, 0) + 1
+    return latest, counts
+
+
+def _class_list(rt: Runtime, access: Access) -> list[dict]:
+    latest, counts = _latest_by_user(rt, access.link.id)
+    with rt.db.session() as s:
+        learners = s.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.context_id == access.link.context_id,
+                Membership.role == "learner",
+                Membership.active.is_(True),
+            )
+        ).all()
+        users = {u.id: u for u in learners}
+        for user_id in set(latest) - set(users):
+            users[user_id] = s.get(User, user_id)
+        deliveries = {
+            row.user_id: row.status
+            for row in s.scalars(
+                select(ScoreOutbox)
+                .where(ScoreOutbox.resource_link_id == access.link.id)
+                .order_by(ScoreOutbox.id)
+            )
+        }
+    rows = []
+    for user in sorted(users.values(), key=lambda u: (u.family_name, u.given_name, u.name)):
+        sub = latest.get(user.id)
+        rows.append(
+            {
+                "user": user,
+                "name": user.name or user.sub,
+                "email": user.email,
+                "submission": _view(sub) if sub else None,
+                "count": counts.get(user.id, 0),
+                "delivery": DELIVERY_JA.get(deliveries.get(user.id, ""), "—"),
+            }
+        )
+    return rows
+
+
+@router.get("/instructor/{link_id}")
+def instructor(request: Request, link_id: int, message: str = "") -> Response:
+    rt = _rt(request)
+    access = authorize(rt, request, link_id, instructor=True)
+    return render(
+        request,
+        "instructor.html",
+        link=access.link,
+        context_title=access.link.context.title,
+        csrf=access.session.csrf_token,
+        rows=_class_list(rt, access),
+        message=message,
+    )
+
+
+async def _instructor_form(request: Request, link_id: int) -> tuple[Runtime, Access, dict]:
+    rt = _rt(request)
+    access = authorize(rt, request, link_id, instructor=True)
+    form = await request.form(max_files=0, max_fields=5)
+    check_csrf(access, form.get("csrf"))
+    return rt, access, {k: str(v) for k, v in form.items()}
+
+
+def _back(rt: Runtime, link_id: int, message: str) -> Response:
+    from urllib.parse import quote
+
+    return RedirectResponse(
+        rt.config.url(f"/instructor/{link_id}?message={quote(message)}"), status_code=303
+    )
+
+
+@router.post("/instructor/{link_id}/regrade")
+async def regrade(request: Request, link_id: int) -> Response:
+    rt, access, form = await _instructor_form(request, link_id)
+    latest, _ = _latest_by_user(rt, link_id)
+    chosen = [s.id for s in latest.values()]
+    if form.get("submission"):
+        chosen = [sid for sid in chosen if sid == form["submission"]]
+    with rt.db.session() as s:
+        s.execute(
+            update(Submission)
+            .where(Submission.id.in_(chosen))
+            .values(status="queued", attempts=0, claimed_until=None)
+        )
+    rt.queue.submitted()
+    return _back(rt, link_id, f"{len(chosen)} 件を再採点に回しました。")
+
+
+@router.post("/instructor/{link_id}/roster")
+async def sync(request: Request, link_id: int) -> Response:
+    rt, access, _ = await _instructor_form(request, link_id)
+    try:
+        count = await run_in_threadpool(roster.sync_roster, rt, access.link.context_id)
+    except ServiceError as exc:
+        return _back(rt, link_id, f"名簿を取得できませんでした（{exc}）")
+    return _back(rt, link_id, f"LMS の名簿を同期しました（{count} 人）。")
+
+
+@router.post("/instructor/{link_id}/resend")
+async def resend(request: Request, link_id: int) -> Response:
+    rt, _access, _ = await _instructor_form(request, link_id)
+    count = outbox.retry_failed(rt.db, link_id)
+    rt.queue.scores_enqueued()
+    return _back(rt, link_id, f"{count} 件の点数を再送します。")
+
+
+@router.get("/instructor/{link_id}/submissions.zip")
+def download_all(request: Request, link_id: int) -> Response:
+    rt = _rt(request)
+    access = authorize(rt, request, link_id, instructor=True)
+    latest, _ = _latest_by_user(rt, link_id)
+    name = rt.grader.notebook_names(access.link.target)[0]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, rt.db.session() as s:
+        for user_id, sub in latest.items():
+            key = s.get(User, user_id).student_key
+            archive.writestr(f"{key}/{name}", sub.notebook)
+    filename = f"{access.link.target}-submissions.zip"
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+CSV_COLUMNS = [
+    "氏名",
+    "メールアドレス",
+    "LMS ユーザーID",
+    "学生ID",
+    "得点",
+    "満点",
+    "提出日時",
+    "状態",
+]
+
+
+@router.get("/instructor/{link_id}/grades.csv")
+def grades_csv(request: Request, link_id: int) -> Response:
+    """Scores of the latest submissions for LMSs without LTI 1.3 (UTF-8 with BOM for Excel)."""
+    rt = _rt(request)
+    access = authorize(rt, request, link_id, instructor=True)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in _class_list(rt, access):
+        sub, user = row["submission"] or {}, row["user"]
+        writer.writerow(
+            [
+                row["name"],
+                user.email,
+                user.sub,
+                user.student_key,
+                sub.get("score") or "",
+                sub.get("max_score") or "",
+                sub.get("created", ""),
+                sub.get("status_ja", "未提出"),
+            ]
+        )
+    filename = f"{access.link.target}-grades.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

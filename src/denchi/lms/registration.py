@@ -1,0 +1,170 @@
+"""Registering an LMS: manually (the values an LMS's tool configuration page shows) or by
+LTI Dynamic Registration (the LMS admin pastes one URL, e.g. Moodle 4.x "Register tool")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import select
+
+from denchi.i18n import bilingual
+from denchi.lms import lti
+from denchi.lms.config import LmsConfig
+from denchi.lms.models import Deployment, Platform, RegistrationToken, utcnow
+from denchi.lms.store import Database, new_token, token_hash
+
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+
+
+class RegistrationError(ValueError):
+    """The registration could not be completed; the message says why (Japanese and English)."""
+
+
+def add_platform(
+    db: Database,
+    *,
+    issuer: str,
+    client_id: str,
+    login_url: str,
+    token_url: str,
+    jwks_url: str,
+    deployment_ids: list[str],
+    name: str = "",
+    token_audience: str | None = None,
+) -> int:
+    """Create or update a platform and add its deployments; returns the platform's row id."""
+    for label, url in (("login_url", login_url), ("token_url", token_url), ("jwks_url", jwks_url)):
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise RegistrationError(
+                bilingual(
+                    f"{label} が URL ではありません: {url!r}", f"{label} is not a URL: {url!r}"
+                )
+            )
+    with db.session() as s:
+        platform = s.scalars(
+            select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
+        ).first()
+        if platform is None:
+            platform = Platform(issuer=issuer, client_id=client_id)
+            s.add(platform)
+        platform.auth_login_url, platform.auth_token_url = login_url, token_url
+        platform.jwks_url, platform.name = jwks_url, name or platform.name or issuer
+        platform.token_audience = token_audience
+        s.flush()
+        known = {d.deployment_id for d in platform.deployments}
+        for deployment_id in deployment_ids:
+            if deployment_id not in known:
+                s.add(Deployment(platform_id=platform.id, deployment_id=deployment_id))
+        return platform.id
+
+
+def registration_url(db: Database, config: LmsConfig, hours: float = 72) -> str:
+    """A one-time dynamic-registration URL for an LMS admin (valid for ``hours``)."""
+    token = new_token(24)
+    with db.session() as s:
+        s.add(
+            RegistrationToken(
+                token_hash=token_hash(token), expires_at=utcnow() + timedelta(hours=hours)
+            )
+        )
+    return config.url(f"/lti/register/{token}")
+
+
+def use_registration_token(db: Database, token: str) -> bool:
+    """Mark the token used; False if it is unknown, expired or used already."""
+    now = utcnow()
+    with db.session() as s:
+        row = s.scalars(
+            select(RegistrationToken).where(RegistrationToken.token_hash == token_hash(token))
+        ).first()
+        if row is None or row.used_at is not None or row.expires_at < now:
+            return False
+        row.used_at = now
+        return True
+
+
+def tool_configuration(config: LmsConfig) -> dict:
+    """The client registration request body (LTI Dynamic Registration, section 3.5)."""
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": config.url("/lti/login"),
+        "redirect_uris": [config.url("/lti/launch")],
+        "client_name": "denchi 電池教材 (autograded notebooks)",
+        "jwks_uri": config.url("/lti/jwks"),
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(lti.TOOL_SCOPES),
+        TOOL_CONFIGURATION: {
+            "domain": urlsplit(config.base_url).netloc,
+            "target_link_uri": config.url("/lti/launch"),
+            "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
+            "messages": [
+                {"type": lti.DEEP_LINKING_REQUEST, "label": "電池教材の単元・課題を追加"},
+                {"type": lti.RESOURCE_LINK_REQUEST},
+            ],
+            "description": "電池人材育成オープン教材の単元と自動採点課題 (LTI 1.3)",
+        },
+    }
+
+
+def _fail(ja: str, en: str) -> RegistrationError:
+    return RegistrationError(bilingual(ja, en))
+
+
+def register_dynamically(
+    db: Database,
+    config: LmsConfig,
+    openid_configuration: str,
+    registration_token: str | None,
+    timeout_s: float = 10.0,
+) -> int:
+    """Fetch the platform's OpenID configuration, register the tool, store the platform."""
+    try:
+        with httpx.Client(timeout=timeout_s) as http:
+            platform_config = http.get(openid_configuration).raise_for_status().json()
+            issuer = platform_config["issuer"]
+            if not openid_configuration.startswith(issuer.rstrip("/")):
+                raise _fail(
+                    "OpenID 設定の issuer が設定の URL と一致しません。",
+                    "The OpenID configuration's issuer does not match its URL.",
+                )
+            if "RS256" not in platform_config.get("id_token_signing_alg_values_supported", []):
+                raise _fail("LMS が RS256 に対応していません。", "The LMS does not offer RS256.")
+            headers = (
+                {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
+            )
+            answer = (
+                http.post(
+                    platform_config["registration_endpoint"],
+                    json=tool_configuration(config),
+                    headers=headers,
+                )
+                .raise_for_status()
+                .json()
+            )
+    except httpx.HTTPError as exc:
+        raise _fail(
+            f"LMS との通信に失敗しました: {exc}", f"Talking to the LMS failed: {exc}"
+        ) from exc
+    except (KeyError, ValueError) as exc:
+        if isinstance(exc, RegistrationError):
+            raise
+        raise _fail(
+            f"LMS の応答に必要な項目がありません: {exc}", f"The LMS's answer lacks {exc}"
+        ) from exc
+    deployment = answer.get(TOOL_CONFIGURATION, {}).get("deployment_id")
+    return add_platform(
+        db,
+        issuer=issuer,
+        client_id=answer["client_id"],
+        login_url=platform_config["authorization_endpoint"],
+        token_url=platform_config["token_endpoint"],
+        jwks_url=platform_config["jwks_uri"],
+        deployment_ids=[deployment] if deployment else [],
+        name=platform_config.get(PLATFORM_CONFIGURATION, {}).get("product_family_code", ""),
+        token_audience=platform_config.get("authorization_server"),
+    )

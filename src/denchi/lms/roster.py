@@ -1,0 +1,75 @@
+"""People: users and their course roles from launches and from Names and Roles, and the roster
+pushed into the nbgrader gradebook."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from denchi.lms import lti
+from denchi.lms.models import Context, Membership, Platform, User
+from denchi.lms.outbox import service_target
+from denchi.lms.services import ServiceError
+from denchi.lms.store import token_hash
+
+if TYPE_CHECKING:
+    from denchi.lms.runtime import Runtime
+
+PERSON_FIELDS = ("name", "given_name", "family_name", "email")
+
+
+def upsert_user(s: Session, platform_id: int, sub: str, person: dict) -> User:
+    """The user ``sub`` of a platform, created if new; names and email updated if given."""
+    user = s.scalars(select(User).where(User.platform_id == platform_id, User.sub == sub)).first()
+    if user is None:
+        # the nbgrader student id: stable, short, safe as a folder name
+        key = "s" + token_hash(f"{platform_id}|{sub}")[:15]
+        user = User(platform_id=platform_id, sub=sub, student_key=key)
+        s.add(user)
+    for field in PERSON_FIELDS:
+        if person.get(field):
+            setattr(user, field, str(person[field]))
+    s.flush()
+    return user
+
+
+def upsert_membership(s: Session, context_id: int, user_id: int, role: str, active: bool) -> None:
+    membership = s.scalars(
+        select(Membership).where(Membership.context_id == context_id, Membership.user_id == user_id)
+    ).first()
+    if membership is None:
+        membership = Membership(context_id=context_id, user_id=user_id, role=role)
+        s.add(membership)
+    membership.role, membership.active = role, active
+
+
+def sync_roster(rt: Runtime, context_id: int) -> int:
+    """Fetch the members of a course through NRPS; returns the number of members."""
+    with rt.db.session() as s:
+        context = s.get(Context, context_id)
+        if not context.memberships_url:
+            raise ServiceError("the LMS offers no Names and Roles service here", retryable=False)
+        target = service_target(s.get(Platform, context.platform_id))
+        url, platform_id = context.memberships_url, context.platform_id
+    members = rt.services.memberships(target, url, (lti.SCOPE_NRPS,))
+    learners = []
+    with rt.db.session() as s:
+        seen = set()
+        for member in members:
+            if not member.get("user_id"):
+                continue
+            user = upsert_user(s, platform_id, str(member["user_id"]), member)
+            role = lti.map_role(member.get("roles", []))
+            active = member.get("status", "Active") == "Active"
+            upsert_membership(s, context_id, user.id, role, active)
+            seen.add(user.id)
+            if active and role == "learner":
+                learners.append((user.student_key, user.given_name, user.family_name,
+                                 user.email, user.sub))  # fmt: skip
+        for membership in s.scalars(select(Membership).where(Membership.context_id == context_id)):
+            if membership.user_id not in seen:
+                membership.active = False
+    rt.grader.sync_students(learners)
+    return len(seen)

@@ -1,0 +1,43 @@
+"""One tool instance: configuration, database, keys, catalog, grader, service client, queue."""
+
+from __future__ import annotations
+
+import logging
+
+from denchi.catalog import CATALOG_RELPATH, Catalog, load_catalog, repo_root
+from denchi.lms.config import LmsConfig
+from denchi.lms.grader import Grader
+from denchi.lms.keys import ToolKeys
+from denchi.lms.lti import JwksCache
+from denchi.lms.outbox import OutboxPolicy
+from denchi.lms.services import ServiceClient
+from denchi.lms.store import Database
+
+
+class Runtime:
+    """Everything a request handler or a background job needs, built from the config."""
+
+    def __init__(self, config: LmsConfig, catalog: Catalog | None = None) -> None:
+        self.config = config
+        self.log = logging.getLogger("denchi.lms")
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(config.database_url)
+        self.keys = ToolKeys(self.db, config.key_grace_days)
+        self.keys.ensure()
+        self.jwks = JwksCache(config.jwks_cache_s, timeout_s=config.http_timeout_s)
+        self.services = ServiceClient(self.keys, config.http_timeout_s)
+        self.courseware = config.courseware_dir or repo_root()
+        self.catalog = catalog or load_catalog(self.courseware / CATALOG_RELPATH)
+        self.grader = Grader(self.courseware, config.data_dir / "grading", config.grading_timeout_s)
+        self.policy = OutboxPolicy(
+            config.outbox_max_attempts, config.outbox_base_delay_s, config.outbox_max_delay_s
+        )
+        from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
+
+        self.queue = (
+            ProcrastinateQueue(self) if config.queue == "procrastinate" else EmbeddedQueue(self)
+        )
+
+    def close(self) -> None:
+        self.services.close()
+        self.db.dispose()

@@ -1,0 +1,185 @@
+"""Client of the platform's LTI Advantage services: OAuth 2 client-credentials tokens (signed
+JWT assertion, RFC 7523), Assignment and Grade Services (line items, scores) and Names and
+Role Provisioning Services (course roster, with paging)."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from denchi.lms.keys import ToolKeys
+
+LINEITEM_CONTAINER = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
+SCORE = "application/vnd.ims.lis.v1.score+json"
+MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+
+
+class ServiceError(Exception):
+    """A call to the platform failed; ``retryable`` is False for errors a retry cannot fix."""
+
+    def __init__(self, message: str, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """The platform fields the service client needs."""
+
+    platform_id: int
+    client_id: str
+    token_url: str
+    token_audience: str | None
+
+
+def scores_url(lineitem_url: str) -> str:
+    """``<lineitem>/scores``, keeping a query string where it belongs."""
+    parts = urlsplit(lineitem_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+class ServiceClient:
+    """One per process; caches access tokens per platform and scope set."""
+
+    def __init__(self, keys: ToolKeys, timeout_s: float = 10.0) -> None:
+        self.keys = keys
+        self.http = httpx.Client(timeout=timeout_s)
+        self._tokens: dict[tuple[int, str], tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def access_token(self, target: ServiceTarget, scopes: tuple[str, ...]) -> str:
+        scope = " ".join(sorted(scopes))
+        cache_key = (target.platform_id, scope)
+        with self._lock:
+            cached = self._tokens.get(cache_key)
+            if cached and cached[0] > time.monotonic():
+                return cached[1]
+        now = int(time.time())
+        assertion = self.keys.sign(
+            {
+                "iss": target.client_id,
+                "sub": target.client_id,
+                "aud": target.token_audience or target.token_url,
+                "iat": now,
+                "exp": now + 300,
+                "jti": secrets.token_urlsafe(16),
+            }
+        )
+        data = {
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+            "scope": scope,
+        }
+        body = self._call("POST", target.token_url, data=data).json()
+        token, lifetime = body["access_token"], float(body.get("expires_in", 3600))
+        with self._lock:
+            self._tokens[cache_key] = (time.monotonic() + max(lifetime - 60, 1), token)
+        return token
+
+    def forget_token(self, target: ServiceTarget) -> None:
+        with self._lock:
+            for key in [k for k in self._tokens if k[0] == target.platform_id]:
+                del self._tokens[key]
+
+    def _call(self, method: str, url: str, **kwargs) -> httpx.Response:
+        try:
+            response = self.http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ServiceError(f"{method} {url}: {exc!r}") from exc
+        if response.status_code >= 400:
+            # 5xx, 429 and 401 (an expired token) may pass on retry; other 4xx will not
+            retryable = response.status_code >= 500 or response.status_code in (401, 408, 429)
+            raise ServiceError(
+                f"{method} {url}: HTTP {response.status_code} {response.text[:300]}", retryable
+            )
+        return response
+
+    def _authorized(
+        self, target: ServiceTarget, scopes: tuple[str, ...], method: str, url: str, **kw
+    ) -> httpx.Response:
+        headers = dict(kw.pop("headers", {}))
+        headers["Authorization"] = f"Bearer {self.access_token(target, scopes)}"
+        try:
+            return self._call(method, url, headers=headers, **kw)
+        except ServiceError as exc:
+            if "HTTP 401" in str(exc):
+                self.forget_token(target)
+            raise
+
+    def find_or_create_lineitem(
+        self,
+        target: ServiceTarget,
+        lineitems_url: str,
+        *,
+        resource_link_id: str,
+        resource_id: str,
+        label: str,
+        score_maximum: float,
+        scopes: tuple[str, ...],
+    ) -> str:
+        """The line item of this resource link and assignment, created if there is none."""
+        response = self._authorized(
+            target,
+            scopes,
+            "GET",
+            lineitems_url,
+            params={"resource_link_id": resource_link_id, "resource_id": resource_id},
+            headers={"Accept": LINEITEM_CONTAINER},
+        )
+        for item in response.json():
+            if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
+                resource_link_id
+            ):
+                return item["id"]
+        created = self._authorized(
+            target,
+            scopes,
+            "POST",
+            lineitems_url,
+            json={
+                "scoreMaximum": score_maximum,
+                "label": label,
+                "resourceId": resource_id,
+                "resourceLinkId": resource_link_id,
+                "tag": "denchi",
+            },
+            headers={"Content-Type": LINEITEM, "Accept": LINEITEM},
+        )
+        return created.json()["id"]
+
+    def post_score(
+        self, target: ServiceTarget, lineitem_url: str, payload: dict, scopes: tuple[str, ...]
+    ) -> None:
+        self._authorized(
+            target,
+            scopes,
+            "POST",
+            scores_url(lineitem_url),
+            json=payload,
+            headers={"Content-Type": SCORE},
+        )
+
+    def memberships(self, target: ServiceTarget, url: str, scopes: tuple[str, ...]) -> list[dict]:
+        """Every member of the course, following ``Link: <...>; rel="next"`` pages."""
+        members: list[dict] = []
+        next_url: str | None = url
+        for _ in range(1000):  # a bound, in case a platform links pages in a loop
+            if next_url is None:
+                break
+            response = self._authorized(
+                target, scopes, "GET", next_url, headers={"Accept": MEMBERSHIPS}
+            )
+            members += response.json().get("members", [])
+            link = response.links.get("next")
+            next_url = link["url"] if link else None
+        return members

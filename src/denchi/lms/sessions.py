@@ -1,0 +1,155 @@
+"""Browser sessions after a launch, cookies that work inside LMS iframes, page rendering and
+the authorization checks every page makes (who may see which resource link)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from denchi.lms.config import LmsConfig
+from denchi.lms.models import BrowserSession, Membership, ResourceLink, utcnow
+from denchi.lms.store import new_token, token_hash
+
+if TYPE_CHECKING:
+    from denchi.lms.runtime import Runtime
+
+SESSION_COOKIE = "denchi_session"
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+SECURITY_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+class PageError(Exception):
+    """A refusal shown to a person as a page in Japanese and English."""
+
+    def __init__(self, code: str, ja: str, en: str, status: int = 400) -> None:
+        super().__init__(f"{ja}\n{en}")
+        self.code, self.ja, self.en, self.status = code, ja, en, status
+
+
+def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    rt = request.app.state.rt
+    response = templates.TemplateResponse(
+        request, name, {"base": rt.config.base_url.rstrip("/"), **context}, status_code=status
+    )
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def set_cookie(response: Response, config: LmsConfig, name: str, value: str, max_age: int) -> None:
+    """HttpOnly cookie; ``SameSite=None; Secure`` on https so it survives LMS iframes."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        secure=config.secure_cookies,
+        samesite="none" if config.secure_cookies else "lax",
+    )
+
+
+def clear_cookie(response: Response, config: LmsConfig, name: str) -> None:
+    response.delete_cookie(
+        name,
+        path="/",
+        httponly=True,
+        secure=config.secure_cookies,
+        samesite="none" if config.secure_cookies else "lax",
+    )
+
+
+def start_session(rt: Runtime, user_id: int) -> tuple[str, int]:
+    """A new session for the launched user; returns the cookie value and the row id."""
+    token = new_token()
+    with rt.db.session() as s:
+        row = BrowserSession(
+            token_hash=token_hash(token),
+            csrf_token=new_token(16),
+            user_id=user_id,
+            expires_at=utcnow() + timedelta(hours=rt.config.session_hours),
+        )
+        s.add(row)
+        s.flush()
+        return token, row.id
+
+
+def current_session(rt: Runtime, request: Request) -> BrowserSession:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with rt.db.session() as s:
+            row = s.scalars(
+                select(BrowserSession).where(BrowserSession.token_hash == token_hash(token))
+            ).first()
+            if row is not None and row.expires_at > utcnow():
+                _ = row.user.sub  # load the user while the session is open
+                return row
+    raise PageError(
+        "session",
+        "ログインしていないか、時間が経ちすぎました。LMS からもう一度開いてください。",
+        "No session or it expired; open the link from the LMS again.",
+        status=401,
+    )
+
+
+@dataclass(frozen=True)
+class Access:
+    session: BrowserSession
+    link: ResourceLink
+    role: str
+
+
+def authorize(rt: Runtime, request: Request, link_id: int, *, instructor: bool) -> Access:
+    """The session's user must belong to the link's course (as instructor where asked)."""
+    session = current_session(rt, request)
+    with rt.db.session() as s:
+        link = s.get(ResourceLink, link_id)
+        membership = (
+            s.scalars(
+                select(Membership).where(
+                    Membership.context_id == link.context_id,
+                    Membership.user_id == session.user_id,
+                    Membership.active.is_(True),
+                )
+            ).first()
+            if link
+            else None
+        )
+        if membership is not None:
+            _ = link.context.title
+    if membership is None:
+        raise PageError(
+            "forbidden",
+            "このページを見る権限がありません。",
+            "You may not open this page.",
+            status=403,
+        )
+    if instructor and membership.role != "instructor":
+        raise PageError(
+            "forbidden",
+            "このページは先生だけが開けます。",
+            "Only instructors may open this page.",
+            status=403,
+        )
+    return Access(session, link, membership.role)
+
+
+def check_csrf(access: Access, value: object) -> None:
+    if not hmac.compare_digest(str(value or ""), access.session.csrf_token):
+        raise PageError(
+            "csrf",
+            "フォームが古くなっています。ページを開き直してください。",
+            "The form is stale; reload the page.",
+            status=403,
+        )

@@ -1,0 +1,458 @@
+"""The tool's LTI endpoints: JWKS, OIDC login initiation, launch, deep linking, registration.
+
+Learner and instructor pages are in :mod:`denchi.lms.pages`; both use the session helpers of
+:mod:`denchi.lms.sessions`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from denchi.lms import lti, registration
+from denchi.lms.models import (
+    Context,
+    DeepLinkRequest,
+    LoginState,
+    Platform,
+    ResourceLink,
+    utcnow,
+)
+from denchi.lms.roster import upsert_membership, upsert_user
+from denchi.lms.runtime import Runtime
+from denchi.lms.sessions import (
+    PageError,
+    clear_cookie,
+    current_session,
+    render,
+    set_cookie,
+    start_session,
+)
+from denchi.lms.store import new_token, token_hash
+
+STATE_COOKIE = "denchi_lti_state"
+LOGIN_TTL = timedelta(minutes=10)
+
+
+def _platform_ref(s, platform: Platform) -> lti.PlatformRef:
+    return lti.PlatformRef(
+        platform.issuer,
+        platform.client_id,
+        platform.jwks_url,
+        frozenset(d.deployment_id for d in platform.deployments),
+    )
+
+
+def _find_platform(s, issuer: str, client_id: str | None) -> Platform:
+    query = select(Platform).where(Platform.issuer == issuer)
+    if client_id:
+        query = query.where(Platform.client_id == client_id)
+    platforms = s.scalars(query).all()
+    if len(platforms) != 1:
+        raise PageError(
+            "login",
+            "この LMS は登録されていません。" if not platforms else "client_id が必要です。",
+            f"Unknown platform {issuer!r}/{client_id!r}."
+            if not platforms
+            else "Several registrations share this issuer; the login must name the client_id.",
+            status=400,
+        )
+    return platforms[0]
+
+
+def _state_cookie(state: str) -> str:
+    return f"{STATE_COOKIE}_{token_hash(state)[:16]}"
+
+
+def _login(rt: Runtime, params: dict) -> Response:
+    for required in ("iss", "login_hint", "target_link_uri"):
+        if not params.get(required):
+            raise PageError(
+                "login",
+                f"ログイン要求に {required} がありません。",
+                f"The login initiation lacks {required}.",
+                status=400,
+            )
+    state, nonce = new_token(), new_token()
+    with rt.db.session() as s:
+        platform = _find_platform(s, params["iss"], params.get("client_id"))
+        s.add(
+            LoginState(
+                state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + LOGIN_TTL
+            )
+        )
+        query = {
+            "scope": "openid",
+            "response_type": "id_token",
+            "response_mode": "form_post",
+            "prompt": "none",
+            "client_id": platform.client_id,
+            "redirect_uri": rt.config.url("/lti/launch"),
+            "login_hint": params["login_hint"],
+            "state": state,
+            "nonce": nonce,
+        }
+        if params.get("lti_message_hint"):
+            query["lti_message_hint"] = params["lti_message_hint"]
+        target = f"{platform.auth_login_url}?{urlencode(query)}"
+    response = RedirectResponse(target, status_code=302)
+    set_cookie(response, rt.config, _state_cookie(state), state, int(LOGIN_TTL.total_seconds()))
+    return response
+
+
+def _check_state(rt: Runtime, request: Request, state: str) -> LoginState:
+    cookie = request.cookies.get(_state_cookie(state)) if state else None
+    if not cookie or not hmac.compare_digest(cookie, state):
+        raise PageError(
+            "state",
+            "ログインを始めたブラウザと違うブラウザからの起動か、Cookie が届いていません。"
+            "LMS で「新しいウィンドウで開く」設定にすると直ることがあります。",
+            "The launch's state is not bound to this browser (state cookie missing or different);"
+            " opening the tool in a new window often helps.",
+            status=401,
+        )
+    with rt.db.session() as s:
+        login = s.get(LoginState, state)
+        if login is None or login.expires_at < utcnow():
+            raise PageError(
+                "state",
+                "この起動はすでに使われたか、期限が切れています。",
+                "This launch was used already or has expired.",
+                status=401,
+            )
+        return login
+
+
+def _consume_state(rt: Runtime, state: str) -> None:
+    """Delete the state; only one of two racing launches with the same state wins."""
+    with rt.db.session() as s:
+        deleted = s.query(LoginState).filter(LoginState.state == state).delete()
+    if deleted != 1:
+        raise PageError(
+            "state", "この起動はすでに使われました。", "This launch was used already.", status=401
+        )
+
+
+def _retrying(step, *args):
+    """Run a launch step again when a concurrent launch created the same row first (a whole
+    class opening a new course's link at once); the second try finds the row."""
+    for attempt in range(3):
+        try:
+            return step(*args)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+
+
+def _record_launch(rt: Runtime, platform_id: int, claims: dict) -> tuple[int, int, str]:
+    """Store user, course and role from a verified launch; returns (user, context, role)."""
+    role = lti.map_role(claims[lti.ROLES])
+    context_claim = claims.get(lti.CONTEXT) or {"id": f"deployment:{claims[lti.DEPLOYMENT_ID]}"}
+    with rt.db.session() as s:
+        user = upsert_user(s, platform_id, str(claims["sub"]), claims)
+        context = s.scalars(
+            select(Context).where(
+                Context.platform_id == platform_id, Context.context_id == str(context_claim["id"])
+            )
+        ).first()
+        if context is None:
+            context = Context(
+                platform_id=platform_id,
+                context_id=str(context_claim["id"]),
+                deployment_id=claims[lti.DEPLOYMENT_ID],
+            )
+            s.add(context)
+        context.title = str(context_claim.get("title") or context_claim.get("label") or "")
+        if nrps := claims.get(lti.NRPS):
+            context.memberships_url = nrps.get("context_memberships_url")
+        if ags := claims.get(lti.AGS_ENDPOINT):
+            context.lineitems_url = ags.get("lineitems") or context.lineitems_url
+            context.ags_scopes = list(ags.get("scope", []))
+        s.flush()
+        upsert_membership(s, context.id, user.id, role, active=True)
+        return user.id, context.id, role
+
+
+def _resource_link(rt: Runtime, context_id: int, claims: dict) -> int:
+    link_claim = claims[lti.RESOURCE_LINK]
+    custom = claims.get(lti.CUSTOM) or {}
+    ags = claims.get(lti.AGS_ENDPOINT) or {}
+    with rt.db.session() as s:
+        link = s.scalars(
+            select(ResourceLink).where(
+                ResourceLink.context_id == context_id,
+                ResourceLink.resource_link_id == str(link_claim["id"]),
+            )
+        ).first()
+        if link is None:
+            kind, target = custom.get("denchi_kind"), custom.get("denchi_target")
+            if kind not in ("assignment", "page") or not target:
+                raise PageError(
+                    "link",
+                    "このリンクには教材が設定されていません。先生は「教材を選ぶ」から追加し直して"
+                    "ください。",
+                    "This link names no denchi page or assignment; add it again by deep linking.",
+                    status=400,
+                )
+            link = ResourceLink(
+                context_id=context_id,
+                resource_link_id=str(link_claim["id"]),
+                kind=kind,
+                target=str(target),
+            )
+            s.add(link)
+        link.title = str(link_claim.get("title") or link.title or link.target)
+        if ags.get("lineitem"):
+            link.lineitem_url = ags["lineitem"]
+        s.flush()
+        return link.id
+
+
+def _deep_link_options(rt: Runtime) -> list[dict]:
+    """What an instructor can add: for each available module its pages, labs and assignment."""
+    groups = []
+    for module in rt.catalog.available():
+        paths = rt.catalog.paths(module)
+        options = [
+            {
+                "value": f"page:{rt.catalog.entry_page(module)}",
+                "label": f"教材ページ：{module.title_ja}",
+            }
+        ]
+        for lab in paths.lab_dirs:
+            page = f"{lab.as_posix()}/index"
+            if f"page:{page}" != options[0]["value"]:
+                options.append({"value": f"page:{page}", "label": "バーチャルラボ"})
+        if module.assignment and rt.grader.notebook_names(module.assignment):
+            options.append({"value": f"assignment:{module.assignment}", "label": "自動採点の課題"})
+        groups.append(
+            {
+                "title_ja": module.title_ja,
+                "title_en": module.title_en,
+                "track": rt.catalog.track(module.track).title_ja,
+                "module": module,
+                "options": options,
+            }
+        )
+    return groups
+
+
+def _content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
+    for group in groups:
+        for option in group["options"]:
+            if option["value"] != value:
+                continue
+            kind, target = value.split(":", 1)
+            module = group["module"]
+            item = {
+                "type": "ltiResourceLink",
+                "url": rt.config.url("/lti/launch"),
+                "custom": {"denchi_kind": kind, "denchi_target": target},
+            }
+            if kind == "assignment":
+                maximum = rt.grader.max_score(target)
+                title = f"課題：{module.title_ja}"
+                item["lineItem"] = {
+                    "scoreMaximum": maximum,
+                    "label": title,
+                    "resourceId": target,
+                    "tag": "denchi",
+                }
+            else:
+                title = f"{module.title_ja}（{option['label'].split('：')[0]}）"
+            return item | {"title": title, "text": module.title_en}
+    raise PageError("deep_link", "選べない項目です。", f"Unknown item {value!r}.", status=400)
+
+
+def _deep_link_jwt(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str, str]:
+    """The signed LtiDeepLinkingResponse for the chosen items, and where to post it."""
+    groups = _deep_link_options(rt)
+    items = [_content_item(rt, value, groups) for value in values]
+    settings = row.claims[lti.DL_SETTINGS]
+    if not settings.get("accept_multiple", True):
+        items = items[:1]
+    with rt.db.session() as s:
+        ref = _platform_ref(s, s.get(Platform, row.platform_id))
+        s.delete(s.get(DeepLinkRequest, row.id))
+    claims = lti.deep_linking_response(ref, row.claims, items, new_token(16), int(time.time()))
+    return settings["deep_link_return_url"], rt.keys.sign(claims)
+
+
+def create_app(rt: Runtime) -> FastAPI:
+    """The FastAPI application of one tool instance."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        rt.queue.start()
+        yield
+        rt.queue.stop()
+
+    app = FastAPI(title="denchi LTI tool", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.rt = rt
+
+    @app.exception_handler(PageError)
+    async def page_error(request: Request, exc: PageError) -> Response:
+        return render(
+            request,
+            "error.html",
+            status=exc.status,
+            title_ja="開けませんでした",
+            ja=exc.ja,
+            en=exc.en,
+            code=exc.code,
+        )
+
+    @app.exception_handler(lti.LaunchError)
+    async def launch_error(request: Request, exc: lti.LaunchError) -> Response:
+        return await page_error(request, PageError(exc.code, exc.ja, exc.en, exc.status))
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/lti/jwks")
+    @app.get("/.well-known/jwks.json")
+    def jwks() -> JSONResponse:
+        return JSONResponse(rt.keys.jwks(), headers={"Cache-Control": "max-age=300"})
+
+    @app.get("/lti/login")
+    def login_get(request: Request) -> Response:
+        return _login(rt, dict(request.query_params))
+
+    @app.post("/lti/login")
+    async def login_post(request: Request) -> Response:
+        form = await request.form()
+        return _login(rt, {k: str(v) for k, v in form.items()})
+
+    @app.post("/lti/launch")
+    def launch(request: Request, id_token: str = Form(""), state: str = Form("")) -> Response:
+        login = _check_state(rt, request, state)
+        with rt.db.session() as s:
+            platform = s.get(Platform, login.platform_id)
+            ref = _platform_ref(s, platform)
+        claims = lti.validate_id_token(
+            id_token, ref, login.nonce, rt.jwks, leeway_s=rt.config.clock_leeway_s
+        )
+        _consume_state(rt, state)
+        user_id, context_id, role = _retrying(_record_launch, rt, platform.id, claims)
+        if claims[lti.MESSAGE_TYPE] == lti.DEEP_LINKING_REQUEST:
+            if role != "instructor":
+                raise PageError(
+                    "role",
+                    "教材を追加できるのは先生だけです。",
+                    "Only instructors can add content.",
+                    status=403,
+                )
+            target = "/lti/deep-link"
+        else:
+            link_id = _retrying(_resource_link, rt, context_id, claims)
+            target = f"/r/{link_id}"
+        token, session_id = start_session(rt, user_id)
+        if claims[lti.MESSAGE_TYPE] == lti.DEEP_LINKING_REQUEST:
+            request_id = new_token()
+            with rt.db.session() as s:
+                s.add(
+                    DeepLinkRequest(
+                        id=request_id,
+                        session_id=session_id,
+                        platform_id=platform.id,
+                        claims=claims,
+                        expires_at=utcnow() + timedelta(hours=1),
+                    )
+                )
+            target += f"?request={request_id}"
+        response = RedirectResponse(rt.config.url(target), status_code=303)
+        clear_cookie(response, rt.config, _state_cookie(state))
+        set_cookie(response, rt.config, "denchi_session", token, rt.config.session_hours * 3600)
+        return response
+
+    def _deep_link_request(request: Request, request_id: str):
+        session = current_session(rt, request)
+        with rt.db.session() as s:
+            row = s.get(DeepLinkRequest, request_id)
+            if row is None or row.session_id != session.id or row.expires_at < utcnow():
+                raise PageError(
+                    "deep_link",
+                    "教材の選択の期限が切れました。LMS からやり直してください。",
+                    "The deep-linking request expired; start again from the LMS.",
+                    status=403,
+                )
+            return session, row
+
+    @app.get("/lti/deep-link", response_class=HTMLResponse)
+    def deep_link_picker(
+        request: Request, request_id: str = Query("", alias="request")
+    ) -> Response:
+        session, row = _deep_link_request(request, request_id)
+        settings = row.claims[lti.DL_SETTINGS]
+        return render(
+            request,
+            "deep_link.html",
+            action=rt.config.url("/lti/deep-link"),
+            csrf=session.csrf_token,
+            request_id=request_id,
+            groups=_deep_link_options(rt),
+            multiple=settings.get("accept_multiple", True),
+        )
+
+    @app.post("/lti/deep-link", response_class=HTMLResponse)
+    async def deep_link_answer(request: Request) -> Response:
+        form = await request.form()
+        session, row = _deep_link_request(request, str(form.get("request_id", "")))
+        if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf_token):
+            raise PageError("csrf", "フォームが古くなっています。", "Stale form.", status=403)
+        values = [str(v) for v in form.getlist("item")]
+        action, jwt_value = await run_in_threadpool(_deep_link_jwt, rt, row, values)
+        return render(
+            request,
+            "autopost.html",
+            title="LMS に戻ります",
+            action=action,
+            fields={"JWT": jwt_value},
+        )
+
+    @app.get("/lti/register/{token}", response_class=HTMLResponse)
+    def register(request: Request, token: str, openid_configuration: str = "") -> Response:
+        if not openid_configuration:
+            raise PageError(
+                "register",
+                "この URL は LMS の「ツールを登録」画面に貼り付けて使います。",
+                "Paste this URL into the LMS's tool registration page.",
+                status=400,
+            )
+        if not registration.use_registration_token(rt.db, token):
+            raise PageError(
+                "register",
+                "登録用 URL が正しくないか、使用済みか、期限切れです。"
+                "`denchi lms registration-url` で新しい URL を作ってください。",
+                "The registration URL is wrong, used or expired; make a new one with "
+                "`denchi lms registration-url`.",
+                status=403,
+            )
+        try:
+            registration.register_dynamically(
+                rt.db,
+                rt.config,
+                openid_configuration,
+                request.query_params.get("registration_token"),
+                rt.config.http_timeout_s,
+            )
+        except registration.RegistrationError as exc:
+            ja, _, en = str(exc).partition("\n")
+            raise PageError("register", ja, en, status=502) from exc
+        issuer = openid_configuration.split("/.well-known")[0]
+        return render(request, "registered.html", issuer=issuer)
+
+    from denchi.lms.pages import router
+
+    app.include_router(router)
+    return app

