@@ -74,13 +74,14 @@ def source_notebook() -> nbformat.NotebookNode:
     return nb
 
 
-def make_course(folder: Path) -> Path:
-    """A course folder with the real configuration and the tiny assignment, generated."""
+def make_course(folder: Path, notebook: nbformat.NotebookNode | None = None) -> Path:
+    """A course folder with the real configuration and the tiny assignment (or ``notebook``
+    as its source), generated."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "assessments" / "nbgrader_config.py", folder / "nbgrader_config.py")
     source = folder / "source" / ASSIGNMENT
     source.mkdir(parents=True)
-    nbformat.write(source_notebook(), source / NOTEBOOK)
+    nbformat.write(notebook or source_notebook(), source / NOTEBOOK)
     nbg.generate(folder, ASSIGNMENT)
     return folder
 

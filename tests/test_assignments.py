@@ -19,7 +19,12 @@ HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 HINT = re.compile(r'hint_ja="([^"]+)"')
 
 
-@pytest.fixture(scope="module", params=ASSIGNMENTS)
+# one xdist worker per assignment, so its module-scoped grading runs once, not once per worker
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS],
+    ids=ASSIGNMENTS,
+)
 def graded(request, tmp_path_factory):
     """Generate, hand in the three kinds of answers, autograde them in parallel."""
     assignment = request.param
@@ -37,7 +42,12 @@ def graded(request, tmp_path_factory):
         ):
             uploads[student].mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, uploads[student] / name)
-    results = grade(course, assignment, {"solution": source, **uploads}, workers=2)
+    # seeded assignments (each student analyses data of their own cell, seed = student id):
+    # the solution must score full marks for several students, i.e. several seeds
+    seeded = "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
+    solvers = ["solution", *(["solution-s2", "solution-s3"] if seeded else [])]
+    handed_in = {student: source for student in solvers}
+    results = grade(course, assignment, {**handed_in, **uploads}, workers=2)
     return {
         "assignment": assignment,
         "course": course,
@@ -45,12 +55,14 @@ def graded(request, tmp_path_factory):
         "max": nbg.max_score(course, assignment),
         "names": names,
         "results": results,
+        "solvers": solvers,
     }
 
 
 def test_solution_scores_full_marks(graded):
     assert graded["max"] > 0
-    assert graded["scores"]["solution"] == pytest.approx(graded["max"])
+    for student in graded["solvers"]:
+        assert graded["scores"][student] == pytest.approx(graded["max"]), student
 
 
 def test_blank_student_version_scores_zero(graded):

@@ -7,11 +7,13 @@ import pytest
 from grading_support import (
     ASSIGNMENT,
     MAX_SCORE,
+    NOTEBOOK,
     RIGHT,
     WRONG,
     copy_course,
     html_text,
     make_course,
+    source_notebook,
     student_notebook,
     write_submission,
 )
@@ -127,3 +129,20 @@ def test_a_file_that_is_not_a_notebook_is_refused_before_anything_moves(template
     with pytest.raises(GradingError, match="essay.ipynb"):
         grade(course, ASSIGNMENT, {"s1": bad}, **LIMITS)
     assert not (course / "submitted" / "s1").exists()
+
+
+def test_seeded_data_follow_the_student_in_the_kernel_and_in_the_hidden_tests(tmp_path):
+    """Each student's answer and reference come from ``labs.student_seed()``: the student id
+    while grading (a kernel without it would answer 1; a clean room without it would expect 1)."""
+    nb = source_notebook()
+    nb.cells[1].source += "\nfrom denchi.labs import student_seed"
+    nb.cells[
+        2
+    ].source = "### BEGIN SOLUTION\ncapacity_ah = len(student_seed('x'))\n### END SOLUTION"
+    nb.cells[3].source = nb.cells[3].source.replace(
+        "expected=5.0", "expected=len(student_seed('x'))"
+    )
+    course = make_course(tmp_path / "course", nb)
+    source = course / "source" / ASSIGNMENT / NOTEBOOK
+    out = grade(course, ASSIGNMENT, {"ab": source, "abcd": source}, workers=2, **LIMITS)
+    assert {s: r.score for s, r in out.items()} == {"ab": MAX_SCORE, "abcd": MAX_SCORE}

@@ -203,7 +203,9 @@ class SandboxedExecute(Execute):
     def _run_notebook(self) -> None:
         cells = list(enumerate(self.nb.cells))
         try:
-            with self.setup_kernel(cwd=str(self._scratch), env=sandbox.kernel_env(self._scratch)):
+            student = self.resources.get("nbgrader", {}).get("student")
+            env = sandbox.kernel_env(self._scratch, student)
+            with self.setup_kernel(cwd=str(self._scratch), env=env):
                 pid = self.km.provisioner.process.pid
                 self._watchdog = Watchdog(pid, self._deadline, self.memory_mb * 2**20).start()
                 reply = self.wait_for_reply(self.kc.kernel_info())

@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from denchi.grading import landlock, seccomp
+from denchi.labs.seeds import STUDENT_ID_ENV
 
 SYSTEM_READ = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/opt")
 SYSTEM_FILES = (
@@ -75,8 +76,9 @@ def read_only_paths(private: list[Path]) -> list[Path]:
     return [path for path in candidates if not any(touches(path, s) for s in private)]
 
 
-def kernel_env(scratch: Path) -> dict[str, str]:
-    """A clean environment: nothing from the grader's, homes and caches in the scratch folder."""
+def kernel_env(scratch: Path, student: str | None = None) -> dict[str, str]:
+    """A clean environment: nothing from the grader's, homes and caches in the scratch folder;
+    ``student``'s id as the seed of seeded lab data (``denchi.labs.student_seed``)."""
     keep = ("LANG", "LC_ALL", "LC_CTYPE", "DENCHI_LANG", "TZ")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     bin_dir = str(Path(sys.executable).parent)
@@ -98,6 +100,8 @@ def kernel_env(scratch: Path) -> dict[str, str]:
         OMP_NUM_THREADS="1",
         MKL_NUM_THREADS="1",
     )
+    if student:
+        env[STUDENT_ID_ENV] = student
     for folder in ("tmp", ".matplotlib", ".runtime"):
         (scratch / folder).mkdir(parents=True, exist_ok=True)
     return env
