@@ -11,5 +11,11 @@ c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.ClearSolutions.code_stub = {"python": "# ここに答えを書きましょう / Write your answer here\n"}
 c.ClearSolutions.text_stub = "ここに答えを書きましょう / Write your answer here"
 
-# Simulations in assignments take seconds, not minutes.
-c.ExecutePreprocessor.timeout = 300
+# Safe autograding (denchi.grading.nbconfig): each student's kernel runs sandboxed under a time
+# and memory limit, hidden tests run only outside it, deleted test cells are put back, and
+# feedback never shows hidden tests. Limits per notebook:
+from denchi.grading.nbconfig import configure_course  # noqa: E402
+
+configure_course(c)
+c.SandboxedExecute.time_limit_s = 300
+c.SandboxedExecute.memory_mb = 1024

@@ -1,5 +1,5 @@
 """Every assignment: solution = full marks, blank = zero, a typical wrong answer = partial;
-hidden tests never reach the student version."""
+hidden tests never reach the student version, nor the feedback."""
 
 from __future__ import annotations
 
@@ -7,17 +7,26 @@ import re
 
 import nbformat
 import pytest
+from grading_support import html_text
 
 from denchi.catalog import load_catalog
 from denchi.grading import course as nbg
+from denchi.grading.hidden import hidden_only_lines
+from denchi.grading.pipeline import grade
 
 ASSIGNMENTS = sorted(m.assignment for m in load_catalog().available() if m.assignment)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
+HINT = re.compile(r'hint_ja="([^"]+)"')
 
 
-@pytest.fixture(scope="module", params=ASSIGNMENTS)
+# one xdist worker per assignment, so its module-scoped grading runs once, not once per worker
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS],
+    ids=ASSIGNMENTS,
+)
 def graded(request, tmp_path_factory):
-    """Generate, submit the three kinds of answers, autograde; yields scores and paths."""
+    """Generate, hand in the three kinds of answers, autograde them in parallel."""
     assignment = request.param
     course = nbg.copy_course(tmp_path_factory.mktemp(assignment))
     release = nbg.generate(course, assignment)
@@ -25,26 +34,35 @@ def graded(request, tmp_path_factory):
     names = sorted(p.name for p in source.glob("*.ipynb"))
     read = {n: nbformat.read(release / n, as_version=4) for n in names}
     wrong = nbg.typical_wrong_answers(assignment)
-    nbg.submit(
-        course, assignment, "solution", {n: nbformat.read(source / n, as_version=4) for n in names}
-    )
-    nbg.submit(course, assignment, "blank", read)
-    nbg.submit(
-        course, assignment, "wrong", {n: nbg.fill_answers(read[n], wrong.get(n, {})) for n in names}
-    )
-    nbg.autograde(course, assignment)
+    uploads = {student: course.parent / "uploads" / student for student in ("blank", "wrong")}
+    for name in names:
+        for student, nb in (
+            ("blank", read[name]),
+            ("wrong", nbg.fill_answers(read[name], wrong.get(name, {}))),
+        ):
+            uploads[student].mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, uploads[student] / name)
+    # seeded assignments (each student analyses data of their own cell, seed = student id):
+    # the solution must score full marks for several students, i.e. several seeds
+    seeded = "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
+    solvers = ["solution", *(["solution-s2", "solution-s3"] if seeded else [])]
+    handed_in = {student: source for student in solvers}
+    results = grade(course, assignment, {**handed_in, **uploads}, workers=2)
     return {
         "assignment": assignment,
         "course": course,
         "scores": nbg.scores(course, assignment),
         "max": nbg.max_score(course, assignment),
         "names": names,
+        "results": results,
+        "solvers": solvers,
     }
 
 
 def test_solution_scores_full_marks(graded):
     assert graded["max"] > 0
-    assert graded["scores"]["solution"] == pytest.approx(graded["max"])
+    for student in graded["solvers"]:
+        assert graded["scores"][student] == pytest.approx(graded["max"]), student
 
 
 def test_blank_student_version_scores_zero(graded):
@@ -53,6 +71,10 @@ def test_blank_student_version_scores_zero(graded):
 
 def test_typical_wrong_answer_scores_partial(graded):
     assert 0 < graded["scores"]["wrong"] < graded["max"]
+
+
+def test_nothing_needs_a_teachers_review(graded):
+    assert all(not r.needs_review for r in graded["results"].values()), graded["results"]
 
 
 def _all_source(path) -> str:
@@ -76,6 +98,28 @@ def test_hidden_tests_are_absent_from_the_student_version(graded):
             assert any("expected" in line for line in hidden_only)
             leaked = hidden_only & released_lines
             assert not leaked, f"hidden test lines leaked: {leaked}"
+
+
+def test_hidden_tests_are_absent_from_the_feedback(graded):
+    course, assignment = graded["course"], graded["assignment"]
+    for name in graded["names"]:
+        source = nbformat.read(course / "source" / assignment / name, as_version=4)
+        secrets = set().union(*(hidden_only_lines(cell.source) for cell in source.cells))
+        assert secrets
+        for student, result in graded["results"].items():
+            page = html_text(result.feedback_html_paths[name])
+            assert "HIDDEN TESTS" not in page and "expected=" not in page, student
+            leaked = {line for line in secrets if line in page}
+            assert not leaked, f"{student}'s feedback shows hidden test lines: {leaked}"
+
+
+def test_feedback_gives_the_hints_of_failed_checks(graded):
+    course, assignment = graded["course"], graded["assignment"]
+    for name in graded["names"]:
+        source = _all_source(course / "source" / assignment / name)
+        hints = HINT.findall("\n".join(HIDDEN.findall(source)))
+        page = html_text(graded["results"]["wrong"].feedback_html_paths[name])
+        assert any(hint in page for hint in hints), "the wrong answer's feedback has no hint"
 
 
 def test_solutions_are_absent_from_the_student_version(graded):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from denchi import labs
-from denchi.labs.instrument import CAPACITY_SPREAD, DC_RESISTANCE_OHM, seed_number
+from denchi.labs.instrument import CAPACITY_SPREAD, DC_RESISTANCE_OHM
+from denchi.labs.seeds import seed_number
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from denchi.catalog import repo_root
+from denchi.grading.course import notebook_points
 
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.MULTILINE)
 _HEADING = re.compile(r"^#+\s*(.+)$", re.MULTILINE)
@@ -27,11 +28,8 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         question = ""
-        points = 0.0
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution"):
-                points += float(meta.get("points", 0))
             if cell.cell_type == "markdown" and not meta.get("solution"):
                 # headings become bold text so the key does not add sections to the guide
                 question = _HEADING.sub(r"**\1**", cell.source.strip())
@@ -40,5 +38,5 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
                 parts.append(
                     f"{question}\n\n**解答例**\n\n```{lang}\n{_solution_text(cell.source)}\n```\n"
                 )
-        parts.append(f"**配点の合計: {points:g} 点**（{path.name}）")
+        parts.append(f"**配点の合計: {notebook_points(nb):g} 点**（{path.name}）")
     return "\n\n---\n\n".join(parts)

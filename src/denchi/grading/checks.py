@@ -8,14 +8,34 @@ so a missing answer gets a hint instead of a ``NameError``::
 
 A failed check raises ``CheckFailed`` (an ``AssertionError``, so nbgrader scores the cell as
 failed) whose message is a hint that helps without revealing the expected answer.
+
+**Partial credit.** Give a check ``points=`` and it returns the points earned (a fraction of
+``points`` for curves, arrays and keywords) instead of raising, printing its hint when the answer
+is not fully right. End the test cell with :func:`total` of such checks; nbgrader takes the value
+of a test cell's last line as its score::
+
+    checks.total(
+        checks.number("q3_c_rate", expected=2.0, points=1, hint_ja=..., hint_en=...),
+        checks.number("q3_hours", expected=0.5, points=1, hint_ja=..., hint_en=...),
+    )
+
+**Fair and hard to fake.** Answers are accepted only as genuine numbers, strings and numeric
+arrays (exact types: an object whose ``__eq__`` always says yes is rejected), and the comparisons
+use plain float arithmetic. The autograder runs hidden tests outside the student's kernel, against
+a plain-data copy of the answers (see :mod:`denchi.grading.capture`), so patching ``math``,
+``numpy`` or these functions in a notebook changes nothing.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import sys
-from numbers import Real
+import unicodedata
+from collections.abc import Sequence
+from typing import NoReturn
 
+from denchi.grading.capture import Unsupported
 from denchi.i18n import bilingual
 
 
@@ -23,7 +43,7 @@ class CheckFailed(AssertionError):
     """An answer did not pass; the message is a bilingual hint."""
 
 
-def _fail(hint_ja: str, hint_en: str) -> None:
+def _fail(hint_ja: str, hint_en: str) -> NoReturn:
     raise CheckFailed(bilingual(hint_ja, hint_en))
 
 
@@ -37,23 +57,154 @@ def _answer(name: str) -> object:
     return namespace[name]
 
 
-def _as_number(name: str) -> float:
-    """Accept only genuine ints and floats (also numpy scalars), never look-alike objects."""
-    value = _answer(name)
-    if isinstance(value, bool) or not isinstance(value, Real):
-        _fail(
-            f"{name} には数値を代入してください（今は {type(value).__name__} 型です）。",
-            f"Assign a number to {name} (it is a {type(value).__name__} now).",
-        )
-    number = float(value)
-    if not math.isfinite(number):
+def _type_name(value: object) -> str:
+    return value.type_name if isinstance(value, Unsupported) else type(value).__name__
+
+
+def _is_number(value: object) -> bool:
+    """A genuine int, float or numpy number (exact types, never bool or a look-alike)."""
+    if type(value) in (int, float):
+        return True
+    numpy = sys.modules.get("numpy")
+    return (
+        numpy is not None
+        and type(value) in numpy.sctypeDict.values()
+        and numpy.dtype(type(value)).kind in "iuf"
+    )
+
+
+def _finite(name: str, value: float) -> float:
+    if not math.isfinite(value):
         _fail(f"{name} が有限の数ではありません。", f"{name} is not a finite number.")
-    return number
+    return value
 
 
-def answered_number(name: str) -> float:
+def _as_number(name: str) -> float:
+    value = _answer(name)
+    if not _is_number(value):
+        _fail(
+            f"{name} には数値を代入してください（今は {_type_name(value)} 型です）。",
+            f"Assign a number to {name} (it is a {_type_name(value)} now).",
+        )
+    return _finite(name, float(value))
+
+
+# --------------------------------------------------------------------------------- units
+# unit -> (quantity, factor to the quantity's base unit)
+_UNITS: dict[str, tuple[str, float]] = {
+    "A": ("current", 1.0),
+    "mA": ("current", 1e-3),
+    "Ah": ("charge", 1.0),
+    "mAh": ("charge", 1e-3),
+    "C": ("charge", 1 / 3600),  # coulomb
+    "V": ("voltage", 1.0),
+    "mV": ("voltage", 1e-3),
+    "W": ("power", 1.0),
+    "mW": ("power", 1e-3),
+    "kW": ("power", 1e3),
+    "Wh": ("energy", 1.0),
+    "mWh": ("energy", 1e-3),
+    "kWh": ("energy", 1e3),
+    "MWh": ("energy", 1e6),
+    "GWh": ("energy", 1e9),
+    "J": ("energy", 1 / 3600),
+    "kJ": ("energy", 1e3 / 3600),
+    "h": ("time", 3600.0),
+    "min": ("time", 60.0),
+    "s": ("time", 1.0),
+    "g": ("mass", 1.0),
+    "mg": ("mass", 1e-3),
+    "kg": ("mass", 1e3),
+    "Wh/kg": ("specific energy", 1.0),
+    "mAh/g": ("specific capacity", 1.0),
+    "Ω": ("resistance", 1.0),
+    "mΩ": ("resistance", 1e-3),
+}
+_QUANTITY = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)?$")
+
+
+def _normalise(text: str) -> str:
+    """Full-width digits, letters and spaces become half-width; thousands separators go."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+
+
+def _as_quantity(name: str, unit: str) -> float:
+    """A number in ``unit``: a bare number, or a string such as ``"5000 mAh"``."""
+    if unit not in _UNITS:
+        raise ValueError(f"unknown unit {unit!r}; known: {', '.join(_UNITS)}")
+    value = _answer(name)
+    if _is_number(value):
+        return _finite(name, float(value))
+    if type(value) is str:
+        match = _QUANTITY.match(_normalise(value))
+        if match:
+            number, given = float(match.group(1)), (match.group(2) or unit).strip()
+            if given in _UNITS and _UNITS[given][0] == _UNITS[unit][0]:
+                return _finite(name, number * _UNITS[given][1] / _UNITS[unit][1])
+            _fail(
+                f"{name} の単位「{given}」は、この問題で求める量の単位ではありません"
+                f"（{unit} と同じ種類の単位で答えましょう）。",
+                f"The unit '{given}' of {name} is not a unit of the quantity asked for "
+                f"(answer in a unit of the same kind as {unit}).",
+            )
+    _fail(
+        f'{name} には数値（{unit} で）か、単位つきの文字列（例: "1.5 {unit}"）を代入して'
+        f"ください（今は {_type_name(value)} 型です）。",
+        f'Assign a number (in {unit}) or a string with a unit (e.g. "1.5 {unit}") to {name} '
+        f"(it is a {_type_name(value)} now).",
+    )
+
+
+def _close(value: float, expected: float, rel_tol: float, abs_tol: float) -> bool:
+    """Plain float arithmetic, so a patched ``math.isclose`` cannot change a verdict."""
+    return abs(value - expected) <= max(rel_tol * max(abs(value), abs(expected)), abs_tol)
+
+
+# ------------------------------------------------------------------------ partial credit
+def _score(points: float | None, fraction: float, hint_ja: str, hint_en: str) -> float | None:
+    """Raise (no ``points``) or return the points earned, printing the hint if not full."""
+    if points is None:
+        if fraction < 1.0:
+            _fail(hint_ja, hint_en)
+        return None
+    if fraction < 1.0:
+        print(bilingual(hint_ja, hint_en))
+    return float(points) * fraction
+
+
+def _scored(points: float | None, check, *args, **kwargs) -> float | None:
+    """Run an all-or-nothing check; with ``points``, turn its failure into 0 points."""
+    if points is None:
+        check(*args, **kwargs)
+        return None
+    try:
+        check(*args, **kwargs)
+    except CheckFailed as failure:
+        print(failure)
+        return 0.0
+    return float(points)
+
+
+def total(*earned: float | None) -> float:
+    """The score of a partial-credit test cell: the sum of the points its checks returned."""
+    return float(sum(e for e in earned if e is not None))
+
+
+# ---------------------------------------------------------------------------- the checks
+def answered_number(name: str) -> None:
     """Visible test: the answer exists and is a finite number (not whether it is right)."""
-    return _as_number(name)
+    _as_number(name)
+
+
+def _number(name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en) -> None:
+    value = _as_quantity(name, unit) if unit else _as_number(name)
+    if _close(value, expected, rel_tol, abs_tol):
+        return
+    if expected and any(_close(value, expected * k, rel_tol, abs_tol) for k in (1e3, 1e-3)):
+        hint_ja += "（桁が 1000 倍ずれています。単位の接頭語 m や k を確かめましょう。）"
+        hint_en += " (The value is off by a factor of 1000: check the unit prefix, m or k.)"
+    _fail(hint_ja, hint_en)
 
 
 def number(
@@ -62,28 +213,178 @@ def number(
     *,
     rel_tol: float = 0.01,
     abs_tol: float = 0.0,
+    unit: str | None = None,
+    points: float | None = None,
     hint_ja: str,
     hint_en: str,
-) -> None:
-    """The answer equals ``expected`` within the relative or absolute tolerance."""
-    if not math.isclose(_as_number(name), expected, rel_tol=rel_tol, abs_tol=abs_tol):
-        _fail(hint_ja, hint_en)
+) -> float | None:
+    """The answer equals ``expected`` within the relative or absolute tolerance.
+
+    With ``unit`` (for example ``"Ah"``) the answer may also be a string with a unit of the
+    same kind, such as ``"5000 mAh"``; ``expected`` is in ``unit``.
+    """
+    return _scored(points, _number, name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en)
 
 
-def answered_choice(name: str, choices: str) -> str:
+def answered_choice(name: str, choices: str) -> None:
     """Visible test: the answer is one of the offered letters (not whether it is right)."""
+    _as_choice(name, choices)
+
+
+def _as_choice(name: str, choices: str) -> str:
     value = _answer(name)
-    if type(value) is not str or value.strip().upper() not in set(choices):
+    letter = _normalise(value).upper() if type(value) is str else ""
+    if len(letter) != 1 or letter not in choices:
         letters = "・".join(choices)
         _fail(
             f"{name} には {letters} のどれか 1 文字を文字列で代入してください"
             f'（例: {name} = "A"）。',
             f'Assign one of {", ".join(choices)} to {name} as a string (e.g. {name} = "A").',
         )
-    return value.strip().upper()
+    return letter
 
 
-def choice(name: str, expected: str, choices: str, *, hint_ja: str, hint_en: str) -> None:
-    """The chosen letter is the expected one."""
-    if answered_choice(name, choices) != expected:
+def _choice(name: str, expected: str, choices: str, hint_ja: str, hint_en: str) -> None:
+    if _as_choice(name, choices) != expected:
         _fail(hint_ja, hint_en)
+
+
+def choice(
+    name: str,
+    expected: str,
+    choices: str,
+    *,
+    points: float | None = None,
+    hint_ja: str,
+    hint_en: str,
+) -> float | None:
+    """The chosen letter is the expected one."""
+    return _scored(points, _choice, name, expected, choices, hint_ja, hint_en)
+
+
+def _as_text(name: str) -> str:
+    value = _answer(name)
+    if type(value) is not str or not value.strip():
+        _fail(
+            f'{name} には、答えを文章（文字列）で代入してください（例: {name} = "……だから"）。',
+            f'Assign your answer to {name} as text (e.g. {name} = "because ...").',
+        )
+    return value
+
+
+def answered_text(name: str) -> None:
+    """Visible test: the answer is a non-empty string."""
+    _as_text(name)
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", "", _normalise(text)).casefold()
+
+
+def keywords(
+    name: str,
+    required: Sequence[str | Sequence[str]],
+    *,
+    points: float | None = None,
+    hint_ja: str,
+    hint_en: str,
+) -> float | None:
+    """A short written answer mentions every required keyword.
+
+    Each item of ``required`` is a keyword or a tuple of accepted synonyms
+    (``("過電圧", "overpotential")``). Matching ignores spaces, case and full/half width. With
+    ``points``, each keyword found earns an equal share.
+    """
+    text = _folded(_as_text(name))
+    groups = [(item,) if isinstance(item, str) else tuple(item) for item in required]
+    found = sum(any(_folded(word) in text for word in group) for group in groups)
+    return _score(points, found / len(groups), hint_ja, hint_en)
+
+
+def _as_array(name: str):
+    import numpy as np
+
+    value = _answer(name)
+    items = value if type(value) in (list, tuple) else None
+    if type(value) is np.ndarray and value.dtype.kind in "iuf":
+        array = value.astype(float)
+    elif items is not None and items and all(_is_number(v) for v in items):
+        array = np.array([float(v) for v in items])
+    else:
+        _fail(
+            f"{name} には数値の配列（numpy の配列か、数値のリスト）を代入してください"
+            f"（今は {_type_name(value)} 型です）。",
+            f"Assign an array of numbers (a numpy array or a list of numbers) to {name} "
+            f"(it is a {_type_name(value)} now).",
+        )
+    if not np.isfinite(array).all():
+        _fail(f"{name} に nan や inf が入っています。", f"{name} contains nan or inf.")
+    return array
+
+
+def array(
+    name: str,
+    expected: Sequence[float],
+    *,
+    rel_tol: float = 0.01,
+    abs_tol: float = 0.0,
+    points: float | None = None,
+    hint_ja: str,
+    hint_en: str,
+) -> float | None:
+    """Every element matches ``expected`` (same length); with ``points``, a share per element."""
+    import numpy as np
+
+    value = _as_array(name).ravel()
+    reference = np.asarray(expected, dtype=float).ravel()
+    if value.size != reference.size:
+        _fail(
+            f"{name} の要素の数が {value.size} 個です。問題で求められた個数を確かめましょう。",
+            f"{name} has {value.size} elements; check how many the question asks for.",
+        )
+    tolerance = np.maximum(rel_tol * np.maximum(abs(value), abs(reference)), abs_tol)
+    fraction = float((abs(value - reference) <= tolerance).mean())
+    return _score(points, fraction, hint_ja, hint_en)
+
+
+def curve(
+    x_name: str,
+    y_name: str,
+    reference_x: Sequence[float],
+    reference_y: Sequence[float],
+    *,
+    abs_tol: float,
+    min_fraction: float = 0.95,
+    points: float | None = None,
+    hint_ja: str,
+    hint_en: str,
+) -> float | None:
+    """A curve (x, y arrays) follows a reference curve, for example a reference simulation.
+
+    The student's curve is interpolated at the reference's x values; a reference point matches
+    if the curves differ there by at most ``abs_tol`` (in y units). The curve must span the
+    reference's x range. Without ``points`` it passes if at least ``min_fraction`` of the points
+    match; with ``points`` it earns ``points`` × (matching fraction), all points from
+    ``min_fraction`` up.
+    """
+    import numpy as np
+
+    x, y = _as_array(x_name).ravel(), _as_array(y_name).ravel()
+    if x.size != y.size or x.size < 2:
+        _fail(
+            f"{x_name} と {y_name} は、同じ個数（2 個以上）の値を持つ配列にしてください。",
+            f"{x_name} and {y_name} must be arrays of the same length (at least 2).",
+        )
+    ref_x = np.asarray(reference_x, dtype=float).ravel()
+    ref_y = np.asarray(reference_y, dtype=float).ravel()
+    order = np.argsort(x)
+    x, y = x[order], y[order]
+    span = (ref_x.max() - ref_x.min()) or 1.0
+    if x.min() > ref_x.min() + 0.02 * span or x.max() < ref_x.max() - 0.02 * span:
+        _fail(
+            f"{x_name} の範囲が足りません。横軸の最初から最後まで、曲線全体を求めましょう。",
+            f"{x_name} does not cover the whole range: compute the curve from start to end.",
+        )
+    matched = float((abs(np.interp(ref_x, x, y) - ref_y) <= abs_tol).mean())
+    fraction = 1.0 if matched >= min_fraction else matched
+    return _score(points, fraction, hint_ja, hint_en)

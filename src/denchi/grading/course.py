@@ -80,6 +80,16 @@ def scores(course: Path, assignment: str) -> dict[str, float]:
         return {s.student.id: s.score for s in gb.find_assignment(assignment).submissions}
 
 
+def notebook_points(nb: nbformat.NotebookNode) -> float:
+    """The points of a source notebook: the sum over its autograded (test) cells."""
+    total = 0.0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            total += float(meta.get("points", 0))
+    return total
+
+
 def max_score(course: Path, assignment: str) -> float:
     from nbgrader.api import Gradebook
 

@@ -23,6 +23,7 @@ _EXPORTS = {
     "design_cell": "denchi.labs.design",
     "CellDesign": "denchi.labs.design",
     "Instrument": "denchi.labs.instrument",
+    "student_seed": "denchi.labs.seeds",
     "compare": "denchi.labs.plots",
     "PRESETS": "denchi.labs.presets",
     "Preset": "denchi.labs.presets",

@@ -19,7 +19,7 @@ from denchi.labs.aging import AgingResult
 from denchi.labs.engine import Conditions, ModelSpec, ProtocolRun, StepShape
 from denchi.labs.errors import LabInputError
 from denchi.labs.impedance import EISResult
-from denchi.labs.instrument import production_spread, seed_number
+from denchi.labs.instrument import production_spread
 from denchi.labs.ocv import OCVResult
 from denchi.labs.presets import Preset, get_preset
 from denchi.labs.progress import Progress
@@ -30,6 +30,7 @@ from denchi.labs.results import (
     PulseTestResult,
     RateTestResult,
 )
+from denchi.labs.seeds import seed_number
 from denchi.validation import integer_in_range, number_in_range, numbers_in_range, one_of
 
 C_RATE_RANGE = p.C_RATE_RANGE

@@ -17,9 +17,7 @@ deviations. Without a seed a cell is the preset itself.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
-from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -29,31 +27,13 @@ from denchi.labs.impedance import EISResult
 from denchi.labs.ocv import OCVResult
 from denchi.labs.presets import Preset
 from denchi.labs.results import CyclerRecord, ProtocolResult, RateTestResult, series_fields
+from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
 
 CAPACITY_SPREAD = 0.003  # relative standard deviation of capacity
 RESISTANCE_SPREAD = 0.03  # scale of the extra contact resistance, relative to the DC resistance
 _CELL_STREAM = 1  # independent random streams from one seed
 _NOISE_STREAM = 2
-
-
-def seed_number(seed: object) -> int:
-    """A non-negative integer from a seed: an int as it is, a string (student id) hashed.
-
-    Python's ``hash()`` changes between processes; SHA-256 does not, so a student gets the
-    same cell and the same noise in the notebook, in the grader and next week.
-    """
-    if isinstance(seed, Integral) and not isinstance(seed, bool) and 0 <= int(seed) < 2**63:
-        return int(seed)
-    if isinstance(seed, str) and 1 <= len(seed) <= 200:
-        return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
-    raise LabInputError(
-        "seed",
-        "seed には 0 以上の整数か、1〜200 文字の文字列（学籍番号など）を指定してください"
-        f"（指定値: {seed!r:.60}）。",
-        "seed must be a non-negative integer or a string of 1 to 200 characters "
-        f"(e.g. a student id); got {seed!r:.60}.",
-    )
 
 
 def production_spread(preset: Preset, seed: object) -> tuple[float, float]:

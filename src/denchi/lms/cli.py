@@ -6,10 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from denchi.i18n import bilingual
 from denchi.lms.config import DEFAULT_CONFIG_NAME, ConfigError, load_config, write_default_config
 
+HELP = bilingual("LMS と結ぶ LTI 1.3 ツールを動かす", "Run and administer the LTI 1.3 tool")
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(func=run)
     parser.add_argument(
         "--config", type=Path, default=Path(DEFAULT_CONFIG_NAME), help="configuration file"
     )

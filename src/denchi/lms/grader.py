@@ -1,11 +1,12 @@
-"""The one adapter between the LMS tool and the grading pipeline (``denchi.grading.course``).
+"""The one adapter between the LMS tool and the grading pipeline (``denchi.grading``).
 
 Each assignment is prepared once per machine (a copy of the nbgrader course with the student
 version generated), then uploaded notebooks are graded in batches: a batch is a throw-away copy
 of the prepared course with its own gradebook, so batches never contend for one SQLite file and
-a worker on another machine needs only the courseware checkout. One nbgrader run grades the
-whole batch (nbgrader's start-up costs seconds, the notebooks far less); if the batch run fails,
-the submissions are graded one by one so that one broken notebook cannot fail the others.
+a worker on another machine needs only the courseware checkout. The batch is graded by
+:func:`denchi.grading.pipeline.grade`: parallel sandboxed kernels under time and memory limits,
+hidden tests run outside the student's kernel, so one broken or hostile notebook is that
+student's failure and never the batch's.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 from denchi.grading import course as nbg
+from denchi.grading import pipeline
 from denchi.i18n import bilingual
 
 
@@ -31,6 +33,7 @@ class GradeOutcome:
     max_score: float
     feedback_html: str | None
     error: str | None = None
+    needs_review: bool = False  # autograded, but a teacher should look (e.g. a time limit hit)
 
 
 class Grader:
@@ -78,7 +81,12 @@ class Grader:
             return prepared
 
     def max_score(self, assignment: str) -> float:
-        return float(nbg.max_score(self.prepare(assignment), assignment))
+        """From the source notebooks (deep linking must not wait for nbgrader to generate)."""
+        names = self.notebook_names(assignment)
+        if not names:
+            raise KeyError(f"no nbgrader source notebooks for assignment {assignment!r}")
+        folder = self.source_dir / assignment
+        return sum(nbg.notebook_points(nbformat.read(folder / n, as_version=4)) for n in names)
 
     def release_notebook(self, assignment: str, name: str) -> Path:
         """The student version of one notebook, for download."""
@@ -86,66 +94,23 @@ class Grader:
             raise KeyError(name)
         return self.prepare(assignment) / nbg.RELEASE / assignment / name
 
-    def _run_batch(
-        self, prepared: Path, assignment: str, notebooks: dict[str, dict[str, str]]
-    ) -> dict[str, GradeOutcome]:
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self.work_dir, prefix="batch-") as tmp:
-            batch = Path(tmp)
-            shutil.copy2(prepared / "nbgrader_config.py", batch)
-            shutil.copy2(prepared / "gradebook.db", batch)
-            shutil.copytree(prepared / "source", batch / "source")
-            for student, files in notebooks.items():
-                nbg.submit(
-                    batch,
-                    assignment,
-                    student,
-                    {name: nbformat.reads(text, as_version=4) for name, text in files.items()},
-                )
-            timeout = f"--ExecutePreprocessor.timeout={self.timeout_s}"
-            nbg.nbgrader(batch, "autograde", assignment, "--force", timeout)
-            nbg.nbgrader(batch, "generate_feedback", assignment, "--force")
-            scores = nbg.scores(batch, assignment)
-            maximum = float(nbg.max_score(batch, assignment))
-            outcomes = {}
-            for student, files in notebooks.items():
-                html = [
-                    (batch / "feedback" / student / assignment / name)
-                    .with_suffix(".html")
-                    .read_text(encoding="utf-8")
-                    for name in sorted(files)
-                ]
-                outcomes[student] = GradeOutcome(
-                    float(scores[student]), maximum, "\n<hr>\n".join(html)
-                )
-            return outcomes
-
     def grade(
         self, assignment: str, notebooks: dict[str, dict[str, str]]
     ) -> dict[str, GradeOutcome]:
         """Grade ``{student: {notebook name: notebook JSON}}``; every student gets an outcome."""
         prepared = self.prepare(assignment)
-        try:
-            return self._run_batch(prepared, assignment, notebooks)
-        except (RuntimeError, KeyError, OSError, ValueError):
-            if len(notebooks) == 1:
-                maximum = float(nbg.max_score(prepared, assignment))
-                return {
-                    student: GradeOutcome(
-                        None,
-                        maximum,
-                        None,
-                        bilingual(
-                            "このノートブックは自動採点できませんでした。先生に相談してください。",
-                            "This notebook could not be autograded; please ask your teacher.",
-                        ),
-                    )
-                    for student in notebooks
-                }
-        outcomes: dict[str, GradeOutcome] = {}
-        for student, files in notebooks.items():  # isolate the notebook that broke the batch
-            outcomes |= self.grade(assignment, {student: files})
-        return outcomes
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.work_dir, prefix="batch-") as tmp:
+            batch = shutil.copytree(prepared, Path(tmp) / "course")
+            handed_in = {}
+            for student, files in notebooks.items():
+                folder = Path(tmp) / "uploads" / student
+                folder.mkdir(parents=True)
+                for name, text in files.items():
+                    (folder / name).write_text(text, encoding="utf-8")
+                handed_in[student] = folder
+            results = pipeline.grade(batch, assignment, handed_in, time_limit_s=self.timeout_s)
+            return {student: _outcome(results[student]) for student in notebooks}
 
     def sync_students(self, students: list[tuple[str, str, str, str, str]]) -> None:
         """Add or update students (id, first name, last name, email, LMS user id) in the
@@ -158,3 +123,20 @@ class Grader:
                 gradebook.update_or_create_student(
                     student_id, first_name=first, last_name=last, email=email, lms_user_id=lms_id
                 )
+
+
+def _outcome(result: pipeline.SubmissionResult) -> GradeOutcome:
+    if result.status == "failed":
+        return GradeOutcome(
+            None,
+            result.max_score,
+            None,
+            bilingual(
+                "このノートブックは自動採点できませんでした。先生に相談してください。",
+                "This notebook could not be autograded; please ask your teacher.",
+            ),
+        )
+    pages = [path.read_text(encoding="utf-8") for path in result.feedback_html_paths.values()]
+    return GradeOutcome(
+        result.score, result.max_score, "\n<hr>\n".join(pages), needs_review=result.needs_review
+    )

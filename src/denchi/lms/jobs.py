@@ -107,7 +107,11 @@ def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
                 payload = outbox.score_payload(
                     sub.user,
                     activity="Completed",
-                    grading="Failed" if failed else "FullyGraded",
+                    grading="Failed"
+                    if failed
+                    else "PendingManual"
+                    if result.needs_review
+                    else "FullyGraded",
                     score=sub.score,
                     maximum=sub.max_score,
                 )

@@ -1,0 +1,305 @@
+"""Bring students' notebooks into the nbgrader course: ``submitted/<student>/<assignment>/``.
+
+Sources: one notebook (or folder of notebooks) per student (:func:`place`), or a whole class
+in a zip an LMS gives a teacher or in a folder (:func:`collect`; the layouts accepted are
+described in :mod:`denchi.grading.lms_layouts`). A submission never silently replaces another:
+an earlier one is moved to ``submitted_archive/<student>/<assignment>/<time>/`` first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+import nbformat
+
+from denchi.grading import lms_layouts
+from denchi.grading.errors import GradingError
+from denchi.i18n import bilingual
+
+SUBMITTED = "submitted"
+ARCHIVE = "submitted_archive"
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$")
+
+
+def check_student_id(student: str) -> str:
+    """A student id must be usable as a folder name on every system."""
+    if not STUDENT_ID.match(student) or ".." in student:
+        raise GradingError(
+            f"学生 ID「{student}」は使えません。半角の英数字と _ . @ + - だけで、"
+            "128 文字以内にしてください（例: s2024001, taro@example.ac.jp）。",
+            f"The student id '{student}' cannot be used: use only ASCII letters, digits and "
+            "_ . @ + - (at most 128 characters), e.g. s2024001 or taro@example.ac.jp.",
+        )
+    return student
+
+
+def assignment_notebooks(course: Path, assignment: str) -> list[str]:
+    """File names of the assignment's notebooks (from its source folder)."""
+    folder = course / "source" / assignment
+    names = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+    if not names:
+        known = sorted(
+            p.name for p in (course / "source").glob("*") if p.is_dir() and any(p.glob("*.ipynb"))
+        )
+        raise GradingError(
+            f"課題「{assignment}」が {course / 'source'} にありません。"
+            f"あるのは {', '.join(known) or '（なし）'} です。",
+            f"There is no assignment '{assignment}' in {course / 'source'}; "
+            f"available: {', '.join(known) or '(none)'}.",
+        )
+    return names
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A notebook file, or a clear error saying which file is not one."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises JSON, schema and encoding errors
+        raise GradingError(
+            f"{path.name} はノートブック（.ipynb）として読めません。"
+            "Jupyter で開いて保存し直したファイルを提出してもらってください。",
+            f"{path.name} cannot be read as a notebook (.ipynb): ask for a file saved from "
+            f"Jupyter. ({type(exc).__name__})",
+        ) from exc
+
+
+def _files_for(source: Path, notebooks: list[str]) -> dict[str, Path]:
+    """Which source file becomes which of the assignment's notebooks."""
+    if source.is_dir():
+        found = {p.name: p for p in source.glob("*.ipynb")}
+        if len(notebooks) == 1 and notebooks[0] not in found and len(found) == 1:
+            return {notebooks[0]: next(iter(found.values()))}
+        return {name: found[name] for name in notebooks if name in found}
+    if source.suffix != ".ipynb":
+        raise GradingError(
+            f"{source.name} はノートブック（.ipynb）ではありません。",
+            f"{source.name} is not a notebook (.ipynb).",
+        )
+    if len(notebooks) == 1:
+        return {notebooks[0]: source}
+    if source.name in notebooks:
+        return {source.name: source}
+    raise GradingError(
+        f"{source.name} が課題のどのノートブックか分かりません（{', '.join(notebooks)}）。"
+        "ファイル名を合わせるか、フォルダごと渡してください。",
+        f"Cannot tell which of the assignment's notebooks ({', '.join(notebooks)}) "
+        f"{source.name} is: name it accordingly or pass a folder.",
+    )
+
+
+def archive_existing(course: Path, assignment: str, student: str) -> Path | None:
+    """Move a student's earlier submission out of the way (never delete it)."""
+    folder = course / SUBMITTED / student / assignment
+    if not folder.exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    target = course / ARCHIVE / student / assignment / stamp
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(folder), str(target))
+    return target
+
+
+def place(
+    course: Path, assignment: str, student: str, source: Path, *, timestamp: datetime | None = None
+) -> Path:
+    """Make ``source`` (a notebook or a folder of them) ``student``'s submission.
+
+    Every file is checked to be a readable notebook before anything moves. An earlier
+    submission of the student is archived. ``timestamp`` (when it was handed in) goes to
+    nbgrader's ``timestamp.txt`` for late-submission penalties.
+    """
+    check_student_id(student)
+    source = Path(source)
+    if not source.exists():
+        raise GradingError(
+            f"提出ファイル {source} が見つかりません。", f"The submission {source} does not exist."
+        )
+    files = _files_for(source, assignment_notebooks(course, assignment))
+    if not files:
+        raise GradingError(
+            f"{source} に、この課題のノートブックがありません。",
+            f"{source} holds none of this assignment's notebooks.",
+        )
+    for path in files.values():
+        read_notebook(path)
+    archive_existing(course, assignment, student)
+    folder = course / SUBMITTED / student / assignment
+    folder.mkdir(parents=True)
+    for name, path in files.items():
+        shutil.copyfile(path, folder / name)
+    if timestamp is not None:
+        stamp = timestamp.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+        (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+    return folder
+
+
+def submitted_students(course: Path, assignment: str) -> list[str]:
+    """Students with a submission of ``assignment`` in the course."""
+    return sorted(p.parent.name for p in (course / SUBMITTED).glob(f"*/{assignment}") if p.is_dir())
+
+
+@dataclass
+class Collected:
+    """What :func:`collect` did."""
+
+    layout: str  # moodle, manaba or generic
+    students: list[str] = field(default_factory=list)  # whose submissions were placed
+    archived: list[str] = field(default_factory=list)  # whose earlier submission was archived
+    skipped: list[str] = field(default_factory=list)  # files left out, and why (bilingual)
+
+
+@contextmanager
+def _source_files(source: Path) -> Iterator[tuple[list[str], Callable[[str], bytes]]]:
+    """The relative file names in a zip or a folder, and how to read one."""
+    if source.is_dir():
+        names = [p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()]
+        yield names, lambda name: (source / name).read_bytes()
+        return
+    if zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            yield archive.namelist(), archive.read
+        return
+    raise GradingError(
+        f"{source} は zip ファイルでもフォルダでもありません。",
+        f"{source} is neither a zip file nor a folder.",
+    )
+
+
+def _pick(files: dict[str, str], notebooks: list[str]) -> tuple[dict[str, str], str | None]:
+    """Which handed-in file is which notebook of the assignment (or why that is unclear)."""
+    handed_in = {name: member for name, member in files.items() if name.endswith(".ipynb")}
+    exact = {name: handed_in[name] for name in notebooks if name in handed_in}
+    if exact:
+        return exact, None
+    if len(notebooks) == 1 and len(handed_in) == 1:
+        return {notebooks[0]: next(iter(handed_in.values()))}, None
+    if len(handed_in) > 1:
+        return {}, bilingual(
+            f"ノートブックが {len(handed_in)} 個あり、どれが課題のものか分かりません"
+            f"（{', '.join(sorted(handed_in))}）。",
+            f"{len(handed_in)} notebooks; which one is the assignment's is unclear.",
+        )
+    return {}, None
+
+
+def _problem(person, picked: dict[str, str], duplicate: bool, read_bytes) -> str | None:
+    """Why this student's files cannot be collected, if they cannot."""
+    if duplicate:
+        return bilingual(
+            "同じ学生 ID の提出が複数あります。名簿（--roster）の対応を確かめてください。",
+            "More than one submission maps to this student id; check the roster.",
+        )
+    try:
+        check_student_id(person.student)
+    except GradingError as error:
+        return str(error)
+    for member in picked.values():
+        try:
+            nbformat.reads(read_bytes(member).decode("utf-8"), as_version=4)
+        except Exception:  # not UTF-8, not JSON, not a notebook
+            name = PurePosixPath(member).name
+            return bilingual(
+                f"{name} はノートブックとして読めません。", f"{name} cannot be read as a notebook."
+            )
+    return None
+
+
+def _plan(people, notebooks: list[str], read_bytes, result: Collected) -> dict:
+    """Student -> (who, which member is which notebook); raises listing every problem."""
+    chosen: dict[str, tuple[lms_layouts.Submitter, dict[str, str]]] = {}
+    problems: list[str] = []
+    counts = Counter(person.student for person in people)
+    for person in people:
+        picked, problem = _pick(person.files, notebooks)
+        used = set(picked.values())
+        result.skipped += [
+            f"{person.student}: {name}"
+            for name, member in person.files.items()
+            if member not in used
+        ]
+        problem = problem or _problem(person, picked, counts[person.student] > 1, read_bytes)
+        if problem:
+            problems.append(f"- {person.student}: {problem}")
+        elif picked:
+            chosen[person.student] = (person, picked)
+        else:
+            no_notebook = bilingual("ノートブックの提出がありません", "no notebook handed in")
+            result.skipped.append(f"{person.student}: {no_notebook}")
+    if problems:
+        raise GradingError(
+            "提出物を取りこめませんでした（何も変更していません）:\n" + "\n".join(problems),
+            "The submissions were not collected (nothing was changed); see the list above.",
+        )
+    return chosen
+
+
+def collect(
+    course: Path,
+    assignment: str,
+    source: Path,
+    *,
+    lms: str = "auto",
+    roster: Path | None = None,
+    manaba_order: str = "number-first",
+) -> Collected:
+    """Place every student's notebooks from an LMS zip (or a folder) into the course.
+
+    Everything is checked first (notebooks readable, one submission per student, usable
+    ids); if anything is wrong nothing is placed and the error lists every problem. Files that
+    are not notebooks are left out and listed. Students' e-mail addresses, names and LMS user
+    ids go to nbgrader's gradebook (for the grade exports).
+    """
+    source = Path(source)
+    if not source.exists():
+        raise GradingError(f"{source} が見つかりません。", f"{source} does not exist.")
+    notebooks = assignment_notebooks(course, assignment)
+    with _source_files(source) as (names, read_bytes):
+        layout, people = lms_layouts.read(
+            lms_layouts.usable(names), lms=lms, roster=roster, manaba_order=manaba_order
+        )
+        result = Collected(layout)
+        chosen = _plan(people, notebooks, read_bytes, result)
+        if not chosen:
+            raise GradingError(
+                f"{source.name} に課題「{assignment}」のノートブック（{', '.join(notebooks)}）"
+                "がありません。",
+                f"{source.name} holds no notebook of '{assignment}' ({', '.join(notebooks)}).",
+            )
+        with tempfile.TemporaryDirectory() as tmp:
+            for student, (person, picked) in sorted(chosen.items()):
+                folder = Path(tmp) / student
+                folder.mkdir()
+                for name, member in picked.items():
+                    (folder / name).write_bytes(read_bytes(member))
+                if (course / SUBMITTED / student / assignment).exists():
+                    result.archived.append(student)
+                placed = place(course, assignment, student, folder)
+                (placed / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
+                result.students.append(student)
+    _record_students([person for person, _ in chosen.values()], course)
+    return result
+
+
+def _record_students(people: list[lms_layouts.Submitter], course: Path) -> None:
+    from nbgrader.api import Gradebook
+
+    from denchi.grading.nbconfig import gradebook_url
+
+    with Gradebook(gradebook_url(course)) as gb:
+        for person in people:
+            known = {
+                "email": person.email,
+                "last_name": person.name,
+                "lms_user_id": person.lms_user_id,
+            }
+            gb.update_or_create_student(person.student, **{k: v for k, v in known.items() if v})

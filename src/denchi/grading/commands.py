@@ -1,0 +1,272 @@
+"""``denchi grade``: hand out, collect, autograde, return and export an nbgrader assignment.
+
+    denchi grade generate  h04_lithium_ion                     # student version in release/
+    denchi grade collect   h04_lithium_ion submissions.zip     # Moodle, manaba or a folder
+    denchi grade autograde h04_lithium_ion --workers 2         # parallel, sandboxed
+    denchi grade feedback  h04_lithium_ion --zip return.zip    # HTML feedback, zipped to return
+    denchi grade export    h04_lithium_ion --format moodle     # CSV for the LMS's grade import
+    denchi grade status    h04_lithium_ion                     # scores and what to review
+
+The course is ``assessments/`` of the courseware unless ``--course`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+from denchi.i18n import bilingual
+
+HELP = bilingual(
+    "課題の配布・回収・自動採点・返却・成績の書き出し（nbgrader）",
+    "Hand out, collect, autograde, return and export assignments (nbgrader)",
+)
+
+
+def _course(args) -> Path:
+    from denchi.grading.course import course_dir
+
+    return args.course or course_dir()
+
+
+def _say(ja: str, en: str) -> None:
+    print(bilingual(ja, en))
+
+
+def _generate(args) -> int:
+    from denchi.grading.collect import assignment_notebooks
+    from denchi.grading.course import generate
+
+    course = _course(args)
+    assignment_notebooks(course, args.assignment)  # a clear error for an unknown assignment
+    release = generate(course, args.assignment)
+    _say(f"生徒に配るノートブック: {release}", f"Student version: {release}")
+    return 0
+
+
+def _collect(args) -> int:
+    from denchi.grading.collect import collect, place
+
+    course = _course(args)
+    if args.source.suffix == ".ipynb":
+        if not args.student:
+            raise _usage(
+                "1 つのノートブックを取りこむには --student を指定してください。",
+                "Give --student to collect a single notebook.",
+            )
+        folder = place(course, args.assignment, args.student, args.source)
+        _say(f"{args.student} の提出を {folder} に置きました。", f"Placed in {folder}.")
+        return 0
+    done = collect(
+        course,
+        args.assignment,
+        args.source,
+        lms=args.lms,
+        roster=args.roster,
+        manaba_order=args.manaba_order,
+    )
+    _say(
+        f"{done.layout} 形式として {len(done.students)} 人の提出を取りこみました。",
+        f"Collected {len(done.students)} submissions ({done.layout} layout).",
+    )
+    if done.archived:
+        _say(
+            f"前の提出を submitted_archive/ に移しました: {', '.join(done.archived)}",
+            "Earlier submissions were moved to submitted_archive/.",
+        )
+    for line in done.skipped:
+        print(f"  {bilingual('取りこまなかったもの', 'left out')}: {line}".replace("\n", " / "))
+    return 0
+
+
+def _progress(total: int):
+    count = 0
+
+    def show(result) -> None:
+        nonlocal count
+        count += 1
+        seconds = f" {result.seconds:5.1f} s" if result.seconds is not None else ""
+        print(
+            f"[{count:>3}/{total}] {result.student:<24} {result.score:6.2f} / "
+            f"{result.max_score:g}  {result.status}{seconds}",
+            flush=True,
+        )
+        for flag in result.flags:
+            if flag.needs_review:
+                print(f"          ! {flag.message_ja}", flush=True)
+
+    return show
+
+
+def _autograde(args) -> int:
+    from denchi.grading.collect import submitted_students
+    from denchi.grading.pipeline import grade
+
+    course = _course(args)
+    students = args.student or submitted_students(course, args.assignment)
+    if not students:
+        raise _usage(
+            f"課題「{args.assignment}」の提出がありません。先に collect してください。",
+            f"No submissions of '{args.assignment}' yet: run collect first.",
+        )
+    results = grade(
+        course,
+        args.assignment,
+        students=students,
+        workers=args.workers,
+        time_limit_s=args.time_limit,
+        memory_mb=args.memory_mb,
+        force=args.force,
+        feedback=not args.no_feedback,
+        on_result=_progress(len(students)),
+    )
+    _summary(results.values())
+    return 0
+
+
+def _summary(results) -> None:
+    results = list(results)
+    count = {
+        s: sum(r.status == s for r in results) for s in ("graded", "flagged", "failed", "skipped")
+    }
+    _say(
+        f"採点 {count['graded']} 件、要確認 {count['flagged']} 件、"
+        f"採点できず {count['failed']} 件、"
+        f"採点済みのため省略 {count['skipped']} 件（やり直すには --force）。",
+        f"{count['graded']} graded, {count['flagged']} flagged, {count['failed']} failed, "
+        f"{count['skipped']} skipped as already graded (--force regrades).",
+    )
+    review = [r.student for r in results if r.needs_review]
+    if review:
+        _say(
+            f"先生の確認が必要: {', '.join(review)}（nbgrader の formgrader で「要手動採点」）",
+            "Needs your review (marked 'needs manual grading' in nbgrader's formgrader).",
+        )
+
+
+def _feedback(args) -> int:
+    from denchi.grading.course import nbgrader
+    from denchi.grading.lms_layouts import feedback_name
+    from denchi.grading.pipeline import FEEDBACK, results
+
+    course = _course(args)
+    chosen = args.student or sorted(results(course, args.assignment))
+    if not chosen:
+        raise _usage(
+            f"課題「{args.assignment}」はまだ採点されていません。先に autograde してください。",
+            f"Nothing of '{args.assignment}' has been graded yet: run autograde first.",
+        )
+    # again, e.g. after manual grading in the formgrader; one nbgrader run when it is everyone
+    for student in args.student or ["*"]:
+        nbgrader(course, "generate_feedback", args.assignment, f"--student={student}", "--force")
+    _say(
+        f"フィードバック: {course / FEEDBACK}/<学生>/{args.assignment}/",
+        f"Feedback: {course / FEEDBACK}/<student>/{args.assignment}/",
+    )
+    if args.zip:
+        with zipfile.ZipFile(args.zip, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for student in chosen:
+                lms_file = course / "submitted" / student / args.assignment / "lms.json"
+                lms = json.loads(lms_file.read_text()) if lms_file.is_file() else {}
+                for page in sorted((course / FEEDBACK / student / args.assignment).glob("*.html")):
+                    bundle.write(page, feedback_name(student, page.name, lms))
+        _say(f"返却用の zip: {args.zip}", f"Zip to return: {args.zip}")
+    return 0
+
+
+def _export(args) -> int:
+    from denchi.grading.export import manaba_csv, moodle_csv, nbgrader_csv
+
+    course = _course(args)
+    output = args.output or course / "exports" / f"{args.format}-{'-'.join(args.assignment)}.csv"
+    if args.format != "nbgrader" and len(args.assignment) != 1:
+        raise _usage(
+            "Moodle・manaba 用は課題 1 つずつ書き出します。",
+            "Moodle, manaba: one assignment per file.",
+        )
+    if args.format == "moodle":
+        path = moodle_csv(course, args.assignment[0], output, identifier=args.identifier)
+    elif args.format == "manaba":
+        path = manaba_csv(course, args.assignment[0], output)
+    else:
+        path = nbgrader_csv(course, args.assignment, output)
+    _say(f"書き出しました: {path}", f"Written: {path}")
+    return 0
+
+
+def _status(args) -> int:
+    from denchi.grading.pipeline import results
+
+    graded = results(_course(args), args.assignment)
+    for result in graded.values():
+        print(f"{result.student:<24} {result.score:6.2f} / {result.max_score:g}  {result.status}")
+        for flag in result.flags:
+            print(f"    - {flag.message_ja}")
+    _summary(graded.values())
+    return 0
+
+
+def _usage(ja: str, en: str):
+    from denchi.grading.errors import GradingError
+
+    return GradingError(ja, en)
+
+
+def _friendly(command):
+    """Errors a teacher can fix are printed plainly (no traceback), exit status 2."""
+
+    def run(args) -> int:
+        from denchi.catalog import CatalogError
+        from denchi.grading.errors import GradingError
+
+        try:
+            return command(args)
+        except (GradingError, CatalogError) as error:
+            print(error, file=sys.stderr)
+            return 2
+
+    return run
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--course", type=Path, help="nbgrader course folder (default: assessments/)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func, ja: str, en: str, *, many: bool = False):
+        sub = commands.add_parser(name, parents=[common], help=bilingual(ja, en))
+        sub.add_argument(
+            "assignment", nargs="+" if many else None, help="assignment id (module id)"
+        )
+        sub.set_defaults(func=_friendly(func))
+        return sub
+
+    command("generate", _generate, "生徒用のノートブックをつくる", "make the student version")
+    sub = command("collect", _collect, "提出物を取りこむ", "bring in submissions")
+    sub.add_argument("source", type=Path, help="LMS zip, folder, or one .ipynb (with --student)")
+    sub.add_argument("--lms", default="auto", choices=["auto", "moodle", "manaba", "generic"])
+    sub.add_argument("--roster", type=Path, help="Moodle grading worksheet (CSV) for e-mails")
+    sub.add_argument("--manaba-order", default="number-first", choices=["number-first", "id-first"])
+    sub.add_argument("--student", help="student id, when source is one notebook")
+    sub = command("autograde", _autograde, "並列に自動採点する", "autograde in parallel")
+    sub.add_argument("--student", action="append", help="only this student (repeatable)")
+    sub.add_argument("--workers", type=int, help="parallel workers (default: CPU count)")
+    sub.add_argument("--time-limit", type=float, help="seconds per notebook (default: course)")
+    sub.add_argument("--memory-mb", type=int, help="memory per notebook (default: course)")
+    sub.add_argument("--force", action="store_true", help="regrade already graded submissions")
+    sub.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    sub = command(
+        "feedback", _feedback, "フィードバックをつくる・まとめる", "make and zip feedback"
+    )
+    sub.add_argument("--student", action="append", help="only this student (repeatable)")
+    sub.add_argument("--zip", type=Path, help="also bundle the pages in a zip to return")
+    sub = command("export", _export, "成績を書き出す", "export grades", many=True)
+    sub.add_argument("--format", default="nbgrader", choices=["nbgrader", "moodle", "manaba"])
+    sub.add_argument("--output", type=Path, help="CSV file (default: exports/ in the course)")
+    sub.add_argument("--identifier", default="email", choices=["email", "idnumber", "username"])
+    command("status", _status, "採点結果を見る", "show the results")

@@ -1,0 +1,72 @@
+"""Feedback a student may read: hints yes, hidden tests and their expected values never.
+
+nbgrader's ``generate_feedback`` renders the autograded notebook, in which test cells carry
+their hidden tests again (the autograder restores them from the gradebook). ``StripHiddenTests``
+(in the course's ``GenerateFeedback.preprocessors``) shows each test cell as the student's
+released notebook showed it, removes every line that only a hidden test contains from all
+outputs (a last safeguard: hidden tests never run in the student's kernel, so its outputs
+cannot quote them), drops the grader's notes, and puts the grading flags that concern the
+student (time limit, memory limit, ...) in a note at the top.
+"""
+
+from __future__ import annotations
+
+from nbformat.v4 import new_markdown_cell
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from denchi.grading.hidden import has_hidden, hidden_only_lines, visible_part
+from denchi.grading.outcome import flags_of
+
+REDACTED = "[…]"
+_TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
+
+
+def _redact(text, secrets: set[str]):
+    if isinstance(text, list):
+        return [_redact(t, secrets) for t in text]
+    if not isinstance(text, str):
+        return text
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _redact_output(output, secrets: set[str]) -> None:
+    if "text" in output:
+        output.text = _redact(output.text, secrets)
+    if output.get("output_type") == "error":
+        output.evalue = _redact(output.evalue, secrets)
+        output.traceback = _redact(output.traceback, secrets)
+    for mime in _TEXT_MIMES:
+        if mime in output.get("data", {}):
+            output.data[mime] = _redact(output.data[mime], secrets)
+
+
+def student_notice(metadata: dict) -> str:
+    """Markdown note on what went wrong while grading, for the student (empty if nothing)."""
+    flags = [f for f in flags_of(metadata) if f.code != "not_sandboxed"]
+    if not flags:
+        return ""
+    lines = ["**採点についてのお知らせ / About the grading**", ""]
+    lines += [f"- {f.message_ja}<br>{f.message_en}" for f in flags]
+    return "\n".join(lines)
+
+
+class StripHiddenTests(NbGraderPreprocessor):
+    """Remove hidden tests and their traces from a notebook before it becomes feedback."""
+
+    def preprocess(self, nb, resources):
+        secrets: set[str] = set()
+        for cell in nb.cells:
+            if cell.cell_type == "code" and has_hidden(cell.source):
+                secrets |= hidden_only_lines(cell.source)
+                cell.source = visible_part(cell.source)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                _redact_output(output, secrets)
+        notice = student_notice(nb.metadata)
+        nb.metadata.pop("denchi", None)  # the grader's notes stay with the teacher
+        if notice:
+            nb.cells.insert(0, new_markdown_cell(notice))
+        return nb, resources

@@ -1,0 +1,206 @@
+"""How LMSs name submitted files: who handed in which notebook, in a zip or an unzipped folder.
+
+**Moodle** ("View all submissions" → "Download all submissions", Moodle 3.1 and later). Each
+student's files are in a folder ``<Full name>_<participant id>_assignsubmission_file`` (older
+versions end it with ``_``); with "Download submissions in folders" unticked, files are flat:
+``<Full name>_<participant id>_assignsubmission_file_<file name>``. Moodle replaces ``_`` in
+names with spaces, so the first ``_<digits>_assignsubmission_`` ends the name. The participant
+id is Moodle's per-assignment identifier (the "Participant N" / 「参加者 N」 of the grading
+worksheet, also used under blind marking). With the assignment's grading worksheet (Grading
+action → "Download grading worksheet", CSV) as ``roster``, students are identified by their
+e-mail address in lower case, and the address is kept as Moodle wrote it (its grade import
+matches it exactly); without a roster, as ``moodle-<participant id>``. Team submissions
+(``<group name>_<group id>_...``) are not supported.
+
+**manaba** (report → 「採点シートと提出物」 with 「提出物を1つのフォルダにまとめる」): per the
+manaba FAQ, files are named ``<学籍番号>@<ユーザID>@<file name>`` or
+``<ユーザID>@<学籍番号>@<file name>`` depending on the site's settings (``manaba_order``).
+Students are identified by 学籍番号. The layout of the per-student-folder download is not
+documented publicly; unzip it and collect the folders as a generic layout instead.
+
+**Generic**: ``<student id>/<notebook>.ipynb`` or ``<student id>.ipynb`` (optionally inside one
+top folder), e.g. nbgrader's own exchange or a folder a teacher zipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from denchi.grading.errors import GradingError
+
+MOODLE = re.compile(
+    r"^(?P<name>.*?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:_(?P<rest>.*))?$"
+)
+MANABA = re.compile(r"^(?P<first>[^@/]+)@(?P<second>[^@/]+)@(?P<file>[^/]+)$")
+SKIPPED = ("__MACOSX", ".DS_Store", ".ipynb_checkpoints")
+
+
+@dataclass
+class Submitter:
+    """One student's files in the zip, and what the LMS says about them."""
+
+    student: str
+    files: dict[str, str] = field(default_factory=dict)  # file name -> zip member
+    email: str = ""
+    name: str = ""
+    lms_user_id: str = ""
+    lms: dict[str, str] = field(default_factory=dict)  # kept as submitted/.../lms.json
+
+
+def usable(names: list[str]) -> list[PurePosixPath]:
+    """The files worth looking at (no folders, no macOS or Jupyter leftovers), checked safe."""
+    paths = [
+        PurePosixPath(name)
+        for name in names
+        if not name.endswith("/") and not any(part in SKIPPED for part in name.split("/"))
+    ]
+    for path in paths:
+        if path.is_absolute() or ".." in path.parts:
+            raise GradingError(
+                f"危険なパス {path} があります。LMS からダウンロードした zip か確かめてください。",
+                f"Unsafe path {path}: is this the zip the LMS gave you?",
+            )
+    return paths
+
+
+def detect(paths: list[PurePosixPath]) -> str:
+    """``moodle``, ``manaba`` or ``generic``, from how the files are named."""
+    if paths and all(MOODLE.match(p.parts[0]) for p in paths):
+        return "moodle"
+    if paths and all(len(p.parts) == 1 and MANABA.match(p.name) for p in paths):
+        return "manaba"
+    return "generic"
+
+
+def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
+    """Participant id -> e-mail, name, ID number, from Moodle's grading worksheet (CSV).
+
+    Columns are found by content, so any interface language works: the identifier column holds
+    "Participant N" (「参加者 N」), the e-mail column addresses with ``@``.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows:
+        raise GradingError(f"{path.name} が空です。", f"{path.name} is empty.")
+    columns = list(rows[0])
+
+    def column(test) -> str | None:
+        return next((c for c in columns if all(test(r.get(c) or "") for r in rows)), None)
+
+    def header(pattern: str) -> str | None:
+        return next((c for c in columns if re.search(pattern, c, re.I)), None)
+
+    ident = header(r"identifier|識別子")
+    ident = ident or column(lambda v: re.fullmatch(r"\D*?\s*\d+", v.strip()) is not None)
+    email = column(lambda v: "@" in v)
+    name = header(r"full ?name|フルネーム|氏名")
+    number = header(r"id ?number|ID ナンバー|学籍番号")
+    if ident is None or email is None:
+        raise GradingError(
+            f"{path.name} に「参加者 N」の列とメールアドレスの列が見つかりません。"
+            "Moodle の課題の「評定ワークシートをダウンロードする」で得た CSV を指定してください。",
+            f"{path.name} has no 'Participant N' column and e-mail column: use the CSV from the "
+            "assignment's 'Download grading worksheet'.",
+        )
+    return {
+        re.search(r"\d+", row[ident]).group(0): {
+            "email": row[email].strip(),
+            "name": (row.get(name) or "").strip() if name else "",
+            "idnumber": (row.get(number) or "").strip() if number else "",
+        }
+        for row in rows
+    }
+
+
+def _moodle(paths, roster) -> list[Submitter]:
+    people: dict[str, Submitter] = {}
+    for path in paths:
+        match = MOODLE.match(path.parts[0])
+        participant, name = match["participant"], match["name"].strip()
+        file_name = path.name if len(path.parts) > 1 else (match["rest"] or path.name)
+        known = (roster or {}).get(participant, {})
+        student = known.get("email", "").lower() or f"moodle-{participant}"
+        who = people.setdefault(
+            participant,
+            Submitter(
+                student,
+                email=known.get("email", ""),
+                name=known.get("name") or name,
+                lms={"lms": "moodle", "participant": participant, "full_name": name},
+            ),
+        )
+        who.files.setdefault(file_name, str(path))
+    return list(people.values())
+
+
+def _manaba(paths, order: str) -> list[Submitter]:
+    people: dict[str, Submitter] = {}
+    for path in paths:
+        match = MANABA.match(path.name)
+        number, user = (match["first"], match["second"])
+        if order == "id-first":
+            number, user = user, number
+        who = people.setdefault(
+            number,
+            Submitter(
+                number,
+                lms_user_id=user,
+                lms={"lms": "manaba", "student_number": number, "user_id": user},
+            ),
+        )
+        who.files.setdefault(match["file"], str(path))
+    return list(people.values())
+
+
+def _generic(paths) -> list[Submitter]:
+    tops = {p.parts[0] for p in paths}
+    if len(tops) == 1 and all(len(p.parts) > 2 for p in paths):  # one folder around it all
+        paths = [PurePosixPath(*p.parts[1:]) for p in paths]
+        prefix = next(iter(tops)) + "/"
+    else:
+        prefix = ""
+    people: dict[str, Submitter] = {}
+    for path in paths:
+        student = path.parts[0] if len(path.parts) > 1 else path.stem
+        who = people.setdefault(student, Submitter(student, lms={"lms": "generic"}))
+        who.files.setdefault(path.name, prefix + str(path))
+    return list(people.values())
+
+
+def read(
+    paths: list[PurePosixPath],
+    *,
+    lms: str = "auto",
+    roster: Path | None = None,
+    manaba_order: str = "number-first",
+) -> tuple[str, list[Submitter]]:
+    """The LMS layout found (or given) and the students, from the files' relative paths."""
+    kind = detect(paths) if lms == "auto" else lms
+    if kind == "moodle":
+        people = _moodle(paths, read_moodle_roster(roster) if roster else None)
+    elif kind == "manaba":
+        people = _manaba(paths, manaba_order)
+    elif kind == "generic":
+        people = _generic(paths)
+    else:
+        raise GradingError(
+            f"LMS の形式「{lms}」は分かりません（auto, moodle, manaba, generic のどれか）。",
+            f"Unknown LMS format '{lms}' (use auto, moodle, manaba or generic).",
+        )
+    return kind, people
+
+
+def feedback_name(student: str, notebook_html: str, lms: dict[str, str]) -> str:
+    """Where a student's feedback page goes in the zip a teacher uploads back to the LMS.
+
+    Moodle's "Upload multiple feedback files in a zip" matches files by the same prefix as
+    its download (``<Full name>_<participant id>_assignsubmission_file_``); other LMSs get a
+    folder per student.
+    """
+    if lms.get("lms") == "moodle" and lms.get("participant"):
+        name = lms.get("full_name", student).replace("_", " ")
+        return f"{name}_{lms['participant']}_assignsubmission_file_{notebook_html}"
+    return f"{student}/{notebook_html}"

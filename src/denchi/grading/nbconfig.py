@@ -1,0 +1,80 @@
+"""nbgrader configuration of the course: the safe autograde and feedback steps, limits.
+
+The course's ``assessments/nbgrader_config.py`` calls :func:`configure_course`, so that plain
+``nbgrader autograde`` / ``generate_feedback`` (and the formgrader in JupyterHub) grade exactly
+as ``denchi grade`` does, only one submission at a time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_FILE = "nbgrader_config.py"
+SQLITE_TIMEOUT_S = 120  # parallel workers share one SQLite gradebook; writes are short
+
+
+def configure_course(c: Config) -> None:
+    """Replace nbgrader's kernel execution and feedback steps with the safe ones."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        GetGrades,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+        SaveAutoGrades,
+    )
+
+    from denchi.grading.cleanroom import VerifyAnswers
+    from denchi.grading.execute import SandboxedExecute
+    from denchi.grading.feedback import StripHiddenTests
+    from denchi.grading.review import FlagForReview, NoteChangedCells
+
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput,
+        DeduplicateIds,
+        OverwriteKernelspec,
+        NoteChangedCells,
+        OverwriteCells,
+        CheckCellMetadata,
+    ]
+    c.Autograde.autograde_preprocessors = [
+        SandboxedExecute,
+        VerifyAnswers,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        FlagForReview,
+        CheckCellMetadata,
+    ]
+    # a deleted test cell is put back (from the gradebook) and graded, not silently skipped
+    c.OverwriteCells.add_missing_cells = True
+    c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
+
+
+def gradebook_url(course: Path) -> str:
+    """nbgrader's SQLite gradebook, waiting (not failing) while another worker writes."""
+    return f"sqlite:///{(course / 'gradebook.db').resolve()}?timeout={SQLITE_TIMEOUT_S}"
+
+
+def load_course_config(
+    course: Path, *, time_limit_s: float | None = None, memory_mb: int | None = None
+) -> Config:
+    """The course's nbgrader configuration, with the gradebook and limits of this run."""
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(course)).load_config()
+    config.CourseDirectory.root = str(course.resolve())
+    config.CourseDirectory.db_url = gradebook_url(course)
+    if time_limit_s is not None:
+        config.SandboxedExecute.time_limit_s = float(time_limit_s)
+    if memory_mb is not None:
+        config.SandboxedExecute.memory_mb = int(memory_mb)
+    return config

@@ -1,0 +1,323 @@
+"""Autograde submissions in parallel and read the results: the API the LMS tool and
+``denchi grade`` call.
+
+::
+
+    from denchi.grading.pipeline import grade, result
+
+    results = grade("assessments", "h04_lithium_ion", {"s2024001": "upload.ipynb"})
+    r = results["s2024001"]
+    r.score, r.max_score, r.status, r.feedback_html_path
+
+    result("assessments", "h04_lithium_ion", "s2024001")  # read back later, no regrading
+
+Each submission is autograded by nbgrader (its gradebook, ``gradebook.db``, stays the
+gradebook) in a pool of worker processes; each notebook runs in a sandboxed kernel under a
+wall-time and memory limit (:mod:`denchi.grading.execute`), hidden tests run outside the
+student's kernel (:mod:`denchi.grading.cleanroom`), and feedback never shows hidden tests
+(:mod:`denchi.grading.feedback`). Scores equal those of sequential ``nbgrader autograde`` with
+the course's configuration, which uses the same steps.
+
+Nothing graded is lost silently: a new submission moves the earlier one to
+``submitted_archive/``; regrading a graded submission happens only with ``force=True`` (or
+for a newly placed or newer submission), and the gradebook is backed up first to
+``backups/gradebook-<time>.db``. Manual grades given in the formgrader are kept by nbgrader.
+
+For a long-running service (the LMS tool): a worker's first submission also imports nbgrader
+and builds the clean room's reference results (about 15 s for h04), so keep a pool warm and
+pass it in, ``with WorkerPool(2) as pool: grade(..., pool=pool)``. Make one ``grade()`` call
+at a time per course (a job queue does this; one call can carry many students, graded in
+parallel): a pool is not shared between threads, and two calls could both prepare the same
+assignment or hand in for the same student at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+import nbformat
+
+from denchi.grading import collect
+from denchi.grading.errors import GradingError
+from denchi.grading.nbconfig import CONFIG_FILE, gradebook_url
+from denchi.grading.outcome import Flag, flags_of
+from denchi.grading.pool import WorkerPool
+
+Status = Literal["graded", "flagged", "failed", "skipped"]
+AUTOGRADED, FEEDBACK = "autograded", "feedback"
+FAILURE_FILE = "grading-failure.json"  # in autograded/<student>/<assignment>/
+BACKUPS, KEEP_BACKUPS = "backups", 20
+STARTUP_MARGIN_S = 180  # a worker's first task also imports nbgrader and the clean room
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """The grade of one student's submission of one assignment.
+
+    ``status``: ``"graded"`` (autograded, nothing to review), ``"flagged"`` (autograded, but
+    some cells scored zero for a reason a teacher should check, e.g. a time limit; they are
+    marked "needs manual grading" in nbgrader), ``"failed"`` (could not be autograded at all;
+    recorded as zero, needs manual grading) or ``"skipped"`` (already graded, not regraded).
+    ``score`` is after any late-submission penalty (``late_penalty`` points).
+    """
+
+    student: str
+    assignment: str
+    status: Status
+    score: float
+    max_score: float
+    late_penalty: float = 0.0
+    flags: tuple[Flag, ...] = ()
+    feedback_html_paths: dict[str, Path] = field(default_factory=dict)  # notebook -> HTML
+    seconds: float | None = None  # grading time in this run (None if not graded now)
+
+    @property
+    def feedback_html_path(self) -> Path | None:
+        """The feedback page when the assignment has one notebook (else the first one)."""
+        return next(iter(self.feedback_html_paths.values()), None)
+
+    @property
+    def needs_review(self) -> bool:
+        return self.status in ("flagged", "failed")
+
+
+def _check_course(course: Path) -> Path:
+    course = Path(course)
+    if not (course / CONFIG_FILE).is_file():
+        raise GradingError(
+            f"nbgrader のコースのフォルダ {course} が見つかりません（{CONFIG_FILE} がありません）。"
+            "--course で assessments フォルダを指定してください。",
+            f"{course} is not an nbgrader course folder (no {CONFIG_FILE}); "
+            "point --course at the assessments folder.",
+        )
+    return course.resolve()
+
+
+def _gradebook_has(course: Path, assignment: str) -> bool:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(gradebook_url(course)) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            return False
+    return True
+
+
+def backup_gradebook(course: Path) -> Path | None:
+    """A consistent copy of the gradebook in ``backups/`` (the newest copies are kept)."""
+    source = course / "gradebook.db"
+    if not source.is_file():
+        return None
+    folder = course / BACKUPS
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    target = folder / f"gradebook-{stamp}.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    for old in sorted(folder.glob("gradebook-*.db"))[:-KEEP_BACKUPS]:
+        old.unlink()
+    return target
+
+
+def _graded_folder(course: Path, assignment: str, student: str) -> Path:
+    return course / AUTOGRADED / student / assignment
+
+
+def _needs_grading(course: Path, assignment: str, student: str) -> bool:
+    """Not graded yet, or the submission is newer than its grading."""
+    graded = _graded_folder(course, assignment, student)
+    notebooks = list(graded.glob("*.ipynb"))
+    if not notebooks or (graded / FAILURE_FILE).exists():
+        return True
+    submitted = course / collect.SUBMITTED / student / assignment
+    newest = max((p.stat().st_mtime for p in submitted.rglob("*") if p.is_file()), default=0)
+    return newest > min(p.stat().st_mtime for p in notebooks)
+
+
+def _record_failure(course: Path, assignment: str, student: str, error: str) -> None:
+    """Zero the submission in the gradebook, mark it for manual grading, note why."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(gradebook_url(course)) as gb:
+        gb.update_or_create_student(student)
+        submission = gb.update_or_create_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = True
+        gb.db.commit()
+    lines = [line for line in error.strip().splitlines() if line.strip()]
+    detail = lines[-1][:300] if lines else "unknown error"
+    folder = _graded_folder(course, assignment, student)
+    folder.mkdir(parents=True, exist_ok=True)
+    flag = Flag("grading_error", detail=detail)
+    (folder / FAILURE_FILE).write_text(json.dumps(flag.to_dict(), ensure_ascii=False))
+
+
+def result(
+    course: str | os.PathLike,
+    assignment: str,
+    student: str,
+    *,
+    status: Status | None = None,
+    seconds: float | None = None,
+) -> SubmissionResult:
+    """Read a graded submission back from the gradebook and the autograded notebooks."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = _check_course(Path(course))
+    with Gradebook(gradebook_url(course)) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry as exc:
+            raise GradingError(
+                f"{student} の課題「{assignment}」の採点結果がありません。",
+                f"No graded submission of '{assignment}' by {student}.",
+            ) from exc
+        score, max_score = float(submission.score), float(submission.max_score)
+        penalty = float(submission.late_submission_penalty or 0.0)
+    graded = _graded_folder(course, assignment, student)
+    flags: list[Flag] = []
+    if (graded / FAILURE_FILE).is_file():
+        flags.append(Flag.from_dict(json.loads((graded / FAILURE_FILE).read_text())))
+    for path in sorted(graded.glob("*.ipynb")):
+        flags += flags_of(nbformat.read(path, as_version=4).metadata)
+    feedback = course / FEEDBACK / student / assignment
+    pages = {p.stem + ".ipynb": p for p in sorted(feedback.glob("*.html"))}
+    if status is None:
+        review = any(f.needs_review for f in flags)
+        failed = any(f.code == "grading_error" for f in flags)
+        status = "failed" if failed else "flagged" if review else "graded"
+    return SubmissionResult(
+        student,
+        assignment,
+        status,
+        max(score - penalty, 0.0),
+        max_score,
+        penalty,
+        tuple(flags),
+        pages,
+        seconds,
+    )
+
+
+def results(course: str | os.PathLike, assignment: str) -> dict[str, SubmissionResult]:
+    """Every graded submission of ``assignment``."""
+    course = _check_course(Path(course))
+    collect.assignment_notebooks(course, assignment)  # a clear error for an unknown one
+    students = sorted(p.parent.name for p in (course / AUTOGRADED).glob(f"*/{assignment}"))
+    return {s: result(course, assignment, s) for s in students}
+
+
+def _prepare(course: Path, assignment: str) -> None:
+    """The assignment must exist; nbgrader must know it (generate it once if not)."""
+    collect.assignment_notebooks(course, assignment)
+    if not _gradebook_has(course, assignment):
+        from denchi.grading.course import generate
+
+        generate(course, assignment)
+
+
+def grade(
+    course: str | os.PathLike,
+    assignment: str,
+    submissions: Mapping[str, str | os.PathLike] | None = None,
+    *,
+    students: Iterable[str] | None = None,
+    workers: int | None = None,
+    time_limit_s: float | None = None,
+    memory_mb: int | None = None,
+    force: bool = False,
+    feedback: bool = True,
+    on_result: Callable[[SubmissionResult], None] | None = None,
+    pool: WorkerPool | None = None,
+) -> dict[str, SubmissionResult]:
+    """Autograde submissions of ``assignment`` in parallel; returns one result per student.
+
+    ``course``: the nbgrader course folder (``assessments/``). ``submissions``: student id ->
+    a notebook file (or a folder of the assignment's notebooks) to hand in now; without it,
+    every submission already in ``submitted/`` is considered (or only those of ``students``).
+    Already graded submissions are
+    skipped unless ``force`` (a submission handed in now, or newer than its grading, is always
+    graded). ``workers``: parallel processes (default: the number of CPUs).
+    ``time_limit_s`` / ``memory_mb``: per-notebook limits (default: the course's
+    ``nbgrader_config.py``). ``feedback``: also write the feedback HTML. ``on_result`` is called
+    as each submission finishes. ``pool``: a :class:`WorkerPool` to reuse (a long-running
+    service keeps one warm); by default one is started and closed for this call.
+    """
+    course = _check_course(Path(course))
+    _prepare(course, assignment)
+    for student, path in (submissions or {}).items():
+        collect.place(course, assignment, student, Path(path))
+    handed_in = collect.submitted_students(course, assignment)
+    if submissions:
+        students = list(submissions)
+    elif students is not None:
+        students = list(students)
+        if missing := sorted(set(students) - set(handed_in)):
+            raise GradingError(
+                f"{', '.join(missing)} の課題「{assignment}」の提出がありません。",
+                f"No submission of '{assignment}' by {', '.join(missing)}.",
+            )
+    else:
+        students = handed_in
+    due = [s for s in students if force or submissions or _needs_grading(course, assignment, s)]
+    if any(_graded_folder(course, assignment, s).exists() for s in due):
+        backup_gradebook(course)
+    done: dict[str, SubmissionResult] = {
+        s: result(course, assignment, s, status="skipped") for s in students if s not in due
+    }
+    for skipped in done.values():
+        if on_result:
+            on_result(skipped)
+
+    def finished(task: dict, answer: dict) -> None:
+        student = task["student"]
+        if not answer.get("ok"):
+            _record_failure(course, assignment, student, answer.get("error", ""))
+        done[student] = result(course, assignment, student, seconds=answer.get("seconds"))
+        if on_result:
+            on_result(done[student])
+
+    tasks = [
+        {
+            "course": str(course),
+            "assignment": assignment,
+            "student": s,
+            "time_limit_s": time_limit_s,
+            "memory_mb": memory_mb,
+            "feedback": feedback,
+        }
+        for s in due
+    ]
+    notebooks = len(collect.assignment_notebooks(course, assignment))
+    seconds = notebooks * (time_limit_s or _course_time_limit(course)) + STARTUP_MARGIN_S
+    if pool is not None:
+        pool.run(tasks, seconds, finished)
+    elif tasks:
+        size = min(workers or os.cpu_count() or 1, len(tasks))
+        with _log(course) as log, WorkerPool(size, log) as own_pool:
+            own_pool.run(tasks, seconds, finished)
+    return {s: done[s] for s in students}
+
+
+def _course_time_limit(course: Path) -> float:
+    from denchi.grading.nbconfig import load_course_config
+
+    return float(load_course_config(course).SandboxedExecute.get("time_limit_s", 300.0))
+
+
+def _log(course: Path):
+    folder = course / "logs"
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d")
+    return (folder / f"autograde-{stamp}.log").open("a", encoding="utf-8")

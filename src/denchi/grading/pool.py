@@ -1,0 +1,139 @@
+"""A pool of worker processes (:mod:`denchi.grading.worker`) that grade submissions in parallel.
+
+Each worker takes one submission at a time. A worker that dies, or takes longer than its task's
+deadline (the notebook time limits plus a margin), is killed with all its processes; its task is
+reported as failed and a fresh worker takes the next task. Nothing one submission does can stop
+the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import psutil
+
+
+@dataclass
+class _Worker:
+    proc: subprocess.Popen
+    task: dict | None = None
+    deadline: float = 0.0
+
+    def send(self, task: dict, seconds: float) -> None:
+        self.task, self.deadline = task, time.monotonic() + seconds
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(task) + "\n")
+        self.proc.stdin.flush()
+
+    def kill(self) -> None:
+        try:
+            tree = [psutil.Process(self.proc.pid)]
+            tree += tree[0].children(recursive=True)
+        except psutil.Error:
+            tree = []
+        for proc in tree:
+            try:
+                proc.kill()
+            except psutil.Error:
+                continue
+        self.proc.wait()
+
+
+@dataclass
+class WorkerPool:
+    """``size`` workers, started on demand and kept for the next :meth:`run` until
+    :meth:`close` (use it as a context manager); their stderr goes to ``log``."""
+
+    size: int
+    log: IO[str] | None = None
+    workers: list[_Worker] = field(default_factory=list)
+    selector: selectors.BaseSelector = field(default_factory=selectors.DefaultSelector)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _start(self) -> _Worker:
+        env = dict(
+            os.environ,
+            PYBAMM_DISABLE_TELEMETRY="true",
+            MPLBACKEND="Agg",
+            OPENBLAS_NUM_THREADS="1",
+            OMP_NUM_THREADS="1",
+            PYTHONUNBUFFERED="1",
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "denchi.grading.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log or subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=Path.home() if Path.home().is_dir() else None,
+            start_new_session=True,
+        )
+        worker = _Worker(proc)
+        self.workers.append(worker)
+        assert proc.stdout is not None
+        self.selector.register(proc.stdout, selectors.EVENT_READ, worker)
+        return worker
+
+    def _remove(self, worker: _Worker) -> None:
+        self.selector.unregister(worker.proc.stdout)
+        worker.kill()
+        self.workers.remove(worker)
+
+    def run(
+        self,
+        tasks: Iterable[dict],
+        seconds_per_task: float,
+        on_done: Callable[[dict, dict], None],
+    ) -> None:
+        """Run every task; call ``on_done(task, answer)`` as each finishes (in this thread)."""
+        pending = deque(tasks)
+        while pending or any(w.task for w in self.workers):
+            for worker in [w for w in self.workers if w.task is None]:
+                if pending:
+                    worker.send(pending.popleft(), seconds_per_task)
+            while pending and len(self.workers) < self.size:
+                self._start().send(pending.popleft(), seconds_per_task)
+            for key, _ in self.selector.select(timeout=0.5):
+                worker = key.data
+                line = worker.proc.stdout.readline()
+                if line and worker.task is not None:
+                    task, worker.task = worker.task, None
+                    on_done(task, json.loads(line))
+            for worker in [w for w in self.workers if w.task is not None]:
+                died = worker.proc.poll() is not None
+                if died or time.monotonic() > worker.deadline:
+                    reason = "the worker process died" if died else "the worker stopped answering"
+                    task, worker.task = worker.task, None
+                    self._remove(worker)
+                    on_done(task, {"student": task["student"], "ok": False, "error": reason})
+
+    def close(self) -> None:
+        """End the workers (they finish when their input closes)."""
+        for worker in self.workers:
+            if worker.proc.stdin:
+                worker.proc.stdin.close()
+        for worker in list(self.workers):
+            try:
+                worker.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            self.selector.unregister(worker.proc.stdout)
+            worker.proc.stdout.close()
+        self.workers.clear()

@@ -1,0 +1,105 @@
+"""A worker process of the parallel autograder (``python -m denchi.grading.worker``).
+
+It reads one JSON task per line on stdin (course, assignment, student, limits), runs nbgrader's
+own ``Autograde`` and ``GenerateFeedback`` converters for that one student with the course's
+configuration, and answers one JSON line on stdout. The process stays alive between tasks, so
+nbgrader, the clean room and its reference simulations are imported and built once per worker,
+not once per student. It never runs student code itself: kernels do, in their sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from denchi.labs.seeds import STUDENT_ID_ENV
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> None:
+    """Orphaned grandchildren (a kernel's daemonised children) become ours, so we can end them."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _end_leftover_processes() -> None:
+    import psutil
+
+    leftovers = psutil.Process().children(recursive=True)
+    for proc in leftovers:
+        try:
+            proc.kill()
+        except psutil.Error:
+            continue
+    psutil.wait_procs(leftovers, timeout=5)
+
+
+def grade_submission(
+    course: str,
+    assignment: str,
+    student: str,
+    *,
+    time_limit_s: float | None = None,
+    memory_mb: int | None = None,
+    feedback: bool = True,
+) -> dict:
+    """Autograde (and generate feedback for) one student's submission; never raises."""
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    from denchi.grading.nbconfig import load_course_config
+
+    started = time.monotonic()
+    os.environ[STUDENT_ID_ENV] = student  # the hidden tests' reference uses this student's data
+    config = load_course_config(Path(course), time_limit_s=time_limit_s, memory_mb=memory_mb)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    coursedir.student_id = student
+    autograde = Autograde(coursedir=coursedir, config=config)
+    autograde.force = True
+    autograde.create_student = True
+    result = capture_log(autograde)
+    if result["success"] and feedback:
+        generate = GenerateFeedback(coursedir=coursedir, config=config)
+        generate.force = True
+        feedback_result = capture_log(generate)
+        result["log"] = result.get("log", "") + feedback_result.get("log", "")
+        if not feedback_result["success"]:
+            result.update(success=False, error=feedback_result.get("error"))
+    if not result["success"]:  # the teacher's log keeps why
+        print(f"[{student}] {result.get('log', '')}{result.get('error', '')}", file=sys.stderr)
+    return {
+        "student": student,
+        "ok": bool(result["success"]),
+        "error": result.get("error") or "",
+        "log": result.get("log", ""),
+        "seconds": round(time.monotonic() - started, 2),
+    }
+
+
+def main() -> None:
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to the log
+    os.environ.update(PYBAMM_DISABLE_TELEMETRY="true", MPLBACKEND="Agg")
+    _become_subreaper()
+    for line in sys.stdin:
+        task = json.loads(line)
+        try:
+            answer = grade_submission(**task)
+        except Exception as exc:  # a bug must cost one submission, not the batch
+            answer = {"student": task.get("student"), "ok": False, "error": repr(exc)}
+        finally:
+            _end_leftover_processes()
+        protocol.write(json.dumps(answer) + "\n")
+        protocol.flush()
+
+
+if __name__ == "__main__":
+    main()

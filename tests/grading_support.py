@@ -1,0 +1,112 @@
+"""A tiny nbgrader course for the grading tests: two questions, no PyBaMM, seconds to grade.
+
+It uses the real course's ``nbgrader_config.py`` (so the real autograde and feedback steps),
+and ``denchi.grading.checks`` in its tests like every assignment does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from denchi.grading import course as nbg
+
+ASSIGNMENT = "tiny"
+NOTEBOOK = "tiny.ipynb"
+ROOT = Path(__file__).resolve().parents[1]
+
+Q1_TEST = """checks.answered_number("capacity_ah")
+### BEGIN HIDDEN TESTS
+checks.number(
+    "capacity_ah", expected=5.0, rel_tol=0.01,
+    hint_ja="容量は電流と時間のかけ算です。", hint_en="Capacity is current times time.",
+)
+### END HIDDEN TESTS"""
+Q2_TEST = """checks.answered_choice("choice", "ABC")
+### BEGIN HIDDEN TESTS
+checks.choice(
+    "choice", expected="B", choices="ABC",
+    hint_ja="電圧の下がり方に注目しましょう。", hint_en="Look at how the voltage drops.",
+)
+### END HIDDEN TESTS"""
+RIGHT = {"q1_answer": "capacity_ah = 2.5 * 2", "q2_answer": 'choice = "B"'}
+WRONG = {"q1_answer": "capacity_ah = 2.5 + 2", "q2_answer": 'choice = "B"'}  # 1 of 3 points
+MAX_SCORE = 3.0
+
+
+def _meta(grade_id: str, *, grade=False, solution=False, locked=True, points=None) -> dict:
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+    }
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _solution(code: str) -> str:
+    return f"### BEGIN SOLUTION\n{code}\n### END SOLUTION"
+
+
+def source_notebook() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.cells = [
+        new_markdown_cell("# 小テスト", metadata=_meta("intro")),
+        new_code_cell("from denchi.grading import checks", metadata=_meta("setup")),
+        new_code_cell(
+            _solution(RIGHT["q1_answer"]), metadata=_meta("q1_answer", solution=True, locked=False)
+        ),
+        new_code_cell(Q1_TEST, metadata=_meta("q1_test", grade=True, points=2)),
+        new_code_cell(
+            _solution(RIGHT["q2_answer"]), metadata=_meta("q2_answer", solution=True, locked=False)
+        ),
+        new_code_cell(Q2_TEST, metadata=_meta("q2_test", grade=True, points=1)),
+    ]
+    return nb
+
+
+def make_course(folder: Path, notebook: nbformat.NotebookNode | None = None) -> Path:
+    """A course folder with the real configuration and the tiny assignment (or ``notebook``
+    as its source), generated."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "assessments" / "nbgrader_config.py", folder / "nbgrader_config.py")
+    source = folder / "source" / ASSIGNMENT
+    source.mkdir(parents=True)
+    nbformat.write(notebook or source_notebook(), source / NOTEBOOK)
+    nbg.generate(folder, ASSIGNMENT)
+    return folder
+
+
+def copy_course(template: Path, folder: Path) -> Path:
+    """A fresh copy of a generated course (cheaper than generating again)."""
+    shutil.copytree(template, folder)
+    return folder
+
+
+def student_notebook(course: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The released notebook with ``answers`` (solution cell grade_id -> code) filled in."""
+    released = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    return nbg.fill_answers(released, answers)
+
+
+def write_submission(folder: Path, name: str, nb: nbformat.NotebookNode) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def html_text(path: Path) -> str:
+    """What a reader of an HTML page sees (tags removed, entities decoded)."""
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))

@@ -1,0 +1,204 @@
+"""`denchi grade`: the whole cycle a teacher runs (generate, collect a Moodle or manaba zip,
+autograde, feedback, export for the LMS), and clear errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import nbformat
+import pytest
+from grading_support import ASSIGNMENT, RIGHT, WRONG, copy_course, make_course, student_notebook
+from nbgrader.api import Gradebook
+
+from denchi.cli import main
+from denchi.grading.collect import collect
+from denchi.grading.errors import GradingError
+from denchi.grading.nbconfig import gradebook_url
+
+FAST = ["--time-limit", "60", "--memory-mb", "600", "--workers", "2"]
+WORKSHEET = (  # Moodle's grading worksheet, downloaded from a Japanese-language Moodle
+    "識別子,フルネーム,メールアドレス,ステータス,評点,最高評点\n"
+    "参加者 101,山田 太郎,Taro@example.ac.jp,提出済み,,3.00\n"
+    "参加者 102,鈴木 花子,hanako@example.ac.jp,提出済み,,3.00\n"
+    "参加者 103,佐藤 次郎,jiro@example.ac.jp,提出済み,,3.00\n"
+)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return make_course(tmp_path_factory.mktemp("cli") / "course")
+
+
+def _notebook_bytes(course, answers) -> bytes:
+    return nbformat.writes(student_notebook(course, answers)).encode()
+
+
+def _zip(path, files: dict[str, bytes]):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _csv(path) -> list[list[str]]:
+    text = path.read_bytes().decode("utf-8-sig")  # Moodle and Excel read the BOM
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_whole_cycle_with_moodle(template, tmp_path, capsys):
+    course = copy_course(template, tmp_path / "course")
+    args = ["--course", str(course)]
+    assert main(["grade", "generate", ASSIGNMENT, *args]) == 0
+    submissions = _zip(
+        tmp_path / "moodle.zip",
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": _notebook_bytes(course, WRONG),
+            "鈴木 花子_102_assignsubmission_file_my work.ipynb": _notebook_bytes(course, RIGHT),
+            "佐藤 次郎_103_assignsubmission_file/report.pdf": b"%PDF-1.4",
+        },
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(WORKSHEET, encoding="utf-8-sig")
+    assert (
+        main(["grade", "collect", ASSIGNMENT, str(submissions), "--roster", str(roster), *args])
+        == 0
+    )
+    said = capsys.readouterr().out
+    assert "moodle" in said and "report.pdf" in said and "jiro@example.ac.jp" in said
+    assert (course / "submitted" / "taro@example.ac.jp").is_dir()  # ids in lower case
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
+    said = capsys.readouterr().out
+    assert "taro@example.ac.jp" in said and "hanako@example.ac.jp" in said
+    back = tmp_path / "return.zip"
+    assert main(["grade", "feedback", ASSIGNMENT, "--zip", str(back), *args]) == 0
+    with zipfile.ZipFile(back) as bundle:
+        assert sorted(bundle.namelist()) == [
+            "山田 太郎_101_assignsubmission_file_tiny.html",
+            "鈴木 花子_102_assignsubmission_file_tiny.html",
+        ]
+    out = tmp_path / "moodle.csv"
+    assert (
+        main(["grade", "export", ASSIGNMENT, "--format", "moodle", "--output", str(out), *args])
+        == 0
+    )
+    assert _csv(out) == [  # only those who handed in; addresses as Moodle wrote them
+        ["Email address", ASSIGNMENT],
+        ["Taro@example.ac.jp", "1"],
+        ["hanako@example.ac.jp", "3"],
+    ]
+    nbgrader_out = tmp_path / "grades.csv"
+    assert main(["grade", "export", ASSIGNMENT, "--output", str(nbgrader_out), *args]) == 0
+    rows = list(csv.DictReader(nbgrader_out.open()))
+    assert {r["student_id"]: float(r["score"]) for r in rows} == {
+        "hanako@example.ac.jp": 3.0,
+        "taro@example.ac.jp": 1.0,
+    }
+    assert main(["grade", "status", ASSIGNMENT, *args]) == 0
+    assert "2 graded" in capsys.readouterr().out
+
+
+def test_manaba_zip_and_export(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    submissions = _zip(
+        tmp_path / "manaba.zip",
+        {
+            "20240002@s1002@tiny.ipynb": _notebook_bytes(course, RIGHT),
+            "20240001@s1001@kadai.ipynb": _notebook_bytes(course, WRONG),
+        },
+    )
+    done = collect(course, ASSIGNMENT, submissions)
+    assert done.layout == "manaba" and done.students == ["20240001", "20240002"]
+    args = ["--course", str(course)]
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
+    out = tmp_path / "manaba.csv"
+    assert (
+        main(["grade", "export", ASSIGNMENT, "--format", "manaba", "--output", str(out), *args])
+        == 0
+    )
+    assert _csv(out) == [
+        ["学籍番号", "ユーザID", "氏名", "合計点"],
+        ["20240001", "s1001", "", "1"],
+        ["20240002", "s1002", "", "3"],
+    ]
+
+
+def test_a_second_collect_archives_the_first_submission(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    for answers in (WRONG, RIGHT):
+        zipped = _zip(
+            tmp_path / "again.zip", {"alice/tiny.ipynb": _notebook_bytes(course, answers)}
+        )
+        done = collect(course, ASSIGNMENT, zipped)
+    assert done.layout == "generic" and done.archived == ["alice"]
+    archived = list((course / "submitted_archive" / "alice" / ASSIGNMENT).glob("*/tiny.ipynb"))
+    assert len(archived) == 1 and "2.5 + 2" in archived[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({"a/report.pdf": b"%PDF"}, ["tiny.ipynb", "no notebook"]),
+        ({"a/tiny.ipynb": b"{not json"}, ["tiny.ipynb", "nothing was changed"]),
+        ({"../evil.ipynb": b"{}"}, ["../evil.ipynb"]),
+        ({"a/x.ipynb": b"{}", "a/y.ipynb": b"{}"}, ["2 notebooks"]),
+        ({"太郎/tiny.ipynb": b"{}"}, ["太郎", "student id"]),
+    ],
+)
+def test_bad_zips_get_clear_errors_and_change_nothing(template, tmp_path, files, words):
+    course = copy_course(template, tmp_path / "course")
+    with pytest.raises(GradingError) as error:
+        collect(course, ASSIGNMENT, _zip(tmp_path / "bad.zip", files))
+    assert all(word in str(error.value) for word in words), str(error.value)
+    assert not (course / "submitted").exists()
+
+
+def test_duplicate_students_are_refused(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(WORKSHEET.replace("hanako@", "taro@"), encoding="utf-8-sig")
+    notebook = _notebook_bytes(course, RIGHT)
+    zipped = _zip(
+        tmp_path / "dup.zip",
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
+            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
+        },
+    )
+    with pytest.raises(GradingError, match="同じ学生 ID"):
+        collect(course, ASSIGNMENT, zipped, roster=roster)
+    assert not (course / "submitted").exists()
+
+
+def test_errors_reach_the_teacher_without_a_traceback(template, tmp_path, capsys):
+    course = copy_course(template, tmp_path / "course")
+    not_a_zip = tmp_path / "notes.txt"
+    not_a_zip.write_text("hello")
+    assert main(["grade", "collect", ASSIGNMENT, str(not_a_zip), "--course", str(course)]) == 2
+    assert main(["grade", "autograde", "no_such", "--course", str(course)]) == 2
+    assert main(["grade", "feedback", ASSIGNMENT, "--course", str(course)]) == 2
+    assert main(["grade", "status", ASSIGNMENT, "--course", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "zip" in err and "no_such" in err and "nbgrader_config.py" in err
+    assert "autograde" in err  # feedback before grading says what to do first
+    assert "Traceback" not in err
+
+
+def test_moodle_export_needs_e_mail_addresses(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    folder = tmp_path / "plain"
+    (folder / "alice").mkdir(parents=True)
+    nbformat.write(student_notebook(course, RIGHT), folder / "alice" / "tiny.ipynb")
+    collect(course, ASSIGNMENT, folder)  # a plain folder: no e-mail addresses known
+    out = tmp_path / "moodle.csv"
+    from denchi.grading.export import moodle_csv
+
+    with pytest.raises(GradingError, match="まだ採点"):  # collected, not graded
+        moodle_csv(course, ASSIGNMENT, out)
+    with Gradebook(gradebook_url(course)) as gb:  # as if graded
+        gb.update_or_create_submission(ASSIGNMENT, "alice")
+    with pytest.raises(GradingError, match="alice"):
+        moodle_csv(course, ASSIGNMENT, out)
+    assert not out.exists()

@@ -1,0 +1,148 @@
+"""The grading API: parallel autograding equals nbgrader's sequential autograding, results can
+be read back, feedback shows hints but no hidden tests, and nothing graded is lost."""
+
+from __future__ import annotations
+
+import pytest
+from grading_support import (
+    ASSIGNMENT,
+    MAX_SCORE,
+    NOTEBOOK,
+    RIGHT,
+    WRONG,
+    copy_course,
+    html_text,
+    make_course,
+    source_notebook,
+    student_notebook,
+    write_submission,
+)
+
+from denchi.grading import course as nbg
+from denchi.grading.errors import GradingError
+from denchi.grading.hidden import hidden_only_lines
+from denchi.grading.pipeline import grade, result, results
+
+LIMITS = {"time_limit_s": 60, "memory_mb": 600}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return make_course(tmp_path_factory.mktemp("template") / "course")
+
+
+@pytest.fixture(scope="module")
+def graded(template, tmp_path_factory):
+    """Three students graded in parallel through the API."""
+    course = copy_course(template, tmp_path_factory.mktemp("parallel") / "course")
+    uploads = course.parent / "uploads"
+    paths = {
+        name: write_submission(uploads, name, student_notebook(course, answers))
+        for name, answers in (("right", RIGHT), ("wrong", WRONG), ("blank", {}))
+    }
+    seen = []
+    out = grade(course, ASSIGNMENT, paths, workers=2, on_result=seen.append, **LIMITS)
+    return course, out, seen
+
+
+def test_parallel_grades_are_right(graded):
+    _, out, seen = graded
+    assert {s: r.score for s, r in out.items()} == {"right": 3.0, "wrong": 1.0, "blank": 0.0}
+    assert all(r.max_score == MAX_SCORE and r.status == "graded" for r in out.values())
+    assert sorted(r.student for r in seen) == ["blank", "right", "wrong"]
+
+
+def test_parallel_equals_sequential_nbgrader_autograde(graded, template, tmp_path):
+    course, out, _ = graded
+    sequential = copy_course(template, tmp_path / "course")
+    for student in out:
+        folder = course / "submitted" / student / ASSIGNMENT
+        notebooks = {p.name: _read(p) for p in folder.glob("*.ipynb")}
+        nbg.submit(sequential, ASSIGNMENT, student, notebooks)
+    nbg.autograde(sequential, ASSIGNMENT)  # plain `nbgrader autograde`, one process
+    assert nbg.scores(sequential, ASSIGNMENT) == nbg.scores(course, ASSIGNMENT)
+
+
+def _read(path):
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def test_feedback_has_the_hint_and_no_hidden_test(graded):
+    course, out, _ = graded
+    page = html_text(out["wrong"].feedback_html_path)
+    assert "容量は電流と時間のかけ算です。" in page  # the hint of the failed check
+    source = (course / "source" / ASSIGNMENT / "tiny.ipynb").read_text(encoding="utf-8")
+    assert "HIDDEN TESTS" not in page and "expected" not in page
+    for cell in _read(course / "source" / ASSIGNMENT / "tiny.ipynb").cells:
+        for line in hidden_only_lines(cell.source):
+            assert line not in page, line
+    assert source  # the source notebook does hold hidden tests
+
+
+def test_results_can_be_read_back(graded):
+    course, out, _ = graded
+    again = result(course, ASSIGNMENT, "wrong")
+    assert (again.score, again.max_score, again.status) == (1.0, MAX_SCORE, "graded")
+    assert again.feedback_html_path == out["wrong"].feedback_html_path
+    assert set(results(course, ASSIGNMENT)) == {"right", "wrong", "blank"}
+
+
+def test_regrading_is_explicit_and_keeps_what_was_there(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    first = write_submission(tmp_path, "first", student_notebook(course, WRONG))
+    assert grade(course, ASSIGNMENT, {"s1": first}, **LIMITS)["s1"].score == 1.0
+    # running again without new work regrades nothing
+    assert grade(course, ASSIGNMENT, **LIMITS)["s1"].status == "skipped"
+    assert not (course / "backups").exists()
+    # a new submission is graded; the earlier one is archived, the gradebook backed up
+    second = write_submission(tmp_path, "second", student_notebook(course, RIGHT))
+    assert grade(course, ASSIGNMENT, {"s1": second}, **LIMITS)["s1"].score == 3.0
+    archived = list((course / "submitted_archive" / "s1" / ASSIGNMENT).glob("*/tiny.ipynb"))
+    assert len(archived) == 1 and "2.5 + 2" in archived[0].read_text(encoding="utf-8")
+    assert len(list((course / "backups").glob("gradebook-*.db"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"assignment": "no_such_assignment"}, ["no_such_assignment", ASSIGNMENT]),
+        ({"course": "/nonexistent/course"}, ["/nonexistent/course", "nbgrader_config.py"]),
+        ({"submissions": {"../evil": "x.ipynb"}}, ["../evil", "学生 ID"]),
+        ({"submissions": {"s1": "missing.ipynb"}}, ["missing.ipynb", "見つかりません"]),
+    ],
+)
+def test_bad_input_gets_a_clear_bilingual_error(template, kwargs, words):
+    args = {"course": template, "assignment": ASSIGNMENT, **kwargs}
+    with pytest.raises(GradingError) as error:
+        grade(args.pop("course"), args.pop("assignment"), **args)
+    message = str(error.value)
+    assert all(word in message for word in words), message
+    assert error.value.message_ja and error.value.message_en
+
+
+def test_a_file_that_is_not_a_notebook_is_refused_before_anything_moves(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    bad = tmp_path / "essay.ipynb"
+    bad.write_text("this is not JSON", encoding="utf-8")
+    with pytest.raises(GradingError, match="essay.ipynb"):
+        grade(course, ASSIGNMENT, {"s1": bad}, **LIMITS)
+    assert not (course / "submitted" / "s1").exists()
+
+
+def test_seeded_data_follow_the_student_in_the_kernel_and_in_the_hidden_tests(tmp_path):
+    """Each student's answer and reference come from ``labs.student_seed()``: the student id
+    while grading (a kernel without it would answer 1; a clean room without it would expect 1)."""
+    nb = source_notebook()
+    nb.cells[1].source += "\nfrom denchi.labs import student_seed"
+    nb.cells[
+        2
+    ].source = "### BEGIN SOLUTION\ncapacity_ah = len(student_seed('x'))\n### END SOLUTION"
+    nb.cells[3].source = nb.cells[3].source.replace(
+        "expected=5.0", "expected=len(student_seed('x'))"
+    )
+    course = make_course(tmp_path / "course", nb)
+    source = course / "source" / ASSIGNMENT / NOTEBOOK
+    out = grade(course, ASSIGNMENT, {"ab": source, "abcd": source}, workers=2, **LIMITS)
+    assert {s: r.score for s, r in out.items()} == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
