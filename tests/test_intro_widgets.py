@@ -14,6 +14,8 @@ import pytest
         ("denchi.sustain.widgets:storage_explorer", "必要なセル: 417 本"),
         ("denchi.sustain.widgets:materials_explorer", "リチウム"),
         ("denchi.careers.widgets:self_check_explorer", "チェックを入れて"),
+        ("denchi.factory.widgets:process_map_explorer", "何をする？　電極の材料"),
+        ("denchi.factory.widgets:line_explorer", "工場で使うエネルギー: 2,489 kWh"),
     ],
 )
 def test_explorer_prints_its_result(factory, expected, capsys):

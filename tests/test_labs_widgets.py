@@ -14,6 +14,11 @@ from denchi import labs
         ("discharge_explorer", {"c_rate", "temperature_c"}, "Ah"),
         ("thermal_explorer", {"c_rate", "cooling_w_m2k", "temperature_c"}, "℃"),
         ("design_explorer", {"positive_thickness_um", "positive_porosity", "np_ratio"}, "Wh/kg"),
+        (
+            "practicum_explorer",
+            {"coated_thickness_um", "pressed_porosity", "electrolyte_fill", "first_charge_c_rate"},
+            "Wh/L",
+        ),
     ],
 )
 def test_explorers_have_their_sliders_and_draw(monkeypatch, name, sliders, title):

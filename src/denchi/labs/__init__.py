@@ -8,6 +8,7 @@
 Experiments of a ``Cell``: ``discharge``, ``rate_test``, ``charge``, ``cycle`` (with
 ``labs.protocols``), ``ocv``, ``pulse_test``, ``gitt``, ``eis``, ``aging`` and
 ``calendar_aging``; ``labs.design_cell`` builds a cell from electrode choices;
+``labs.practicum_cell`` makes a cell in the four steps of the small-cell practicum;
 ``labs.Instrument`` turns results into seeded "measured" data; ``labs.compare`` draws results
 in one figure. Importing this package does not import PyBaMM; the first experiment does.
 """
@@ -22,6 +23,8 @@ _EXPORTS = {
     "Cell": "denchi.labs.cell",
     "design_cell": "denchi.labs.design",
     "CellDesign": "denchi.labs.design",
+    "practicum_cell": "denchi.labs.practicum",
+    "PracticumCell": "denchi.labs.practicum",
     "Instrument": "denchi.labs.instrument",
     "student_seed": "denchi.labs.seeds",
     "compare": "denchi.labs.plots",

@@ -135,3 +135,49 @@ def design_explorer(base: str = "nmc_graphite") -> Any:
         positive_porosity=_slider(0.33, 0.2, 0.5, 0.01, text("正極の空隙率", "Porosity")),
         np_ratio=_slider(1.1, 0.9, 1.5, 0.05, "N/P"),
     )
+
+
+def practicum_explorer() -> Any:
+    """The four choices of the virtual small-cell practicum (h06) as sliders: coating,
+    pressing, electrolyte and first-charge current. The figure compares the test discharge
+    with the standard choices; the title and the lines below give the results."""
+    import ipywidgets as widgets
+
+    from denchi.labs.plots import compare
+    from denchi.labs.practicum import practicum_cell
+
+    standard = practicum_cell()
+
+    def show(
+        coated_thickness_um: float,
+        pressed_porosity: float,
+        electrolyte_fill: float,
+        first_charge_c_rate: float,
+    ) -> None:
+        cell = practicum_cell(
+            coated_thickness_um=coated_thickness_um,
+            pressed_porosity=pressed_porosity,
+            electrolyte_fill=electrolyte_fill,
+            first_charge_c_rate=first_charge_c_rate,
+        )
+
+        def draw(ax: Any) -> str:
+            compare([standard, cell], ax=ax, labels=[text("標準", "standard"), cell.label])
+            return text(
+                f"{cell.capacity_ah:.3f} Ah、{cell.volumetric_wh_l:.0f} Wh/L",
+                f"{cell.capacity_ah:.3f} Ah, {cell.volumetric_wh_l:.0f} Wh/L",
+            )
+
+        _show(draw)
+        print(text("N/P 比", "N/P ratio") + f": {cell.np_ratio:.2f}")
+        print(text("初回充電の時間", "First charge") + f": {cell.first_charge_hours:.1f} h")
+        for note in cell.notes_ja():
+            print(note)
+
+    return widgets.interactive(
+        show,
+        coated_thickness_um=_slider(140.0, 40.0, 250.0, 10.0, text("塗工 [μm]", "Coat [μm]")),
+        pressed_porosity=_slider(0.3, 0.2, 0.5, 0.05, text("プレス後の空隙率", "Porosity")),
+        electrolyte_fill=_slider(1.0, 0.4, 1.6, 0.1, text("電解液の量", "Electrolyte")),
+        first_charge_c_rate=_slider(0.2, 0.05, 1.0, 0.05, text("初回充電 [C]", "1st charge [C]")),
+    )

@@ -1,0 +1,69 @@
+"""The production line in numbers: takt time, yield and scrap, cells waiting in aging.
+
+Reference values (cited on the h05 pages; the tests check them):
+
+- Scrap: 15-30 % of the cells in the early life of a cell factory, still about 10 % after
+  five years (Fraunhofer FFB, 2024, as reported in a secondary source; the page says so).
+- Formation and aging: 20-30 % of the production cost; aging for the self-discharge check
+  takes up to about three weeks (World Electric Vehicle Journal 14(4):96, not checked
+  against the original here; the page says so).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from denchi.validation import number_in_range, numbers_in_range
+
+FFB_SCRAP_EARLY = (0.15, 0.30)
+FFB_SCRAP_AFTER_FIVE_YEARS = 0.10
+FORMATION_AGING_COST_SHARE = (0.20, 0.30)
+AGING_DAYS_UP_TO = 21.0  # "up to about three weeks"
+SECONDS_PER_HOUR = 3600.0
+
+
+def takt_time_s(available_hours: float, cells: float) -> float:
+    """Takt time [s per cell]: the available production time divided by the cells needed.
+
+    Args:
+        available_hours: Production time available [h] (for example 24 for a day).
+        cells: Cells that must be finished in that time.
+    """
+    hours = number_in_range(
+        "available_hours", available_hours, 0.001, 1e6, "h", label_ja="使える時間"
+    )
+    count = number_in_range("cells", cells, 1.0, 1e12, "", label_ja="つくる電池の数")
+    return hours * SECONDS_PER_HOUR / count
+
+
+def cells_for_energy(gwh: float, cell_wh: float) -> float:
+    """How many cells of ``cell_wh`` make ``gwh`` of capacity."""
+    energy = number_in_range("gwh", gwh, 0.0, 1e4, "GWh", label_ja="電力量")
+    per_cell = number_in_range("cell_wh", cell_wh, 0.1, 1e4, "Wh", label_ja="電池 1 本の電力量")
+    return energy * 1e9 / per_cell
+
+
+def overall_yield(step_yields: Sequence[float]) -> float:
+    """Share (0-1) of started cells that pass every step: the product of the step yields."""
+    fractions = numbers_in_range(
+        "step_yields", step_yields, 0.0, 1.0, "", label_ja="工程ごとの良品率", max_count=50
+    )
+    return math.prod(fractions)
+
+
+def cells_to_start(good_cells: float, scrap_rate: float) -> int:
+    """Cells to start so that ``good_cells`` remain when ``scrap_rate`` (0-0.99) is scrapped."""
+    good = number_in_range("good_cells", good_cells, 0.0, 1e12, "", label_ja="必要な良品の数")
+    scrap = number_in_range("scrap_rate", scrap_rate, 0.0, 0.99, "", label_ja="不良率")
+    return math.ceil(good / (1.0 - scrap) - 1e-9)
+
+
+def cells_in_aging(cells_per_day: float, aging_days: float) -> float:
+    """Cells waiting on the aging shelves when every cell rests ``aging_days`` (Little's law:
+    what stands in a step = what enters per day × days spent there)."""
+    rate = number_in_range(
+        "cells_per_day", cells_per_day, 0.0, 1e9, "", label_ja="1 日につくる電池の数"
+    )
+    days = number_in_range("aging_days", aging_days, 0.0, 365.0, "日", label_ja="エージングの日数")
+    return rate * days
