@@ -70,9 +70,9 @@ def serve(app, sock: socket.socket) -> tuple[uvicorn.Server, threading.Thread]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    for _ in range(500):
-        if server.started:
-            break
+    deadline = time.monotonic() + 60  # a loaded CI machine can take seconds to start it
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
         time.sleep(0.01)
     return server, thread
 
