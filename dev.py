@@ -91,7 +91,12 @@ def test(pytest_args: list[str]) -> None:
     _run(py, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     _run(py, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py")
     # two workers on a 2-core machine; the book build stays in one worker (xdist_group)
-    _run(py, "-m", "pytest", *(pytest_args or ["-n", "auto", "--dist", "loadgroup"]))
+    _run(
+        py,
+        "-m",
+        "pytest",
+        *(pytest_args or ["-n", "auto", "--dist", "loadgroup", "--durations=15"]),
+    )
 
 
 def lab(port: int) -> None:

@@ -13,10 +13,18 @@ from denchi.catalog import load_catalog
 from denchi.grading import course as nbg
 from denchi.grading.hidden import hidden_only_lines
 from denchi.grading.pipeline import grade
+from denchi.grading.pool import WorkerPool
 
 ASSIGNMENTS = sorted(m.assignment for m in load_catalog().available() if m.assignment)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 HINT = re.compile(r'hint_ja="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def pool():
+    """Grading workers kept warm across the assignments this test process grades."""
+    with WorkerPool(2) as workers:
+        yield workers
 
 
 # one xdist worker per assignment, so its module-scoped grading runs once, not once per worker
@@ -25,7 +33,7 @@ HINT = re.compile(r'hint_ja="([^"]+)"')
     params=[pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS],
     ids=ASSIGNMENTS,
 )
-def graded(request, tmp_path_factory):
+def graded(request, tmp_path_factory, pool):
     """Generate, hand in the three kinds of answers, autograde them in parallel."""
     assignment = request.param
     course = nbg.copy_course(tmp_path_factory.mktemp(assignment))
@@ -47,7 +55,7 @@ def graded(request, tmp_path_factory):
     seeded = "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
     solvers = ["solution", *(["solution-s2", "solution-s3"] if seeded else [])]
     handed_in = {student: source for student in solvers}
-    results = grade(course, assignment, {**handed_in, **uploads}, workers=2)
+    results = grade(course, assignment, {**handed_in, **uploads}, pool=pool)
     return {
         "assignment": assignment,
         "course": course,
