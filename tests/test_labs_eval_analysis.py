@@ -107,3 +107,10 @@ def test_activation_energy_round_trip():
         fade.activation_energy_j_mol(1.0, 25, 2.0, 25)
     with pytest.raises(labs.LabInputError):
         fade.linear_fade([1.0], [100.0])
+
+
+def test_kept_data_sets_cannot_be_changed_in_place():
+    spectrum = lab_datasets.eis_spectrum("t-001")
+    with pytest.raises(ValueError):
+        spectrum.impedance_ohm[0] = 0
+    assert lab_datasets.eis_spectrum("t-001") is spectrum

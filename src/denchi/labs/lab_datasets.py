@@ -4,12 +4,15 @@ The lab page, the assignment's setup cell, its hidden tests (the reference analy
 teacher who wants to see one student's data all call the same function with the same seed
 (the student id), so they always see the same cell and the same noise. Every data set is
 small: a few seconds of simulation with a fresh process, much less once the engine's cache
-holds the built model.
+holds the built model. Each data set is also kept (``lru_cache``), so the hidden tests of
+one student re-use it; its arrays are read-only so that nobody changes the kept copy.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
+from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 
@@ -43,19 +46,43 @@ CALENDAR_TEMPERATURES_C = (25.0, 45.0)
 CAPACITY_NOISE = 1e-4  # relative noise of a capacity check (0.5 mAh on 5 Ah)
 _CAPACITY_STREAM = 3  # a random stream of its own (the instrument uses 2, the cell 1)
 
+T = TypeVar("T")
 
+
+def _read_only(result: T) -> T:
+    """The result with every array field made read-only (results are kept and shared)."""
+    for f in fields(result):  # type: ignore[arg-type]
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return result
+
+
+@lru_cache(maxsize=16)
 def eis_spectrum(seed: int | str) -> EISResult:
     """e04: the impedance spectrum of this student's cell at 50 % SOC and 25 ℃, measured."""
     cell = Cell(PRESET, model="spme", seed=seed)
     meter = Instrument(noise_ohm=EIS_NOISE_OHM, seed=seed)
-    return meter.measure(cell.eis(EIS_FREQUENCIES_HZ, soc=EIS_SOC))
+    return _read_only(meter.measure(cell.eis(EIS_FREQUENCIES_HZ, soc=EIS_SOC)))
 
 
+@lru_cache(maxsize=16)
 def thermal_discharge(seed: int | str) -> DischargeResult:
     """e05: a 2C discharge at 25 ℃ in still air (10 W/(m²·K)), sampled every 10 s."""
     cell = Cell(PRESET, model="spme", thermal="lumped", seed=seed)
     meter = Instrument(noise_v=0.001, noise_c=0.05, sample_s=10.0, seed=seed)
     return meter.measure(cell.discharge(c_rate=THERMAL_C_RATE, cooling_w_m2k=THERMAL_COOLING_W_M2K))
+
+
+def cooling_area_m2() -> float:
+    """The cooled surface of the cell [m²] (the parameter set's cell cooling surface area)."""
+    from denchi.labs import engine
+    from denchi.labs.presets import get_preset
+
+    spec = engine.ModelSpec(get_preset(PRESET), "spme", "lumped")
+    return engine.numeric_parameters(spec, ["Cell cooling surface area [m2]"])[
+        "Cell cooling surface area [m2]"
+    ]
 
 
 def cell_ocv() -> OCVResult:
@@ -71,6 +98,7 @@ def measured_checks(result: AgingResult, seed: int | str) -> AgingResult:
     return replace(result, capacity_ah=result.capacity_ah * noise)
 
 
+@lru_cache(maxsize=16)
 def cycle_aging(seed: int | str) -> AgingResult:
     """e06: 60 cycles of 1.5C CC-CV charge and 1C discharge at 5 ℃, measured."""
     cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
@@ -80,13 +108,14 @@ def cycle_aging(seed: int | str) -> AgingResult:
         discharge_c_rate=CYCLE_DISCHARGE_C_RATE,
         temperature_c=CYCLE_TEMPERATURE_C,
     )
-    return measured_checks(result, seed)
+    return _read_only(measured_checks(result, seed))
 
 
+@lru_cache(maxsize=16)
 def calendar_aging(seed: int | str, temperature_c: float) -> AgingResult:
     """e06: a year of storage at full charge at ``temperature_c``, six capacity checks."""
     cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
     result = cell.calendar_aging(
         days=CALENDAR_DAYS, soc=1.0, temperature_c=temperature_c, checkups=CALENDAR_CHECKUPS
     )
-    return measured_checks(result, f"{seed}@{temperature_c:g}")
+    return _read_only(measured_checks(result, f"{seed}@{temperature_c:g}"))
