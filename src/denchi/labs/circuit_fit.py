@@ -1,0 +1,129 @@
+"""Equivalent-circuit analysis of impedance spectra (the reference analysis of lab e04).
+
+The circuit is the Randles circuit with a constant-phase element (CPE) in place of the
+double-layer capacitor, common in battery EIS practice (Lasia; Orazem and Tribollet)::
+
+    Z(ω) = R0 + 1 / (1/R_ct + Q (jω)^α) + σ (1 − j) / √ω
+
+R0 is the ohmic resistance (electrolyte, contacts, current collectors), R_ct the
+charge-transfer resistance in parallel with the double layer (CPE: Q, α), and σ the Warburg
+coefficient of solid-state diffusion. The fit minimises the residuals divided by ``|Z|``
+(modulus weighting), so that every frequency counts alike.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from denchi.labs.errors import LabInputError
+
+
+def randles_impedance(
+    frequency_hz: np.ndarray,
+    r0_ohm: float,
+    r_ct_ohm: float,
+    q: float,
+    alpha: float,
+    sigma_ohm_s05: float,
+) -> np.ndarray:
+    """Impedance [Ω] of R0 + (R_ct ∥ CPE) + Warburg at the given frequencies [Hz]."""
+    omega = 2.0 * np.pi * np.asarray(frequency_hz, dtype=float)
+    arc = 1.0 / (1.0 / r_ct_ohm + q * (1j * omega) ** alpha)
+    return r0_ohm + arc + sigma_ohm_s05 * (1.0 - 1j) / np.sqrt(omega)
+
+
+@dataclass(frozen=True)
+class CircuitFit:
+    """Fitted parameters of the Randles circuit with a CPE.
+
+    Attributes:
+        r0_ohm: Ohmic (high-frequency) resistance [Ω].
+        r_ct_ohm: Charge-transfer resistance, the diameter of the arc [Ω].
+        q: CPE coefficient [F·s^(α−1)].
+        alpha: CPE exponent (1 = an ideal capacitor).
+        sigma_ohm_s05: Warburg coefficient [Ω·s^−0.5].
+    """
+
+    r0_ohm: float
+    r_ct_ohm: float
+    q: float
+    alpha: float
+    sigma_ohm_s05: float
+
+    @property
+    def peak_frequency_hz(self) -> float:
+        """Frequency at the top of the arc, 1 / (2π (R_ct Q)^(1/α)) [Hz]."""
+        return 1.0 / (2.0 * math.pi * (self.r_ct_ohm * self.q) ** (1.0 / self.alpha))
+
+    @property
+    def capacitance_f(self) -> float:
+        """Effective double-layer capacitance, 1 / (2π f_peak R_ct) [F]."""
+        return 1.0 / (2.0 * math.pi * self.peak_frequency_hz * self.r_ct_ohm)
+
+    def impedance(self, frequency_hz: np.ndarray) -> np.ndarray:
+        """The fitted circuit's impedance [Ω] at the given frequencies."""
+        return randles_impedance(
+            frequency_hz, self.r0_ohm, self.r_ct_ohm, self.q, self.alpha, self.sigma_ohm_s05
+        )
+
+
+def _first_guess(f: np.ndarray, z: np.ndarray) -> list[float]:
+    """Start values read off the spectrum: the high-frequency end, the arc's foot and top."""
+    order = np.argsort(f)[::-1]  # high to low frequency
+    f, z = f[order], z[order]
+    r0 = float(z.real[0])
+    minus_imag = -z.imag
+    # the foot of the arc: the first local minimum of -Z'' after the arc's top
+    top = int(np.argmax(minus_imag[: max(len(f) // 2, 3)]))
+    rest = minus_imag[top:]
+    foot = top + int(np.argmin(rest[: max(len(rest) // 2, 2)]))
+    r_ct = max(float(z.real[foot]) - r0, 1e-6)
+    f_top = float(f[top])
+    q = 1.0 / (2.0 * math.pi * f_top * r_ct)
+    low = -1
+    sigma = max(float(-z.imag[low] * math.sqrt(2.0 * math.pi * f[low])), 1e-9)
+    return [r0, r_ct, q, 0.9, sigma]
+
+
+def fit_randles(
+    frequency_hz: np.ndarray,
+    impedance_ohm: np.ndarray,
+    f_min_hz: float = 0.0,
+    f_max_hz: float = math.inf,
+) -> CircuitFit:
+    """Fit R0 + (R_ct ∥ CPE) + Warburg to a spectrum between ``f_min_hz`` and ``f_max_hz``.
+
+    Args:
+        frequency_hz: Measurement frequencies [Hz].
+        impedance_ohm: Complex impedance [Ω] at those frequencies.
+        f_min_hz, f_max_hz: The frequency range used in the fit [Hz].
+    """
+    from scipy.optimize import least_squares
+
+    f = np.asarray(frequency_hz, dtype=float)
+    z = np.asarray(impedance_ohm, dtype=complex)
+    keep = (f >= f_min_hz) & (f <= f_max_hz)
+    if f.shape != z.shape or int(keep.sum()) < 6:
+        raise LabInputError(
+            "frequency_hz",
+            "周波数とインピーダンスの配列は同じ長さで、フィットの範囲に 6 点以上必要です。",
+            "frequency_hz and impedance_ohm need the same length and at least 6 points in "
+            "the fitted range.",
+        )
+    f, z = f[keep], z[keep]
+    guess = np.array(_first_guess(f, z))
+    scale = np.abs(z)
+
+    def residuals(params: np.ndarray) -> np.ndarray:
+        r0, r_ct, q, alpha, sigma = params
+        diff = (randles_impedance(f, r0, r_ct, q, alpha, sigma) - z) / scale
+        return np.concatenate([diff.real, diff.imag])
+
+    low = [0.0, 1e-9, 1e-12, 0.5, 0.0]
+    high = [np.inf, np.inf, np.inf, 1.0, np.inf]
+    start = np.clip(guess, np.array(low) + 1e-12, np.array(high) - 1e-9)
+    fit = least_squares(residuals, start, bounds=(low, high), x_scale="jac", max_nfev=5000)
+    return CircuitFit(*(float(v) for v in fit.x))

@@ -1,0 +1,69 @@
+"""Capacity-fade laws and end-of-life projection (the reference analysis of lab e06).
+
+Two empirical laws are common in aging studies: a linear fade with cycle number over the
+steady part of cycle aging, and a fade proportional to the square root of time for calendar
+aging, where the growth of the SEI is limited by diffusion through it (its thickness grows
+as √t). The temperature dependence of the rate follows Arrhenius' law.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from denchi.labs.errors import LabInputError
+
+GAS_CONSTANT = 8.314462618  # J/(mol K)
+END_OF_LIFE_PCT = 80.0  # retention at end of life, % of the initial capacity
+
+
+def _pair(name: str, x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
+    if xs.shape != ys.shape or len(xs) < 2 or not np.all(np.isfinite(xs) & np.isfinite(ys)):
+        raise LabInputError(
+            name,
+            f"{name} の 2 つの配列は同じ長さで、有限の値が 2 点以上必要です。",
+            f"{name}: both arrays need the same length and at least two finite values.",
+        )
+    return xs, ys
+
+
+def linear_fade(cycle: object, retention_pct: object) -> tuple[float, float]:
+    """Least-squares line through (cycle, retention %): (slope [%/cycle], intercept [%])."""
+    n, r = _pair("cycle", cycle, retention_pct)
+    slope, intercept = np.polyfit(n, r, 1)
+    return float(slope), float(intercept)
+
+
+def cycles_to_end_of_life(
+    slope: float, intercept: float, eol_pct: float = END_OF_LIFE_PCT
+) -> float:
+    """Cycle at which the fitted line reaches ``eol_pct`` (inf if it does not fall)."""
+    return (eol_pct - intercept) / slope if slope < 0 else math.inf
+
+
+def sqrt_time_fade(days: object, fade_pct: object) -> float:
+    """Least-squares b of fade = b √t through the origin [%/√day]."""
+    t, fade = _pair("days", days, fade_pct)
+    root = np.sqrt(np.clip(t, 0.0, None))
+    return float(np.sum(root * fade) / np.sum(root * root))
+
+
+def days_to_end_of_life(b: float, eol_pct: float = END_OF_LIFE_PCT) -> float:
+    """Storage days until fade = b √t reaches 100 − ``eol_pct``."""
+    return ((100.0 - eol_pct) / b) ** 2 if b > 0 else math.inf
+
+
+def activation_energy_j_mol(
+    rate_1: float, temperature_1_c: float, rate_2: float, temperature_2_c: float
+) -> float:
+    """Arrhenius activation energy [J/mol] from two rates at two temperatures [℃]."""
+    t1, t2 = temperature_1_c + 273.15, temperature_2_c + 273.15
+    if rate_1 <= 0 or rate_2 <= 0 or t1 == t2:
+        raise LabInputError(
+            "rate",
+            "劣化の速さは正の値で、2 つの温度はちがう値にしてください。",
+            "Both rates must be positive and the two temperatures different.",
+        )
+    return GAS_CONSTANT * math.log(rate_2 / rate_1) / (1.0 / t1 - 1.0 / t2)

@@ -1,0 +1,121 @@
+"""The seeded "measured" data of the evaluation labs e04–e06, one function per data set.
+
+The lab page, the assignment's setup cell, its hidden tests (the reference analysis) and a
+teacher who wants to see one student's data all call the same function with the same seed
+(the student id), so they always see the same cell and the same noise. Every data set is
+small: a few seconds of simulation with a fresh process, much less once the engine's cache
+holds the built model. Each data set is also kept (``lru_cache``), so the hidden tests of
+one student re-use it; its arrays are read-only so that nobody changes the kept copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from functools import lru_cache
+from typing import TypeVar
+
+import numpy as np
+
+from denchi.labs.aging import AgingResult
+from denchi.labs.cell import Cell
+from denchi.labs.impedance import EISResult
+from denchi.labs.instrument import Instrument
+from denchi.labs.ocv import OCVResult
+from denchi.labs.results import DischargeResult
+from denchi.labs.seeds import seed_number
+
+PRESET = "nmc_graphite"  # LG M50: the only preset with impedance, heat and aging parameters
+# e04: SPMe (a clean charge-transfer arc and diffusion tail), 8 points per decade
+EIS_FREQUENCIES_HZ = tuple(np.logspace(-2, 4, 49).tolist())
+EIS_SOC = 0.5
+EIS_NOISE_OHM = 5e-5  # 0.05 mΩ per part, a good potentiostat on a 5 Ah cell
+# e05: a 2C discharge of a lumped-thermal cell in still air
+THERMAL_C_RATE = 2.0
+THERMAL_COOLING_W_M2K = 10.0
+SAFETY_LIMIT_C = 45.0
+# e06: cycle aging at 5 ℃ with 1.5C charging (lithium plating), calendar aging at two
+# temperatures; the SPM keeps 60 cycles at about two seconds
+AGING_MODEL = "spm"
+CYCLES = 60
+CYCLE_CHARGE_C_RATE = 1.5
+CYCLE_DISCHARGE_C_RATE = 1.0
+CYCLE_TEMPERATURE_C = 5.0
+CALENDAR_DAYS = 360.0
+CALENDAR_CHECKUPS = 6
+CALENDAR_TEMPERATURES_C = (25.0, 45.0)
+CAPACITY_NOISE = 1e-4  # relative noise of a capacity check (0.5 mAh on 5 Ah)
+_CAPACITY_STREAM = 3  # a random stream of its own (the instrument uses 2, the cell 1)
+
+T = TypeVar("T")
+
+
+def _read_only(result: T) -> T:
+    """The result with every array field made read-only (results are kept and shared)."""
+    for f in fields(result):  # type: ignore[arg-type]
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return result
+
+
+@lru_cache(maxsize=16)
+def eis_spectrum(seed: int | str) -> EISResult:
+    """e04: the impedance spectrum of this student's cell at 50 % SOC and 25 ℃, measured."""
+    cell = Cell(PRESET, model="spme", seed=seed)
+    meter = Instrument(noise_ohm=EIS_NOISE_OHM, seed=seed)
+    return _read_only(meter.measure(cell.eis(EIS_FREQUENCIES_HZ, soc=EIS_SOC)))
+
+
+@lru_cache(maxsize=16)
+def thermal_discharge(seed: int | str) -> DischargeResult:
+    """e05: a 2C discharge at 25 ℃ in still air (10 W/(m²·K)), sampled every 10 s."""
+    cell = Cell(PRESET, model="spme", thermal="lumped", seed=seed)
+    meter = Instrument(noise_v=0.001, noise_c=0.05, sample_s=10.0, seed=seed)
+    return meter.measure(cell.discharge(c_rate=THERMAL_C_RATE, cooling_w_m2k=THERMAL_COOLING_W_M2K))
+
+
+def cooling_area_m2() -> float:
+    """The cooled surface of the cell [m²] (the parameter set's cell cooling surface area)."""
+    from denchi.labs import engine
+    from denchi.labs.presets import get_preset
+
+    spec = engine.ModelSpec(get_preset(PRESET), "spme", "lumped")
+    return engine.numeric_parameters(spec, ["Cell cooling surface area [m2]"])[
+        "Cell cooling surface area [m2]"
+    ]
+
+
+def cell_ocv() -> OCVResult:
+    """The open-circuit voltage curve of the cell type (the data sheet's, same for all)."""
+    return Cell(PRESET).ocv()
+
+
+def measured_checks(result: AgingResult, seed: int | str) -> AgingResult:
+    """The aging result with seeded noise on every capacity check (relative
+    ``CAPACITY_NOISE``), as a cycler's capacity measurement would have."""
+    rng = np.random.default_rng([seed_number(seed), _CAPACITY_STREAM])
+    noise = 1.0 + CAPACITY_NOISE * rng.standard_normal(len(result.capacity_ah))
+    return replace(result, capacity_ah=result.capacity_ah * noise)
+
+
+@lru_cache(maxsize=16)
+def cycle_aging(seed: int | str) -> AgingResult:
+    """e06: 60 cycles of 1.5C CC-CV charge and 1C discharge at 5 ℃, measured."""
+    cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
+    result = cell.aging(
+        cycles=CYCLES,
+        charge_c_rate=CYCLE_CHARGE_C_RATE,
+        discharge_c_rate=CYCLE_DISCHARGE_C_RATE,
+        temperature_c=CYCLE_TEMPERATURE_C,
+    )
+    return _read_only(measured_checks(result, seed))
+
+
+@lru_cache(maxsize=16)
+def calendar_aging(seed: int | str, temperature_c: float) -> AgingResult:
+    """e06: a year of storage at full charge at ``temperature_c``, six capacity checks."""
+    cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
+    result = cell.calendar_aging(
+        days=CALENDAR_DAYS, soc=1.0, temperature_c=temperature_c, checkups=CALENDAR_CHECKUPS
+    )
+    return _read_only(measured_checks(result, f"{seed}@{temperature_c:g}"))

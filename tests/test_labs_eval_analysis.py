@@ -1,0 +1,116 @@
+"""Reference analyses of the evaluation labs e04–e06: equivalent-circuit fit, heat
+generation, fade laws, and the seeded data sets the assignments grade against."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from denchi import labs
+from denchi.labs import circuit_fit, fade, heat, lab_datasets
+from denchi.labs.ocv import OCVResult
+from denchi.labs.results import DischargeResult
+
+FREQUENCIES = np.logspace(-2, 4, 49)
+
+
+def test_randles_fit_recovers_the_circuit_it_was_made_from():
+    true = dict(r0_ohm=0.006, r_ct_ohm=0.022, q=0.7, alpha=0.95, sigma_ohm_s05=0.001)
+    z = circuit_fit.randles_impedance(FREQUENCIES, **true)
+    noise = np.random.default_rng(1).standard_normal((2, len(z)))
+    z = z + 2e-5 * (noise[0] + 1j * noise[1])
+    fit = circuit_fit.fit_randles(FREQUENCIES, z)
+    assert fit.r0_ohm == pytest.approx(true["r0_ohm"], rel=0.02)
+    assert fit.r_ct_ohm == pytest.approx(true["r_ct_ohm"], rel=0.02)
+    assert fit.alpha == pytest.approx(true["alpha"], abs=0.02)
+    # the arc's top is where -Z'' of the arc alone peaks
+    arc = 1 / (1 / fit.r_ct_ohm + fit.q * (2j * np.pi * FREQUENCIES) ** fit.alpha)
+    assert FREQUENCIES[np.argmax(-arc.imag)] == pytest.approx(fit.peak_frequency_hz, rel=0.2)
+
+
+def test_randles_fit_rejects_too_few_points():
+    with pytest.raises(labs.LabInputError) as info:
+        circuit_fit.fit_randles(FREQUENCIES[:3], np.ones(3, dtype=complex))
+    assert "6" in info.value.message_ja
+
+
+def test_fit_of_the_simulated_spectrum_matches_its_shape():
+    spectrum = lab_datasets.eis_spectrum("t-001")
+    fit = circuit_fit.fit_randles(spectrum.frequency_hz, spectrum.impedance_ohm)
+    z = spectrum.impedance_ohm
+    assert fit.r0_ohm == pytest.approx(z.real[-1], rel=0.05)  # the high-frequency intercept
+    assert 0.5 * np.ptp(z.real) < fit.r_ct_ohm < np.ptp(z.real)  # the arc, not the tail
+    assert 1.0 < fit.peak_frequency_hz < 100.0
+
+
+def test_seeded_data_sets_follow_the_student():
+    a, again, b = (lab_datasets.eis_spectrum(s) for s in ("t-001", "t-001", "t-002"))
+    np.testing.assert_array_equal(a.impedance_ohm, again.impedance_ohm)
+    assert not np.allclose(a.impedance_ohm, b.impedance_ohm)
+
+
+def _record(voltage, current, temperature, q):
+    n = len(voltage)
+    return DischargeResult(
+        preset="nmc_graphite",
+        nominal_capacity_ah=5.0,
+        ambient_temperature_c=25.0,
+        time_s=np.arange(n, dtype=float) * 60,
+        voltage_v=np.asarray(voltage, float),
+        current_a=np.full(n, current),
+        discharge_capacity_ah=np.asarray(q, float),
+        temperature_c=np.asarray(temperature, float),
+        c_rate=current / 5.0,
+    )
+
+
+def test_irreversible_heat_is_current_times_overpotential():
+    ocv = OCVResult("nmc_graphite", np.array([0.0, 1.0]), np.array([3.0, 4.0]))
+    record = _record([3.9, 3.4], 10.0, [25, 30], [0.0, 2.5])  # SOC 1 -> 0.5
+    q = heat.irreversible_heat_w(record, ocv)
+    np.testing.assert_allclose(q, [10 * (4.0 - 3.9), 10 * (3.5 - 3.4)])
+
+
+def test_time_to_a_temperature_interpolates_and_says_never():
+    record = _record([4, 4, 4], 5.0, [25.0, 40.0, 50.0], [0, 0.1, 0.2])
+    assert heat.time_to_temperature_s(record, 45.0) == pytest.approx(90.0)
+    assert math.isnan(heat.time_to_temperature_s(record, 60.0))
+
+
+def test_entropic_coefficient_changes_sign_along_the_discharge():
+    dudt = heat.entropic_coefficient_v_per_k(np.array([0.1, 0.9]))
+    assert dudt[0] < 0 < dudt[1]
+    assert np.all(np.abs(dudt) < 1e-3)  # tenths of a mV/K, as measured
+    with pytest.raises(labs.LabInputError):
+        heat.entropic_coefficient_v_per_k(np.array([0.5]), preset="lfp_graphite")
+
+
+def test_fade_laws_recover_their_parameters():
+    n = np.arange(1, 61)
+    slope, intercept = fade.linear_fade(n, 100 - 0.01 * n)
+    assert slope == pytest.approx(-0.01) and intercept == pytest.approx(100)
+    assert fade.cycles_to_end_of_life(slope, intercept) == pytest.approx(2000)
+    assert fade.cycles_to_end_of_life(0.0, 100) == math.inf
+    days = np.linspace(0, 360, 7)
+    b = fade.sqrt_time_fade(days, 0.1 * np.sqrt(days))
+    assert b == pytest.approx(0.1)
+    assert fade.days_to_end_of_life(b) == pytest.approx(40_000)
+
+
+def test_activation_energy_round_trip():
+    ea = 50_000.0
+    rate = lambda t_c: math.exp(-ea / (fade.GAS_CONSTANT * (t_c + 273.15)))  # noqa: E731
+    assert fade.activation_energy_j_mol(rate(25), 25, rate(45), 45) == pytest.approx(ea)
+    with pytest.raises(labs.LabInputError):
+        fade.activation_energy_j_mol(1.0, 25, 2.0, 25)
+    with pytest.raises(labs.LabInputError):
+        fade.linear_fade([1.0], [100.0])
+
+
+def test_kept_data_sets_cannot_be_changed_in_place():
+    spectrum = lab_datasets.eis_spectrum("t-001")
+    with pytest.raises(ValueError):
+        spectrum.impedance_ohm[0] = 0
+    assert lab_datasets.eis_spectrum("t-001") is spectrum
