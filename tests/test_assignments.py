@@ -51,9 +51,10 @@ def graded(request, tmp_path_factory, pool):
             uploads[student].mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, uploads[student] / name)
     # seeded assignments (each student analyses data of their own cell, seed = student id):
-    # the solution must score full marks for several students, i.e. several seeds
+    # the solution must score full marks for two students, i.e. two seeds (and the typical
+    # wrong answer is graded on a third student's data)
     seeded = "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
-    solvers = ["solution", *(["solution-s2", "solution-s3"] if seeded else [])]
+    solvers = ["solution", *(["solution-s2"] if seeded else [])]
     handed_in = {student: source for student in solvers}
     results = grade(course, assignment, {**handed_in, **uploads}, pool=pool)
     return {
