@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import shutil
 import signal
 import tempfile
@@ -39,6 +40,7 @@ from denchi.i18n import bilingual
 
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024  # outputs kept per notebook; beyond this the kernel stops
 STOPPED = "DenchiGradingStopped"
+KERNEL_START_ATTEMPTS = 3  # a kernel whose port was taken before it bound it gets new ports
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -202,26 +204,44 @@ class SandboxedExecute(Execute):
 
     def _run_notebook(self) -> None:
         cells = list(enumerate(self.nb.cells))
-        try:
-            student = self.resources.get("nbgrader", {}).get("student")
-            env = sandbox.kernel_env(self._scratch, student)
-            with self.setup_kernel(cwd=str(self._scratch), env=env):
-                pid = self.km.provisioner.process.pid
-                self._watchdog = Watchdog(pid, self._deadline, self.memory_mb * 2**20).start()
-                reply = self.wait_for_reply(self.kc.kernel_info())
-                if reply is not None:
-                    self.nb.metadata["language_info"] = reply["content"]["language_info"]
-                while cells:
-                    index, cell = cells.pop(0)
-                    try:
-                        self._run_cell(cell, index)
-                    except (DeadKernelError, CellTimeoutError) as exc:
-                        self._stop(cell, [c for _, c in cells], exc)
-                        return
-        except (RuntimeError, TimeoutError) as exc:  # the kernel did not start
-            self._flags.append(Flag("kernel_start_failed", self._notebook_id, detail=str(exc)))
-            for _, cell in cells:
-                _mark_not_run(cell)
+        student = self.resources.get("nbgrader", {}).get("student")
+        env = sandbox.kernel_env(self._scratch, student)
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            started = False
+            try:
+                with self.setup_kernel(cwd=str(self._scratch), env=env):
+                    started = True
+                    pid = self.km.provisioner.process.pid
+                    self._watchdog = Watchdog(pid, self._deadline, self.memory_mb * 2**20).start()
+                    reply = self.wait_for_reply(self.kc.kernel_info())
+                    if reply is not None:
+                        self.nb.metadata["language_info"] = reply["content"]["language_info"]
+                    while cells:
+                        index, cell = cells.pop(0)
+                        try:
+                            self._run_cell(cell, index)
+                        except (DeadKernelError, CellTimeoutError) as exc:
+                            self._stop(cell, [c for _, c in cells], exc)
+                            return
+                return
+            except (RuntimeError, TimeoutError) as exc:  # the kernel did not start
+                # Jupyter picks a kernel's TCP ports before the kernel binds them; on a busy
+                # server another process can take one in between. Nothing of the student's
+                # ran yet, so starting a new kernel is fair.
+                if not started and attempt < KERNEL_START_ATTEMPTS:
+                    self._forget_kernel()
+                    continue
+                self._flags.append(Flag("kernel_start_failed", self._notebook_id, detail=str(exc)))
+                for _, cell in cells:
+                    _mark_not_run(cell)
+                return
+
+    def _forget_kernel(self) -> None:
+        """End a kernel that failed to start; the next start gets a new manager and ports."""
+        if self.km is not None:
+            with contextlib.suppress(Exception):
+                self._cleanup_kernel()
+        self.km = self.kc = None
 
     def _run_cell(self, cell: NotebookNode, index: int) -> None:
         if cell.cell_type != "code":
