@@ -200,37 +200,18 @@ def invalidate_stale_cache(root: Path) -> bool:
     return stale
 
 
-# Jupyter Book 1's command line has no option for Sphinx's parallel reading; its build
-# function has one. This runs the command line with that argument set.
-_JUPYTER_BOOK_WITH_JOBS = (
-    "import functools, sys; import jupyter_book.sphinx as jbs; "
-    "jbs.build_sphinx = functools.partial(jbs.build_sphinx, jobs=int(sys.argv.pop(1))); "
-    "from jupyter_book.cli.main import main; main()"
-)
-
-
-def build(
-    root: Path | None = None,
-    *,
-    builder: str = "html",
-    log: Path | None = None,
-    jobs: int | None = None,
-) -> int:
+def build(root: Path | None = None, *, builder: str = "html", log: Path | None = None) -> int:
     """Build the book into ``<root>/_build``; returns the process exit code.
 
-    Pages are read (so notebooks executed) by ``jobs`` processes at once (default: the CPUs,
-    at most 4). ``log``: also write Sphinx's output to this file (the tests quote its warnings).
-    """
+    ``log``: write Sphinx's output to this file instead of the terminal (the tests quote its
+    warnings)."""
     root = root or repo_root()
     stale = invalidate_stale_cache(root)
     toc_file = write_toc(root, root / "_build" / "_toc.yml")
     env = dict(os.environ, PYBAMM_DISABLE_TELEMETRY="true", DENCHI_ROOT=str(root))
     env.pop("MPLBACKEND", None)  # notebooks must use the inline backend so figures are kept
     cmd = [
-        sys.executable,
-        "-c",
-        _JUPYTER_BOOK_WITH_JOBS,
-        str(jobs or min(os.cpu_count() or 1, 4)),
+        str(Path(sys.executable).parent / "jupyter-book"),
         "build",
         str(root),
         "--config",
