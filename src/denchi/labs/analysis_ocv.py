@@ -145,12 +145,14 @@ def degraded_ocv(
 
 
 def measured_slow_discharge(seed: int | str) -> DischargeResult:
-    """Lab e02's pseudo-OCV measurement: the seeded NMC cell (SPMe, 25 ℃) discharged at C/20,
-    recorded every 20 s with 1 mV voltage noise."""
+    """Lab e02's pseudo-OCV measurement: the seeded NMC cell (DFN, 25 ℃) discharged at C/20,
+    recorded every 20 s with 1 mV voltage noise. DFN, not SPMe: with the Chen2020 parameters the
+    single-particle models bend the slow discharge curve below 30 % SOC (about 0.4 V at 20 %
+    SOC), which would put false features into dQ/dV."""
     from denchi.labs.cell import Cell
     from denchi.labs.instrument import Instrument
 
-    cell = Cell("nmc_graphite", model="spme", seed=seed)
+    cell = Cell("nmc_graphite", seed=seed)
     meter = Instrument(noise_v=0.001, noise_c=0.0, sample_s=20.0, seed=seed)
     return meter.measure(cell.discharge(c_rate=0.05))
 
