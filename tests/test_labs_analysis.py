@@ -70,11 +70,12 @@ def test_loss_of_lithium_costs_capacity_and_moves_the_peaks():
     assert aged.voltage_v[-1] == pytest.approx(4.2, abs=1e-3)
 
     def main_peak(o):
-        v, d = analysis_ocv.incremental_capacity(o.soc * o.capacity_ah, o.voltage_v, 0.01)
-        inside = (v > 3.5) & (v < 4.0)
-        return analysis_ocv.peak_positions(v[inside], d[inside], count=1)[0]
+        return analysis_ocv.main_peak_v(o.soc * o.capacity_ah, o.voltage_v)
 
     assert main_peak(aged) - main_peak(fresh) > 0.05
+    assert 3.5 < main_peak(fresh) < 4.0
+    with pytest.raises(labs.LabInputError):
+        analysis_ocv.main_peak_v(fresh.soc, fresh.voltage_v, low_v=4.5, high_v=4.6)
     assert 0.08 <= analysis_ocv.aged_lli("s1") <= 0.16
     assert analysis_ocv.aged_lli("s1") == analysis_ocv.aged_lli("s1")
     with pytest.raises(labs.LabInputError):

@@ -79,6 +79,26 @@ def peak_positions(
     return np.asarray(x, dtype=float)[found[order]][:count]
 
 
+def main_peak_v(
+    capacity_ah: np.ndarray,
+    voltage_v: np.ndarray,
+    low_v: float = 3.5,
+    high_v: float = 4.0,
+    bin_v: float = 0.01,
+) -> float:
+    """Centre [V] of the voltage bin with the highest dQ/dV between ``low_v`` and ``high_v``
+    (:func:`incremental_capacity` with bins of ``bin_v``): lab e02's main peak."""
+    centres, values = incremental_capacity(capacity_ah, voltage_v, bin_v)
+    inside = (centres > low_v) & (centres < high_v)
+    if not inside.any():
+        raise LabInputError(
+            "low_v",
+            f"{low_v:g}〜{high_v:g} V の範囲にデータがありません。電圧の範囲を確かめてください。",
+            f"No data between {low_v:g} and {high_v:g} V; check the voltage range.",
+        )
+    return float(centres[inside][np.argmax(values[inside])])
+
+
 def degraded_ocv(
     chemistry: str = "nmc_graphite",
     lli: float = 0.0,
