@@ -1,0 +1,195 @@
+"""Reference analysis of OCV curves (lab e02): incremental capacity dQ/dV by voltage
+binning, differential voltage dV/dQ, peak finding, and degradation modes (loss of lithium
+inventory, loss of active material) emulated from the electrodes' open-circuit potentials.
+
+The degradation-mode emulation follows the mechanistic approach of Dubarry et al. and Birkl
+et al.: the cell's OCV is the difference of the two electrodes' potentials; losing cyclable
+lithium slides the electrodes against each other, losing active material shrinks one
+electrode's capacity. The assignment of lab e02 grades each student's analysis against these
+functions applied to the student's own data (:func:`measured_slow_discharge`,
+:func:`measured_aged_ocv`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from denchi.labs.errors import LabInputError
+from denchi.labs.ocv import OCVResult
+from denchi.labs.results import DischargeResult
+from denchi.labs.seeds import seed_number
+from denchi.validation import number_in_range
+
+_AGED_STREAM = 3  # random stream (with the seed) of an aged cell's lithium loss
+
+
+def incremental_capacity(
+    capacity_ah: np.ndarray, voltage_v: np.ndarray, bin_v: float = 0.01
+) -> tuple[np.ndarray, np.ndarray]:
+    """dQ/dV [Ah/V] by voltage binning: the charge that flowed while the voltage was in each
+    bin of width ``bin_v``, divided by ``bin_v``. Returns (bin centres [V], dQ/dV).
+
+    Binning needs no smoothing of noisy data and works for charge and discharge alike
+    (the charge counts positive either way).
+    """
+    q = np.asarray(capacity_ah, dtype=float)
+    v = np.asarray(voltage_v, dtype=float)
+    width = number_in_range("bin_v", bin_v, 1e-4, 0.5, "V", label_ja="電圧の区間幅")
+    if q.shape != v.shape or q.ndim != 1 or len(q) < 3:
+        raise LabInputError(
+            "capacity_ah",
+            "容量と電圧は、同じ長さ（3 点以上）の 1 次元の数列にしてください。",
+            "capacity and voltage must be 1-D sequences of the same length (at least 3).",
+        )
+    dq = np.abs(np.diff(q))
+    v_mid = 0.5 * (v[1:] + v[:-1])
+    edges = np.arange(np.floor(v.min() / width) * width, v.max() + width, width)
+    charge, edges = np.histogram(v_mid, bins=edges, weights=dq)
+    return 0.5 * (edges[1:] + edges[:-1]), charge / width
+
+
+def differential_voltage(
+    capacity_ah: np.ndarray, voltage_v: np.ndarray, bin_ah: float = 0.05
+) -> tuple[np.ndarray, np.ndarray]:
+    """dV/dQ [V/Ah]: the voltage change over each capacity bin of width ``bin_ah``, from the
+    mean voltage in each bin. Returns (bin centres [Ah], |dV/dQ|)."""
+    q = np.abs(np.asarray(capacity_ah, dtype=float) - capacity_ah[0])
+    v = np.asarray(voltage_v, dtype=float)
+    width = number_in_range("bin_ah", bin_ah, 1e-4, 10.0, "Ah", label_ja="容量の区間幅")
+    edges = np.arange(0.0, q.max() + width, width)
+    index = np.digitize(q, edges) - 1
+    counts = np.bincount(index, minlength=len(edges))[: len(edges) - 1]
+    sums = np.bincount(index, weights=v, minlength=len(edges))[: len(edges) - 1]
+    filled = counts > 0
+    centres = 0.5 * (edges[1:] + edges[:-1])[filled]
+    mean_v = sums[filled] / counts[filled]
+    return 0.5 * (centres[1:] + centres[:-1]), np.abs(np.diff(mean_v) / np.diff(centres))
+
+
+def peak_positions(
+    x: np.ndarray, y: np.ndarray, prominence: float = 0.1, count: int | None = None
+) -> np.ndarray:
+    """x of the peaks of ``y`` that stand out by at least ``prominence`` times the highest
+    value (scipy.signal.find_peaks), highest peak first; at most ``count`` of them."""
+    from scipy.signal import find_peaks
+
+    values = np.nan_to_num(np.asarray(y, dtype=float))
+    found, _ = find_peaks(values, prominence=prominence * float(values.max()))
+    order = np.argsort(values[found])[::-1]
+    return np.asarray(x, dtype=float)[found[order]][:count]
+
+
+def main_peak_v(
+    capacity_ah: np.ndarray,
+    voltage_v: np.ndarray,
+    low_v: float = 3.5,
+    high_v: float = 4.0,
+    bin_v: float = 0.01,
+) -> float:
+    """Centre [V] of the voltage bin with the highest dQ/dV between ``low_v`` and ``high_v``
+    (:func:`incremental_capacity` with bins of ``bin_v``): lab e02's main peak."""
+    centres, values = incremental_capacity(capacity_ah, voltage_v, bin_v)
+    inside = (centres > low_v) & (centres < high_v)
+    if not inside.any():
+        raise LabInputError(
+            "low_v",
+            f"{low_v:g}〜{high_v:g} V の範囲にデータがありません。電圧の範囲を確かめてください。",
+            f"No data between {low_v:g} and {high_v:g} V; check the voltage range.",
+        )
+    return float(centres[inside][np.argmax(values[inside])])
+
+
+def degraded_ocv(
+    chemistry: str = "nmc_graphite",
+    lli: float = 0.0,
+    lam_ne: float = 0.0,
+    lam_pe: float = 0.0,
+    points: int = 401,
+) -> OCVResult:
+    """The open-circuit voltage of an aged cell between the preset's voltage limits.
+
+    Args:
+        chemistry: A lithium-ion preset with single-material electrodes.
+        lli: Loss of lithium inventory, as a fraction of the fresh cell's capacity.
+        lam_ne: Loss of (delithiated) active material of the negative electrode, a fraction.
+        lam_pe: Loss of (delithiated) active material of the positive electrode, a fraction.
+        points: Points of the returned curve.
+
+    Capacities are counted in units of the fresh cell's capacity between the voltage limits
+    (that of ``Cell(chemistry).ocv()``); ``capacity_ah`` of the result is the aged capacity.
+    """
+    from denchi.labs import engine
+    from denchi.labs.cell import Cell
+
+    losses = {
+        name: number_in_range(name, value, 0.0, 0.5, "", label_ja="劣化の割合")
+        for name, value in (("lli", lli), ("lam_ne", lam_ne), ("lam_pe", lam_pe))
+    }
+    cell = Cell(chemistry)
+    spec = cell._spec
+    with engine.pybamm_call("chemistry", "", "") as pybamm:
+        params = engine.plain_parameter_values(spec, pybamm)
+        x_0, x_100, y_100, y_0 = pybamm.lithium_ion.get_min_max_stoichiometries(params)
+        q_n = (1.0 - losses["lam_ne"]) / (x_100 - x_0)
+        q_p = (1.0 - losses["lam_pe"]) / (y_0 - y_100)
+        lithium = x_100 / (x_100 - x_0) + y_100 / (y_0 - y_100) - losses["lli"]
+        # x (negative stoichiometry) from where the positive is empty to where either is full
+        x_low = max((lithium - q_p) / q_n, 1e-6)
+        x_high = min(lithium / q_n, 1.0 - 1e-6)
+        x = np.linspace(x_low, x_high, 4000)
+        y = (lithium - x * q_n) / q_p
+
+        def potential(name: str, sto: np.ndarray) -> np.ndarray:
+            return params[name](pybamm.Vector(sto)).evaluate().ravel()
+
+        positive = potential("Positive electrode OCP [V]", y)
+        negative = potential("Negative electrode OCP [V]", x)
+    voltage = np.maximum.accumulate(positive - negative)  # rises with x (charging)
+    low, high = cell.preset.voltage_min_v, cell.preset.voltage_max_v
+    x_empty = float(np.interp(low, voltage, x)) if voltage[0] < low else x_low
+    x_full = float(np.interp(high, voltage, x)) if voltage[-1] > high else x_high
+    fresh_ah = cell.ocv(points=3).capacity_ah
+    soc = np.linspace(0.0, 1.0, int(points))
+    x_soc = x_empty + soc * (x_full - x_empty)
+    y_soc = (lithium - x_soc * q_n) / q_p
+    pos = np.interp(y_soc, y[::-1], positive[::-1])
+    neg = np.interp(x_soc, x, negative)
+    return OCVResult(
+        cell.preset.key,
+        soc,
+        pos - neg,
+        pos,
+        neg,
+        capacity_ah=fresh_ah * (x_full - x_empty) * q_n,
+    )
+
+
+def measured_slow_discharge(seed: int | str) -> DischargeResult:
+    """Lab e02's pseudo-OCV measurement: the seeded NMC cell (DFN, 25 ℃) discharged at C/20,
+    recorded every 20 s with 1 mV voltage noise. DFN, not SPMe: with the Chen2020 parameters the
+    single-particle models bend the slow discharge curve below 30 % SOC (about 0.4 V at 20 %
+    SOC), which would put false features into dQ/dV."""
+    from denchi.labs.cell import Cell
+    from denchi.labs.instrument import Instrument
+
+    cell = Cell("nmc_graphite", seed=seed)
+    meter = Instrument(noise_v=0.001, noise_c=0.0, sample_s=20.0, seed=seed)
+    return meter.measure(cell.discharge(c_rate=0.05))
+
+
+def aged_lli(seed: int | str) -> float:
+    """The loss of lithium inventory (a fraction, 0.08 to 0.16) of the aged cell of ``seed``."""
+    rng = np.random.default_rng([seed_number(seed), _AGED_STREAM])
+    return round(float(rng.uniform(0.08, 0.16)), 3)
+
+
+def measured_aged_ocv(seed: int | str) -> tuple[OCVResult, OCVResult]:
+    """(fresh, aged) OCV curves of lab e02's assignment, each with 1 mV noise: the fresh
+    cell and the cell that lost :func:`aged_lli` of its lithium inventory."""
+    from denchi.labs.instrument import Instrument
+
+    fresh = Instrument(noise_v=0.001, seed=seed).measure(degraded_ocv(points=4001))
+    aged = Instrument(noise_v=0.001, seed=f"{seed}/aged").measure(
+        degraded_ocv(lli=aged_lli(seed), points=4001)
+    )
+    return fresh, aged

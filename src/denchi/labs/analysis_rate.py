@@ -1,0 +1,74 @@
+"""Reference analysis of a capacity and rate test (lab e01): discharge time, capacity,
+energy, mean power and the Peukert exponent, from measured (sampled, noisy) cycler data.
+
+The assignment of lab e01 grades each student's analysis against these functions applied to
+the student's own data, :func:`measured_rate_test` with the student's seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from denchi.labs.errors import LabInputError
+from denchi.labs.results import RateTestResult
+
+#: C-rates of the assignment's rate test (C/5 to 3C).
+ASSIGNMENT_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0)
+
+
+def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> RateTestResult:
+    """The rate test of lab e01's assignment: the seeded cell of ``chemistry`` (SPMe,
+    25 ℃) discharged from full at :data:`ASSIGNMENT_C_RATES`, recorded every 10 s with
+    1 mV voltage noise and 1 mA current noise by a seeded instrument."""
+    from denchi.labs.cell import Cell
+    from denchi.labs.instrument import Instrument
+
+    cell = Cell(chemistry, model="spme", seed=seed)
+    meter = Instrument(noise_v=0.001, noise_a=0.001, noise_c=0.0, sample_s=10.0, seed=seed)
+    return meter.measure(cell.rate_test(ASSIGNMENT_C_RATES))
+
+
+def rate_table(result: RateTestResult):
+    """Per discharge: C-rate, mean current [A], duration [h], capacity [Ah] (from the
+    measured current), energy [Wh], mean voltage [V] and mean power [W], as a pandas table."""
+    import pandas as pd
+
+    rows = []
+    for d in result.discharges:
+        hours = d.duration_s / 3600.0
+        rows.append(
+            {
+                "c_rate": d.c_rate,
+                "current_a": float(np.mean(d.current_a)),
+                "duration_h": hours,
+                "capacity_ah": d.capacity_ah,
+                "energy_wh": d.energy_wh,
+                "mean_voltage_v": d.average_voltage_v,
+                "mean_power_w": d.energy_wh / hours,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def peukert_fit(currents_a: Sequence[float], durations_h: Sequence[float]) -> tuple[float, float]:
+    """Peukert's law ``t = H (C / (I H))^k`` fitted as ``ln t = a - k ln I`` by least
+    squares; returns ``(k, a)``. ``k = 1`` means the capacity does not depend on the current.
+    """
+    current = np.asarray(currents_a, dtype=float)
+    hours = np.asarray(durations_h, dtype=float)
+    if current.shape != hours.shape or current.ndim != 1 or len(current) < 2:
+        raise LabInputError(
+            "currents_a",
+            "電流と放電時間は、同じ長さ（2 点以上）の 1 次元の数列にしてください。",
+            "currents and durations must be 1-D sequences of the same length (at least 2).",
+        )
+    if np.any(current <= 0) or np.any(hours <= 0):
+        raise LabInputError(
+            "currents_a",
+            "電流と放電時間は正の値にしてください（対数をとるため）。",
+            "currents and durations must be positive (they are log-transformed).",
+        )
+    slope, intercept = np.polyfit(np.log(current), np.log(hours), 1)
+    return float(-slope), float(intercept)
