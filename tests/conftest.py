@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -45,7 +46,11 @@ def built_book() -> Path:
 
     log = ROOT / "_build" / "build.log"
     log.parent.mkdir(exist_ok=True)
-    code = build(ROOT, log=log)
+    # One build at a time in _build/: two test processes building at once corrupt the
+    # execution cache. A second process waits, then finds the pages up to date.
+    with (ROOT / "_build" / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        code = build(ROOT, log=log)
     output = log.read_text(encoding="utf-8", errors="replace")
     print(output)
     problems = [

@@ -27,15 +27,24 @@ def pool():
         yield workers
 
 
-# one xdist worker per assignment, so its module-scoped grading runs once, not once per worker
+# Each assignment is graded once per test process: one xdist worker runs all of an assignment's
+# tests (its xdist_group), and the result is kept here (a module-scoped parametrised fixture
+# would be set up again whenever the worker's test order switches assignment).
+_GRADED: dict[str, dict] = {}
+
+
 @pytest.fixture(
-    scope="module",
     params=[pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS],
     ids=ASSIGNMENTS,
 )
 def graded(request, tmp_path_factory, pool):
+    if request.param not in _GRADED:
+        _GRADED[request.param] = _grade_three_kinds(request.param, tmp_path_factory, pool)
+    return _GRADED[request.param]
+
+
+def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
     """Generate, hand in the three kinds of answers, autograde them in parallel."""
-    assignment = request.param
     course = nbg.copy_course(tmp_path_factory.mktemp(assignment))
     release = nbg.generate(course, assignment)
     source = course / "source" / assignment
