@@ -57,6 +57,13 @@ class Grader:
     def notebook_names(self, assignment: str) -> list[str]:
         return sorted(p.name for p in (self.source_dir / assignment).glob("*.ipynb"))
 
+    def _known_notebooks(self, assignment: str) -> list[str]:
+        """The assignment's notebook names; ``KeyError`` if it has none."""
+        names = self.notebook_names(assignment)
+        if not names:
+            raise KeyError(f"no nbgrader source notebooks for assignment {assignment!r}")
+        return names
+
     def _fingerprint(self, assignment: str) -> str:
         digest = hashlib.sha256()
         course = nbg.course_dir(self.courseware)
@@ -67,8 +74,7 @@ class Grader:
 
     def prepare(self, assignment: str) -> Path:
         """The prepared course of ``assignment`` (generated once per change of the sources)."""
-        if not self.notebook_names(assignment):
-            raise KeyError(f"no nbgrader source notebooks for assignment {assignment!r}")
+        self._known_notebooks(assignment)
         with self._guard:
             lock = self._locks.setdefault(assignment, threading.Lock())
         with lock:
@@ -82,9 +88,7 @@ class Grader:
 
     def max_score(self, assignment: str) -> float:
         """From the source notebooks (deep linking must not wait for nbgrader to generate)."""
-        names = self.notebook_names(assignment)
-        if not names:
-            raise KeyError(f"no nbgrader source notebooks for assignment {assignment!r}")
+        names = self._known_notebooks(assignment)
         folder = self.source_dir / assignment
         return sum(nbg.notebook_points(nbformat.read(folder / n, as_version=4)) for n in names)
 
