@@ -42,8 +42,8 @@ SLIDER = [(0.5, 25.0), (1.5, 10.0), (2.0, 0.0), (3.0, 40.0), (0.8, -10.0), (2.5,
 
 def plain_discharge(pybamm, c_rate: float, temperature_c: float, model: str = "dfn") -> float:
     """Plain PyBaMM: the same parameters, model, mesh and solver as the labs, from scratch."""
-    from denchi.labs.engine import DISCHARGE_RTOL, LITHIUM_ION_MESH
-    from denchi.labs.presets import PRESETS
+    from denchi.labs.engine.presets import PRESETS
+    from denchi.labs.engine.simulation import DISCHARGE_RTOL, LITHIUM_ION_MESH
 
     preset = PRESETS["nmc_graphite"]
     params = preset.parameter_values(pybamm)  # Chen2020 with O'Regan's temperature data
@@ -78,7 +78,7 @@ def first_call(side: str) -> dict:
     from denchi.telemetry import import_pybamm
 
     pybamm = import_pybamm()
-    import denchi.labs.cell  # noqa: F401  (importing modules is not part of the call)
+    import denchi.labs.api.cell  # noqa: F401  (importing modules is not part of the call)
 
     run = labs_discharge if side == "labs" else lambda *a: plain_discharge(pybamm, *a)
     wall, cpu, capacity = _timed(run, 1.0, 25.0)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from denchi.i18n import text
-from denchi.labs import plots
-from denchi.labs.ocv import OCVResult  # noqa: F401  (its first home; tests/test_fonts.py)
+from denchi.labs.api import plots
+from denchi.labs.api.ocv import OCVResult  # noqa: F401  (its first home; tests/test_fonts.py)
 
 
 def _trapezoid(y: np.ndarray, x: np.ndarray) -> float:
@@ -48,7 +48,13 @@ class CyclerRecord:
     discharge_capacity_ah: np.ndarray
     temperature_c: np.ndarray
 
-    ARRAYS = ("time_s", "voltage_v", "current_a", "discharge_capacity_ah", "temperature_c")
+    ARRAYS: ClassVar[tuple[str, ...]] = (
+        "time_s",
+        "voltage_v",
+        "current_a",
+        "discharge_capacity_ah",
+        "temperature_c",
+    )
 
     @property
     def capacity_ah(self) -> float:
@@ -147,7 +153,7 @@ class ProtocolResult(CyclerRecord):
     steps: tuple[str, ...] = ()
     stop_reason: str = ""
 
-    ARRAYS = (*CyclerRecord.ARRAYS, "cycle", "step")
+    ARRAYS: ClassVar[tuple[str, ...]] = (*CyclerRecord.ARRAYS, "cycle", "step")
 
     def plot(
         self, x: str = "time", y: str = "voltage", ax: Any = None, label: str | None = None

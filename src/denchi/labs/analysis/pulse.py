@@ -8,18 +8,19 @@ the student's own data (:func:`measured_hppc`, :func:`measured_gitt` with the st
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
+from denchi.labs.api.results import GITTResult, PulseTestResult
 from denchi.labs.errors import LabInputError
-from denchi.labs.results import GITTResult, PulseTestResult
 
 #: GITT pulses of the assignment: C/5 for 5 minutes, then 30 minutes of rest.
-GITT_PULSE = {"pulse_c_rate": 0.2, "pulse_s": 300.0, "rest_s": 1800.0}
+GITT_PULSE: dict[str, Any] = {"pulse_c_rate": 0.2, "pulse_s": 300.0, "rest_s": 1800.0}
 
 
 def _instrument(seed: int | str, sample_s: float):
-    from denchi.labs.instrument import Instrument
+    from denchi.labs.api.instrument import Instrument
 
     return Instrument(noise_v=0.0005, noise_a=0.0, noise_c=0.0, sample_s=sample_s, seed=seed)
 
@@ -27,7 +28,7 @@ def _instrument(seed: int | str, sample_s: float):
 def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResult:
     """The HPPC of lab e03's assignment: the seeded NMC cell (SPMe), 1C pulses of 10 s every
     10 % SOC after 30 min of rest, recorded every second with 0.5 mV voltage noise."""
-    from denchi.labs.cell import Cell
+    from denchi.labs.api.cell import Cell
 
     cell = Cell("nmc_graphite", model="spme", seed=seed)
     pulses = cell.pulse_test(relax_s=1800.0, temperature_c=temperature_c)
@@ -37,7 +38,7 @@ def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResu
 def measured_gitt(seed: int | str) -> GITTResult:
     """The GITT of lab e03's assignment: the seeded NMC cell (SPMe, 25 ℃) with
     :data:`GITT_PULSE`, recorded every 2 s with 0.5 mV voltage noise."""
-    from denchi.labs.cell import Cell
+    from denchi.labs.api.cell import Cell
 
     cell = Cell("nmc_graphite", model="spme", seed=seed)
     return _instrument(seed, 2.0).measure(cell.gitt(**GITT_PULSE))

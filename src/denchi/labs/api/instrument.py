@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from denchi.labs.api.impedance import EISResult
+from denchi.labs.api.ocv import OCVResult
+from denchi.labs.api.results import CyclerRecord, ProtocolResult, RateTestResult, series_fields
+from denchi.labs.engine.presets import Preset
 from denchi.labs.errors import LabInputError
-from denchi.labs.impedance import EISResult
-from denchi.labs.ocv import OCVResult
-from denchi.labs.presets import Preset
-from denchi.labs.results import CyclerRecord, ProtocolResult, RateTestResult, series_fields
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
 
@@ -149,7 +149,8 @@ class Instrument:
         for name in ("cycle", "step"):
             if name in sampled:
                 sampled[name] = sampled[name].astype(int)
-        return replace(result, **{k: v for k, v in sampled.items() if k in names})
+        changes: dict[str, Any] = {k: v for k, v in sampled.items() if k in names}
+        return replace(result, **changes)
 
     def _sample(self, result: CyclerRecord, names: tuple[str, ...]) -> dict[str, np.ndarray]:
         """Every ``sample_s`` seconds within each step, plus each step's last point."""

@@ -16,12 +16,12 @@ from typing import TypeVar
 
 import numpy as np
 
-from denchi.labs.aging import AgingResult
-from denchi.labs.cell import Cell
-from denchi.labs.impedance import EISResult
-from denchi.labs.instrument import Instrument
-from denchi.labs.ocv import OCVResult
-from denchi.labs.results import DischargeResult
+from denchi.labs.api.aging import AgingResult
+from denchi.labs.api.cell import Cell
+from denchi.labs.api.impedance import EISResult
+from denchi.labs.api.instrument import Instrument
+from denchi.labs.api.ocv import OCVResult
+from denchi.labs.api.results import DischargeResult
 from denchi.labs.seeds import seed_number
 
 PRESET = "nmc_graphite"  # LG M50: the only preset with impedance, heat and aging parameters
@@ -77,7 +77,7 @@ def thermal_discharge(seed: int | str) -> DischargeResult:
 def cooling_area_m2() -> float:
     """The cooled surface of the cell [m²] (the parameter set's cell cooling surface area)."""
     from denchi.labs import engine
-    from denchi.labs.presets import get_preset
+    from denchi.labs.engine.presets import get_preset
 
     spec = engine.ModelSpec(get_preset(PRESET), "spme", "lumped")
     return engine.numeric_parameters(spec, ["Cell cooling surface area [m2]"])[

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from denchi.labs.api.ocv import OCVResult
+from denchi.labs.api.results import DischargeResult
 from denchi.labs.errors import LabInputError
-from denchi.labs.ocv import OCVResult
-from denchi.labs.results import DischargeResult
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
 
@@ -119,7 +119,7 @@ def degraded_ocv(
     (that of ``Cell(chemistry).ocv()``); ``capacity_ah`` of the result is the aged capacity.
     """
     from denchi.labs import engine
-    from denchi.labs.cell import Cell
+    from denchi.labs.api.cell import Cell
 
     losses = {
         name: number_in_range(name, value, 0.0, 0.5, "", label_ja="劣化の割合")
@@ -169,8 +169,8 @@ def measured_slow_discharge(seed: int | str) -> DischargeResult:
     recorded every 20 s with 1 mV voltage noise. DFN, not SPMe: with the Chen2020 parameters the
     single-particle models bend the slow discharge curve below 30 % SOC (about 0.4 V at 20 %
     SOC), which would put false features into dQ/dV."""
-    from denchi.labs.cell import Cell
-    from denchi.labs.instrument import Instrument
+    from denchi.labs.api.cell import Cell
+    from denchi.labs.api.instrument import Instrument
 
     cell = Cell("nmc_graphite", seed=seed)
     meter = Instrument(noise_v=0.001, noise_c=0.0, sample_s=20.0, seed=seed)
@@ -186,7 +186,7 @@ def aged_lli(seed: int | str) -> float:
 def measured_aged_ocv(seed: int | str) -> tuple[OCVResult, OCVResult]:
     """(fresh, aged) OCV curves of lab e02's assignment, each with 1 mV noise: the fresh
     cell and the cell that lost :func:`aged_lli` of its lithium inventory."""
-    from denchi.labs.instrument import Instrument
+    from denchi.labs.api.instrument import Instrument
 
     fresh = Instrument(noise_v=0.001, seed=seed).measure(degraded_ocv(points=4001))
     aged = Instrument(noise_v=0.001, seed=f"{seed}/aged").measure(

@@ -31,7 +31,7 @@ def _show(draw: Callable[[Any], str]) -> None:
     """Draw into a new figure, title it with what ``draw`` returns, and show it."""
     import matplotlib.pyplot as plt
 
-    from denchi.labs.plots import axes
+    from denchi.labs.api.plots import axes
 
     ax = axes()
     ax.set_title(draw(ax))
@@ -42,8 +42,8 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
     """Sliders for C-rate and temperature; the 25 ℃, 0.2C curve stays as a reference."""
     import ipywidgets as widgets
 
-    from denchi.labs.cell import TEMPERATURE_RANGE_C, Cell
-    from denchi.labs.plots import compare
+    from denchi.labs.api.cell import TEMPERATURE_RANGE_C, Cell
+    from denchi.labs.api.plots import compare
 
     cell = Cell(chemistry)
     reference = cell.discharge(c_rate=0.2, temperature_c=25)
@@ -72,7 +72,7 @@ def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
     temperature sliders; the figure shows the cell temperature during the discharge."""
     import ipywidgets as widgets
 
-    from denchi.labs.cell import Cell
+    from denchi.labs.api.cell import Cell
 
     cell = Cell(chemistry, thermal="lumped")
 
@@ -104,11 +104,11 @@ def design_explorer(base: str = "nmc_graphite") -> Any:
     cell's discharge at 0.2C and 2C and the title gives its energy density."""
     import ipywidgets as widgets
 
-    from denchi.labs.design import design_cell
-    from denchi.labs.plots import compare
+    from denchi.labs.api.design import design_cell
+    from denchi.labs.api.plots import compare
 
     def show(positive_thickness_um: float, positive_porosity: float, np_ratio: float) -> None:
-        choices = dict(
+        choices: dict[str, Any] = dict(
             base=base,
             positive_thickness_um=positive_thickness_um,
             positive_porosity=positive_porosity,
@@ -143,8 +143,8 @@ def practicum_explorer() -> Any:
     with the standard choices; the title and the lines below give the results."""
     import ipywidgets as widgets
 
-    from denchi.labs.plots import compare
-    from denchi.labs.practicum import practicum_cell
+    from denchi.labs.api.plots import compare
+    from denchi.labs.api.practicum import practicum_cell
 
     standard = practicum_cell()
 

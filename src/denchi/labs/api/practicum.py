@@ -41,9 +41,9 @@ from typing import Any
 import numpy as np
 
 from denchi.i18n import text
-from denchi.labs import plots
-from denchi.labs.design import CellDesign, design_cell
-from denchi.labs.results import ProtocolResult, _trapezoid
+from denchi.labs.api import plots
+from denchi.labs.api.design import CellDesign, design_cell
+from denchi.labs.api.results import ProtocolResult, _trapezoid
 from denchi.validation import number_in_range
 
 COATED_POROSITY = 0.5  # assumed porosity of the dried coating before pressing

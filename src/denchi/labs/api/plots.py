@@ -99,7 +99,7 @@ def compare(
             f"種類のちがう結果は 1 つの図で比べられません（{', '.join(sorted(kinds))}）。",
             f"Results of different kinds cannot share one figure ({', '.join(sorted(kinds))}).",
         )
-    from denchi.labs.presets import PRESETS
+    from denchi.labs.engine.presets import PRESETS
 
     names = [r.label for r in items]
     if len({r.preset for r in items}) > 1:

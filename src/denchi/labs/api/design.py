@@ -27,11 +27,11 @@ from typing import Any
 
 from denchi.i18n import text
 from denchi.labs import engine
-from denchi.labs.cell import Cell, _c_rate, _temperature
-from denchi.labs.engine import ModelSpec
+from denchi.labs.api.cell import Cell, _c_rate, _temperature
+from denchi.labs.api.results import DischargeResult
+from denchi.labs.engine.presets import PRESETS, get_preset
+from denchi.labs.engine.simulation import ModelSpec
 from denchi.labs.errors import LabInputError, LabSimulationError
-from denchi.labs.presets import PRESETS, get_preset
-from denchi.labs.results import DischargeResult
 from denchi.validation import number_in_range, one_of
 
 FARADAY = 96485.33212  # C/mol

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from denchi.labs.api.results import RateTestResult
 from denchi.labs.errors import LabInputError
-from denchi.labs.results import RateTestResult
 
 #: C-rates of the assignment's rate test (C/5 to 3C).
 ASSIGNMENT_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0)
@@ -22,8 +22,8 @@ def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> Rate
     """The rate test of lab e01's assignment: the seeded cell of ``chemistry`` (SPMe,
     25 ℃) discharged from full at :data:`ASSIGNMENT_C_RATES`, recorded every 10 s with
     1 mV voltage noise and 1 mA current noise by a seeded instrument."""
-    from denchi.labs.cell import Cell
-    from denchi.labs.instrument import Instrument
+    from denchi.labs.api.cell import Cell
+    from denchi.labs.api.instrument import Instrument
 
     cell = Cell(chemistry, model="spme", seed=seed)
     meter = Instrument(noise_v=0.001, noise_a=0.001, noise_c=0.0, sample_s=10.0, seed=seed)

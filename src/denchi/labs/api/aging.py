@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from denchi.i18n import text
-from denchi.labs import plots
-from denchi.labs.results import ProtocolResult
+from denchi.labs.api import plots
+from denchi.labs.api.results import ProtocolResult
 
 
 @dataclass(frozen=True)

@@ -14,22 +14,22 @@ import numpy as np
 
 from denchi.i18n import text
 from denchi.labs import engine
-from denchi.labs import protocols as p
-from denchi.labs.aging import AgingResult
-from denchi.labs.engine import Conditions, ModelSpec, ProtocolRun, StepShape
-from denchi.labs.errors import LabInputError
-from denchi.labs.impedance import EISResult
-from denchi.labs.instrument import production_spread
-from denchi.labs.ocv import OCVResult
-from denchi.labs.presets import Preset, get_preset
-from denchi.labs.progress import Progress
-from denchi.labs.results import (
+from denchi.labs.api import protocols as p
+from denchi.labs.api.aging import AgingResult
+from denchi.labs.api.impedance import EISResult
+from denchi.labs.api.instrument import production_spread
+from denchi.labs.api.ocv import OCVResult
+from denchi.labs.api.progress import Progress
+from denchi.labs.api.results import (
     DischargeResult,
     GITTResult,
     ProtocolResult,
     PulseTestResult,
     RateTestResult,
 )
+from denchi.labs.engine.presets import Preset, get_preset
+from denchi.labs.engine.simulation import Conditions, ModelSpec, ProtocolRun, StepShape
+from denchi.labs.errors import LabInputError
 from denchi.labs.seeds import seed_number
 from denchi.validation import integer_in_range, number_in_range, numbers_in_range, one_of
 
@@ -178,16 +178,19 @@ class Cell:
         """Run resolved protocol steps (values in A and V) on the cycler."""
         spec = spec or self._spec
         scale = self.preset.current_scale_a
-        shape, values = [], []
+        shape: list[StepShape] = []
+        values: list[float] = []
         for step in steps:
             until_a = step.until_c_rate * scale if step.until_c_rate is not None else None
             shape.append(StepShape(step.kind, step.duration_s, step.until_v, until_a))
             if step.kind == "hold":
+                assert step.voltage_v is not None  # protocols.hold() requires it
                 values.append(step.voltage_v)
             elif step.kind == "rest":
                 values.append(0.0)
             else:
                 sign = 1.0 if step.kind == "discharge" else -1.0
+                assert step.c_rate is not None  # protocols.charge()/discharge() require it
                 values.append(sign * step.c_rate * scale)
         if description is None or cycles < 3:
             return engine.run_protocol(

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from denchi.i18n import text
-from denchi.labs import plots
+from denchi.labs.api import plots
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A small protocol language for the virtual battery cycler: CC, CV and rest steps::
 
-    from denchi.labs import protocols as p
+    from denchi.labs.api import protocols as p
     steps = [p.charge(c_rate=0.5), p.hold(voltage_v=4.2, until_c_rate=0.05),
              p.rest(duration_s=1800), p.discharge(c_rate=1)]
     cell.cycle(steps, cycles=3)
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from denchi.labs.engine.presets import Preset
 from denchi.labs.errors import LabInputError
-from denchi.labs.presets import Preset
 from denchi.validation import number_in_range
 
 C_RATE_RANGE = (0.01, 10.0)

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from denchi.labs.engine.presets import Preset
 from denchi.labs.errors import LabInputError, LabSimulationError
-from denchi.labs.presets import Preset
 from denchi.telemetry import import_pybamm
 
 CURRENT = "Current function [A]"
@@ -316,7 +316,7 @@ def _series(
 ) -> dict[str, np.ndarray]:
     """The cycler's arrays from a PyBaMM solution. A constant ``current_a`` and the chamber
     temperature fill in what the solver was not asked for (or the model lacks)."""
-    data = {}
+    data: dict[str, np.ndarray] = {}
     for key, name in SERIES_VARIABLES.items():
         if key == "current_a" and current_a is not None:
             data[key] = np.full_like(data["time_s"], current_a)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from denchi.labs.api.ocv import OCVResult
+from denchi.labs.api.results import CyclerRecord
 from denchi.labs.errors import LabInputError
-from denchi.labs.ocv import OCVResult
-from denchi.labs.results import CyclerRecord
 
 ENTROPY_PARAMETER_SET = "ORegan2022"  # measured entropic coefficients of the LG M50
 
@@ -49,7 +49,7 @@ def entropic_coefficient_v_per_k(soc: np.ndarray, preset: str = "nmc_graphite") 
             "Measured entropic coefficients (dU/dT) exist for nmc_graphite (LG M50) only.",
         )
     from denchi.labs import engine
-    from denchi.labs.presets import get_preset
+    from denchi.labs.engine.presets import get_preset
     from denchi.telemetry import import_pybamm
 
     spec = engine.ModelSpec(get_preset(preset), "spm")
