@@ -19,7 +19,7 @@ def get_language() -> Language:
     if _current is not None:
         return _current
     env = os.environ.get("DENCHI_LANG", "ja").lower()
-    return env if env in _LANGUAGES else "ja"  # type: ignore[return-value]
+    return env if env in _LANGUAGES else "ja"
 
 
 def set_language(language: Language) -> None:

@@ -65,17 +65,20 @@ def draw_process_map(highlight: str | None = None, ax: Any = None) -> Any:
             )
             ax.add_patch(box)
             ax.text(x + width / 2, y + height / 2, s.label_ja, ha="center", va="center")
-    arrow = {"arrowstyle": "-|>", "mutation_scale": 12, "color": "#444444"}
+
+    def arrow(start: tuple[float, float], end: tuple[float, float]) -> FancyArrowPatch:
+        return FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color="#444444")
+
     order = [s.key for s in steps()]
     for before, after in zip(order, order[1:], strict=False):
         (x0, y0), (x1, y1) = centres[before], centres[after]
         if y0 == y1:
-            ax.add_patch(FancyArrowPatch((x0 + width / 2, y0), (x1 - width / 2, y1), **arrow))
+            ax.add_patch(arrow((x0 + width / 2, y0), (x1 - width / 2, y1)))
             continue
         # from the end of one row down and back to the start of the next row
         turn = (y0 + y1) / 2 + 0.1
         ax.plot([x0, x0, x1], [y0 - height / 2 - 0.05, turn, turn], color="#444444", lw=1)
-        ax.add_patch(FancyArrowPatch((x1, turn), (x1, y1 + height / 2 + 0.05), **arrow))
+        ax.add_patch(arrow((x1, turn), (x1, y1 + height / 2 + 0.05)))
     dry = [centres[s.key] for s in steps() if s.dry_room]
     left = min(x for x, _ in dry) - width / 2 - 0.12
     right = max(x for x, _ in dry) + width / 2 + 0.12
