@@ -4,6 +4,9 @@
     python3 dev.py serve    build the book (executing every notebook) and serve it on localhost
     python3 dev.py test     run the whole test suite (lint, unit tests, nbgrader, book build)
 
+`python3 dev.py test --fast` runs the unit tests only (no PyBaMM solves, kernels, servers or
+book build; the tests marked `slow` or `book` are left out), for the edit-and-check loop.
+
 Both commands first create `.venv/` and install the exact versions recorded in `uv.lock`.
 Developer helpers: `python3 dev.py lock` (re-resolve uv.lock after editing pyproject.toml),
 `python3 dev.py build` (build the book only), `python3 dev.py lab` (JupyterLab on localhost).
@@ -85,18 +88,19 @@ def serve(port: int) -> None:
             print()
 
 
-def test(pytest_args: list[str]) -> None:
+FAST = ["--fast", "-n", "2", "-q"]
+FULL = ["-n", "auto", "--dist", "loadgroup", "--durations=15"]
+
+
+def test(pytest_args: list[str], fast: bool = False) -> None:
     sync()
     py = VENV / BIN / "python"
     _run(py, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     _run(py, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py")
+    if not fast:
+        _run(py, "-m", "mypy")
     # two workers on a 2-core machine; the book build stays in one worker (xdist_group)
-    _run(
-        py,
-        "-m",
-        "pytest",
-        *(pytest_args or ["-n", "auto", "--dist", "loadgroup", "--durations=15"]),
-    )
+    _run(py, "-m", "pytest", *(FAST if fast else FULL), *pytest_args)
 
 
 def lab(port: int) -> None:
@@ -110,7 +114,8 @@ def main() -> None:
     p_serve = sub.add_parser("serve", help="build the book and serve it on localhost")
     p_serve.add_argument("--port", type=int, default=8000)
     p_test = sub.add_parser("test", help="run the whole test suite")
-    p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    p_test.add_argument("--fast", action="store_true", help="unit tests only (under a minute)")
+    p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     sub.add_parser("sync", help="create .venv from uv.lock")
     sub.add_parser("lock", help="re-resolve uv.lock from pyproject.toml")
     sub.add_parser("build", help="build the book into _build/html")
@@ -120,7 +125,7 @@ def main() -> None:
     if args.command == "serve":
         serve(args.port)
     elif args.command == "test":
-        test(args.pytest_args)
+        test(args.pytest_args, fast=args.fast)
     elif args.command == "sync":
         sync()
     elif args.command == "lock":

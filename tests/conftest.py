@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
+import re
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DENCHI_ROOT", str(ROOT))
 os.environ["PYBAMM_DISABLE_TELEMETRY"] = "true"
 os.environ.setdefault("MPLBACKEND", "Agg")
 BUILD_PROBLEMS = ROOT / "_build" / "build-problems.txt"
+
+
+# a module whose every test is slow says so at its top; --fast does not even import it
+SLOW_MODULE = re.compile(r"^pytestmark = .*pytest\.mark\.(slow|book)\b", re.MULTILINE)
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="unit tests only: leave out the tests marked slow or book (docs/CONTRIBUTING.md)",
+    )
+
+
+def pytest_configure(config) -> None:
+    if config.getoption("fast"):
+        config.option.markexpr = "not slow and not book"
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    fast = config.getoption("fast") and collection_path.suffix == ".py"
+    if fast and SLOW_MODULE.search(collection_path.read_text(encoding="utf-8")):
+        return True
+    return None
 
 
 def pytest_sessionstart(session) -> None:
@@ -48,8 +73,7 @@ def built_book() -> Path:
     log.parent.mkdir(exist_ok=True)
     # One build at a time in _build/: two test processes building at once corrupt the
     # execution cache. A second process waits, then finds the pages up to date.
-    with (ROOT / "_build" / ".build.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(ROOT / "_build" / ".build.lock"):
         code = build(ROOT, log=log)
     output = log.read_text(encoding="utf-8", errors="replace")
     print(output)

@@ -1,4 +1,4 @@
-"""Dependency arrows of DESIGN.md: each package of denchi imports only what it may."""
+"""Dependency arrows of docs/ARCHITECTURE.md: each package imports only what it may, no cycles."""
 
 from __future__ import annotations
 
@@ -21,20 +21,39 @@ ALLOWED = {
 }
 
 
-def _denchi_imports(path: Path) -> set[str]:
-    """Top-level denchi subpackages/modules that a file imports."""
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in SRC.rglob("*.py")}
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every dotted name a file imports, at any depth (functions, TYPE_CHECKING blocks too)."""
+    name = _module_name(path)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names = []
         if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "denchi" and len(parts) > 1:
-                found.add(parts[1])
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + [base] * bool(base))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
     return found
+
+
+def _denchi_imports(path: Path) -> set[str]:
+    """Top-level denchi subpackages/modules that a file imports."""
+    return {n.split(".")[1] for n in _imported_names(path) if n.startswith("denchi.")}
+
+
+def _module_imports(name: str) -> set[str]:
+    """The modules of denchi that module ``name`` imports (submodules resolved)."""
+    return {n for n in _imported_names(MODULES[name]) if n in MODULES} - {name}
 
 
 PACKAGES = sorted(p.name for p in SRC.iterdir() if (p / "__init__.py").is_file())
@@ -59,3 +78,80 @@ def test_base_modules_import_no_package():
     for name in BASE:
         extra = _denchi_imports(SRC / f"{name}.py") - BASE
         assert not extra, f"denchi.{name} imports {extra}"
+
+
+# The layers of denchi.labs (docs/ARCHITECTURE.md): each imports only the ones before it.
+LABS_LAYERS = ["engine", "api", "analysis", "datasets"]
+LABS_SHARED = {"denchi.labs", "denchi.labs.errors", "denchi.labs.seeds"}
+
+
+@pytest.mark.parametrize("layer", LABS_LAYERS)
+def test_labs_layers_import_only_the_layers_below(layer):
+    below = {f"denchi.labs.{name}" for name in LABS_LAYERS[: LABS_LAYERS.index(layer) + 1]}
+    offenders = {}
+    for name in MODULES:
+        if not name.startswith(f"denchi.labs.{layer}"):
+            continue
+        labs = {m for m in _module_imports(name) if m.startswith("denchi.labs")}
+        extra = {m for m in labs - LABS_SHARED if not any(m.startswith(b) for b in below)}
+        if extra:
+            offenders[name] = sorted(extra)
+    assert not offenders, offenders
+
+
+def test_labs_layers_cover_every_module():
+    known = LABS_SHARED | {f"denchi.labs.{layer}" for layer in LABS_LAYERS}
+    stray = [
+        n
+        for n in MODULES
+        if n.startswith("denchi.labs") and n.rsplit(".", 1)[0] not in known and n not in known
+    ]
+    assert not stray, f"modules of denchi.labs outside its layers: {stray}"
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_import_cycle_anywhere():
+    graph = {name: _module_imports(name) for name in MODULES}
+    assert not _cycles(graph), f"import cycles: {_cycles(graph)}"
+
+
+def test_the_architecture_page_names_every_package_and_layer():
+    page = (SRC.parents[1] / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    missing = [f"denchi/{p}/" for p in PACKAGES if f"denchi/{p}/" not in page]
+    missing += [f"labs/{layer}/" for layer in LABS_LAYERS if f"labs/{layer}/" not in page]
+    assert not missing, f"docs/ARCHITECTURE.md does not describe {missing}"

@@ -15,6 +15,8 @@ from denchi.grading.hidden import hidden_only_lines
 from denchi.grading.pipeline import grade
 from denchi.grading.pool import WorkerPool
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 ASSIGNMENTS = sorted(m.assignment for m in load_catalog().available() if m.assignment)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 HINT = re.compile(r'hint_ja="([^"]+)"')

@@ -9,7 +9,7 @@ import pytest
 from denchi.book import toc
 from denchi.catalog import CatalogError, _parse
 
-# Every module of the curriculum map (CURRICULUM.md); the catalog must list each exactly once.
+# Every module of the curriculum map (docs/CURRICULUM.md); the catalog must list each exactly once.
 CURRICULUM_IDS = {
     "h01_society", "h02_redox_cells", "h03_battery_types", "h04_lithium_ion",
     "h05_factory_tour", "h06_build_a_cell", "h07_safety", "h08_environment", "h09_careers",

@@ -44,7 +44,7 @@ def test_the_check_detects_missing_glyphs_without_the_font(tmp_path):
 
 def test_lab_plots_use_the_japanese_font(tmp_path):
     setup = (
-        "from denchi.labs.results import OCVResult\n"
+        "from denchi.labs.api.results import OCVResult\n"
         "import numpy as np\n"
         "s = np.linspace(0, 1, 5)\n"
         "OCVResult('x', s, 3 + s, 4 + 0 * s, 0.1 + 0 * s).plot()"

@@ -17,6 +17,8 @@ from denchi.grading.collect import collect
 from denchi.grading.errors import GradingError
 from denchi.grading.nbconfig import gradebook_url
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 FAST = ["--time-limit", "60", "--memory-mb", "600", "--workers", "2"]
 WORKSHEET = (  # Moodle's grading worksheet, downloaded from a Japanese-language Moodle
     "識別子,フルネーム,メールアドレス,ステータス,評点,最高評点\n"

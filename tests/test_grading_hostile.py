@@ -27,6 +27,8 @@ from denchi.grading import course as nbg
 from denchi.grading import sandbox
 from denchi.grading.pipeline import grade
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 TIME_LIMIT_S = 15
 MEMORY_MB = 300
 MARKER = "denchi-hostile-daemon"  # in the command line of a process a submission leaves behind

@@ -23,6 +23,8 @@ from denchi.grading.errors import GradingError
 from denchi.grading.hidden import hidden_only_lines
 from denchi.grading.pipeline import grade, result, results
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 LIMITS = {"time_limit_s": 60, "memory_mb": 600}
 
 

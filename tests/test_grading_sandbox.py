@@ -14,6 +14,8 @@ import pytest
 
 from denchi.grading import sandbox, seccomp
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 needs_landlock = pytest.mark.skipif(not sandbox.available(), reason="Linux Landlock unavailable")
 
 PROBE = textwrap.dedent("""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 
 @pytest.mark.xdist_group("harness")
 def test_xdist_groups_are_honoured(request):

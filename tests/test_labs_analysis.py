@@ -8,7 +8,11 @@ import numpy as np
 import pytest
 
 from denchi import labs
-from denchi.labs import analysis_ocv, analysis_pulse, analysis_rate
+from denchi.labs.analysis import ocv as analysis_ocv
+from denchi.labs.analysis import pulse as analysis_pulse
+from denchi.labs.analysis import rate as analysis_rate
+
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
 
 
 def test_peukert_fit_recovers_a_known_exponent():

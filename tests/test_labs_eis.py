@@ -7,6 +7,8 @@ import pytest
 
 from denchi import labs
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 
 @pytest.fixture(scope="module")
 def spectra():

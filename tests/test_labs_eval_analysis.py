@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from denchi import labs
-from denchi.labs import circuit_fit, fade, heat, lab_datasets
-from denchi.labs.ocv import OCVResult
-from denchi.labs.results import DischargeResult
+from denchi.labs.analysis import circuit_fit, fade, heat
+from denchi.labs.api.ocv import OCVResult
+from denchi.labs.api.results import DischargeResult
+from denchi.labs.datasets import evaluation as lab_datasets
 
 FREQUENCIES = np.logspace(-2, 4, 49)
 
@@ -36,6 +37,7 @@ def test_randles_fit_rejects_too_few_points():
     assert "6" in info.value.message_ja
 
 
+@pytest.mark.slow  # PyBaMM solves
 def test_fit_of_the_simulated_spectrum_matches_its_shape():
     spectrum = lab_datasets.eis_spectrum("t-001")
     fit = circuit_fit.fit_randles(spectrum.frequency_hz, spectrum.impedance_ohm)
@@ -45,6 +47,7 @@ def test_fit_of_the_simulated_spectrum_matches_its_shape():
     assert 1.0 < fit.peak_frequency_hz < 100.0
 
 
+@pytest.mark.slow  # PyBaMM solves
 def test_seeded_data_sets_follow_the_student():
     a, again, b = (lab_datasets.eis_spectrum(s) for s in ("t-001", "t-001", "t-002"))
     np.testing.assert_array_equal(a.impedance_ohm, again.impedance_ohm)
@@ -79,6 +82,7 @@ def test_time_to_a_temperature_interpolates_and_says_never():
     assert math.isnan(heat.time_to_temperature_s(record, 60.0))
 
 
+@pytest.mark.slow  # reads O'Regan's parameters from PyBaMM
 def test_entropic_coefficient_changes_sign_along_the_discharge():
     dudt = heat.entropic_coefficient_v_per_k(np.array([0.1, 0.9]))
     assert dudt[0] < 0 < dudt[1]
@@ -109,6 +113,7 @@ def test_activation_energy_round_trip():
         fade.linear_fade([1.0], [100.0])
 
 
+@pytest.mark.slow  # PyBaMM solves
 def test_kept_data_sets_cannot_be_changed_in_place():
     spectrum = lab_datasets.eis_spectrum("t-001")
     with pytest.raises(ValueError):

@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from denchi import labs
-from denchi.labs import protocols as p
+from denchi.labs.api import protocols as p
+
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
 
 # deferred: one_of(HOSTILE, valid) then picks each side half the time instead of flattening
 HOSTILE = st.deferred(lambda: _HOSTILE)

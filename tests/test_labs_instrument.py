@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from denchi import labs
-from denchi.labs.instrument import CAPACITY_SPREAD, DC_RESISTANCE_OHM
+from denchi.labs.api.instrument import CAPACITY_SPREAD, DC_RESISTANCE_OHM
 from denchi.labs.seeds import seed_number
+
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
 
 
 @pytest.fixture(scope="module")

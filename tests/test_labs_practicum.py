@@ -16,7 +16,9 @@ import pytest
 
 from denchi import labs
 from denchi.errors import InputError
-from denchi.labs import practicum
+from denchi.labs.api import practicum
+
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
 
 
 @pytest.fixture(scope="module")

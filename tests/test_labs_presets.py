@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from denchi import labs
-from denchi.labs.presets import PRESETS
+from denchi.labs.engine.presets import PRESETS
 from denchi.telemetry import import_pybamm
+
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
 
 KEYS = sorted(PRESETS)
 

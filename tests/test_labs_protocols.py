@@ -7,7 +7,9 @@ import pytest
 
 from denchi import labs
 from denchi.labs import engine
-from denchi.labs import protocols as p
+from denchi.labs.api import protocols as p
+
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ import pytest
 
 from denchi import labs
 
+pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
+
 
 @pytest.mark.parametrize(
     "name, sliders, title",
@@ -24,7 +26,7 @@ from denchi import labs
 def test_explorers_have_their_sliders_and_draw(monkeypatch, name, sliders, title):
     import matplotlib.pyplot as plt
 
-    from denchi.labs import widgets
+    from denchi.labs.api import widgets
 
     shown: list[str] = []
     monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gca().get_title()))

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from denchi.lms import models
 from denchi.lms.outbox import OutboxPolicy
 
-pytestmark = pytest.mark.xdist_group("lms")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 CLASS = [Person(f"u-{n:03d}", f"生徒 {n:02d}") for n in range(40)]
 
 

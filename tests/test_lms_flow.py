@@ -13,7 +13,7 @@ import pytest
 from lms.harness import DUMMY, Browser, answered, csrf_of, make_courseware, start_tool, wait_for
 from lms.platform import Person, Platform
 
-pytestmark = pytest.mark.xdist_group("lms")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 
 TEACHER = Person("t-100", "佐藤 先生", "Instructor")
 ALICE = Person("u-201", "青木 花子")

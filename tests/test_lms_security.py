@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from denchi.lms import models
 
-pytestmark = pytest.mark.xdist_group("lms")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 STUDENT = Person("u-301", "東 一郎")
 
 

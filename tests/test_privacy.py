@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(code: str, tmp_path, **env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if k != "PYBAMM_DISABLE_TELEMETRY"}
@@ -22,6 +24,7 @@ def test_importing_the_labs_does_not_import_pybamm(tmp_path):
     assert _run(code, tmp_path) == "False"
 
 
+@pytest.mark.slow  # imports PyBaMM in a new process
 def test_denchi_turns_telemetry_off_even_if_a_config_file_opted_in(tmp_path):
     # a PyBaMM config that opted in to telemetry, as a learner's machine might have
     config = tmp_path / "pybamm" / "config.yml"
@@ -36,6 +39,7 @@ def test_denchi_turns_telemetry_off_even_if_a_config_file_opted_in(tmp_path):
     assert _run(code, tmp_path) == "True true"
 
 
+@pytest.mark.slow  # imports PyBaMM in a new process
 def test_the_opt_out_check_would_see_telemetry_on_without_denchi(tmp_path):
     # control: without denchi and with an opted-in config, PyBaMM's own check says "not opted out"
     config = tmp_path / "pybamm" / "config.yml"
