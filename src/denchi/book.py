@@ -8,15 +8,14 @@ execution error) as a failure.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
+from denchi import page_cache
 from denchi.catalog import Catalog, Module, load_catalog, repo_root
 
 FRONT_PAGES = ("book/how_to_use",)
@@ -170,34 +169,18 @@ def write_toc(root: Path, out: Path) -> Path:
     return out
 
 
-def _code_fingerprint(root: Path) -> str:
-    """Hash of everything besides a notebook's own text that can change its outputs."""
-    digest = hashlib.sha256()
-    inputs = sorted((root / "src" / "denchi").rglob("*.py"))
-    inputs += [root / "uv.lock", root / "book" / "curriculum.yml"]
-    inputs += sorted((root / "assessments" / "source").rglob("*.ipynb"))  # answer keys
-    for path in inputs:
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def toc_pages(toc_data: dict, root: Path) -> list[Path]:
+    """The source files of every page of a table of contents, in reading order."""
+    names: list[str] = [toc_data["root"]]
 
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections", []) + entry.get("chapters", []))
 
-def invalidate_stale_cache(root: Path) -> bool:
-    """Drop the execution cache when the package, lock file or catalog changed.
-
-    jupyter-cache keys cached outputs on a notebook's code only; a page that calls
-    ``denchi`` must be re-run when ``denchi`` changes. Returns True if the cache was dropped
-    (or there was none), so that every page is read and executed again.
-    """
-    cache_dir = root / "_build" / ".jupyter_cache"
-    stamp = root / "_build" / "jupyter_cache.fingerprint"
-    fingerprint = _code_fingerprint(root)
-    stale = not stamp.is_file() or stamp.read_text() != fingerprint
-    if stale:
-        shutil.rmtree(cache_dir, ignore_errors=True)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(fingerprint)
-    return stale
+    walk(toc_data.get("parts", []))
+    return [root / f"{name}.md" for name in names if (root / f"{name}.md").is_file()]
 
 
 def build(root: Path | None = None, *, builder: str = "html", log: Path | None = None) -> int:
@@ -206,10 +189,12 @@ def build(root: Path | None = None, *, builder: str = "html", log: Path | None =
     ``log``: write Sphinx's output to this file instead of the terminal (the tests quote its
     warnings)."""
     root = root or repo_root()
-    stale = invalidate_stale_cache(root)
     toc_file = write_toc(root, root / "_build" / "_toc.yml")
     env = dict(os.environ, PYBAMM_DISABLE_TELEMETRY="true", DENCHI_ROOT=str(root))
     env.pop("MPLBACKEND", None)  # notebooks must use the inline backend so figures are kept
+    stale = page_cache.invalidate(root, toc_pages(yaml.safe_load(toc_file.read_text()), root))
+    # run the pages without cached outputs several at a time, in the environment of the build
+    _run_logged([sys.executable, "-m", "denchi.book", "execute"], root, env, log)
     cmd = [
         str(Path(sys.executable).parent / "jupyter-book"),
         "build",
@@ -223,8 +208,8 @@ def build(root: Path | None = None, *, builder: str = "html", log: Path | None =
         "-W",
         "--keep-going",
     ]
-    # re-read every page (so re-execute every changed notebook) when the cache was dropped
-    code, output = _run_logged([*cmd, *(["--all"] if stale else [])], root, env, log)
+    # re-read every page when some lost their outputs (the others come from the cache)
+    code, output = _run_logged([*cmd, *(["--all"] if stale else [])], root, env, log, append=True)
     if code != 0 and any(sign in output for sign in KERNEL_START_RACE):
         # Jupyter picks a kernel's TCP ports before the kernel binds them; on a busy machine
         # another process can take one in between and the kernel dies at start. That is no
@@ -261,10 +246,14 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build the HTML book into _build/html")
     sub.add_parser("toc", help="print the generated table of contents")
+    sub.add_parser("execute", help="execute the pages that have no cached outputs, in parallel")
     args = parser.parse_args(argv)
+    root = repo_root()
     if args.command == "toc":
-        root = repo_root()
         print(yaml.safe_dump(toc(load_catalog(), root), allow_unicode=True, sort_keys=False))
+    elif args.command == "execute":
+        pages = list(page_cache.uncached(root, toc_pages(toc(load_catalog(), root), root)))
+        page_cache.execute(root, pages, page_cache.default_workers())
     else:
         sys.exit(build())
 
