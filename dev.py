@@ -76,12 +76,13 @@ def build() -> None:
     _run(VENV / BIN / "python", "-m", "denchi.book", "build")
 
 
-def serve(port: int) -> None:
+def serve(port: int, host: str) -> None:
     sync()
     build()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        print(f"\n教材を公開しました / Serving the book: http://localhost:{port}/  (Ctrl+C で終了)")
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        shown = "localhost" if host == "127.0.0.1" else host
+        print(f"\n教材を公開しました / Serving the book: http://{shown}:{port}/  (Ctrl+C で終了)")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -105,7 +106,10 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
 
 def lab(port: int) -> None:
     sync()
-    _run(VENV / BIN / "jupyter", "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser")
+    # as root (a container, a school's server image) Jupyter refuses to start without this
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    jupyter = VENV / BIN / "jupyter"
+    _run(jupyter, "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", *as_root)
 
 
 def main() -> None:
@@ -113,6 +117,11 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="build the book and serve it on localhost")
     p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on: 0.0.0.0 serves the classroom network (default: this PC only)",
+    )
     p_test = sub.add_parser("test", help="run the whole test suite")
     p_test.add_argument("--fast", action="store_true", help="unit tests only (under a minute)")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
@@ -123,7 +132,7 @@ def main() -> None:
     p_lab.add_argument("--port", type=int, default=8888)
     args = parser.parse_args()
     if args.command == "serve":
-        serve(args.port)
+        serve(args.port, args.host)
     elif args.command == "test":
         test(args.pytest_args, fast=args.fast)
     elif args.command == "sync":
