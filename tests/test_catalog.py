@@ -158,3 +158,24 @@ def test_bibliography_parses_and_has_no_duplicate_keys(root):
     entries = parse_string(text, "bibtex").entries  # raises on a lost brace after a merge
     keys = [k.lower() for k in entries]
     assert len(keys) == len(set(keys)) and len(keys) > 10
+
+
+# Curriculum hooks that issue 14 corrected: the item of the 2018 course of study a teacher would
+# look up for each module (EIS is the AC / complex-notation item, not transients; the safety
+# module's Joule heat belongs to the DC-circuit item on power and heat).
+EXPECTED_HOOK_WORDS = {
+    "e04_eis": ("電気回路", "交流回路", "記号法"),
+    "h07_safety": ("電気回路", "直流回路", "ジュール"),
+}
+
+
+@pytest.mark.parametrize("module_id", sorted(EXPECTED_HOOK_WORDS))
+def test_guideline_hook_names_the_matching_item(catalog, module_id):
+    hooks = next(m for m in catalog.modules if m.id == module_id).guideline_hooks
+    words = EXPECTED_HOOK_WORDS[module_id]
+    assert any(all(w in hook for w in words) for hook in hooks), (module_id, hooks)
+
+
+def test_eis_is_not_hooked_to_transients(catalog):
+    hooks = next(m for m in catalog.modules if m.id == "e04_eis").guideline_hooks
+    assert not any("過渡現象" in hook for hook in hooks), hooks

@@ -5,7 +5,8 @@ References:
   約 15 % reach intermediate processing in Japan: 国内販売 約 50 % × 国内廃車 約 70 % ×
   中間処理 約 40 % (exactly 14 %; the deck rounds the approximate factors to about 15 %).
 - Xu et al., Resour. Conserv. Recycl. 187 (2022) 106606: 41–89 kg CO2e per kWh of cell
-  capacity for 2020 production, 33–70 % of it from the cathode.
+  capacity for 2020 production; the cathode's share is 33–70 % across the 2020–2050 scenarios
+  (not a share of the 2020 range alone).
 """
 
 from __future__ import annotations
