@@ -1,10 +1,11 @@
 """Carbon footprint (CFP) basics: kg CO2e of a battery from its size and a per-kWh intensity.
 
 Reference range: cells produced in 2020 emit about 41–89 kg CO2e per kWh of capacity, and the
-cathode's share is 33–70 % across the 2020–2050 scenarios (Xu et al., Resources, Conservation & Recycling 187 (2022)
-106606). A CFP adds up the emissions of the stages of a product's life cycle; which stages a
-method counts (METI's draft method for automotive batteries, ver. 1.0, 2023, or the EU Battery
-Regulation) is for the method to say, and the pages cite it where they use it.
+cathode's share is 33–70 % across the 2020–2050 scenarios (Xu et al., Resources, Conservation &
+Recycling 187 (2022) 106606). A CFP adds up the emissions of the stages of a product's life
+cycle; which stages a method counts (METI's draft method for automotive batteries, ver. 1.0,
+2023, or the EU Battery Regulation) is for the method to say, and the pages cite it where they
+use it.
 """
 
 from __future__ import annotations
