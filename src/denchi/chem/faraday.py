@@ -89,7 +89,7 @@ def moles_of_electrons(charge: float) -> float:
     Raises:
         denchi.errors.InputError: If ``charge`` is not a finite number in its range.
 
-    Source:
+    References:
         Faraday's law of electrolysis, as taught in 化学 of the 2018 course of study
         (MEXT 2018, ``mext2018``); F from CODATA 2018 (Tiesinga et al., Rev. Mod. Phys. 93,
         025010, 2021; see :mod:`denchi.chem.constants`).
@@ -111,7 +111,7 @@ def moles_from_charge(charge: float, electrons: int) -> float:
         denchi.errors.InputError: If ``charge`` or ``electrons`` is out of range or not
             a number (``electrons`` as a float is truncated to a whole number).
 
-    Source:
+    References:
         Faraday's law of electrolysis, as taught in 化学 of the 2018 course of study
         (MEXT 2018, ``mext2018``); F from CODATA 2018 (Tiesinga et al., Rev. Mod. Phys. 93,
         025010, 2021; see :mod:`denchi.chem.constants`).
@@ -133,7 +133,7 @@ def mass_from_charge(charge: float, electrons: int, molar_mass_g_mol: float) -> 
     Raises:
         denchi.errors.InputError: If an argument is out of range or not a number.
 
-    Source:
+    References:
         Faraday's law of electrolysis, as taught in 化学 of the 2018 course of study
         (MEXT 2018, ``mext2018``); F from CODATA 2018 (Tiesinga et al., Rev. Mod. Phys. 93,
         025010, 2021; see :mod:`denchi.chem.constants`).
@@ -156,7 +156,7 @@ def charge_from_mass(mass_g: float, electrons: int, molar_mass_g_mol: float) -> 
     Raises:
         denchi.errors.InputError: If an argument is out of range or not a number.
 
-    Source:
+    References:
         Faraday's law of electrolysis, as taught in 化学 of the 2018 course of study
         (MEXT 2018, ``mext2018``); F from CODATA 2018 (Tiesinga et al., Rev. Mod. Phys. 93,
         025010, 2021; see :mod:`denchi.chem.constants`).
@@ -181,7 +181,7 @@ def theoretical_capacity_mah_g(molar_mass_g_mol: float, electrons: int = 1) -> f
     Raises:
         denchi.errors.InputError: If an argument is out of range or not a number.
 
-    Source:
+    References:
         Faraday's law of electrolysis, as taught in 化学 of the 2018 course of study
         (MEXT 2018, ``mext2018``); F from CODATA 2018 (Tiesinga et al., Rev. Mod. Phys. 93,
         025010, 2021; see :mod:`denchi.chem.constants`).

@@ -50,7 +50,7 @@ def nernst_slope_v(electrons: int, temperature_c: float = STANDARD_TEMPERATURE_C
         denchi.errors.InputError: If ``electrons`` or ``temperature_c`` is out of range or
             not a number.
 
-    Source:
+    References:
         Nernst equation as in Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
         (``bard2001``); R and F from CODATA 2018 (Tiesinga et al. 2021).
     """
@@ -84,10 +84,10 @@ def electrode_potential_v(
         denchi.errors.InputError: If ``metal`` is not in the table, or the concentration or
             temperature is out of range or not a number.
 
-    Source:
+    References:
         Nernst equation as in Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
-        (``bard2001``); R and F from CODATA 2018 (Tiesinga et al. 2021). E° from Vanýsek, CRC Handbook of Chemistry and Physics, 97th ed.
-        (2016) (``vanysek2016``).
+        (``bard2001``); R and F from CODATA 2018 (Tiesinga et al. 2021); E° from Vanýsek,
+        CRC Handbook of Chemistry and Physics, 97th ed. (2016) (``vanysek2016``).
     """
     c = couple(metal)
     conc = _concentration("concentration_mol_l", concentration_mol_l)
@@ -153,7 +153,7 @@ def cell_voltage(
         denchi.errors.InputError: If a metal is not in the table, or a concentration or the
             temperature is out of range or not a number.
 
-    Source:
+    References:
         Electrode potentials as in :func:`electrode_potential_v` (``bard2001``,
         ``vanysek2016``).
     """
