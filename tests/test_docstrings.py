@@ -162,12 +162,28 @@ def raises_section(docstring: str | None) -> set[str]:
     return names
 
 
+# Where the name-based rule over-reaches, the reason why the callable cannot raise.
+CANNOT_RAISE: dict[tuple[str, str], str] = {
+    ("denchi.factory.process_map", "step_table_markdown"): "calls steps() with no area",
+    ("denchi.factory.widgets", "process_map_explorer"): "calls steps() with no area; step() "
+    "runs only in the widget callback, on a key from the dropdown",
+}
 FOUND = _collect()
 CAN_RAISE = _can_raise(FOUND)
+for _key in CANNOT_RAISE:
+    CAN_RAISE[_key] = set()
 CHECKED_CALLABLES = sorted(
     (key for key, c in FOUND.items() if c.public and key[0].startswith(CHECKED)),
     key=lambda key: f"{key[0]}.{key[1]}",
 )
+
+
+def test_exceptions_to_the_rule_are_still_needed() -> None:
+    """Each entry of ``CANNOT_RAISE`` is one the rule flags, so the list cannot go stale."""
+    flagged = _can_raise(FOUND)
+    for key, reason in CANNOT_RAISE.items():
+        assert key in FOUND, f"{key} no longer exists"
+        assert flagged[key], f"{key} is no longer flagged; drop it from CANNOT_RAISE ({reason})"
 
 
 def _ids(keys: list[tuple[str, str]]) -> list[str]:
