@@ -8,6 +8,7 @@ which run later) has ``raise E(...)``, or calls a ``denchi`` function or method 
 ``denchi`` modules, and ``self.method(...)``. A class can raise what its ``__init__`` or
 ``__post_init__`` can raise. Every such ``E`` must be named in a ``Raises:`` section of the
 docstring (Google style, as napoleon renders it), e.g. ``denchi.errors.InputError: ...``.
+Every argument of a public function has an ``Args:`` entry (where its unit and range go).
 """
 
 from __future__ import annotations
@@ -234,3 +235,36 @@ def test_docstring_names_every_raised_error(key: tuple[str, str]) -> None:
 def test_public_callable_has_a_docstring(key: tuple[str, str]) -> None:
     """Every public function, method and class has a docstring to hold units and sources."""
     assert FOUND[key].docstring, f"{key[0]}.{key[1]} has no docstring"
+
+
+def _section_entries(docstring: str | None, title: str) -> set[str]:
+    names: set[str] = set()
+    inside = False
+    for line in (docstring or "").splitlines():
+        if section := _SECTION.match(line):
+            inside = section.group(1) == title
+            continue
+        if inside and line.strip() and not line.startswith((" ", "\t")):
+            inside = False
+        if inside and (entry := re.match(r"^\s+\*{0,2}(\w+)\s*(\(.*\))?:", line)):
+            names.add(entry.group(1))
+    return names
+
+
+FUNCTIONS_WITH_ARGS = [
+    k
+    for k in CHECKED_CALLABLES
+    if isinstance(FOUND[k].node, ast.FunctionDef)
+    and [a.arg for a in FOUND[k].node.args.args + FOUND[k].node.args.kwonlyargs]
+    not in ([], ["self"])
+]
+
+
+@pytest.mark.parametrize("key", FUNCTIONS_WITH_ARGS, ids=_ids(FUNCTIONS_WITH_ARGS))
+def test_docstring_describes_every_argument(key: tuple[str, str]) -> None:
+    """Each argument has an ``Args:`` entry, where its unit and range are written."""
+    node = FOUND[key].node
+    assert isinstance(node, ast.FunctionDef)
+    params = {a.arg for a in node.args.args + node.args.kwonlyargs} - {"self"}
+    missing = params - _section_entries(FOUND[key].docstring, "Args")
+    assert not missing, f"{key[0]}.{key[1]}: 'Args:' does not describe {sorted(missing)}"

@@ -118,7 +118,14 @@ class Module:
 
 @dataclass(frozen=True)
 class ModulePaths:
-    """Where the parts of one module live, relative to the repository root."""
+    """Where the parts of one module live, relative to the repository root.
+
+    Attributes:
+        lesson_dir: ``modules/<id>``, or None for a track without lesson pages.
+        lab_dirs: ``labs/<lab id>`` for each lab.
+        assignment_dir: ``assessments/source/<assignment>``, or None.
+        teacher_guide: ``teacher_guides/<id>.md``.
+    """
 
     lesson_dir: Path | None
     lab_dirs: tuple[Path, ...]
@@ -146,6 +153,9 @@ class Catalog:
     def module(self, module_id: str) -> Module:
         """The module with id ``module_id``.
 
+        Args:
+            module_id: Module id, e.g. ``"h01_society"``.
+
         Raises:
             KeyError: If no module has that id.
         """
@@ -157,6 +167,9 @@ class Catalog:
     def track(self, track_id: str) -> Track:
         """The track with id ``track_id``.
 
+        Args:
+            track_id: Track id, e.g. ``"intro"``.
+
         Raises:
             KeyError: If no track has that id.
         """
@@ -166,7 +179,11 @@ class Catalog:
         raise KeyError(f"unknown track id {track_id!r}")
 
     def in_track(self, track_id: str) -> list[Module]:
-        """The modules of one track, in catalog order (empty for an unknown track id)."""
+        """The modules of one track, in catalog order.
+
+        Args:
+            track_id: Track id, e.g. ``"intro"``; an unknown id gives an empty list.
+        """
         return [m for m in self.modules if m.track == track_id]
 
     def available(self) -> list[Module]:
@@ -175,6 +192,9 @@ class Catalog:
 
     def paths(self, module: Module) -> ModulePaths:
         """Where the parts of ``module`` live, relative to the repository root.
+
+        Args:
+            module: A module of this catalog.
 
         Raises:
             KeyError: If the module's track is not in the catalog.
@@ -191,6 +211,9 @@ class Catalog:
 
     def entry_page(self, module: Module) -> str:
         """Sphinx docname a learner opens first: the lesson index, else the first lab page.
+
+        Args:
+            module: A module of this catalog.
 
         Raises:
             KeyError: If the module's track is not in the catalog.

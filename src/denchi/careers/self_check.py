@@ -128,7 +128,12 @@ def roles_table_markdown() -> str:
 def tally_table_markdown(answer_column: bool = False) -> str:
     """Paper version of the self-check: which roles each "yes" counts for.
 
-    With ``answer_column``, a first, empty column where a student writes はい or いいえ.
+    Args:
+        answer_column: Whether to add a first, empty column where a student writes はい or
+            いいえ (default False).
+
+    Returns:
+        A Markdown table, one row per question.
     """
     names = {r.key: r.name_ja for r in roles()}
     lead, rule = ("| はい・いいえ ", "|---") if answer_column else ("", "")
