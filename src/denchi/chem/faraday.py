@@ -102,7 +102,7 @@ def moles_from_charge(charge: float, electrons: int) -> float:
 
     Args:
         charge: Charge [C], 0 to 1e13.
-        electrons: Electrons z per formula unit, a whole number from 1 to 12.
+        electrons: Electrons z per formula unit, 1 to 12 (a float is truncated).
 
     Returns:
         Amount of substance [mol].
@@ -124,7 +124,7 @@ def mass_from_charge(charge: float, electrons: int, molar_mass_g_mol: float) -> 
 
     Args:
         charge: Charge [C], 0 to 1e13.
-        electrons: Electrons z per formula unit, a whole number from 1 to 12.
+        electrons: Electrons z per formula unit, 1 to 12 (a float is truncated).
         molar_mass_g_mol: Molar mass M [g/mol], 1 to 2000.
 
     Returns:
@@ -147,7 +147,7 @@ def charge_from_mass(mass_g: float, electrons: int, molar_mass_g_mol: float) -> 
 
     Args:
         mass_g: Mass [g], 0 to 1e9.
-        electrons: Electrons z per formula unit, a whole number from 1 to 12.
+        electrons: Electrons z per formula unit, 1 to 12 (a float is truncated).
         molar_mass_g_mol: Molar mass M [g/mol], 1 to 2000.
 
     Returns:
@@ -173,7 +173,7 @@ def theoretical_capacity_mah_g(molar_mass_g_mol: float, electrons: int = 1) -> f
         molar_mass_g_mol: Molar mass M of the host per exchanged formula unit [g/mol], 1 to
             2000, e.g. 72.06 g/mol for C6 in LiC6 (372 mAh/g) or 97.87 g/mol for LiCoO2
             (274 mAh/g). (These molar masses come from atomic weights; source: not recorded.)
-        electrons: Electrons z exchanged per formula unit, a whole number from 1 to 12.
+        electrons: Electrons z exchanged per formula unit, 1 to 12 (a float is truncated).
 
     Returns:
         Specific capacity [mAh/g].

@@ -40,7 +40,8 @@ def nernst_slope_v(electrons: int, temperature_c: float = STANDARD_TEMPERATURE_C
     """Change of potential per tenfold change of concentration: ln(10) R T / (n F).
 
     Args:
-        electrons: Electrons n of the half reaction, a whole number from 1 to 6.
+        electrons: Electrons n of the half reaction, 1 to 6 (a float is truncated to a whole
+            number).
         temperature_c: Temperature [℃], 0 to 100 (default 25).
 
     Returns:
