@@ -251,20 +251,18 @@ def _section_entries(docstring: str | None, title: str) -> set[str]:
     return names
 
 
-FUNCTIONS_WITH_ARGS = [
-    k
-    for k in CHECKED_CALLABLES
-    if isinstance(FOUND[k].node, ast.FunctionDef)
-    and [a.arg for a in FOUND[k].node.args.args + FOUND[k].node.args.kwonlyargs]
-    not in ([], ["self"])
-]
+def _params(node: ast.AST) -> set[str]:
+    """Names of a function's arguments, without ``self``; nothing for a class."""
+    if not isinstance(node, ast.FunctionDef):
+        return set()
+    return {a.arg for a in node.args.args + node.args.kwonlyargs} - {"self"}
+
+
+FUNCTIONS_WITH_ARGS = [k for k in CHECKED_CALLABLES if _params(FOUND[k].node)]
 
 
 @pytest.mark.parametrize("key", FUNCTIONS_WITH_ARGS, ids=_ids(FUNCTIONS_WITH_ARGS))
 def test_docstring_describes_every_argument(key: tuple[str, str]) -> None:
     """Each argument has an ``Args:`` entry, where its unit and range are written."""
-    node = FOUND[key].node
-    assert isinstance(node, ast.FunctionDef)
-    params = {a.arg for a in node.args.args + node.args.kwonlyargs} - {"self"}
-    missing = params - _section_entries(FOUND[key].docstring, "Args")
+    missing = _params(FOUND[key].node) - _section_entries(FOUND[key].docstring, "Args")
     assert not missing, f"{key[0]}.{key[1]}: 'Args:' does not describe {sorted(missing)}"
