@@ -23,7 +23,18 @@ class CatalogError(ValueError):
 
 
 def repo_root() -> Path:
-    """The courseware checkout: ``$DENCHI_ROOT``, else the nearest parent holding the catalog."""
+    """The courseware checkout: ``$DENCHI_ROOT``, else the nearest parent holding the catalog.
+
+    The search starts at the working directory, then at this file.
+
+    Returns:
+        Absolute path of the repository root (``$DENCHI_ROOT`` is returned resolved but not
+        checked).
+
+    Raises:
+        CatalogError: If ``$DENCHI_ROOT`` is unset and no parent folder holds
+            ``book/curriculum.yml`` (message in Japanese and English).
+    """
     if env := os.environ.get("DENCHI_ROOT"):
         return Path(env).resolve()
     for start in (Path.cwd(), Path(__file__).resolve()):
@@ -39,6 +50,19 @@ def repo_root() -> Path:
 
 @dataclass(frozen=True)
 class Track:
+    """A track of the courseware (intro, specialist, evaluation, teacher), from the catalog.
+
+    Attributes:
+        id: Track id, e.g. ``"intro"``.
+        title_ja: Japanese title.
+        title_en: English title.
+        audience_ja: Who the track is for (Japanese).
+        audience_en: Who the track is for (English).
+        lesson_minutes: Length of one lesson [min].
+        has_lesson_pages: Whether its modules have lesson pages under ``modules/``.
+        summary_ja: Summary for the track page (Japanese).
+    """
+
     id: str
     title_ja: str
     title_en: str
@@ -56,6 +80,23 @@ class Track:
 
 @dataclass(frozen=True)
 class Module:
+    """One module of the courseware, from the catalog.
+
+    Attributes:
+        id: Module id, which names its folders, e.g. ``"h01_society"``.
+        status: ``"available"`` (written) or ``"planned"``.
+        track: Id of its :class:`Track`.
+        title_ja: Japanese title.
+        title_en: English title.
+        consortium_element: The element of the consortium's programme it serves (Japanese).
+        minutes: Teaching time [min].
+        objectives: Learning objectives (Japanese).
+        prerequisites: Ids of modules to take first.
+        guideline_hooks: Items of the MEXT course of study it ties to.
+        labs: Ids of its labs (folders under ``labs/``).
+        assignment: Id of its assignment under ``assessments/source/``, or None.
+    """
+
     id: str
     status: Status
     track: str
@@ -71,12 +112,20 @@ class Module:
 
     @property
     def available(self) -> bool:
+        """Whether the module is written (``status == "available"``)."""
         return self.status == "available"
 
 
 @dataclass(frozen=True)
 class ModulePaths:
-    """Where the parts of one module live, relative to the repository root."""
+    """Where the parts of one module live, relative to the repository root.
+
+    Attributes:
+        lesson_dir: ``modules/<id>``, or None for a track without lesson pages.
+        lab_dirs: ``labs/<lab id>`` for each lab.
+        assignment_dir: ``assessments/source/<assignment>``, or None.
+        teacher_guide: ``teacher_guides/<id>.md``.
+    """
 
     lesson_dir: Path | None
     lab_dirs: tuple[Path, ...]
@@ -84,34 +133,72 @@ class ModulePaths:
     teacher_guide: Path
 
     def all(self) -> list[Path]:
+        """Every part that exists for the module (lesson, labs, assignment, teacher guide)."""
         parts = [self.lesson_dir, *self.lab_dirs, self.assignment_dir, self.teacher_guide]
         return [p for p in parts if p is not None]
 
 
 @dataclass(frozen=True)
 class Catalog:
+    """Every track and module, in the order of ``book/curriculum.yml``.
+
+    Attributes:
+        tracks: The tracks.
+        modules: The modules, planned ones included.
+    """
+
     tracks: tuple[Track, ...]
     modules: tuple[Module, ...]
 
     def module(self, module_id: str) -> Module:
+        """The module with id ``module_id``.
+
+        Args:
+            module_id: Module id, e.g. ``"h01_society"``.
+
+        Raises:
+            KeyError: If no module has that id.
+        """
         for m in self.modules:
             if m.id == module_id:
                 return m
         raise KeyError(f"unknown module id {module_id!r}")
 
     def track(self, track_id: str) -> Track:
+        """The track with id ``track_id``.
+
+        Args:
+            track_id: Track id, e.g. ``"intro"``.
+
+        Raises:
+            KeyError: If no track has that id.
+        """
         for t in self.tracks:
             if t.id == track_id:
                 return t
         raise KeyError(f"unknown track id {track_id!r}")
 
     def in_track(self, track_id: str) -> list[Module]:
+        """The modules of one track, in catalog order.
+
+        Args:
+            track_id: Track id, e.g. ``"intro"``; an unknown id gives an empty list.
+        """
         return [m for m in self.modules if m.track == track_id]
 
     def available(self) -> list[Module]:
+        """The modules that are written, in catalog order."""
         return [m for m in self.modules if m.available]
 
     def paths(self, module: Module) -> ModulePaths:
+        """Where the parts of ``module`` live, relative to the repository root.
+
+        Args:
+            module: A module of this catalog.
+
+        Raises:
+            KeyError: If the module's track is not in the catalog.
+        """
         track = self.track(module.track)
         return ModulePaths(
             lesson_dir=Path("modules", module.id) if track.has_lesson_pages else None,
@@ -123,7 +210,16 @@ class Catalog:
         )
 
     def entry_page(self, module: Module) -> str:
-        """Sphinx docname a learner opens first: the lesson index, else the first lab page."""
+        """Sphinx docname a learner opens first: the lesson index, else the first lab page.
+
+        Args:
+            module: A module of this catalog.
+
+        Raises:
+            KeyError: If the module's track is not in the catalog.
+            IndexError: If the module has neither lesson pages nor a lab (a catalog from
+                :func:`load_catalog` never has such a module).
+        """
         paths = self.paths(module)
         if paths.lesson_dir is not None:
             return f"{paths.lesson_dir.as_posix()}/index"
@@ -169,7 +265,22 @@ def _validate(catalog: Catalog) -> None:
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
-    """Read and validate the catalog (cached per path)."""
+    """Read and validate the catalog (cached per path).
+
+    Args:
+        path: The catalog file; None reads ``book/curriculum.yml`` under :func:`repo_root`.
+
+    Returns:
+        The catalog.
+
+    Raises:
+        CatalogError: If the repository root cannot be found, an entry lacks a field or has
+            an unknown one, module ids repeat, a module names an unknown track or
+            prerequisite, a status is neither ``available`` nor ``planned``, or a module
+            without lesson pages has no lab.
+        OSError: If the file cannot be read.
+        yaml.YAMLError: If the file is not valid YAML.
+    """
     return _load_cached((path or repo_root() / CATALOG_RELPATH).resolve())
 
 

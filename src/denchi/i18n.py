@@ -15,7 +15,11 @@ _current: Language | None = None
 
 
 def get_language() -> Language:
-    """The language in use: the last ``set_language()``, else ``$DENCHI_LANG``, else ``ja``."""
+    """The language in use: the last ``set_language()``, else ``$DENCHI_LANG``, else ``ja``.
+
+    Returns:
+        ``"ja"`` or ``"en"``; an unknown ``$DENCHI_LANG`` counts as ``"ja"``.
+    """
     if _current is not None:
         return _current
     env = os.environ.get("DENCHI_LANG", "ja").lower()
@@ -23,7 +27,14 @@ def get_language() -> Language:
 
 
 def set_language(language: Language) -> None:
-    """Choose the language of plot labels and messages (``"ja"`` or ``"en"``)."""
+    """Choose the language of plot labels and messages for this Python process.
+
+    Args:
+        language: ``"ja"`` or ``"en"``.
+
+    Raises:
+        ValueError: If ``language`` is neither (message in Japanese and English).
+    """
     global _current
     if language not in _LANGUAGES:
         raise ValueError(
@@ -34,10 +45,26 @@ def set_language(language: Language) -> None:
 
 
 def text(ja: str, en: str) -> str:
-    """Pick the Japanese or English version for the current page language."""
+    """Pick the Japanese or English version for the current page language.
+
+    Args:
+        ja: The Japanese text.
+        en: The English text.
+
+    Returns:
+        ``ja`` if :func:`get_language` is ``"ja"``, else ``en``.
+    """
     return ja if get_language() == "ja" else en
 
 
 def bilingual(ja: str, en: str) -> str:
-    """A message for learners and teachers: Japanese first, then English."""
+    """A message for learners and teachers: Japanese first, then English.
+
+    Args:
+        ja: The Japanese message.
+        en: The English message.
+
+    Returns:
+        ``ja``, a line break, then ``en``.
+    """
     return f"{ja}\n{en}"

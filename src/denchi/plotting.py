@@ -11,7 +11,14 @@ from functools import cache
 
 @cache
 def use_japanese_fonts() -> None:
-    """Register the bundled Japanese font and make it matplotlib's default family."""
+    """Register the bundled Japanese font and make it matplotlib's default family.
+
+    Runs once per process (later calls do nothing).
+
+    Raises:
+        ModuleNotFoundError: If ``matplotlib-fontja`` (a dependency of denchi) is not
+            installed.
+    """
     import matplotlib_fontja  # noqa: F401  (registers IPAexGothic on import)
 
     matplotlib_fontja.japanize()

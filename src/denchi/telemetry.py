@@ -11,7 +11,17 @@ from types import ModuleType
 
 
 def import_pybamm() -> ModuleType:
-    """Import PyBaMM with telemetry disabled in every way PyBaMM offers."""
+    """Import PyBaMM with telemetry disabled in every way PyBaMM offers.
+
+    Sets ``PYBAMM_DISABLE_TELEMETRY=true`` in this process's environment before the import,
+    then calls ``pybamm.telemetry.disable()``.
+
+    Returns:
+        The ``pybamm`` module.
+
+    Raises:
+        ModuleNotFoundError: If PyBaMM is not installed.
+    """
     os.environ["PYBAMM_DISABLE_TELEMETRY"] = "true"
     import pybamm
 

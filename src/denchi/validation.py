@@ -20,7 +20,25 @@ MAX_SEQUENCE = 200  # no experiment needs more values in one list
 def number_in_range(
     name: str, value: object, low: float, high: float, unit: str, *, label_ja: str
 ) -> float:
-    """Return ``value`` as a float if it is a finite real number in ``[low, high]``."""
+    """Return ``value`` as a float if it is a finite real number in ``[low, high]``.
+
+    Args:
+        name: Argument name as the learner typed it, used in the message, e.g. ``"time_s"``.
+        value: The value to check: any real number (int, float, NumPy scalar, Fraction);
+            ``bool`` is refused.
+        low: Smallest allowed value, in ``unit``.
+        high: Largest allowed value, in ``unit``.
+        unit: Unit shown in the message (``""`` for a pure number).
+        label_ja: Japanese name of the argument for the message.
+
+    Returns:
+        The value as a float, in ``unit``.
+
+    Raises:
+        denchi.errors.InputError: If ``value`` is not a real number, is NaN or infinite, or
+            lies outside ``[low, high]``; the Japanese and English message names ``name``, the
+            range and an example.
+    """
     allowed_ja = f"{label_ja}は {low:g}〜{high:g} {unit}の範囲で指定してください"
     allowed_en = f"{name} must be a number from {low:g} to {high:g} {unit}".rstrip()
     if isinstance(value, bool) or not isinstance(value, Real):
@@ -45,7 +63,23 @@ def number_in_range(
 
 
 def integer_in_range(name: str, value: object, low: int, high: int, *, label_ja: str) -> int:
-    """Return ``value`` as an int if it is a whole number in ``[low, high]``."""
+    """Return ``value`` as an int if it is a whole number in ``[low, high]``.
+
+    Args:
+        name: Argument name used in the message.
+        value: The value to check: an integral number (int, NumPy integer); ``bool`` and
+            floats such as ``2.0`` are refused.
+        low: Smallest allowed value.
+        high: Largest allowed value.
+        label_ja: Japanese name of the argument for the message.
+
+    Returns:
+        The value as an int.
+
+    Raises:
+        denchi.errors.InputError: If ``value`` is not a whole number or lies outside
+            ``[low, high]``.
+    """
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise InputError(
             name,
@@ -64,7 +98,21 @@ def integer_in_range(name: str, value: object, low: int, high: int, *, label_ja:
 
 
 def one_of(name: str, value: object, choices: Iterable[str], *, label_ja: str) -> str:
-    """Return ``value`` if it is one of the allowed strings."""
+    """Return ``value`` if it is one of the allowed strings.
+
+    Args:
+        name: Argument name used in the message.
+        value: The value to check.
+        choices: The allowed strings (exact match, case-sensitive).
+        label_ja: Japanese name of the argument for the message.
+
+    Returns:
+        ``value``, unchanged.
+
+    Raises:
+        denchi.errors.InputError: If ``value`` is not a string or not one of ``choices``;
+            the message lists the choices.
+    """
     allowed = tuple(choices)
     if not isinstance(value, str) or value not in allowed:
         listed = ", ".join(repr(c) for c in allowed)
@@ -87,7 +135,26 @@ def numbers_in_range(
     min_count: int = 1,
     max_count: int = MAX_SEQUENCE,
 ) -> tuple[float, ...]:
-    """Return a list, tuple or 1-D array of numbers as a tuple of floats in ``[low, high]``."""
+    """Return a list, tuple or 1-D array of numbers as a tuple of floats in ``[low, high]``.
+
+    Args:
+        name: Argument name used in the message; an element is named ``name[i]``.
+        values: A list, tuple or 1-D NumPy array of shape ``(n,)`` of real numbers.
+        low: Smallest allowed value, in ``unit``.
+        high: Largest allowed value, in ``unit``.
+        unit: Unit shown in the message (``""`` for a pure number).
+        label_ja: Japanese name of the argument for the message.
+        min_count: Fewest values allowed (default 1).
+        max_count: Most values allowed (default :data:`MAX_SEQUENCE`, 200).
+
+    Returns:
+        The values as a tuple of n floats, in ``unit``, in the order given.
+
+    Raises:
+        denchi.errors.InputError: If ``values`` is not a list, tuple or 1-D array (a string
+            is refused), holds fewer than ``min_count`` or more than ``max_count`` values, or
+            an element fails :func:`number_in_range` (the message names its index).
+    """
     if isinstance(values, np.ndarray) and values.ndim == 1:
         values = values.tolist()
     if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):

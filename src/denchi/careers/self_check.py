@@ -18,12 +18,33 @@ from denchi.i18n import bilingual
 
 @dataclass(frozen=True)
 class Question:
+    """One yes/no question of the self-check (from ``roles.yml``).
+
+    Attributes:
+        key: Key of the interest it asks about, e.g. ``"machines"``.
+        text_ja: The question (Japanese).
+    """
+
     key: str
     text_ja: str
 
 
 @dataclass(frozen=True)
 class Role:
+    """A job in the battery industry (from ``roles.yml``; the list of roles follows
+    docs/CURRICULUM.md, and the working-day texts are illustrative, not company reports).
+
+    Attributes:
+        key: Key of the role, e.g. ``"maintenance"``.
+        name_ja: Japanese name.
+        name_en: English name.
+        where_ja: Where the work happens (Japanese).
+        what_ja: What the work is (Japanese).
+        day_ja: An illustrative working day (Japanese).
+        subjects_ja: School subjects behind it (Japanese).
+        interests: Question keys a "yes" to which counts for this role.
+    """
+
     key: str
     name_ja: str
     name_en: str
@@ -46,18 +67,31 @@ def _data() -> tuple[tuple[Question, ...], tuple[Role, ...]]:
 
 
 def questions() -> tuple[Question, ...]:
+    """The self-check questions, in the order of ``roles.yml``."""
     return _data()[0]
 
 
 def roles() -> tuple[Role, ...]:
+    """The roles, in the order of ``roles.yml``."""
     return _data()[1]
 
 
 def suggest(answers: Mapping[str, bool], top: int = 3) -> list[tuple[Role, int]]:
     """Roles to explore for the given yes/no answers, best first (ties keep the list order).
 
-    ``answers`` maps question keys to True ("yes") or False. Roles that match no "yes" are
-    left out, so all "no" gives an empty list: then every role is worth a look.
+    Roles that match no "yes" are left out, so all "no" gives an empty list: then every role
+    is worth a look. The score is a conversation starter, not an aptitude test.
+
+    Args:
+        answers: Question key -> True ("yes") or False ("no"); unasked questions count as no.
+        top: How many roles to return at most (default 3).
+
+    Returns:
+        Up to ``top`` pairs of (role, number of "yes" answers it lists), best first.
+
+    Raises:
+        ValueError: If a key is not a question key, or an answer is not a bool (message in
+            Japanese and English).
     """
     known = {q.key for q in questions()}
     if unknown := sorted(set(answers) - known):
@@ -94,7 +128,12 @@ def roles_table_markdown() -> str:
 def tally_table_markdown(answer_column: bool = False) -> str:
     """Paper version of the self-check: which roles each "yes" counts for.
 
-    With ``answer_column``, a first, empty column where a student writes はい or いいえ.
+    Args:
+        answer_column: Whether to add a first, empty column where a student writes はい or
+            いいえ (default False).
+
+    Returns:
+        A Markdown table, one row per question.
     """
     names = {r.key: r.name_ja for r in roles()}
     lead, rule = ("| はい・いいえ ", "|---") if answer_column else ("", "")

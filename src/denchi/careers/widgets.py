@@ -6,7 +6,14 @@ from denchi.careers.self_check import questions, suggest
 
 
 def self_check_explorer():
-    """One checkbox per question; the suggested roles update as boxes are ticked."""
+    """One checkbox per question; the suggested roles update as boxes are ticked.
+
+    Needs ipywidgets and a live kernel; nothing leaves the page. Scoring:
+    :func:`denchi.careers.suggest`.
+
+    Returns:
+        An ``ipywidgets.interactive`` widget.
+    """
     import ipywidgets as widgets
 
     boxes = {

@@ -37,7 +37,24 @@ def _concentration(name: str, value: float) -> float:
 
 
 def nernst_slope_v(electrons: int, temperature_c: float = STANDARD_TEMPERATURE_C) -> float:
-    """Change of potential per tenfold change of concentration: ln(10) R T / (n F) [V]."""
+    """Change of potential per tenfold change of concentration: ln(10) R T / (n F).
+
+    Args:
+        electrons: Electrons n of the half reaction, 1 to 6 (a float is truncated to a whole
+            number).
+        temperature_c: Temperature [℃], 0 to 100 (default 25).
+
+    Returns:
+        Slope [V per decade of concentration], e.g. 0.0296 V for n = 2 at 25 ℃.
+
+    Raises:
+        denchi.errors.InputError: If ``electrons`` or ``temperature_c`` is out of range or
+            not a number.
+
+    References:
+        Nernst equation as in Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
+        (``bard2001``); R and F from CODATA 2018 (Tiesinga et al. 2021).
+    """
     n = int(number_in_range("electrons", electrons, 1, 6, "", label_ja="電子の数"))
     return (
         math.log(10)
@@ -52,7 +69,27 @@ def electrode_potential_v(
     concentration_mol_l: float = 1.0,
     temperature_c: float = STANDARD_TEMPERATURE_C,
 ) -> float:
-    """Potential [V vs SHE] of a metal in a solution of its ions (Nernst equation)."""
+    """Potential of a metal in a solution of its ions: E = E° + (R T / n F) ln [M^n+].
+
+    Args:
+        metal: Element symbol of a couple in :data:`denchi.chem.COUPLES`, e.g. ``"Zn"``
+            (case does not matter).
+        concentration_mol_l: Concentration of the metal ion [mol/L], 1e-6 to 10 (default 1),
+            taken equal to its activity (valid only for dilute solutions).
+        temperature_c: Temperature [℃], 0 to 100 (default 25).
+
+    Returns:
+        Electrode potential [V vs the standard hydrogen electrode].
+
+    Raises:
+        denchi.errors.InputError: If ``metal`` is not in the table, or the concentration or
+            temperature is out of range or not a number.
+
+    References:
+        Nernst equation as in Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
+        (``bard2001``); R and F from CODATA 2018 (Tiesinga et al. 2021); E° from Vanýsek,
+        CRC Handbook of Chemistry and Physics, 97th ed. (2016) (``vanysek2016``).
+    """
     c = couple(metal)
     conc = _concentration("concentration_mol_l", concentration_mol_l)
     slope = nernst_slope_v(c.electrons, temperature_c)
@@ -61,7 +98,15 @@ def electrode_potential_v(
 
 @dataclass(frozen=True)
 class CellVoltage:
-    """A galvanic cell of two metal electrodes: which is positive, and its voltage."""
+    """A galvanic cell of two metal electrodes: which is positive, and its voltage.
+
+    Attributes:
+        positive: Couple of the positive electrode (higher potential; cathode on discharge).
+        negative: Couple of the negative electrode.
+        positive_potential_v: Potential of the positive electrode [V vs SHE].
+        negative_potential_v: Potential of the negative electrode [V vs SHE].
+        temperature_c: Temperature of the cell [℃].
+    """
 
     positive: Couple
     negative: Couple
@@ -92,8 +137,26 @@ def cell_voltage(
     """The cell made of ``metal_a`` in its ion solution and ``metal_b`` in its own.
 
     The order of the two metals does not matter: the result names the positive electrode
-    (at equal potentials, ``metal_a``).
+    (at equal potentials, ``metal_a``). The same metal twice makes a concentration cell.
     ``cell_voltage("Zn", "Cu")`` is the Daniell cell, 1.10 V at 1 mol/L and 25 ℃.
+
+    Args:
+        metal_a: Element symbol of the first electrode, e.g. ``"Zn"``.
+        metal_b: Element symbol of the second electrode, e.g. ``"Cu"``.
+        concentration_a_mol_l: Ion concentration at ``metal_a`` [mol/L], 1e-6 to 10.
+        concentration_b_mol_l: Ion concentration at ``metal_b`` [mol/L], 1e-6 to 10.
+        temperature_c: Temperature [℃], 0 to 100 (default 25).
+
+    Returns:
+        The cell; its ``voltage_v`` is the electromotive force [V], always >= 0.
+
+    Raises:
+        denchi.errors.InputError: If a metal is not in the table, or a concentration or the
+            temperature is out of range or not a number.
+
+    References:
+        Electrode potentials as in :func:`electrode_potential_v` (``bard2001``,
+        ``vanysek2016``).
     """
     a, b = couple(metal_a), couple(metal_b)  # the same metal twice is a concentration cell
     ea = electrode_potential_v(a.key, concentration_a_mol_l, temperature_c)

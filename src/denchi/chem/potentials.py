@@ -15,7 +15,16 @@ from denchi.errors import InputError
 
 @dataclass(frozen=True)
 class Couple:
-    """One half reaction ``ion + n e- -> element`` and its standard potential."""
+    """One half reaction ``ion + n e- -> element`` and its standard potential.
+
+    Attributes:
+        key: Element symbol, e.g. ``"Zn"``.
+        name_ja: Japanese name of the element.
+        ion: The ion, e.g. ``"Zn2+"``.
+        electrons: Electrons n in the half reaction.
+        standard_potential_v: Standard electrode potential E° at 25 ℃ [V vs SHE], from
+            Vanýsek, CRC Handbook of Chemistry and Physics, 97th ed. (2016) (``vanysek2016``).
+    """
 
     key: str  # the element symbol, e.g. "Zn"
     name_ja: str
@@ -25,6 +34,7 @@ class Couple:
 
     @property
     def half_reaction(self) -> str:
+        """The half reaction as text, e.g. ``"Zn2+ + 2 e- -> Zn"``."""
         product = "H2" if self.key == "H" else self.key
         ions = "2 H+" if self.key == "H" else self.ion
         return f"{ions} + {self.electrons} e- -> {product}"
@@ -53,7 +63,18 @@ _BY_KEY = {c.key.lower(): c for c in COUPLES}
 
 
 def couple(key: str) -> Couple:
-    """The couple of an element symbol such as ``"Zn"`` (case does not matter)."""
+    """The couple of an element symbol such as ``"Zn"`` (case does not matter).
+
+    Args:
+        key: Element symbol of a couple in :data:`COUPLES`; spaces around it are ignored.
+
+    Returns:
+        The couple, with its standard potential (source: ``vanysek2016``).
+
+    Raises:
+        denchi.errors.InputError: If no couple has that symbol (parameter ``"metal"``; the
+            message lists the symbols that exist).
+    """
     found = _BY_KEY.get(str(key).strip().lower())
     if found is None:
         known = "、".join(c.key for c in COUPLES)
@@ -67,5 +88,10 @@ def couple(key: str) -> Couple:
 
 
 def ionisation_series() -> list[Couple]:
-    """Couples from the largest ionisation tendency (most negative potential) to the smallest."""
+    """Couples from the largest ionisation tendency (most negative potential) to the smallest.
+
+    Returns:
+        Every couple of :data:`COUPLES`, sorted by standard potential [V vs SHE], lowest
+        first (source: ``vanysek2016``).
+    """
     return sorted(COUPLES, key=lambda c: c.standard_potential_v)

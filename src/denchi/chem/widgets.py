@@ -9,7 +9,22 @@ from denchi.chem.potentials import COUPLES
 
 
 def cell_explorer(metal_a: str = "Zn", metal_b: str = "Cu"):
-    """Pick two metals and the concentration of each ion solution; prints the cell."""
+    """Pick two metals and the concentration of each ion solution; prints the cell.
+
+    Needs ipywidgets and a live kernel. The sliders set log10 of each ion concentration
+    [mol/L]; the cell is computed by :func:`denchi.chem.cell_voltage`.
+
+    Args:
+        metal_a: Element symbol first shown for metal A (default ``"Zn"``).
+        metal_b: Element symbol first shown for metal B (default ``"Cu"``).
+
+    Returns:
+        An ``ipywidgets.interactive`` widget.
+
+    Raises:
+        traitlets.TraitError: If ``metal_a`` or ``metal_b`` is not one of the dropdown's
+            symbols (every couple except ``"H"``).
+    """
     import ipywidgets as widgets
 
     metals = [c.key for c in COUPLES if c.key != "H"]

@@ -24,7 +24,18 @@ DRY_ELECTRODE_NOTE_JA = {
 def draw_process_map(highlight: str | None = None, ax: Any = None) -> Any:
     """Draw the process flow; ``highlight`` is a step key (e.g. ``"drying"``) to mark.
 
-    Returns the matplotlib Axes.
+    The steps and their texts come from ``process.yml`` (process chain after Kwade et al.,
+    Nature Energy 3 (2018) 290-300, ``kwade2018``).
+
+    Args:
+        highlight: Key of the step to mark in red, or None.
+        ax: A matplotlib Axes to draw on; None makes a new 10 × 5.4 inch figure.
+
+    Returns:
+        The matplotlib Axes drawn on.
+
+    Raises:
+        denchi.errors.InputError: If ``highlight`` is not the key of a step.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
@@ -118,7 +129,18 @@ def _card(s: Step) -> str:
 
 def process_map_markdown(in_area: str | None = None) -> str:
     """MyST Markdown: for each area (or the one named), a bold title and a tab set whose tabs
-    are the area's steps. Render it from a code cell with ``IPython.display.Markdown``."""
+    are the area's steps. Render it from a code cell with ``IPython.display.Markdown``.
+
+    Args:
+        in_area: Key of one area (``"electrode"``, ``"assembly"``, ``"finishing"``), or None
+            for all three.
+
+    Returns:
+        The Markdown text.
+
+    Raises:
+        denchi.errors.InputError: If ``in_area`` is not the key of an area.
+    """
     chosen = [area(in_area)] if in_area is not None else list(areas())
     blocks = []
     for a in chosen:

@@ -23,7 +23,13 @@ _FOLDED_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 @dataclass(frozen=True)
 class Area:
-    """A part of the factory: electrode making, cell assembly, finishing and testing."""
+    """A part of the factory: electrode making, cell assembly, finishing and testing.
+
+    Attributes:
+        key: ``"electrode"``, ``"assembly"`` or ``"finishing"``.
+        name_ja: Japanese name.
+        name_en: English name.
+    """
 
     key: str
     name_ja: str
@@ -32,7 +38,23 @@ class Area:
 
 @dataclass(frozen=True)
 class Step:
-    """One manufacturing step (``number`` counts from 1 in production order)."""
+    """One manufacturing step, as written in ``process.yml`` (process chain after Kwade et al.,
+    Nature Energy 3 (2018) 290-300, ``kwade2018``).
+
+    Attributes:
+        number: Position in production order, counting from 1.
+        key: Key of the step, e.g. ``"drying"``.
+        area: Key of its :class:`Area`.
+        name_ja: Japanese name.
+        name_en: English name.
+        what_ja: What happens in the step (Japanese).
+        defects_ja: What can go wrong (Japanese).
+        inspection_ja: What inspection catches (Japanese).
+        dry_room: Whether the step runs in the dry room.
+        dry_electrode: How a solvent-free electrode process changes the step: ``"same"``,
+            ``"changed"`` or ``"removed"``.
+        energy_heavy: Whether the step alone uses much of the factory's energy.
+    """
 
     number: int
     key: str
@@ -65,12 +87,23 @@ def _data() -> tuple[tuple[Area, ...], tuple[Step, ...]]:
 
 
 def areas() -> tuple[Area, ...]:
-    """The three areas of the factory, in production order."""
+    """The three areas of the factory, in production order (read from ``process.yml``)."""
     return _data()[0]
 
 
 def steps(in_area: str | None = None) -> tuple[Step, ...]:
-    """All steps in production order, or those of one area (``"electrode"``, ...)."""
+    """All steps in production order, or those of one area.
+
+    Args:
+        in_area: Key of an area (``"electrode"``, ``"assembly"``, ``"finishing"``), or None
+            for every step.
+
+    Returns:
+        The steps, in production order.
+
+    Raises:
+        denchi.errors.InputError: If ``in_area`` is not the key of an area.
+    """
     every = _data()[1]
     if in_area is None:
         return every
@@ -79,14 +112,34 @@ def steps(in_area: str | None = None) -> tuple[Step, ...]:
 
 
 def step(key: str) -> Step:
-    """The step named ``key`` (for example ``"drying"``)."""
+    """The step named ``key`` (for example ``"drying"``).
+
+    Args:
+        key: Key of a step.
+
+    Returns:
+        The step.
+
+    Raises:
+        denchi.errors.InputError: If ``key`` is not the key of a step (the message lists them).
+    """
     keys = [s.key for s in steps()]
     one_of("step", key, keys, label_ja="工程 step")
     return steps()[keys.index(key)]
 
 
 def area(key: str) -> Area:
-    """The area named ``key`` (``"electrode"``, ``"assembly"`` or ``"finishing"``)."""
+    """The area named ``key`` (``"electrode"``, ``"assembly"`` or ``"finishing"``).
+
+    Args:
+        key: Key of an area.
+
+    Returns:
+        The area.
+
+    Raises:
+        denchi.errors.InputError: If ``key`` is not the key of an area.
+    """
     keys = [a.key for a in areas()]
     one_of("area", key, keys, label_ja="工場のエリア area")
     return areas()[keys.index(key)]

@@ -15,7 +15,13 @@ from denchi.factory.steps import step, steps
 
 
 def process_map_explorer() -> Any:
-    """Pick a step: the flow figure marks it, and its texts are printed below."""
+    """Pick a step: the flow figure marks it, and its texts are printed below.
+
+    Needs ipywidgets, matplotlib and a live kernel.
+
+    Returns:
+        An ``ipywidgets.interactive`` widget.
+    """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
@@ -40,7 +46,14 @@ def process_map_explorer() -> Any:
 
 def line_explorer() -> Any:
     """A battery of ``pack_kwh``: the factory energy (wet or dry electrodes), its CO2 for a
-    chosen electricity emission factor, and the cells to start for 1000 good ones."""
+    chosen electricity emission factor, and the cells to start for 1000 good ones.
+
+    Needs ipywidgets and a live kernel; the sums are :func:`denchi.factory.production_energy`
+    and :func:`denchi.factory.cells_to_start`, with their sources.
+
+    Returns:
+        An ``ipywidgets.interactive`` widget.
+    """
     import ipywidgets as widgets
 
     def show(pack_kwh: float, process: str, grid_kg_per_kwh: float, scrap_rate: float) -> None:

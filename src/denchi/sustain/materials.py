@@ -16,6 +16,14 @@ from denchi.validation import number_in_range
 
 @dataclass(frozen=True)
 class Material:
+    """A critical material of cell production, as named in the seed deck (METI 2023, p.14).
+
+    Attributes:
+        key: Key of the material in :data:`BASC_DEMAND_KT`, e.g. ``"lithium"``.
+        name_ja: Japanese name.
+        name_en: English name.
+    """
+
     key: str
     name_ja: str
     name_en: str
@@ -51,15 +59,42 @@ def _basis(basis_gwh: int) -> dict[str, float]:
 
 
 def intensity_kt_per_gwh(basis_gwh: int = 150) -> dict[str, float]:
-    """kt of each material per GWh of yearly production, derived from one BASC scenario."""
+    """Amount of each material per GWh of yearly production, from one BASC scenario.
+
+    Args:
+        basis_gwh: The scenario to scale from [GWh/year]: 150 or 600.
+
+    Returns:
+        Material key -> intensity [kt per GWh of yearly production capacity].
+
+    Raises:
+        denchi.errors.InputError: If ``basis_gwh`` is not 150 or 600.
+
+    References:
+        BASC estimate in the seed deck, METI 2023, p.14 (``meti2023strategy``).
+    """
     return {key: kt / basis_gwh for key, kt in _basis(basis_gwh).items()}
 
 
 def material_demand_kt(capacity_gwh: float, basis_gwh: int = 150) -> dict[str, float]:
-    """kt per year of each material for ``capacity_gwh`` of yearly production.
+    """Yearly amount of each material for a production capacity.
 
     Scales the intensity of the ``basis_gwh`` scenario linearly; the two BASC scenarios differ
     a little per GWh (cell chemistries and recycling change), so the result is an estimate.
+
+    Args:
+        capacity_gwh: Yearly production capacity [GWh/year], 0 to 10,000.
+        basis_gwh: The scenario to scale from [GWh/year]: 150 (default) or 600.
+
+    Returns:
+        Material key -> demand [kt/year].
+
+    Raises:
+        denchi.errors.InputError: If ``capacity_gwh`` is out of range or not a number,
+            or ``basis_gwh`` is not 150 or 600.
+
+    References:
+        BASC estimate in the seed deck, METI 2023, p.14 (``meti2023strategy``).
     """
     capacity = number_in_range(
         "capacity_gwh", capacity_gwh, *CAPACITY_RANGE_GWH, "GWh", label_ja="生産能力"
@@ -68,6 +103,14 @@ def material_demand_kt(capacity_gwh: float, basis_gwh: int = 150) -> dict[str, f
 
 
 def secured_share() -> dict[str, float]:
-    """Share (0–1) of the 150 GWh need that was secured at the time, for lithium and nickel."""
+    """Share of the 150 GWh/year need that was secured at the time, for lithium and nickel.
+
+    Returns:
+        Material key (``"lithium"``, ``"nickel"``) -> share, 0 to 1 (lithium 0.35,
+        nickel about 0.28).
+
+    References:
+        Seed deck, METI 2023, p.14 (``meti2023strategy``).
+    """
     need = BASC_DEMAND_KT[150]
     return {key: kt / need[key] for key, kt in SECURED_KT.items()}

@@ -15,7 +15,13 @@ def _slider(value: float, low: float, high: float, step: float, label: str):
 
 
 def storage_explorer():
-    """Panels, evening load and the usable share of the battery -> kWh and number of cells."""
+    """Panels, evening load and the usable share of the battery -> kWh and number of cells.
+
+    Needs ipywidgets and a live kernel; the sums are :func:`denchi.sustain.size_storage`.
+
+    Returns:
+        An ``ipywidgets.interactive`` widget.
+    """
     import ipywidgets as widgets
 
     def show(panel_kw, kwh_per_kw_day, evening_kw, evening_hours, usable_fraction) -> None:
@@ -44,7 +50,14 @@ def storage_explorer():
 
 
 def materials_explorer():
-    """Production capacity [GWh] -> kt of each material, and how far the secured amounts go."""
+    """Production capacity [GWh/year] -> kt/year of each material, and how far the secured
+    amounts go (BASC estimate in the seed deck, METI 2023, p.14).
+
+    Needs ipywidgets and a live kernel; the sums are :func:`denchi.sustain.material_demand_kt`.
+
+    Returns:
+        An ``ipywidgets.interactive`` widget.
+    """
     import ipywidgets as widgets
 
     secured = secured_share()
