@@ -62,3 +62,13 @@ def test_bad_inputs_name_the_parameter(call, parameter):
     with pytest.raises(InputError) as info:
         call()
     assert info.value.parameter == parameter
+
+
+@pytest.mark.parametrize("electrons", [2.7, 1.5, True])
+def test_a_number_of_electrons_that_is_not_whole_is_refused_not_truncated(electrons):
+    from denchi.chem.nernst import nernst_slope_v
+
+    with pytest.raises(InputError, match="electrons"):
+        nernst_slope_v(electrons)
+    with pytest.raises(InputError, match="electrons"):
+        chem.moles_from_charge(96485.0, electrons)

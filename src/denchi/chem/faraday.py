@@ -8,7 +8,7 @@ where z is the number of electrons per formula unit and M the molar mass [g/mol]
 from __future__ import annotations
 
 from denchi.chem.constants import COULOMB_PER_AH, FARADAY_C_PER_MOL
-from denchi.validation import number_in_range
+from denchi.validation import integer_in_range, number_in_range
 
 # Allowed ranges, wide enough for any lab or factory example, narrow enough to catch slips.
 _RANGES = {
@@ -27,7 +27,7 @@ def _checked(name: str, value: float) -> float:
 
 
 def _electrons(value: int) -> int:
-    return int(number_in_range("electrons", value, 1, 12, "", label_ja="電子の数"))
+    return integer_in_range("electrons", value, 1, 12, label_ja="電子の数")
 
 
 def charge_c(current_a: float, time_s: float) -> float:
@@ -102,14 +102,14 @@ def moles_from_charge(charge: float, electrons: int) -> float:
 
     Args:
         charge: Charge [C], 0 to 1e13.
-        electrons: Electrons z per formula unit, 1 to 12 (a float is truncated).
+        electrons: Electrons z per formula unit, a whole number from 1 to 12.
 
     Returns:
         Amount of substance [mol].
 
     Raises:
         denchi.errors.InputError: If ``charge`` or ``electrons`` is out of range or not
-            a number (``electrons`` as a float is truncated to a whole number).
+            a number, or ``electrons`` is not a whole number.
 
     References:
         Faraday's law of electrolysis, as taught in 化学 of the 2018 course of study
@@ -124,7 +124,7 @@ def mass_from_charge(charge: float, electrons: int, molar_mass_g_mol: float) -> 
 
     Args:
         charge: Charge [C], 0 to 1e13.
-        electrons: Electrons z per formula unit, 1 to 12 (a float is truncated).
+        electrons: Electrons z per formula unit, a whole number from 1 to 12.
         molar_mass_g_mol: Molar mass M [g/mol], 1 to 2000.
 
     Returns:
@@ -147,7 +147,7 @@ def charge_from_mass(mass_g: float, electrons: int, molar_mass_g_mol: float) -> 
 
     Args:
         mass_g: Mass [g], 0 to 1e9.
-        electrons: Electrons z per formula unit, 1 to 12 (a float is truncated).
+        electrons: Electrons z per formula unit, a whole number from 1 to 12.
         molar_mass_g_mol: Molar mass M [g/mol], 1 to 2000.
 
     Returns:
@@ -173,7 +173,7 @@ def theoretical_capacity_mah_g(molar_mass_g_mol: float, electrons: int = 1) -> f
         molar_mass_g_mol: Molar mass M of the host per exchanged formula unit [g/mol], 1 to
             2000, e.g. 72.06 g/mol for C6 in LiC6 (372 mAh/g) or 97.87 g/mol for LiCoO2
             (274 mAh/g). (These molar masses come from atomic weights; source: not recorded.)
-        electrons: Electrons z exchanged per formula unit, 1 to 12 (a float is truncated).
+        electrons: Electrons z exchanged per formula unit, a whole number from 1 to 12.
 
     Returns:
         Specific capacity [mAh/g].

@@ -21,7 +21,7 @@ from denchi.chem.constants import (
     ZERO_CELSIUS_K,
 )
 from denchi.chem.potentials import Couple, couple
-from denchi.validation import number_in_range
+from denchi.validation import integer_in_range, number_in_range
 
 CONCENTRATION_RANGE_MOL_L = (1e-6, 10.0)
 TEMPERATURE_RANGE_C = (0.0, 100.0)  # liquid water
@@ -40,8 +40,7 @@ def nernst_slope_v(electrons: int, temperature_c: float = STANDARD_TEMPERATURE_C
     """Change of potential per tenfold change of concentration: ln(10) R T / (n F).
 
     Args:
-        electrons: Electrons n of the half reaction, 1 to 6 (a float is truncated to a whole
-            number).
+        electrons: Electrons n of the half reaction, a whole number from 1 to 6.
         temperature_c: Temperature [℃], 0 to 100 (default 25).
 
     Returns:
@@ -55,7 +54,7 @@ def nernst_slope_v(electrons: int, temperature_c: float = STANDARD_TEMPERATURE_C
         Nernst equation as in Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
         (``bard2001``); R and F from CODATA 2018 (Tiesinga et al. 2021).
     """
-    n = int(number_in_range("electrons", electrons, 1, 6, "", label_ja="電子の数"))
+    n = integer_in_range("electrons", electrons, 1, 6, label_ja="電子の数")
     return (
         math.log(10)
         * GAS_CONSTANT_J_PER_MOL_K
