@@ -261,3 +261,117 @@ def test_path_tricks_in_the_file_name_do_nothing(world):
     with tool.rt.db.session() as s:
         sub = s.scalars(select(models.Submission)).one()  # the name is only shown, never a path
         assert sub.original_name.endswith("evil.ipynb") and "answer = 42" in sub.notebook
+
+
+TEACHER = Person("t-301", "西 先生", "Instructor")
+
+
+def _outside_data_dir(tool) -> dict[str, float]:
+    """Every file around the tool's data directory (its parent folder), with its mtime."""
+    root, data = tool.rt.config.data_dir.parent, tool.rt.config.data_dir
+    return {
+        str(p): p.stat().st_mtime
+        for p in root.rglob("*")
+        if p.is_file() and not p.is_relative_to(data) and not p.name.startswith("lms.db")
+    }
+
+
+@pytest.mark.parametrize(
+    "kind, target",
+    [
+        ("assignment", "../x"),
+        ("assignment", "../../../source/h04_lithium_ion"),
+        ("assignment", "e99_missing"),
+        ("assignment", "z01_dummy "),
+        ("assignment", "modules/h04_lithium_ion/index"),
+        ("page", "../../../etc/passwd"),
+        ("page", "z01_dummy"),
+        ("other", "z01_dummy"),
+    ],
+)
+def test_a_link_naming_no_catalog_target_is_refused_at_launch(world, kind, target):
+    platform, tool, course = world
+    link_id = f"rl-bad-{abs(hash((kind, target)))}"
+    course.links[link_id] = {
+        "title": "壊れたリンク",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": kind, "denchi_target": target},
+    }
+    before = _outside_data_dir(tool)
+    browser = Browser()
+    response = browser.post_launch(
+        browser.login(tool, platform, platform.launch_hint(STUDENT, course, link_id), "x")
+    )
+    assert response.status_code == 400, response.text
+    assert "教材が設定されていません" in response.text and "（link）" in response.text
+    with tool.rt.db.session() as s:
+        stored = s.scalars(
+            select(models.ResourceLink).where(models.ResourceLink.resource_link_id == link_id)
+        ).all()
+    assert stored == []
+    assert _outside_data_dir(tool) == before
+
+
+def test_a_stored_link_with_a_bad_target_is_refused_not_a_server_error(world):
+    """Links stored before targets were checked: every page refuses them with the reason."""
+    platform, tool, course = world
+    course.members.append(TEACHER)
+    course.links["rl-stale"] = {
+        "title": "古いリンク",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+    }
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(STUDENT, course, "rl-stale"), "x")
+    teacher = Browser()
+    teacher.launch(tool, platform, platform.launch_hint(TEACHER, course, "rl-stale"), "t")
+    with tool.rt.db.session() as s:
+        link = s.scalars(
+            select(models.ResourceLink).where(models.ResourceLink.resource_link_id == "rl-stale")
+        ).one()
+        link.target, link_id = "e99_missing ", link.id
+    from lms.harness import csrf_of
+
+    answers = {
+        "page": browser.http.get(f"{tool.url}/r/{link_id}"),
+        "download": browser.http.get(f"{tool.url}/r/{link_id}/download/z01_dummy.ipynb"),
+        "submit": browser.http.post(
+            f"{tool.url}/r/{link_id}/submit",
+            data={"csrf": csrf_of(page.text)},
+            files={"notebook": ("a.ipynb", b"{}", "text/plain")},
+        ),
+        "zip": teacher.http.get(f"{tool.url}/instructor/{link_id}/submissions.zip"),
+        "csv": teacher.http.get(f"{tool.url}/instructor/{link_id}/grades.csv"),
+        "relaunch": browser.post_launch(
+            browser.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-stale"), "x")
+        ),
+    }
+    for what, response in answers.items():
+        assert response.status_code == 400, (what, response.status_code, response.text[:300])
+        assert "（link）" in response.text, what
+
+
+def test_everything_the_tool_keeps_is_private(world):
+    """Prepared courses (solutions, hidden tests) and the database are the tool user's only."""
+    _platform, tool, _course = world
+    tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+    data = tool.rt.config.data_dir
+    assert data.stat().st_mode & 0o777 == 0o700
+    prepared = data / "grading" / "prepared"  # (grading batches come and go meanwhile)
+    kept = [data, data / "grading", *prepared.rglob("*"), tool.rt.config.sqlite_path]
+    solutions = [p for p in prepared.rglob("*.ipynb") if "BEGIN SOLUTION" in p.read_text()]
+    assert solutions, "the prepared course holds the source notebooks"
+    loose = {str(p): oct(p.stat().st_mode & 0o777) for p in kept if p.stat().st_mode & 0o077}
+    assert loose == {}
+
+
+def test_paths_outside_the_data_directory_are_refused(tmp_path):
+    from denchi.lms.files import OutsideDataDir, inside
+
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "out").symlink_to(tmp_path)
+    assert inside(root, "grading", "a-1") == root.resolve() / "grading" / "a-1"
+    for parts in (("..", "x"), ("grading/../../x",), ("/etc/passwd",), ("out", "x")):
+        with pytest.raises(OutsideDataDir, match="leads outside"):
+            inside(root, *parts)

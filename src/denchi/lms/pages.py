@@ -154,7 +154,7 @@ async def submit(request: Request, link_id: int) -> Response:
     try:
         data = await _read_limited(upload, limit)
         name = rt.grader.notebook_names(access.link.target)[0]
-        source = rt.grader.source_dir / access.link.target / name
+        source = rt.grader.source_notebook(access.link.target, name)
         notebook = await run_in_threadpool(read_notebook, data, source)
     except PageError as exc:
         return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)

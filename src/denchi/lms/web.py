@@ -33,11 +33,13 @@ from denchi.lms.sessions import (
     PageError,
     clear_cookie,
     current_session,
+    link_target,
     render,
     set_cookie,
     start_session,
 )
 from denchi.lms.store import new_token, token_hash
+from denchi.lms.targets import page_options
 
 STATE_COOKIE = "denchi_lti_state"
 LOGIN_TTL = timedelta(minutes=10)
@@ -194,22 +196,16 @@ def _resource_link(rt: Runtime, context_id: int, claims: dict) -> int:
             )
         ).first()
         if link is None:
-            kind, target = custom.get("denchi_kind"), custom.get("denchi_target")
-            if kind not in ("assignment", "page") or not target:
-                raise PageError(
-                    "link",
-                    "このリンクには教材が設定されていません。先生は「教材を選ぶ」から追加し直して"
-                    "ください。",
-                    "This link names no denchi page or assignment; add it again by deep linking.",
-                    status=400,
-                )
+            kind = custom.get("denchi_kind")
             link = ResourceLink(
                 context_id=context_id,
                 resource_link_id=str(link_claim["id"]),
-                kind=kind,
-                target=str(target),
+                kind=str(kind),
+                target=link_target(rt, kind, custom.get("denchi_target")),
             )
             s.add(link)
+        else:
+            link_target(rt, link.kind, link.target)
         link.title = str(link_claim.get("title") or link.title or link.target)
         if ags.get("lineitem"):
             link.lineitem_url = ags["lineitem"]
@@ -220,18 +216,11 @@ def _resource_link(rt: Runtime, context_id: int, claims: dict) -> int:
 def _deep_link_options(rt: Runtime) -> list[dict]:
     """What an instructor can add: for each available module its pages, labs and assignment."""
     groups = []
+    pages = page_options(rt.catalog)
     for module in rt.catalog.available():
-        paths = rt.catalog.paths(module)
         options = [
-            {
-                "value": f"page:{rt.catalog.entry_page(module)}",
-                "label": f"教材ページ：{module.title_ja}",
-            }
+            {"value": f"page:{o.docname}", "label": o.label} for o in pages if o.module == module
         ]
-        for lab in paths.lab_dirs:
-            page = f"{lab.as_posix()}/index"
-            if f"page:{page}" != options[0]["value"]:
-                options.append({"value": f"page:{page}", "label": "バーチャルラボ"})
         if module.assignment and rt.grader.notebook_names(module.assignment):
             options.append({"value": f"assignment:{module.assignment}", "label": "自動採点の課題"})
         groups.append(
