@@ -211,7 +211,7 @@ def wait_for(predicate, timeout: float, what: str) -> None:
 def place_assignment(platform: Platform, tool: Tool, course, link_id: str, lineitem_id: str):
     """A resource link for the dummy assignment with its line item, as deep linking makes."""
     course.lineitems[lineitem_id] = {
-        "id": f"{platform.url}/lineitems/{course.id}/{lineitem_id}",
+        "id": platform.lineitem_url(course.id, lineitem_id),
         "scoreMaximum": 3,
     }
     course.links[link_id] = {

@@ -133,7 +133,7 @@ def grade_pending(rt: Runtime) -> int:
 
 
 def deliver_scores(rt: Runtime) -> int:
-    return outbox.deliver_due(rt.db, rt.services, rt.policy)
+    return outbox.deliver_due(rt.db, rt.services, rt.policy, rt.grader.max_score)
 
 
 class EmbeddedQueue:
