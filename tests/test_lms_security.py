@@ -236,7 +236,7 @@ def test_another_assignments_notebook_is_refused(world):
     browser, page, url = learner_page(platform, tool, course)
     source = tool.rt.courseware / "assessments/source/h04_lithium_ion/h04_lithium_ion.ipynb"
     response = upload(browser, url, page, "h04.ipynb", source.read_bytes())
-    assert response.status_code == 400 and "この課題のノートブックではない" in response.text
+    assert response.status_code == 400 and "ダウンロードし直して" in response.text
     empty = nbformat.writes(nbformat.v4.new_notebook()).encode()
     assert upload(browser, url, page, "empty.ipynb", empty).status_code == 400
 
@@ -375,3 +375,48 @@ def test_paths_outside_the_data_directory_are_refused(tmp_path):
     for parts in (("..", "x"), ("grading/../../x",), ("/etc/passwd",), ("out", "x")):
         with pytest.raises(OutsideDataDir, match="leads outside"):
             inside(root, *parts)
+
+
+def _released(tool, assignment: str | None):
+    """The dummy assignment's released notebook, answered, claiming ``assignment``."""
+    import nbformat
+    from lms.harness import answered
+
+    release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+    nb = nbformat.reads(answered(release).decode(), as_version=4)
+    assert nb.metadata["denchi"]["assignment"] == "z01_dummy"  # written when it was released
+    if assignment is None:
+        del nb.metadata["denchi"]
+    else:
+        nb.metadata["denchi"]["assignment"] = assignment
+    return nbformat.writes(nb).encode()
+
+
+@pytest.mark.parametrize(
+    "claimed, message",
+    [
+        ("h04_lithium_ion", "h04_lithium_ion"),  # same nbgrader cell ids, another assignment
+        (None, "ダウンロードし直して"),  # no identity at all: which assignment is unknown
+    ],
+)
+def test_a_notebook_of_another_assignment_is_refused_naming_both(world, claimed, message):
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    before = counts(tool)
+    response = upload(browser, url, page, "other.ipynb", _released(tool, claimed))
+    assert response.status_code == 400, response.text
+    assert message in response.text and "z01_dummy" in response.text
+    assert counts(tool) == before
+
+
+def test_a_notebook_claiming_this_assignment_needs_its_cells_too(world):
+    """The second check: the claimed identity is right but the nbgrader cells are not."""
+    import nbformat
+
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    source = tool.rt.courseware / "assessments/source/h04_lithium_ion/h04_lithium_ion.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.metadata["denchi"] = {"assignment": "z01_dummy"}
+    response = upload(browser, url, page, "h04.ipynb", nbformat.writes(nb).encode())
+    assert response.status_code == 400 and "この課題のノートブックではない" in response.text

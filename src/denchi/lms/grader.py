@@ -29,6 +29,10 @@ from denchi.i18n import bilingual
 from denchi.lms.files import inside, make_private, private_dir, private_file
 from denchi.lms.targets import catalog_id
 
+# changes whenever prepare() makes something different from the same sources (2: released
+# notebooks carry their assignment id)
+PREPARATION = b"2"
+
 
 @dataclass(frozen=True)
 class GradeOutcome:
@@ -91,7 +95,7 @@ class Grader:
         return names
 
     def _fingerprint(self, assignment: str) -> str:
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(PREPARATION)
         course = nbg.course_dir(self.courseware)
         for path in [course / "nbgrader_config.py", *sorted((course / "source").rglob("*"))]:
             if path.is_file():

@@ -155,7 +155,7 @@ async def submit(request: Request, link_id: int) -> Response:
         data = await _read_limited(upload, limit)
         name = rt.grader.notebook_names(access.link.target)[0]
         source = rt.grader.source_notebook(access.link.target, name)
-        notebook = await run_in_threadpool(read_notebook, data, source)
+        notebook = await run_in_threadpool(read_notebook, data, source, access.link.target)
     except PageError as exc:
         return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)
     await run_in_threadpool(_store, rt, access, notebook, upload.filename or "", len(data))
