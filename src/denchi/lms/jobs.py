@@ -18,8 +18,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from denchi.i18n import bilingual
 from denchi.lms import outbox
+from denchi.lms.grader import GradeOutcome
 from denchi.lms.models import Submission, utcnow
 
 if TYPE_CHECKING:
@@ -30,20 +33,19 @@ MAX_GRADING_ATTEMPTS = 3
 
 
 def _claim_submissions(rt: Runtime) -> list[str]:
-    """Claim queued submissions (and ones whose worker died) for one grading round."""
+    """Claim queued submissions (and ones whose worker died) for one grading round; ones that
+    were claimed ``MAX_GRADING_ATTEMPTS`` times without an end are failed with the reason."""
     now = utcnow()
     claim_until = now + timedelta(seconds=rt.config.grading_timeout_s * 3 + 120)
+    abandoned = (Submission.status == "grading") & (Submission.claimed_until < now)
     with rt.db.session() as s:
+        for sub in s.scalars(
+            select(Submission).where(abandoned, Submission.attempts >= MAX_GRADING_ATTEMPTS)
+        ):
+            _finish(s, sub, _failure(rt, sub, UNFINISHED))
         candidates = s.scalars(
             select(Submission.id)
-            .where(
-                (Submission.status == "queued")
-                | (
-                    (Submission.status == "grading")
-                    & (Submission.claimed_until < now)
-                    & (Submission.attempts < MAX_GRADING_ATTEMPTS)
-                )
-            )
+            .where((Submission.status == "queued") | abandoned)
             .order_by(Submission.created_at)
             .limit(rt.config.grading_batch_size)
         ).all()
@@ -51,11 +53,7 @@ def _claim_submissions(rt: Runtime) -> list[str]:
         for sid in candidates:
             result = s.execute(
                 update(Submission)
-                .where(
-                    Submission.id == sid,
-                    (Submission.status == "queued")
-                    | ((Submission.status == "grading") & (Submission.claimed_until < now)),
-                )
+                .where(Submission.id == sid, (Submission.status == "queued") | abandoned)
                 .values(
                     status="grading", claimed_until=claim_until, attempts=Submission.attempts + 1
                 )
@@ -82,6 +80,56 @@ def _rounds(rows: list[Submission]) -> list[list[Submission]]:
     return batches
 
 
+# Reasons a submission ends "failed" without a grade (the learner and the teacher read them).
+CRASHED = (
+    "自動採点の途中でエラーになりました（{error}）。先生に相談してください。",
+    "Autograding stopped with an error ({error}); please ask your teacher.",
+)
+UNFINISHED = (
+    f"自動採点が {MAX_GRADING_ATTEMPTS} 回とも終わりませんでした。先生に相談してください。",
+    f"Autograding did not finish in {MAX_GRADING_ATTEMPTS} tries; please ask your teacher.",
+)
+
+
+def _failure(rt: Runtime, sub: Submission, reason: tuple[str, str], **values) -> GradeOutcome:
+    try:
+        maximum = rt.grader.max_score(sub.assignment)
+    except KeyError:
+        maximum = 0.0
+    ja, en = (text.format(**values) for text in reason)
+    return GradeOutcome(None, maximum, None, bilingual(ja, en))
+
+
+def _finish(s: Session, sub: Submission, result: GradeOutcome) -> None:
+    """Record a submission's end, graded or failed, and queue what the LMS must receive: the
+    score, or ``gradingProgress: Failed`` (only for the learner's latest submission)."""
+    failed = result.score is None
+    sub.status = "failed" if failed else "graded"
+    sub.score, sub.max_score = result.score, result.max_score
+    sub.feedback_html, sub.error = result.feedback_html, result.error
+    sub.graded_at, sub.claimed_until = utcnow(), None
+    newer = s.scalars(
+        select(Submission.id).where(
+            Submission.user_id == sub.user_id,
+            Submission.resource_link_id == sub.resource_link_id,
+            Submission.created_at > sub.created_at,
+        )
+    ).first()
+    if newer is None:  # the latest submission's grade is the one the LMS shows
+        payload = outbox.score_payload(
+            sub.user,
+            activity="Completed",
+            grading="Failed"
+            if failed
+            else "PendingManual"
+            if result.needs_review
+            else "FullyGraded",
+            score=sub.score,
+            maximum=sub.max_score,
+        )
+        outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
+
+
 def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
     assignment = batch[0].assignment
     names = rt.grader.notebook_names(assignment)
@@ -90,32 +138,23 @@ def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
     with rt.db.session() as s:
         for row in batch:
             sub = s.get(Submission, row.id)
-            result = outcomes[sub.user.student_key]
-            failed = result.score is None
-            sub.status = "failed" if failed else "graded"
-            sub.score, sub.max_score = result.score, result.max_score
-            sub.feedback_html, sub.error = result.feedback_html, result.error
-            sub.graded_at, sub.claimed_until = utcnow(), None
-            newer = s.scalars(
-                select(Submission.id).where(
-                    Submission.user_id == sub.user_id,
-                    Submission.resource_link_id == sub.resource_link_id,
-                    Submission.created_at > sub.created_at,
-                )
-            ).first()
-            if newer is None:  # the latest submission's grade is the one the LMS shows
-                payload = outbox.score_payload(
-                    sub.user,
-                    activity="Completed",
-                    grading="Failed"
-                    if failed
-                    else "PendingManual"
-                    if result.needs_review
-                    else "FullyGraded",
-                    score=sub.score,
-                    maximum=sub.max_score,
-                )
-                outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
+            _finish(s, sub, outcomes[sub.user.student_key])
+
+
+def _grade_round(rt: Runtime, batch: list[Submission]) -> None:
+    """Grade a batch; if it breaks, grade its submissions one by one, so that the one that
+    cannot be graded fails with its reason and its classmates are graded."""
+    try:
+        _grade_batch(rt, batch)
+    except Exception as exc:  # whatever broke, no submission may stay "grading"
+        rt.log.exception("grading %d submission(s) of %s failed", len(batch), batch[0].assignment)
+        if len(batch) > 1:
+            for row in batch:
+                _grade_round(rt, [row])
+            return
+        with rt.db.session() as s:
+            sub = s.get(Submission, batch[0].id)
+            _finish(s, sub, _failure(rt, sub, CRASHED, error=type(exc).__name__))
 
 
 def grade_pending(rt: Runtime) -> int:
@@ -127,7 +166,7 @@ def grade_pending(rt: Runtime) -> int:
             for row in rows:  # load what the batch needs before the session closes
                 _ = row.user.student_key, row.resource_link.id
         for batch in _rounds(rows):
-            _grade_batch(rt, batch)
+            _grade_round(rt, batch)
             graded += len(batch)
     return graded
 
