@@ -420,3 +420,18 @@ def test_a_notebook_claiming_this_assignment_needs_its_cells_too(world):
     nb.metadata["denchi"] = {"assignment": "z01_dummy"}
     response = upload(browser, url, page, "h04.ipynb", nbformat.writes(nb).encode())
     assert response.status_code == 400 and "この課題のノートブックではない" in response.text
+
+
+def test_a_mentor_never_gets_the_instructors_view(world):
+    platform, tool, course = world
+    mentor = Person("m-301", "保護 者", "Mentor")
+    course.members.append(mentor)
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(mentor, course, "rl-sec"), "m")
+    assert page.status_code == 200 and "提出状況" not in page.text
+    link = page.text.split('/submit"')[0].rsplit("/r/", 1)[1]
+    for path in ("", "/grades.csv", "/submissions.zip"):
+        denied = browser.http.get(f"{tool.url}/instructor/{link}{path}")
+        assert denied.status_code == 403 and "先生だけ" in denied.text, path
+    refused = upload(browser, f"{tool.url}/r/{link}/submit", page, "a.ipynb", b"{}")
+    assert refused.status_code == 403 and "（role）" in refused.text

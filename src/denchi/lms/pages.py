@@ -144,6 +144,13 @@ async def submit(request: Request, link_id: int) -> Response:
     access = authorize(rt, request, link_id, instructor=False)
     if access.link.kind != "assignment":
         raise PageError("upload", "提出できないページです。", "Nothing to submit here.", 400)
+    if access.role != "learner":
+        raise PageError(
+            "role",
+            "提出できるのは学習者だけです（メンター・保護者などの立場では提出できません）。",
+            "Only learners submit here (not mentors or observers).",
+            403,
+        )
     if int(request.headers.get("content-length") or 0) > limit + 64_000:
         raise too_large(limit)  # refuse before reading the body
     form = await request.form(max_files=1, max_fields=5)
