@@ -10,7 +10,16 @@ import re
 import zipfile
 
 import pytest
-from lms.harness import DUMMY, Browser, answered, csrf_of, make_courseware, start_tool, wait_for
+from lms.harness import (
+    DUMMY,
+    Browser,
+    answered,
+    choose_items,
+    csrf_of,
+    make_courseware,
+    start_tool,
+    wait_for,
+)
 from lms.platform import Person, Platform
 
 pytestmark = pytest.mark.xdist_group("lms")
@@ -64,14 +73,8 @@ def linked(world):
     course = platform.course("c1", TEACHER, ALICE, BOB, CAROL)
     browser = Browser()
     picker = browser.launch(tool, platform, platform.deep_link_hint(TEACHER, course), TEACHER.sub)
-    request_id = re.search(r'name="request_id" value="([^"]+)"', picker.text).group(1)
-    answer = browser.http.post(
-        f"{tool.url}/lti/deep-link",
-        data={
-            "csrf": csrf_of(picker.text),
-            "request_id": request_id,
-            "item": [f"assignment:{DUMMY}", "page:modules/h04_lithium_ion/index"],
-        },
+    answer = choose_items(
+        browser, tool, picker, [f"assignment:{DUMMY}", "page:modules/h04_lithium_ion/index"]
     )
     assert answer.status_code == 200
     action = re.search(r'action="([^"]+)"', answer.text).group(1)

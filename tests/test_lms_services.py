@@ -11,6 +11,7 @@ from lms.harness import (
     DUMMY,
     Browser,
     answered,
+    choose_items,
     csrf_of,
     make_courseware,
     register_manually,
@@ -18,7 +19,9 @@ from lms.harness import (
     wait_for,
 )
 from lms.platform import Person, Platform
+from sqlalchemy import select
 
+from denchi.lms import models
 from denchi.lms.services import service_url
 
 pytestmark = pytest.mark.xdist_group("lms")
@@ -119,3 +122,129 @@ def test_roster_sync_pages_through_moodle_urls(moodle):
     assert "4 人" in synced.text
     pages = [u for u in platform.service_requests[before:] if "/memberships/" in u]
     assert len(pages) == 2 and all("type_id=3" in u for u in pages)
+
+
+def test_an_html_answer_from_the_token_endpoint_is_an_error_with_its_reason(moodle):
+    """A token endpoint answering an HTML page with status 200: the score stays pending with
+    the reason, is retried with back-off, the teacher sees why, and arrives once it is back."""
+    platform, tool, course = moodle
+    learner = LEARNERS[1]
+    tool.rt.services.forget_token(outbox_target(tool))
+    platform.token_html = True
+    try:
+        browser = Browser()
+        page = browser.launch(tool, platform, platform.launch_hint(learner, course, "rl-m1"), "x")
+        link_path = re.search(r'action="[^"]*(/r/\d+)/submit"', page.text).group(1)
+        release = tool.rt.grader.release_notebook(DUMMY, f"{DUMMY}.ipynb")
+        browser.http.post(
+            f"{tool.url}{link_path}/submit",
+            data={"csrf": csrf_of(page.text)},
+            files={"notebook": ("a.ipynb", answered(release), "application/octet-stream")},
+        )
+
+        def failing_rows():
+            with tool.rt.db.session() as s:
+                return s.scalars(
+                    select(models.ScoreOutbox).where(
+                        models.ScoreOutbox.status == "pending", models.ScoreOutbox.attempts >= 2
+                    )
+                ).all()
+
+        wait_for(lambda: failing_rows(), 60, "retried deliveries")
+        row = failing_rows()[0]
+        assert "text/html" in row.last_error and "token endpoint" in row.last_error
+        assert row.next_attempt_at > row.created_at
+        teacher = Browser()
+        view = teacher.launch(tool, platform, platform.launch_hint(TEACHER, course, "rl-m1"), "t")
+        assert "回失敗" in view.text and "text/html" in view.text
+    finally:
+        platform.token_html = False
+    wait_for(
+        lambda: any(
+            s["userId"] == learner.sub and s.get("scoreGiven") == 3
+            for s in platform.scores_for("2")
+        ),
+        120,
+        "the score once the token endpoint is back",
+    )
+
+
+def outbox_target(tool):
+    from denchi.lms.outbox import service_target
+
+    with tool.rt.db.session() as s:
+        return service_target(s.scalars(select(models.Platform)).first())
+
+
+def test_deep_linking_honours_accept_lineitem(moodle):
+    platform, tool, course = moodle
+    browser = Browser()
+    hint = platform.deep_link_hint(TEACHER, course, accept_lineitem=False)
+    picker = browser.launch(tool, platform, hint, "t")
+    answer = choose_items(browser, tool, picker, [f"assignment:{DUMMY}"])
+    assert answer.status_code == 200
+    jwt_value = re.search(r'name="JWT" value="([^"]+)"', answer.text).group(1)
+    import jwt
+
+    claims = jwt.decode(jwt_value, options={"verify_signature": False})
+    items = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert [i["custom"]["denchi_target"] for i in items] == [DUMMY]
+    assert "lineItem" not in items[0]
+
+
+def test_deep_linking_that_accepts_no_link_is_refused_with_the_reason(moodle):
+    platform, tool, course = moodle
+    browser = Browser()
+    hint = platform.deep_link_hint(TEACHER, course, accept_types=["file", "html"])
+    picker = browser.launch(tool, platform, hint, "t")
+    assert picker.status_code == 400
+    assert "ltiResourceLink" in picker.text and "（deep_link）" in picker.text
+
+
+def test_a_failed_dynamic_registration_says_why_and_keeps_the_url(moodle):
+    platform, tool, _course = moodle
+    from denchi.lms.registration import registration_url
+
+    url = registration_url(tool.rt.db, tool.rt.config)
+    openid = f"{platform.url}/.well-known/openid-configuration"
+    failed = Browser().http.get(
+        url, params={"openid_configuration": openid, "registration_token": "wrong"}
+    )
+    assert failed.status_code == 502 and "（register）" in failed.text
+    assert "HTTP 401" in failed.text and f"{platform.url}/register" in failed.text
+    assert "もう一度使えます" in failed.text
+    missing = Browser().http.get(
+        url, params={"openid_configuration": f"{platform.url}/no-such-configuration"}
+    )
+    assert missing.status_code == 502 and "HTTP 404" in missing.text
+    done = Browser().http.get(
+        url,
+        params={"openid_configuration": openid, "registration_token": platform.registration_token},
+    )
+    assert done.status_code == 200, done.text
+    again = Browser().http.get(url, params={"openid_configuration": openid})
+    assert again.status_code == 403  # used up once it worked
+
+
+def test_client_id_is_optional_at_login_where_the_issuer_has_one_registration(moodle):
+    platform, tool, course = moodle
+    params = {"iss": platform.issuer, "login_hint": "x", "target_link_uri": tool.url}
+    alone = Browser().http.get(f"{tool.url}/lti/login", params=params)
+    assert alone.status_code == 302 and "client_id=denchi-client-1" in alone.headers["location"]
+    from denchi.lms.registration import add_platform
+
+    add_platform(
+        tool.rt.db,
+        issuer=platform.issuer,
+        client_id="second-registration",
+        login_url=f"{platform.url}/auth",
+        token_url=f"{platform.url}/token",
+        jwks_url=f"{platform.url}/jwks",
+        deployment_ids=["d-2"],
+    )
+    ambiguous = Browser().http.get(f"{tool.url}/lti/login", params=params)
+    assert ambiguous.status_code == 400 and "client_id が必要" in ambiguous.text
+    named = Browser().http.get(
+        f"{tool.url}/lti/login", params=params | {"client_id": platform.client_id}
+    )
+    assert named.status_code == 302

@@ -106,6 +106,7 @@ class Platform:
         self.scores: list[dict] = []  # every score the platform accepted
         self.score_failures = 0  # answer 503 to score posts while > 0 (counts down)
         self.score_down = False  # answer 503 to every score post
+        self.token_html = False  # the token endpoint answers an HTML page with status 200
         self.tokens: dict[str, list[str]] = {}
         self.deep_link_items: list[dict] = []
         self.registration_token = "reg-token-" + secrets.token_hex(4)
@@ -170,8 +171,13 @@ class Platform:
             },
         }
 
-    def deep_link_hint(self, person: Person, course: Course, multiple: bool = True) -> str:
-        return self._hint(person, course, "LtiDeepLinkingRequest", None, multiple=multiple)
+    def deep_link_hint(
+        self, person: Person, course: Course, multiple: bool = True, **settings
+    ) -> str:
+        """A deep-linking launch; ``settings`` override deep_linking_settings entries."""
+        return self._hint(
+            person, course, "LtiDeepLinkingRequest", None, multiple=multiple, settings=settings
+        )
 
     def launch_hint(self, person: Person, course: Course, link_id: str) -> str:
         return self._hint(person, course, "LtiResourceLinkRequest", link_id)
@@ -200,6 +206,7 @@ class Platform:
                 "accept_presentation_document_targets": ["iframe", "window"],
                 "accept_multiple": data["multiple"],
                 "data": "opaque-" + hint,
+                **data.get("settings", {}),
             }
         else:
             item = course.links[data["link"]]
@@ -304,6 +311,9 @@ class Platform:
             client_assertion: str = Form(),
             scope: str = Form(""),
         ) -> dict:
+            if self.token_html:  # e.g. a login page in front of the LMS
+                return Response("<html><body><h1>Log in</h1></body></html>", 200,
+                                media_type="text/html")  # fmt: skip
             assert grant_type == "client_credentials"
             assert client_assertion_type.endswith("jwt-bearer")
             try:

@@ -10,6 +10,7 @@ score for the same learner and resource link supersedes older undelivered ones.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from denchi.lms import lti
 from denchi.lms.models import Context, Platform, ResourceLink, ScoreOutbox, User, utcnow
 from denchi.lms.services import ServiceClient, ServiceError, ServiceTarget
 from denchi.lms.store import Database
+
+log = logging.getLogger(__name__)
 
 
 def iso_timestamp(moment: datetime) -> str:
@@ -174,7 +177,10 @@ def deliver_due(
     while (row_id := _claim(db, policy)) is not None:
         try:
             _deliver(db, client, row_id, points)
-        except ServiceError as exc:
+        except Exception as exc:  # every failure is recorded with its reason and retried
+            if not isinstance(exc, ServiceError):
+                log.exception("delivering score %s failed", row_id)
+                exc = ServiceError(f"{type(exc).__name__}: {exc}")
             with db.session() as s:
                 row = s.get(ScoreOutbox, row_id)
                 row.attempts += 1

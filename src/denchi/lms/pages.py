@@ -207,6 +207,17 @@ def feedback(request: Request, submission_id: str) -> Response:
     return Response(html, media_type="text/html; charset=utf-8", headers=headers)
 
 
+def _delivery_view(row: ScoreOutbox | None) -> dict:
+    """The latest score's way to the LMS, with the last error while it is not delivered."""
+    if row is None:
+        return {"status_ja": "—", "error": None, "attempts": 0}
+    return {
+        "status_ja": DELIVERY_JA.get(row.status, row.status),
+        "error": row.last_error if row.status in ("pending", "failed") else None,
+        "attempts": row.attempts,
+    }
+
+
 def _latest_by_user(rt: Runtime, link_id: int) -> tuple[dict[int, Submission], dict[int, int]]:
     with rt.db.session() as s:
         subs = s.scalars(
@@ -237,7 +248,7 @@ def _class_list(rt: Runtime, access: Access) -> list[dict]:
         for user_id in set(latest) - set(users):
             users[user_id] = s.get(User, user_id)
         deliveries = {
-            row.user_id: row.status
+            row.user_id: row
             for row in s.scalars(
                 select(ScoreOutbox)
                 .where(ScoreOutbox.resource_link_id == access.link.id)
@@ -254,7 +265,7 @@ def _class_list(rt: Runtime, access: Access) -> list[dict]:
                 "email": user.email,
                 "submission": _view(sub) if sub else None,
                 "count": counts.get(user.id, 0),
-                "delivery": DELIVERY_JA.get(deliveries.get(user.id, ""), "—"),
+                "delivery": _delivery_view(deliveries.get(user.id)),
             }
         )
     return rows

@@ -59,6 +59,20 @@ def service_url(url: str, path: str = "", params: dict[str, str] | None = None) 
     )
 
 
+def _json(response: httpx.Response, what: str):
+    """The JSON body of a platform's answer; anything else (an HTML login page with status
+    200, a proxy's error page) is a retryable :class:`ServiceError` that says what came."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        kind = response.headers.get("content-type", "no content type")
+        snippet = " ".join(response.text[:200].split())
+        raise ServiceError(
+            f"{response.request.method} {response.request.url}: the {what} answered"
+            f" HTTP {response.status_code} with {kind} instead of JSON: {snippet}"
+        ) from exc
+
+
 class ServiceClient:
     """One per process; caches access tokens per platform and scope set."""
 
@@ -95,8 +109,14 @@ class ServiceClient:
             "client_assertion": assertion,
             "scope": scope,
         }
-        body = self._call("POST", target.token_url, data=data).json()
-        token, lifetime = body["access_token"], float(body.get("expires_in", 3600))
+        body = _json(self._call("POST", target.token_url, data=data), "token endpoint")
+        try:
+            token, lifetime = str(body["access_token"]), float(body.get("expires_in", 3600))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServiceError(
+                f"POST {target.token_url}: the token endpoint's answer has no usable"
+                f" access_token/expires_in: {str(body)[:300]}"
+            ) from exc
         with self._lock:
             self._tokens[cache_key] = (time.monotonic() + max(lifetime - 60, 1), token)
         return token
@@ -157,7 +177,10 @@ class ServiceClient:
             ),
             headers={"Accept": LINEITEM_CONTAINER},
         )
-        for item in response.json():
+        items = _json(response, "line item container")
+        if not isinstance(items, list):
+            raise ServiceError(f"GET {response.request.url}: not a list of line items")
+        for item in items:
             if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
                 resource_link_id
             ):
@@ -176,7 +199,10 @@ class ServiceClient:
             },
             headers={"Content-Type": LINEITEM, "Accept": LINEITEM},
         )
-        return created.json()["id"]
+        body = _json(created, "line item container")
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            raise ServiceError(f"POST {lineitems_url}: the new line item has no id: {body!r:.300}")
+        return body["id"]
 
     def post_score(
         self, target: ServiceTarget, lineitem_url: str, payload: dict, scopes: tuple[str, ...]
@@ -200,7 +226,7 @@ class ServiceClient:
             response = self._authorized(
                 target, scopes, "GET", next_url, headers={"Accept": MEMBERSHIPS}
             )
-            members += response.json().get("members", [])
+            members += _json(response, "memberships").get("members", [])
             link = response.links.get("next")
             next_url = link["url"] if link else None
         return members

@@ -262,13 +262,34 @@ def _content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
     raise PageError("deep_link", "選べない項目です。", f"Unknown item {value!r}.", status=400)
 
 
+def _deep_link_settings(row: DeepLinkRequest) -> dict:
+    """The platform's deep-linking settings; refuses a request that accepts no resource link
+    (the only kind of item this tool returns)."""
+    settings = row.claims[lti.DL_SETTINGS]
+    accepted = settings.get("accept_types", ["ltiResourceLink"])
+    if "ltiResourceLink" not in accepted:
+        raise PageError(
+            "deep_link",
+            "LMS がこの場所にはリンク（ltiResourceLink）を受け付けていません"
+            f"（受け付けるもの: {', '.join(map(str, accepted))}）。LMS で「外部ツール」の"
+            "活動として追加してください。",
+            f"The LMS accepts no resource link here (only {accepted}); add the tool as an"
+            " external tool activity.",
+            status=400,
+        )
+    return settings
+
+
 def _deep_link_jwt(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str, str]:
-    """The signed LtiDeepLinkingResponse for the chosen items, and where to post it."""
+    """The signed LtiDeepLinkingResponse for the chosen items, and where to post it; items
+    carry a line item only where the platform accepts one (``accept_lineitem``)."""
+    settings = _deep_link_settings(row)
     groups = _deep_link_options(rt)
     items = [_content_item(rt, value, groups) for value in values]
-    settings = row.claims[lti.DL_SETTINGS]
     if not settings.get("accept_multiple", True):
         items = items[:1]
+    if settings.get("accept_lineitem", True) is False:
+        items = [{k: v for k, v in item.items() if k != "lineItem"} for item in items]
     with rt.db.session() as s:
         ref = _platform_ref(s, s.get(Platform, row.platform_id))
         s.delete(s.get(DeepLinkRequest, row.id))
@@ -382,7 +403,7 @@ def create_app(rt: Runtime) -> FastAPI:
         request: Request, request_id: str = Query("", alias="request")
     ) -> Response:
         session, row = _deep_link_request(request, request_id)
-        settings = row.claims[lti.DL_SETTINGS]
+        settings = _deep_link_settings(row)
         return render(
             request,
             "deep_link.html",
@@ -418,7 +439,19 @@ def create_app(rt: Runtime) -> FastAPI:
                 "Paste this URL into the LMS's tool registration page.",
                 status=400,
             )
-        if not registration.use_registration_token(rt.db, token):
+        try:
+            registered = registration.register_with_token(
+                rt.db,
+                rt.config,
+                token,
+                openid_configuration,
+                request.query_params.get("registration_token"),
+                rt.config.http_timeout_s,
+            )
+        except registration.RegistrationError as exc:
+            ja, _, en = str(exc).partition("\n")
+            raise PageError("register", ja, en, status=502) from exc
+        if registered is None:
             raise PageError(
                 "register",
                 "登録用 URL が正しくないか、使用済みか、期限切れです。"
@@ -427,17 +460,6 @@ def create_app(rt: Runtime) -> FastAPI:
                 "`denchi lms registration-url`.",
                 status=403,
             )
-        try:
-            registration.register_dynamically(
-                rt.db,
-                rt.config,
-                openid_configuration,
-                request.query_params.get("registration_token"),
-                rt.config.http_timeout_s,
-            )
-        except registration.RegistrationError as exc:
-            ja, _, en = str(exc).partition("\n")
-            raise PageError("register", ja, en, status=502) from exc
         issuer = openid_configuration.split("/.well-known")[0]
         return render(request, "registered.html", issuer=issuer)
 
