@@ -435,3 +435,13 @@ def test_a_mentor_never_gets_the_instructors_view(world):
         assert denied.status_code == 403 and "先生だけ" in denied.text, path
     refused = upload(browser, f"{tool.url}/r/{link}/submit", page, "a.ipynb", b"{}")
     assert refused.status_code == 403 and "（role）" in refused.text
+
+
+def test_a_learner_whose_lms_withholds_the_name_is_greeted_without_an_empty_name(world):
+    platform, tool, course = world
+    nameless = Person("u-302", "")
+    course.members.append(nameless)
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(nameless, course, "rl-sec"), "n")
+    assert page.status_code == 200 and "提出する" in page.text
+    assert "さん" not in page.text

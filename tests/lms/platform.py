@@ -157,10 +157,7 @@ class Platform:
             "iat": now,
             "exp": now + 300,
             "nonce": nonce,
-            "name": person.name,
-            "given_name": person.name.split()[-1],
-            "family_name": person.name.split()[0],
-            "email": person.email,
+            **self.person_claims(person),
             LTI + "version": "1.3.0",
             LTI + "deployment_id": self.deployment_id,
             LTI + "roles": [ROLE + person.role],
@@ -169,6 +166,18 @@ class Platform:
                 "context_memberships_url": self.memberships_url(course.id),
                 "service_versions": ["2.0"],
             },
+        }
+
+    @staticmethod
+    def person_claims(person: Person) -> dict:
+        """Name and e-mail claims; none for a person whose LMS withholds them (name "")."""
+        if not person.name:
+            return {}
+        return {
+            "name": person.name,
+            "given_name": person.name.split()[-1],
+            "family_name": person.name.split()[0],
+            "email": person.email,
         }
 
     def deep_link_hint(
