@@ -12,27 +12,42 @@ who runs it differs:
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections import defaultdict
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from denchi.i18n import bilingual
 from denchi.lms import outbox
-from denchi.lms.grader import GradeOutcome
+from denchi.lms.config import LmsConfig
+from denchi.lms.grader import GradeOutcome, Grader
 from denchi.lms.models import Submission, utcnow
+from denchi.lms.outbox import OutboxPolicy
+from denchi.lms.services import ServiceClient
+from denchi.lms.store import Database
 
-if TYPE_CHECKING:
-    from denchi.lms.runtime import Runtime
+
+class Tool(Protocol):
+    """What the background work needs of a tool instance (``denchi.lms.runtime.Runtime``
+    builds one and its queue; this module does not import the runtime)."""
+
+    config: LmsConfig
+    log: logging.Logger
+    db: Database
+    grader: Grader
+    services: ServiceClient
+    policy: OutboxPolicy
+
 
 QUEUE = "denchi"
 MAX_GRADING_ATTEMPTS = 3
 
 
-def _claim_submissions(rt: Runtime) -> list[str]:
+def _claim_submissions(rt: Tool) -> list[str]:
     """Claim queued submissions (and ones whose worker died) for one grading round; ones that
     were claimed ``MAX_GRADING_ATTEMPTS`` times without an end are failed with the reason."""
     now = utcnow()
@@ -91,7 +106,7 @@ UNFINISHED = (
 )
 
 
-def _failure(rt: Runtime, sub: Submission, reason: tuple[str, str], **values) -> GradeOutcome:
+def _failure(rt: Tool, sub: Submission, reason: tuple[str, str], **values) -> GradeOutcome:
     try:
         maximum = rt.grader.max_score(sub.assignment)
     except KeyError:
@@ -130,7 +145,7 @@ def _finish(s: Session, sub: Submission, result: GradeOutcome) -> None:
         outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
 
 
-def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
+def _grade_batch(rt: Tool, batch: list[Submission]) -> None:
     assignment = batch[0].assignment
     names = rt.grader.notebook_names(assignment)
     files = {row.user.student_key: {names[0]: row.notebook} for row in batch}
@@ -141,7 +156,7 @@ def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
             _finish(s, sub, outcomes[sub.user.student_key])
 
 
-def _grade_round(rt: Runtime, batch: list[Submission]) -> None:
+def _grade_round(rt: Tool, batch: list[Submission]) -> None:
     """Grade a batch; if it breaks, grade its submissions one by one, so that the one that
     cannot be graded fails with its reason and its classmates are graded."""
     try:
@@ -157,7 +172,7 @@ def _grade_round(rt: Runtime, batch: list[Submission]) -> None:
             _finish(s, sub, _failure(rt, sub, CRASHED, error=type(exc).__name__))
 
 
-def grade_pending(rt: Runtime) -> int:
+def grade_pending(rt: Tool) -> int:
     """Grade every queued submission, batch by batch; returns how many were graded."""
     graded = 0
     while ids := _claim_submissions(rt):
@@ -171,14 +186,14 @@ def grade_pending(rt: Runtime) -> int:
     return graded
 
 
-def deliver_scores(rt: Runtime) -> int:
+def deliver_scores(rt: Tool) -> int:
     return outbox.deliver_due(rt.db, rt.services, rt.policy, rt.grader.max_score)
 
 
 class EmbeddedQueue:
     """Worker threads inside the web process (SQLite, one machine)."""
 
-    def __init__(self, rt: Runtime, poll_s: float = 1.0) -> None:
+    def __init__(self, rt: Tool, poll_s: float = 1.0) -> None:
         self.rt, self.poll_s = rt, poll_s
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -216,7 +231,7 @@ class EmbeddedQueue:
 class ProcrastinateQueue:
     """Jobs in PostgreSQL through procrastinate; ``denchi lms worker`` runs them."""
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Tool) -> None:
         import procrastinate
 
         self.rt = rt

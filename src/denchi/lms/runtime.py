@@ -8,6 +8,7 @@ from denchi.catalog import CATALOG_RELPATH, Catalog, load_catalog, repo_root
 from denchi.lms.config import LmsConfig
 from denchi.lms.files import inside, private_dir
 from denchi.lms.grader import Grader
+from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
 from denchi.lms.keys import ToolKeys
 from denchi.lms.lti import JwksCache
 from denchi.lms.outbox import OutboxPolicy
@@ -38,8 +39,6 @@ class Runtime:
         self.policy = OutboxPolicy(
             config.outbox_max_attempts, config.outbox_base_delay_s, config.outbox_max_delay_s
         )
-        from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
-
         self.queue = (
             ProcrastinateQueue(self) if config.queue == "procrastinate" else EmbeddedQueue(self)
         )
