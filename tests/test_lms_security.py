@@ -83,10 +83,13 @@ def forge(platform, claims, answer):
     }
 
 
-VARIANTS = ["forged", "expired", "iat_in_future", "wrong_aud", "wrong_iss",
-            "several_aud_without_azp", "wrong_azp", "unknown_kid", "alg_none", "hs256",
-            "tampered", "wrong_nonce", "unregistered_deployment", "wrong_version",
-            "wrong_message_type", "garbage"]  # fmt: skip
+# each forged variant and the check that must refuse it (its code is on the error page)
+VARIANTS = {"forged": "signature", "expired": "expired", "iat_in_future": "iat",
+            "wrong_aud": "aud", "wrong_iss": "iss", "several_aud_without_azp": "azp",
+            "wrong_azp": "azp", "unknown_kid": "unknown_kid", "alg_none": "alg", "hs256": "alg",
+            "tampered": "signature", "wrong_nonce": "nonce",
+            "unregistered_deployment": "deployment", "wrong_version": "version",
+            "wrong_message_type": "message_type", "garbage": "malformed"}  # fmt: skip
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -99,6 +102,7 @@ def test_bad_id_tokens_are_refused_and_change_nothing(world, variant):
     before = counts(tool)
     response = browser.post_launch(answer, id_token=token)
     assert response.status_code in (400, 401), response.text
+    assert f"（{VARIANTS[variant]}）" in response.text  # refused by the check meant to
     assert "開けませんでした" in response.text and "denchi_session" not in response.headers.get(
         "set-cookie", ""
     )
@@ -120,6 +124,7 @@ def test_a_replayed_launch_is_refused(world):
     browser.http.cookies.set(_state_cookie(answer["state"]), answer["state"])
     replay = browser.post_launch(answer)
     assert replay.status_code == 401 and "すでに使われた" in replay.text
+    assert "（state）" in replay.text
     assert counts(tool) == before
 
 
@@ -131,6 +136,7 @@ def test_a_launch_from_another_browser_is_refused(world):
     before = counts(tool)
     response = attacker.post_launch(answer)
     assert response.status_code == 401 and "ブラウザ" in response.text
+    assert "（state）" in response.text
     assert counts(tool) == before
 
 

@@ -94,6 +94,29 @@ class LaunchError(Exception):
         self.code, self.ja, self.en, self.status = code, ja, en, status
 
 
+def parse_jwks(jwks: dict) -> dict[str, jwt.PyJWK]:
+    """The keys of a JWKS document by ``kid`` (keys without a ``kid`` cannot be chosen)."""
+    return {k.key_id: k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id}
+
+
+def check_state(state: str, cookie: str | None) -> None:
+    """The launch's ``state`` must equal the cookie set in this browser at login initiation
+    (binds the launch to the browser that started it: no login CSRF, no stolen token).
+
+    Raises:
+        LaunchError: code ``state``, status 401.
+    """
+    if not state or not cookie or not hmac.compare_digest(cookie, state):
+        raise LaunchError(
+            "state",
+            "ログインを始めたブラウザと違うブラウザからの起動か、Cookie が届いていません。"
+            "LMS で「新しいウィンドウで開く」設定にすると直ることがあります。",
+            "The launch's state is not bound to this browser (state cookie missing or"
+            " different); opening the tool in a new window often helps.",
+            status=401,
+        )
+
+
 class JwksCache:
     """Platform public keys by JWKS URL: cached, refetched when stale or when an unknown
     ``kid`` arrives (key rotation), but at most once per ``min_refetch_s`` per URL so that
@@ -110,7 +133,7 @@ class JwksCache:
         try:
             response = httpx.get(url, timeout=self.timeout_s)
             response.raise_for_status()
-            keys = jwt.PyJWKSet.from_dict(response.json()).keys
+            return parse_jwks(response.json())
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
             raise LaunchError(
                 "jwks_unavailable",
@@ -118,7 +141,6 @@ class JwksCache:
                 f"Cannot fetch the platform's JWKS from {url}: {exc}",
                 status=502,
             ) from exc
-        return {k.key_id: k for k in keys if k.key_id}
 
     def key(self, url: str, kid: str) -> jwt.PyJWK:
         with self._lock:

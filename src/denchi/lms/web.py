@@ -112,16 +112,7 @@ def _login(rt: Runtime, params: dict) -> Response:
 
 
 def _check_state(rt: Runtime, request: Request, state: str) -> LoginState:
-    cookie = request.cookies.get(_state_cookie(state)) if state else None
-    if not cookie or not hmac.compare_digest(cookie, state):
-        raise PageError(
-            "state",
-            "ログインを始めたブラウザと違うブラウザからの起動か、Cookie が届いていません。"
-            "LMS で「新しいウィンドウで開く」設定にすると直ることがあります。",
-            "The launch's state is not bound to this browser (state cookie missing or different);"
-            " opening the tool in a new window often helps.",
-            status=401,
-        )
+    lti.check_state(state, request.cookies.get(_state_cookie(state)) if state else None)
     with rt.db.session() as s:
         login = s.get(LoginState, state)
         if login is None or login.expires_at < utcnow():
