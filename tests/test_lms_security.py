@@ -451,3 +451,48 @@ def test_a_learner_whose_lms_withholds_the_name_is_greeted_without_an_empty_name
     page = browser.launch(tool, platform, platform.launch_hint(nameless, course, "rl-sec"), "n")
     assert page.status_code == 200 and "提出する" in page.text
     assert "さん" not in page.text
+
+
+def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
+    """Without Content-Length (chunked transfer) the limit holds while the body arrives: the
+    413 comes while the client is still sending, long before 40 MB, and nothing is stored."""
+    import select
+    import socket
+    from urllib.parse import urlsplit
+
+    from lms.harness import csrf_of
+
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    boundary = "denchi-test-boundary"
+    cookies = "; ".join(f"{c.name}={c.value}" for c in browser.http.cookies.jar)
+    parts = urlsplit(url)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
+        f"{csrf_of(page.text)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+        'name="notebook"; filename="big.ipynb"\r\nContent-Type: text/plain\r\n\r\n{'
+    ).encode()
+    before = counts(tool)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(
+            (
+                f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nCookie: {cookies}\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n"
+            ).encode()
+        )
+        answer, sent = b"", 0
+        for chunk in [head] + [b" " * 65_536] * 640:  # 40 MB of spaces, 64 kB at a time
+            try:
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except OSError:  # the tool closed the connection: its answer is waiting
+                break
+            sent += 1
+            if select.select([sock], [], [], 0.01)[0]:
+                break
+        else:
+            sock.sendall(b"0\r\n\r\n")
+        answer = sock.recv(65_536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert sent < 100, f"the tool read {sent * 64} kB before refusing"
+    assert counts(tool) == before

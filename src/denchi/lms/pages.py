@@ -130,6 +130,26 @@ def download(request: Request, link_id: int, name: str) -> Response:
     return FileResponse(path, filename=name, media_type="application/x-ipynb+json")
 
 
+async def _bounded(request: Request, limit: int) -> Request:
+    """The request with its body (a notebook of up to ``limit`` bytes and the form around it)
+    read into memory, refused (413) as soon as it is too large: with a Content-Length before
+    anything is read, with chunked transfer while it arrives, so that no oversized body is
+    ever spooled to disk."""
+    most = limit + 64_000
+    if int(request.headers.get("content-length") or 0) > most:
+        raise too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > most:
+            raise too_large(limit)
+
+    async def replay() -> dict:
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+    return Request(request.scope, replay)
+
+
 async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     data = await upload.read(limit + 1)
     if len(data) > limit:
@@ -151,9 +171,8 @@ async def submit(request: Request, link_id: int) -> Response:
             "Only learners submit here (not mentors or observers).",
             403,
         )
-    if int(request.headers.get("content-length") or 0) > limit + 64_000:
-        raise too_large(limit)  # refuse before reading the body
-    form = await request.form(max_files=1, max_fields=5)
+    bounded = await _bounded(request, limit)
+    form = await bounded.form(max_files=1, max_fields=5)
     check_csrf(access, form.get("csrf"))
     upload = form.get("notebook")
     if not isinstance(upload, UploadFile):
