@@ -249,7 +249,10 @@ def test_instructor_view_roster_sync_regrade_zip_and_csv(world, alice, bob):
     assert "千葉 さくら" in synced.text and "未提出" in synced.text  # Carol has not submitted
     from nbgrader.api import Gradebook
 
-    gradebook = tool.rt.courseware / "assessments" / "gradebook.db"
+    # the roster (names, e-mails) stays in the tool's private data directory
+    assert not (tool.rt.courseware / "assessments" / "gradebook.db").exists()
+    gradebook = tool.rt.config.data_dir / "grading" / "gradebook.db"
+    assert gradebook.stat().st_mode & 0o077 == 0
     with Gradebook(f"sqlite:///{gradebook}") as gb:
         lms_ids = {s.lms_user_id for s in gb.students}
     assert lms_ids == {ALICE.sub, BOB.sub, CAROL.sub}

@@ -153,11 +153,12 @@ class Grader:
 
     def sync_students(self, students: list[tuple[str, str, str, str, str]]) -> None:
         """Add or update students (id, first name, last name, email, LMS user id) in the
-        course's nbgrader gradebook."""
+        tool's nbgrader gradebook, ``<data_dir>/grading/gradebook.db`` (the roster stays in
+        the private data directory, never in the courseware checkout)."""
         from nbgrader.api import Gradebook
 
-        course = nbg.course_dir(self.courseware)
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        path = private_file(inside(private_dir(self.work_dir), "gradebook.db"))
+        with Gradebook(f"sqlite:///{path}") as gradebook:
             for student_id, first, last, email, lms_id in students:
                 gradebook.update_or_create_student(
                     student_id, first_name=first, last_name=last, email=email, lms_user_id=lms_id
