@@ -496,3 +496,27 @@ def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert sent < 100, f"the tool read {sent * 64} kB before refusing"
     assert counts(tool) == before
+
+
+def test_of_two_racing_launches_with_one_state_only_one_wins(world):
+    """Both passed the state check before either consumed it: the second consume refuses."""
+    from datetime import timedelta
+
+    from denchi.lms.sessions import PageError
+    from denchi.lms.web import _consume_state
+
+    _platform, tool, _course = world
+    with tool.rt.db.session() as s:
+        platform_id = s.scalars(select(models.Platform.id)).first()
+        s.add(
+            models.LoginState(
+                state="racing-state",
+                nonce="racing-nonce",
+                platform_id=platform_id,
+                expires_at=models.utcnow() + timedelta(minutes=5),
+            )
+        )
+    _consume_state(tool.rt, "racing-state")
+    with pytest.raises(PageError) as refused:
+        _consume_state(tool.rt, "racing-state")
+    assert refused.value.code == "state" and refused.value.status == 401
