@@ -10,7 +10,16 @@ import re
 import zipfile
 
 import pytest
-from lms.harness import DUMMY, Browser, answered, csrf_of, make_courseware, start_tool, wait_for
+from lms.harness import (
+    DUMMY,
+    Browser,
+    answered,
+    choose_items,
+    csrf_of,
+    make_courseware,
+    start_tool,
+    wait_for,
+)
 from lms.platform import Person, Platform
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
@@ -64,14 +73,8 @@ def linked(world):
     course = platform.course("c1", TEACHER, ALICE, BOB, CAROL)
     browser = Browser()
     picker = browser.launch(tool, platform, platform.deep_link_hint(TEACHER, course), TEACHER.sub)
-    request_id = re.search(r'name="request_id" value="([^"]+)"', picker.text).group(1)
-    answer = browser.http.post(
-        f"{tool.url}/lti/deep-link",
-        data={
-            "csrf": csrf_of(picker.text),
-            "request_id": request_id,
-            "item": [f"assignment:{DUMMY}", "page:modules/h04_lithium_ion/index"],
-        },
+    answer = choose_items(
+        browser, tool, picker, [f"assignment:{DUMMY}", "page:modules/h04_lithium_ion/index"]
     )
     assert answer.status_code == 200
     action = re.search(r'action="([^"]+)"', answer.text).group(1)
@@ -246,7 +249,10 @@ def test_instructor_view_roster_sync_regrade_zip_and_csv(world, alice, bob):
     assert "千葉 さくら" in synced.text and "未提出" in synced.text  # Carol has not submitted
     from nbgrader.api import Gradebook
 
-    gradebook = tool.rt.courseware / "assessments" / "gradebook.db"
+    # the roster (names, e-mails) stays in the tool's private data directory
+    assert not (tool.rt.courseware / "assessments" / "gradebook.db").exists()
+    gradebook = tool.rt.config.data_dir / "grading" / "gradebook.db"
+    assert gradebook.stat().st_mode & 0o077 == 0
     with Gradebook(f"sqlite:///{gradebook}") as gb:
         lms_ids = {s.lms_user_id for s in gb.students}
     assert lms_ids == {ALICE.sub, BOB.sub, CAROL.sub}

@@ -83,10 +83,13 @@ def forge(platform, claims, answer):
     }
 
 
-VARIANTS = ["forged", "expired", "iat_in_future", "wrong_aud", "wrong_iss",
-            "several_aud_without_azp", "wrong_azp", "unknown_kid", "alg_none", "hs256",
-            "tampered", "wrong_nonce", "unregistered_deployment", "wrong_version",
-            "wrong_message_type", "garbage"]  # fmt: skip
+# each forged variant and the check that must refuse it (its code is on the error page)
+VARIANTS = {"forged": "signature", "expired": "expired", "iat_in_future": "iat",
+            "wrong_aud": "aud", "wrong_iss": "iss", "several_aud_without_azp": "azp",
+            "wrong_azp": "azp", "unknown_kid": "unknown_kid", "alg_none": "alg", "hs256": "alg",
+            "tampered": "signature", "wrong_nonce": "nonce",
+            "unregistered_deployment": "deployment", "wrong_version": "version",
+            "wrong_message_type": "message_type", "garbage": "malformed"}  # fmt: skip
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -99,6 +102,7 @@ def test_bad_id_tokens_are_refused_and_change_nothing(world, variant):
     before = counts(tool)
     response = browser.post_launch(answer, id_token=token)
     assert response.status_code in (400, 401), response.text
+    assert f"（{VARIANTS[variant]}）" in response.text  # refused by the check meant to
     assert "開けませんでした" in response.text and "denchi_session" not in response.headers.get(
         "set-cookie", ""
     )
@@ -120,6 +124,7 @@ def test_a_replayed_launch_is_refused(world):
     browser.http.cookies.set(_state_cookie(answer["state"]), answer["state"])
     replay = browser.post_launch(answer)
     assert replay.status_code == 401 and "すでに使われた" in replay.text
+    assert "（state）" in replay.text
     assert counts(tool) == before
 
 
@@ -131,6 +136,7 @@ def test_a_launch_from_another_browser_is_refused(world):
     before = counts(tool)
     response = attacker.post_launch(answer)
     assert response.status_code == 401 and "ブラウザ" in response.text
+    assert "（state）" in response.text
     assert counts(tool) == before
 
 
@@ -236,7 +242,7 @@ def test_another_assignments_notebook_is_refused(world):
     browser, page, url = learner_page(platform, tool, course)
     source = tool.rt.courseware / "assessments/source/h04_lithium_ion/h04_lithium_ion.ipynb"
     response = upload(browser, url, page, "h04.ipynb", source.read_bytes())
-    assert response.status_code == 400 and "この課題のノートブックではない" in response.text
+    assert response.status_code == 400 and "ダウンロードし直して" in response.text
     empty = nbformat.writes(nbformat.v4.new_notebook()).encode()
     assert upload(browser, url, page, "empty.ipynb", empty).status_code == 400
 
@@ -261,3 +267,256 @@ def test_path_tricks_in_the_file_name_do_nothing(world):
     with tool.rt.db.session() as s:
         sub = s.scalars(select(models.Submission)).one()  # the name is only shown, never a path
         assert sub.original_name.endswith("evil.ipynb") and "answer = 42" in sub.notebook
+
+
+TEACHER = Person("t-301", "西 先生", "Instructor")
+
+
+def _outside_data_dir(tool) -> dict[str, float]:
+    """Every file around the tool's data directory (its parent folder), with its mtime."""
+    root, data = tool.rt.config.data_dir.parent, tool.rt.config.data_dir
+    return {
+        str(p): p.stat().st_mtime
+        for p in root.rglob("*")
+        if p.is_file() and not p.is_relative_to(data) and not p.name.startswith("lms.db")
+    }
+
+
+@pytest.mark.parametrize(
+    "kind, target",
+    [
+        ("assignment", "../x"),
+        ("assignment", "../../../source/h04_lithium_ion"),
+        ("assignment", "e99_missing"),
+        ("assignment", "z01_dummy "),
+        ("assignment", "modules/h04_lithium_ion/index"),
+        ("page", "../../../etc/passwd"),
+        ("page", "z01_dummy"),
+        ("other", "z01_dummy"),
+    ],
+)
+def test_a_link_naming_no_catalog_target_is_refused_at_launch(world, kind, target):
+    platform, tool, course = world
+    link_id = f"rl-bad-{abs(hash((kind, target)))}"
+    course.links[link_id] = {
+        "title": "壊れたリンク",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": kind, "denchi_target": target},
+    }
+    before = _outside_data_dir(tool)
+    browser = Browser()
+    response = browser.post_launch(
+        browser.login(tool, platform, platform.launch_hint(STUDENT, course, link_id), "x")
+    )
+    assert response.status_code == 400, response.text
+    assert "教材が設定されていません" in response.text and "（link）" in response.text
+    with tool.rt.db.session() as s:
+        stored = s.scalars(
+            select(models.ResourceLink).where(models.ResourceLink.resource_link_id == link_id)
+        ).all()
+    assert stored == []
+    assert _outside_data_dir(tool) == before
+
+
+def test_a_stored_link_with_a_bad_target_is_refused_not_a_server_error(world):
+    """Links stored before targets were checked: every page refuses them with the reason."""
+    platform, tool, course = world
+    course.members.append(TEACHER)
+    course.links["rl-stale"] = {
+        "title": "古いリンク",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+    }
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(STUDENT, course, "rl-stale"), "x")
+    teacher = Browser()
+    teacher.launch(tool, platform, platform.launch_hint(TEACHER, course, "rl-stale"), "t")
+    with tool.rt.db.session() as s:
+        link = s.scalars(
+            select(models.ResourceLink).where(models.ResourceLink.resource_link_id == "rl-stale")
+        ).one()
+        link.target, link_id = "e99_missing ", link.id
+    from lms.harness import csrf_of
+
+    answers = {
+        "page": browser.http.get(f"{tool.url}/r/{link_id}"),
+        "download": browser.http.get(f"{tool.url}/r/{link_id}/download/z01_dummy.ipynb"),
+        "submit": browser.http.post(
+            f"{tool.url}/r/{link_id}/submit",
+            data={"csrf": csrf_of(page.text)},
+            files={"notebook": ("a.ipynb", b"{}", "text/plain")},
+        ),
+        "zip": teacher.http.get(f"{tool.url}/instructor/{link_id}/submissions.zip"),
+        "csv": teacher.http.get(f"{tool.url}/instructor/{link_id}/grades.csv"),
+        "relaunch": browser.post_launch(
+            browser.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-stale"), "x")
+        ),
+    }
+    for what, response in answers.items():
+        assert response.status_code == 400, (what, response.status_code, response.text[:300])
+        assert "（link）" in response.text, what
+
+
+def test_everything_the_tool_keeps_is_private(world):
+    """Prepared courses (solutions, hidden tests) and the database are the tool user's only."""
+    _platform, tool, _course = world
+    tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+    data = tool.rt.config.data_dir
+    assert data.stat().st_mode & 0o777 == 0o700
+    prepared = data / "grading" / "prepared"  # (grading batches come and go meanwhile)
+    kept = [data, data / "grading", *prepared.rglob("*"), tool.rt.config.sqlite_path]
+    solutions = [p for p in prepared.rglob("*.ipynb") if "BEGIN SOLUTION" in p.read_text()]
+    assert solutions, "the prepared course holds the source notebooks"
+    loose = {str(p): oct(p.stat().st_mode & 0o777) for p in kept if p.stat().st_mode & 0o077}
+    assert loose == {}
+
+
+def test_paths_outside_the_data_directory_are_refused(tmp_path):
+    from denchi.lms.files import OutsideDataDir, inside
+
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "out").symlink_to(tmp_path)
+    assert inside(root, "grading", "a-1") == root.resolve() / "grading" / "a-1"
+    for parts in (("..", "x"), ("grading/../../x",), ("/etc/passwd",), ("out", "x")):
+        with pytest.raises(OutsideDataDir, match="leads outside"):
+            inside(root, *parts)
+
+
+def _released(tool, assignment: str | None):
+    """The dummy assignment's released notebook, answered, claiming ``assignment``."""
+    import nbformat
+    from lms.harness import answered
+
+    release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+    nb = nbformat.reads(answered(release).decode(), as_version=4)
+    assert nb.metadata["denchi"]["assignment"] == "z01_dummy"  # written when it was released
+    if assignment is None:
+        del nb.metadata["denchi"]
+    else:
+        nb.metadata["denchi"]["assignment"] = assignment
+    return nbformat.writes(nb).encode()
+
+
+@pytest.mark.parametrize(
+    "claimed, message",
+    [
+        ("h04_lithium_ion", "h04_lithium_ion"),  # same nbgrader cell ids, another assignment
+        (None, "ダウンロードし直して"),  # no identity at all: which assignment is unknown
+    ],
+)
+def test_a_notebook_of_another_assignment_is_refused_naming_both(world, claimed, message):
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    before = counts(tool)
+    response = upload(browser, url, page, "other.ipynb", _released(tool, claimed))
+    assert response.status_code == 400, response.text
+    assert message in response.text and "z01_dummy" in response.text
+    assert counts(tool) == before
+
+
+def test_a_notebook_claiming_this_assignment_needs_its_cells_too(world):
+    """The second check: the claimed identity is right but the nbgrader cells are not."""
+    import nbformat
+
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    source = tool.rt.courseware / "assessments/source/h04_lithium_ion/h04_lithium_ion.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.metadata["denchi"] = {"assignment": "z01_dummy"}
+    response = upload(browser, url, page, "h04.ipynb", nbformat.writes(nb).encode())
+    assert response.status_code == 400 and "この課題のノートブックではない" in response.text
+
+
+def test_a_mentor_never_gets_the_instructors_view(world):
+    platform, tool, course = world
+    mentor = Person("m-301", "保護 者", "Mentor")
+    course.members.append(mentor)
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(mentor, course, "rl-sec"), "m")
+    assert page.status_code == 200 and "提出状況" not in page.text
+    link = page.text.split('/submit"')[0].rsplit("/r/", 1)[1]
+    for path in ("", "/grades.csv", "/submissions.zip"):
+        denied = browser.http.get(f"{tool.url}/instructor/{link}{path}")
+        assert denied.status_code == 403 and "先生だけ" in denied.text, path
+    refused = upload(browser, f"{tool.url}/r/{link}/submit", page, "a.ipynb", b"{}")
+    assert refused.status_code == 403 and "（role）" in refused.text
+
+
+def test_a_learner_whose_lms_withholds_the_name_is_greeted_without_an_empty_name(world):
+    platform, tool, course = world
+    nameless = Person("u-302", "")
+    course.members.append(nameless)
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(nameless, course, "rl-sec"), "n")
+    assert page.status_code == 200 and "提出する" in page.text
+    assert "さん" not in page.text
+
+
+def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
+    """Without Content-Length (chunked transfer) the limit holds while the body arrives: the
+    413 comes while the client is still sending, long before 40 MB, and nothing is stored."""
+    import select
+    import socket
+    from urllib.parse import urlsplit
+
+    from lms.harness import csrf_of
+
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    boundary = "denchi-test-boundary"
+    cookies = "; ".join(f"{c.name}={c.value}" for c in browser.http.cookies.jar)
+    parts = urlsplit(url)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
+        f"{csrf_of(page.text)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+        'name="notebook"; filename="big.ipynb"\r\nContent-Type: text/plain\r\n\r\n{'
+    ).encode()
+    before = counts(tool)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(
+            (
+                f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nCookie: {cookies}\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n"
+            ).encode()
+        )
+        answer, sent = b"", 0
+        for chunk in [head] + [b" " * 65_536] * 640:  # 40 MB of spaces, 64 kB at a time
+            try:
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except OSError:  # the tool closed the connection: its answer is waiting
+                break
+            sent += 1
+            if select.select([sock], [], [], 0.01)[0]:
+                break
+        else:
+            sock.sendall(b"0\r\n\r\n")
+        answer = sock.recv(65_536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert sent < 100, f"the tool read {sent * 64} kB before refusing"
+    assert counts(tool) == before
+
+
+def test_of_two_racing_launches_with_one_state_only_one_wins(world):
+    """Both passed the state check before either consumed it: the second consume refuses."""
+    from datetime import timedelta
+
+    from denchi.lms.sessions import PageError
+    from denchi.lms.web import _consume_state
+
+    _platform, tool, _course = world
+    with tool.rt.db.session() as s:
+        platform_id = s.scalars(select(models.Platform.id)).first()
+        s.add(
+            models.LoginState(
+                state="racing-state",
+                nonce="racing-nonce",
+                platform_id=platform_id,
+                expires_at=models.utcnow() + timedelta(minutes=5),
+            )
+        )
+    _consume_state(tool.rt, "racing-state")
+    with pytest.raises(PageError) as refused:
+        _consume_state(tool.rt, "racing-state")
+    assert refused.value.code == "state" and refused.value.status == 401

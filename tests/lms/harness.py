@@ -192,6 +192,17 @@ def csrf_of(page: str) -> str:
     return page[start : page.index('"', start)]
 
 
+def choose_items(browser: Browser, tool: Tool, picker: httpx.Response, items: list[str]):
+    """In the deep-linking picker, choose ``items``; returns the tool's auto-post page."""
+    import re
+
+    request_id = re.search(r'name="request_id" value="([^"]+)"', picker.text).group(1)
+    return browser.http.post(
+        f"{tool.url}/lti/deep-link",
+        data={"csrf": csrf_of(picker.text), "request_id": request_id, "item": items},
+    )
+
+
 def dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1)
 
@@ -211,7 +222,7 @@ def wait_for(predicate, timeout: float, what: str) -> None:
 def place_assignment(platform: Platform, tool: Tool, course, link_id: str, lineitem_id: str):
     """A resource link for the dummy assignment with its line item, as deep linking makes."""
     course.lineitems[lineitem_id] = {
-        "id": f"{platform.url}/lineitems/{course.id}/{lineitem_id}",
+        "id": platform.lineitem_url(course.id, lineitem_id),
         "scoreMaximum": 3,
     }
     course.links[link_id] = {

@@ -87,7 +87,12 @@ def bound_socket() -> socket.socket:
 class Platform:
     """The emulated LMS. Tests drive it and read what it received."""
 
-    def __init__(self) -> None:
+    def __init__(self, moodle_type_id: int | None = None) -> None:
+        # Moodle's service URLs: /mod/lti/services.php/<course>/lineitems?type_id=N, the line
+        # item .../lineitems/<id>/lineitem?type_id=N; a request without type_id gets 401
+        self.type_id = moodle_type_id
+        self.services = "/mod/lti/services.php" if moodle_type_id is not None else ""
+        self.service_requests: list[str] = []  # every AGS/NRPS URL the tool requested
         self.sock = bound_socket()
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         self.issuer = self.url
@@ -101,6 +106,7 @@ class Platform:
         self.scores: list[dict] = []  # every score the platform accepted
         self.score_failures = 0  # answer 503 to score posts while > 0 (counts down)
         self.score_down = False  # answer 503 to every score post
+        self.token_html = False  # the token endpoint answers an HTML page with status 200
         self.tokens: dict[str, list[str]] = {}
         self.deep_link_items: list[dict] = []
         self.registration_token = "reg-token-" + secrets.token_hex(4)
@@ -123,6 +129,20 @@ class Platform:
         course.members += [p for p in people if p not in course.members]
         return course
 
+    def _query(self) -> str:
+        return "" if self.type_id is None else f"?type_id={self.type_id}"
+
+    def lineitems_url(self, course_id: str) -> str:
+        return f"{self.url}{self.services}/lineitems/{course_id}{self._query()}"
+
+    def lineitem_url(self, course_id: str, lineitem_id: str) -> str:
+        tail = "/lineitem" if self.type_id is not None else ""
+        return f"{self.url}{self.services}/lineitems/{course_id}/{lineitem_id}{tail}{self._query()}"
+
+    def memberships_url(self, course_id: str, page: int = 0) -> str:
+        url = f"{self.url}{self.services}/memberships/{course_id}{self._query()}"
+        return url + ("&" if "?" in url else "?") + f"page={page}" if page else url
+
     def rotate_key(self) -> str:
         self.kid = f"platform-key-{len(self.keys) + 1}"
         self.keys[self.kid] = rsa_key()
@@ -137,22 +157,36 @@ class Platform:
             "iat": now,
             "exp": now + 300,
             "nonce": nonce,
-            "name": person.name,
-            "given_name": person.name.split()[-1],
-            "family_name": person.name.split()[0],
-            "email": person.email,
+            **self.person_claims(person),
             LTI + "version": "1.3.0",
             LTI + "deployment_id": self.deployment_id,
             LTI + "roles": [ROLE + person.role],
             LTI + "context": {"id": course.id, "title": course.title},
             "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
-                "context_memberships_url": f"{self.url}/memberships/{course.id}",
+                "context_memberships_url": self.memberships_url(course.id),
                 "service_versions": ["2.0"],
             },
         }
 
-    def deep_link_hint(self, person: Person, course: Course, multiple: bool = True) -> str:
-        return self._hint(person, course, "LtiDeepLinkingRequest", None, multiple=multiple)
+    @staticmethod
+    def person_claims(person: Person) -> dict:
+        """Name and e-mail claims; none for a person whose LMS withholds them (name "")."""
+        if not person.name:
+            return {}
+        return {
+            "name": person.name,
+            "given_name": person.name.split()[-1],
+            "family_name": person.name.split()[0],
+            "email": person.email,
+        }
+
+    def deep_link_hint(
+        self, person: Person, course: Course, multiple: bool = True, **settings
+    ) -> str:
+        """A deep-linking launch; ``settings`` override deep_linking_settings entries."""
+        return self._hint(
+            person, course, "LtiDeepLinkingRequest", None, multiple=multiple, settings=settings
+        )
 
     def launch_hint(self, person: Person, course: Course, link_id: str) -> str:
         return self._hint(person, course, "LtiResourceLinkRequest", link_id)
@@ -181,6 +215,7 @@ class Platform:
                 "accept_presentation_document_targets": ["iframe", "window"],
                 "accept_multiple": data["multiple"],
                 "data": "opaque-" + hint,
+                **data.get("settings", {}),
             }
         else:
             item = course.links[data["link"]]
@@ -189,10 +224,10 @@ class Platform:
             claims[LTI + "custom"] = item.get("custom", {})
             ags = {
                 "scope": AGS_SCOPES,
-                "lineitems": f"{self.url}/lineitems/{course.id}",
+                "lineitems": self.lineitems_url(course.id),
             }
             if item.get("lineitem_id"):
-                ags["lineitem"] = f"{self.url}/lineitems/{course.id}/{item['lineitem_id']}"
+                ags["lineitem"] = self.lineitem_url(course.id, item["lineitem_id"])
             claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = ags
         return claims
 
@@ -221,6 +256,9 @@ class Platform:
         return jwt.PyJWKClient(self.tool_jwks_url, cache_keys=False).get_signing_key(kid)
 
     def _check_bearer(self, request: Request, scope: str) -> None:
+        self.service_requests.append(str(request.url))
+        if self.type_id is not None and request.query_params.get("type_id") != str(self.type_id):
+            raise HTTPException(401, "missing type_id")  # what Moodle answers
         auth = request.headers.get("authorization", "")
         token = auth.removeprefix("Bearer ")
         if scope not in self.tokens.get(token, []):
@@ -282,6 +320,9 @@ class Platform:
             client_assertion: str = Form(),
             scope: str = Form(""),
         ) -> dict:
+            if self.token_html:  # e.g. a login page in front of the LMS
+                return Response("<html><body><h1>Log in</h1></body></html>", 200,
+                                media_type="text/html")  # fmt: skip
             assert grant_type == "client_credentials"
             assert client_assertion_type.endswith("jwt-bearer")
             try:
@@ -320,7 +361,7 @@ class Platform:
                     lineitem_id = str(next(self._ids))
                     course.lineitems[lineitem_id] = {
                         **item["lineItem"],
-                        "id": f"{self.url}/lineitems/{course.id}/{lineitem_id}",
+                        "id": self.lineitem_url(course.id, lineitem_id),
                         "resourceLinkId": link_id,
                     }
                     item = {**item, "lineitem_id": lineitem_id}
@@ -328,7 +369,10 @@ class Platform:
                 created.append(link_id)
             return {"created": created, "data": claims.get(DL_DATA)}
 
-        @app.get("/lineitems/{course_id}")
+        services = self.services
+        score_path = "/lineitem/scores" if self.type_id is not None else "/scores"
+
+        @app.get(services + "/lineitems/{course_id}")
         def lineitems(course_id: str, request: Request) -> list:
             self._check_bearer(request, AGS_SCOPES[0])
             items = list(self.courses[course_id].lineitems.values())
@@ -336,16 +380,16 @@ class Platform:
                 items = [i for i in items if i.get("resourceId") == rid]
             return items
 
-        @app.post("/lineitems/{course_id}")
+        @app.post(services + "/lineitems/{course_id}")
         async def create_lineitem(course_id: str, request: Request) -> dict:
             self._check_bearer(request, AGS_SCOPES[0])
             body = await request.json()
             lineitem_id = str(next(self._ids))
-            item = {**body, "id": f"{self.url}/lineitems/{course_id}/{lineitem_id}"}
+            item = {**body, "id": self.lineitem_url(course_id, lineitem_id)}
             self.courses[course_id].lineitems[lineitem_id] = item
             return item
 
-        @app.post("/lineitems/{course_id}/{lineitem_id}/scores")
+        @app.post(services + "/lineitems/{course_id}/{lineitem_id}" + score_path)
         async def score(course_id: str, lineitem_id: str, request: Request) -> Response:
             self._check_bearer(request, AGS_SCOPES[2])
             with self._lock:
@@ -359,7 +403,7 @@ class Platform:
                 self.scores.append({"course": course_id, "lineitem": lineitem_id, **body})
             return Response(status_code=200)
 
-        @app.get("/memberships/{course_id}")
+        @app.get(services + "/memberships/{course_id}")
         def memberships(course_id: str, request: Request, page: int = 0) -> Response:
             self._check_bearer(request, AGS_SCOPES[0].replace("lti-ags", "lti-nrps").replace(
                 "lineitem", "contextmembership.readonly"))  # fmt: skip
@@ -383,9 +427,7 @@ class Platform:
             }
             headers = {}
             if (page + 1) * self.page_size < len(course.members):
-                headers["Link"] = (
-                    f'<{self.url}/memberships/{course_id}?page={page + 1}>; rel="next"'
-                )
+                headers["Link"] = f'<{self.memberships_url(course_id, page + 1)}>; rel="next"'
             return JSONResponse(body, headers=headers)
 
         return app

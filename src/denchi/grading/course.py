@@ -55,9 +55,24 @@ def copy_course(destination: Path, root: Path | None = None) -> Path:
 
 
 def generate(course: Path, assignment: str) -> Path:
-    """Generate the student version; returns its folder ``release/<assignment>``."""
+    """Generate the student version; returns its folder ``release/<assignment>``.
+
+    Each released notebook carries its assignment id in ``metadata["denchi"]["assignment"]``
+    (see :func:`assignment_of`), so that a hand-in proves which assignment it belongs to.
+    """
     nbgrader(course, "generate_assignment", assignment, "--force")
-    return course / RELEASE / assignment
+    release = course / RELEASE / assignment
+    for path in sorted(release.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata.setdefault("denchi", {})["assignment"] = assignment
+        nbformat.write(nb, path)
+    return release
+
+
+def assignment_of(nb: nbformat.NotebookNode) -> str | None:
+    """The assignment id :func:`generate` wrote into a released notebook (None if absent)."""
+    value = nb.get("metadata", {}).get("denchi", {}).get("assignment")
+    return value if isinstance(value, str) else None
 
 
 def submit(course: Path, assignment: str, student: str, notebooks: dict[str, object]) -> None:

@@ -17,34 +17,44 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, default=Path(DEFAULT_CONFIG_NAME), help="configuration file"
     )
+    # --config is accepted after the command too (`denchi lms serve --config FILE`)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="configuration file")
     sub = parser.add_subparsers(dest="lms_command", required=True)
-    init = sub.add_parser("init", help="write a configuration file with defaults")
+
+    def add(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    init = add("init", help="write a configuration file with defaults")
     init.add_argument("--base-url", default="http://localhost:8765")
     init.add_argument("--book-url", default="http://localhost:8000")
-    sub.add_parser("serve", help="run the web service (and, embedded, its worker)")
-    worker = sub.add_parser("worker", help="run grading and score delivery jobs (procrastinate)")
+    serve = add("serve", help="run the web service (and, embedded, its worker)")
+    serve.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on")
+    serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port to listen on")
+    worker = add("worker", help="run grading and score delivery jobs (procrastinate)")
     worker.add_argument("--concurrency", type=int, default=1)
     worker.add_argument("--once", action="store_true", help="stop when the queue is empty")
-    sub.add_parser("info", help="print the URLs to enter in an LMS's manual tool configuration")
-    reg = sub.add_parser("registration-url", help="a one-time dynamic-registration URL")
+    add("info", help="print the URLs to enter in an LMS's manual tool configuration")
+    reg = add("registration-url", help="a one-time dynamic-registration URL")
     reg.add_argument("--hours", type=float, default=72)
-    add = sub.add_parser("add-platform", help="register an LMS manually")
-    add.add_argument("--issuer", required=True, help="platform ID / issuer (Moodle: site URL)")
-    add.add_argument("--client-id", required=True)
-    add.add_argument("--login-url", required=True, help="authentication request URL")
-    add.add_argument("--token-url", required=True, help="access token URL")
-    add.add_argument("--jwks-url", required=True, help="public keyset URL")
-    add.add_argument("--deployment-id", action="append", default=[], required=True)
-    add.add_argument("--name", default="")
-    add.add_argument("--token-audience", default=None)
-    sub.add_parser("platforms", help="list registered LMSs and deployments")
-    sub.add_parser("rotate-keys", help="make a new signing key (the old one stays published)")
+    manual = add("add-platform", help="register an LMS manually")
+    manual.add_argument("--issuer", required=True, help="platform ID / issuer (Moodle: site URL)")
+    manual.add_argument("--client-id", required=True)
+    manual.add_argument("--login-url", required=True, help="authentication request URL")
+    manual.add_argument("--token-url", required=True, help="access token URL")
+    manual.add_argument("--jwks-url", required=True, help="public keyset URL")
+    manual.add_argument("--deployment-id", action="append", default=[], required=True)
+    manual.add_argument("--name", default="")
+    manual.add_argument("--token-audience", default=None)
+    add("platforms", help="list registered LMSs and deployments")
+    add("rotate-keys", help="make a new signing key (the old one stays published)")
 
 
 def _runtime(args):
     from denchi.lms.runtime import Runtime
 
-    return Runtime(load_config(args.config))
+    overrides = {key: getattr(args, key) for key in ("host", "port") if hasattr(args, key)}
+    return Runtime(load_config(args.config, **overrides))
 
 
 def _info(rt) -> None:

@@ -7,9 +7,12 @@ Every key is optional; a wrong key or value gets a bilingual error naming it.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
+
+import annotated_types
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from denchi.i18n import bilingual
 
@@ -25,42 +28,62 @@ class ConfigError(ValueError):
     """The configuration file is missing, malformed or holds a value out of range."""
 
 
-@dataclass(frozen=True)
-class LmsConfig:
-    """Settings of one tool instance. Paths are relative to the configuration file."""
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("not an http(s) URL")
+    return value
+
+
+HttpUrl = Annotated[str, Field(strict=True), AfterValidator(_http_url)]
+
+
+def _int(minimum: int, maximum: int | None = None):
+    return Annotated[int, Field(strict=True, ge=minimum, le=maximum)]
+
+
+def _seconds(minimum: float = 0):
+    return Annotated[float, Field(gt=minimum)]
+
+
+class LmsConfig(BaseModel):
+    """Settings of one tool instance, checked by pydantic. Paths are relative to the
+    configuration file (:func:`make_config` resolves them)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     # public address of the tool as the LMS and the browsers reach it (behind a proxy: the
     # proxy's https address); every URL the tool hands out starts with it
-    base_url: str = "http://localhost:8765"
-    host: str = "127.0.0.1"
-    port: int = 8765
+    base_url: HttpUrl = "http://localhost:8765"
+    host: Annotated[str, Field(strict=True, min_length=1)] = "127.0.0.1"
+    port: _int(1, 65535) = 8765
     # SQLite file (embedded) or postgresql://... (production)
-    database_url: str = "sqlite:///lms-data/lms.db"
+    database_url: Annotated[str, Field(strict=True, min_length=1)] = "sqlite:///lms-data/lms.db"
     data_dir: Path = Path("lms-data")
     # embedded: grading and score delivery in a thread of the web process;
     # procrastinate: jobs in PostgreSQL, run by `denchi lms worker` on any machine
-    queue: str = "embedded"
+    queue: Literal["embedded", "procrastinate"] = "embedded"
     # the courseware checkout (catalog and nbgrader course); this package's checkout if empty
     courseware_dir: Path | None = None
     # where the static book is served; deep links to pages and labs point there
-    book_url: str = "http://localhost:8000"
+    book_url: HttpUrl = "http://localhost:8000"
     # optional: "Open in JupyterHub/JupyterLite" links; {assignment} is replaced
-    jupyterhub_url: str = ""
-    jupyterlite_url: str = ""
-    max_upload_bytes: int = 5_000_000
-    grading_timeout_s: int = 300
-    grading_batch_size: int = 40
-    worker_threads: int = 1
+    jupyterhub_url: Annotated[str, Field(strict=True)] = ""
+    jupyterlite_url: Annotated[str, Field(strict=True)] = ""
+    max_upload_bytes: _int(1) = 5_000_000
+    grading_timeout_s: _int(1) = 300
+    grading_batch_size: _int(1) = 40
+    worker_threads: _int(1, 64) = 1
     # old signing keys stay in the JWKS this long after a rotation
-    key_grace_days: int = 7
-    session_hours: int = 12
-    outbox_max_attempts: int = 12
-    outbox_base_delay_s: float = 30.0
-    outbox_max_delay_s: float = 3600.0
-    clock_leeway_s: int = 60
-    jwks_cache_s: int = 3600
-    http_timeout_s: float = 10.0
-    source: Path | None = field(default=None, compare=False)
+    key_grace_days: _int(0) = 7
+    session_hours: _int(1) = 12
+    outbox_max_attempts: _int(1) = 12
+    outbox_base_delay_s: _seconds() = 30.0
+    outbox_max_delay_s: _seconds() = 3600.0
+    clock_leeway_s: _int(0, 600) = 60
+    jwks_cache_s: _int(0) = 3600
+    http_timeout_s: _seconds() = 10.0
+    source: Path | None = Field(default=None, exclude=True)
 
     @property
     def secure_cookies(self) -> bool:
@@ -78,63 +101,95 @@ class LmsConfig:
 
 
 _PATH_KEYS = {"data_dir", "courseware_dir"}
+_KINDS = {
+    int: ("整数", "an integer"),
+    float: ("数", "a number"),
+    str: ("文字列", "a text string"),
+    Path: ("フォルダーのパス", "a folder path"),
+}
 
 
-def _check(config: LmsConfig) -> None:
-    problems = []
-    for key in ("base_url", "book_url"):
-        parts = urlsplit(getattr(config, key))
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            problems.append((key, "http:// か https:// で始まる URL", "an http(s) URL"))
-    if config.queue not in ("embedded", "procrastinate"):
-        problems.append(("queue", '"embedded" か "procrastinate"', '"embedded" or "procrastinate"'))
-    if config.queue == "procrastinate" and not config.database_url.startswith("postgresql"):
-        problems.append(
-            ("database_url", "procrastinate には postgresql://", "postgresql:// for procrastinate")
+def allowed_values(key: str) -> tuple[str, str]:
+    """What ``key`` accepts, in Japanese and English, read from the field's type and limits."""
+    if key in ("base_url", "book_url"):
+        return "http:// か https:// で始まる URL", "an http:// or https:// URL"
+    field = LmsConfig.model_fields[key]
+    if key == "queue":
+        return '"embedded" か "procrastinate"', '"embedded" or "procrastinate"'
+    kind = field.annotation if field.annotation in _KINDS else str
+    if field.annotation == Path | None:
+        kind = Path
+    ja, en = _KINDS[kind]
+    bounds_ja, bounds_en = [], []
+    for rule in field.metadata:
+        for attr, ja_word, en_word in (("ge", "以上", "at least"), ("gt", "より大きい", "above"),
+                                       ("le", "以下", "at most")):  # fmt: skip
+            if isinstance(rule, getattr(annotated_types, attr.capitalize())):
+                limit = getattr(rule, attr)
+                bounds_ja.append(f"{limit} {ja_word}")
+                bounds_en.append(f"{en_word} {limit}")
+    if bounds_ja:
+        return f"{ja}（{'・'.join(bounds_ja)}）", f"{en} {' and '.join(bounds_en)}"
+    return ja, en
+
+
+def _explain(exc: ValidationError) -> ConfigError:
+    """One bilingual message naming each wrong key, its value and what it accepts."""
+    ja, en = [], []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            ja.append(f"{key} という項目はありません（つづりを確かめてください）")
+            en.append(f"there is no setting {key} (check the spelling)")
+        elif key in LmsConfig.model_fields:
+            allowed_ja, allowed_en = allowed_values(key)
+            ja.append(f"{key} = {error['input']!r} は使えません。{allowed_ja} を書いてください")
+            en.append(f"{key} = {error['input']!r} is not allowed; it must be {allowed_en}")
+        else:
+            ja.append(str(error["msg"]))
+            en.append(str(error["msg"]))
+    return ConfigError(
+        bilingual(
+            f"設定の値が正しくありません: {'。'.join(ja)}。", f"Bad settings: {'; '.join(en)}."
         )
-    for key in ("max_upload_bytes", "grading_timeout_s", "grading_batch_size", "worker_threads"):
-        if getattr(config, key) < 1:
-            problems.append((key, "1 以上の整数", "an integer of at least 1"))
-    if problems:
-        ja = "、".join(f"{k} には {w}" for k, w, _ in problems)
-        en = "; ".join(f"{k} must be {w}" for k, _, w in problems)
-        raise ConfigError(bilingual(f"設定の値が正しくありません: {ja}。", f"Bad settings: {en}."))
+    )
 
 
 def make_config(source: Path | None = None, **values: object) -> LmsConfig:
-    """A checked configuration from keyword values (paths relative to ``source``'s folder)."""
-    known = {f.name: f for f in fields(LmsConfig) if f.name != "source"}
-    if unknown := sorted(set(values) - set(known)):
-        raise ConfigError(
-            bilingual(
-                f"設定ファイルに知らない項目があります: {unknown}。つづりを確かめてください。",
-                f"Unknown settings {unknown}; check the spelling.",
-            )
-        )
+    """A checked configuration from keyword values (paths relative to ``source``'s folder).
+
+    Raises:
+        ConfigError: bilingual, naming each wrong key and the values it accepts.
+    """
     base = source.parent if source else Path.cwd()
     for key in _PATH_KEYS & set(values):
         if values[key] in ("", None):
             values[key] = None
-        else:
-            values[key] = (base / str(values[key])).resolve()
+        elif isinstance(values[key], str):
+            values[key] = (base / values[key]).resolve()
     if "data_dir" not in values:
-        values["data_dir"] = (base / LmsConfig.data_dir).resolve()
-    url = str(values.get("database_url", LmsConfig.database_url))
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_absolute():
-        values["database_url"] = f"sqlite:///{(base / url.removeprefix('sqlite:///')).resolve()}"
-    for key, value in values.items():
-        expected = type(getattr(LmsConfig, key, None))
-        if expected in (int, float) and not isinstance(value, (int, float)):
-            raise ConfigError(
-                bilingual(f"{key} には数値を書いてください。", f"{key} must be a number.")
+        values["data_dir"] = (base / LmsConfig.model_fields["data_dir"].default).resolve()
+    url = values.get("database_url", LmsConfig.model_fields["database_url"].default)
+    path = url.removeprefix("sqlite:///") if isinstance(url, str) else ""
+    if url != path and not Path(path).is_absolute():
+        values["database_url"] = f"sqlite:///{(base / path).resolve()}"
+    try:
+        config = LmsConfig(**values, source=source)
+    except ValidationError as exc:
+        raise _explain(exc) from None
+    if config.queue == "procrastinate" and not config.database_url.startswith("postgresql"):
+        raise ConfigError(
+            bilingual(
+                'queue = "procrastinate" には database_url に postgresql:// の URL が必要です。',
+                'queue = "procrastinate" needs a postgresql:// database_url.',
             )
-    config = LmsConfig(**values, source=source)  # type: ignore[arg-type]
-    _check(config)
+        )
     return config
 
 
-def load_config(path: Path) -> LmsConfig:
-    """Read and check the configuration file."""
+def load_config(path: Path, **overrides: object) -> LmsConfig:
+    """Read and check the configuration file; ``overrides`` (e.g. from the command line) take
+    the place of the file's values and are checked the same way."""
     if not path.is_file():
         raise ConfigError(
             bilingual(
@@ -151,7 +206,7 @@ def load_config(path: Path) -> LmsConfig:
                 f"Cannot read {path} (TOML syntax): {exc}",
             )
         ) from exc
-    return make_config(path.resolve(), **data)
+    return make_config(path.resolve(), **(data | overrides))
 
 
 TEMPLATE = """\
@@ -184,7 +239,7 @@ key_grace_days = 7
 
 
 def write_default_config(
-    path: Path, base_url: str = LmsConfig.base_url, book_url: str = LmsConfig.book_url
+    path: Path, base_url: str = "http://localhost:8765", book_url: str = "http://localhost:8000"
 ) -> Path:
     """Write a commented configuration file (never overwrites an existing one)."""
     if path.exists():
@@ -194,7 +249,7 @@ def write_default_config(
                 f"{path} exists already; it is not overwritten.",
             )
         )
-    port = urlsplit(base_url).port or LmsConfig.port
+    port = urlsplit(base_url).port or LmsConfig.model_fields["port"].default
     path.write_text(
         TEMPLATE.format(base_url=base_url, port=port, book_url=book_url), encoding="utf-8"
     )

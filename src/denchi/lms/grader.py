@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,12 @@ import nbformat
 from denchi.grading import course as nbg
 from denchi.grading import pipeline
 from denchi.i18n import bilingual
+from denchi.lms.files import inside, make_private, private_dir, private_file
+from denchi.lms.targets import catalog_id
+
+# changes whenever prepare() makes something different from the same sources (2: released
+# notebooks carry their assignment id)
+PREPARATION = b"2"
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,19 @@ class GradeOutcome:
 
 
 class Grader:
-    """Grade uploaded notebooks of a courseware checkout's nbgrader course."""
+    """Grade uploaded notebooks of a courseware checkout's nbgrader course.
 
-    def __init__(self, courseware: Path, work_dir: Path, timeout_s: int = 300) -> None:
+    Only the catalog's assignment ids (``assignments``) are ever used in a path; everything it
+    writes is inside ``work_dir`` and private to the tool's user.
+    """
+
+    def __init__(
+        self, courseware: Path, work_dir: Path, timeout_s: int, assignments: Iterable[str]
+    ) -> None:
         self.courseware = courseware
         self.work_dir = work_dir
         self.timeout_s = timeout_s
+        self.assignments = frozenset(assignments)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         # nbgrader's Gradebook runs `alembic` from PATH, in this process too
@@ -54,8 +68,24 @@ class Grader:
     def source_dir(self) -> Path:
         return nbg.course_dir(self.courseware) / "source"
 
+    def assignment(self, target: str) -> str:
+        """The catalog's own id equal to ``target``; ``KeyError`` if the catalog has none."""
+        if (known := catalog_id(self.assignments, target)) is None:
+            raise KeyError(f"no assignment {target!r} in the catalog")
+        return known
+
     def notebook_names(self, assignment: str) -> list[str]:
-        return sorted(p.name for p in (self.source_dir / assignment).glob("*.ipynb"))
+        """The assignment's source notebook names; none for an id outside the catalog."""
+        if assignment not in self.assignments:
+            return []
+        folder = inside(self.source_dir, self.assignment(assignment))
+        return sorted(p.name for p in folder.glob("*.ipynb"))
+
+    def source_notebook(self, assignment: str, name: str) -> Path:
+        """The teacher's source notebook (solutions and hidden tests: never sent to learners)."""
+        if name not in self._known_notebooks(assignment):
+            raise KeyError(name)
+        return inside(self.source_dir, self.assignment(assignment), name)
 
     def _known_notebooks(self, assignment: str) -> list[str]:
         """The assignment's notebook names; ``KeyError`` if it has none."""
@@ -65,7 +95,7 @@ class Grader:
         return names
 
     def _fingerprint(self, assignment: str) -> str:
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(PREPARATION)
         course = nbg.course_dir(self.courseware)
         for path in [course / "nbgrader_config.py", *sorted((course / "source").rglob("*"))]:
             if path.is_file():
@@ -78,51 +108,57 @@ class Grader:
         with self._guard:
             lock = self._locks.setdefault(assignment, threading.Lock())
         with lock:
-            prepared = self.work_dir / "prepared" / f"{assignment}-{self._fingerprint(assignment)}"
+            assignment = self.assignment(assignment)
+            folder = f"{assignment}-{self._fingerprint(assignment)}"
+            prepared = inside(private_dir(self.work_dir / "prepared"), folder)
             if not (prepared / "READY").is_file():
                 shutil.rmtree(prepared, ignore_errors=True)
                 nbg.copy_course(prepared, self.courseware)
                 nbg.generate(prepared, assignment)
                 (prepared / "READY").write_text("ok")
+                make_private(prepared)
             return prepared
 
     def max_score(self, assignment: str) -> float:
         """From the source notebooks (deep linking must not wait for nbgrader to generate)."""
         names = self._known_notebooks(assignment)
-        folder = self.source_dir / assignment
-        return sum(nbg.notebook_points(nbformat.read(folder / n, as_version=4)) for n in names)
+        return sum(
+            nbg.notebook_points(nbformat.read(self.source_notebook(assignment, n), as_version=4))
+            for n in names
+        )
 
     def release_notebook(self, assignment: str, name: str) -> Path:
         """The student version of one notebook, for download."""
         if name not in self.notebook_names(assignment):
             raise KeyError(name)
-        return self.prepare(assignment) / nbg.RELEASE / assignment / name
+        assignment = self.assignment(assignment)
+        return inside(self.prepare(assignment), nbg.RELEASE, assignment, name)
 
     def grade(
         self, assignment: str, notebooks: dict[str, dict[str, str]]
     ) -> dict[str, GradeOutcome]:
         """Grade ``{student: {notebook name: notebook JSON}}``; every student gets an outcome."""
         prepared = self.prepare(assignment)
-        self.work_dir.mkdir(parents=True, exist_ok=True)
+        assignment = self.assignment(assignment)
         with tempfile.TemporaryDirectory(dir=self.work_dir, prefix="batch-") as tmp:
             batch = shutil.copytree(prepared, Path(tmp) / "course")
             handed_in = {}
             for student, files in notebooks.items():
-                folder = Path(tmp) / "uploads" / student
-                folder.mkdir(parents=True)
+                folder = private_dir(inside(Path(tmp), "uploads", student))
                 for name, text in files.items():
-                    (folder / name).write_text(text, encoding="utf-8")
+                    private_file(inside(folder, name)).write_text(text, encoding="utf-8")
                 handed_in[student] = folder
             results = pipeline.grade(batch, assignment, handed_in, time_limit_s=self.timeout_s)
             return {student: _outcome(results[student]) for student in notebooks}
 
     def sync_students(self, students: list[tuple[str, str, str, str, str]]) -> None:
         """Add or update students (id, first name, last name, email, LMS user id) in the
-        course's nbgrader gradebook."""
+        tool's nbgrader gradebook, ``<data_dir>/grading/gradebook.db`` (the roster stays in
+        the private data directory, never in the courseware checkout)."""
         from nbgrader.api import Gradebook
 
-        course = nbg.course_dir(self.courseware)
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        path = private_file(inside(private_dir(self.work_dir), "gradebook.db"))
+        with Gradebook(f"sqlite:///{path}") as gradebook:
             for student_id, first, last, email, lms_id in students:
                 gradebook.update_or_create_student(
                     student_id, first_name=first, last_name=last, email=email, lms_user_id=lms_id

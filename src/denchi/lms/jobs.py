@@ -12,38 +12,55 @@ who runs it differs:
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections import defaultdict
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from denchi.i18n import bilingual
 from denchi.lms import outbox
+from denchi.lms.config import LmsConfig
+from denchi.lms.grader import GradeOutcome, Grader
 from denchi.lms.models import Submission, utcnow
+from denchi.lms.outbox import OutboxPolicy
+from denchi.lms.services import ServiceClient
+from denchi.lms.store import Database
 
-if TYPE_CHECKING:
-    from denchi.lms.runtime import Runtime
+
+class Tool(Protocol):
+    """What the background work needs of a tool instance (``denchi.lms.runtime.Runtime``
+    builds one and its queue; this module does not import the runtime)."""
+
+    config: LmsConfig
+    log: logging.Logger
+    db: Database
+    grader: Grader
+    services: ServiceClient
+    policy: OutboxPolicy
+
 
 QUEUE = "denchi"
 MAX_GRADING_ATTEMPTS = 3
 
 
-def _claim_submissions(rt: Runtime) -> list[str]:
-    """Claim queued submissions (and ones whose worker died) for one grading round."""
+def _claim_submissions(rt: Tool) -> list[str]:
+    """Claim queued submissions (and ones whose worker died) for one grading round; ones that
+    were claimed ``MAX_GRADING_ATTEMPTS`` times without an end are failed with the reason."""
     now = utcnow()
     claim_until = now + timedelta(seconds=rt.config.grading_timeout_s * 3 + 120)
+    abandoned = (Submission.status == "grading") & (Submission.claimed_until < now)
     with rt.db.session() as s:
+        for sub in s.scalars(
+            select(Submission).where(abandoned, Submission.attempts >= MAX_GRADING_ATTEMPTS)
+        ):
+            _finish(s, sub, _failure(rt, sub, UNFINISHED))
         candidates = s.scalars(
             select(Submission.id)
-            .where(
-                (Submission.status == "queued")
-                | (
-                    (Submission.status == "grading")
-                    & (Submission.claimed_until < now)
-                    & (Submission.attempts < MAX_GRADING_ATTEMPTS)
-                )
-            )
+            .where((Submission.status == "queued") | abandoned)
             .order_by(Submission.created_at)
             .limit(rt.config.grading_batch_size)
         ).all()
@@ -51,11 +68,7 @@ def _claim_submissions(rt: Runtime) -> list[str]:
         for sid in candidates:
             result = s.execute(
                 update(Submission)
-                .where(
-                    Submission.id == sid,
-                    (Submission.status == "queued")
-                    | ((Submission.status == "grading") & (Submission.claimed_until < now)),
-                )
+                .where(Submission.id == sid, (Submission.status == "queued") | abandoned)
                 .values(
                     status="grading", claimed_until=claim_until, attempts=Submission.attempts + 1
                 )
@@ -82,7 +95,57 @@ def _rounds(rows: list[Submission]) -> list[list[Submission]]:
     return batches
 
 
-def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
+# Reasons a submission ends "failed" without a grade (the learner and the teacher read them).
+CRASHED = (
+    "自動採点の途中でエラーになりました（{error}）。先生に相談してください。",
+    "Autograding stopped with an error ({error}); please ask your teacher.",
+)
+UNFINISHED = (
+    f"自動採点が {MAX_GRADING_ATTEMPTS} 回とも終わりませんでした。先生に相談してください。",
+    f"Autograding did not finish in {MAX_GRADING_ATTEMPTS} tries; please ask your teacher.",
+)
+
+
+def _failure(rt: Tool, sub: Submission, reason: tuple[str, str], **values) -> GradeOutcome:
+    try:
+        maximum = rt.grader.max_score(sub.assignment)
+    except KeyError:
+        maximum = 0.0
+    ja, en = (text.format(**values) for text in reason)
+    return GradeOutcome(None, maximum, None, bilingual(ja, en))
+
+
+def _finish(s: Session, sub: Submission, result: GradeOutcome) -> None:
+    """Record a submission's end, graded or failed, and queue what the LMS must receive: the
+    score, or ``gradingProgress: Failed`` (only for the learner's latest submission)."""
+    failed = result.score is None
+    sub.status = "failed" if failed else "graded"
+    sub.score, sub.max_score = result.score, result.max_score
+    sub.feedback_html, sub.error = result.feedback_html, result.error
+    sub.graded_at, sub.claimed_until = utcnow(), None
+    newer = s.scalars(
+        select(Submission.id).where(
+            Submission.user_id == sub.user_id,
+            Submission.resource_link_id == sub.resource_link_id,
+            Submission.created_at > sub.created_at,
+        )
+    ).first()
+    if newer is None:  # the latest submission's grade is the one the LMS shows
+        payload = outbox.score_payload(
+            sub.user,
+            activity="Completed",
+            grading="Failed"
+            if failed
+            else "PendingManual"
+            if result.needs_review
+            else "FullyGraded",
+            score=sub.score,
+            maximum=sub.max_score,
+        )
+        outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
+
+
+def _grade_batch(rt: Tool, batch: list[Submission]) -> None:
     assignment = batch[0].assignment
     names = rt.grader.notebook_names(assignment)
     files = {row.user.student_key: {names[0]: row.notebook} for row in batch}
@@ -90,35 +153,26 @@ def _grade_batch(rt: Runtime, batch: list[Submission]) -> None:
     with rt.db.session() as s:
         for row in batch:
             sub = s.get(Submission, row.id)
-            result = outcomes[sub.user.student_key]
-            failed = result.score is None
-            sub.status = "failed" if failed else "graded"
-            sub.score, sub.max_score = result.score, result.max_score
-            sub.feedback_html, sub.error = result.feedback_html, result.error
-            sub.graded_at, sub.claimed_until = utcnow(), None
-            newer = s.scalars(
-                select(Submission.id).where(
-                    Submission.user_id == sub.user_id,
-                    Submission.resource_link_id == sub.resource_link_id,
-                    Submission.created_at > sub.created_at,
-                )
-            ).first()
-            if newer is None:  # the latest submission's grade is the one the LMS shows
-                payload = outbox.score_payload(
-                    sub.user,
-                    activity="Completed",
-                    grading="Failed"
-                    if failed
-                    else "PendingManual"
-                    if result.needs_review
-                    else "FullyGraded",
-                    score=sub.score,
-                    maximum=sub.max_score,
-                )
-                outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
+            _finish(s, sub, outcomes[sub.user.student_key])
 
 
-def grade_pending(rt: Runtime) -> int:
+def _grade_round(rt: Tool, batch: list[Submission]) -> None:
+    """Grade a batch; if it breaks, grade its submissions one by one, so that the one that
+    cannot be graded fails with its reason and its classmates are graded."""
+    try:
+        _grade_batch(rt, batch)
+    except Exception as exc:  # whatever broke, no submission may stay "grading"
+        rt.log.exception("grading %d submission(s) of %s failed", len(batch), batch[0].assignment)
+        if len(batch) > 1:
+            for row in batch:
+                _grade_round(rt, [row])
+            return
+        with rt.db.session() as s:
+            sub = s.get(Submission, batch[0].id)
+            _finish(s, sub, _failure(rt, sub, CRASHED, error=type(exc).__name__))
+
+
+def grade_pending(rt: Tool) -> int:
     """Grade every queued submission, batch by batch; returns how many were graded."""
     graded = 0
     while ids := _claim_submissions(rt):
@@ -127,19 +181,19 @@ def grade_pending(rt: Runtime) -> int:
             for row in rows:  # load what the batch needs before the session closes
                 _ = row.user.student_key, row.resource_link.id
         for batch in _rounds(rows):
-            _grade_batch(rt, batch)
+            _grade_round(rt, batch)
             graded += len(batch)
     return graded
 
 
-def deliver_scores(rt: Runtime) -> int:
-    return outbox.deliver_due(rt.db, rt.services, rt.policy)
+def deliver_scores(rt: Tool) -> int:
+    return outbox.deliver_due(rt.db, rt.services, rt.policy, rt.grader.max_score)
 
 
 class EmbeddedQueue:
     """Worker threads inside the web process (SQLite, one machine)."""
 
-    def __init__(self, rt: Runtime, poll_s: float = 1.0) -> None:
+    def __init__(self, rt: Tool, poll_s: float = 1.0) -> None:
         self.rt, self.poll_s = rt, poll_s
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -177,7 +231,7 @@ class EmbeddedQueue:
 class ProcrastinateQueue:
     """Jobs in PostgreSQL through procrastinate; ``denchi lms worker`` runs them."""
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Tool) -> None:
         import procrastinate
 
         self.rt = rt

@@ -44,29 +44,45 @@ SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 TOOL_SCOPES = (SCOPE_LINEITEM, SCOPE_RESULT, SCOPE_SCORE, SCOPE_NRPS)
 
-# Context roles (full URIs and the short forms LTI 1.3 allows) that may manage a course.
-_INSTRUCTOR_ROLES = {
-    "Instructor",
-    "ContentDeveloper",
-    "Administrator",
-    "Mentor",
-    "Instructor#TeachingAssistant",
-}
-_INSTRUCTOR_URIS = {
-    "http://purl.imsglobal.org/vocab/lis/v2/membership#" + r
-    for r in ("Instructor", "ContentDeveloper", "Administrator")
-} | {
-    "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
-    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
-    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
-}
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+# LIS context roles (by their principal role) that may see and manage the whole class; their
+# sub-roles (e.g. Instructor#TeachingAssistant) count as the principal role
+TEACHING_ROLES = frozenset({"Instructor", "ContentDeveloper", "Administrator"})
+# Context roles that watch a learner's work (parents, mentors, auditors): never a teacher's view
+OBSERVING_ROLES = frozenset({"Mentor"})
+# System and institution roles that count as teaching (a site administrator)
+ADMIN_URIS = frozenset(
+    {LIS + "institution/person#Administrator", LIS + "system/person#Administrator"}
+)
+
+
+def context_role(role: str) -> str | None:
+    """The principal LIS context role a role string names, in any of its spellings: the full
+    URI (``...membership#Instructor``), a sub-role URI (``...membership/Instructor#Grader``),
+    the short form LTI 1.3 allows (``Instructor``, ``Instructor#Grader``) or the LTI 1.1 URN
+    (``urn:lti:role:ims/lis/Instructor``); None for system and institution roles.
+
+    Source: LTI 1.3 Core, appendix A.2 (context roles) and A.2.1 (short names).
+    """
+    if role.startswith(LIS + "membership#"):
+        return role.removeprefix(LIS + "membership#")
+    if role.startswith(LIS + "membership/"):
+        return role.removeprefix(LIS + "membership/").split("#")[0]
+    if role.startswith("urn:lti:role:ims/lis/"):
+        return role.removeprefix("urn:lti:role:ims/lis/").split("/")[0]
+    if ":" not in role and "/" not in role:
+        return role.split("#")[0]
+    return None
 
 
 def map_role(roles: list[str]) -> str:
-    """``instructor`` for teaching and admin roles, ``learner`` for everything else."""
-    for role in roles:
-        if role in _INSTRUCTOR_URIS or role in _INSTRUCTOR_ROLES:
-            return "instructor"
+    """The tool's role from LIS roles: ``instructor`` for teaching and administrator roles,
+    ``observer`` for mentors without a learner role, ``learner`` for everything else."""
+    principals = {context_role(r) for r in roles}
+    if principals & TEACHING_ROLES or set(roles) & ADMIN_URIS:
+        return "instructor"
+    if principals & OBSERVING_ROLES and "Learner" not in principals:
+        return "observer"
     return "learner"
 
 
@@ -76,6 +92,29 @@ class LaunchError(Exception):
     def __init__(self, code: str, ja: str, en: str, status: int = 400) -> None:
         super().__init__(bilingual(ja, en))
         self.code, self.ja, self.en, self.status = code, ja, en, status
+
+
+def parse_jwks(jwks: dict) -> dict[str, jwt.PyJWK]:
+    """The keys of a JWKS document by ``kid`` (keys without a ``kid`` cannot be chosen)."""
+    return {k.key_id: k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id}
+
+
+def check_state(state: str, cookie: str | None) -> None:
+    """The launch's ``state`` must equal the cookie set in this browser at login initiation
+    (binds the launch to the browser that started it: no login CSRF, no stolen token).
+
+    Raises:
+        LaunchError: code ``state``, status 401.
+    """
+    if not state or not cookie or not hmac.compare_digest(cookie, state):
+        raise LaunchError(
+            "state",
+            "ログインを始めたブラウザと違うブラウザからの起動か、Cookie が届いていません。"
+            "LMS で「新しいウィンドウで開く」設定にすると直ることがあります。",
+            "The launch's state is not bound to this browser (state cookie missing or"
+            " different); opening the tool in a new window often helps.",
+            status=401,
+        )
 
 
 class JwksCache:
@@ -94,7 +133,7 @@ class JwksCache:
         try:
             response = httpx.get(url, timeout=self.timeout_s)
             response.raise_for_status()
-            keys = jwt.PyJWKSet.from_dict(response.json()).keys
+            return parse_jwks(response.json())
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
             raise LaunchError(
                 "jwks_unavailable",
@@ -102,7 +141,6 @@ class JwksCache:
                 f"Cannot fetch the platform's JWKS from {url}: {exc}",
                 status=502,
             ) from exc
-        return {k.key_id: k for k in keys if k.key_id}
 
     def key(self, url: str, kid: str) -> jwt.PyJWK:
         with self._lock:

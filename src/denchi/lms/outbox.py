@@ -10,7 +10,9 @@ score for the same learner and resource link supersedes older undelivered ones.
 
 from __future__ import annotations
 
+import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +23,8 @@ from denchi.lms import lti
 from denchi.lms.models import Context, Platform, ResourceLink, ScoreOutbox, User, utcnow
 from denchi.lms.services import ServiceClient, ServiceError, ServiceTarget
 from denchi.lms.store import Database
+
+log = logging.getLogger(__name__)
 
 
 def iso_timestamp(moment: datetime) -> str:
@@ -122,9 +126,11 @@ def service_target(platform: Platform) -> ServiceTarget:
 
 
 def lineitem_for(
-    db: Database, client: ServiceClient, link_id: int, score_maximum: float | None
+    db: Database, client: ServiceClient, link_id: int, points: Callable[[str], float]
 ) -> str:
-    """The resource link's line item: from the launch, else found or created through AGS."""
+    """The resource link's line item: from the launch, else found or created through AGS with
+    the assignment's points (``points(assignment id)``) as its maximum, whichever score (a
+    "Submitted" without a maximum, or a grade) happens to be the first to need it."""
     with db.session() as s:
         link = s.get(ResourceLink, link_id)
         if link.lineitem_url:
@@ -138,7 +144,7 @@ def lineitem_for(
             resource_link_id=link.resource_link_id,
             resource_id=link.target,
             label=link.title or link.target,
-            score_maximum=score_maximum or 1.0,
+            score_maximum=points(link.target),
             scopes=tuple(context.ags_scopes),
         )
     url = client.find_or_create_lineitem(*args, **kwargs)
@@ -147,24 +153,34 @@ def lineitem_for(
     return url
 
 
-def _deliver(db: Database, client: ServiceClient, row_id: int) -> None:
+def _deliver(
+    db: Database, client: ServiceClient, row_id: int, points: Callable[[str], float]
+) -> None:
     with db.session() as s:
         row = s.get(ScoreOutbox, row_id)
         link_id, payload = row.resource_link_id, dict(row.payload)
         platform = s.get(Platform, row.platform_id)
         target = service_target(platform)
         scopes = tuple(s.get(ResourceLink, link_id).context.ags_scopes) or (lti.SCOPE_SCORE,)
-    lineitem = lineitem_for(db, client, link_id, payload.get("scoreMaximum"))
+    lineitem = lineitem_for(db, client, link_id, points)
     client.post_score(target, lineitem, payload, scopes)
 
 
-def deliver_due(db: Database, client: ServiceClient, policy: OutboxPolicy) -> int:
-    """Deliver every score that is due now; returns how many reached the LMS."""
+def deliver_due(
+    db: Database, client: ServiceClient, policy: OutboxPolicy, points: Callable[[str], float]
+) -> int:
+    """Deliver every score that is due now; returns how many reached the LMS.
+
+    ``points(assignment id)`` is the maximum of a line item the tool has to create.
+    """
     delivered = 0
     while (row_id := _claim(db, policy)) is not None:
         try:
-            _deliver(db, client, row_id)
-        except ServiceError as exc:
+            _deliver(db, client, row_id, points)
+        except Exception as exc:  # every failure is recorded with its reason and retried
+            if not isinstance(exc, ServiceError):
+                log.exception("delivering score %s failed", row_id)
+                exc = ServiceError(f"{type(exc).__name__}: {exc}")
             with db.session() as s:
                 row = s.get(ScoreOutbox, row_id)
                 row.attempts += 1

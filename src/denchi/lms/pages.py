@@ -130,6 +130,26 @@ def download(request: Request, link_id: int, name: str) -> Response:
     return FileResponse(path, filename=name, media_type="application/x-ipynb+json")
 
 
+async def _bounded(request: Request, limit: int) -> Request:
+    """The request with its body (a notebook of up to ``limit`` bytes and the form around it)
+    read into memory, refused (413) as soon as it is too large: with a Content-Length before
+    anything is read, with chunked transfer while it arrives, so that no oversized body is
+    ever spooled to disk."""
+    most = limit + 64_000
+    if int(request.headers.get("content-length") or 0) > most:
+        raise too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > most:
+            raise too_large(limit)
+
+    async def replay() -> dict:
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+    return Request(request.scope, replay)
+
+
 async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     data = await upload.read(limit + 1)
     if len(data) > limit:
@@ -144,9 +164,15 @@ async def submit(request: Request, link_id: int) -> Response:
     access = authorize(rt, request, link_id, instructor=False)
     if access.link.kind != "assignment":
         raise PageError("upload", "提出できないページです。", "Nothing to submit here.", 400)
-    if int(request.headers.get("content-length") or 0) > limit + 64_000:
-        raise too_large(limit)  # refuse before reading the body
-    form = await request.form(max_files=1, max_fields=5)
+    if access.role != "learner":
+        raise PageError(
+            "role",
+            "提出できるのは学習者だけです（メンター・保護者などの立場では提出できません）。",
+            "Only learners submit here (not mentors or observers).",
+            403,
+        )
+    bounded = await _bounded(request, limit)
+    form = await bounded.form(max_files=1, max_fields=5)
     check_csrf(access, form.get("csrf"))
     upload = form.get("notebook")
     if not isinstance(upload, UploadFile):
@@ -154,8 +180,8 @@ async def submit(request: Request, link_id: int) -> Response:
     try:
         data = await _read_limited(upload, limit)
         name = rt.grader.notebook_names(access.link.target)[0]
-        source = rt.grader.source_dir / access.link.target / name
-        notebook = await run_in_threadpool(read_notebook, data, source)
+        source = rt.grader.source_notebook(access.link.target, name)
+        notebook = await run_in_threadpool(read_notebook, data, source, access.link.target)
     except PageError as exc:
         return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)
     await run_in_threadpool(_store, rt, access, notebook, upload.filename or "", len(data))
@@ -200,6 +226,17 @@ def feedback(request: Request, submission_id: str) -> Response:
     return Response(html, media_type="text/html; charset=utf-8", headers=headers)
 
 
+def _delivery_view(row: ScoreOutbox | None) -> dict:
+    """The latest score's way to the LMS, with the last error while it is not delivered."""
+    if row is None:
+        return {"status_ja": "—", "error": None, "attempts": 0}
+    return {
+        "status_ja": DELIVERY_JA.get(row.status, row.status),
+        "error": row.last_error if row.status in ("pending", "failed") else None,
+        "attempts": row.attempts,
+    }
+
+
 def _latest_by_user(rt: Runtime, link_id: int) -> tuple[dict[int, Submission], dict[int, int]]:
     with rt.db.session() as s:
         subs = s.scalars(
@@ -230,7 +267,7 @@ def _class_list(rt: Runtime, access: Access) -> list[dict]:
         for user_id in set(latest) - set(users):
             users[user_id] = s.get(User, user_id)
         deliveries = {
-            row.user_id: row.status
+            row.user_id: row
             for row in s.scalars(
                 select(ScoreOutbox)
                 .where(ScoreOutbox.resource_link_id == access.link.id)
@@ -247,7 +284,7 @@ def _class_list(rt: Runtime, access: Access) -> list[dict]:
                 "email": user.email,
                 "submission": _view(sub) if sub else None,
                 "count": counts.get(user.id, 0),
-                "delivery": DELIVERY_JA.get(deliveries.get(user.id, ""), "—"),
+                "delivery": _delivery_view(deliveries.get(user.id)),
             }
         )
     return rows

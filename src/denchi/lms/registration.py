@@ -86,6 +86,44 @@ def use_registration_token(db: Database, token: str) -> bool:
         return True
 
 
+def release_registration_token(db: Database, token: str) -> None:
+    """Make a token usable again after a registration with it failed."""
+    with db.session() as s:
+        row = s.scalars(
+            select(RegistrationToken).where(RegistrationToken.token_hash == token_hash(token))
+        ).first()
+        if row is not None:
+            row.used_at = None
+
+
+def register_with_token(
+    db: Database,
+    config: LmsConfig,
+    token: str,
+    openid_configuration: str,
+    registration_token: str | None,
+    timeout_s: float = 10.0,
+) -> int | None:
+    """Dynamic registration through the one-time URL ``token``: None if the token is unknown,
+    used or expired; the platform's row id on success. A failed registration leaves the token
+    usable (and says so), so that the LMS administrator can simply try again.
+
+    Raises:
+        RegistrationError: what failed, and that the URL still works.
+    """
+    if not use_registration_token(db, token):  # claimed first: two tries cannot both use it
+        return None
+    try:
+        return register_dynamically(db, config, openid_configuration, registration_token, timeout_s)
+    except RegistrationError as exc:
+        release_registration_token(db, token)
+        ja, _, en = str(exc).partition("\n")
+        raise _fail(
+            f"{ja} この登録用 URL は、原因を直してからもう一度使えます。",
+            f"{en} The registration URL was not used up; fix the cause and try again.",
+        ) from exc
+
+
 def tool_configuration(config: LmsConfig) -> dict:
     """The client registration request body (LTI Dynamic Registration, section 3.5)."""
     return {
@@ -123,6 +161,7 @@ def register_dynamically(
     timeout_s: float = 10.0,
 ) -> int:
     """Fetch the platform's OpenID configuration, register the tool, store the platform."""
+    step = "OpenID configuration"
     try:
         with httpx.Client(timeout=timeout_s) as http:
             platform_config = http.get(openid_configuration).raise_for_status().json()
@@ -137,6 +176,7 @@ def register_dynamically(
             headers = (
                 {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
             )
+            step = "registration endpoint"
             answer = (
                 http.post(
                     platform_config["registration_endpoint"],
@@ -146,21 +186,33 @@ def register_dynamically(
                 .raise_for_status()
                 .json()
             )
+            client_id = str(answer["client_id"])
+            for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+                platform_config[key]  # noqa: B018 - a KeyError names the missing key
+    except httpx.HTTPStatusError as exc:
+        status, url = exc.response.status_code, exc.request.url
+        body = " ".join(exc.response.text[:200].split())  # one line: the message is 2 lines
+        raise _fail(
+            f"LMS の {step} ({url}) が HTTP {status} を返しました: {body}",
+            f"The LMS's {step} ({url}) answered HTTP {status}: {body}",
+        ) from exc
     except httpx.HTTPError as exc:
         raise _fail(
-            f"LMS との通信に失敗しました: {exc}", f"Talking to the LMS failed: {exc}"
+            f"LMS の {step} と通信できませんでした: {exc!r}",
+            f"Talking to the LMS's {step} failed: {exc!r}",
         ) from exc
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         if isinstance(exc, RegistrationError):
             raise
         raise _fail(
-            f"LMS の応答に必要な項目がありません: {exc}", f"The LMS's answer lacks {exc}"
+            f"LMS の {step} の応答に必要な項目がありません: {exc}",
+            f"The answer of the LMS's {step} lacks {exc}.",
         ) from exc
     deployment = answer.get(TOOL_CONFIGURATION, {}).get("deployment_id")
     return add_platform(
         db,
         issuer=issuer,
-        client_id=answer["client_id"],
+        client_id=client_id,
         login_url=platform_config["authorization_endpoint"],
         token_url=platform_config["token_endpoint"],
         jwks_url=platform_config["jwks_uri"],

@@ -6,7 +6,9 @@ import logging
 
 from denchi.catalog import CATALOG_RELPATH, Catalog, load_catalog, repo_root
 from denchi.lms.config import LmsConfig
+from denchi.lms.files import inside, private_dir
 from denchi.lms.grader import Grader
+from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
 from denchi.lms.keys import ToolKeys
 from denchi.lms.lti import JwksCache
 from denchi.lms.outbox import OutboxPolicy
@@ -20,7 +22,7 @@ class Runtime:
     def __init__(self, config: LmsConfig, catalog: Catalog | None = None) -> None:
         self.config = config
         self.log = logging.getLogger("denchi.lms")
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(config.data_dir)
         self.db = Database(config.database_url)
         self.keys = ToolKeys(self.db, config.key_grace_days)
         self.keys.ensure()
@@ -28,12 +30,15 @@ class Runtime:
         self.services = ServiceClient(self.keys, config.http_timeout_s)
         self.courseware = config.courseware_dir or repo_root()
         self.catalog = catalog or load_catalog(self.courseware / CATALOG_RELPATH)
-        self.grader = Grader(self.courseware, config.data_dir / "grading", config.grading_timeout_s)
+        self.grader = Grader(
+            self.courseware,
+            inside(config.data_dir, "grading"),
+            config.grading_timeout_s,
+            assignments=(m.assignment for m in self.catalog.available() if m.assignment),
+        )
         self.policy = OutboxPolicy(
             config.outbox_max_attempts, config.outbox_base_delay_s, config.outbox_max_delay_s
         )
-        from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
-
         self.queue = (
             ProcrastinateQueue(self) if config.queue == "procrastinate" else EmbeddedQueue(self)
         )

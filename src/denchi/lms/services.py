@@ -4,11 +4,12 @@ Role Provisioning Services (course roster, with paging)."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -18,6 +19,7 @@ LINEITEM_CONTAINER = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
 SCORE = "application/vnd.ims.lis.v1.score+json"
 MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+log = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -38,10 +40,37 @@ class ServiceTarget:
     token_audience: str | None
 
 
-def scores_url(lineitem_url: str) -> str:
-    """``<lineitem>/scores``, keeping a query string where it belongs."""
-    parts = urlsplit(lineitem_url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+def service_url(url: str, path: str = "", params: dict[str, str] | None = None) -> str:
+    """A service URL extended by ``path`` (e.g. ``/scores``) and query ``params``, keeping the
+    query the platform put in it: Moodle's ``.../lineitems?type_id=3`` stays valid only with
+    its ``type_id`` (it answers 401 without). A parameter already in the URL is kept as is.
+
+    Source: 1EdTech AGS 2.0, section 3.2 ("the line item URL ... may contain query
+    parameters"); Moodle ``mod/lti/service/gradebookservices``.
+    """
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {key for key, _ in query}
+    query += [(k, v) for k, v in (params or {}).items() if k not in present]
+    return urlunsplit(
+        parts._replace(
+            path=parts.path.rstrip("/") + path if path else parts.path, query=urlencode(query)
+        )
+    )
+
+
+def _json(response: httpx.Response, what: str):
+    """The JSON body of a platform's answer; anything else (an HTML login page with status
+    200, a proxy's error page) is a retryable :class:`ServiceError` that says what came."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        kind = response.headers.get("content-type", "no content type")
+        snippet = " ".join(response.text[:200].split())
+        raise ServiceError(
+            f"{response.request.method} {response.request.url}: the {what} answered"
+            f" HTTP {response.status_code} with {kind} instead of JSON: {snippet}"
+        ) from exc
 
 
 class ServiceClient:
@@ -80,8 +109,14 @@ class ServiceClient:
             "client_assertion": assertion,
             "scope": scope,
         }
-        body = self._call("POST", target.token_url, data=data).json()
-        token, lifetime = body["access_token"], float(body.get("expires_in", 3600))
+        body = _json(self._call("POST", target.token_url, data=data), "token endpoint")
+        try:
+            token, lifetime = str(body["access_token"]), float(body.get("expires_in", 3600))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServiceError(
+                f"POST {target.token_url}: the token endpoint's answer has no usable"
+                f" access_token/expires_in: {str(body)[:300]}"
+            ) from exc
         with self._lock:
             self._tokens[cache_key] = (time.monotonic() + max(lifetime - 60, 1), token)
         return token
@@ -92,10 +127,14 @@ class ServiceClient:
                 del self._tokens[key]
 
     def _call(self, method: str, url: str, **kwargs) -> httpx.Response:
+        """One request to ``url`` exactly as given (callers build it with :func:`service_url`;
+        httpx's ``params=`` would replace the URL's own query)."""
         try:
             response = self.http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
+            log.warning("%s %s failed: %r", method, url, exc)
             raise ServiceError(f"{method} {url}: {exc!r}") from exc
+        log.info("%s %s -> HTTP %s", method, response.request.url, response.status_code)
         if response.status_code >= 400:
             # 5xx, 429 and 401 (an expired token) may pass on retry; other 4xx will not
             retryable = response.status_code >= 500 or response.status_code in (401, 408, 429)
@@ -132,11 +171,16 @@ class ServiceClient:
             target,
             scopes,
             "GET",
-            lineitems_url,
-            params={"resource_link_id": resource_link_id, "resource_id": resource_id},
+            service_url(
+                lineitems_url,
+                params={"resource_link_id": resource_link_id, "resource_id": resource_id},
+            ),
             headers={"Accept": LINEITEM_CONTAINER},
         )
-        for item in response.json():
+        items = _json(response, "line item container")
+        if not isinstance(items, list):
+            raise ServiceError(f"GET {response.request.url}: not a list of line items")
+        for item in items:
             if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
                 resource_link_id
             ):
@@ -155,7 +199,10 @@ class ServiceClient:
             },
             headers={"Content-Type": LINEITEM, "Accept": LINEITEM},
         )
-        return created.json()["id"]
+        body = _json(created, "line item container")
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            raise ServiceError(f"POST {lineitems_url}: the new line item has no id: {body!r:.300}")
+        return body["id"]
 
     def post_score(
         self, target: ServiceTarget, lineitem_url: str, payload: dict, scopes: tuple[str, ...]
@@ -164,7 +211,7 @@ class ServiceClient:
             target,
             scopes,
             "POST",
-            scores_url(lineitem_url),
+            service_url(lineitem_url, "/scores"),
             json=payload,
             headers={"Content-Type": SCORE},
         )
@@ -179,7 +226,7 @@ class ServiceClient:
             response = self._authorized(
                 target, scopes, "GET", next_url, headers={"Accept": MEMBERSHIPS}
             )
-            members += response.json().get("members", [])
+            members += _json(response, "memberships").get("members", [])
             link = response.links.get("next")
             next_url = link["url"] if link else None
         return members

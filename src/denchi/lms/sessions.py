@@ -17,6 +17,7 @@ from sqlalchemy import select
 from denchi.lms.config import LmsConfig
 from denchi.lms.models import BrowserSession, Membership, ResourceLink, utcnow
 from denchi.lms.store import new_token, token_hash
+from denchi.lms.targets import catalog_id, page_options
 
 if TYPE_CHECKING:
     from denchi.lms.runtime import Runtime
@@ -36,6 +37,32 @@ class PageError(Exception):
     def __init__(self, code: str, ja: str, en: str, status: int = 400) -> None:
         super().__init__(f"{ja}\n{en}")
         self.code, self.ja, self.en, self.status = code, ja, en, status
+
+
+def link_target(rt: Runtime, kind: object, target: object) -> str:
+    """The catalog's id for a link's kind and target (from the launch's custom parameters or a
+    stored link); refuses anything the catalog does not offer, e.g. ``../x``, a typo or a
+    trailing space.
+
+    Raises:
+        PageError: code ``link``, status 400, with the bilingual "add it again" message.
+    """
+    found = None
+    if kind == "assignment":
+        found = catalog_id(rt.grader.assignments, target)
+        if found is not None and not rt.grader.notebook_names(found):
+            found = None
+    elif kind == "page":
+        found = catalog_id({o.docname for o in page_options(rt.catalog)}, target)
+    if found is None:
+        raise PageError(
+            "link",
+            "このリンクには教材が設定されていません。先生は「教材を選ぶ」から追加し直して"
+            "ください。",
+            "This link names no denchi page or assignment; add it again by deep linking.",
+            status=400,
+        )
+    return found
 
 
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -128,6 +155,8 @@ def authorize(rt: Runtime, request: Request, link_id: int, *, instructor: bool) 
         )
         if membership is not None:
             _ = link.context.title
+    if membership is not None:
+        link_target(rt, link.kind, link.target)  # a link stored before targets were checked
     if membership is None:
         raise PageError(
             "forbidden",

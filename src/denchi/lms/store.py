@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from denchi.lms.files import private_file
 from denchi.lms.models import Base
 
 
@@ -36,7 +37,8 @@ class Database:
     def __init__(self, database_url: str) -> None:
         url = sqlalchemy_url(database_url)
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            # the database holds the tool's signing keys and the roster: owner only
+            private_file(Path(url.removeprefix("sqlite:///")))
             self.engine: Engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 30}
             )

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 from nbformat.validator import ValidationError
 
+from denchi.grading.course import assignment_of
 from denchi.lms.sessions import PageError
 
 
@@ -33,8 +34,14 @@ def too_large(max_bytes: int) -> PageError:
     )
 
 
-def read_notebook(data: bytes, source: Path) -> nbformat.NotebookNode:
-    """Parse and validate an uploaded notebook against the assignment's source notebook."""
+def read_notebook(data: bytes, source: Path, assignment: str) -> nbformat.NotebookNode:
+    """Parse and validate an uploaded notebook of ``assignment`` (whose source notebook is
+    ``source``): the assignment id the released notebook carries must be ``assignment``, and
+    its nbgrader cell ids must overlap the source's.
+
+    Raises:
+        PageError: code ``upload``; 400 for an unreadable notebook or another assignment's.
+    """
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(notebook)
@@ -45,6 +52,21 @@ def read_notebook(data: bytes, source: Path) -> nbformat.NotebookNode:
             "答えを書いて、.ipynb のまま提出してください。",
             "This is not a readable Jupyter notebook (.ipynb); submit the notebook you were given.",
         ) from exc
+    claimed = assignment_of(notebook)
+    if claimed is None:
+        raise _refuse(
+            f"このノートブックには、どの課題のものかの印がありません（この課題は {assignment}）。"
+            "このページからノートブックをダウンロードし直して、答えを書き写して提出してください。",
+            f"This notebook does not say which assignment it is for (this one is {assignment});"
+            " download the notebook again from this page, copy your answers in and submit it.",
+        )
+    if claimed != assignment:
+        raise _refuse(
+            f"これは課題 {claimed} のノートブックです。この課題 {assignment} のノートブックを"
+            "提出してください。",
+            f"This is the notebook of assignment {claimed}, not of this assignment"
+            f" ({assignment}); submit this assignment's notebook.",
+        )
     expected = grade_ids(nbformat.read(source, as_version=4))
     if expected and not grade_ids(notebook) & expected:
         raise _refuse(

@@ -33,11 +33,13 @@ from denchi.lms.sessions import (
     PageError,
     clear_cookie,
     current_session,
+    link_target,
     render,
     set_cookie,
     start_session,
 )
 from denchi.lms.store import new_token, token_hash
+from denchi.lms.targets import page_options
 
 STATE_COOKIE = "denchi_lti_state"
 LOGIN_TTL = timedelta(minutes=10)
@@ -110,16 +112,7 @@ def _login(rt: Runtime, params: dict) -> Response:
 
 
 def _check_state(rt: Runtime, request: Request, state: str) -> LoginState:
-    cookie = request.cookies.get(_state_cookie(state)) if state else None
-    if not cookie or not hmac.compare_digest(cookie, state):
-        raise PageError(
-            "state",
-            "ログインを始めたブラウザと違うブラウザからの起動か、Cookie が届いていません。"
-            "LMS で「新しいウィンドウで開く」設定にすると直ることがあります。",
-            "The launch's state is not bound to this browser (state cookie missing or different);"
-            " opening the tool in a new window often helps.",
-            status=401,
-        )
+    lti.check_state(state, request.cookies.get(_state_cookie(state)) if state else None)
     with rt.db.session() as s:
         login = s.get(LoginState, state)
         if login is None or login.expires_at < utcnow():
@@ -194,22 +187,16 @@ def _resource_link(rt: Runtime, context_id: int, claims: dict) -> int:
             )
         ).first()
         if link is None:
-            kind, target = custom.get("denchi_kind"), custom.get("denchi_target")
-            if kind not in ("assignment", "page") or not target:
-                raise PageError(
-                    "link",
-                    "このリンクには教材が設定されていません。先生は「教材を選ぶ」から追加し直して"
-                    "ください。",
-                    "This link names no denchi page or assignment; add it again by deep linking.",
-                    status=400,
-                )
+            kind = custom.get("denchi_kind")
             link = ResourceLink(
                 context_id=context_id,
                 resource_link_id=str(link_claim["id"]),
-                kind=kind,
-                target=str(target),
+                kind=str(kind),
+                target=link_target(rt, kind, custom.get("denchi_target")),
             )
             s.add(link)
+        else:
+            link_target(rt, link.kind, link.target)
         link.title = str(link_claim.get("title") or link.title or link.target)
         if ags.get("lineitem"):
             link.lineitem_url = ags["lineitem"]
@@ -220,18 +207,11 @@ def _resource_link(rt: Runtime, context_id: int, claims: dict) -> int:
 def _deep_link_options(rt: Runtime) -> list[dict]:
     """What an instructor can add: for each available module its pages, labs and assignment."""
     groups = []
+    pages = page_options(rt.catalog)
     for module in rt.catalog.available():
-        paths = rt.catalog.paths(module)
         options = [
-            {
-                "value": f"page:{rt.catalog.entry_page(module)}",
-                "label": f"教材ページ：{module.title_ja}",
-            }
+            {"value": f"page:{o.docname}", "label": o.label} for o in pages if o.module == module
         ]
-        for lab in paths.lab_dirs:
-            page = f"{lab.as_posix()}/index"
-            if f"page:{page}" != options[0]["value"]:
-                options.append({"value": f"page:{page}", "label": "バーチャルラボ"})
         if module.assignment and rt.grader.notebook_names(module.assignment):
             options.append({"value": f"assignment:{module.assignment}", "label": "自動採点の課題"})
         groups.append(
@@ -273,13 +253,34 @@ def _content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
     raise PageError("deep_link", "選べない項目です。", f"Unknown item {value!r}.", status=400)
 
 
+def _deep_link_settings(row: DeepLinkRequest) -> dict:
+    """The platform's deep-linking settings; refuses a request that accepts no resource link
+    (the only kind of item this tool returns)."""
+    settings = row.claims[lti.DL_SETTINGS]
+    accepted = settings.get("accept_types", ["ltiResourceLink"])
+    if "ltiResourceLink" not in accepted:
+        raise PageError(
+            "deep_link",
+            "LMS がこの場所にはリンク（ltiResourceLink）を受け付けていません"
+            f"（受け付けるもの: {', '.join(map(str, accepted))}）。LMS で「外部ツール」の"
+            "活動として追加してください。",
+            f"The LMS accepts no resource link here (only {accepted}); add the tool as an"
+            " external tool activity.",
+            status=400,
+        )
+    return settings
+
+
 def _deep_link_jwt(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str, str]:
-    """The signed LtiDeepLinkingResponse for the chosen items, and where to post it."""
+    """The signed LtiDeepLinkingResponse for the chosen items, and where to post it; items
+    carry a line item only where the platform accepts one (``accept_lineitem``)."""
+    settings = _deep_link_settings(row)
     groups = _deep_link_options(rt)
     items = [_content_item(rt, value, groups) for value in values]
-    settings = row.claims[lti.DL_SETTINGS]
     if not settings.get("accept_multiple", True):
         items = items[:1]
+    if settings.get("accept_lineitem", True) is False:
+        items = [{k: v for k, v in item.items() if k != "lineItem"} for item in items]
     with rt.db.session() as s:
         ref = _platform_ref(s, s.get(Platform, row.platform_id))
         s.delete(s.get(DeepLinkRequest, row.id))
@@ -393,7 +394,7 @@ def create_app(rt: Runtime) -> FastAPI:
         request: Request, request_id: str = Query("", alias="request")
     ) -> Response:
         session, row = _deep_link_request(request, request_id)
-        settings = row.claims[lti.DL_SETTINGS]
+        settings = _deep_link_settings(row)
         return render(
             request,
             "deep_link.html",
@@ -429,7 +430,19 @@ def create_app(rt: Runtime) -> FastAPI:
                 "Paste this URL into the LMS's tool registration page.",
                 status=400,
             )
-        if not registration.use_registration_token(rt.db, token):
+        try:
+            registered = registration.register_with_token(
+                rt.db,
+                rt.config,
+                token,
+                openid_configuration,
+                request.query_params.get("registration_token"),
+                rt.config.http_timeout_s,
+            )
+        except registration.RegistrationError as exc:
+            ja, _, en = str(exc).partition("\n")
+            raise PageError("register", ja, en, status=502) from exc
+        if registered is None:
             raise PageError(
                 "register",
                 "登録用 URL が正しくないか、使用済みか、期限切れです。"
@@ -438,17 +451,6 @@ def create_app(rt: Runtime) -> FastAPI:
                 "`denchi lms registration-url`.",
                 status=403,
             )
-        try:
-            registration.register_dynamically(
-                rt.db,
-                rt.config,
-                openid_configuration,
-                request.query_params.get("registration_token"),
-                rt.config.http_timeout_s,
-            )
-        except registration.RegistrationError as exc:
-            ja, _, en = str(exc).partition("\n")
-            raise PageError("register", ja, en, status=502) from exc
         issuer = openid_configuration.split("/.well-known")[0]
         return render(request, "registered.html", issuer=issuer)
 

@@ -1,0 +1,83 @@
+"""The operator's side: the configuration checked by pydantic with bilingual errors naming the
+key and what it accepts, and ``denchi lms serve --host/--port/--config``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from denchi.cli import main
+from denchi.lms.config import ConfigError, load_config, make_config
+
+
+@pytest.mark.parametrize(
+    "key, value, ja, en",
+    [
+        ("base_url", 5, "http:// か https:// で始まる URL", "an http:// or https:// URL"),
+        ("base_url", "moodle.example", "http:// か https:// で始まる URL", "http:// or https://"),
+        ("port", 70000, "整数（1 以上・65535 以下）", "an integer at least 1 and at most 65535"),
+        ("port", "8765", "整数（1 以上・65535 以下）", "an integer at least 1"),
+        ("worker_threads", 1.5, "整数（1 以上・64 以下）", "an integer at least 1 and at most 64"),
+        ("outbox_base_delay_s", 0, "数（0 より大きい）", "a number above 0"),
+        ("queue", "celery", '"embedded" か "procrastinate"', '"embedded" or "procrastinate"'),
+        ("worker_thread", 2, "という項目はありません", "there is no setting worker_thread"),
+    ],
+)
+def test_a_wrong_setting_is_named_with_what_it_accepts(tmp_path, key, value, ja, en):
+    with pytest.raises(ConfigError) as caught:
+        make_config(tmp_path / "denchi-lms.toml", **{key: value})
+    message = str(caught.value)
+    japanese, english = message.split("\n")
+    assert key in japanese and ja in japanese
+    assert key in english and en in english
+
+
+def test_a_good_file_loads_with_paths_beside_it(tmp_path):
+    (tmp_path / "denchi-lms.toml").write_text("port = 9000\noutbox_base_delay_s = 5\n")
+    config = load_config(tmp_path / "denchi-lms.toml")
+    assert config.port == 9000 and config.outbox_base_delay_s == 5.0
+    assert config.data_dir == tmp_path / "lms-data"
+    assert config.sqlite_path == tmp_path / "lms-data" / "lms.db"
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """`denchi lms ...` with uvicorn.run recorded instead of serving."""
+    import uvicorn
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "site" / "tool.toml"
+    config.parent.mkdir()
+    config.write_text('base_url = "http://localhost:8765"\nport = 8765\n', encoding="utf-8")
+    return calls, config
+
+
+def test_serve_takes_host_port_and_config_after_the_command(served):
+    calls, config = served
+    argv = ["lms", "serve", "--config", str(config), "--host", "0.0.0.0", "--port", "9100"]
+    assert main(argv) == 0
+    assert (calls[-1]["host"], calls[-1]["port"]) == ("0.0.0.0", 9100)
+    assert (config.parent / "lms-data").is_dir()  # the data beside the named file
+    assert main(["lms", "--config", str(config), "serve"]) == 0  # before the command too
+    assert (calls[-1]["host"], calls[-1]["port"]) == ("127.0.0.1", 8765)
+
+
+def test_a_wrong_port_on_the_command_line_is_a_bilingual_error(served, capsys):
+    calls, config = served
+    assert main(["lms", "serve", "--config", str(config), "--port", "70000"]) == 2
+    err = capsys.readouterr().err
+    assert "port = 70000" in err and "65535" in err and "は使えません" in err
+    assert calls == []
+
+
+def test_a_wrong_value_in_the_file_stops_serve_with_the_message(served, capsys):
+    calls, config = served
+    config.write_text("worker_threads = 1.5\n", encoding="utf-8")
+    assert main(["lms", "serve", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "worker_threads = 1.5" in err and "Traceback" not in err
+    assert calls == []
+    assert not Path(config.parent / "lms-data").exists()  # nothing made before the check

@@ -1,0 +1,119 @@
+"""One submission that cannot be graded never stalls its round: every submission ends graded
+or failed with a reason, the LMS receives a score or ``gradingProgress: Failed``, and the
+teacher's page shows the failed work with its reason and a re-grade button."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from lms.harness import (
+    DUMMY,
+    Browser,
+    answered,
+    csrf_of,
+    make_courseware,
+    place_assignment,
+    register_manually,
+    start_tool,
+    wait_for,
+)
+from lms.platform import Person, Platform
+from sqlalchemy import select
+
+from denchi.lms import jobs, models
+
+pytestmark = pytest.mark.xdist_group("lms")
+TEACHER = Person("t-501", "東 先生", "Instructor")
+GOOD, POISON = Person("u-501", "良井 一"), Person("u-502", "毒島 二")
+MARK = "BREAKS_THE_WHOLE_BATCH"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lms-rounds")
+    platform = Platform()
+    platform.start()
+    tool = start_tool(folder, make_courseware(folder / "courseware"))
+    tool.rt.queue.stop()  # the test runs the rounds itself, so both land in one batch
+    register_manually(tool, platform)
+    course = platform.course("r1", TEACHER, GOOD, POISON)
+    place_assignment(platform, tool, course, "rl-r1", "7")
+    real = tool.rt.grader.grade
+
+    def grade(assignment, notebooks):
+        """The real grader, except that a batch holding the marked notebook breaks (as a
+        notebook that crashes nbgrader itself would)."""
+        if any(MARK in text for files in notebooks.values() for text in files.values()):
+            raise RuntimeError(f"nbgrader crashed in {tool.rt.config.data_dir}")
+        return real(assignment, notebooks)
+
+    tool.rt.grader.grade = grade
+    yield platform, tool, course
+    tool.stop()
+    platform.stop()
+
+
+def submit(platform, tool, course, person, data) -> Browser:
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(person, course, "rl-r1"), "x")
+    link_path = re.search(r'action="[^"]*(/r/\d+)/submit"', page.text).group(1)
+    response = browser.http.post(
+        f"{tool.url}{link_path}/submit",
+        data={"csrf": csrf_of(page.text)},
+        files={"notebook": ("a.ipynb", data, "application/octet-stream")},
+    )
+    assert response.status_code == 303, response.text
+    return browser
+
+
+def by_person(tool) -> dict[str, models.Submission]:
+    with tool.rt.db.session() as s:
+        rows = s.scalars(select(models.Submission)).all()
+        return {row.user.sub: row for row in rows}
+
+
+def test_one_ungradable_submission_does_not_stall_its_classmates(world):
+    platform, tool, course = world
+    release = tool.rt.grader.release_notebook(DUMMY, f"{DUMMY}.ipynb")
+    submit(platform, tool, course, GOOD, answered(release))
+    poison = submit(platform, tool, course, POISON, answered(release, word=f'"{MARK}"'))
+    assert jobs.grade_pending(tool.rt) == 2
+    rows = by_person(tool)
+    assert (rows[GOOD.sub].status, rows[GOOD.sub].score) == ("graded", 3)
+    assert rows[POISON.sub].status == "failed"
+    assert "RuntimeError" in rows[POISON.sub].error and "先生に相談" in rows[POISON.sub].error
+    assert str(tool.rt.config.data_dir) not in rows[POISON.sub].error  # no server path
+    jobs.deliver_scores(tool.rt)
+    last = {s["userId"]: s for s in platform.scores_for("r1")}
+    assert last[GOOD.sub]["gradingProgress"] == "FullyGraded" and last[GOOD.sub]["scoreGiven"] == 3
+    assert last[POISON.sub]["gradingProgress"] == "Failed" and "scoreGiven" not in last[POISON.sub]
+    # the learner reads the reason; the teacher sees it with a re-grade button for that work
+    page = poison.http.get(f"{tool.url}/r/{rows[POISON.sub].resource_link_id}").text
+    assert "採点できず" in page and "RuntimeError" in page
+    teacher = Browser()
+    view = teacher.launch(tool, platform, platform.launch_hint(TEACHER, course, "rl-r1"), "t")
+    assert "採点できず" in view.text and "RuntimeError" in view.text
+    assert f'name="submission" value="{rows[POISON.sub].id}"' in view.text
+
+
+def test_a_submission_abandoned_too_often_fails_with_its_reason(world):
+    platform, tool, course = world
+    release = tool.rt.grader.release_notebook(DUMMY, f"{DUMMY}.ipynb")
+    submit(platform, tool, course, GOOD, answered(release))
+    with tool.rt.db.session() as s:  # as if three workers died while grading it
+        sub = s.scalars(select(models.Submission).where(models.Submission.status == "queued")).one()
+        sub.status, sub.attempts = "grading", jobs.MAX_GRADING_ATTEMPTS
+        sub.claimed_until = models.utcnow() - timedelta(seconds=1)
+        sub_id = sub.id
+    jobs.grade_pending(tool.rt)
+    with tool.rt.db.session() as s:
+        sub = s.get(models.Submission, sub_id)
+        assert sub.status == "failed" and "3 回とも終わりませんでした" in sub.error
+    jobs.deliver_scores(tool.rt)
+    wait_for(
+        lambda: platform.scores_for("r1")[-1]["gradingProgress"] == "Failed",
+        10,
+        "the Failed score at the platform",
+    )
