@@ -20,6 +20,20 @@ HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 HINT = re.compile(r'hint_ja="([^"]+)"')
 
 
+def _all_source(path) -> str:
+    """All cell sources of a notebook, as the student would read them."""
+    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+
+
+def _seeded(assignment: str) -> bool:
+    """Each student analyses data of their own cell (seed = student id)."""
+    source = nbg.course_dir() / "source" / assignment
+    return "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
+
+
+SEEDED = [a for a in ASSIGNMENTS if _seeded(a)]
+
+
 @pytest.fixture(scope="session")
 def pool():
     """Grading workers kept warm across the assignments this test process grades."""
@@ -62,8 +76,7 @@ def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
     # seeded assignments (each student analyses data of their own cell, seed = student id):
     # the solution must score full marks for two students, i.e. two seeds (and the typical
     # wrong answer is graded on a third student's data)
-    seeded = "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
-    solvers = ["solution", *(["solution-s2"] if seeded else [])]
+    solvers = ["solution", *(["solution-s2"] if _seeded(assignment) else [])]
     handed_in = {student: source for student in solvers}
     results = grade(course, assignment, {**handed_in, **uploads}, pool=pool)
     return {
@@ -93,11 +106,6 @@ def test_typical_wrong_answer_scores_partial(graded):
 
 def test_nothing_needs_a_teachers_review(graded):
     assert all(not r.needs_review for r in graded["results"].values()), graded["results"]
-
-
-def _all_source(path) -> str:
-    """All cell sources of a notebook, as the student would read them."""
-    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
 
 
 def test_hidden_tests_are_absent_from_the_student_version(graded):
@@ -145,3 +153,21 @@ def test_solutions_are_absent_from_the_student_version(graded):
     for name in graded["names"]:
         released = _all_source(course / "release" / assignment / name)
         assert "BEGIN SOLUTION" not in released
+
+
+@pytest.mark.parametrize("assignment", SEEDED)
+def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_path):
+    """`nbgrader autograde` (and so the JupyterHub formgrader) grades each student against
+    their own data, as `denchi grade` does: the solution scores full marks for two students."""
+    course = nbg.copy_course(tmp_path / "course")
+    nbg.generate(course, assignment)
+    source = course / "source" / assignment
+    notebooks = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
+    for student in ("s2024001", "taro@example.ac.jp"):
+        nbg.submit(course, assignment, student, notebooks)
+    nbg.autograde(course, assignment)
+    maximum = nbg.max_score(course, assignment)
+    assert nbg.scores(course, assignment) == {
+        "s2024001": pytest.approx(maximum),
+        "taro@example.ac.jp": pytest.approx(maximum),
+    }

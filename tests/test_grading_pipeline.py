@@ -134,6 +134,14 @@ def test_a_file_that_is_not_a_notebook_is_refused_before_anything_moves(template
 def test_seeded_data_follow_the_student_in_the_kernel_and_in_the_hidden_tests(tmp_path):
     """Each student's answer and reference come from ``labs.student_seed()``: the student id
     while grading (a kernel without it would answer 1; a clean room without it would expect 1)."""
+    course = _seeded_course(tmp_path / "course")
+    source = course / "source" / ASSIGNMENT / NOTEBOOK
+    out = grade(course, ASSIGNMENT, {"ab": source, "abcd": source}, workers=2, **LIMITS)
+    assert {s: r.score for s, r in out.items()} == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
+
+
+def _seeded_course(folder):
+    """The tiny course, with an answer and a reference that depend on the student id."""
     nb = source_notebook()
     nb.cells[1].source += "\nfrom denchi.labs import student_seed"
     nb.cells[
@@ -142,7 +150,16 @@ def test_seeded_data_follow_the_student_in_the_kernel_and_in_the_hidden_tests(tm
     nb.cells[3].source = nb.cells[3].source.replace(
         "expected=5.0", "expected=len(student_seed('x'))"
     )
-    course = make_course(tmp_path / "course", nb)
-    source = course / "source" / ASSIGNMENT / NOTEBOOK
-    out = grade(course, ASSIGNMENT, {"ab": source, "abcd": source}, workers=2, **LIMITS)
-    assert {s: r.score for s, r in out.items()} == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
+    return make_course(folder, nb)
+
+
+def test_plain_nbgrader_autograde_seeds_kernel_and_hidden_tests_alike(tmp_path):
+    """The formgrader and `nbgrader autograde` (no `denchi grade` worker, so no student id in
+    the grader's environment) must grade each student against that student's own data."""
+    course = _seeded_course(tmp_path / "course")
+    source = _read(course / "source" / ASSIGNMENT / NOTEBOOK)
+    for student in ("ab", "abcd"):
+        nbg.submit(course, ASSIGNMENT, student, {NOTEBOOK: source})
+    nbg.autograde(course, ASSIGNMENT)
+    assert nbg.scores(course, ASSIGNMENT) == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
+

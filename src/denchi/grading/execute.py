@@ -36,6 +36,7 @@ from traitlets import Bool, Float, Integer
 from denchi.grading import capture, sandbox
 from denchi.grading.hidden import visible_part
 from denchi.grading.outcome import Flag, error_output
+from denchi.grading.student import graded_student
 from denchi.i18n import bilingual
 
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024  # outputs kept per notebook; beyond this the kernel stops
@@ -204,8 +205,7 @@ class SandboxedExecute(Execute):
 
     def _run_notebook(self) -> None:
         cells = list(enumerate(self.nb.cells))
-        student = self.resources.get("nbgrader", {}).get("student")
-        env = sandbox.kernel_env(self._scratch, student)
+        env = sandbox.kernel_env(self._scratch, graded_student(self.resources))
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             started = False
             try:
