@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 
 import nbformat
 import pytest
-from grading_support import ASSIGNMENT, RIGHT, WRONG, copy_course, make_course, student_notebook
+from grading_support import (
+    ASSIGNMENT,
+    RIGHT,
+    WRONG,
+    copy_course,
+    make_course,
+    student_notebook,
+)
 from nbgrader.api import Gradebook
 
 from denchi.cli import main
@@ -202,3 +210,36 @@ def test_moodle_export_needs_e_mail_addresses(template, tmp_path):
     with pytest.raises(GradingError, match="alice"):
         moodle_csv(course, ASSIGNMENT, out)
     assert not out.exists()
+
+
+WORKSHEET_WITH_ID_NUMBERS = (  # the same worksheet on a site that shows users' ID numbers
+    "識別子,フルネーム,ID ナンバー,メールアドレス,ステータス,評点,最高評点\n"
+    "参加者 101,山田 太郎,s2024001,Taro@example.ac.jp,提出済み,,3.00\n"
+    "参加者 102,鈴木 花子,,hanako@example.ac.jp,提出済み,,3.00\n"
+)
+
+
+def test_moodle_students_are_known_by_their_student_number_the_seed_of_their_data(
+    template, tmp_path
+):
+    """One rule for the seed of seeded data: the 学籍番号, which Moodle keeps as the user's ID
+    number. Where the worksheet has it, it is the student id (so the seed); where it does not,
+    the e-mail address is, and the teacher is told whose data then differ from the pages."""
+    course = copy_course(template, tmp_path / "course")
+    notebook = _notebook_bytes(course, RIGHT)
+    submissions = _zip(
+        tmp_path / "moodle.zip",
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
+            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
+        },
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(WORKSHEET_WITH_ID_NUMBERS, encoding="utf-8-sig")
+    done = collect(course, ASSIGNMENT, submissions, roster=roster)
+    assert done.students == ["hanako@example.ac.jp", "s2024001"]
+    kept = json.loads((course / "submitted" / "s2024001" / ASSIGNMENT / "lms.json").read_text())
+    assert kept["email"] == "Taro@example.ac.jp" and kept["idnumber"] == "s2024001"
+    warned = "\n".join(done.warnings)
+    assert "hanako@example.ac.jp" in warned and "学籍番号" in warned and "seed" in warned
+    assert "s2024001" not in warned

@@ -156,6 +156,7 @@ class Collected:
     students: list[str] = field(default_factory=list)  # whose submissions were placed
     archived: list[str] = field(default_factory=list)  # whose earlier submission was archived
     skipped: list[str] = field(default_factory=list)  # files left out, and why (bilingual)
+    warnings: list[str] = field(default_factory=list)  # for the teacher (bilingual)
 
 
 @contextmanager
@@ -268,6 +269,7 @@ def collect(
             lms_layouts.usable(names), lms=lms, roster=roster, manaba_order=manaba_order
         )
         result = Collected(layout)
+        result.warnings = lms_layouts.seed_warnings(layout, people)
         chosen = _plan(people, notebooks, read_bytes, result)
         if not chosen:
             raise GradingError(

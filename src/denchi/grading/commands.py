@@ -79,6 +79,8 @@ def _collect(args) -> int:
         )
     for line in done.skipped:
         print(f"  {bilingual('取りこまなかったもの', 'left out')}: {line}".replace("\n", " / "))
+    for line in done.warnings:
+        print(f"  {bilingual('注意', 'note')}: {line}".replace("\n", " / "))
     return 0
 
 
