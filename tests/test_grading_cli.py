@@ -6,16 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import zipfile
 
 import nbformat
 import pytest
 from grading_support import (
     ASSIGNMENT,
+    NOTEBOOK,
     RIGHT,
+    ROOT,
     WRONG,
     copy_course,
     make_course,
+    source_notebook,
     student_notebook,
 )
 from nbgrader.api import Gradebook
@@ -243,3 +247,43 @@ def test_moodle_students_are_known_by_their_student_number_the_seed_of_their_dat
     warned = "\n".join(done.warnings)
     assert "hanako@example.ac.jp" in warned and "学籍番号" in warned and "seed" in warned
     assert "s2024001" not in warned
+
+
+def _fresh_course(folder):
+    """A course on a grading PC that never ran `generate`: configuration and sources only."""
+    folder.mkdir(parents=True)
+    shutil.copy2(ROOT / "assessments" / "nbgrader_config.py", folder / "nbgrader_config.py")
+    (folder / "source" / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(source_notebook(), folder / "source" / ASSIGNMENT / NOTEBOOK)
+    return folder
+
+
+def _class_folder(template, folder):
+    for student in ("alice", "bob"):
+        (folder / student).mkdir(parents=True)
+        nbformat.write(student_notebook(template, RIGHT), folder / student / NOTEBOOK)
+    return folder
+
+
+def test_collect_works_on_a_fresh_course_without_tools_on_path(template, tmp_path, monkeypatch):
+    """nbgrader creates a new gradebook with the `alembic` command, which is in the virtual
+    environment, not on a teacher's PATH."""
+    course = _fresh_course(tmp_path / "course")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    done = collect(course, ASSIGNMENT, _class_folder(template, tmp_path / "class"))
+    assert done.students == ["alice", "bob"]
+    with Gradebook(gradebook_url(course)) as gb:
+        assert sorted(s.id for s in gb.students) == ["alice", "bob"]
+
+
+def test_collect_is_all_or_nothing(template, tmp_path):
+    """When the gradebook cannot take the students, no submission folder is left behind."""
+    course = _fresh_course(tmp_path / "course")
+    (course / "gradebook.db").write_bytes(b"not a database, e.g. a broken copy")
+    with pytest.raises(GradingError, match="gradebook.db"):
+        collect(course, ASSIGNMENT, _class_folder(template, tmp_path / "class"))
+    assert sorted(p.name for p in course.iterdir()) == [
+        "gradebook.db",
+        "nbgrader_config.py",
+        "source",
+    ]

@@ -109,14 +109,43 @@ def archive_existing(course: Path, assignment: str, student: str) -> Path | None
     return target
 
 
+@contextmanager
+def _staging(course: Path) -> Iterator[Path]:
+    """A scratch folder inside the course (the same file system, so moving out is a rename)."""
+    course.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".collecting-", dir=course) as tmp:
+        yield Path(tmp)
+
+
+def _move_in(course: Path, assignment: str, staged: dict[str, Path]) -> dict[str, Path]:
+    """Move each student's complete staged folder to ``submitted/<student>/<assignment>/``,
+    archiving an earlier submission first; if any move fails, every one is undone."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for student, folder in staged.items():
+            target = course / SUBMITTED / student / assignment
+            done.append((target, archive_existing(course, assignment, student)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.rename(target)
+    except OSError:
+        for target, archived in reversed(done):
+            if target.exists():
+                shutil.rmtree(target)
+            if archived is not None:
+                shutil.move(str(archived), str(target))
+        raise
+    return {student: course / SUBMITTED / student / assignment for student in staged}
+
+
 def place(
     course: Path, assignment: str, student: str, source: Path, *, timestamp: datetime | None = None
 ) -> Path:
     """Make ``source`` (a notebook or a folder of them) ``student``'s submission.
 
-    Every file is checked to be a readable notebook before anything moves. An earlier
-    submission of the student is archived. ``timestamp`` (when it was handed in) goes to
-    nbgrader's ``timestamp.txt`` for late-submission penalties.
+    Every file is checked to be a readable notebook before anything moves, and the submission
+    is written in full aside before it is moved in (nothing half-written is left on failure).
+    An earlier submission of the student is archived. ``timestamp`` (when it was handed in)
+    goes to nbgrader's ``timestamp.txt`` for late-submission penalties.
     """
     check_student_id(student)
     source = Path(source)
@@ -132,15 +161,15 @@ def place(
         )
     for path in files.values():
         read_notebook(path)
-    archive_existing(course, assignment, student)
-    folder = course / SUBMITTED / student / assignment
-    folder.mkdir(parents=True)
-    for name, path in files.items():
-        shutil.copyfile(path, folder / name)
-    if timestamp is not None:
-        stamp = timestamp.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
-        (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
-    return folder
+    with _staging(course) as staging:
+        folder = staging / student
+        folder.mkdir()
+        for name, path in files.items():
+            shutil.copyfile(path, folder / name)
+        if timestamp is not None:
+            stamp = timestamp.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+            (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+        return _move_in(course, assignment, {student: folder})[student]
 
 
 def submitted_students(course: Path, assignment: str) -> list[str]:
@@ -256,7 +285,9 @@ def collect(
     """Place every student's notebooks from an LMS zip (or a folder) into the course.
 
     Everything is checked first (notebooks readable, one submission per student, usable
-    ids); if anything is wrong nothing is placed and the error lists every problem. Files that
+    ids); if anything is wrong nothing is placed and the error lists every problem. The
+    submissions are written aside in full, the students recorded in the gradebook (created on
+    a fresh course), and only then moved in: a failure leaves no submission half-placed. Files that
     are not notebooks are left out and listed. Students' e-mail addresses, names and LMS user
     ids go to nbgrader's gradebook (for the grade exports).
     """
@@ -277,27 +308,25 @@ def collect(
                 "がありません。",
                 f"{source.name} holds no notebook of '{assignment}' ({', '.join(notebooks)}).",
             )
-        with tempfile.TemporaryDirectory() as tmp:
+        with _staging(course) as staging:  # all or nothing: written aside, then moved in
+            staged = {}
             for student, (person, picked) in sorted(chosen.items()):
-                folder = Path(tmp) / student
+                folder = staged[student] = staging / student
                 folder.mkdir()
                 for name, member in picked.items():
                     (folder / name).write_bytes(read_bytes(member))
-                if (course / SUBMITTED / student / assignment).exists():
-                    result.archived.append(student)
-                placed = place(course, assignment, student, folder)
-                (placed / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
-                result.students.append(student)
-    _record_students([person for person, _ in chosen.values()], course)
+                (folder / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
+            _record_students([person for person, _ in chosen.values()], course)
+            result.archived = [s for s in staged if (course / SUBMITTED / s / assignment).exists()]
+            _move_in(course, assignment, staged)
+            result.students = list(staged)
     return result
 
 
 def _record_students(people: list[lms_layouts.Submitter], course: Path) -> None:
-    from nbgrader.api import Gradebook
+    from denchi.grading.nbconfig import open_gradebook
 
-    from denchi.grading.nbconfig import gradebook_url
-
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         for person in people:
             known = {
                 "email": person.email,

@@ -25,7 +25,7 @@ import csv
 from pathlib import Path
 
 from denchi.grading.errors import GradingError
-from denchi.grading.nbconfig import gradebook_url
+from denchi.grading.nbconfig import open_gradebook
 
 FORMATS = ("nbgrader", "moodle", "manaba")
 MOODLE_IDENTIFIERS = {"email": "Email address", "idnumber": "ID number", "username": "Username"}
@@ -34,10 +34,10 @@ MOODLE_IDENTIFIERS = {"email": "Email address", "idnumber": "ID number", "userna
 def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str, str], float]]:
     """Students of the gradebook, and (student, assignment) -> score after penalty (only for
     submissions that exist)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     scores: dict[tuple[str, str], float] = {}
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         known = {a.name for a in gb.assignments}
         if missing := [a for a in assignments if a not in known]:
             raise GradingError(

@@ -47,7 +47,7 @@ import nbformat
 
 from denchi.grading import collect
 from denchi.grading.errors import GradingError
-from denchi.grading.nbconfig import CONFIG_FILE, gradebook_url
+from denchi.grading.nbconfig import CONFIG_FILE, open_gradebook
 from denchi.grading.outcome import Flag, flags_of
 from denchi.grading.pool import WorkerPool
 
@@ -102,9 +102,9 @@ def _check_course(course: Path) -> Path:
 
 
 def _gradebook_has(course: Path, assignment: str) -> bool:
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         try:
             gb.find_assignment(assignment)
         except MissingEntry:
@@ -145,9 +145,7 @@ def _needs_grading(course: Path, assignment: str, student: str) -> bool:
 
 def _record_failure(course: Path, assignment: str, student: str, error: str) -> None:
     """Zero the submission in the gradebook, mark it for manual grading, note why."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:
@@ -172,10 +170,10 @@ def result(
     seconds: float | None = None,
 ) -> SubmissionResult:
     """Read a graded submission back from the gradebook and the autograded notebooks."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     course = _check_course(Path(course))
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         try:
             submission = gb.find_submission(assignment, student)
         except MissingEntry as exc:
