@@ -163,3 +163,37 @@ def test_plain_nbgrader_autograde_seeds_kernel_and_hidden_tests_alike(tmp_path):
     nbg.autograde(course, ASSIGNMENT)
     assert nbg.scores(course, ASSIGNMENT) == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
 
+
+def test_a_limit_hit_after_the_last_test_keeps_the_grade_final(template, tmp_path):
+    """A student with every answer right who adds a slow ungraded cell at the end is told so,
+    but the grade stands (the LMS gets it as final, not "pending manual grading")."""
+    from nbformat.v4 import new_code_cell
+
+    course = copy_course(template, tmp_path / "course")
+    nb = student_notebook(course, RIGHT)
+    nb.cells.append(new_code_cell("while True:\n    pass"))
+    path = write_submission(tmp_path / "uploads", "slow_tail", nb)
+    got = grade(course, ASSIGNMENT, {"slow_tail": path}, time_limit_s=15, memory_mb=600)
+    got = got["slow_tail"]
+    assert got.score == MAX_SCORE
+    assert "time_limit" in {f.code for f in got.flags}
+    assert got.status == "graded" and not got.needs_review, got.flags
+
+
+@pytest.mark.parametrize(
+    ("flag", "review"),
+    [
+        (("time_limit", "nb", "#7", ()), False),  # stopped after the last graded cell
+        (("time_limit", "nb", "q2_test", ("q2_test",)), True),
+        (("kernel_died", "nb", "#7", ()), False),
+        (("memory_limit", "nb", "q1_test", ("q1_test", "q2_test")), True),
+        (("results_differ", "nb", "q1_test", ("q1_test",)), True),
+        (("kernel_start_failed", "nb", "", ()), True),  # nothing was graded at all
+        (("grading_error", "", "", ()), True),
+        (("test_cell_changed", "nb", "q1_test", ()), False),
+    ],
+)
+def test_only_flags_that_changed_a_grade_withhold_it(flag, review):
+    from denchi.grading.outcome import Flag
+
+    assert Flag(*flag).needs_review is review

@@ -1,8 +1,9 @@
 """What happened while a submission was graded: flags for the teacher (and the student).
 
 A flag marks grade cells that scored zero for a reason a teacher should see (a time or memory
-limit, a crashed kernel, an answer the notebook's own checks and the clean check disagree on, a
-test cell the student changed). Flags travel in the autograded notebook's metadata
+limit, a crashed kernel, an answer the notebook's own checks and the clean check disagree on), or
+notes something that changed no grade (a test cell the student changed and that was restored, a
+limit hit after the last graded cell): only the first kind withholds the grade for review. Flags travel in the autograded notebook's metadata
 (``metadata.denchi.grading``), flagged cells are marked "needs manual grading" in nbgrader's
 gradebook, and the student's feedback explains them.
 """
@@ -76,6 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 # for information only: the grade stands without a teacher's review
 INFORMATIONAL = frozenset({"not_sandboxed", "test_cell_changed"})
+# about the whole notebook (nothing was graded): always for a teacher to review
+WHOLE_NOTEBOOK = frozenset({"kernel_start_failed", "grading_error"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,12 @@ class Flag:
 
     @property
     def needs_review(self) -> bool:
-        return self.code not in INFORMATIONAL
+        """Whether the grade waits for a teacher: only if this zeroed a graded cell (or the
+        notebook could not be graded at all). A limit hit after the last graded cell is
+        reported to the student and the teacher, and the grade goes out as final."""
+        if self.code in WHOLE_NOTEBOOK:
+            return True
+        return self.code not in INFORMATIONAL and bool(self.cells)
 
     def to_dict(self) -> dict:
         return {**asdict(self), "cells": list(self.cells)}
