@@ -197,3 +197,19 @@ def test_only_flags_that_changed_a_grade_withhold_it(flag, review):
     from denchi.grading.outcome import Flag
 
     assert Flag(*flag).needs_review is review
+
+
+def test_input_in_a_submission_is_explained_and_flagged(template, tmp_path):
+    """input() cannot be answered while a notebook is graded: the student reads why in both
+    languages (not ipykernel's English error), and the teacher gets the submission to review."""
+    course = copy_course(template, tmp_path / "course")
+    answers = {**RIGHT, "q1_answer": "capacity_ah = float(input('容量 [Ah] は？'))"}
+    path = write_submission(tmp_path / "uploads", "asks", student_notebook(course, answers))
+    got = grade(course, ASSIGNMENT, {"asks": path}, **LIMITS)["asks"]
+    flags = {f.code: f for f in got.flags}
+    assert "input_called" in flags, got.flags
+    assert flags["input_called"].cells == ("q1_test", "q2_test")
+    assert got.status == "flagged" and got.needs_review
+    page = html_text(got.feedback_html_path)
+    assert "input()" in page and "採点" in page and "cannot be answered" in page
+    assert "StdinNotImplementedError" not in page and "raw_input" not in page

@@ -64,6 +64,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "元に戻して採点しました。",
         "Test cell {cell} had been edited (or deleted); it was restored before grading.",
     ),
+    "input_called": (
+        "セル {cell} で input() が使われていました。採点のときは、だれも入力に答えられないため、"
+        "input() は使えません。値はコードの中に直接書きましょう（例: voltage_v = 3.7）。"
+        "この後の設問は先生が確認します。",
+        "Cell {cell} calls input(), which cannot be answered while the notebook is graded. "
+        "Write the value in the code instead (e.g. voltage_v = 3.7). Your teacher will "
+        "review the questions after it.",
+    ),
     "not_sandboxed": (
         "この環境では生徒のコードを隔離できない（Linux の Landlock がない）ため、"
         "採点中の生徒のコードが採点者のファイルを読み書きできた可能性があります。",
