@@ -3,9 +3,10 @@
 A flag marks grade cells that scored zero for a reason a teacher should see (a time or memory
 limit, a crashed kernel, an answer the notebook's own checks and the clean check disagree on), or
 notes something that changed no grade (a test cell the student changed and that was restored, a
-limit hit after the last graded cell): only the first kind withholds the grade for review. Flags travel in the autograded notebook's metadata
-(``metadata.denchi.grading``), flagged cells are marked "needs manual grading" in nbgrader's
-gradebook, and the student's feedback explains them.
+limit hit after the last graded cell): only the first kind withholds the grade for review.
+Flags travel in the autograded notebook's metadata (``metadata.denchi.grading``), flagged
+cells are marked "needs manual grading" in nbgrader's gradebook, and the student's feedback
+explains them.
 """
 
 from __future__ import annotations
