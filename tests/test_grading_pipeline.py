@@ -213,3 +213,51 @@ def test_input_in_a_submission_is_explained_and_flagged(template, tmp_path):
     page = html_text(got.feedback_html_path)
     assert "input()" in page and "採点" in page and "cannot be answered" in page
     assert "StdinNotImplementedError" not in page and "raw_input" not in page
+
+
+def _answer_moved_to_a_new_cell(course):
+    """The student deleted q1's answer cell with its test cell and answered in a new cell."""
+    from nbformat.v4 import new_code_cell
+
+    nb = student_notebook(course, RIGHT)
+    gone = ("q1_answer", "q1_test")
+    at = next(i for i, c in enumerate(nb.cells) if c.metadata.nbgrader["grade_id"] == gone[0])
+    nb.cells = [c for c in nb.cells if c.metadata.nbgrader["grade_id"] not in gone]
+    nb.cells.insert(at, new_code_cell(RIGHT["q1_answer"]))
+    return nb
+
+
+def _metadata_stripped(course):
+    """An editor that ignores nbgrader (VS Code, Colab) saved the notebook without it."""
+    nb = student_notebook(course, RIGHT)
+    for cell in nb.cells:
+        cell.metadata = {}
+    return nb
+
+
+@pytest.mark.parametrize("case", [_answer_moved_to_a_new_cell, _metadata_stripped])
+def test_missing_cells_are_restored_and_answers_graded_by_name(template, tmp_path, case):
+    course = copy_course(template, tmp_path / "course")
+    path = write_submission(tmp_path / "uploads", "odd", case(course))
+    got = grade(course, ASSIGNMENT, {"odd": path}, **LIMITS)["odd"]
+    assert got.status != "failed", got.flags
+    assert got.score == MAX_SCORE, got.flags
+    page = html_text(got.feedback_html_path)
+    assert "Traceback" not in page and "see the above traceback" not in page
+
+
+def test_a_notebook_without_any_of_the_assignments_cells_is_graded_by_name_and_flagged(
+    template, tmp_path
+):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    nb = new_notebook(cells=[new_markdown_cell("# 私のノート"), new_code_cell(RIGHT["q1_answer"])])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    course = copy_course(template, tmp_path / "course")
+    path = write_submission(tmp_path / "uploads", "other", nb)
+    got = grade(course, ASSIGNMENT, {"other": path}, **LIMITS)["other"]
+    assert got.score == 2.0  # q1 answered (found by its name), q2 not
+    flags = {f.code: f for f in got.flags}
+    assert "cells_not_found" in flags and got.status == "flagged", got.flags
+    page = html_text(got.feedback_html_path)
+    assert "課題のセルが 1 つも見つかりませんでした" in page

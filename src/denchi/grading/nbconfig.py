@@ -39,6 +39,7 @@ def configure_course(c: Config) -> None:
     from denchi.grading.cleanroom import VerifyAnswers
     from denchi.grading.execute import SandboxedExecute
     from denchi.grading.feedback import StripHiddenTests
+    from denchi.grading.restore import RestoreMissingCells
     from denchi.grading.review import FlagForReview, NoteChangedCells
 
     c.Autograde.sanitize_preprocessors = [
@@ -46,6 +47,7 @@ def configure_course(c: Config) -> None:
         DeduplicateIds,
         OverwriteKernelspec,
         NoteChangedCells,
+        RestoreMissingCells,
         OverwriteCells,
         CheckCellMetadata,
     ]
@@ -60,8 +62,9 @@ def configure_course(c: Config) -> None:
         FlagForReview,
         CheckCellMetadata,
     ]
-    # a deleted test cell is put back (from the gradebook) and graded, not silently skipped
-    c.OverwriteCells.add_missing_cells = True
+    # deleted or metadata-less teacher cells are put back by RestoreMissingCells (nbgrader's
+    # own add_missing_cells fails the whole notebook when the answer cell went too)
+    c.OverwriteCells.add_missing_cells = False
     c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
 
 

@@ -73,6 +73,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Write the value in the code instead (e.g. voltage_v = 3.7). Your teacher will "
         "review the questions after it.",
     ),
+    "cells_not_found": (
+        "このノートブックには、課題のセルが 1 つも見つかりませんでした（別のノートブックを"
+        "提出したか、編集に使ったソフトが課題の情報を消した可能性があります）。テストのセルを最後に足して、"
+        "変数の名前で答えを採点しました。先生が確認します。",
+        "None of the assignment's cells were found in this notebook (another notebook was "
+        "handed in, or the editor removed the assignment's information). The test cells were "
+        "added at the end and the answers graded by their variable names; your teacher will "
+        "review it.",
+    ),
     "not_sandboxed": (
         "この環境では生徒のコードを隔離できない（Linux の Landlock がない）ため、"
         "採点中の生徒のコードが採点者のファイルを読み書きできた可能性があります。",
