@@ -97,9 +97,9 @@ def test_the_whole_cycle_with_moodle(template, tmp_path, capsys):
         == 0
     )
     assert _csv(out) == [  # only those who handed in; addresses as Moodle wrote them
-        ["Email address", ASSIGNMENT],
-        ["Taro@example.ac.jp", "1"],
-        ["hanako@example.ac.jp", "3"],
+        ["Email address", ASSIGNMENT, f"{ASSIGNMENT} (feedback)"],
+        ["Taro@example.ac.jp", "1", "自動採点 1/3 点（問1 0/2、問2 1/1）"],
+        ["hanako@example.ac.jp", "3", "自動採点 3/3 点（問1 2/2、問2 1/1）"],
     ]
     nbgrader_out = tmp_path / "grades.csv"
     assert main(["grade", "export", ASSIGNMENT, "--output", str(nbgrader_out), *args]) == 0
@@ -287,3 +287,67 @@ def test_collect_is_all_or_nothing(template, tmp_path):
         "nbgrader_config.py",
         "source",
     ]
+
+
+def _as_if_graded(course, students):
+    with Gradebook(gradebook_url(course)) as gb:
+        for student in students:
+            gb.update_or_create_submission(ASSIGNMENT, student)
+
+
+def test_moodle_identifier_column_holds_the_field_it_is_named_after(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    notebook = _notebook_bytes(course, RIGHT)
+    submissions = _zip(
+        tmp_path / "moodle.zip",
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
+            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
+        },
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(WORKSHEET_WITH_ID_NUMBERS.replace(",,hanako", ",s2024002,hanako"), "utf-8")
+    collect(course, ASSIGNMENT, submissions, roster=roster)
+    _as_if_graded(course, ["s2024001", "s2024002"])
+    from denchi.grading.export import moodle_csv
+
+    by_email = _csv(moodle_csv(course, ASSIGNMENT, tmp_path / "e.csv"))
+    by_number = _csv(moodle_csv(course, ASSIGNMENT, tmp_path / "i.csv", identifier="idnumber"))
+    assert by_email[0][:2] == ["Email address", ASSIGNMENT]
+    assert [r[0] for r in by_email[1:]] == ["Taro@example.ac.jp", "hanako@example.ac.jp"]
+    assert by_number[0][:2] == ["ID number", ASSIGNMENT]
+    assert [r[0] for r in by_number[1:]] == ["s2024001", "s2024002"]
+    assert by_number[0][2] == f"{ASSIGNMENT} (feedback)"  # a feedback-comment column
+    assert all(r[2] for r in by_number[1:])
+    with pytest.raises(GradingError, match="s2024001") as refused:  # no usernames known
+        moodle_csv(course, ASSIGNMENT, tmp_path / "u.csv", identifier="username")
+    assert "ユーザ名" in str(refused.value) and not (tmp_path / "u.csv").exists()
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped_in_every_export(template, tmp_path):
+    """A name such as =HYPERLINK(...) from an LMS roster must not run in Excel (OWASP: prefix
+    a single quote); every CSV the page says Excel opens starts with the UTF-8 BOM."""
+    from denchi.grading.export import manaba_csv, nbgrader_csv
+    from denchi.grading.spreadsheet import safe_cell
+
+    assert [safe_cell(v) for v in ("=1+2", "+A1", "-1+1", "@SUM(A1)", "\t=1", "山田")] == [
+        "'=1+2",
+        "'+A1",
+        "'-1+1",
+        "'@SUM(A1)",
+        "'\t=1",
+        "山田",
+    ]
+    assert safe_cell(-1.5) == -1.5 and safe_cell("-1.5") == "-1.5"  # numbers stay numbers
+    course = copy_course(template, tmp_path / "course")
+    folder = tmp_path / "plain"
+    (folder / "s1").mkdir(parents=True)
+    nbformat.write(student_notebook(course, RIGHT), folder / "s1" / "tiny.ipynb")
+    collect(course, ASSIGNMENT, folder)
+    with Gradebook(gradebook_url(course)) as gb:
+        gb.update_or_create_student("s1", last_name='=HYPERLINK("http://x","y")')
+    _as_if_graded(course, ["s1"])
+    manaba = _csv(manaba_csv(course, ASSIGNMENT, tmp_path / "m.csv"))
+    assert manaba[1][2] == '\'=HYPERLINK("http://x","y")'
+    rows = _csv(nbgrader_csv(course, [ASSIGNMENT], tmp_path / "n.csv"))
+    assert rows[1][rows[0].index("last_name")] == '\'=HYPERLINK("http://x","y")'
