@@ -261,3 +261,21 @@ def test_a_notebook_without_any_of_the_assignments_cells_is_graded_by_name_and_f
     assert "cells_not_found" in flags and got.status == "flagged", got.flags
     page = html_text(got.feedback_html_path)
     assert "課題のセルが 1 つも見つかりませんでした" in page
+
+
+def test_feedback_shows_no_traceback_and_no_server_path(template, tmp_path):
+    """A failed check shows its bilingual hint only; the student's own error keeps its name and
+    message, without the frames and without the grading machine's folders."""
+    from nbformat.v4 import new_code_cell
+
+    course = copy_course(template, tmp_path / "course")
+    nb = student_notebook(course, {})  # blank: the visible checks fail in the kernel
+    nb.cells.insert(2, new_code_cell("import os\nopen(os.path.join(os.getcwd(), 'data.csv'))"))
+    path = write_submission(tmp_path / "uploads", "blank", nb)
+    got = grade(course, ASSIGNMENT, {"blank": path}, **LIMITS)["blank"]
+    page = html_text(got.feedback_html_path)
+    assert "capacity_ah" in page and "There is no variable" in page  # the check's hint
+    assert "FileNotFoundError" in page and "data.csv" in page  # the student's own error
+    assert "Traceback" not in page and "File /" not in page and "-->" not in page
+    for folder in (str(course), "/tmp/", "/work/", "site-packages", "denchi-kernel-"):
+        assert folder not in page, folder
