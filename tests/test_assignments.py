@@ -171,3 +171,18 @@ def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_
         "s2024001": pytest.approx(maximum),
         "taro@example.ac.jp": pytest.approx(maximum),
     }
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_visible_checks_give_hints_not_raw_errors(assignment):
+    """A visible test that is a bare `assert len(x) == 9` gives a raw TypeError when a student
+    answers one number (e03 問1): visible tests call `checks`, whose failures are hints."""
+    from denchi.grading.hidden import visible_part
+
+    source = nbg.course_dir() / "source" / assignment
+    for path in source.glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and cell.cell_type == "code":
+                bare = [line for line in visible_part(cell.source).splitlines() if "assert" in line]
+                assert not bare, (path.name, meta["grade_id"], bare)
