@@ -186,3 +186,30 @@ def test_visible_checks_give_hints_not_raw_errors(assignment):
             if meta.get("grade") and cell.cell_type == "code":
                 bare = [line for line in visible_part(cell.source).splitlines() if "assert" in line]
                 assert not bare, (path.name, meta["grade_id"], bare)
+
+
+def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
+    """問2 says "use your 問1 resistance": a student whose 問1 is wrong but whose 問2 follows
+    from it correctly loses 問1's points only."""
+    assignment, name = "e03_pulse_gitt", "e03_pulse_gitt.ipynb"
+    course = nbg.copy_course(tmp_path / "course")
+    release = nbg.generate(course, assignment)
+    wrong_q1 = nbg.typical_wrong_answers(assignment)[name]["q1_answer"]
+    source = nbformat.read(course / "source" / assignment / name, as_version=4)
+    solution = {
+        c.metadata.nbgrader["grade_id"]: c.source  # the SOLUTION markers are comments
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    answers = {**solution, "q1_answer": wrong_q1}
+    nb = nbg.fill_answers(nbformat.read(release / name, as_version=4), answers)
+    (tmp_path / "up").mkdir()
+    nbformat.write(nb, tmp_path / "up" / name)
+    grade(course, assignment, {"s2024001": tmp_path / "up"}, pool=pool)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, "s2024001")
+        got = {g.name: (g.score, g.max_score) for g in sub.grades}
+    assert got["q1_test"][0] < got["q1_test"][1]  # 問1 wrong
+    assert got["q2_test"][0] == got["q2_test"][1]  # 問2 right from the student's own 問1

@@ -355,3 +355,28 @@ def test_a_number_where_an_array_is_asked_gets_a_hint(answer):
         checks.answered_array("q", size=9)
     answer(q=np.full(9, 0.05))
     checks.answered_array("q", size=9)
+
+
+def test_error_carried_forward_grades_a_chained_answer_against_the_students_own_earlier_one(
+    answer,
+):
+    """e03 問2 uses the student's 問1 resistance: one slip in 問1 costs 問1 only."""
+
+    def power_check():
+        return checks.number(
+            "q2_power_w",
+            expected=2.5 * (3.7 - 2.5) / 0.050,  # from the reference resistance
+            carried_forward=lambda: 2.5 * (3.7 - 2.5) / checks.earlier("q1_dcir_ohm")[4],
+            points=2,
+            **HINT,
+        )
+
+    answer(q1_dcir_ohm=np.full(9, 0.040), q2_power_w=2.5 * (3.7 - 2.5) / 0.040)
+    assert power_check() == 2.0  # consistent with the student's own (wrong) 問1
+    answer(q2_power_w=2.5 * (3.7 - 2.5) / 0.050)
+    assert power_check() == 2.0  # the reference value is right as well
+    answer(q2_power_w=99.0)
+    assert power_check() == 0.0
+    answer(q1_dcir_ohm=[0.04], q2_power_w=2.5 * (3.7 - 2.5) / 0.040)
+    assert power_check() == 0.0  # no usable earlier answer: only the reference counts
+    assert "q1_dcir_ohm" in names_read_by('checks.earlier("q1_dcir_ohm")')[0]

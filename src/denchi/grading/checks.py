@@ -32,7 +32,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from denchi.grading.capture import Unsupported
@@ -253,10 +253,31 @@ def _slip(value: float, expected: float, rel_tol: float, abs_tol: float) -> tupl
     return "", ""
 
 
-def _number(name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en) -> None:
+def earlier(name: str):
+    """The student's answer to an earlier question, for ``carried_forward`` (a number, or a
+    numeric array as a NumPy array); raises :class:`CheckFailed` if it is missing or unusable."""
+    value = _answer(name)
+    return float(_as_number(name)) if _is_number(value) else _as_array(name)
+
+
+def _carried(carried_forward) -> float | None:
+    """The value expected from the student's own earlier answers (None if none is usable)."""
+    if carried_forward is None:
+        return None
+    try:
+        value = float(carried_forward())
+    except Exception:  # an earlier answer missing, too short, not numeric: no carried value
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number(name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en, carried_forward) -> None:
     value = _as_quantity(name, unit) if unit else _as_number(name)
     if _close(value, expected, rel_tol, abs_tol):
         return
+    own = _carried(carried_forward)
+    if own is not None and _close(value, own, rel_tol, abs_tol):
+        return  # right from the student's own earlier answer: the slip was counted there
     slip_ja, slip_en = _slip(value, expected, rel_tol, abs_tol)
     _fail(hint_ja + slip_ja, hint_en + slip_en)
 
@@ -269,6 +290,7 @@ def number(
     abs_tol: float = 0.0,
     unit: str | None = None,
     points: float | None = None,
+    carried_forward: Callable[[], float] | None = None,
     hint_ja: str,
     hint_en: str,
 ) -> float | None:
@@ -276,8 +298,19 @@ def number(
 
     With ``unit`` (for example ``"Ah"``) the answer may also be a string with a unit of the
     same kind, such as ``"5000 mAh"``; ``expected`` is in ``unit``.
+
+    **Error carried forward.** For a question that builds on an earlier answer ("use your
+    answer to 問1"), ``carried_forward`` computes the value expected from the student's own
+    earlier answers, read with :func:`earlier`::
+
+        carried_forward=lambda: 2.5 * (ocv - 2.5) / checks.earlier("q1_dcir_ohm")[4]
+
+    The answer passes if it matches ``expected`` or that value, so one slip costs one
+    question. An earlier answer that is missing or unusable carries nothing forward.
     """
-    return _scored(points, _number, name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en)
+    return _scored(
+        points, _number, name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en, carried_forward
+    )
 
 
 def answered_choice(name: str, choices: str) -> None:
