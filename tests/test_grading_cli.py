@@ -351,3 +351,47 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_escaped_in_every_export(temp
     assert manaba[1][2] == '\'=HYPERLINK("http://x","y")'
     rows = _csv(nbgrader_csv(course, [ASSIGNMENT], tmp_path / "n.csv"))
     assert rows[1][rows[0].index("last_name")] == '\'=HYPERLINK("http://x","y")'
+
+
+def _manaba_sheet(path, numbers):
+    """A grade sheet as manaba gives it: title rows, a header row, one row per student."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["成績登録シート"])
+    sheet.append([])
+    sheet.append(["学籍番号", "ユーザID", "氏名", "合計点", "コメント"])
+    for number in numbers:
+        sheet.append([number, f"u{number}", "名前", None, None])
+    book.save(path)
+    return path
+
+
+def test_manaba_grade_sheet_is_filled_in(template, tmp_path):
+    """manaba imports its own Excel sheet: the teacher's downloaded sheet gets the scores."""
+    import openpyxl
+
+    course = copy_course(template, tmp_path / "course")
+    submissions = _zip(
+        tmp_path / "manaba.zip",
+        {
+            "20240002@s1002@tiny.ipynb": _notebook_bytes(course, RIGHT),
+            "20240001@s1001@kadai.ipynb": _notebook_bytes(course, WRONG),
+        },
+    )
+    collect(course, ASSIGNMENT, submissions)
+    _as_if_graded(course, ["20240001", "20240002"])
+    sheet = _manaba_sheet(tmp_path / "sheet.xlsx", [20240001, "20240002", "20240003"])
+    out = tmp_path / "filled.xlsx"
+    args = ["--course", str(course), "--format", "manaba", "--sheet", str(sheet)]
+    assert main(["grade", "export", ASSIGNMENT, *args, "--output", str(out)]) == 0
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[3]) for r in rows] == [(20240001, 0), ("20240002", 0), ("20240003", None)]
+    assert openpyxl.load_workbook(sheet).active["D4"].value is None  # the download is kept
+    lost = _manaba_sheet(tmp_path / "other.xlsx", ["20249999"])
+    with pytest.raises(GradingError, match="20240001"):  # a graded student not on the sheet
+        from denchi.grading.export import manaba_sheet
+
+        manaba_sheet(course, ASSIGNMENT, lost, tmp_path / "never.xlsx")
+    assert not (tmp_path / "never.xlsx").exists()

@@ -18,10 +18,10 @@ Every file is written by :func:`denchi.grading.spreadsheet.write_csv` (BOM, form
   identifier column to the same field ("Map from" / "Map to") and the grade column to the
   assignment's grade item.
 - ``manaba``: manaba's grade upload is an Excel sheet (「成績登録シート」, downloaded from
-  [成績] → [成績項目の登録]) whose 「合計点」 column a teacher fills in. Its exact layout is not
-  documented publicly, so this CSV (UTF-8 with BOM, opens in Excel) carries ``学籍番号``,
-  ``ユーザID``, ``氏名``, ``合計点`` for each student who handed the assignment in, sorted by
-  学籍番号, to be looked up into the sheet by 学籍番号 (for example with VLOOKUP).
+  [成績] → [成績項目の登録]) whose 「合計点」 column a teacher fills in. :func:`manaba_sheet`
+  fills the teacher's downloaded sheet (found by its 「学籍番号」 and 「合計点」 headers), for
+  upload as it is. Without a sheet, a CSV (UTF-8 with BOM) carries ``学籍番号``, ``ユーザID``,
+  ``氏名``, ``合計点`` for each student who handed the assignment in, sorted by 学籍番号.
 """
 
 from __future__ import annotations
@@ -169,6 +169,71 @@ def manaba_csv(course: Path, assignment: str, output: Path) -> Path:
         if (student, assignment) in graded
     ]
     return _write(output, ["学籍番号", "ユーザID", "氏名", "合計点"], sorted(rows), assignment)
+
+
+MANABA_SCORE_COLUMN = "合計点"
+MANABA_NUMBER_COLUMN = "学籍番号"
+HEADER_ROWS_SEARCHED = 20
+
+
+def manaba_sheet(course: Path, assignment: str, sheet: Path, output: Path) -> Path:
+    """manaba's own grade sheet (「成績登録シート」, Excel), filled in: a copy of ``sheet`` (the
+    file the teacher downloaded from manaba) with each graded student's points in its
+    「合計点」 column, found by 学籍番号, written to ``output`` (``sheet`` is not changed).
+
+    The header row is the first row (of the first 20) with both a 「学籍番号」 and a 「合計点」
+    cell, so title rows and extra columns are kept as they are. Raises
+    :class:`GradingError` (nothing written) if the sheet cannot be read, has no such header, or
+    lacks a student who was graded.
+    """
+    import openpyxl
+
+    students, graded = _scores(course, [assignment])
+    points = {s: graded[(s, assignment)].score for s, *_ in students if (s, assignment) in graded}
+    try:
+        book = openpyxl.load_workbook(sheet)
+    except Exception as exc:  # not a file, not an .xlsx, damaged
+        raise GradingError(
+            f"{sheet} を Excel のファイルとして読めません。manaba の「成績登録シート」を"
+            "ダウンロードしたファイルを指定してください。",
+            f"{sheet} cannot be read as an Excel file: give the grade sheet downloaded from "
+            "manaba.",
+        ) from exc
+    ws = book.active
+    header = next(
+        (
+            row
+            for row in ws.iter_rows(max_row=HEADER_ROWS_SEARCHED)
+            if {MANABA_NUMBER_COLUMN, MANABA_SCORE_COLUMN}
+            <= {str(c.value).strip() for c in row if c.value is not None}
+        ),
+        None,
+    )
+    if header is None:
+        raise GradingError(
+            f"{sheet.name} に「{MANABA_NUMBER_COLUMN}」と「{MANABA_SCORE_COLUMN}」の列が"
+            "見つかりません。manaba の「成績登録シート」を指定してください。",
+            f"{sheet.name} has no '{MANABA_NUMBER_COLUMN}' and '{MANABA_SCORE_COLUMN}' columns: "
+            "give manaba's grade sheet.",
+        )
+    column = {str(c.value).strip(): c.column for c in header if c.value is not None}
+    filled = set()
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        number = row[column[MANABA_NUMBER_COLUMN] - 1].value
+        key = str(number).strip() if number is not None else ""
+        if key in points:
+            row[column[MANABA_SCORE_COLUMN] - 1].value = points[key]
+            filled.add(key)
+    if missing := sorted(set(points) - filled):
+        raise GradingError(
+            f"成績登録シートにない学生がいます: {', '.join(missing)}。最新のシートを"
+            "ダウンロードし直してください（何も書き出していません）。",
+            f"Not on the grade sheet: {', '.join(missing)}. Download the sheet again "
+            "(nothing was written).",
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    book.save(output)
+    return output
 
 
 NBGRADER_COLUMNS = [
