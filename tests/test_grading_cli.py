@@ -395,3 +395,25 @@ def test_manaba_grade_sheet_is_filled_in(template, tmp_path):
 
         manaba_sheet(course, ASSIGNMENT, lost, tmp_path / "never.xlsx")
     assert not (tmp_path / "never.xlsx").exists()
+
+
+def test_collect_records_when_each_student_handed_in(template, tmp_path):
+    """The LMS download carries each file's time; nbgrader reads it from timestamp.txt for
+    due dates and late penalties."""
+    from datetime import datetime, timezone
+
+    from nbgrader.utils import parse_utc
+
+    course = copy_course(template, tmp_path / "course")
+    handed_in = {"20240001": (2026, 4, 10, 9, 30, 0), "20240002": (2026, 4, 12, 23, 59, 58)}
+    path = tmp_path / "manaba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in handed_in.items():
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=when)
+            archive.writestr(info, _notebook_bytes(course, RIGHT))
+    collect(course, ASSIGNMENT, path)
+    for number, when in handed_in.items():
+        stamp = course / "submitted" / number / ASSIGNMENT / "timestamp.txt"
+        recorded = parse_utc(stamp.read_text(encoding="utf-8"))  # naive, in UTC
+        local = datetime(*when).astimezone()  # zip times are the LMS server's local time
+        assert recorded == local.astimezone(timezone.utc).replace(tzinfo=None)

@@ -109,6 +109,12 @@ def archive_existing(course: Path, assignment: str, student: str) -> Path | None
     return target
 
 
+def _write_timestamp(folder: Path, when: datetime) -> None:
+    """nbgrader's ``timestamp.txt`` (when it was handed in, in UTC; a naive time is local)."""
+    stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+
+
 @contextmanager
 def _staging(course: Path) -> Iterator[Path]:
     """A scratch folder inside the course (the same file system, so moving out is a rename)."""
@@ -167,8 +173,7 @@ def place(
         for name, path in files.items():
             shutil.copyfile(path, folder / name)
         if timestamp is not None:
-            stamp = timestamp.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
-            (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+            _write_timestamp(folder, timestamp)
         return _move_in(course, assignment, {student: folder})[student]
 
 
@@ -188,16 +193,34 @@ class Collected:
     warnings: list[str] = field(default_factory=list)  # for the teacher (bilingual)
 
 
+@dataclass(frozen=True)
+class _Source:
+    """The files of a zip or a folder: relative names, how to read one, and its time."""
+
+    names: list[str]
+    read: Callable[[str], bytes]
+    modified: Callable[[str], datetime]  # when the file was last changed, local time
+
+
 @contextmanager
-def _source_files(source: Path) -> Iterator[tuple[list[str], Callable[[str], bytes]]]:
-    """The relative file names in a zip or a folder, and how to read one."""
+def _source_files(source: Path) -> Iterator[_Source]:
+    """The files in a zip or a folder. An LMS download keeps each handed-in file's time
+    (in the LMS server's local time; zip times carry no time zone)."""
     if source.is_dir():
         names = [p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()]
-        yield names, lambda name: (source / name).read_bytes()
+        yield _Source(
+            names,
+            lambda name: (source / name).read_bytes(),
+            lambda name: datetime.fromtimestamp((source / name).stat().st_mtime).astimezone(),
+        )
         return
     if zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as archive:
-            yield archive.namelist(), archive.read
+            yield _Source(
+                archive.namelist(),
+                archive.read,
+                lambda name: datetime(*archive.getinfo(name).date_time).astimezone(),
+            )
         return
     raise GradingError(
         f"{source} は zip ファイルでもフォルダでもありません。",
@@ -285,7 +308,9 @@ def collect(
     """Place every student's notebooks from an LMS zip (or a folder) into the course.
 
     Everything is checked first (notebooks readable, one submission per student, usable
-    ids); if anything is wrong nothing is placed and the error lists every problem. The
+    ids); if anything is wrong nothing is placed and the error lists every problem. When each
+    student handed in (the newest time of their files in the download) goes to nbgrader's
+    ``timestamp.txt``, for due dates and late penalties. The
     submissions are written aside in full, the students recorded in the gradebook (created on
     a fresh course), and only then moved in: a failure leaves no submission half-placed. Files that
     are not notebooks are left out and listed. Students' e-mail addresses, names and LMS user
@@ -295,7 +320,8 @@ def collect(
     if not source.exists():
         raise GradingError(f"{source} が見つかりません。", f"{source} does not exist.")
     notebooks = assignment_notebooks(course, assignment)
-    with _source_files(source) as (names, read_bytes):
+    with _source_files(source) as files:
+        names, read_bytes = files.names, files.read
         layout, people = lms_layouts.read(
             lms_layouts.usable(names), lms=lms, roster=roster, manaba_order=manaba_order
         )
@@ -315,6 +341,7 @@ def collect(
                 folder.mkdir()
                 for name, member in picked.items():
                     (folder / name).write_bytes(read_bytes(member))
+                _write_timestamp(folder, max(files.modified(m) for m in picked.values()))
                 (folder / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
             _record_students([person for person, _ in chosen.values()], course)
             result.archived = [s for s in staged if (course / SUBMITTED / s / assignment).exists()]
