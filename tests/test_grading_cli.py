@@ -417,3 +417,28 @@ def test_collect_records_when_each_student_handed_in(template, tmp_path):
         recorded = parse_utc(stamp.read_text(encoding="utf-8"))  # naive, in UTC
         local = datetime(*when).astimezone()  # zip times are the LMS server's local time
         assert recorded == local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def test_status_shows_late_work(template, tmp_path, capsys):
+    """A student who handed in after the due date is shown late in `status`."""
+    from datetime import datetime, timedelta, timezone
+
+    course = copy_course(template, tmp_path / "course")
+    due = datetime(2026, 4, 10, 17, 0, 0)
+    path = tmp_path / "manaba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in (("20240001", due - timedelta(hours=1)), ("20240002", due)):
+            late = when + timedelta(hours=26) if number == "20240002" else when
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=late.timetuple()[:6])
+            archive.writestr(info, _notebook_bytes(course, RIGHT))
+    collect(course, ASSIGNMENT, path)
+    with Gradebook(gradebook_url(course)) as gb:
+        utc = due.astimezone().astimezone(timezone.utc).replace(tzinfo=None)  # nbgrader: UTC
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=utc)
+    args = ["--course", str(course)]
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
+    capsys.readouterr()
+    assert main(["grade", "status", ASSIGNMENT, *args]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    assert "遅れ" not in lines["20240001"]
+    assert "遅れ 26:00" in lines["20240002"] and "late" in lines["20240002"]

@@ -212,7 +212,12 @@ def _status(args) -> int:
 
     graded = results(_course(args), args.assignment)
     for result in graded.values():
-        print(f"{result.student:<24} {result.score:6.2f} / {result.max_score:g}  {result.status}")
+        late = ""
+        if result.seconds_late > 0:
+            hours, minutes = divmod(round(result.seconds_late / 60), 60)
+            late = f"  遅れ {hours}:{minutes:02d} / late（減点 / penalty {result.late_penalty:g}）"
+        line = f"{result.student:<24} {result.score:6.2f} / {result.max_score:g}  {result.status}"
+        print(line + late)
         for flag in result.flags:
             print(f"    - {flag.message_ja}")
     _summary(graded.values())

@@ -78,6 +78,7 @@ class SubmissionResult:
     flags: tuple[Flag, ...] = ()
     feedback_html_paths: dict[str, Path] = field(default_factory=dict)  # notebook -> HTML
     seconds: float | None = None  # grading time in this run (None if not graded now)
+    seconds_late: float = 0.0  # handed in after the assignment's due date by this much
 
     @property
     def feedback_html_path(self) -> Path | None:
@@ -183,6 +184,7 @@ def result(
             ) from exc
         score, max_score = float(submission.score), float(submission.max_score)
         penalty = float(submission.late_submission_penalty or 0.0)
+        seconds_late = float(submission.total_seconds_late or 0.0)
     graded = _graded_folder(course, assignment, student)
     flags: list[Flag] = []
     if (graded / FAILURE_FILE).is_file():
@@ -205,6 +207,7 @@ def result(
         tuple(flags),
         pages,
         seconds,
+        seconds_late,
     )
 
 
