@@ -22,6 +22,20 @@ HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 HINT = re.compile(r'hint_ja="([^"]+)"')
 
 
+def _all_source(path) -> str:
+    """All cell sources of a notebook, as the student would read them."""
+    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+
+
+def _seeded(assignment: str) -> bool:
+    """Each student analyses data of their own cell (seed = student id)."""
+    source = nbg.course_dir() / "source" / assignment
+    return "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
+
+
+SEEDED = [a for a in ASSIGNMENTS if _seeded(a)]
+
+
 @pytest.fixture(scope="session")
 def pool():
     """Grading workers kept warm across the assignments this test process grades."""
@@ -64,8 +78,7 @@ def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
     # seeded assignments (each student analyses data of their own cell, seed = student id):
     # the solution must score full marks for two students, i.e. two seeds (and the typical
     # wrong answer is graded on a third student's data)
-    seeded = "student_seed(" in "".join(_all_source(p) for p in source.glob("*.ipynb"))
-    solvers = ["solution", *(["solution-s2"] if seeded else [])]
+    solvers = ["solution", *(["solution-s2"] if _seeded(assignment) else [])]
     handed_in = {student: source for student in solvers}
     results = grade(course, assignment, {**handed_in, **uploads}, pool=pool)
     return {
@@ -95,11 +108,6 @@ def test_typical_wrong_answer_scores_partial(graded):
 
 def test_nothing_needs_a_teachers_review(graded):
     assert all(not r.needs_review for r in graded["results"].values()), graded["results"]
-
-
-def _all_source(path) -> str:
-    """All cell sources of a notebook, as the student would read them."""
-    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
 
 
 def test_hidden_tests_are_absent_from_the_student_version(graded):
@@ -147,3 +155,63 @@ def test_solutions_are_absent_from_the_student_version(graded):
     for name in graded["names"]:
         released = _all_source(course / "release" / assignment / name)
         assert "BEGIN SOLUTION" not in released
+
+
+@pytest.mark.parametrize("assignment", SEEDED)
+def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_path):
+    """`nbgrader autograde` (and so the JupyterHub formgrader) grades each student against
+    their own data, as `denchi grade` does: the solution scores full marks for two students."""
+    course = nbg.copy_course(tmp_path / "course")
+    nbg.generate(course, assignment)
+    source = course / "source" / assignment
+    notebooks = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
+    for student in ("s2024001", "taro@example.ac.jp"):
+        nbg.submit(course, assignment, student, notebooks)
+    nbg.autograde(course, assignment)
+    maximum = nbg.max_score(course, assignment)
+    assert nbg.scores(course, assignment) == {
+        "s2024001": pytest.approx(maximum),
+        "taro@example.ac.jp": pytest.approx(maximum),
+    }
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_visible_checks_give_hints_not_raw_errors(assignment):
+    """A visible test that is a bare `assert len(x) == 9` gives a raw TypeError when a student
+    answers one number (e03 問1): visible tests call `checks`, whose failures are hints."""
+    from denchi.grading.hidden import visible_part
+
+    source = nbg.course_dir() / "source" / assignment
+    for path in source.glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and cell.cell_type == "code":
+                bare = [line for line in visible_part(cell.source).splitlines() if "assert" in line]
+                assert not bare, (path.name, meta["grade_id"], bare)
+
+
+def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
+    """問2 says "use your 問1 resistance": a student whose 問1 is wrong but whose 問2 follows
+    from it correctly loses 問1's points only."""
+    assignment, name = "e03_pulse_gitt", "e03_pulse_gitt.ipynb"
+    course = nbg.copy_course(tmp_path / "course")
+    release = nbg.generate(course, assignment)
+    wrong_q1 = nbg.typical_wrong_answers(assignment)[name]["q1_answer"]
+    source = nbformat.read(course / "source" / assignment / name, as_version=4)
+    solution = {
+        c.metadata.nbgrader["grade_id"]: c.source  # the SOLUTION markers are comments
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    answers = {**solution, "q1_answer": wrong_q1}
+    nb = nbg.fill_answers(nbformat.read(release / name, as_version=4), answers)
+    (tmp_path / "up").mkdir()
+    nbformat.write(nb, tmp_path / "up" / name)
+    grade(course, assignment, {"s2024001": tmp_path / "up"}, pool=pool)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, "s2024001")
+        got = {g.name: (g.score, g.max_score) for g in sub.grades}
+    assert got["q1_test"][0] < got["q1_test"][1]  # 問1 wrong
+    assert got["q2_test"][0] == got["q2_test"][1]  # 問2 right from the student's own 問1

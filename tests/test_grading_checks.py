@@ -301,3 +301,82 @@ def test_clean_room_never_sees_what_was_not_captured():
     room.put({"q": Unsupported("Yes"), "helper": Unsupported("function")}, ["q"], ["helper"])
     assert isinstance(room.module.q, Unsupported)
     assert not hasattr(room.module, "helper")
+
+
+@pytest.mark.parametrize(
+    ("given_value", "expected", "words"),
+    [
+        (5000.0, 5.0, ("1000", "m")),  # mAh for Ah
+        (0.012, 12.0, ("1000", "mΩ")),  # Ω for mΩ
+        (5e-6, 5.0, ("100 万", "µ")),  # µ
+        (300.0, 5.0, ("60", "分")),  # minutes for hours
+        (18000.0, 5.0, ("3600", "秒")),  # seconds for hours
+        (0.05, 5.0, ("100", "%")),  # fraction for percent
+        (85.0, 0.85, ("100", "%")),  # percent for fraction
+        (-5.0, 5.0, ("符号", "sign")),
+    ],
+)
+def test_usual_slips_are_named_in_the_hint(answer, given_value, expected, words):
+    answer(q=given_value)
+    with pytest.raises(CheckFailed) as failure:
+        checks.number("q", expected=expected, **HINT)
+    message = str(failure.value)
+    assert message.startswith("ヒントです。") and "A hint." in message
+    for word in words:
+        assert word in message, (word, message)
+    assert repr(expected) not in message
+
+
+def test_a_plain_wrong_number_gets_only_its_hint(answer):
+    answer(q=7.3)
+    with pytest.raises(CheckFailed) as failure:
+        checks.number("q", expected=5.0, **HINT)
+    assert str(failure.value) == "ヒントです。\nA hint."
+
+
+def test_an_array_where_a_number_is_asked_is_named(answer):
+    answer(q=np.array([4.9, 5.0, 5.1]))
+    with pytest.raises(CheckFailed, match="配列") as failure:
+        checks.number("q", expected=5.0, **HINT)
+    assert "3" in str(failure.value) and "one number" in str(failure.value)
+
+
+def test_a_number_where_an_array_is_asked_gets_a_hint(answer):
+    answer(q=0.05)
+    for check in (
+        lambda: checks.answered_array("q", size=9),
+        lambda: checks.array("q", expected=[0.05] * 9, **HINT),
+    ):
+        with pytest.raises(CheckFailed, match="1 つの数値") as failure:
+            check()
+        assert "9" in str(failure.value) or "array" in str(failure.value)
+    answer(q=[0.05] * 8)
+    with pytest.raises(CheckFailed, match="8 個"):
+        checks.answered_array("q", size=9)
+    answer(q=np.full(9, 0.05))
+    checks.answered_array("q", size=9)
+
+
+def test_error_carried_forward_grades_a_chained_answer_against_the_students_own_earlier_one(
+    answer,
+):
+    """e03 問2 uses the student's 問1 resistance: one slip in 問1 costs 問1 only."""
+
+    def power_check():
+        return checks.number(
+            "q2_power_w",
+            expected=2.5 * (3.7 - 2.5) / 0.050,  # from the reference resistance
+            carried_forward=lambda: 2.5 * (3.7 - 2.5) / checks.earlier("q1_dcir_ohm")[4],
+            points=2,
+            **HINT,
+        )
+
+    answer(q1_dcir_ohm=np.full(9, 0.040), q2_power_w=2.5 * (3.7 - 2.5) / 0.040)
+    assert power_check() == 2.0  # consistent with the student's own (wrong) 問1
+    answer(q2_power_w=2.5 * (3.7 - 2.5) / 0.050)
+    assert power_check() == 2.0  # the reference value is right as well
+    answer(q2_power_w=99.0)
+    assert power_check() == 0.0
+    answer(q1_dcir_ohm=[0.04], q2_power_w=2.5 * (3.7 - 2.5) / 0.040)
+    assert power_check() == 0.0  # no usable earlier answer: only the reference counts
+    assert "q1_dcir_ohm" in names_read_by('checks.earlier("q1_dcir_ohm")')[0]

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import shutil
 import zipfile
 
 import nbformat
 import pytest
-from grading_support import ASSIGNMENT, RIGHT, WRONG, copy_course, make_course, student_notebook
+from grading_support import (
+    ASSIGNMENT,
+    NOTEBOOK,
+    RIGHT,
+    ROOT,
+    WRONG,
+    copy_course,
+    make_course,
+    source_notebook,
+    student_notebook,
+)
 from nbgrader.api import Gradebook
 
 from denchi.cli import main
@@ -87,9 +99,9 @@ def test_the_whole_cycle_with_moodle(template, tmp_path, capsys):
         == 0
     )
     assert _csv(out) == [  # only those who handed in; addresses as Moodle wrote them
-        ["Email address", ASSIGNMENT],
-        ["Taro@example.ac.jp", "1"],
-        ["hanako@example.ac.jp", "3"],
+        ["Email address", ASSIGNMENT, f"{ASSIGNMENT} (feedback)"],
+        ["Taro@example.ac.jp", "1", "自動採点 1/3 点（問1 0/2、問2 1/1）"],
+        ["hanako@example.ac.jp", "3", "自動採点 3/3 点（問1 2/2、問2 1/1）"],
     ]
     nbgrader_out = tmp_path / "grades.csv"
     assert main(["grade", "export", ASSIGNMENT, "--output", str(nbgrader_out), *args]) == 0
@@ -204,3 +216,231 @@ def test_moodle_export_needs_e_mail_addresses(template, tmp_path):
     with pytest.raises(GradingError, match="alice"):
         moodle_csv(course, ASSIGNMENT, out)
     assert not out.exists()
+
+
+WORKSHEET_WITH_ID_NUMBERS = (  # the same worksheet on a site that shows users' ID numbers
+    "識別子,フルネーム,ID ナンバー,メールアドレス,ステータス,評点,最高評点\n"
+    "参加者 101,山田 太郎,s2024001,Taro@example.ac.jp,提出済み,,3.00\n"
+    "参加者 102,鈴木 花子,,hanako@example.ac.jp,提出済み,,3.00\n"
+)
+
+
+def test_moodle_students_are_known_by_their_student_number_the_seed_of_their_data(
+    template, tmp_path
+):
+    """One rule for the seed of seeded data: the 学籍番号, which Moodle keeps as the user's ID
+    number. Where the worksheet has it, it is the student id (so the seed); where it does not,
+    the e-mail address is, and the teacher is told whose data then differ from the pages."""
+    course = copy_course(template, tmp_path / "course")
+    notebook = _notebook_bytes(course, RIGHT)
+    submissions = _zip(
+        tmp_path / "moodle.zip",
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
+            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
+        },
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(WORKSHEET_WITH_ID_NUMBERS, encoding="utf-8-sig")
+    done = collect(course, ASSIGNMENT, submissions, roster=roster)
+    assert done.students == ["hanako@example.ac.jp", "s2024001"]
+    kept = json.loads((course / "submitted" / "s2024001" / ASSIGNMENT / "lms.json").read_text())
+    assert kept["email"] == "Taro@example.ac.jp" and kept["idnumber"] == "s2024001"
+    warned = "\n".join(done.warnings)
+    assert "hanako@example.ac.jp" in warned and "学籍番号" in warned and "seed" in warned
+    assert "s2024001" not in warned
+
+
+def _fresh_course(folder):
+    """A course on a grading PC that never ran `generate`: configuration and sources only."""
+    folder.mkdir(parents=True)
+    shutil.copy2(ROOT / "assessments" / "nbgrader_config.py", folder / "nbgrader_config.py")
+    (folder / "source" / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(source_notebook(), folder / "source" / ASSIGNMENT / NOTEBOOK)
+    return folder
+
+
+def _class_folder(template, folder):
+    for student in ("alice", "bob"):
+        (folder / student).mkdir(parents=True)
+        nbformat.write(student_notebook(template, RIGHT), folder / student / NOTEBOOK)
+    return folder
+
+
+def test_collect_works_on_a_fresh_course_without_tools_on_path(template, tmp_path, monkeypatch):
+    """nbgrader creates a new gradebook with the `alembic` command, which is in the virtual
+    environment, not on a teacher's PATH."""
+    course = _fresh_course(tmp_path / "course")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    done = collect(course, ASSIGNMENT, _class_folder(template, tmp_path / "class"))
+    assert done.students == ["alice", "bob"]
+    with Gradebook(gradebook_url(course)) as gb:
+        assert sorted(s.id for s in gb.students) == ["alice", "bob"]
+
+
+def test_collect_is_all_or_nothing(template, tmp_path):
+    """When the gradebook cannot take the students, no submission folder is left behind."""
+    course = _fresh_course(tmp_path / "course")
+    (course / "gradebook.db").write_bytes(b"not a database, e.g. a broken copy")
+    with pytest.raises(GradingError, match="gradebook.db"):
+        collect(course, ASSIGNMENT, _class_folder(template, tmp_path / "class"))
+    assert sorted(p.name for p in course.iterdir()) == [
+        "gradebook.db",
+        "nbgrader_config.py",
+        "source",
+    ]
+
+
+def _as_if_graded(course, students):
+    with Gradebook(gradebook_url(course)) as gb:
+        for student in students:
+            gb.update_or_create_submission(ASSIGNMENT, student)
+
+
+def test_moodle_identifier_column_holds_the_field_it_is_named_after(template, tmp_path):
+    course = copy_course(template, tmp_path / "course")
+    notebook = _notebook_bytes(course, RIGHT)
+    submissions = _zip(
+        tmp_path / "moodle.zip",
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
+            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
+        },
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(WORKSHEET_WITH_ID_NUMBERS.replace(",,hanako", ",s2024002,hanako"), "utf-8")
+    collect(course, ASSIGNMENT, submissions, roster=roster)
+    _as_if_graded(course, ["s2024001", "s2024002"])
+    from denchi.grading.export import moodle_csv
+
+    by_email = _csv(moodle_csv(course, ASSIGNMENT, tmp_path / "e.csv"))
+    by_number = _csv(moodle_csv(course, ASSIGNMENT, tmp_path / "i.csv", identifier="idnumber"))
+    assert by_email[0][:2] == ["Email address", ASSIGNMENT]
+    assert [r[0] for r in by_email[1:]] == ["Taro@example.ac.jp", "hanako@example.ac.jp"]
+    assert by_number[0][:2] == ["ID number", ASSIGNMENT]
+    assert [r[0] for r in by_number[1:]] == ["s2024001", "s2024002"]
+    assert by_number[0][2] == f"{ASSIGNMENT} (feedback)"  # a feedback-comment column
+    assert all(r[2] for r in by_number[1:])
+    with pytest.raises(GradingError, match="s2024001") as refused:  # no usernames known
+        moodle_csv(course, ASSIGNMENT, tmp_path / "u.csv", identifier="username")
+    assert "ユーザ名" in str(refused.value) and not (tmp_path / "u.csv").exists()
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped_in_every_export(template, tmp_path):
+    """A name such as =HYPERLINK(...) from an LMS roster must not run in Excel (OWASP: prefix
+    a single quote); every CSV the page says Excel opens starts with the UTF-8 BOM."""
+    from denchi.grading.export import manaba_csv, nbgrader_csv
+    from denchi.grading.spreadsheet import safe_cell
+
+    assert [safe_cell(v) for v in ("=1+2", "+A1", "-1+1", "@SUM(A1)", "\t=1", "山田")] == [
+        "'=1+2",
+        "'+A1",
+        "'-1+1",
+        "'@SUM(A1)",
+        "'\t=1",
+        "山田",
+    ]
+    assert safe_cell(-1.5) == -1.5 and safe_cell("-1.5") == "-1.5"  # numbers stay numbers
+    course = copy_course(template, tmp_path / "course")
+    folder = tmp_path / "plain"
+    (folder / "s1").mkdir(parents=True)
+    nbformat.write(student_notebook(course, RIGHT), folder / "s1" / "tiny.ipynb")
+    collect(course, ASSIGNMENT, folder)
+    with Gradebook(gradebook_url(course)) as gb:
+        gb.update_or_create_student("s1", last_name='=HYPERLINK("http://x","y")')
+    _as_if_graded(course, ["s1"])
+    manaba = _csv(manaba_csv(course, ASSIGNMENT, tmp_path / "m.csv"))
+    assert manaba[1][2] == '\'=HYPERLINK("http://x","y")'
+    rows = _csv(nbgrader_csv(course, [ASSIGNMENT], tmp_path / "n.csv"))
+    assert rows[1][rows[0].index("last_name")] == '\'=HYPERLINK("http://x","y")'
+
+
+def _manaba_sheet(path, numbers):
+    """A grade sheet as manaba gives it: title rows, a header row, one row per student."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["成績登録シート"])
+    sheet.append([])
+    sheet.append(["学籍番号", "ユーザID", "氏名", "合計点", "コメント"])
+    for number in numbers:
+        sheet.append([number, f"u{number}", "名前", None, None])
+    book.save(path)
+    return path
+
+
+def test_manaba_grade_sheet_is_filled_in(template, tmp_path):
+    """manaba imports its own Excel sheet: the teacher's downloaded sheet gets the scores."""
+    import openpyxl
+
+    course = copy_course(template, tmp_path / "course")
+    submissions = _zip(
+        tmp_path / "manaba.zip",
+        {
+            "20240002@s1002@tiny.ipynb": _notebook_bytes(course, RIGHT),
+            "20240001@s1001@kadai.ipynb": _notebook_bytes(course, WRONG),
+        },
+    )
+    collect(course, ASSIGNMENT, submissions)
+    _as_if_graded(course, ["20240001", "20240002"])
+    sheet = _manaba_sheet(tmp_path / "sheet.xlsx", [20240001, "20240002", "20240003"])
+    out = tmp_path / "filled.xlsx"
+    args = ["--course", str(course), "--format", "manaba", "--sheet", str(sheet)]
+    assert main(["grade", "export", ASSIGNMENT, *args, "--output", str(out)]) == 0
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[3]) for r in rows] == [(20240001, 0), ("20240002", 0), ("20240003", None)]
+    assert openpyxl.load_workbook(sheet).active["D4"].value is None  # the download is kept
+    lost = _manaba_sheet(tmp_path / "other.xlsx", ["20249999"])
+    with pytest.raises(GradingError, match="20240001"):  # a graded student not on the sheet
+        from denchi.grading.export import manaba_sheet
+
+        manaba_sheet(course, ASSIGNMENT, lost, tmp_path / "never.xlsx")
+    assert not (tmp_path / "never.xlsx").exists()
+
+
+def test_collect_records_when_each_student_handed_in(template, tmp_path):
+    """The LMS download carries each file's time; nbgrader reads it from timestamp.txt for
+    due dates and late penalties."""
+    from datetime import datetime, timezone
+
+    from nbgrader.utils import parse_utc
+
+    course = copy_course(template, tmp_path / "course")
+    handed_in = {"20240001": (2026, 4, 10, 9, 30, 0), "20240002": (2026, 4, 12, 23, 59, 58)}
+    path = tmp_path / "manaba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in handed_in.items():
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=when)
+            archive.writestr(info, _notebook_bytes(course, RIGHT))
+    collect(course, ASSIGNMENT, path)
+    for number, when in handed_in.items():
+        stamp = course / "submitted" / number / ASSIGNMENT / "timestamp.txt"
+        recorded = parse_utc(stamp.read_text(encoding="utf-8"))  # naive, in UTC
+        local = datetime(*when).astimezone()  # zip times are the LMS server's local time
+        assert recorded == local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def test_status_shows_late_work(template, tmp_path, capsys):
+    """A student who handed in after the due date is shown late in `status`."""
+    from datetime import datetime, timedelta, timezone
+
+    course = copy_course(template, tmp_path / "course")
+    due = datetime(2026, 4, 10, 17, 0, 0)
+    path = tmp_path / "manaba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in (("20240001", due - timedelta(hours=1)), ("20240002", due)):
+            late = when + timedelta(hours=26) if number == "20240002" else when
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=late.timetuple()[:6])
+            archive.writestr(info, _notebook_bytes(course, RIGHT))
+    collect(course, ASSIGNMENT, path)
+    with Gradebook(gradebook_url(course)) as gb:
+        utc = due.astimezone().astimezone(timezone.utc).replace(tzinfo=None)  # nbgrader: UTC
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=utc)
+    args = ["--course", str(course)]
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
+    capsys.readouterr()
+    assert main(["grade", "status", ASSIGNMENT, *args]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    assert "遅れ" not in lines["20240001"]
+    assert "遅れ 26:00" in lines["20240002"] and "late" in lines["20240002"]

@@ -136,6 +136,14 @@ def test_a_file_that_is_not_a_notebook_is_refused_before_anything_moves(template
 def test_seeded_data_follow_the_student_in_the_kernel_and_in_the_hidden_tests(tmp_path):
     """Each student's answer and reference come from ``labs.student_seed()``: the student id
     while grading (a kernel without it would answer 1; a clean room without it would expect 1)."""
+    course = _seeded_course(tmp_path / "course")
+    source = course / "source" / ASSIGNMENT / NOTEBOOK
+    out = grade(course, ASSIGNMENT, {"ab": source, "abcd": source}, workers=2, **LIMITS)
+    assert {s: r.score for s, r in out.items()} == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
+
+
+def _seeded_course(folder):
+    """The tiny course, with an answer and a reference that depend on the student id."""
     nb = source_notebook()
     nb.cells[1].source += "\nfrom denchi.labs import student_seed"
     nb.cells[
@@ -144,7 +152,132 @@ def test_seeded_data_follow_the_student_in_the_kernel_and_in_the_hidden_tests(tm
     nb.cells[3].source = nb.cells[3].source.replace(
         "expected=5.0", "expected=len(student_seed('x'))"
     )
-    course = make_course(tmp_path / "course", nb)
-    source = course / "source" / ASSIGNMENT / NOTEBOOK
-    out = grade(course, ASSIGNMENT, {"ab": source, "abcd": source}, workers=2, **LIMITS)
-    assert {s: r.score for s, r in out.items()} == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
+    return make_course(folder, nb)
+
+
+def test_plain_nbgrader_autograde_seeds_kernel_and_hidden_tests_alike(tmp_path):
+    """The formgrader and `nbgrader autograde` (no `denchi grade` worker, so no student id in
+    the grader's environment) must grade each student against that student's own data."""
+    course = _seeded_course(tmp_path / "course")
+    source = _read(course / "source" / ASSIGNMENT / NOTEBOOK)
+    for student in ("ab", "abcd"):
+        nbg.submit(course, ASSIGNMENT, student, {NOTEBOOK: source})
+    nbg.autograde(course, ASSIGNMENT)
+    assert nbg.scores(course, ASSIGNMENT) == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
+
+
+def test_a_limit_hit_after_the_last_test_keeps_the_grade_final(template, tmp_path):
+    """A student with every answer right who adds a slow ungraded cell at the end is told so,
+    but the grade stands (the LMS gets it as final, not "pending manual grading")."""
+    from nbformat.v4 import new_code_cell
+
+    course = copy_course(template, tmp_path / "course")
+    nb = student_notebook(course, RIGHT)
+    nb.cells.append(new_code_cell("while True:\n    pass"))
+    path = write_submission(tmp_path / "uploads", "slow_tail", nb)
+    got = grade(course, ASSIGNMENT, {"slow_tail": path}, time_limit_s=15, memory_mb=600)
+    got = got["slow_tail"]
+    assert got.score == MAX_SCORE
+    assert "time_limit" in {f.code for f in got.flags}
+    assert got.status == "graded" and not got.needs_review, got.flags
+
+
+@pytest.mark.parametrize(
+    ("flag", "review"),
+    [
+        (("time_limit", "nb", "#7", ()), False),  # stopped after the last graded cell
+        (("time_limit", "nb", "q2_test", ("q2_test",)), True),
+        (("kernel_died", "nb", "#7", ()), False),
+        (("memory_limit", "nb", "q1_test", ("q1_test", "q2_test")), True),
+        (("results_differ", "nb", "q1_test", ("q1_test",)), True),
+        (("kernel_start_failed", "nb", "", ()), True),  # nothing was graded at all
+        (("grading_error", "", "", ()), True),
+        (("test_cell_changed", "nb", "q1_test", ()), False),
+    ],
+)
+def test_only_flags_that_changed_a_grade_withhold_it(flag, review):
+    from denchi.grading.outcome import Flag
+
+    assert Flag(*flag).needs_review is review
+
+
+def test_input_in_a_submission_is_explained_and_flagged(template, tmp_path):
+    """input() cannot be answered while a notebook is graded: the student reads why in both
+    languages (not ipykernel's English error), and the teacher gets the submission to review."""
+    course = copy_course(template, tmp_path / "course")
+    answers = {**RIGHT, "q1_answer": "capacity_ah = float(input('容量 [Ah] は？'))"}
+    path = write_submission(tmp_path / "uploads", "asks", student_notebook(course, answers))
+    got = grade(course, ASSIGNMENT, {"asks": path}, **LIMITS)["asks"]
+    flags = {f.code: f for f in got.flags}
+    assert "input_called" in flags, got.flags
+    assert flags["input_called"].cells == ("q1_test", "q2_test")
+    assert got.status == "flagged" and got.needs_review
+    page = html_text(got.feedback_html_path)
+    assert "input()" in page and "採点" in page and "cannot be answered" in page
+    assert "StdinNotImplementedError" not in page and "raw_input" not in page
+
+
+def _answer_moved_to_a_new_cell(course):
+    """The student deleted q1's answer cell with its test cell and answered in a new cell."""
+    from nbformat.v4 import new_code_cell
+
+    nb = student_notebook(course, RIGHT)
+    gone = ("q1_answer", "q1_test")
+    at = next(i for i, c in enumerate(nb.cells) if c.metadata.nbgrader["grade_id"] == gone[0])
+    nb.cells = [c for c in nb.cells if c.metadata.nbgrader["grade_id"] not in gone]
+    nb.cells.insert(at, new_code_cell(RIGHT["q1_answer"]))
+    return nb
+
+
+def _metadata_stripped(course):
+    """An editor that ignores nbgrader (VS Code, Colab) saved the notebook without it."""
+    nb = student_notebook(course, RIGHT)
+    for cell in nb.cells:
+        cell.metadata = {}
+    return nb
+
+
+@pytest.mark.parametrize("case", [_answer_moved_to_a_new_cell, _metadata_stripped])
+def test_missing_cells_are_restored_and_answers_graded_by_name(template, tmp_path, case):
+    course = copy_course(template, tmp_path / "course")
+    path = write_submission(tmp_path / "uploads", "odd", case(course))
+    got = grade(course, ASSIGNMENT, {"odd": path}, **LIMITS)["odd"]
+    assert got.status != "failed", got.flags
+    assert got.score == MAX_SCORE, got.flags
+    page = html_text(got.feedback_html_path)
+    assert "Traceback" not in page and "see the above traceback" not in page
+
+
+def test_a_notebook_without_any_of_the_assignments_cells_is_graded_by_name_and_flagged(
+    template, tmp_path
+):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    nb = new_notebook(cells=[new_markdown_cell("# 私のノート"), new_code_cell(RIGHT["q1_answer"])])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    course = copy_course(template, tmp_path / "course")
+    path = write_submission(tmp_path / "uploads", "other", nb)
+    got = grade(course, ASSIGNMENT, {"other": path}, **LIMITS)["other"]
+    assert got.score == 2.0  # q1 answered (found by its name), q2 not
+    flags = {f.code: f for f in got.flags}
+    assert "cells_not_found" in flags and got.status == "flagged", got.flags
+    page = html_text(got.feedback_html_path)
+    assert "課題のセルが 1 つも見つかりませんでした" in page
+
+
+def test_feedback_shows_no_traceback_and_no_server_path(template, tmp_path):
+    """A failed check shows its bilingual hint only; the student's own error keeps its name and
+    message, without the frames and without the grading machine's folders."""
+    from nbformat.v4 import new_code_cell
+
+    course = copy_course(template, tmp_path / "course")
+    nb = student_notebook(course, {})  # blank: the visible checks fail in the kernel
+    nb.cells.insert(2, new_code_cell("import os\nopen(os.path.join(os.getcwd(), 'data.csv'))"))
+    path = write_submission(tmp_path / "uploads", "blank", nb)
+    got = grade(course, ASSIGNMENT, {"blank": path}, **LIMITS)["blank"]
+    page = html_text(got.feedback_html_path)
+    assert "capacity_ah" in page and "There is no variable" in page  # the check's hint
+    assert "FileNotFoundError" in page and "data.csv" in page  # the student's own error
+    assert "Traceback" not in page and "File /" not in page and "-->" not in page
+    for folder in (str(course), "/tmp/", "/work/", "site-packages", "denchi-kernel-"):
+        assert folder not in page, folder

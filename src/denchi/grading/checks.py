@@ -32,7 +32,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from denchi.grading.capture import Unsupported
@@ -79,8 +79,25 @@ def _finite(name: str, value: float) -> float:
     return value
 
 
+def _size(value: object) -> int | None:
+    """How many values an array or list answer holds (None if it is not one)."""
+    if type(value) in (list, tuple):
+        return len(value)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and type(value) is numpy.ndarray:
+        return int(value.size)
+    return None
+
+
 def _as_number(name: str) -> float:
     value = _answer(name)
+    if (size := _size(value)) is not None:
+        _fail(
+            f"{name} は配列（{size} 個の値）です。この問題では 1 つの数値を答えます"
+            "（たとえば最大値なら max()、ある時刻の値なら [番号] で 1 つ取り出しましょう）。",
+            f"{name} is an array ({size} values); this question asks for one number "
+            "(take one value out, e.g. with max() or an index [i]).",
+        )
     if not _is_number(value):
         _fail(
             f"{name} には数値を代入してください（今は {_type_name(value)} 型です）。",
@@ -197,14 +214,72 @@ def answered_number(name: str) -> None:
     _as_number(name)
 
 
-def _number(name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en) -> None:
+# the usual slips: (factors the answer is off by, Japanese, English); the first that fits names it
+_SLIPS: tuple[tuple[tuple[float, ...], str, str], ...] = (
+    ((-1.0,), "符号が逆になっています。", "The sign is the wrong way round."),
+    (
+        (1e3, 1e-3),
+        "値が 1000 倍ずれています。単位の接頭語（m、k）や mΩ と Ω、mAh と Ah を確かめましょう。",
+        "The value is off by a factor of 1000: check the unit prefix (m, k), mΩ vs Ω, mAh vs Ah.",
+    ),
+    (
+        (1e6, 1e-6),
+        "値が 100 万倍ずれています。単位の接頭語 µ（マイクロ）を確かめましょう。",
+        "The value is off by a factor of a million: check the prefix µ (micro).",
+    ),
+    (
+        (3600.0, 1 / 3600),
+        "値が 3600 倍ずれています。時間の単位（秒と時間）を確かめましょう。",
+        "The value is off by a factor of 3600: check the time unit (seconds vs hours).",
+    ),
+    (
+        (60.0, 1 / 60),
+        "値が 60 倍ずれています。時間の単位（秒と分、分と時間）を確かめましょう。",
+        "The value is off by a factor of 60: check the time unit (seconds, minutes, hours).",
+    ),
+    (
+        (100.0, 1e-2),
+        "値が 100 倍ずれています。% で答えるのか、割合（0〜1）で答えるのかを確かめましょう。",
+        "The value is off by a factor of 100: check whether the answer is in % or a fraction.",
+    ),
+)
+
+
+def _slip(value: float, expected: float, rel_tol: float, abs_tol: float) -> tuple[str, str]:
+    """The usual slip that turns ``expected`` into ``value``, named (or two empty strings)."""
+    for factors, ja, en in _SLIPS if expected else ():
+        if any(_close(value, expected * k, rel_tol, abs_tol) for k in factors):
+            return f"（{ja}）", f" ({en})"
+    return "", ""
+
+
+def earlier(name: str):
+    """The student's answer to an earlier question, for ``carried_forward`` (a number, or a
+    numeric array as a NumPy array); raises :class:`CheckFailed` if it is missing or unusable."""
+    value = _answer(name)
+    return float(_as_number(name)) if _is_number(value) else _as_array(name)
+
+
+def _carried(carried_forward) -> float | None:
+    """The value expected from the student's own earlier answers (None if none is usable)."""
+    if carried_forward is None:
+        return None
+    try:
+        value = float(carried_forward())
+    except Exception:  # an earlier answer missing, too short, not numeric: no carried value
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number(name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en, carried_forward) -> None:
     value = _as_quantity(name, unit) if unit else _as_number(name)
     if _close(value, expected, rel_tol, abs_tol):
         return
-    if expected and any(_close(value, expected * k, rel_tol, abs_tol) for k in (1e3, 1e-3)):
-        hint_ja += "（桁が 1000 倍ずれています。単位の接頭語 m や k を確かめましょう。）"
-        hint_en += " (The value is off by a factor of 1000: check the unit prefix, m or k.)"
-    _fail(hint_ja, hint_en)
+    own = _carried(carried_forward)
+    if own is not None and _close(value, own, rel_tol, abs_tol):
+        return  # right from the student's own earlier answer: the slip was counted there
+    slip_ja, slip_en = _slip(value, expected, rel_tol, abs_tol)
+    _fail(hint_ja + slip_ja, hint_en + slip_en)
 
 
 def number(
@@ -215,6 +290,7 @@ def number(
     abs_tol: float = 0.0,
     unit: str | None = None,
     points: float | None = None,
+    carried_forward: Callable[[], float] | None = None,
     hint_ja: str,
     hint_en: str,
 ) -> float | None:
@@ -222,8 +298,19 @@ def number(
 
     With ``unit`` (for example ``"Ah"``) the answer may also be a string with a unit of the
     same kind, such as ``"5000 mAh"``; ``expected`` is in ``unit``.
+
+    **Error carried forward.** For a question that builds on an earlier answer ("use your
+    answer to 問1"), ``carried_forward`` computes the value expected from the student's own
+    earlier answers, read with :func:`earlier`::
+
+        carried_forward=lambda: 2.5 * (ocv - 2.5) / checks.earlier("q1_dcir_ohm")[4]
+
+    The answer passes if it matches ``expected`` or that value, so one slip costs one
+    question. An earlier answer that is missing or unusable carries nothing forward.
     """
-    return _scored(points, _number, name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en)
+    return _scored(
+        points, _number, name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en, carried_forward
+    )
 
 
 def answered_choice(name: str, choices: str) -> None:
@@ -305,6 +392,13 @@ def _as_array(name: str):
     import numpy as np
 
     value = _answer(name)
+    if _is_number(value):
+        _fail(
+            f"{name} は 1 つの数値です。この問題では、求めた値をすべて並べた配列を答えます"
+            "（リストに append して np.array にするなど）。",
+            f"{name} is one number; this question asks for an array of all the values "
+            "(e.g. append them to a list and make it an np.array).",
+        )
     items = value if type(value) in (list, tuple) else None
     if type(value) is np.ndarray and value.dtype.kind in "iuf":
         array = value.astype(float)
@@ -320,6 +414,17 @@ def _as_array(name: str):
     if not np.isfinite(array).all():
         _fail(f"{name} に nan や inf が入っています。", f"{name} contains nan or inf.")
     return array
+
+
+def answered_array(name: str, size: int | None = None) -> None:
+    """Visible test: the answer is an array of finite numbers (of ``size`` values, if given),
+    not whether it is right."""
+    count = _as_array(name).size
+    if size is not None and count != size:
+        _fail(
+            f"{name} の値が {count} 個です。問題で求める {size} 個の値を入れましょう。",
+            f"{name} holds {count} values; the question asks for {size}.",
+        )
 
 
 def array(

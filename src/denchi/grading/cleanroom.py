@@ -31,6 +31,7 @@ from denchi.grading import capture
 from denchi.grading.checks import CheckFailed
 from denchi.grading.hidden import visible_part
 from denchi.grading.outcome import Flag, error_output
+from denchi.grading.student import graded_student, seeded_as
 from denchi.i18n import bilingual
 
 NOT_CORRECT = bilingual("この答えは正しくありません。", "This answer is not correct.")
@@ -156,7 +157,11 @@ class VerifyAnswers(NbGraderPreprocessor):
             for cell in nb.cells
             if cell.cell_type == "code" and (gid := _grade_id(cell)) in trusted
         ]
-        setup = _needed_setup(cells)
+        with seeded_as(graded_student(resources)):  # the same data as the student's kernel
+            self._grade_all(nb, trusted, _needed_setup(cells), report, resources)
+        return nb, resources
+
+    def _grade_all(self, nb, trusted: dict, setup: set, report: dict, resources: dict) -> None:
         room = CleanRoom()
         for cell in nb.cells:
             grade_id = _grade_id(cell)
@@ -169,7 +174,6 @@ class VerifyAnswers(NbGraderPreprocessor):
                         self.log.warning("Teacher cell %s failed: %s", grade_id, verdict.detail)
                 continue
             self._grade(cell, trusted[grade_id], report, room, resources)
-        return nb, resources
 
     def _trusted_sources(self, resources: dict) -> dict[str, str]:
         """Locked cells' sources as nbgrader stored them when the assignment was generated."""

@@ -109,14 +109,49 @@ def archive_existing(course: Path, assignment: str, student: str) -> Path | None
     return target
 
 
+def _write_timestamp(folder: Path, when: datetime) -> None:
+    """nbgrader's ``timestamp.txt`` (when it was handed in, in UTC; a naive time is local)."""
+    stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+
+
+@contextmanager
+def _staging(course: Path) -> Iterator[Path]:
+    """A scratch folder inside the course (the same file system, so moving out is a rename)."""
+    course.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".collecting-", dir=course) as tmp:
+        yield Path(tmp)
+
+
+def _move_in(course: Path, assignment: str, staged: dict[str, Path]) -> dict[str, Path]:
+    """Move each student's complete staged folder to ``submitted/<student>/<assignment>/``,
+    archiving an earlier submission first; if any move fails, every one is undone."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for student, folder in staged.items():
+            target = course / SUBMITTED / student / assignment
+            done.append((target, archive_existing(course, assignment, student)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.rename(target)
+    except OSError:
+        for target, archived in reversed(done):
+            if target.exists():
+                shutil.rmtree(target)
+            if archived is not None:
+                shutil.move(str(archived), str(target))
+        raise
+    return {student: course / SUBMITTED / student / assignment for student in staged}
+
+
 def place(
     course: Path, assignment: str, student: str, source: Path, *, timestamp: datetime | None = None
 ) -> Path:
     """Make ``source`` (a notebook or a folder of them) ``student``'s submission.
 
-    Every file is checked to be a readable notebook before anything moves. An earlier
-    submission of the student is archived. ``timestamp`` (when it was handed in) goes to
-    nbgrader's ``timestamp.txt`` for late-submission penalties.
+    Every file is checked to be a readable notebook before anything moves, and the submission
+    is written in full aside before it is moved in (nothing half-written is left on failure).
+    An earlier submission of the student is archived. ``timestamp`` (when it was handed in)
+    goes to nbgrader's ``timestamp.txt`` for late-submission penalties.
     """
     check_student_id(student)
     source = Path(source)
@@ -132,15 +167,14 @@ def place(
         )
     for path in files.values():
         read_notebook(path)
-    archive_existing(course, assignment, student)
-    folder = course / SUBMITTED / student / assignment
-    folder.mkdir(parents=True)
-    for name, path in files.items():
-        shutil.copyfile(path, folder / name)
-    if timestamp is not None:
-        stamp = timestamp.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
-        (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
-    return folder
+    with _staging(course) as staging:
+        folder = staging / student
+        folder.mkdir()
+        for name, path in files.items():
+            shutil.copyfile(path, folder / name)
+        if timestamp is not None:
+            _write_timestamp(folder, timestamp)
+        return _move_in(course, assignment, {student: folder})[student]
 
 
 def submitted_students(course: Path, assignment: str) -> list[str]:
@@ -156,18 +190,37 @@ class Collected:
     students: list[str] = field(default_factory=list)  # whose submissions were placed
     archived: list[str] = field(default_factory=list)  # whose earlier submission was archived
     skipped: list[str] = field(default_factory=list)  # files left out, and why (bilingual)
+    warnings: list[str] = field(default_factory=list)  # for the teacher (bilingual)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The files of a zip or a folder: relative names, how to read one, and its time."""
+
+    names: list[str]
+    read: Callable[[str], bytes]
+    modified: Callable[[str], datetime]  # when the file was last changed, local time
 
 
 @contextmanager
-def _source_files(source: Path) -> Iterator[tuple[list[str], Callable[[str], bytes]]]:
-    """The relative file names in a zip or a folder, and how to read one."""
+def _source_files(source: Path) -> Iterator[_Source]:
+    """The files in a zip or a folder. An LMS download keeps each handed-in file's time
+    (in the LMS server's local time; zip times carry no time zone)."""
     if source.is_dir():
         names = [p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()]
-        yield names, lambda name: (source / name).read_bytes()
+        yield _Source(
+            names,
+            lambda name: (source / name).read_bytes(),
+            lambda name: datetime.fromtimestamp((source / name).stat().st_mtime).astimezone(),
+        )
         return
     if zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as archive:
-            yield archive.namelist(), archive.read
+            yield _Source(
+                archive.namelist(),
+                archive.read,
+                lambda name: datetime(*archive.getinfo(name).date_time).astimezone(),
+            )
         return
     raise GradingError(
         f"{source} は zip ファイルでもフォルダでもありません。",
@@ -255,7 +308,11 @@ def collect(
     """Place every student's notebooks from an LMS zip (or a folder) into the course.
 
     Everything is checked first (notebooks readable, one submission per student, usable
-    ids); if anything is wrong nothing is placed and the error lists every problem. Files that
+    ids); if anything is wrong nothing is placed and the error lists every problem. When each
+    student handed in (the newest time of their files in the download) goes to nbgrader's
+    ``timestamp.txt``, for due dates and late penalties. The
+    submissions are written aside in full, the students recorded in the gradebook (created on
+    a fresh course), and only then moved in: a failure leaves no submission half-placed. Files that
     are not notebooks are left out and listed. Students' e-mail addresses, names and LMS user
     ids go to nbgrader's gradebook (for the grade exports).
     """
@@ -263,11 +320,13 @@ def collect(
     if not source.exists():
         raise GradingError(f"{source} が見つかりません。", f"{source} does not exist.")
     notebooks = assignment_notebooks(course, assignment)
-    with _source_files(source) as (names, read_bytes):
+    with _source_files(source) as files:
+        names, read_bytes = files.names, files.read
         layout, people = lms_layouts.read(
             lms_layouts.usable(names), lms=lms, roster=roster, manaba_order=manaba_order
         )
         result = Collected(layout)
+        result.warnings = lms_layouts.seed_warnings(layout, people)
         chosen = _plan(people, notebooks, read_bytes, result)
         if not chosen:
             raise GradingError(
@@ -275,27 +334,26 @@ def collect(
                 "がありません。",
                 f"{source.name} holds no notebook of '{assignment}' ({', '.join(notebooks)}).",
             )
-        with tempfile.TemporaryDirectory() as tmp:
+        with _staging(course) as staging:  # all or nothing: written aside, then moved in
+            staged = {}
             for student, (person, picked) in sorted(chosen.items()):
-                folder = Path(tmp) / student
+                folder = staged[student] = staging / student
                 folder.mkdir()
                 for name, member in picked.items():
                     (folder / name).write_bytes(read_bytes(member))
-                if (course / SUBMITTED / student / assignment).exists():
-                    result.archived.append(student)
-                placed = place(course, assignment, student, folder)
-                (placed / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
-                result.students.append(student)
-    _record_students([person for person, _ in chosen.values()], course)
+                _write_timestamp(folder, max(files.modified(m) for m in picked.values()))
+                (folder / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
+            _record_students([person for person, _ in chosen.values()], course)
+            result.archived = [s for s in staged if (course / SUBMITTED / s / assignment).exists()]
+            _move_in(course, assignment, staged)
+            result.students = list(staged)
     return result
 
 
 def _record_students(people: list[lms_layouts.Submitter], course: Path) -> None:
-    from nbgrader.api import Gradebook
+    from denchi.grading.nbconfig import open_gradebook
 
-    from denchi.grading.nbconfig import gradebook_url
-
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         for person in people:
             known = {
                 "email": person.email,

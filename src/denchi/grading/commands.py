@@ -79,6 +79,8 @@ def _collect(args) -> int:
         )
     for line in done.skipped:
         print(f"  {bilingual('取りこまなかったもの', 'left out')}: {line}".replace("\n", " / "))
+    for line in done.warnings:
+        print(f"  {bilingual('注意', 'note')}: {line}".replace("\n", " / "))
     return 0
 
 
@@ -178,10 +180,16 @@ def _feedback(args) -> int:
 
 
 def _export(args) -> int:
-    from denchi.grading.export import manaba_csv, moodle_csv, nbgrader_csv
+    from denchi.grading.export import manaba_csv, manaba_sheet, moodle_csv, nbgrader_csv
 
     course = _course(args)
-    output = args.output or course / "exports" / f"{args.format}-{'-'.join(args.assignment)}.csv"
+    suffix = ".xlsx" if args.sheet else ".csv"
+    name = f"{args.format}-{'-'.join(args.assignment)}{suffix}"
+    output = args.output or course / "exports" / name
+    if args.sheet and args.format != "manaba":
+        raise _usage(
+            "--sheet は --format manaba で使います。", "--sheet goes with --format manaba."
+        )
     if args.format != "nbgrader" and len(args.assignment) != 1:
         raise _usage(
             "Moodle・manaba 用は課題 1 つずつ書き出します。",
@@ -189,6 +197,8 @@ def _export(args) -> int:
         )
     if args.format == "moodle":
         path = moodle_csv(course, args.assignment[0], output, identifier=args.identifier)
+    elif args.format == "manaba" and args.sheet:
+        path = manaba_sheet(course, args.assignment[0], args.sheet, output)
     elif args.format == "manaba":
         path = manaba_csv(course, args.assignment[0], output)
     else:
@@ -202,7 +212,12 @@ def _status(args) -> int:
 
     graded = results(_course(args), args.assignment)
     for result in graded.values():
-        print(f"{result.student:<24} {result.score:6.2f} / {result.max_score:g}  {result.status}")
+        late = ""
+        if result.seconds_late > 0:
+            hours, minutes = divmod(round(result.seconds_late / 60), 60)
+            late = f"  遅れ {hours}:{minutes:02d} / late（減点 / penalty {result.late_penalty:g}）"
+        line = f"{result.student:<24} {result.score:6.2f} / {result.max_score:g}  {result.status}"
+        print(line + late)
         for flag in result.flags:
             print(f"    - {flag.message_ja}")
     _summary(graded.values())
@@ -269,4 +284,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub.add_argument("--format", default="nbgrader", choices=["nbgrader", "moodle", "manaba"])
     sub.add_argument("--output", type=Path, help="CSV file (default: exports/ in the course)")
     sub.add_argument("--identifier", default="email", choices=["email", "idnumber", "username"])
+    sub.add_argument(
+        "--sheet",
+        type=Path,
+        help="manaba: the grade sheet (.xlsx) downloaded from manaba, to fill in",
+    )
     command("status", _status, "採点結果を見る", "show the results")

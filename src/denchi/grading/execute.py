@@ -36,10 +36,12 @@ from traitlets import Bool, Float, Integer
 from denchi.grading import capture, sandbox
 from denchi.grading.hidden import visible_part
 from denchi.grading.outcome import Flag, error_output
+from denchi.grading.student import graded_student
 from denchi.i18n import bilingual
 
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024  # outputs kept per notebook; beyond this the kernel stops
 STOPPED = "DenchiGradingStopped"
+STDIN_ERROR = "StdinNotImplementedError"  # ipykernel's answer to input() without a frontend
 KERNEL_START_ATTEMPTS = 3  # a kernel whose port was taken before it bound it gets new ports
 
 
@@ -204,8 +206,7 @@ class SandboxedExecute(Execute):
 
     def _run_notebook(self) -> None:
         cells = list(enumerate(self.nb.cells))
-        student = self.resources.get("nbgrader", {}).get("student")
-        env = sandbox.kernel_env(self._scratch, student)
+        env = sandbox.kernel_env(self._scratch, graded_student(self.resources))
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
             started = False
             try:
@@ -248,6 +249,7 @@ class SandboxedExecute(Execute):
             return
         if not (utils.is_grade(cell) and utils.is_locked(cell)):
             self.execute_cell(cell, index, store_history=True)
+            self._note_input(cell)
             return
         answers, free = capture.names_read_by(cell.source)
         grade_id = cell.metadata.nbgrader["grade_id"]
@@ -259,6 +261,23 @@ class SandboxedExecute(Execute):
                 self.execute_cell(cell, index, store_history=True)
         finally:
             cell.source = full
+
+    def _note_input(self, cell: NotebookNode) -> None:
+        """The cell called ``input()``, which nobody answers while grading: replace
+        ipykernel's English error with a bilingual note, and flag the graded cells after it
+        (their answers may be missing) for the teacher's review."""
+        asked = [o for o in cell.outputs if o.get("ename") == STDIN_ERROR]
+        if not asked:
+            return
+        cells = self.nb.cells
+        later = cells[cells.index(cell) + 1 :]
+        zeroed = tuple(c.metadata.nbgrader["grade_id"] for c in later if utils.is_grade(c))
+        name = cell.metadata.get("nbgrader", {}).get("grade_id", f"#{cells.index(cell)}")
+        flag = Flag("input_called", self._notebook_id, name, zeroed)
+        if not any(f.code == "input_called" for f in self._flags):
+            self._flags.append(flag)
+        for output in asked:
+            output.update(error_output("InputNotAvailable", flag.message))
 
     def _capture(self, names: list[str]) -> dict:
         """Ask the kernel for a plain-data snapshot of ``names`` (nothing else runs)."""

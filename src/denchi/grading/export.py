@@ -1,43 +1,86 @@
 """Grade files for the LMS, from nbgrader's gradebook.
 
-- ``nbgrader``: nbgrader's own CSV (``nbgrader export``): one row per student and assignment
-  (assignment, duedate, timestamp, student_id, last_name, first_name, email, raw_score,
-  late_submission_penalty, score, max_score; a missing submission scores 0).
+Every file is written by :func:`denchi.grading.spreadsheet.write_csv` (BOM, formulas escaped).
+
+- ``nbgrader``: nbgrader's own CSV (``nbgrader export``'s columns and values): one row per
+  student and assignment (assignment, duedate, timestamp, student_id, last_name, first_name,
+  email, raw_score, late_submission_penalty, score, max_score; a missing submission scores 0).
 - ``moodle``: for Moodle's gradebook "Import → CSV file", one assignment per file. UTF-8 (with
   a BOM, which Moodle strips and Excel needs), comma-separated: ``Email address`` (or
-  ``ID number`` / ``Username`` with ``identifier=``) and the assignment's id as the grade
-  column, holding the score after any late penalty. Only students who handed the assignment
+  ``ID number`` / ``Username`` with ``identifier=``) holding the values of that user field as
+  the grading worksheet given to ``collect --roster`` showed them (a student whose value is
+  unknown stops the export, naming them), the assignment's id as the grade column, holding the
+  points after any late penalty, and ``<assignment> (feedback)``, a comment with the points of
+  each question (問1 …) to map to the grade item's feedback. Only students who handed the assignment
   in are listed: Moodle's import turns an empty grade into "no grade" (clearing a grade given
   by hand) and stops altogether at a user it cannot find. Moodle matches the e-mail address
   exactly, so it is written as the grading worksheet gave it. On the import page, map the
   identifier column to the same field ("Map from" / "Map to") and the grade column to the
   assignment's grade item.
 - ``manaba``: manaba's grade upload is an Excel sheet (「成績登録シート」, downloaded from
-  [成績] → [成績項目の登録]) whose 「合計点」 column a teacher fills in. Its exact layout is not
-  documented publicly, so this CSV (UTF-8 with BOM, opens in Excel) carries ``学籍番号``,
-  ``ユーザID``, ``氏名``, ``合計点`` for each student who handed the assignment in, sorted by
-  学籍番号, to be looked up into the sheet by 学籍番号 (for example with VLOOKUP).
+  [成績] → [成績項目の登録]) whose 「合計点」 column a teacher fills in. :func:`manaba_sheet`
+  fills the teacher's downloaded sheet (found by its 「学籍番号」 and 「合計点」 headers), for
+  upload as it is. Without a sheet, a CSV (UTF-8 with BOM) carries ``学籍番号``, ``ユーザID``,
+  ``氏名``, ``合計点`` for each student who handed the assignment in, sorted by 学籍番号.
 """
 
 from __future__ import annotations
 
-import csv
+import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from denchi.grading.collect import SUBMITTED
 from denchi.grading.errors import GradingError
-from denchi.grading.nbconfig import gradebook_url
+from denchi.grading.nbconfig import open_gradebook
+from denchi.grading.spreadsheet import write_csv
 
 FORMATS = ("nbgrader", "moodle", "manaba")
 MOODLE_IDENTIFIERS = {"email": "Email address", "idnumber": "ID number", "username": "Username"}
+MOODLE_FIELDS_JA = {"email": "メールアドレス", "idnumber": "ID ナンバー", "username": "ユーザ名"}
 
 
-def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str, str], float]]:
-    """Students of the gradebook, and (student, assignment) -> score after penalty (only for
+@dataclass
+class _Graded:
+    """One student's submission of one assignment, as the exports need it."""
+
+    score: float  # after any late penalty
+    comment: str  # per question, for the LMS's feedback column
+    lms: dict[str, str]  # what the LMS said about the student (submitted/.../lms.json)
+
+
+def question_label(grade_id: str) -> str:
+    """``q2_test`` -> ``問2`` (the question numbers of the assignments); else the id."""
+    match = re.match(r"^q(\d+)", grade_id)
+    return f"問{match.group(1)}" if match else grade_id
+
+
+def _comment(submission) -> str:
+    parts = [
+        f"{question_label(g.name)} {_number(g.score)}/{_number(g.max_score)}"
+        for notebook in submission.notebooks
+        for g in sorted(notebook.grades, key=lambda g: g.name)
+    ]
+    total = f"{_number(submission.score)}/{_number(submission.max_score)}"
+    return f"自動採点 {total} 点（{'、'.join(parts)}）" if parts else f"自動採点 {total} 点"
+
+
+def _lms_record(course: Path, assignment: str, student: str) -> dict[str, str]:
+    path = course / SUBMITTED / student / assignment / "lms.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str, str], _Graded]]:
+    """Students of the gradebook, and (student, assignment) -> what was graded (only for
     submissions that exist)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    scores: dict[tuple[str, str], float] = {}
-    with Gradebook(gradebook_url(course)) as gb:
+    graded: dict[tuple[str, str], _Graded] = {}
+    with open_gradebook(course) as gb:
         known = {a.name for a in gb.assignments}
         if missing := [a for a in assignments if a not in known]:
             raise GradingError(
@@ -57,8 +100,12 @@ def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str,
                 except MissingEntry:
                     continue
                 penalty = sub.late_submission_penalty or 0.0
-                scores[(student, assignment)] = max(sub.score - penalty, 0.0)
-    return students, scores
+                graded[(student, assignment)] = _Graded(
+                    max(sub.score - penalty, 0.0),
+                    _comment(sub),
+                    _lms_record(course, assignment, student),
+                )
+    return students, graded
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]], assignment: str) -> Path:
@@ -68,16 +115,18 @@ def _write(path: Path, header: list[str], rows: list[list[str]], assignment: str
             "何も書き出していません）。",
             f"No graded submission of '{assignment}' to export (nothing was written).",
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, header, rows)
 
 
 def _number(score: float) -> str:
     return f"{score:.2f}".rstrip("0").rstrip(".")
+
+
+def _identifier(student: str, email: str, record: dict[str, str], identifier: str) -> str:
+    """The value of the Moodle user field ``identifier`` for this student ("" if unknown)."""
+    if identifier == "email":
+        return record.get("email") or email or (student if "@" in student else "")
+    return record.get(identifier, "")
 
 
 def moodle_csv(course: Path, assignment: str, output: Path, *, identifier: str = "email") -> Path:
@@ -87,45 +136,152 @@ def moodle_csv(course: Path, assignment: str, output: Path, *, identifier: str =
             f"identifier は {', '.join(MOODLE_IDENTIFIERS)} のどれかです。",
             f"identifier must be one of {', '.join(MOODLE_IDENTIFIERS)}.",
         )
-    students, scores = _scores(course, [assignment])
+    students, graded = _scores(course, [assignment])
     rows, unknown = [], []
     for student, email, *_ in students:
-        if (student, assignment) not in scores:
+        if (student, assignment) not in graded:
             continue
-        # with idnumber/username, the nbgrader student id is the Moodle ID number or username
-        key = student if identifier != "email" else email or (student if "@" in student else "")
+        done = graded[(student, assignment)]
+        key = _identifier(student, email, done.lms, identifier)
         if not key:
             unknown.append(student)
-        rows.append([key, _number(scores[(student, assignment)])])
+        rows.append([key, _number(done.score), done.comment])
     if unknown:
+        field_ja = MOODLE_FIELDS_JA[identifier]
         raise GradingError(
-            f"メールアドレスが分からない学生がいます: {', '.join(unknown)}。Moodle の評定"
-            "ワークシートを名簿として collect --roster に指定するか、nbgrader db student add "
-            "--email で登録してください（何も書き出していません）。",
-            f"No e-mail address is known for: {', '.join(unknown)}. Collect with the Moodle "
-            "grading worksheet as --roster, or add it with `nbgrader db student add --email` "
-            "(nothing was written).",
+            f"{field_ja}が分からない学生がいます: {', '.join(unknown)}。"
+            f"{field_ja}を表示した Moodle の評定ワークシートを名簿として collect --roster に"
+            "指定し直すか、ほかの --identifier を使ってください（何も書き出していません）。",
+            f"The Moodle {MOODLE_IDENTIFIERS[identifier]} of {', '.join(unknown)} is not known: "
+            "collect again with a grading worksheet that shows it as --roster, or choose another "
+            "--identifier (nothing was written).",
         )
-    return _write(output, [MOODLE_IDENTIFIERS[identifier], assignment], sorted(rows), assignment)
+    header = [MOODLE_IDENTIFIERS[identifier], assignment, f"{assignment} (feedback)"]
+    return _write(output, header, sorted(rows), assignment)
 
 
 def manaba_csv(course: Path, assignment: str, output: Path) -> Path:
     """A CSV to look up into manaba's 成績登録シート (see the module's description)."""
-    students, scores = _scores(course, [assignment])
+    students, graded = _scores(course, [assignment])
     rows = [
-        [student, user_id, f"{last} {first}".strip(), _number(scores[(student, assignment)])]
+        [student, user_id, f"{last} {first}".strip(), _number(graded[(student, assignment)].score)]
         for student, _, last, first, user_id in students
-        if (student, assignment) in scores
+        if (student, assignment) in graded
     ]
     return _write(output, ["学籍番号", "ユーザID", "氏名", "合計点"], sorted(rows), assignment)
 
 
+MANABA_SCORE_COLUMN = "合計点"
+MANABA_NUMBER_COLUMN = "学籍番号"
+HEADER_ROWS_SEARCHED = 20
+
+
+def manaba_sheet(course: Path, assignment: str, sheet: Path, output: Path) -> Path:
+    """manaba's own grade sheet (「成績登録シート」, Excel), filled in: a copy of ``sheet`` (the
+    file the teacher downloaded from manaba) with each graded student's points in its
+    「合計点」 column, found by 学籍番号, written to ``output`` (``sheet`` is not changed).
+
+    The header row is the first row (of the first 20) with both a 「学籍番号」 and a 「合計点」
+    cell, so title rows and extra columns are kept as they are. Raises
+    :class:`GradingError` (nothing written) if the sheet cannot be read, has no such header, or
+    lacks a student who was graded.
+    """
+    import openpyxl
+
+    students, graded = _scores(course, [assignment])
+    points = {s: graded[(s, assignment)].score for s, *_ in students if (s, assignment) in graded}
+    try:
+        book = openpyxl.load_workbook(sheet)
+    except Exception as exc:  # not a file, not an .xlsx, damaged
+        raise GradingError(
+            f"{sheet} を Excel のファイルとして読めません。manaba の「成績登録シート」を"
+            "ダウンロードしたファイルを指定してください。",
+            f"{sheet} cannot be read as an Excel file: give the grade sheet downloaded from "
+            "manaba.",
+        ) from exc
+    ws = book.active
+    header = next(
+        (
+            row
+            for row in ws.iter_rows(max_row=HEADER_ROWS_SEARCHED)
+            if {MANABA_NUMBER_COLUMN, MANABA_SCORE_COLUMN}
+            <= {str(c.value).strip() for c in row if c.value is not None}
+        ),
+        None,
+    )
+    if header is None:
+        raise GradingError(
+            f"{sheet.name} に「{MANABA_NUMBER_COLUMN}」と「{MANABA_SCORE_COLUMN}」の列が"
+            "見つかりません。manaba の「成績登録シート」を指定してください。",
+            f"{sheet.name} has no '{MANABA_NUMBER_COLUMN}' and '{MANABA_SCORE_COLUMN}' columns: "
+            "give manaba's grade sheet.",
+        )
+    column = {str(c.value).strip(): c.column for c in header if c.value is not None}
+    filled = set()
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        number = row[column[MANABA_NUMBER_COLUMN] - 1].value
+        key = str(number).strip() if number is not None else ""
+        if key in points:
+            row[column[MANABA_SCORE_COLUMN] - 1].value = points[key]
+            filled.add(key)
+    if missing := sorted(set(points) - filled):
+        raise GradingError(
+            f"成績登録シートにない学生がいます: {', '.join(missing)}。最新のシートを"
+            "ダウンロードし直してください（何も書き出していません）。",
+            f"Not on the grade sheet: {', '.join(missing)}. Download the sheet again "
+            "(nothing was written).",
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    book.save(output)
+    return output
+
+
+NBGRADER_COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+]
+
+
 def nbgrader_csv(course: Path, assignments: list[str], output: Path) -> Path:
-    """nbgrader's own CSV (``nbgrader export``)."""
-    from denchi.grading.course import nbgrader
+    """nbgrader's own CSV (the columns and values of ``nbgrader export``), written with
+    :func:`denchi.grading.spreadsheet.write_csv`: nbgrader's writer joins values with commas
+    unquoted (a name with a comma shifts the columns), escapes no formula and has no BOM."""
+    from nbgrader.api import MissingEntry
 
     _scores(course, assignments)  # the same clear error for an ungraded assignment
-    output.parent.mkdir(parents=True, exist_ok=True)
-    chosen = [f"--CsvExportPlugin.assignment={a}" for a in assignments]
-    nbgrader(course, "export", f"--to={output.resolve()}", *chosen)
-    return output
+    rows = []
+    with open_gradebook(course) as gb:
+        for assignment in gb.assignments:
+            if assignment.name not in assignments:
+                continue
+            for student in gb.students:
+                try:
+                    sub = gb.find_submission(assignment.name, student.id)
+                    raw, penalty = sub.score, sub.late_submission_penalty or 0.0
+                    timestamp = sub.timestamp
+                except MissingEntry:  # nbgrader scores a missing submission 0
+                    raw, penalty, timestamp = 0.0, 0.0, None
+                values = [
+                    assignment.name,
+                    assignment.duedate,
+                    timestamp,
+                    student.id,
+                    student.last_name,
+                    student.first_name,
+                    student.email,
+                    raw,
+                    penalty,
+                    max(0.0, raw - penalty),
+                    assignment.max_score,
+                ]
+                rows.append(["" if v is None else str(v) for v in values])
+    return write_csv(output, NBGRADER_COLUMNS, rows)

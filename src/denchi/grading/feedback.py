@@ -5,11 +5,15 @@ their hidden tests again (the autograder restores them from the gradebook). ``St
 (in the course's ``GenerateFeedback.preprocessors``) shows each test cell as the student's
 released notebook showed it, removes every line that only a hidden test contains from all
 outputs (a last safeguard: hidden tests never run in the student's kernel, so its outputs
-cannot quote them), drops the grader's notes, and puts the grading flags that concern the
-student (time limit, memory limit, ...) in a note at the top.
+cannot quote them), shows each error as a check's bilingual hint or the error's name and
+message only (no traceback frames, no folder of the grading machine), drops the grader's
+notes, and puts the grading flags that concern the student (time limit, memory limit, ...) in
+a note at the top.
 """
 
 from __future__ import annotations
+
+import re
 
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -18,6 +22,10 @@ from denchi.grading.hidden import has_hidden, hidden_only_lines, visible_part
 from denchi.grading.outcome import flags_of
 
 REDACTED = "[…]"
+# errors whose message is already the whole story for the student (a check's bilingual hint,
+# the grader's notes): shown without the error's name
+HINT_ERRORS = frozenset({"CheckFailed", "DenchiGradingStopped", "InputNotAvailable"})
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s/'\":,()]+)*/(?P<name>[^\s/'\":,()]+)")
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
 
 
@@ -43,6 +51,21 @@ def _redact_output(output, secrets: set[str]) -> None:
             output.data[mime] = _redact(output.data[mime], secrets)
 
 
+def _without_paths(text: str) -> str:
+    """Folders of the grading machine removed from a message: ``/a/b/data.csv`` -> ``data.csv``."""
+    return ABSOLUTE_PATH.sub(lambda m: m.group("name"), text)
+
+
+def _plain_error(output) -> None:
+    """An error as the student reads it: a check's bilingual hint, or the error's name and
+    message, without the traceback's frames and server paths."""
+    evalue = _without_paths(str(output.get("evalue", "")))
+    output.evalue = evalue
+    output.traceback = [
+        evalue if output.get("ename") in HINT_ERRORS else f"{output.ename}: {evalue}"
+    ]
+
+
 def student_notice(metadata: dict) -> str:
     """Markdown note on what went wrong while grading, for the student (empty if nothing)."""
     flags = [f for f in flags_of(metadata) if f.code != "not_sandboxed"]
@@ -65,6 +88,10 @@ class StripHiddenTests(NbGraderPreprocessor):
         for cell in nb.cells:
             for output in cell.get("outputs", []):
                 _redact_output(output, secrets)
+                if output.get("output_type") == "error":
+                    _plain_error(output)
+                elif output.get("name") == "stderr":
+                    output.text = _without_paths(output.text)
         notice = student_notice(nb.metadata)
         nb.metadata.pop("denchi", None)  # the grader's notes stay with the teacher
         if notice:

@@ -8,8 +8,11 @@ names with spaces, so the first ``_<digits>_assignsubmission_`` ends the name. T
 id is Moodle's per-assignment identifier (the "Participant N" / 「参加者 N」 of the grading
 worksheet, also used under blind marking). With the assignment's grading worksheet (Grading
 action → "Download grading worksheet", CSV) as ``roster``, students are identified by their
-e-mail address in lower case, and the address is kept as Moodle wrote it (its grade import
-matches it exactly); without a roster, as ``moodle-<participant id>``. Team submissions
+ID number (the user field where schools keep the 学籍番号, which is also the seed of a student's
+seeded lab data), or, where the worksheet shows none, by their e-mail address in lower case;
+without a roster, as ``moodle-<participant id>``. The e-mail address (as Moodle wrote it: its
+grade import matches it exactly), ID number and username the worksheet shows are kept for the
+grade export. Team submissions
 (``<group name>_<group id>_...``) are not supported.
 
 **manaba** (report → 「採点シートと提出物」 with 「提出物を1つのフォルダにまとめる」): per the
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from denchi.grading.errors import GradingError
+from denchi.i18n import bilingual
 
 MOODLE = re.compile(
     r"^(?P<name>.*?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:_(?P<rest>.*))?$"
@@ -98,6 +102,7 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
     email = column(lambda v: "@" in v)
     name = header(r"full ?name|フルネーム|氏名")
     number = header(r"id ?number|ID ナンバー|学籍番号")
+    username = header(r"^user ?name$|^ユーザ名$|^ユーザー名$")
     if ident is None or email is None:
         raise GradingError(
             f"{path.name} に「参加者 N」の列とメールアドレスの列が見つかりません。"
@@ -110,6 +115,7 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
             "email": row[email].strip(),
             "name": (row.get(name) or "").strip() if name else "",
             "idnumber": (row.get(number) or "").strip() if number else "",
+            "username": (row.get(username) or "").strip() if username else "",
         }
         for row in rows
     }
@@ -122,14 +128,15 @@ def _moodle(paths, roster) -> list[Submitter]:
         participant, name = match["participant"], match["name"].strip()
         file_name = path.name if len(path.parts) > 1 else (match["rest"] or path.name)
         known = (roster or {}).get(participant, {})
-        student = known.get("email", "").lower() or f"moodle-{participant}"
+        student = known.get("idnumber") or known.get("email", "").lower() or f"moodle-{participant}"
+        identity = {k: known[k] for k in ("email", "idnumber", "username") if known.get(k)}
         who = people.setdefault(
             participant,
             Submitter(
                 student,
                 email=known.get("email", ""),
                 name=known.get("name") or name,
-                lms={"lms": "moodle", "participant": participant, "full_name": name},
+                lms={"lms": "moodle", "participant": participant, "full_name": name, **identity},
             ),
         )
         who.files.setdefault(file_name, str(path))
@@ -168,6 +175,27 @@ def _generic(paths) -> list[Submitter]:
         who = people.setdefault(student, Submitter(student, lms={"lms": "generic"}))
         who.files.setdefault(path.name, prefix + str(path))
     return list(people.values())
+
+
+def seed_warnings(layout: str, people: list[Submitter]) -> list[str]:
+    """Students whose id (the seed of their seeded lab data) is not their 学籍番号."""
+    if layout != "moodle":
+        return []
+    others = ", ".join(sorted(p.student for p in people if not p.lms.get("idnumber")))
+    if not others:
+        return []
+    return [
+        bilingual(
+            "学籍番号（Moodle の ID ナンバー）が評定ワークシートにない学生は、学生 ID と seed が"
+            f"メールアドレスになります（実験データが学籍番号のものと変わります）: {others}。"
+            "ワークシートに ID ナンバーを表示させて（管理者の「利用者識別情報の表示」）"
+            "ダウンロードし直すと、学籍番号になります。",
+            "Without an ID number (学籍番号) in the grading worksheet, these students' id and "
+            f"data seed are their e-mail addresses, not their student numbers: {others}. "
+            "Show ID numbers in the worksheet (site setting 'Show user identity') and download "
+            "it again.",
+        )
+    ]
 
 
 def read(

@@ -7,6 +7,10 @@ as ``denchi grade`` does, only one submission at a time.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from traitlets.config import Config
@@ -35,6 +39,7 @@ def configure_course(c: Config) -> None:
     from denchi.grading.cleanroom import VerifyAnswers
     from denchi.grading.execute import SandboxedExecute
     from denchi.grading.feedback import StripHiddenTests
+    from denchi.grading.restore import RestoreMissingCells
     from denchi.grading.review import FlagForReview, NoteChangedCells
 
     c.Autograde.sanitize_preprocessors = [
@@ -42,6 +47,7 @@ def configure_course(c: Config) -> None:
         DeduplicateIds,
         OverwriteKernelspec,
         NoteChangedCells,
+        RestoreMissingCells,
         OverwriteCells,
         CheckCellMetadata,
     ]
@@ -56,14 +62,51 @@ def configure_course(c: Config) -> None:
         FlagForReview,
         CheckCellMetadata,
     ]
-    # a deleted test cell is put back (from the gradebook) and graded, not silently skipped
-    c.OverwriteCells.add_missing_cells = True
+    # deleted or metadata-less teacher cells are put back by RestoreMissingCells (nbgrader's
+    # own add_missing_cells fails the whole notebook when the answer cell went too)
+    c.OverwriteCells.add_missing_cells = False
     c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
 
 
 def gradebook_url(course: Path) -> str:
     """nbgrader's SQLite gradebook, waiting (not failing) while another worker writes."""
     return f"sqlite:///{(course / 'gradebook.db').resolve()}?timeout={SQLITE_TIMEOUT_S}"
+
+
+def tools_on_path() -> None:
+    """Put this Python's scripts folder on PATH: nbgrader runs the ``alembic`` command from
+    PATH to create a new gradebook, and a teacher's shell need not have the virtual
+    environment activated."""
+    tools = str(Path(sys.executable).parent)
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+
+
+@contextmanager
+def open_gradebook(course: Path) -> Iterator:
+    """nbgrader's gradebook of ``course`` (created if new), as an ``nbgrader.api.Gradebook``.
+
+    Raises :class:`denchi.grading.errors.GradingError` naming ``gradebook.db`` when it cannot
+    be opened (not a database, no permission, a disk error).
+    """
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from denchi.grading.errors import GradingError
+
+    tools_on_path()
+    try:
+        gradebook = Gradebook(gradebook_url(course))
+    except (SQLAlchemyError, OSError) as exc:
+        path = Path(course) / "gradebook.db"
+        raise GradingError(
+            f"成績簿 {path} を開けません（{type(exc).__name__}）。ファイルが壊れていないか、"
+            "書きこめるかを確かめてください。backups/ に以前の成績簿の写しがあります。",
+            f"Cannot open the gradebook {path} ({type(exc).__name__}): check that it is intact "
+            "and writable; earlier copies are in backups/.",
+        ) from exc
+    with gradebook as gb:
+        yield gb
 
 
 def load_course_config(

@@ -1,10 +1,12 @@
 """What happened while a submission was graded: flags for the teacher (and the student).
 
 A flag marks grade cells that scored zero for a reason a teacher should see (a time or memory
-limit, a crashed kernel, an answer the notebook's own checks and the clean check disagree on, a
-test cell the student changed). Flags travel in the autograded notebook's metadata
-(``metadata.denchi.grading``), flagged cells are marked "needs manual grading" in nbgrader's
-gradebook, and the student's feedback explains them.
+limit, a crashed kernel, an answer the notebook's own checks and the clean check disagree on), or
+notes something that changed no grade (a test cell the student changed and that was restored, a
+limit hit after the last graded cell): only the first kind withholds the grade for review.
+Flags travel in the autograded notebook's metadata (``metadata.denchi.grading``), flagged
+cells are marked "needs manual grading" in nbgrader's gradebook, and the student's feedback
+explains them.
 """
 
 from __future__ import annotations
@@ -63,6 +65,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "元に戻して採点しました。",
         "Test cell {cell} had been edited (or deleted); it was restored before grading.",
     ),
+    "input_called": (
+        "セル {cell} で input() が使われていました。採点のときは、だれも入力に答えられないため、"
+        "input() は使えません。値はコードの中に直接書きましょう（例: voltage_v = 3.7）。"
+        "この後の設問は先生が確認します。",
+        "Cell {cell} calls input(), which cannot be answered while the notebook is graded. "
+        "Write the value in the code instead (e.g. voltage_v = 3.7). Your teacher will "
+        "review the questions after it.",
+    ),
+    "cells_not_found": (
+        "このノートブックには、課題のセルが 1 つも見つかりませんでした（別のノートブックを"
+        "提出したか、編集に使ったソフトが課題の情報を消した可能性があります）。テストのセルを最後に足して、"
+        "変数の名前で答えを採点しました。先生が確認します。",
+        "None of the assignment's cells were found in this notebook (another notebook was "
+        "handed in, or the editor removed the assignment's information). The test cells were "
+        "added at the end and the answers graded by their variable names; your teacher will "
+        "review it.",
+    ),
     "not_sandboxed": (
         "この環境では生徒のコードを隔離できない（Linux の Landlock がない）ため、"
         "採点中の生徒のコードが採点者のファイルを読み書きできた可能性があります。",
@@ -76,6 +95,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 # for information only: the grade stands without a teacher's review
 INFORMATIONAL = frozenset({"not_sandboxed", "test_cell_changed"})
+# about the whole notebook (nothing was graded): always for a teacher to review
+WHOLE_NOTEBOOK = frozenset({"kernel_start_failed", "grading_error"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +123,12 @@ class Flag:
 
     @property
     def needs_review(self) -> bool:
-        return self.code not in INFORMATIONAL
+        """Whether the grade waits for a teacher: only if this zeroed a graded cell (or the
+        notebook could not be graded at all). A limit hit after the last graded cell is
+        reported to the student and the teacher, and the grade goes out as final."""
+        if self.code in WHOLE_NOTEBOOK:
+            return True
+        return self.code not in INFORMATIONAL and bool(self.cells)
 
     def to_dict(self) -> dict:
         return {**asdict(self), "cells": list(self.cells)}

@@ -47,7 +47,7 @@ import nbformat
 
 from denchi.grading import collect
 from denchi.grading.errors import GradingError
-from denchi.grading.nbconfig import CONFIG_FILE, gradebook_url
+from denchi.grading.nbconfig import CONFIG_FILE, open_gradebook
 from denchi.grading.outcome import Flag, flags_of
 from denchi.grading.pool import WorkerPool
 
@@ -78,6 +78,7 @@ class SubmissionResult:
     flags: tuple[Flag, ...] = ()
     feedback_html_paths: dict[str, Path] = field(default_factory=dict)  # notebook -> HTML
     seconds: float | None = None  # grading time in this run (None if not graded now)
+    seconds_late: float = 0.0  # handed in after the assignment's due date by this much
 
     @property
     def feedback_html_path(self) -> Path | None:
@@ -102,9 +103,9 @@ def _check_course(course: Path) -> Path:
 
 
 def _gradebook_has(course: Path, assignment: str) -> bool:
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         try:
             gb.find_assignment(assignment)
         except MissingEntry:
@@ -145,9 +146,7 @@ def _needs_grading(course: Path, assignment: str, student: str) -> bool:
 
 def _record_failure(course: Path, assignment: str, student: str, error: str) -> None:
     """Zero the submission in the gradebook, mark it for manual grading, note why."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
         for notebook in submission.notebooks:
@@ -172,10 +171,10 @@ def result(
     seconds: float | None = None,
 ) -> SubmissionResult:
     """Read a graded submission back from the gradebook and the autograded notebooks."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     course = _check_course(Path(course))
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         try:
             submission = gb.find_submission(assignment, student)
         except MissingEntry as exc:
@@ -185,6 +184,7 @@ def result(
             ) from exc
         score, max_score = float(submission.score), float(submission.max_score)
         penalty = float(submission.late_submission_penalty or 0.0)
+        seconds_late = float(submission.total_seconds_late or 0.0)
     graded = _graded_folder(course, assignment, student)
     flags: list[Flag] = []
     if (graded / FAILURE_FILE).is_file():
@@ -207,6 +207,7 @@ def result(
         tuple(flags),
         pages,
         seconds,
+        seconds_late,
     )
 
 

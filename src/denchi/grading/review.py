@@ -18,10 +18,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from denchi.grading.hidden import visible_part
 from denchi.grading.outcome import Flag
-
-
-def _normalised(source: str) -> str:
-    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+from denchi.grading.restore import normalised
 
 
 class NoteChangedCells(NbGraderPreprocessor):
@@ -34,7 +31,7 @@ class NoteChangedCells(NbGraderPreprocessor):
             tests = {c.name for c in notebook.grade_cells}
             known = {c.name for c in notebook.source_cells}
             released = {
-                c.name: _normalised(visible_part(c.source))
+                c.name: normalised(visible_part(c.source))
                 for c in notebook.source_cells
                 if c.locked and c.name in tests
             }
@@ -43,7 +40,7 @@ class NoteChangedCells(NbGraderPreprocessor):
                 self.log.warning("Ignoring made-up nbgrader cell %s", cell.metadata.nbgrader)
                 del cell.metadata["nbgrader"]
         submitted = {
-            cell.metadata.nbgrader["grade_id"]: _normalised(cell.source)
+            cell.metadata.nbgrader["grade_id"]: normalised(cell.source)
             for cell in nb.cells
             if utils.is_grade(cell) and "grade_id" in cell.metadata.nbgrader
         }
@@ -60,6 +57,11 @@ class FlagForReview(NbGraderPreprocessor):
         report = resources.get("denchi", {})
         changed = nb.metadata.get("denchi", {}).get("changed_cells", [])
         flags = [Flag("test_cell_changed", info["notebook"], g) for g in changed]
+        if nb.metadata.get("denchi", {}).get("cells_not_found"):
+            with Gradebook(info["db_url"]) as gb:
+                notebook = gb.find_notebook(info["notebook"], info["assignment"])
+                tests = tuple(c.name for c in notebook.grade_cells)
+            flags.append(Flag("cells_not_found", info["notebook"], cells=tests))
         flags += report.get("flags", [])
         review = sorted({cell for flag in flags if flag.needs_review for cell in flag.cells})
         if review:

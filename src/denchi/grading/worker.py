@@ -15,8 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-from denchi.labs.seeds import STUDENT_ID_ENV
-
 _PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -57,7 +55,6 @@ def grade_submission(
     from denchi.grading.nbconfig import load_course_config
 
     started = time.monotonic()
-    os.environ[STUDENT_ID_ENV] = student  # the hidden tests' reference uses this student's data
     config = load_course_config(Path(course), time_limit_s=time_limit_s, memory_mb=memory_mb)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment

@@ -4,7 +4,6 @@ re-grade, roster sync, score re-send, zip download and CSV export."""
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 import zipfile
@@ -17,6 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select, update
 from starlette.datastructures import UploadFile
 
+from denchi.grading.spreadsheet import csv_text
 from denchi.lms import outbox, roster
 from denchi.lms.models import Membership, ScoreOutbox, Submission, User
 from denchi.lms.runtime import Runtime
@@ -392,12 +392,10 @@ def grades_csv(request: Request, link_id: int) -> Response:
     """Scores of the latest submissions for LMSs without LTI 1.3 (UTF-8 with BOM for Excel)."""
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for row in _class_list(rt, access):
         sub, user = row["submission"] or {}, row["user"]
-        writer.writerow(
+        rows.append(
             [
                 row["name"],
                 user.email,
@@ -411,7 +409,7 @@ def grades_csv(request: Request, link_id: int) -> Response:
         )
     filename = f"{access.link.target}-grades.csv"
     return Response(
-        "\ufeff" + out.getvalue(),
+        csv_text(CSV_COLUMNS, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
