@@ -182,6 +182,9 @@ PRESETS: dict[str, Preset] = {
                 "phase lets the model deliver 5.7 Ah at C/10 and 25 °C; the courseware rates "
                 "the virtual cell (and its 1C) by the 5.7 Ah it delivers."
             ),
+            # the composite set has no density or heat capacity of its two negative phases,
+            # so a lumped thermal model cannot be built
+            thermal_models=("isothermal",),
             impedance=False,  # the composite negative has no frequency-domain formulation here
             cell_variation=False,
         ),

@@ -253,13 +253,15 @@ def default_cooling_w_m2k(preset: Preset) -> float:
 # ------------------------------------------------------------------ constant-current discharge
 
 
-def _output_variables(spec: ModelSpec, with_ocv: bool) -> list[str]:
+def _output_variables(spec: ModelSpec, with_ocv: bool, model: Any) -> list[str]:
     """What the solver computes: the current is the input and an isothermal cell's
-    temperature is the chamber's, so neither is worth compiling an output for."""
+    temperature is the chamber's, so neither is worth compiling an output for. A model
+    without a discharge-capacity variable (lead-acid LOQS) has it counted from the current."""
     names = [SERIES_VARIABLES["voltage_v"], SERIES_VARIABLES["discharge_capacity_ah"]]
     if spec.thermal == "lumped":
         names.append(SERIES_VARIABLES["temperature_c"])
-    return [*names, OCV_VARIABLE] if with_ocv else names
+    names = [*names, OCV_VARIABLE] if with_ocv else names
+    return [name for name in names if name in model.variables]
 
 
 @lru_cache(maxsize=8)
@@ -271,12 +273,13 @@ def discharge_simulation(spec: ModelSpec, with_ocv: bool = False) -> Any:
     params.update({CURRENT: "[input]"})
     # PyBaMM's default tolerances: a looser rtol (3e-4) was faster but let the DFN's voltage
     # dip 80 mV for half a second at 3C (a solver artefact, gone at the default).
+    model = build_model(spec, pybamm)
     solver = pybamm.IDAKLUSolver(
-        output_variables=_output_variables(spec, with_ocv),
+        output_variables=_output_variables(spec, with_ocv, model),
         options=QUIET_SOLVER,
     )
     return pybamm.Simulation(
-        build_model(spec, pybamm),
+        model,
         parameter_values=params,
         solver=solver,
         var_pts=mesh_points(spec),
@@ -308,6 +311,7 @@ def solve_discharge(
         data = _series(solution, conditions, current_a)
         if with_ocv:
             data["ocv_v"] = np.asarray(solution[OCV_VARIABLE].entries, dtype=float).ravel()
+    data = _stopped_at_cut_off(data, spec.preset.voltage_min_v)
     delivered = data["discharge_capacity_ah"][-1] / spec.preset.nominal_capacity_ah
     if len(data["time_s"]) < 3 or delivered < AT_ONCE_FRACTION:
         raise LabSimulationError(
@@ -318,6 +322,26 @@ def solve_discharge(
             "came out. Use a smaller C-rate or a higher temperature.",
         )
     return data
+
+
+def _stopped_at_cut_off(data: dict[str, np.ndarray], cut_off_v: float) -> dict[str, np.ndarray]:
+    """The record as a cycler keeps it: ending at the first sample at or below the cut-off
+    voltage. A model whose cut-off event did not fire (lead-acid LOQS at low rates runs on
+    past it until its solution breaks down) is stopped there too; a record that breaks down
+    (NaN) before reaching the cut-off is a ``LabSimulationError``, never silent NaN."""
+    voltage = data["voltage_v"]
+    below = np.flatnonzero(~(voltage > cut_off_v))  # at the cut-off, below it, or NaN
+    end = len(voltage) if below.size == 0 else int(below[0]) + 1
+    kept = {key: values[:end] for key, values in data.items()}
+    if not all(np.all(np.isfinite(values)) for values in kept.values()):
+        raise LabSimulationError(
+            "model",
+            "このモデルの計算が途中で破綻しました（数値が NaN になりました）。"
+            "ほかのモデル（model）を使うか、C レートや温度を変えてください。",
+            "The model's solution broke down part-way (NaN). Use another model, or change "
+            "the C-rate or temperature.",
+        )
+    return kept
 
 
 def sample_times(t_start_s: float, t_end_s: float) -> np.ndarray:
@@ -349,8 +373,14 @@ def _series(
             variable = solution[name]
             values = variable.entries if times is None else variable(t=times)
             data[key] = np.asarray(values, dtype=float).ravel()
-        except KeyError:  # isothermal or no thermal model: the chamber holds the cell
-            data[key] = np.full_like(data["time_s"], conditions.temperature_c)
+        except KeyError:
+            if key == "discharge_capacity_ah" and current_a is not None:
+                # a model without the variable (lead-acid LOQS): constant current x time
+                data[key] = current_a * (data["time_s"] - data["time_s"][0]) / 3600.0
+            elif key == "temperature_c":  # isothermal or no thermal model: the chamber's
+                data[key] = np.full_like(data["time_s"], conditions.temperature_c)
+            else:
+                raise
     return data
 
 
