@@ -29,7 +29,7 @@ from denchi.labs.api.results import (
 )
 from denchi.labs.engine.presets import Preset, get_preset
 from denchi.labs.engine.simulation import Conditions, ModelSpec, ProtocolRun, StepShape
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, methods_checked
 from denchi.labs.seeds import seed_number
 from denchi.validation import integer_in_range, number_in_range, numbers_in_range, one_of
 
@@ -51,6 +51,7 @@ def _c_rate(value: object, name: str = "c_rate", high: float = C_RATE_RANGE[1]) 
     return number_in_range(name, value, C_RATE_RANGE[0], high, "C", label_ja="C レート")
 
 
+@methods_checked
 class Cell:
     """A cell made from a preset, e.g. ``Cell("nmc_graphite")`` for the LG M50.
 

@@ -31,7 +31,7 @@ from denchi.labs.api.cell import Cell, _c_rate, _temperature
 from denchi.labs.api.results import DischargeResult
 from denchi.labs.engine.presets import PRESETS, get_preset
 from denchi.labs.engine.simulation import ModelSpec
-from denchi.labs.errors import LabInputError, LabSimulationError
+from denchi.labs.errors import LabInputError, LabSimulationError, keywords_checked, methods_checked
 from denchi.validation import number_in_range, one_of
 
 FARADAY = 96485.33212  # C/mol
@@ -43,6 +43,7 @@ DESIGN_BASES = tuple(k for k, p in PRESETS.items() if p.design)
 ELECTROLYTE_DENSITY_KG_M3 = 1200.0  # assumed; carbonate-based electrolytes are near this
 
 
+@methods_checked
 @dataclass(frozen=True)
 class CellDesign:
     """A designed cell: the choices, what they give, and a simulated discharge.
@@ -151,6 +152,7 @@ def _choice(
     return number_in_range(name, value, low, high, unit, label_ja=label)
 
 
+@keywords_checked
 def design_cell(
     base: str = "nmc_graphite",
     positive_thickness_um: float | None = None,

@@ -26,7 +26,7 @@ from denchi.labs.api.impedance import EISResult
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import CyclerRecord, ProtocolResult, RateTestResult, series_fields
 from denchi.labs.engine.presets import Preset
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, methods_checked
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
 
@@ -59,6 +59,7 @@ def preset_dc_resistance_ohm(preset: Preset) -> float:
     return DC_RESISTANCE_OHM[preset.key]
 
 
+@methods_checked
 @dataclass(frozen=True)
 class Instrument:
     """A virtual cycler / potentiostat channel: samples at ``sample_s`` and adds noise.

@@ -18,12 +18,14 @@ import numpy as np
 from denchi.i18n import text
 from denchi.labs.api import plots
 from denchi.labs.api.ocv import OCVResult  # noqa: F401  (its first home; tests/test_fonts.py)
+from denchi.labs.errors import methods_checked
 
 
 def _trapezoid(y: np.ndarray, x: np.ndarray) -> float:
     return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x))) if len(x) > 1 else 0.0
 
 
+@methods_checked
 @dataclass(frozen=True)
 class CyclerRecord:
     """A time series as a battery cycler records it (the base of all cycler results).
@@ -122,6 +124,7 @@ class CyclerRecord:
         return plots.finish(ax, x_label, y)
 
 
+@methods_checked
 @dataclass(frozen=True)
 class DischargeResult(CyclerRecord):
     """A constant-current discharge from full to the lower cut-off voltage.
@@ -137,6 +140,7 @@ class DischargeResult(CyclerRecord):
         return f"{self.c_rate:g}C, {self.ambient_temperature_c:g} " + text("℃", "°C")
 
 
+@methods_checked
 @dataclass(frozen=True)
 class ProtocolResult(CyclerRecord):
     """A cycler protocol (CC, CV and rest steps, possibly repeated as cycles).
@@ -201,6 +205,7 @@ class ProtocolResult(CyclerRecord):
         return pd.DataFrame(rows)
 
 
+@methods_checked
 @dataclass(frozen=True)
 class PulseTestResult(ProtocolResult):
     """A hybrid pulse power characterisation (HPPC): at each SOC a discharge and a charge
@@ -273,6 +278,7 @@ class PulseTestResult(ProtocolResult):
         return plots.finish(ax, "soc", "resistance")
 
 
+@methods_checked
 @dataclass(frozen=True)
 class GITTResult(ProtocolResult):
     """Galvanostatic intermittent titration: current pulses between long rests.
@@ -331,6 +337,7 @@ class GITTResult(ProtocolResult):
         return plots.finish(ax, "soc", "ocv")
 
 
+@methods_checked
 @dataclass(frozen=True)
 class RateTestResult:
     """Discharges of one cell at several C-rates (a rate-capability test)."""
