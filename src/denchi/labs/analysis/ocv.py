@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from denchi.labs.api.instrument import seeded
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult
 from denchi.labs.errors import LabInputError
@@ -164,6 +165,7 @@ def degraded_ocv(
     )
 
 
+@seeded
 def measured_slow_discharge(seed: int | str) -> DischargeResult:
     """Lab e02's pseudo-OCV measurement: the seeded NMC cell (DFN, 25 ℃) discharged at C/20,
     recorded every 20 s with 1 mV voltage noise. DFN, not SPMe: with the Chen2020 parameters the
@@ -177,12 +179,14 @@ def measured_slow_discharge(seed: int | str) -> DischargeResult:
     return meter.measure(cell.discharge(c_rate=0.05))
 
 
+@seeded
 def aged_lli(seed: int | str) -> float:
     """The loss of lithium inventory (a fraction, 0.08 to 0.16) of the aged cell of ``seed``."""
     rng = np.random.default_rng([seed_number(seed), _AGED_STREAM])
     return round(float(rng.uniform(0.08, 0.16)), 3)
 
 
+@seeded
 def measured_aged_ocv(seed: int | str) -> tuple[OCVResult, OCVResult]:
     """(fresh, aged) OCV curves of lab e02's assignment, each with 1 mV noise: the fresh
     cell and the cell that lost :func:`aged_lli` of its lithium inventory."""

@@ -17,8 +17,10 @@ deviations. Without a seed a cell is the preset itself.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -34,6 +36,20 @@ CAPACITY_SPREAD = 0.003  # relative standard deviation of capacity
 RESISTANCE_SPREAD = 0.03  # scale of the extra contact resistance, relative to the DC resistance
 _CELL_STREAM = 1  # independent random streams from one seed
 _NOISE_STREAM = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def seeded(func: F) -> F:
+    """Check the seed, ``func``'s first argument, before anything runs or is cached: a
+    wrong seed (``None``, a list, a negative number) is a ``LabInputError`` naming ``seed``."""
+
+    @functools.wraps(func)
+    def checked(seed: object, *args: Any, **kwargs: Any) -> Any:
+        seed_number(seed)
+        return func(seed, *args, **kwargs)
+
+    return checked  # type: ignore[return-value]
 
 
 def production_spread(preset: Preset, seed: object) -> tuple[float, float]:

@@ -9,16 +9,19 @@ tables too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
 from denchi.i18n import text
 from denchi.labs.api import plots
 from denchi.labs.api.ocv import OCVResult  # noqa: F401  (its first home; tests/test_fonts.py)
-from denchi.labs.errors import methods_checked
+from denchi.labs.errors import LabInputError, methods_checked
 
 
 def _trapezoid(y: np.ndarray, x: np.ndarray) -> float:
@@ -401,3 +404,44 @@ def series_fields(result: CyclerRecord) -> tuple[str, ...]:
         if isinstance(getattr(result, f.name), np.ndarray)
         and len(getattr(result, f.name)) == per_sample
     )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def results_checked(func: F) -> F:
+    """Check that every argument of ``func`` annotated with a result class of the labs
+    (``CyclerRecord``, ``GITTResult``, ``OCVResult`` …) is one, before ``func`` runs: a
+    string, ``None`` or another kind of result is a ``LabInputError`` naming the argument
+    and the kind it needs, not an ``AttributeError`` from deep inside."""
+    signature = inspect.signature(func)
+
+    @functools.cache
+    def kinds() -> dict[str, type]:
+        hints = typing.get_type_hints(func)
+        return {
+            name: hint
+            for name, hint in hints.items()
+            if name != "return"
+            and isinstance(hint, type)
+            and hint.__module__.startswith("denchi.labs.api")
+        }
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return func(*args, **kwargs)  # Python's own message for a wrong call
+        for name, kind in kinds().items():
+            if name in bound.arguments and not isinstance(bound.arguments[name], kind):
+                got = type(bound.arguments[name]).__name__
+                raise LabInputError(
+                    name,
+                    f"{name} には {kind.__name__}（実験の結果）を渡してください"
+                    f"（渡されたのは {got} です）。",
+                    f"{name} must be a {kind.__name__} (an experiment's result); got {got}.",
+                )
+        return func(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
