@@ -59,3 +59,39 @@ def test_lead_acid_loqs_stops_at_the_cut_off_without_nan(c_rate):
     assert np.all(np.isfinite(result.voltage_v))
     assert result.voltage_v[-1] == pytest.approx(1.75, abs=0.05)
     assert result.voltage_v[:-1].min() > 1.75
+
+
+def test_pulse_test_with_no_measurable_pulse_says_why():
+    """The issue's case: 10C pulses at -20 °C all hit the cut-off; an all-NaN table with an
+    empty stop reason was returned."""
+    with pytest.raises(labs.LabSimulationError) as info:
+        labs.Cell(model="spme").pulse_test(
+            pulse_c_rate=10, temperature_c=-20, soc_min=0.05, soc_step=0.05
+        )
+    assert info.value.parameter == "pulse_c_rate"
+    assert "C レートを小さく" in info.value.message_ja
+
+
+@pytest.mark.parametrize(
+    ("steps", "soc", "words"),
+    [
+        (lambda p: [p.charge(0.5), p.hold(4.2, until_c_rate=0.05)], 1.0, "満充電"),
+        (lambda p: [p.rest(60), p.charge(0.5)], 1.0, "満充電"),
+        (lambda p: [p.discharge(0.5)], 0.0, "空"),
+    ],
+)
+def test_cycle_that_cannot_start_says_so(steps, soc, words):
+    with pytest.raises(labs.LabInputError) as info:
+        labs.Cell(model="spme").cycle(steps(labs.protocols), initial_soc=soc)
+    assert info.value.parameter == "initial_soc"
+    assert words in info.value.message_ja
+    assert "C レートを小さく" not in info.value.message_ja
+
+
+def test_cycle_from_nearly_full_has_a_coulombic_efficiency():
+    p = labs.protocols
+    result = labs.Cell(model="spme").cycle(
+        [p.charge(0.5), p.hold(4.2, until_c_rate=0.05), p.discharge(1.0)], initial_soc=0.9
+    )
+    efficiency = result.cycle_table()["coulombic_efficiency_pct"]
+    assert np.all(np.isfinite(efficiency))

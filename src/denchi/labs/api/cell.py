@@ -29,7 +29,7 @@ from denchi.labs.api.results import (
 )
 from denchi.labs.engine.presets import Preset, get_preset
 from denchi.labs.engine.simulation import Conditions, ModelSpec, ProtocolRun, StepShape
-from denchi.labs.errors import LabInputError, methods_checked
+from denchi.labs.errors import LabInputError, LabSimulationError, methods_checked
 from denchi.labs.seeds import seed_number
 from denchi.validation import integer_in_range, number_in_range, numbers_in_range, one_of
 
@@ -178,6 +178,7 @@ class Cell:
     ) -> ProtocolRun:
         """Run resolved protocol steps (values in A and V) on the cycler."""
         spec = spec or self._spec
+        _check_start(steps, initial_soc)
         scale = self.preset.current_scale_a
         shape: list[StepShape] = []
         values: list[float] = []
@@ -462,7 +463,21 @@ class Cell:
             description=text("パルス試験", "Pulse test"),
         )
         socs = tuple(round(1.0 - step * n, 10) for n in range(1, count + 1))
-        return self._record(run, steps, conditions, PulseTestResult, soc_points=socs, pulse_s=pulse)
+        result = self._record(
+            run, steps, conditions, PulseTestResult, soc_points=socs, pulse_s=pulse
+        )
+        table = result.resistance_table()
+        if table[["discharge_resistance_ohm", "charge_resistance_ohm"]].isna().all(axis=None):
+            raise LabSimulationError(
+                "pulse_c_rate",
+                f"どのパルスも途中で電圧の上限か下限に達し、抵抗を 1 つも測れませんでした"
+                f"（{pulse_rate:g}C、{conditions.temperature_c:g} ℃）。"
+                "パルスの C レートを小さくするか、温度を上げてください。",
+                f"Every pulse reached a voltage limit before its end, so no resistance could "
+                f"be measured ({pulse_rate:g}C, {conditions.temperature_c:g} °C). Use a "
+                "smaller pulse C-rate or a higher temperature.",
+            )
+        return result
 
     def gitt(
         self,
@@ -712,6 +727,28 @@ class Cell:
         )
         label = f"SOC {state * 100:g} %, {conditions.temperature_c:g} " + text("℃", "°C")
         return self._aging_result(run, "step2_ah", steps, conditions, label, period)
+
+
+def _check_start(steps: Sequence[p.Step], initial_soc: float) -> None:
+    """Refuse a protocol whose first current step cannot start: charging a full cell or
+    discharging an empty one (a smaller C-rate would not help, so say what would)."""
+    first = next((s.kind for s in steps if s.kind != "rest"), None)
+    if first in ("charge", "hold") and initial_soc >= 0.999:
+        raise LabInputError(
+            "initial_soc",
+            "セルはすでに満充電です（initial_soc=1）。充電から始めるなら initial_soc を小さく"
+            "するか、放電のステップから始めてください。",
+            "The cell is already full (initial_soc=1). To start with a charge, use a smaller "
+            "initial_soc, or start the protocol with a discharge step.",
+        )
+    if first == "discharge" and initial_soc <= 0.001:
+        raise LabInputError(
+            "initial_soc",
+            "セルはすでに空です（initial_soc=0）。放電から始めるなら initial_soc を大きく"
+            "するか、充電のステップから始めてください。",
+            "The cell is already empty (initial_soc=0). To start with a discharge, use a "
+            "larger initial_soc, or start the protocol with a charge step.",
+        )
 
 
 def _kept_cycles(cycles: int, count: int = 5) -> set[int]:

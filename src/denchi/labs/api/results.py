@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
@@ -227,19 +228,23 @@ class PulseTestResult(ProtocolResult):
 
     def resistance_table(self):
         """Per SOC: the relaxed voltage and the DC resistance [Ω] of the discharge and the
-        charge pulse, ``ΔV / I`` at the end of each pulse. Pulses that ended early (cut-off
-        voltage reached) or were not run give NaN."""
+        charge pulse, ``ΔV / I`` at the end of each pulse. A pulse that ended early (the
+        voltage reached a cut-off) or did not run has no resistance (NaN), and the ``note``
+        column says which and why."""
         import pandas as pd
 
         ends = self._ends()
         rows = []
         for n, soc in enumerate(self.soc_points, start=1):
+            discharge = self._resistance(ends, n, 1, 2)
+            charge = self._resistance(ends, n, 3, 4)
             rows.append(
                 {
                     "soc": soc,
                     "ocv_v": self._last(ends, n, 1),
-                    "discharge_resistance_ohm": self._resistance(ends, n, 1, 2),
-                    "charge_resistance_ohm": self._resistance(ends, n, 3, 4),
+                    "discharge_resistance_ohm": discharge,
+                    "charge_resistance_ohm": charge,
+                    "note": _pulse_note(ends, n, discharge, charge),
                 }
             )
         return pd.DataFrame(rows)
@@ -279,6 +284,31 @@ class PulseTestResult(ProtocolResult):
         )
         ax.legend()
         return plots.finish(ax, "soc", "resistance")
+
+
+def _pulse_note(ends: dict, cycle: int, discharge: float, charge: float) -> str:
+    """Why a pulse pair has no resistance (empty if both pulses gave one)."""
+    if (cycle, 2) not in ends:
+        return text(
+            "この SOC まで試験が進みませんでした（電圧が下限に達しました）。",
+            "The test did not reach this SOC (the voltage reached its lower limit).",
+        )
+    missing = [
+        name
+        for name, value in (
+            (text("放電パルス", "discharge pulse"), discharge),
+            (text("充電パルス", "charge pulse"), charge),
+        )
+        if math.isnan(value)
+    ]
+    if not missing:
+        return ""
+    return text(
+        f"{'・'.join(missing)}が途中で電圧の上限か下限に達しました。パルスの C レートを"
+        "小さくするか、温度を上げてください。",
+        f"The {' and '.join(missing)} reached a voltage limit before its end. Use a smaller "
+        "pulse C-rate or a higher temperature.",
+    )
 
 
 @methods_checked
