@@ -106,3 +106,10 @@ def test_energy_matches_a_dense_reference_solve(key, model, c_rate):
         t, v = solution.t, solution["Voltage [V]"].entries
     reference_wh = float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(t))) * current / 3600
     assert result.energy_wh == pytest.approx(reference_wh, rel=0.005)
+
+
+@pytest.mark.parametrize("key", [k for k, p in PRESETS.items() if p.temperature_dependent])
+def test_capacity_falls_in_the_cold(key):
+    cell = labs.Cell(key)
+    capacities = [cell.discharge(c_rate=1, temperature_c=t).capacity_ah for t in (-20, 0, 25)]
+    assert capacities[0] < capacities[1] < capacities[2], capacities

@@ -129,8 +129,31 @@ class Cell:
 
     # ------------------------------------------------------------------ helpers
 
+    @property
+    def temperature_range_c(self) -> tuple[float, float]:
+        """Chamber temperatures [℃] this cell runs at: −20 to 60 ℃, or 25 ℃ only for a
+        preset whose parameter set has no temperature dependence of its transport."""
+        return TEMPERATURE_RANGE_C if self.preset.temperature_dependent else (25.0, 25.0)
+
+    def _temperature(self, value: object) -> float:
+        """The chamber temperature, checked against the range and the preset."""
+        temperature = _temperature(value)
+        if temperature != 25.0 and not self.preset.temperature_dependent:
+            raise LabInputError(
+                "temperature_c",
+                f"{self.preset.name_ja} のパラメータセットには温度による変化（拡散や導電率の"
+                "温度依存性）が入っていないため、25 ℃ でだけ計算できます。"
+                "temperature_c=25 にするか、温度を変えるなら nmc_graphite・lco_graphite・"
+                "nca_graphite を使ってください。",
+                f"The parameter set of {self.preset.name_en} has no temperature dependence of "
+                "its transport (diffusion, conductivity), so it runs at 25 °C only. Use "
+                "temperature_c=25, or nmc_graphite, lco_graphite or nca_graphite to vary the "
+                "temperature.",
+            )
+        return temperature
+
     def _conditions(self, temperature_c: object, cooling_w_m2k: object = None) -> Conditions:
-        temperature = _temperature(temperature_c)
+        temperature = self._temperature(temperature_c)
         cooling = None
         if cooling_w_m2k is not None:
             if self.thermal != "lumped":
@@ -302,7 +325,7 @@ class Cell:
         rates = numbers_in_range(
             "c_rates", c_rates, *C_RATE_RANGE, "C", label_ja="C レート", max_count=20
         )
-        temperature = _temperature(temperature_c)
+        temperature = self._temperature(temperature_c)
         return RateTestResult(
             preset=self.preset.key,
             discharges=tuple(self.discharge(c, temperature) for c in rates),

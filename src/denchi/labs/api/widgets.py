@@ -44,7 +44,7 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
     """Sliders for C-rate and temperature; the 25 ℃, 0.2C curve stays as a reference."""
     import ipywidgets as widgets
 
-    from denchi.labs.api.cell import TEMPERATURE_RANGE_C, Cell
+    from denchi.labs.api.cell import Cell
     from denchi.labs.api.plots import compare
 
     cell = Cell(chemistry)
@@ -65,7 +65,11 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
     return widgets.interactive(
         show,
         c_rate=_slider(1.0, 0.1, 3.0, 0.1, text("C レート", "C-rate")),
-        temperature_c=_slider(25.0, *TEMPERATURE_RANGE_C, 5.0, text("温度 [℃]", "Temp. [°C]")),
+        temperature_c=(
+            _slider(25.0, *cell.temperature_range_c, 5.0, text("温度 [℃]", "Temp. [°C]"))
+            if cell.preset.temperature_dependent
+            else widgets.fixed(25.0)  # the preset runs at 25 ℃ only
+        ),
     )
 
 
