@@ -278,6 +278,18 @@ def design_cell(
             "負極の厚さ",
         )
     q_neg = act_n * l_n * c_n * FARADAY
+    if np_ratio is None:  # one rule for the N/P ratio, given or implied by the thicknesses
+        implied = q_neg / q_pos
+        if not NP_RANGE[0] <= implied <= NP_RANGE[1]:
+            raise LabInputError(
+                "negative_thickness_um",
+                f"この正極と負極の厚さでは、N/P 比が {implied:.3g} になります。N/P 比は "
+                f"{NP_RANGE[0]:g}〜{NP_RANGE[1]:g} にしてください（負極の厚さを変えるか、"
+                "np_ratio で指定してください）。",
+                f"These electrode thicknesses make an N/P ratio of {implied:.3g}; it must be "
+                f"{NP_RANGE[0]:g} to {NP_RANGE[1]:g}. Change the negative thickness or give "
+                "np_ratio instead.",
+            )
     area = ref["Electrode height [m]"] * ref["Electrode width [m]"]
     capacity_ah = min(q_pos, q_neg) * area / 3600.0
     overrides = {
