@@ -39,6 +39,25 @@ COOLING_RANGE_W_M2K = (0.1, 1000.0)
 FREQUENCY_RANGE_HZ = (1e-4, 1e6)
 DEFAULT_FREQUENCIES_HZ = tuple(np.logspace(-3, 4, 50).tolist())  # 1 mHz to 10 kHz
 CUTOFF_C_RATE = 0.05  # end of a constant-voltage hold (C/20)
+# Seconds per aging cycle on one core of a school laptop, for the expected duration shown
+# before a long aging test (the aging() docstring's 0.1 s SPM and 0.5 s DFN, with margin)
+SECONDS_PER_AGING_CYCLE = {"spm": 0.15, "spme": 0.25, "dfn": 0.5}
+NOTICE_AFTER_S = 30.0  # say how long a run will take when it is longer than this
+
+
+def aging_notice(model: str, cycles: int) -> str:
+    """What to tell a learner before ``cycles`` aging cycles with ``model``: the expected
+    duration and, if another model is faster, that model (empty for a short run)."""
+    seconds = SECONDS_PER_AGING_CYCLE.get(model, max(SECONDS_PER_AGING_CYCLE.values())) * cycles
+    if seconds < NOTICE_AFTER_S:
+        return ""
+    faster = SECONDS_PER_AGING_CYCLE["spm"] * cycles
+    ja = f"{cycles} サイクルの計算には、約 {seconds / 60:.0f} 分かかる見込みです。"
+    en = f"{cycles} cycles will take about {seconds / 60:.0f} min."
+    if model != "spm":
+        ja += f'Cell(..., model="spm") にすると約 {faster / 60:.0f} 分です。'
+        en += f' With Cell(..., model="spm") they take about {faster / 60:.0f} min.'
+    return text(ja, en)
 
 
 def _temperature(value: object) -> float:
@@ -197,6 +216,7 @@ class Cell:
         initial_soc: float,
         spec: ModelSpec | None = None,
         description: str | None = None,
+        notice: str = "",
         **options: Any,
     ) -> ProtocolRun:
         """Run resolved protocol steps (values in A and V) on the cycler."""
@@ -227,7 +247,7 @@ class Cell:
                 initial_soc=initial_soc,
                 **options,
             )
-        with Progress(cycles, description) as bar:
+        with Progress(cycles, description, note=notice) as bar:
             user_hook = options.pop("on_cycle", None)
 
             def on_cycle(run: ProtocolRun) -> bool:
@@ -662,7 +682,9 @@ class Cell:
         plating (PyBaMM's degradation submodels). Every discharge is a capacity check.
 
         A cycle takes about 0.1 s with ``model="spm"`` and about 0.5 s with ``"dfn"``;
-        use ``Cell(..., model="spm")`` for hundreds of cycles.
+        use ``Cell(..., model="spm")`` for hundreds of cycles. A test longer than about
+        30 s says up front how long it will take (and how long with the SPM) and shows a
+        progress bar (:func:`aging_notice`).
 
         Args:
             cycles: Number of cycles (1–3000).
@@ -695,6 +717,7 @@ class Cell:
             initial_soc=0.0,
             spec=spec,
             description=text("サイクル劣化試験", "Cycle aging"),
+            notice=aging_notice(spec.fidelity, cycles),
             keep_cycle=keep.__contains__,
             cycle_variables=engine.AGING_VARIABLES,
         )
