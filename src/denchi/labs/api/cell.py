@@ -782,16 +782,16 @@ def _check_start(steps: Sequence[p.Step], initial_soc: float) -> None:
     if first in ("charge", "hold") and initial_soc >= 0.999:
         raise LabInputError(
             "initial_soc",
-            "セルはすでに満充電です（initial_soc=1）。充電から始めるなら initial_soc を小さく"
-            "するか、放電のステップから始めてください。",
+            "セルはすでに満充電です（開始の SOC initial_soc=1）。"
+            "充電から始めるなら initial_soc を小さくするか、放電のステップから始めてください。",
             "The cell is already full (initial_soc=1). To start with a charge, use a smaller "
             "initial_soc, or start the protocol with a discharge step.",
         )
     if first == "discharge" and initial_soc <= 0.001:
         raise LabInputError(
             "initial_soc",
-            "セルはすでに空です（initial_soc=0）。放電から始めるなら initial_soc を大きく"
-            "するか、充電のステップから始めてください。",
+            "セルはすでに空です（開始の SOC initial_soc=0）。"
+            "放電から始めるなら initial_soc を大きくするか、充電のステップから始めてください。",
             "The cell is already empty (initial_soc=0). To start with a discharge, use a "
             "larger initial_soc, or start the protocol with a charge step.",
         )
