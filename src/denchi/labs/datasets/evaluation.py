@@ -70,7 +70,7 @@ def _copied(result: T, writable: bool) -> T:
             changes[f.name] = value
         elif isinstance(value, tuple) and any(is_dataclass(v) for v in value):
             changes[f.name] = _copied(value, writable)
-    return replace(result, **changes)  # type: ignore[type-var]
+    return replace(result, **changes)
 
 
 def kept(func: F) -> F:
