@@ -52,3 +52,13 @@ def test_a_pulse_that_ended_early_is_explained():
     assert math.isnan(table["discharge_resistance_ohm"][1])
     assert "放電パルス" in table["note"][1] or "discharge pulse" in table["note"][1]
     assert math.isfinite(table["charge_resistance_ohm"][1])
+
+
+def test_sample_times_are_dense_but_bounded():
+    from denchi.labs.engine.simulation import MAX_SAMPLES, MIN_SAMPLES, sample_times
+
+    assert len(sample_times(0.0, 10.0)) == MIN_SAMPLES + 1  # a 10-s pulse: 0.02 s apart
+    assert abs(sample_times(0.0, 36000.0)[1] - 10.0) < 1e-9  # a 10-h step: every 10 s
+    storage = sample_times(0.0, 60 * 86400.0)  # 60 days of storage
+    assert len(storage) == MAX_SAMPLES + 1
+    assert storage[0] == 0.0 and storage[-1] == 60 * 86400.0

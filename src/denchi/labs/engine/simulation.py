@@ -41,9 +41,11 @@ QUIET_SOLVER = {"silence_sundials_errors": True}  # failures come back as except
 # Recorded samples: the solver itself reports the solution on this grid (IDAKLU's output
 # grid ``t_interp`` or its Hermite dense output), never a straight line between its own
 # steps, which at C/20 lie hours apart. A sample every 10 s at most, and at least
-# ``MIN_SAMPLES`` per record, so that a 10-s pulse or a 10C discharge is resolved too.
+# ``MIN_SAMPLES`` per record, so that a 10-s pulse or a 10C discharge is resolved too; at
+# most ``MAX_SAMPLES`` per record, so that a 60-day storage step keeps its memory small.
 MAX_SAMPLE_S = 10.0
 MIN_SAMPLES = 500
+MAX_SAMPLES = 5000
 AT_ONCE_FRACTION = 0.02  # a discharge delivering less than this share "stopped at once"
 
 OCV_VARIABLE = "Bulk open-circuit voltage [V]"
@@ -345,10 +347,10 @@ def _stopped_at_cut_off(data: dict[str, np.ndarray], cut_off_v: float) -> dict[s
 
 
 def sample_times(t_start_s: float, t_end_s: float) -> np.ndarray:
-    """The times [s] at which a record is sampled: evenly spaced, every ``MAX_SAMPLE_S`` at
-    most and at least ``MIN_SAMPLES`` points, both ends included."""
+    """The times [s] at which a record is sampled: evenly spaced, every ``MAX_SAMPLE_S``
+    where ``MIN_SAMPLES`` to ``MAX_SAMPLES`` points allow it, both ends included."""
     span = max(t_end_s - t_start_s, 0.0)
-    count = max(MIN_SAMPLES, math.ceil(span / MAX_SAMPLE_S)) + 1
+    count = min(MAX_SAMPLES, max(MIN_SAMPLES, math.ceil(span / MAX_SAMPLE_S))) + 1
     return np.linspace(t_start_s, t_end_s, count)
 
 
