@@ -114,8 +114,64 @@ def test_activation_energy_round_trip():
 
 
 @pytest.mark.slow  # PyBaMM solves
-def test_kept_data_sets_cannot_be_changed_in_place():
+def test_learners_get_writable_copies_and_the_kept_data_set_stays():
+    """A learner may change what they got (``z_ohm *= 1000``); the cache keeps its own copy."""
     spectrum = lab_datasets.eis_spectrum("t-001")
-    with pytest.raises(ValueError):
-        spectrum.impedance_ohm[0] = 0
-    assert lab_datasets.eis_spectrum("t-001") is spectrum
+    kept = spectrum.impedance_ohm.copy()
+    z_ohm = spectrum.impedance_ohm
+    z_ohm *= 1000  # the issue's example: numpy refused, "output array is read-only"
+    spectrum.impedance_ohm[0] = 0
+    again = lab_datasets.eis_spectrum("t-001")
+    assert again is not spectrum
+    np.testing.assert_array_equal(again.impedance_ohm, kept)
+    record = lab_datasets.thermal_discharge("t-001")
+    first = record.temperature_c.copy()
+    record.temperature_c[:] = 0.0
+    np.testing.assert_array_equal(lab_datasets.thermal_discharge("t-001").temperature_c, first)
+    aged = lab_datasets.cycle_aging("t-001")
+    capacity = aged.capacity_ah.copy()
+    aged.capacity_ah[:] = 0.0
+    aged.curves[0].voltage_v[:] = 0.0
+    again_aged = lab_datasets.cycle_aging("t-001")
+    np.testing.assert_array_equal(again_aged.capacity_ah, capacity)
+    assert again_aged.curves[0].voltage_v.min() > 2.0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lab_datasets.eis_spectrum,
+        lab_datasets.thermal_discharge,
+        lab_datasets.cycle_aging,
+        lambda seed: lab_datasets.calendar_aging(seed, 25.0),
+        labs.analysis_rate.measured_rate_test,
+        labs.analysis_pulse.measured_hppc,
+        labs.analysis_pulse.measured_gitt,
+        labs.analysis_ocv.measured_slow_discharge,
+        labs.analysis_ocv.aged_lli,
+        labs.analysis_ocv.measured_aged_ocv,
+    ],
+)
+@pytest.mark.parametrize("seed", [["t-001"], {"id": 1}, -1, 1.5, None])
+def test_bad_seeds_are_lab_input_errors(make, seed):
+    with pytest.raises(labs.LabInputError) as info:
+        make(seed)
+    assert info.value.parameter == "seed"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda wrong: labs.analysis_rate.rate_table(wrong),
+        lambda wrong: heat.state_of_charge(wrong),
+        lambda wrong: heat.reversible_heat_w(wrong),
+        lambda wrong: heat.irreversible_heat_w(wrong, lab_datasets.cell_ocv()),
+        lambda wrong: heat.heat_generation(wrong, lab_datasets.cell_ocv()),
+        lambda wrong: heat.time_to_temperature_s(wrong, 45.0),
+        lambda wrong: labs.analysis_pulse.gitt_diffusivities(wrong, 5e-6),
+    ],
+)
+@pytest.mark.parametrize("wrong", ["result", None, [1, 2, 3], lab_datasets.cell_ocv])
+def test_wrong_result_objects_are_lab_input_errors(call, wrong):
+    with pytest.raises(labs.LabInputError):
+        call(wrong)

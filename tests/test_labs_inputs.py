@@ -36,14 +36,26 @@ _HOSTILE = st.one_of(
 
 
 def mostly(valid: st.SearchStrategy) -> st.SearchStrategy:
-    """Valid values two times in three, so that whole valid calls (extremes included) run."""
+    """Valid values two times in three, hostile ones otherwise."""
     return st.one_of(valid, valid, HOSTILE)
 
 
-TEMPERATURE = mostly(st.floats(-20, 60))
-C_RATE = mostly(st.floats(0.01, 10))
-SOC = mostly(st.floats(0, 1))
-FEW = st.one_of(HOSTILE, st.integers(1, 2))
+def calls(**valid: st.SearchStrategy) -> st.SearchStrategy:
+    """Keyword arguments of a call: half the time a whole valid call within the range where
+    a result must come back (``(True, kwargs)``), else each argument hostile one time in
+    three (``(False, kwargs)``). A stub that refuses everything fails on the valid calls."""
+    return st.one_of(
+        st.fixed_dictionaries(valid).map(lambda kwargs: (True, kwargs)),
+        st.fixed_dictionaries({k: mostly(v) for k, v in valid.items()}).map(
+            lambda kwargs: (False, kwargs)
+        ),
+    )
+
+
+TEMPERATURE = st.floats(10, 45)  # valid and safely solvable at the rates below
+C_RATE = st.floats(0.2, 2)
+SOC = st.floats(0, 1)
+FEW = st.integers(1, 2)
 SETTINGS = settings(
     max_examples=40,
     deadline=None,
@@ -66,39 +78,78 @@ def _only_lab_errors(call, *args, **kwargs):
         return None
 
 
+def _check(call, drawn):
+    """A valid call must give a result; any other may raise only LabInputError."""
+    valid, kwargs = drawn
+    if valid:
+        result = call(**kwargs)
+        assert result is not None
+        return result
+    return _only_lab_errors(call, **kwargs)
+
+
+ADVERTISED = [
+    (key, model, thermal)
+    for key, preset in labs.PRESETS.items()
+    for model in preset.fidelities
+    for thermal in preset.thermal_models
+]
+
+
 @SETTINGS
 @given(
+    valid=st.sampled_from(ADVERTISED),
     chemistry=st.one_of(HOSTILE, st.sampled_from(sorted(labs.PRESETS))),
     model=st.one_of(HOSTILE, st.sampled_from(["spm", "spme", "dfn", "loqs", "full"])),
     thermal=st.one_of(HOSTILE, st.sampled_from(["isothermal", "lumped"])),
     seed=st.one_of(HOSTILE, st.integers(0, 10**6)),
 )
-def test_cell_construction(chemistry, model, thermal, seed):
+def test_cell_construction(valid, chemistry, model, thermal, seed):
+    key, fidelity, heat = valid
+    assert labs.Cell(key, model=fidelity, thermal=heat).model == fidelity
     _only_lab_errors(labs.Cell, chemistry, model=model, thermal=thermal, seed=seed)
 
 
 @SETTINGS
-@given(c_rate=C_RATE, temperature_c=TEMPERATURE, cooling=st.one_of(st.none(), HOSTILE))
-def test_discharge(cell, c_rate, temperature_c, cooling):
-    _only_lab_errors(cell.discharge, c_rate, temperature_c, cooling)
+@given(drawn=calls(c_rate=C_RATE, temperature_c=TEMPERATURE, cooling_w_m2k=st.none()))
+def test_discharge(cell, drawn):
+    _check(cell.discharge, drawn)
 
 
 @SETTINGS
 @given(
-    c_rates=st.one_of(HOSTILE, st.lists(st.floats(0.01, 10), max_size=4)),
-    temperature_c=TEMPERATURE,
+    drawn=calls(
+        c_rates=st.lists(C_RATE, min_size=1, max_size=3),
+        temperature_c=TEMPERATURE,
+    )
 )
-def test_rate_test(cell, c_rates, temperature_c):
-    _only_lab_errors(cell.rate_test, c_rates, temperature_c)
+def test_rate_test(cell, drawn):
+    _check(cell.rate_test, drawn)
 
 
 @SETTINGS
-@given(c_rate=C_RATE, temperature_c=TEMPERATURE, cv=HOSTILE, until=C_RATE)
-def test_charge(cell, c_rate, temperature_c, cv, until):
-    _only_lab_errors(cell.charge, c_rate, temperature_c, cv, until)
+@given(
+    drawn=calls(
+        c_rate=C_RATE,
+        temperature_c=TEMPERATURE,
+        constant_voltage=st.booleans(),
+        until_c_rate=st.floats(0.05, 0.5),
+    )
+)
+def test_charge(cell, drawn):
+    _check(cell.charge, drawn)
 
 
+VALID_STEPS = st.lists(
+    st.one_of(
+        st.builds(p.discharge, c_rate=C_RATE, duration_s=st.floats(1, 600)),
+        st.builds(p.rest, duration_s=st.floats(1, 600)),
+    ),
+    min_size=1,
+    max_size=3,
+)
 STEPS = st.one_of(
+    VALID_STEPS,
     HOSTILE,
     st.lists(
         st.one_of(
@@ -113,117 +164,151 @@ STEPS = st.one_of(
 
 
 @SETTINGS
-@given(steps=STEPS, cycles=FEW, temperature_c=TEMPERATURE, soc=SOC)
-def test_cycle(cell, steps, cycles, temperature_c, soc):
-    _only_lab_errors(cell.cycle, steps, cycles, temperature_c, soc)
+@given(
+    drawn=calls(
+        steps=VALID_STEPS, cycles=FEW, temperature_c=TEMPERATURE, initial_soc=st.floats(0.5, 1)
+    ),
+    steps=STEPS,
+)
+def test_cycle(cell, drawn, steps):
+    _check(cell.cycle, drawn)
+    _only_lab_errors(cell.cycle, steps)
 
 
 @SETTINGS
 @given(
-    kind=st.sampled_from(["discharge", "charge", "hold", "rest"]), a=HOSTILE, b=HOSTILE, c=HOSTILE
+    kind=st.sampled_from(["discharge", "charge", "hold", "rest"]),
+    a=HOSTILE,
+    b=HOSTILE,
+    c=HOSTILE,
+    c_rate=st.floats(0.01, 10),
+    voltage=st.floats(2.0, 4.2),
 )
-def test_protocol_steps(kind, a, b, c):
+def test_protocol_steps(kind, a, b, c, c_rate, voltage):
     constructor = getattr(p, kind)
+    valid = {"rest": {"duration_s": 60.0}, "hold": {"voltage_v": voltage, "until_c_rate": 0.05}}
+    assert constructor(**valid.get(kind, {"c_rate": c_rate})).kind == kind
     args = (a,) if kind == "rest" else (a, b, c)
     _only_lab_errors(constructor, *args)
 
 
 @SETTINGS
-@given(points=st.one_of(HOSTILE, st.integers(3, 500)))
-def test_ocv(cell, points):
-    _only_lab_errors(cell.ocv, points)
+@given(drawn=calls(points=st.integers(3, 500)))
+def test_ocv(cell, drawn):
+    _check(cell.ocv, drawn)
 
 
 @SETTINGS
 @given(
-    soc_step=st.one_of(HOSTILE, st.floats(0.2, 0.5)),
-    soc_min=st.one_of(HOSTILE, st.floats(0.3, 0.9)),
-    pulse_c_rate=C_RATE,
-    pulse_s=st.one_of(HOSTILE, st.floats(1, 60)),
-    relax_s=st.one_of(HOSTILE, st.floats(1, 600)),
-    temperature_c=TEMPERATURE,
-)
-def test_pulse_test(cell, soc_step, soc_min, pulse_c_rate, pulse_s, relax_s, temperature_c):
-    _only_lab_errors(
-        cell.pulse_test, soc_step, soc_min, pulse_c_rate, pulse_s, relax_s, temperature_c
+    drawn=calls(
+        soc_step=st.floats(0.1, 0.2),
+        soc_min=st.floats(0.6, 0.8),
+        pulse_c_rate=st.floats(0.5, 2),
+        pulse_s=st.floats(1, 30),
+        relax_s=st.floats(1, 600),
+        temperature_c=TEMPERATURE,
     )
+)
+def test_pulse_test(cell, drawn):
+    _check(cell.pulse_test, drawn)
 
 
 @SETTINGS
 @given(
-    pulse_c_rate=C_RATE,
-    pulse_s=st.one_of(HOSTILE, st.floats(10, 1200)),
-    rest_s=st.one_of(HOSTILE, st.floats(10, 1200)),
-    temperature_c=TEMPERATURE,
-    max_pulses=FEW,
-)
-def test_gitt(cell, pulse_c_rate, pulse_s, rest_s, temperature_c, max_pulses):
-    _only_lab_errors(cell.gitt, pulse_c_rate, pulse_s, rest_s, temperature_c, max_pulses)
-
-
-@SETTINGS
-@given(
-    frequencies=st.one_of(HOSTILE, st.lists(st.floats(1e-3, 1e4), max_size=5)),
-    soc=SOC,
-    temperature_c=TEMPERATURE,
-)
-def test_eis(cell, frequencies, soc, temperature_c):
-    _only_lab_errors(cell.eis, frequencies, soc, temperature_c)
-
-
-@SETTINGS
-@given(cycles=FEW, charge=C_RATE, discharge=C_RATE, temperature_c=TEMPERATURE)
-def test_aging(cell, cycles, charge, discharge, temperature_c):
-    _only_lab_errors(cell.aging, cycles, charge, discharge, temperature_c)
-
-
-@SETTINGS
-@given(days=st.one_of(HOSTILE, st.floats(1, 30)), soc=SOC, temperature_c=TEMPERATURE, checkups=FEW)
-def test_calendar_aging(cell, days, soc, temperature_c, checkups):
-    _only_lab_errors(cell.calendar_aging, days, soc, temperature_c, checkups)
-
-
-@SETTINGS
-@given(
-    base=st.one_of(HOSTILE, st.sampled_from(["nmc_graphite", "nca_graphite"])),
-    thickness=st.one_of(st.none(), HOSTILE, st.floats(10, 300)),
-    np_ratio=st.one_of(st.none(), HOSTILE, st.floats(0.5, 3)),
-    porosity=st.one_of(st.none(), HOSTILE, st.floats(0.1, 0.7)),
-    radius=st.one_of(st.none(), HOSTILE, st.floats(0.1, 30)),
-    c_rate=C_RATE,
-)
-def test_design_cell(base, thickness, np_ratio, porosity, radius, c_rate):
-    _only_lab_errors(
-        labs.design_cell,
-        base,
-        positive_thickness_um=thickness,
-        np_ratio=np_ratio,
-        negative_porosity=porosity,
-        positive_particle_radius_um=radius,
-        c_rate=c_rate,
-        model="spm",
+    drawn=calls(
+        pulse_c_rate=st.floats(0.1, 1),
+        pulse_s=st.floats(10, 1200),
+        rest_s=st.floats(10, 1200),
+        temperature_c=TEMPERATURE,
+        max_pulses=FEW,
     )
+)
+def test_gitt(cell, drawn):
+    _check(cell.gitt, drawn)
 
 
 @SETTINGS
 @given(
-    noise_v=HOSTILE, sample_s=st.one_of(HOSTILE, st.floats(0.01, 100)), seed=HOSTILE, what=HOSTILE
+    drawn=calls(
+        frequencies_hz=st.lists(st.floats(1e-3, 1e4), min_size=2, max_size=5),
+        soc=st.floats(0.2, 0.8),
+        temperature_c=TEMPERATURE,
+    )
 )
-def test_instrument(cell, noise_v, sample_s, seed, what):
-    meter = _only_lab_errors(labs.Instrument, noise_v=noise_v, sample_s=sample_s, seed=seed)
+def test_eis(cell, drawn):
+    _check(cell.eis, drawn)
+
+
+@SETTINGS
+@given(
+    drawn=calls(
+        cycles=FEW,
+        charge_c_rate=st.floats(0.2, 1),
+        discharge_c_rate=st.floats(0.2, 1),
+        temperature_c=TEMPERATURE,
+    )
+)
+def test_aging(cell, drawn):
+    _check(cell.aging, drawn)
+
+
+@SETTINGS
+@given(drawn=calls(days=st.floats(1, 30), soc=SOC, temperature_c=TEMPERATURE, checkups=FEW))
+def test_calendar_aging(cell, drawn):
+    _check(cell.calendar_aging, drawn)
+
+
+@SETTINGS
+@given(
+    drawn=calls(
+        base=st.sampled_from(["nmc_graphite", "nca_graphite"]),
+        positive_thickness_um=st.one_of(st.none(), st.floats(40, 150)),
+        np_ratio=st.one_of(st.none(), st.floats(1.0, 1.5)),
+        negative_porosity=st.one_of(st.none(), st.floats(0.25, 0.5)),
+        positive_particle_radius_um=st.one_of(st.none(), st.floats(1, 15)),
+        c_rate=st.floats(0.2, 1),
+        model=st.just("spm"),
+    )
+)
+def test_design_cell(drawn):
+    _check(labs.design_cell, drawn)
+
+
+@SETTINGS
+@given(
+    drawn=calls(
+        noise_v=st.floats(0, 0.01), sample_s=st.floats(0.1, 100), seed=st.integers(0, 10**6)
+    ),
+    what=HOSTILE,
+)
+def test_instrument(cell, drawn, what):
+    meter = _check(labs.Instrument, drawn)
     if meter is not None:
+        measured = meter.measure(_discharge(cell))
+        assert isinstance(measured, labs.DischargeResult)
         _only_lab_errors(meter.measure, what)
 
 
 @SETTINGS
-@given(results=HOSTILE, labels=HOSTILE, x=HOSTILE, y=HOSTILE)
-def test_compare_and_plot_options(cell, results, labels, x, y):
+@given(
+    drawn=calls(
+        labels=st.one_of(
+            st.none(), st.lists(st.text(min_size=1, max_size=5), min_size=2, max_size=2)
+        ),
+        x=st.sampled_from(["capacity", "time", "dod"]),
+        y=st.sampled_from(["voltage", "current", "temperature"]),
+    ),
+    results=HOSTILE,
+)
+def test_compare_and_plot_options(cell, drawn, results):
     import matplotlib.pyplot as plt
 
     _only_lab_errors(labs.compare, results)
     record = _discharge(cell)
-    _only_lab_errors(labs.compare, [record, record], labels=labels)
-    _only_lab_errors(record.plot, x=x, y=y)
+    valid, kwargs = drawn
+    labels = kwargs.pop("labels")
+    _check(lambda **kw: labs.compare([record, record], labels=labels, **kw), (valid, kwargs))
+    _check(record.plot, (valid, kwargs))
     plt.close("all")
 
 

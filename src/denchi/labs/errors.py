@@ -1,6 +1,13 @@
-"""Errors a learner may see from a virtual lab, always in Japanese and English."""
+"""Errors a learner may see from a virtual lab, always in Japanese and English, and the one
+check of keyword arguments that every public function and method of the labs shares."""
 
 from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from denchi.errors import InputError
 
@@ -10,3 +17,63 @@ LabInputError = InputError
 
 class LabSimulationError(InputError):
     """The simulation could not finish for these settings (explained in plain words)."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type)
+
+_NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+def unknown_keyword(name: str, known: list[str]) -> LabInputError:
+    """The error for a keyword argument that does not exist, with the closest known one."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return LabInputError(
+            name,
+            f"引数 {name} はありません。{close[0]} のことですか？",
+            f"There is no argument {name}. Did you mean {close[0]}?",
+        )
+    listed = ", ".join(known) if known else "-"
+    return LabInputError(
+        name,
+        f"引数 {name} はありません。使える引数: {listed}",
+        f"There is no argument {name}. The arguments are: {listed}",
+    )
+
+
+def keywords_checked(func: F) -> F:
+    """Wrap ``func`` so that a misspelled keyword or too many arguments raise a bilingual
+    ``LabInputError`` (``temprature_c`` → 「temperature_c のことですか？」) instead of
+    Python's ``TypeError``."""
+    signature = inspect.signature(func)
+    params = list(signature.parameters.values())
+    if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params):
+        return func
+    known = [p.name for p in params if p.kind in _NAMED and p.name not in ("self", "cls")]
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for name in kwargs:
+            if name not in known:
+                raise unknown_keyword(name, known)
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            listed = ", ".join(known) if known else "-"
+            raise LabInputError(
+                func.__name__,
+                f"{func.__name__} の引数の数が合いません。使える引数: {listed}",
+                f"{func.__name__} got the wrong number of arguments. The arguments are: {listed}",
+            ) from None
+        return func(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
+def methods_checked(cls: C) -> C:
+    """Apply :func:`keywords_checked` to ``__init__`` and every public method of ``cls``."""
+    for name, value in list(vars(cls).items()):
+        if inspect.isfunction(value) and (name == "__init__" or not name.startswith("_")):
+            setattr(cls, name, keywords_checked(value))
+    return cls

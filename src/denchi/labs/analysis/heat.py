@@ -21,18 +21,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from denchi.labs.api.ocv import OCVResult
-from denchi.labs.api.results import CyclerRecord
+from denchi.labs.api.results import CyclerRecord, results_checked
 from denchi.labs.errors import LabInputError
 
 ENTROPY_PARAMETER_SET = "ORegan2022"  # measured entropic coefficients of the LG M50
 
 
+@results_checked
 def state_of_charge(record: CyclerRecord) -> np.ndarray:
     """SOC along a record that starts full, from the charge taken out and the nominal capacity."""
     moved = record.discharge_capacity_ah - record.discharge_capacity_ah[0]
     return np.clip(1.0 - moved / record.nominal_capacity_ah, 0.0, 1.0)
 
 
+@results_checked
 def irreversible_heat_w(record: CyclerRecord, ocv: OCVResult) -> np.ndarray:
     """I (U_ocv − V) [W] at every sample: the OCV looked up at the record's SOC."""
     u_ocv = np.interp(state_of_charge(record), ocv.soc, ocv.voltage_v)
@@ -64,6 +66,7 @@ def entropic_coefficient_v_per_k(soc: np.ndarray, preset: str = "nmc_graphite") 
         )
 
 
+@results_checked
 def reversible_heat_w(record: CyclerRecord) -> np.ndarray:
     """−I T dU_ocv/dT [W] at every sample (T the cell temperature in kelvin)."""
     dudt = entropic_coefficient_v_per_k(state_of_charge(record), record.preset)
@@ -103,6 +106,7 @@ class HeatBalance:
         return self.energy_j(part) / float(self.time_s[-1] - self.time_s[0])
 
 
+@results_checked
 def heat_generation(record: CyclerRecord, ocv: OCVResult) -> HeatBalance:
     """Irreversible and reversible heat of a record that starts from a full cell."""
     return HeatBalance(
@@ -112,6 +116,7 @@ def heat_generation(record: CyclerRecord, ocv: OCVResult) -> HeatBalance:
     )
 
 
+@results_checked
 def time_to_temperature_s(record: CyclerRecord, limit_c: float) -> float:
     """First time [s] the cell temperature reaches ``limit_c`` (linear interpolation between
     samples); ``nan`` if it never does."""

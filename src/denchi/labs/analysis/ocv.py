@@ -12,8 +12,11 @@ functions applied to the student's own data (:func:`measured_slow_discharge`,
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
+from denchi.labs.api.instrument import seeded
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult
 from denchi.labs.errors import LabInputError
@@ -99,6 +102,51 @@ def main_peak_v(
     return float(centres[inside][np.argmax(values[inside])])
 
 
+#: The two dQ/dV peaks of the NMC811/graphite cell (``nmc_graphite``) by name, each with the
+#: voltage window [V] that holds it in the fresh cell and after up to about 16 % loss of
+#: lithium inventory. The peaks are nearly equally tall, so "the tallest peak" switches from
+#: one to the other at about 2 % LLI; a named peak is followed instead.
+NAMED_PEAKS_V = {"low": (3.60, 3.76), "high": (3.76, 3.95)}
+
+
+class Peak(NamedTuple):
+    """A dQ/dV peak: where it is [V] and how tall it is [Ah/V]."""
+
+    position_v: float
+    height_ah_per_v: float
+
+
+def named_peak(
+    capacity_ah: np.ndarray, voltage_v: np.ndarray, name: str = "high", bin_v: float = 0.01
+) -> Peak:
+    """The dQ/dV peak called ``name`` (a key of :data:`NAMED_PEAKS_V`): its position, the
+    dQ/dV-weighted mean voltage of the bins above half the peak's height (steadier than
+    the tallest bin, which moves in steps of ``bin_v``), and its height, the tallest bin.
+
+    Raises:
+        LabInputError: for an unknown name or no data in the peak's window.
+    """
+    if name not in NAMED_PEAKS_V:
+        names = ", ".join(NAMED_PEAKS_V)
+        raise LabInputError(
+            "name",
+            f"ピークの名前 {name!r} はありません。次から選んでください: {names}",
+            f"No peak called {name!r}. Choose one of: {names}",
+        )
+    low_v, high_v = NAMED_PEAKS_V[name]
+    centres, values = incremental_capacity(capacity_ah, voltage_v, bin_v)
+    inside = (centres > low_v) & (centres < high_v)
+    if not inside.any() or not np.any(values[inside] > 0):
+        raise LabInputError(
+            "voltage_v",
+            f"ピーク {name} の範囲（{low_v:g}〜{high_v:g} V）にデータがありません。",
+            f"No data in the window of peak {name} ({low_v:g} to {high_v:g} V).",
+        )
+    x, y = centres[inside], values[inside]
+    top = y >= 0.5 * y.max()
+    return Peak(float(np.sum(x[top] * y[top]) / np.sum(y[top])), float(y.max()))
+
+
 def degraded_ocv(
     chemistry: str = "nmc_graphite",
     lli: float = 0.0,
@@ -164,6 +212,7 @@ def degraded_ocv(
     )
 
 
+@seeded
 def measured_slow_discharge(seed: int | str) -> DischargeResult:
     """Lab e02's pseudo-OCV measurement: the seeded NMC cell (DFN, 25 ℃) discharged at C/20,
     recorded every 20 s with 1 mV voltage noise. DFN, not SPMe: with the Chen2020 parameters the
@@ -177,12 +226,14 @@ def measured_slow_discharge(seed: int | str) -> DischargeResult:
     return meter.measure(cell.discharge(c_rate=0.05))
 
 
+@seeded
 def aged_lli(seed: int | str) -> float:
     """The loss of lithium inventory (a fraction, 0.08 to 0.16) of the aged cell of ``seed``."""
     rng = np.random.default_rng([seed_number(seed), _AGED_STREAM])
     return round(float(rng.uniform(0.08, 0.16)), 3)
 
 
+@seeded
 def measured_aged_ocv(seed: int | str) -> tuple[OCVResult, OCVResult]:
     """(fresh, aged) OCV curves of lab e02's assignment, each with 1 mV noise: the fresh
     cell and the cell that lost :func:`aged_lli` of its lithium inventory."""

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from denchi.labs.api.results import GITTResult, PulseTestResult
+from denchi.labs.api.instrument import seeded
+from denchi.labs.api.results import GITTResult, PulseTestResult, results_checked
 from denchi.labs.errors import LabInputError
 
 #: GITT pulses of the assignment: C/5 for 5 minutes, then 30 minutes of rest.
@@ -25,6 +26,7 @@ def _instrument(seed: int | str, sample_s: float):
     return Instrument(noise_v=0.0005, noise_a=0.0, noise_c=0.0, sample_s=sample_s, seed=seed)
 
 
+@seeded
 def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResult:
     """The HPPC of lab e03's assignment: the seeded NMC cell (SPMe), 1C pulses of 10 s every
     10 % SOC after 30 min of rest, recorded every second with 0.5 mV voltage noise."""
@@ -35,6 +37,7 @@ def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResu
     return _instrument(seed, 1.0).measure(pulses)
 
 
+@seeded
 def measured_gitt(seed: int | str) -> GITTResult:
     """The GITT of lab e03's assignment: the seeded NMC cell (SPMe, 25 ℃) with
     :data:`GITT_PULSE`, recorded every 2 s with 0.5 mV voltage noise."""
@@ -93,6 +96,7 @@ def weppner_huggins_diffusivity(
     return 4.0 / (math.pi * pulse_s) * (radius_m / 3.0) ** 2 * (delta_es_v / delta_et_v) ** 2
 
 
+@results_checked
 def gitt_diffusivities(result: GITTResult, radius_m: float):
     """The GITT pulse table with the Weppner–Huggins diffusion coefficient of each pulse
     (``diffusivity_m2_s``), ΔE_t taken from the first point of the pulse (after the ohmic

@@ -11,13 +11,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from denchi.labs.api.results import RateTestResult
+from denchi.labs.api.instrument import seeded
+from denchi.labs.api.results import RateTestResult, results_checked
 from denchi.labs.errors import LabInputError
 
 #: C-rates of the assignment's rate test (C/5 to 3C).
 ASSIGNMENT_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0)
 
 
+@seeded
 def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> RateTestResult:
     """The rate test of lab e01's assignment: the seeded cell of ``chemistry`` (SPMe,
     25 ℃) discharged from full at :data:`ASSIGNMENT_C_RATES`, recorded every 10 s with
@@ -30,6 +32,7 @@ def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> Rate
     return meter.measure(cell.rate_test(ASSIGNMENT_C_RATES))
 
 
+@results_checked
 def rate_table(result: RateTestResult):
     """Per discharge: C-rate, mean current [A], duration [h], capacity [Ah] (from the
     measured current), energy [Wh], mean voltage [V] and mean power [W], as a pandas table."""

@@ -10,8 +10,10 @@ import numpy as np
 from denchi.i18n import text
 from denchi.labs.api import plots
 from denchi.labs.api.results import ProtocolResult
+from denchi.labs.errors import methods_checked
 
 
+@methods_checked
 @dataclass(frozen=True)
 class AgingResult:
     """Capacity checks of an aging test, one per cycle (or per storage period).

@@ -29,7 +29,7 @@ from denchi.labs.api.results import (
 )
 from denchi.labs.engine.presets import Preset, get_preset
 from denchi.labs.engine.simulation import Conditions, ModelSpec, ProtocolRun, StepShape
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, LabSimulationError, methods_checked
 from denchi.labs.seeds import seed_number
 from denchi.validation import integer_in_range, number_in_range, numbers_in_range, one_of
 
@@ -39,6 +39,25 @@ COOLING_RANGE_W_M2K = (0.1, 1000.0)
 FREQUENCY_RANGE_HZ = (1e-4, 1e6)
 DEFAULT_FREQUENCIES_HZ = tuple(np.logspace(-3, 4, 50).tolist())  # 1 mHz to 10 kHz
 CUTOFF_C_RATE = 0.05  # end of a constant-voltage hold (C/20)
+# Seconds per aging cycle on one core of a school laptop, for the expected duration shown
+# before a long aging test (the aging() docstring's 0.1 s SPM and 0.5 s DFN, with margin)
+SECONDS_PER_AGING_CYCLE = {"spm": 0.15, "spme": 0.25, "dfn": 0.5}
+NOTICE_AFTER_S = 30.0  # say how long a run will take when it is longer than this
+
+
+def aging_notice(model: str, cycles: int) -> str:
+    """What to tell a learner before ``cycles`` aging cycles with ``model``: the expected
+    duration and, if another model is faster, that model (empty for a short run)."""
+    seconds = SECONDS_PER_AGING_CYCLE.get(model, max(SECONDS_PER_AGING_CYCLE.values())) * cycles
+    if seconds < NOTICE_AFTER_S:
+        return ""
+    faster = SECONDS_PER_AGING_CYCLE["spm"] * cycles
+    ja = f"{cycles} サイクルの計算には、約 {seconds / 60:.0f} 分かかる見込みです。"
+    en = f"{cycles} cycles will take about {seconds / 60:.0f} min."
+    if model != "spm":
+        ja += f'Cell(..., model="spm") にすると約 {faster / 60:.0f} 分です。'
+        en += f' With Cell(..., model="spm") they take about {faster / 60:.0f} min.'
+    return text(ja, en)
 
 
 def _temperature(value: object) -> float:
@@ -51,6 +70,7 @@ def _c_rate(value: object, name: str = "c_rate", high: float = C_RATE_RANGE[1]) 
     return number_in_range(name, value, C_RATE_RANGE[0], high, "C", label_ja="C レート")
 
 
+@methods_checked
 class Cell:
     """A cell made from a preset, e.g. ``Cell("nmc_graphite")`` for the LG M50.
 
@@ -128,8 +148,31 @@ class Cell:
 
     # ------------------------------------------------------------------ helpers
 
+    @property
+    def temperature_range_c(self) -> tuple[float, float]:
+        """Chamber temperatures [℃] this cell runs at: −20 to 60 ℃, or 25 ℃ only for a
+        preset whose parameter set has no temperature dependence of its transport."""
+        return TEMPERATURE_RANGE_C if self.preset.temperature_dependent else (25.0, 25.0)
+
+    def _temperature(self, value: object) -> float:
+        """The chamber temperature, checked against the range and the preset."""
+        temperature = _temperature(value)
+        if temperature != 25.0 and not self.preset.temperature_dependent:
+            raise LabInputError(
+                "temperature_c",
+                f"{self.preset.name_ja} のパラメータセットには温度による変化（拡散や導電率の"
+                "温度依存性）が入っていないため、25 ℃ でだけ計算できます。"
+                "temperature_c=25 にするか、温度を変えるなら nmc_graphite・lco_graphite・"
+                "nca_graphite を使ってください。",
+                f"The parameter set of {self.preset.name_en} has no temperature dependence of "
+                "its transport (diffusion, conductivity), so it runs at 25 °C only. Use "
+                "temperature_c=25, or nmc_graphite, lco_graphite or nca_graphite to vary the "
+                "temperature.",
+            )
+        return temperature
+
     def _conditions(self, temperature_c: object, cooling_w_m2k: object = None) -> Conditions:
-        temperature = _temperature(temperature_c)
+        temperature = self._temperature(temperature_c)
         cooling = None
         if cooling_w_m2k is not None:
             if self.thermal != "lumped":
@@ -173,10 +216,12 @@ class Cell:
         initial_soc: float,
         spec: ModelSpec | None = None,
         description: str | None = None,
+        notice: str = "",
         **options: Any,
     ) -> ProtocolRun:
         """Run resolved protocol steps (values in A and V) on the cycler."""
         spec = spec or self._spec
+        _check_start(steps, initial_soc)
         scale = self.preset.current_scale_a
         shape: list[StepShape] = []
         values: list[float] = []
@@ -202,7 +247,7 @@ class Cell:
                 initial_soc=initial_soc,
                 **options,
             )
-        with Progress(cycles, description) as bar:
+        with Progress(cycles, description, note=notice) as bar:
             user_hook = options.pop("on_cycle", None)
 
             def on_cycle(run: ProtocolRun) -> bool:
@@ -300,7 +345,7 @@ class Cell:
         rates = numbers_in_range(
             "c_rates", c_rates, *C_RATE_RANGE, "C", label_ja="C レート", max_count=20
         )
-        temperature = _temperature(temperature_c)
+        temperature = self._temperature(temperature_c)
         return RateTestResult(
             preset=self.preset.key,
             discharges=tuple(self.discharge(c, temperature) for c in rates),
@@ -461,7 +506,21 @@ class Cell:
             description=text("パルス試験", "Pulse test"),
         )
         socs = tuple(round(1.0 - step * n, 10) for n in range(1, count + 1))
-        return self._record(run, steps, conditions, PulseTestResult, soc_points=socs, pulse_s=pulse)
+        result = self._record(
+            run, steps, conditions, PulseTestResult, soc_points=socs, pulse_s=pulse
+        )
+        table = result.resistance_table()
+        if table[["discharge_resistance_ohm", "charge_resistance_ohm"]].isna().all(axis=None):
+            raise LabSimulationError(
+                "pulse_c_rate",
+                f"どのパルスも途中で電圧の上限か下限に達し、抵抗を 1 つも測れませんでした"
+                f"（{pulse_rate:g}C、{conditions.temperature_c:g} ℃）。"
+                "パルスの C レートを小さくするか、温度を上げてください。",
+                f"Every pulse reached a voltage limit before its end, so no resistance could "
+                f"be measured ({pulse_rate:g}C, {conditions.temperature_c:g} °C). Use a "
+                "smaller pulse C-rate or a higher temperature.",
+            )
+        return result
 
     def gitt(
         self,
@@ -623,7 +682,9 @@ class Cell:
         plating (PyBaMM's degradation submodels). Every discharge is a capacity check.
 
         A cycle takes about 0.1 s with ``model="spm"`` and about 0.5 s with ``"dfn"``;
-        use ``Cell(..., model="spm")`` for hundreds of cycles.
+        use ``Cell(..., model="spm")`` for hundreds of cycles. A test longer than about
+        30 s says up front how long it will take (and how long with the SPM) and shows a
+        progress bar (:func:`aging_notice`).
 
         Args:
             cycles: Number of cycles (1–3000).
@@ -656,6 +717,7 @@ class Cell:
             initial_soc=0.0,
             spec=spec,
             description=text("サイクル劣化試験", "Cycle aging"),
+            notice=aging_notice(spec.fidelity, cycles),
             keep_cycle=keep.__contains__,
             cycle_variables=engine.AGING_VARIABLES,
         )
@@ -711,6 +773,28 @@ class Cell:
         )
         label = f"SOC {state * 100:g} %, {conditions.temperature_c:g} " + text("℃", "°C")
         return self._aging_result(run, "step2_ah", steps, conditions, label, period)
+
+
+def _check_start(steps: Sequence[p.Step], initial_soc: float) -> None:
+    """Refuse a protocol whose first current step cannot start: charging a full cell or
+    discharging an empty one (a smaller C-rate would not help, so say what would)."""
+    first = next((s.kind for s in steps if s.kind != "rest"), None)
+    if first in ("charge", "hold") and initial_soc >= 0.999:
+        raise LabInputError(
+            "initial_soc",
+            "セルはすでに満充電です（開始の SOC initial_soc=1）。"
+            "充電から始めるなら initial_soc を小さくするか、放電のステップから始めてください。",
+            "The cell is already full (initial_soc=1). To start with a charge, use a smaller "
+            "initial_soc, or start the protocol with a discharge step.",
+        )
+    if first == "discharge" and initial_soc <= 0.001:
+        raise LabInputError(
+            "initial_soc",
+            "セルはすでに空です（開始の SOC initial_soc=0）。"
+            "放電から始めるなら initial_soc を大きくするか、充電のステップから始めてください。",
+            "The cell is already empty (initial_soc=0). To start with a discharge, use a "
+            "larger initial_soc, or start the protocol with a charge step.",
+        )
 
 
 def _kept_cycles(cycles: int, count: int = 5) -> set[int]:

@@ -31,7 +31,7 @@ from denchi.labs.api.cell import Cell, _c_rate, _temperature
 from denchi.labs.api.results import DischargeResult
 from denchi.labs.engine.presets import PRESETS, get_preset
 from denchi.labs.engine.simulation import ModelSpec
-from denchi.labs.errors import LabInputError, LabSimulationError
+from denchi.labs.errors import LabInputError, LabSimulationError, keywords_checked, methods_checked
 from denchi.validation import number_in_range, one_of
 
 FARADAY = 96485.33212  # C/mol
@@ -43,6 +43,7 @@ DESIGN_BASES = tuple(k for k, p in PRESETS.items() if p.design)
 ELECTROLYTE_DENSITY_KG_M3 = 1200.0  # assumed; carbonate-based electrolytes are near this
 
 
+@methods_checked
 @dataclass(frozen=True)
 class CellDesign:
     """A designed cell: the choices, what they give, and a simulated discharge.
@@ -151,6 +152,7 @@ def _choice(
     return number_in_range(name, value, low, high, unit, label_ja=label)
 
 
+@keywords_checked
 def design_cell(
     base: str = "nmc_graphite",
     positive_thickness_um: float | None = None,
@@ -276,6 +278,18 @@ def design_cell(
             "負極の厚さ",
         )
     q_neg = act_n * l_n * c_n * FARADAY
+    if np_ratio is None:  # one rule for the N/P ratio, given or implied by the thicknesses
+        implied = q_neg / q_pos
+        if not NP_RANGE[0] <= implied <= NP_RANGE[1]:
+            raise LabInputError(
+                "negative_thickness_um",
+                f"この正極と負極の厚さでは、N/P 比が {implied:.3g} になります。N/P 比は "
+                f"{NP_RANGE[0]:g}〜{NP_RANGE[1]:g} にしてください（負極の厚さを変えるか、"
+                "np_ratio で指定してください）。",
+                f"These electrode thicknesses make an N/P ratio of {implied:.3g}; it must be "
+                f"{NP_RANGE[0]:g} to {NP_RANGE[1]:g}. Change the negative thickness or give "
+                "np_ratio instead.",
+            )
     area = ref["Electrode height [m]"] * ref["Electrode width [m]"]
     capacity_ah = min(q_pos, q_neg) * area / 3600.0
     overrides = {

@@ -9,8 +9,10 @@ import numpy as np
 
 from denchi.i18n import text
 from denchi.labs.api import plots
+from denchi.labs.errors import methods_checked
 
 
+@methods_checked
 @dataclass(frozen=True)
 class EISResult:
     """An impedance spectrum around a rest state.

@@ -17,8 +17,10 @@ deviations. Without a seed a cell is the preset itself.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -26,7 +28,7 @@ from denchi.labs.api.impedance import EISResult
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import CyclerRecord, ProtocolResult, RateTestResult, series_fields
 from denchi.labs.engine.presets import Preset
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, methods_checked
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
 
@@ -34,6 +36,20 @@ CAPACITY_SPREAD = 0.003  # relative standard deviation of capacity
 RESISTANCE_SPREAD = 0.03  # scale of the extra contact resistance, relative to the DC resistance
 _CELL_STREAM = 1  # independent random streams from one seed
 _NOISE_STREAM = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def seeded(func: F) -> F:
+    """Check the seed, ``func``'s first argument, before anything runs or is cached: a
+    wrong seed (``None``, a list, a negative number) is a ``LabInputError`` naming ``seed``."""
+
+    @functools.wraps(func)
+    def checked(seed: object, *args: Any, **kwargs: Any) -> Any:
+        seed_number(seed)
+        return func(seed, *args, **kwargs)
+
+    return checked  # type: ignore[return-value]
 
 
 def production_spread(preset: Preset, seed: object) -> tuple[float, float]:
@@ -59,6 +75,7 @@ def preset_dc_resistance_ohm(preset: Preset) -> float:
     return DC_RESISTANCE_OHM[preset.key]
 
 
+@methods_checked
 @dataclass(frozen=True)
 class Instrument:
     """A virtual cycler / potentiostat channel: samples at ``sample_s`` and adds noise.

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from denchi.i18n import text
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, keywords_checked
 
 _LABELS = {
     "time": ("時間 [h]", "Time [h]"),
@@ -73,6 +73,7 @@ def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
     return one_of(name, value, tuple(choices), label_ja=f"グラフの {name}")
 
 
+@keywords_checked
 def compare(
     results: Iterable[Any], ax: Any = None, labels: Iterable[str] | None = None, **options: Any
 ) -> Any:

@@ -44,6 +44,7 @@ from denchi.i18n import text
 from denchi.labs.api import plots
 from denchi.labs.api.design import CellDesign, design_cell
 from denchi.labs.api.results import ProtocolResult, _trapezoid
+from denchi.labs.errors import keywords_checked, methods_checked
 from denchi.validation import number_in_range
 
 COATED_POROSITY = 0.5  # assumed porosity of the dried coating before pressing
@@ -60,6 +61,7 @@ def pressed_thickness_um(coated_thickness_um: float, pressed_porosity: float) ->
     return coated_thickness_um * (1.0 - COATED_POROSITY) / (1.0 - pressed_porosity)
 
 
+@methods_checked
 @dataclass(frozen=True)
 class PracticumCell:
     """A cell made in the virtual practicum, after its first charge and a test discharge.
@@ -185,6 +187,7 @@ class PracticumCell:
         return plots.finish(ax, "capacity", "voltage")
 
 
+@keywords_checked
 def practicum_cell(
     coated_thickness_um: float = 140.0,
     pressed_porosity: float = 0.3,

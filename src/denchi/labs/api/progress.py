@@ -27,7 +27,8 @@ def _in_kernel() -> bool:
 class Progress:
     """``with Progress(total, "エージング試験") as bar: ... bar.update(n)``."""
 
-    def __init__(self, total: int, description: str, unit: str = "cycle") -> None:
+    def __init__(self, total: int, description: str, unit: str = "cycle", note: str = "") -> None:
+        """``note`` (e.g. the expected duration) is shown once, above the bar."""
         self.total = total
         self.description = description
         self.unit = unit
@@ -36,12 +37,16 @@ class Progress:
         self._handle: Any = None
         self._tqdm: Any = None
         if _in_kernel():
-            from IPython.display import display
+            from IPython.display import Pretty, display
 
+            if note:
+                display(Pretty(note))
             self._handle = display(self._pretty(0), display_id=True)
         elif sys.stderr is not None and sys.stderr.isatty():
             from tqdm import tqdm
 
+            if note:
+                tqdm.write(note, file=sys.stderr)
             self._tqdm = tqdm(total=total, desc=description, unit=unit)
 
     def _pretty(self, n: int) -> Any:

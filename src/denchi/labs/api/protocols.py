@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from denchi.labs.engine.presets import Preset
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, keywords_checked
 from denchi.validation import number_in_range
 
 C_RATE_RANGE = (0.01, 10.0)
@@ -90,6 +90,7 @@ def _constant_current(kind: str, c_rate: object, until_v: object, duration_s: ob
     )
 
 
+@keywords_checked
 def discharge(
     c_rate: float = 1.0, until_v: float | None = None, duration_s: float | None = None
 ) -> Step:
@@ -98,6 +99,7 @@ def discharge(
     return _constant_current("discharge", c_rate, until_v, duration_s)
 
 
+@keywords_checked
 def charge(
     c_rate: float = 0.5, until_v: float | None = None, duration_s: float | None = None
 ) -> Step:
@@ -106,6 +108,7 @@ def charge(
     return _constant_current("charge", c_rate, until_v, duration_s)
 
 
+@keywords_checked
 def hold(
     voltage_v: float, until_c_rate: float | None = None, duration_s: float | None = None
 ) -> Step:
@@ -128,6 +131,7 @@ def hold(
     return Step("hold", voltage_v=voltage, until_c_rate=until, duration_s=duration)
 
 
+@keywords_checked
 def rest(duration_s: float) -> Step:
     """No current for ``duration_s`` seconds (the voltage relaxes)."""
     return Step("rest", duration_s=_duration(duration_s, required=True))

@@ -9,21 +9,27 @@ tables too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+import math
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
 from denchi.i18n import text
 from denchi.labs.api import plots
 from denchi.labs.api.ocv import OCVResult  # noqa: F401  (its first home; tests/test_fonts.py)
+from denchi.labs.errors import LabInputError, methods_checked
 
 
 def _trapezoid(y: np.ndarray, x: np.ndarray) -> float:
     return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x))) if len(x) > 1 else 0.0
 
 
+@methods_checked
 @dataclass(frozen=True)
 class CyclerRecord:
     """A time series as a battery cycler records it (the base of all cycler results).
@@ -122,6 +128,7 @@ class CyclerRecord:
         return plots.finish(ax, x_label, y)
 
 
+@methods_checked
 @dataclass(frozen=True)
 class DischargeResult(CyclerRecord):
     """A constant-current discharge from full to the lower cut-off voltage.
@@ -137,6 +144,7 @@ class DischargeResult(CyclerRecord):
         return f"{self.c_rate:g}C, {self.ambient_temperature_c:g} " + text("℃", "°C")
 
 
+@methods_checked
 @dataclass(frozen=True)
 class ProtocolResult(CyclerRecord):
     """A cycler protocol (CC, CV and rest steps, possibly repeated as cycles).
@@ -201,6 +209,7 @@ class ProtocolResult(CyclerRecord):
         return pd.DataFrame(rows)
 
 
+@methods_checked
 @dataclass(frozen=True)
 class PulseTestResult(ProtocolResult):
     """A hybrid pulse power characterisation (HPPC): at each SOC a discharge and a charge
@@ -219,19 +228,23 @@ class PulseTestResult(ProtocolResult):
 
     def resistance_table(self):
         """Per SOC: the relaxed voltage and the DC resistance [Ω] of the discharge and the
-        charge pulse, ``ΔV / I`` at the end of each pulse. Pulses that ended early (cut-off
-        voltage reached) or were not run give NaN."""
+        charge pulse, ``ΔV / I`` at the end of each pulse. A pulse that ended early (the
+        voltage reached a cut-off) or did not run has no resistance (NaN), and the ``note``
+        column says which and why."""
         import pandas as pd
 
         ends = self._ends()
         rows = []
         for n, soc in enumerate(self.soc_points, start=1):
+            discharge = self._resistance(ends, n, 1, 2)
+            charge = self._resistance(ends, n, 3, 4)
             rows.append(
                 {
                     "soc": soc,
                     "ocv_v": self._last(ends, n, 1),
-                    "discharge_resistance_ohm": self._resistance(ends, n, 1, 2),
-                    "charge_resistance_ohm": self._resistance(ends, n, 3, 4),
+                    "discharge_resistance_ohm": discharge,
+                    "charge_resistance_ohm": charge,
+                    "note": _pulse_note(ends, n, discharge, charge),
                 }
             )
         return pd.DataFrame(rows)
@@ -273,6 +286,32 @@ class PulseTestResult(ProtocolResult):
         return plots.finish(ax, "soc", "resistance")
 
 
+def _pulse_note(ends: dict, cycle: int, discharge: float, charge: float) -> str:
+    """Why a pulse pair has no resistance (empty if both pulses gave one)."""
+    if (cycle, 2) not in ends:
+        return text(
+            "この SOC まで試験が進みませんでした（電圧が下限に達しました）。",
+            "The test did not reach this SOC (the voltage reached its lower limit).",
+        )
+    missing = [
+        name
+        for name, value in (
+            (text("放電パルス", "discharge pulse"), discharge),
+            (text("充電パルス", "charge pulse"), charge),
+        )
+        if math.isnan(value)
+    ]
+    if not missing:
+        return ""
+    return text(
+        f"{'・'.join(missing)}が途中で電圧の上限か下限に達しました。パルスの C レートを"
+        "小さくするか、温度を上げてください。",
+        f"The {' and '.join(missing)} reached a voltage limit before its end. Use a smaller "
+        "pulse C-rate or a higher temperature.",
+    )
+
+
+@methods_checked
 @dataclass(frozen=True)
 class GITTResult(ProtocolResult):
     """Galvanostatic intermittent titration: current pulses between long rests.
@@ -331,6 +370,7 @@ class GITTResult(ProtocolResult):
         return plots.finish(ax, "soc", "ocv")
 
 
+@methods_checked
 @dataclass(frozen=True)
 class RateTestResult:
     """Discharges of one cell at several C-rates (a rate-capability test)."""
@@ -394,3 +434,44 @@ def series_fields(result: CyclerRecord) -> tuple[str, ...]:
         if isinstance(getattr(result, f.name), np.ndarray)
         and len(getattr(result, f.name)) == per_sample
     )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def results_checked(func: F) -> F:
+    """Check that every argument of ``func`` annotated with a result class of the labs
+    (``CyclerRecord``, ``GITTResult``, ``OCVResult`` …) is one, before ``func`` runs: a
+    string, ``None`` or another kind of result is a ``LabInputError`` naming the argument
+    and the kind it needs, not an ``AttributeError`` from deep inside."""
+    signature = inspect.signature(func)
+
+    @functools.cache
+    def kinds() -> dict[str, type]:
+        hints = typing.get_type_hints(func)
+        return {
+            name: hint
+            for name, hint in hints.items()
+            if name != "return"
+            and isinstance(hint, type)
+            and hint.__module__.startswith("denchi.labs.api")
+        }
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return func(*args, **kwargs)  # Python's own message for a wrong call
+        for name, kind in kinds().items():
+            if name in bound.arguments and not isinstance(bound.arguments[name], kind):
+                got = type(bound.arguments[name]).__name__
+                raise LabInputError(
+                    name,
+                    f"{name} には {kind.__name__}（実験の結果）を渡してください"
+                    f"（渡されたのは {got} です）。",
+                    f"{name} must be a {kind.__name__} (an experiment's result); got {got}.",
+                )
+        return func(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from denchi.i18n import text
+from denchi.labs.errors import keywords_checked
 
 
 def _slider(value: float, low: float, high: float, step: float, description: str) -> Any:
@@ -38,11 +39,12 @@ def _show(draw: Callable[[Any], str]) -> None:
     plt.show()
 
 
+@keywords_checked
 def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
     """Sliders for C-rate and temperature; the 25 ℃, 0.2C curve stays as a reference."""
     import ipywidgets as widgets
 
-    from denchi.labs.api.cell import TEMPERATURE_RANGE_C, Cell
+    from denchi.labs.api.cell import Cell
     from denchi.labs.api.plots import compare
 
     cell = Cell(chemistry)
@@ -63,10 +65,15 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
     return widgets.interactive(
         show,
         c_rate=_slider(1.0, 0.1, 3.0, 0.1, text("C レート", "C-rate")),
-        temperature_c=_slider(25.0, *TEMPERATURE_RANGE_C, 5.0, text("温度 [℃]", "Temp. [°C]")),
+        temperature_c=(
+            _slider(25.0, *cell.temperature_range_c, 5.0, text("温度 [℃]", "Temp. [°C]"))
+            if cell.preset.temperature_dependent
+            else widgets.fixed(25.0)  # the preset runs at 25 ℃ only
+        ),
     )
 
 
+@keywords_checked
 def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
     """Heating at high current and the effect of cooling: C-rate, cooling and room
     temperature sliders; the figure shows the cell temperature during the discharge."""
@@ -99,6 +106,7 @@ def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
     )
 
 
+@keywords_checked
 def design_explorer(base: str = "nmc_graphite") -> Any:
     """Electrode thickness, porosity and N/P ratio sliders; the figure compares the designed
     cell's discharge at 0.2C and 2C and the title gives its energy density."""
@@ -137,6 +145,7 @@ def design_explorer(base: str = "nmc_graphite") -> Any:
     )
 
 
+@keywords_checked
 def practicum_explorer() -> Any:
     """The four choices of the virtual small-cell practicum (h06) as sliders: coating,
     pressing, electrolyte and first-charge current. The figure compares the test discharge

@@ -4,24 +4,28 @@ The lab page, the assignment's setup cell, its hidden tests (the reference analy
 teacher who wants to see one student's data all call the same function with the same seed
 (the student id), so they always see the same cell and the same noise. Every data set is
 small: a few seconds of simulation with a fresh process, much less once the engine's cache
-holds the built model. Each data set is also kept (``lru_cache``), so the hidden tests of
-one student re-use it; its arrays are read-only so that nobody changes the kept copy.
+holds the built model. Each data set is also kept (:func:`kept`), so the hidden tests of
+one student re-use it: the cache holds a read-only copy and every caller gets a writable copy
+of its own, so a learner may write ``z_ohm *= 1000`` without changing anybody else's data.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+import functools
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from denchi.labs.api.aging import AgingResult
 from denchi.labs.api.cell import Cell
 from denchi.labs.api.impedance import EISResult
-from denchi.labs.api.instrument import Instrument
+from denchi.labs.api.instrument import Instrument, seeded
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult
+from denchi.labs.errors import LabInputError
 from denchi.labs.seeds import seed_number
 
 PRESET = "nmc_graphite"  # LG M50: the only preset with impedance, heat and aging parameters
@@ -47,26 +51,59 @@ CAPACITY_NOISE = 1e-4  # relative noise of a capacity check (0.5 mAh on 5 Ah)
 _CAPACITY_STREAM = 3  # a random stream of its own (the instrument uses 2, the cell 1)
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _read_only(result: T) -> T:
-    """The result with every array field made read-only (results are kept and shared)."""
-    for f in fields(result):  # type: ignore[arg-type]
+def _copied(result: T, writable: bool) -> T:
+    """A copy of ``result`` with every array copied (nested results too), read-only or
+    writable."""
+    if isinstance(result, tuple):
+        return tuple(_copied(item, writable) for item in result)  # type: ignore[return-value]
+    if not is_dataclass(result) or isinstance(result, type):
+        return result
+    changes: dict[str, Any] = {}
+    for f in fields(result):
         value = getattr(result, f.name)
         if isinstance(value, np.ndarray):
-            value.flags.writeable = False
-    return result
+            value = value.copy()
+            value.flags.writeable = writable
+            changes[f.name] = value
+        elif isinstance(value, tuple) and any(is_dataclass(v) for v in value):
+            changes[f.name] = _copied(value, writable)
+    return replace(result, **changes)
 
 
-@lru_cache(maxsize=16)
+def kept(func: F) -> F:
+    """Keep the data sets ``func`` makes (one per seed and arguments): the seed is checked
+    first, the cache holds a read-only copy and every call returns a writable copy."""
+    cached = lru_cache(maxsize=16)(lambda *args: _copied(func(*args), writable=False))
+
+    @seeded
+    @functools.wraps(func)
+    def learner_copy(*args: Any) -> Any:
+        try:
+            hash(args)
+        except TypeError:
+            raise LabInputError(
+                func.__name__,
+                f"{func.__name__} の引数には数や文字列を指定してください（指定値: {args!r:.80}）。",
+                f"{func.__name__} takes numbers and strings; got {args!r:.80}.",
+            ) from None
+        return _copied(cached(*args), writable=True)
+
+    learner_copy.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return learner_copy  # type: ignore[return-value]
+
+
+@kept
 def eis_spectrum(seed: int | str) -> EISResult:
     """e04: the impedance spectrum of this student's cell at 50 % SOC and 25 ℃, measured."""
     cell = Cell(PRESET, model="spme", seed=seed)
     meter = Instrument(noise_ohm=EIS_NOISE_OHM, seed=seed)
-    return _read_only(meter.measure(cell.eis(EIS_FREQUENCIES_HZ, soc=EIS_SOC)))
+    return meter.measure(cell.eis(EIS_FREQUENCIES_HZ, soc=EIS_SOC))
 
 
-@lru_cache(maxsize=16)
+@kept
 def thermal_discharge(seed: int | str) -> DischargeResult:
     """e05: a 2C discharge at 25 ℃ in still air (10 W/(m²·K)), sampled every 10 s."""
     cell = Cell(PRESET, model="spme", thermal="lumped", seed=seed)
@@ -98,7 +135,7 @@ def measured_checks(result: AgingResult, seed: int | str) -> AgingResult:
     return replace(result, capacity_ah=result.capacity_ah * noise)
 
 
-@lru_cache(maxsize=16)
+@kept
 def cycle_aging(seed: int | str) -> AgingResult:
     """e06: 60 cycles of 1.5C CC-CV charge and 1C discharge at 5 ℃, measured."""
     cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
@@ -108,14 +145,14 @@ def cycle_aging(seed: int | str) -> AgingResult:
         discharge_c_rate=CYCLE_DISCHARGE_C_RATE,
         temperature_c=CYCLE_TEMPERATURE_C,
     )
-    return _read_only(measured_checks(result, seed))
+    return measured_checks(result, seed)
 
 
-@lru_cache(maxsize=16)
+@kept
 def calendar_aging(seed: int | str, temperature_c: float) -> AgingResult:
     """e06: a year of storage at full charge at ``temperature_c``, six capacity checks."""
     cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
     result = cell.calendar_aging(
         days=CALENDAR_DAYS, soc=1.0, temperature_c=temperature_c, checkups=CALENDAR_CHECKUPS
     )
-    return _read_only(measured_checks(result, f"{seed}@{temperature_c:g}"))
+    return measured_checks(result, f"{seed}@{temperature_c:g}")

@@ -73,6 +73,15 @@ class Preset:
     aging_parameter_set: str | None = None  # where SEI and lithium-plating parameters come from
     cell_variation: bool = True  # production spread by seed (loading and contact resistance)
     design: bool = False  # a base for ``design_cell`` (the set has layer densities)
+    # where the cell's temperature dependence comes from (Arrhenius transport and kinetics,
+    # bibliography keys); empty: the set has at most Arrhenius kinetics, too little to
+    # make a cold cell deliver less, so the preset runs at 25 ℃ only
+    temperature_source: str = ""
+
+    @property
+    def temperature_dependent(self) -> bool:
+        """True if the preset may run at chamber temperatures other than 25 ℃."""
+        return bool(self.temperature_source)
 
     def parameter_values(self, pybamm: Any) -> Any:
         """Fresh PyBaMM parameter values for this preset."""
@@ -111,6 +120,8 @@ PRESETS: dict[str, Preset] = {
             adjust=_chen2020_with_oregan2022_temperature,
             aging_parameter_set="OKane2022",
             design=True,
+            # Arrhenius diffusivities and electrolyte measured on the LG M50 (see adjust)
+            temperature_source="oregan2022",
         ),
         Preset(
             key="lfp_graphite",
@@ -141,6 +152,8 @@ PRESETS: dict[str, Preset] = {
             source_cell="Kokam SLPB78205130H pouch cell",
             reference="marquis2019",
             design=True,
+            # the set's Arrhenius solid diffusivities and exchange-current densities
+            temperature_source="marquis2019",
         ),
         Preset(
             key="nca_graphite",
@@ -156,6 +169,8 @@ PRESETS: dict[str, Preset] = {
             source_cell='"Nominal Design" graphite/NCA pouch cell of Kim et al. (2011)',
             reference="kim2011",
             design=True,
+            # Arrhenius solid diffusivities and kinetics, temperature-dependent electrolyte
+            temperature_source="kim2011",
         ),
         Preset(
             key="graphite_siox",
@@ -182,6 +197,9 @@ PRESETS: dict[str, Preset] = {
                 "phase lets the model deliver 5.7 Ah at C/10 and 25 °C; the courseware rates "
                 "the virtual cell (and its 1C) by the 5.7 Ah it delivers."
             ),
+            # the composite set has no density or heat capacity of its two negative phases,
+            # so a lumped thermal model cannot be built
+            thermal_models=("isothermal",),
             impedance=False,  # the composite negative has no frequency-domain formulation here
             cell_variation=False,
         ),
