@@ -10,14 +10,14 @@ import pytest
 pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 
 
-def test_h04_pages_are_in_the_html(built_book, catalog):
+def test_h04_pages_are_in_the_html(built_book, teacher_book, catalog, root):
     from denchi.book import module_pages
 
     module = catalog.module("h04_lithium_ion")
-    for page in module_pages(catalog, module, built_book.parents[1]):
+    for page in module_pages(catalog, module, root):
         html = built_book / f"{page}.html"
         assert html.is_file(), page
-    guide = built_book / "teacher_guides" / "h04_lithium_ion.html"
+    guide = teacher_book / "teacher_guides" / "h04_lithium_ion.html"
     assert "課題の解答" in guide.read_text(encoding="utf-8")
 
 
