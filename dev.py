@@ -151,8 +151,23 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
     _run(py, "-m", "pytest", *(FAST if fast else FULL), *pytest_args)
 
 
+# JupyterLab settings of the project: a double-click opens a MyST page as a notebook
+# (jupytext), not as Markdown text. A JupyterHub image copies the same file into
+# <sys.prefix>/share/jupyter/lab/settings/overrides.d/.
+LAB_SETTINGS = ROOT / "book" / "jupyterlab" / "denchi-myst-notebooks.json"
+
+
+def install_lab_settings(prefix: Path) -> Path:
+    """Copy the project's JupyterLab settings into the environment at ``prefix``."""
+    target = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / LAB_SETTINGS.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(LAB_SETTINGS.read_bytes())
+    return target
+
+
 def lab(port: int) -> None:
     sync()
+    install_lab_settings(VENV)
     # as root (a container, a school's server image) Jupyter refuses to start without this
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     jupyter = VENV / BIN / "jupyter"

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
+import http.server
 import json
 import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import urllib.parse
 
 import nbformat
 import pytest
@@ -196,3 +203,119 @@ def test_the_student_edition_has_no_teacher_pages_links_or_sources(built_edition
     for page in _pages(student):
         text = page.read_text(encoding="utf-8")
         assert "teacher_guides/" not in text and "download-source-button" not in text, page
+
+
+# ---- in a real browser: search, math fonts, screenshots ----------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--virtual-time-budget=10000",
+]
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="apt-get install chromium")
+
+
+@contextlib.contextmanager
+def _serving(folder):
+    """Serve ``folder`` on 127.0.0.1; yields (base URL, list of (status, path) requested)."""
+    requests: list[tuple[int, str]] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_request(self, code="-", size="-"):
+            requests.append((int(code), self.path))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _chromium(*args: str) -> str:
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    return result.stdout
+
+
+def _search_hits(base: str, query: str) -> int:
+    dom = _chromium("--dump-dom", f"{base}/search.html?q={urllib.parse.quote(query)}")
+    results = re.search(r'<ul class="search">(.*?)</ul>', dom, re.S)
+    assert results is not None, f"no search results list for {query}: {dom[-500:]}"
+    return results.group(1).count("<li")
+
+
+def _pages_containing(folder, word: str) -> list[str]:
+    """Pages whose article (not the navigation) holds ``word`` (spaces ignored: the pages
+    write 「C レート」, a learner types 「Cレート」)."""
+    article = re.compile(r'<article class="bd-article".*?</article>', re.S)
+    return [
+        str(p.relative_to(folder))
+        for p in _pages(folder)
+        if p.name not in ("search.html", "genindex.html")
+        for m in [article.search(p.read_text(encoding="utf-8"))]
+        if m and word.replace(" ", "") in _flat(m.group(0)).replace(" ", "")
+    ]
+
+
+@needs_chromium
+@pytest.mark.parametrize("query", ["リチウムイオン電池", "内部抵抗", "鉛蓄電池", "Cレート"])
+def test_japanese_compound_words_are_found_in_the_browser(built_book, query):
+    """Search finds at least every page whose text holds the word (the issue: 22 pages hold
+    リチウムイオン電池 and search found 1; 内部抵抗, 鉛蓄電池 and Cレート found none)."""
+    holding = _pages_containing(built_book, query)
+    assert holding, f"no page holds {query}: the test would prove nothing"
+    with _serving(built_book) as (base, _):
+        assert _search_hits(base, query) >= len(holding), (query, holding)
+
+
+@needs_chromium
+def test_math_loads_every_font_and_file_it_asks_for(built_book):
+    """MathJax's fonts and scripts are all served (a 404 leaves math in a fallback font)."""
+    with _serving(built_book) as (base, requests):
+        dom = _chromium("--dump-dom", f"{base}/labs/e05_thermal/index.html")
+    assert "MathJax" in dom and 'class="MathJax' in dom, "MathJax did not typeset the page"
+    assert any("/fonts/HTML-CSS/STIX-Web/" in path for _, path in requests), requests[-10:]
+    missing = [path for status, path in requests if status >= 400 and path != "/favicon.ico"]
+    assert not missing, f"not served: {missing}"
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    "edition, page",
+    [
+        ("student", "labs/h04_lithium_ion/index.html"),
+        ("teacher", "teacher_guides/h02_redox_cells.html"),
+        ("student", "search.html?q=%E5%86%85%E9%83%A8%E6%8A%B5%E6%8A%97"),  # 内部抵抗
+    ],
+)
+def test_screenshots_of_a_student_page_a_teacher_page_and_a_search(
+    built_editions, edition, page, tmp_path
+):
+    """The page renders to a picture with content (not blank, not an error page)."""
+    from matplotlib.image import imread
+
+    shot = tmp_path / "page.png"
+    with _serving(built_editions[edition]) as (base, requests):
+        _chromium(f"--screenshot={shot}", "--window-size=1280,900", f"{base}/{page}")
+    assert shot.is_file(), "no screenshot"
+    pixels = imread(shot)
+    assert pixels.shape[:2] == (900, 1280)
+    assert pixels.std() > 0.05, "the screenshot is blank"
+    assert all(status < 400 or path == "/favicon.ico" for status, path in requests), requests

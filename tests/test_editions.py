@@ -238,3 +238,15 @@ def test_mathjax_uses_the_web_font_that_is_shipped():
     assert (ext.mathjax_static() / "fonts" / "HTML-CSS" / font / "woff").is_dir()
     assert ext.MATHJAX2_CONFIG["HTML-CSS"]["availableFonts"] == [font]
     assert ext.MATHJAX2_CONFIG["fast-preview"]["disabled"] is True
+
+
+def test_jupyterlab_opens_myst_pages_as_notebooks(tmp_path):
+    """dev.py lab installs settings that JupyterLab reads: Markdown opens as a notebook."""
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    dev = _load("denchi_dev_script", ROOT / "dev.py")
+    dev.install_lab_settings(tmp_path)
+    overrides, error = _get_overrides(str(tmp_path / "share" / "jupyter" / "lab" / "settings"))
+    assert not error
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
