@@ -151,14 +151,45 @@ def _sentences(text: str) -> list[str]:
 
 def _teacher_only_blocks(text: str) -> list[str]:
     """The text of every ``{only} teacher`` block of a page."""
-    return re.findall(r"^(`{3,})\{only\} teacher\n(.*?)^\1$", text, re.S | re.M)
+    return [b for _, b in re.findall(r"^(`{3,})\{only\} teacher\n(.*?)^\1$", text, re.S | re.M)]
+
+
+# roles, math, code, bold, list numbers, directive fences and options: what a page renders
+# differently from its source
+_SOURCE_MARKUP = re.compile(
+    r"\{[\w:-]+\}`[^`]*`|\$[^$]*\$|`[^`]*`|\*\*|^\s*\d+\.\s|^:\w+:.*$|^`{3,}.*$"
+)
+
+
+def _plain_fragments(block: str, at_least: int = 15) -> list[str]:
+    """Runs of plain text (one source line each, between markup) of 15 characters or more."""
+    return [
+        fragment.strip()
+        for line in block.splitlines()
+        for fragment in _SOURCE_MARKUP.split(line)
+        if len(fragment.strip()) >= at_least and not _MARKUP.search(fragment)
+    ]
+
+
+# Solution lines that a student page teaches on purpose: the graded answer is a number from the
+# student's own data, not this code. Each entry says where and why.
+TAUGHT_ON_STUDENT_PAGES = {
+    # labs/e02_ocv_dqdv teaches the dQ/dV histogram; the answer is the peak of one's own cell
+    "dq = np.abs(np.diff(q_ah))",
+    "v_mid = (v[1:] + v[:-1]) / 2",
+    "charge, edges = np.histogram(v_mid, bins=edges, weights=dq)",
+}
 
 
 def _secrets(root, catalog) -> dict[str, str]:
     """What the student edition must not show: needle -> where it comes from."""
     from denchi.grading.answer_key import answer_values
 
-    secrets = {line: f"solution of {a}" for line, a in _solution_lines(root).items()}
+    secrets = {
+        line: f"solution of {a}"
+        for line, a in _solution_lines(root).items()
+        if line not in TAUGHT_ON_STUDENT_PAGES
+    }
     for m in catalog.available():
         guide = (root / catalog.paths(m).teacher_guide).read_text(encoding="utf-8")
         for sentence in _sentences(guide)[:6]:
@@ -167,9 +198,10 @@ def _secrets(root, catalog) -> dict[str, str]:
             for name, value in answer_values(m.id, root).items():
                 secrets[f"{name} {value}"] = f"computed answer of {m.id}"
     for page in [*root.glob("labs/*/*.md"), *root.glob("modules/*/*.md"), root / "book/index.md"]:
-        for _, block in _teacher_only_blocks(page.read_text(encoding="utf-8")):
-            for sentence in _sentences(block) or [_flat(_MARKUP.sub("", block)).strip()]:
-                secrets[sentence] = f"teacher-only block of {page.relative_to(root)}"
+        # (links to teacher pages: test_the_student_edition_has_no_teacher_pages_links_…)
+        for block in _teacher_only_blocks(page.read_text(encoding="utf-8")):
+            for fragment in _plain_fragments(block):
+                secrets[fragment] = f"teacher-only block of {page.relative_to(root)}"
     return secrets
 
 
