@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import SupportsFloat, cast
 
 import nbformat
 
@@ -73,7 +74,7 @@ def _with_unit(name: str, value: object) -> str:
     import numpy as np
 
     number = np.format_float_positional(
-        float(value), precision=3, unique=True, fractional=False, trim="-"
+        float(cast(SupportsFloat, value)), precision=3, unique=True, fractional=False, trim="-"
     )
     unit = next((u for suffix, u in _UNITS if name.endswith(suffix)), "")
     return f"{number} {unit}".strip()
