@@ -90,7 +90,7 @@ def build(edition: str | None = None) -> None:
         "-m",
         "denchi.book",
         "build",
-        *(["--edition", edition] * bool(edition)),
+        *(["--edition", edition] if edition else []),
     )
 
 
