@@ -2,6 +2,7 @@
 """Set up, run and test the courseware with nothing but Python 3 (standard library only).
 
     python3 dev.py serve    build the book (executing every notebook) and serve it on localhost
+    python3 dev.py zip      build the student edition and write it as one zip (opens offline)
     python3 dev.py test     run the whole test suite (lint, unit tests, nbgrader, book build)
 
 `python3 dev.py test --fast` runs the unit tests only (no PyBaMM solves, kernels, servers or
@@ -10,6 +11,9 @@ book build; the tests marked `slow` or `book` are left out), for the edit-and-ch
 Both commands first create `.venv/` and install the exact versions recorded in `uv.lock`.
 Developer helpers: `python3 dev.py lock` (re-resolve uv.lock after editing pyproject.toml),
 `python3 dev.py build` (build the book only), `python3 dev.py lab` (JupyterLab on localhost).
+
+The book has two editions from the same pages: `_build/student/html` (public: no answers) and
+`_build/teacher/html` (private: teacher guides and answer keys; put it behind a login).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -28,7 +33,13 @@ TOOLS = ROOT / ".tools"  # a tiny venv that only holds the pinned installer (uv)
 VENV = ROOT / ".venv"
 UV_VERSION = "0.13.9"
 BIN = "Scripts" if os.name == "nt" else "bin"
-HTML = ROOT / "_build" / "html"
+EDITIONS = ("student", "teacher")  # as denchi.book.EDITIONS
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def html_dir(edition: str = "student") -> Path:
+    """The built HTML of an edition (as denchi.book.output_dir)."""
+    return ROOT / "_build" / edition / "html"
 
 
 def _env() -> dict[str, str]:
@@ -72,14 +83,30 @@ def lock() -> None:
     _run(_uv(), "lock", "--python", sys.executable)
 
 
-def build() -> None:
-    _run(VENV / BIN / "python", "-m", "denchi.book", "build")
+def build(edition: str | None = None) -> None:
+    """Build both editions (or one) with every warning fatal."""
+    _run(
+        VENV / BIN / "python",
+        "-m",
+        "denchi.book",
+        "build",
+        *(["--edition", edition] if edition else []),
+    )
 
 
-def serve(port: int, host: str) -> None:
+def serve(port: int, host: str, edition: str = "student") -> None:
+    if edition == "teacher" and host not in LOOPBACK:
+        sys.exit(
+            "指導者版（解答つき）は、この PC の中だけで表示できます（--host 127.0.0.1）。"
+            "教員に公開するときは、学校のログインの後ろに置いてください（README）。\n"
+            "The teacher edition holds the answers: serve it on 127.0.0.1 only, or publish it "
+            "behind your school's login (see README)."
+        )
     sync()
-    build()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
+    build(edition)
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(html_dir(edition))
+    )
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         shown = "localhost" if host == "127.0.0.1" else host
         print(f"\n教材を公開しました / Serving the book: http://{shown}:{port}/  (Ctrl+C で終了)")
@@ -87,6 +114,26 @@ def serve(port: int, host: str) -> None:
             server.serve_forever()
         except KeyboardInterrupt:
             print()
+
+
+def zip_edition(html: Path, out: Path, folder: str = "denchi-book") -> Path:
+    """Write a built edition as one zip: every file under ``folder/``, opened offline by
+    double-clicking ``folder/index.html`` (the pages link to each other relatively and load
+    nothing from other hosts). Raises FileNotFoundError when the edition is not built."""
+    if not (html / "index.html").is_file():
+        raise FileNotFoundError(f"{html} has no index.html: build the book first (dev.py build)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in html.rglob("*") if p.is_file()):
+            archive.write(path, f"{folder}/{path.relative_to(html).as_posix()}")
+    return out
+
+
+def zip_student(out: Path) -> None:
+    sync()
+    build("student")
+    written = zip_edition(html_dir("student"), out)
+    print(f"生徒版を書き出しました / Wrote the student edition: {written}")
 
 
 FAST = ["--fast", "-n", "2", "-q"]
@@ -104,8 +151,23 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
     _run(py, "-m", "pytest", *(FAST if fast else FULL), *pytest_args)
 
 
+# JupyterLab settings of the project: a double-click opens a MyST page as a notebook
+# (jupytext), not as Markdown text. A JupyterHub image copies the same file into
+# <sys.prefix>/share/jupyter/lab/settings/overrides.d/.
+LAB_SETTINGS = ROOT / "book" / "jupyterlab" / "denchi-myst-notebooks.json"
+
+
+def install_lab_settings(prefix: Path) -> Path:
+    """Copy the project's JupyterLab settings into the environment at ``prefix``."""
+    target = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / LAB_SETTINGS.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(LAB_SETTINGS.read_bytes())
+    return target
+
+
 def lab(port: int) -> None:
     sync()
+    install_lab_settings(VENV)
     # as root (a container, a school's server image) Jupyter refuses to start without this
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     jupyter = VENV / BIN / "jupyter"
@@ -118,6 +180,12 @@ def main() -> None:
     p_serve = sub.add_parser("serve", help="build the book and serve it on localhost")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="student",
+        help="student (public, default) or teacher (answers; this PC only)",
+    )
+    p_serve.add_argument(
         "--host",
         default="127.0.0.1",
         help="address to listen on: 0.0.0.0 serves the classroom network (default: this PC only)",
@@ -127,12 +195,15 @@ def main() -> None:
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     sub.add_parser("sync", help="create .venv from uv.lock")
     sub.add_parser("lock", help="re-resolve uv.lock from pyproject.toml")
-    sub.add_parser("build", help="build the book into _build/html")
+    p_build = sub.add_parser("build", help="build both editions into _build/<edition>/html")
+    p_build.add_argument("--edition", choices=EDITIONS, help="build this edition only")
+    p_zip = sub.add_parser("zip", help="build the student edition and write it as one zip")
+    p_zip.add_argument("--output", type=Path, default=ROOT / "_build" / "denchi-book-student.zip")
     p_lab = sub.add_parser("lab", help="open JupyterLab on localhost")
     p_lab.add_argument("--port", type=int, default=8888)
     args = parser.parse_args()
     if args.command == "serve":
-        serve(args.port, args.host)
+        serve(args.port, args.host, args.edition)
     elif args.command == "test":
         test(args.pytest_args, fast=args.fast)
     elif args.command == "sync":
@@ -141,7 +212,9 @@ def main() -> None:
         lock()
     elif args.command == "build":
         sync()
-        build()
+        build(args.edition)
+    elif args.command == "zip":
+        zip_student(args.output)
     elif args.command == "lab":
         lab(args.port)
 

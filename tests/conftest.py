@@ -65,9 +65,10 @@ def catalog():
 
 
 @pytest.fixture(scope="session")
-def built_book() -> Path:
-    """Build the whole book once per test session (every notebook executed, warnings fatal)."""
-    from denchi.book import build
+def built_editions() -> dict[str, Path]:
+    """Build both editions of the book once per test session (every notebook executed,
+    warnings fatal); their HTML folders by edition name."""
+    from denchi.book import EDITIONS, build, output_dir
 
     log = ROOT / "_build" / "build.log"
     log.parent.mkdir(exist_ok=True)
@@ -86,4 +87,16 @@ def built_book() -> Path:
     if code != 0:
         BUILD_PROBLEMS.write_text("\n".join(problems[:40]) or output[-3000:], encoding="utf-8")
     assert code == 0, "the book build failed:\n" + "\n".join(problems[:40])
-    return ROOT / "_build" / "html"
+    return {edition: output_dir(ROOT, edition) for edition in EDITIONS}
+
+
+@pytest.fixture(scope="session")
+def built_book(built_editions) -> Path:
+    """The student edition (public): what learners and anyone on the web can open."""
+    return built_editions["student"]
+
+
+@pytest.fixture(scope="session")
+def teacher_book(built_editions) -> Path:
+    """The teacher edition (private): the student pages plus guides and answers."""
+    return built_editions["teacher"]

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
+import http.server
 import json
 import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import urllib.parse
 
+import nbformat
 import pytest
 
 pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 
 
-def test_h04_pages_are_in_the_html(built_book, catalog):
+def test_h04_pages_are_in_the_html(built_book, teacher_book, catalog, root):
     from denchi.book import module_pages
 
     module = catalog.module("h04_lithium_ion")
-    for page in module_pages(catalog, module, built_book.parents[1]):
+    for page in module_pages(catalog, module, root):
         html = built_book / f"{page}.html"
         assert html.is_file(), page
-    guide = built_book / "teacher_guides" / "h04_lithium_ion.html"
+    guide = teacher_book / "teacher_guides" / "h04_lithium_ion.html"
     assert "課題の解答" in guide.read_text(encoding="utf-8")
 
 
@@ -82,3 +91,290 @@ def test_japanese_lines_are_joined_without_spaces(built_book):
         if m
     ]
     assert not offenders, offenders[:5]
+
+
+# ---- the student edition gives no answers away -------------------------------------------
+
+TEXT_SUFFIXES = {".html", ".js", ".txt", ".md", ".ipynb", ".json", ".py", ".yml", ".inv"}
+_INLINE_TAG = re.compile(r"</?(?:span|a|code|em|strong|b|i|abbr|sub|sup|wbr)\b[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+_MARKUP = re.compile(r"[`{}$|\[\]*<>]|:::|\(\w+\)=")
+
+
+def _flat(text: str) -> str:
+    """Text as a reader (or a search) sees it: no tags, entities decoded, spaces collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", text))))
+
+
+def _published_text(folder) -> dict[str, str]:
+    """Every file a visitor can download from an edition, as flat text (images left out)."""
+    return {
+        str(p.relative_to(folder)): _flat(p.read_text(encoding="utf-8", errors="replace"))
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in TEXT_SUFFIXES and "_static" not in p.parts
+    }
+
+
+def _solution_lines(root) -> dict[str, str]:
+    """Distinctive lines of every assignment's solution code: the line -> its assignment.
+
+    A line counts when it assigns or calls something and is long enough not to be a common
+    token (``q5_choice = "B"`` counts: the name is the assignment's)."""
+    found = {}
+    for path in sorted((root / "assessments" / "source").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
+                continue
+            for line in cell.source.splitlines():
+                code = line.split("  #")[0].strip()
+                if _SOLUTION_MARKER.match(line) or len(code) < 14:
+                    continue
+                if "=" in code or "(" in code:
+                    found[_flat(code)] = path.parent.name
+    return found
+
+
+def _sentences(text: str) -> list[str]:
+    """Plain sentences (no markup, one source line each) of a page's prose, 20 chars or more."""
+    prose, fenced = [], False
+    for line in text.splitlines():
+        if line.startswith(("```", "~~~", ":::")):
+            fenced = not fenced if line.strip() in ("```", "````", "~~~", ":::") else True
+            continue
+        if fenced or line.startswith(("#", "|", "-", "*", ":", ">")):
+            continue
+        prose += [s.strip() + "。" for s in line.split("。")[:-1]]
+    return [s for s in prose if len(s) >= 20 and not _MARKUP.search(s) and "（" not in s[:1]]
+
+
+def _teacher_only_blocks(text: str) -> list[str]:
+    """The text of every ``{only} teacher`` block of a page."""
+    return [b for _, b in re.findall(r"^(`{3,})\{only\} teacher\n(.*?)^\1$", text, re.S | re.M)]
+
+
+# roles, math, code, bold, list numbers, directive fences and options: what a page renders
+# differently from its source
+_SOURCE_MARKUP = re.compile(
+    r"\{[\w:-]+\}`[^`]*`|\$[^$]*\$|`[^`]*`|\*\*|^\s*\d+\.\s|^:\w+:.*$|^`{3,}.*$"
+)
+
+
+def _plain_fragments(block: str, at_least: int = 15) -> list[str]:
+    """Runs of plain text (one source line each, between markup) of 15 characters or more."""
+    return [
+        fragment.strip()
+        for line in block.splitlines()
+        for fragment in _SOURCE_MARKUP.split(line)
+        if len(fragment.strip()) >= at_least and not _MARKUP.search(fragment)
+    ]
+
+
+# Solution lines that a student page teaches on purpose: the graded answer is a number from the
+# student's own data, not this code. Each entry says where and why.
+TAUGHT_ON_STUDENT_PAGES = {
+    # labs/e02_ocv_dqdv teaches the dQ/dV histogram; the answer is the peak of one's own cell
+    "dq = np.abs(np.diff(q_ah))",
+    "v_mid = (v[1:] + v[:-1]) / 2",
+    "charge, edges = np.histogram(v_mid, bins=edges, weights=dq)",
+}
+
+
+def _secrets(root, catalog) -> dict[str, str]:
+    """What the student edition must not show: needle -> where it comes from."""
+    from denchi.grading.answer_key import answer_values
+
+    secrets = {
+        line: f"solution of {a}"
+        for line, a in _solution_lines(root).items()
+        if line not in TAUGHT_ON_STUDENT_PAGES
+    }
+    for m in catalog.available():
+        guide = (root / catalog.paths(m).teacher_guide).read_text(encoding="utf-8")
+        for sentence in _sentences(guide)[:6]:
+            secrets[sentence] = f"teacher guide {m.id}"
+        if m.id.startswith("h"):
+            for name, value in answer_values(m.id, root).items():
+                secrets[f"{name} {value}"] = f"computed answer of {m.id}"
+    for page in [*root.glob("labs/*/*.md"), *root.glob("modules/*/*.md"), root / "book/index.md"]:
+        # (links to teacher pages: test_the_student_edition_has_no_teacher_pages_links_…)
+        for block in _teacher_only_blocks(page.read_text(encoding="utf-8")):
+            for fragment in _plain_fragments(block):
+                secrets[fragment] = f"teacher-only block of {page.relative_to(root)}"
+    return secrets
+
+
+def test_the_student_edition_shows_no_answers(built_editions, root, catalog):
+    """No solution code, computed answer, teacher-guide sentence or teacher-only block in any
+    file of the student edition (pages, search index, sources); all of them in the teacher
+    edition, so this test can fail."""
+    secrets = _secrets(root, catalog)
+    assert len(secrets) > 200, "too few needles: the test would prove nothing"
+    student = _published_text(built_editions["student"])
+    teacher = "\n".join(_published_text(built_editions["teacher"]).values())
+    leaks = [
+        (needle, origin, name)
+        for needle, origin in secrets.items()
+        for name, text in student.items()
+        if needle in text
+    ]
+    assert not leaks, f"{len(leaks)} answers in the student edition, e.g. {leaks[:8]}"
+    missing = [(n, o) for n, o in secrets.items() if n not in teacher]
+    assert not missing, f"the teacher edition lacks {len(missing)}, e.g. {missing[:8]}"
+
+
+def test_the_student_edition_has_no_teacher_pages_links_or_sources(built_editions):
+    student, teacher = built_editions["student"], built_editions["teacher"]
+    assert not (student / "teacher_guides").exists()
+    assert (teacher / "teacher_guides" / "h02_redox_cells.html").is_file()
+    assert not (student / "_sources").exists(), "page sources hold the teacher-only blocks"
+    index = (student / "searchindex.js").read_text(encoding="utf-8")
+    assert "teacher_guides/" not in index and "book/teaching/" not in index
+    assert "teacher_guides/" in (teacher / "searchindex.js").read_text(encoding="utf-8")
+    for page in _pages(student):
+        text = page.read_text(encoding="utf-8")
+        assert "teacher_guides/" not in text and "download-source-button" not in text, page
+
+
+# ---- in a real browser: search, math fonts, screenshots ----------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--virtual-time-budget=10000",
+]
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="apt-get install chromium")
+
+
+@contextlib.contextmanager
+def _serving(folder):
+    """Serve ``folder`` on 127.0.0.1; yields (base URL, list of (status, path) requested)."""
+    requests: list[tuple[int, str]] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_request(self, code="-", size="-"):
+            requests.append((int(code), self.path))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _chromium(*args: str) -> str:
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    return result.stdout
+
+
+def _search_hits(base: str, query: str) -> int:
+    dom = _chromium("--dump-dom", f"{base}/search.html?q={urllib.parse.quote(query)}")
+    results = re.search(r'<ul class="search">(.*?)</ul>', dom, re.S)
+    assert results is not None, f"no search results list for {query}: {dom[-500:]}"
+    return results.group(1).count("<li")
+
+
+def _pages_containing(folder, word: str) -> list[str]:
+    """Pages whose article (not the navigation) holds ``word`` (spaces ignored: the pages
+    write 「C レート」, a learner types 「Cレート」)."""
+    article = re.compile(r'<article class="bd-article".*?</article>', re.S)
+    return [
+        str(p.relative_to(folder))
+        for p in _pages(folder)
+        if p.name not in ("search.html", "genindex.html")
+        for m in [article.search(p.read_text(encoding="utf-8"))]
+        if m and word.replace(" ", "") in _flat(m.group(0)).replace(" ", "")
+    ]
+
+
+@needs_chromium
+@pytest.mark.parametrize("query", ["リチウムイオン電池", "内部抵抗", "鉛蓄電池", "Cレート"])
+def test_japanese_compound_words_are_found_in_the_browser(built_book, query):
+    """Search finds the pages whose text holds the word (before: 1 of 49 pages for
+    リチウムイオン電池, 0 of 21 for 内部抵抗, 2 of 13 for 鉛蓄電池).
+
+    TinySegmenter splits a word by its neighbours, so a page can hold a word split otherwise
+    (鉛蓄電池 in a table cell of the intro track page): nine pages in ten must be found."""
+    holding = _pages_containing(built_book, query)
+    assert holding, f"no page holds {query}: the test would prove nothing"
+    with _serving(built_book) as (base, _):
+        assert _search_hits(base, query) >= 0.9 * len(holding), (query, holding)
+
+
+@needs_chromium
+def test_math_loads_every_font_and_file_it_asks_for(built_book):
+    """MathJax's fonts and scripts are all served (a 404 leaves math in a fallback font)."""
+    with _serving(built_book) as (base, requests):
+        dom = _chromium("--dump-dom", f"{base}/labs/e05_thermal/index.html")
+    assert "MathJax" in dom and 'class="MathJax' in dom, "MathJax did not typeset the page"
+    assert any("/fonts/HTML-CSS/STIX-Web/" in path for _, path in requests), requests[-10:]
+    missing = [path for status, path in requests if status >= 400 and path != "/favicon.ico"]
+    assert not missing, f"not served: {missing}"
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    "edition, page",
+    [
+        ("student", "labs/h04_lithium_ion/index.html"),
+        ("teacher", "teacher_guides/h02_redox_cells.html"),
+        ("student", "search.html?q=%E5%86%85%E9%83%A8%E6%8A%B5%E6%8A%97"),  # 内部抵抗
+    ],
+)
+def test_screenshots_of_a_student_page_a_teacher_page_and_a_search(
+    built_editions, edition, page, tmp_path
+):
+    """The page renders to a picture with content (not blank, not an error page)."""
+    from matplotlib.image import imread
+
+    shot = tmp_path / "page.png"
+    with _serving(built_editions[edition]) as (base, requests):
+        _chromium(f"--screenshot={shot}", "--window-size=1280,900", f"{base}/{page}")
+    assert shot.is_file(), "no screenshot"
+    pixels = imread(shot)
+    assert pixels.shape[:2] == (900, 1280)
+    assert pixels.std() > 0.05, "the screenshot is blank"
+    assert all(status < 400 or path == "/favicon.ico" for status, path in requests), requests
+
+
+@needs_chromium
+def test_the_zip_opens_offline_with_search(built_book, tmp_path):
+    """The student edition as one zip (dev.py zip), unzipped and opened from the disk with no
+    server: the pages load and Japanese search works."""
+    import importlib.util
+    import zipfile
+
+    spec = importlib.util.spec_from_file_location(
+        "denchi_dev_zip", built_book.parents[2] / "dev.py"
+    )
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    archive = dev.zip_edition(built_book, tmp_path / "book.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "shared_drive")
+    folder = tmp_path / "shared_drive" / "denchi-book"
+    dom = _chromium("--dump-dom", (folder / "index.html").as_uri())
+    assert "電池" in dom, "the start page did not open from the disk"
+    query = urllib.parse.quote("内部抵抗")
+    dom = _chromium("--dump-dom", f"{(folder / 'search.html').as_uri()}?q={query}")
+    results = re.search(r'<ul class="search">(.*?)</ul>', dom, re.S)
+    assert results is not None and results.group(1).count("<li") >= 1, dom[-400:]

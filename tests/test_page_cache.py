@@ -112,3 +112,21 @@ def test_every_page_of_the_book_is_found(root):
     assert root / "modules" / "h04_lithium_ion" / "02_voltage.md" in pages
     assert root / "teacher_guides" / "h04_lithium_ion.md" in pages
     assert all(p.is_file() for p in pages)
+
+
+def test_a_stale_page_loses_its_outputs_even_when_cached_from_another_checkout(book):
+    """The cache matches a page by its code, whatever path it was cached under (a cache
+    copied from another checkout, a moved repository): invalidating must drop that record."""
+    root, chem, plain = book
+    pages = [chem, plain]
+    page_cache.invalidate(root, pages)
+    cache = get_cache(str(root / page_cache.CACHE_DIR))
+    for page in pages:  # cached under another checkout's path
+        other = str(page).replace(str(root), "/elsewhere/checkout")
+        cache.cache_notebook_bundle(
+            CacheBundleIn(page_cache.read_page(page), other), check_validity=False
+        )
+    assert page_cache.invalidate(root, pages) == []
+    _write(root / "src" / "denchi" / "chem" / "__init__.py", "E0 = 1.3\n")
+    assert page_cache.invalidate(root, pages) == [chem]
+    assert [p.name for p in page_cache.uncached(root, pages)] == ["chem.md"]

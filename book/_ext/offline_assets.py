@@ -9,11 +9,13 @@ since widgets need a live kernel and the static book shows pre-computed figures 
 from __future__ import annotations
 
 from importlib.resources import files
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
 MATHJAX_DIR = "mathjax"
+WEB_FONT = "STIX-Web"  # the web font shipped in fonts/HTML-CSS/ (the only one)
 # Sphinx renders math as \( \) and \[ \]; MyST adds the "math" class to its math nodes.
 MATHJAX2_CONFIG = {
     "tex2jax": {
@@ -25,12 +27,27 @@ MATHJAX2_CONFIG = {
         "ignoreClass": "tex2jax_ignore|mathjax_ignore|document",
     },
     "messageStyle": "none",
+    # jupyter-server-mathjax ships the STIX-Web fonts only; MathJax's default TeX fonts would
+    # be fetched from fonts/HTML-CSS/TeX/ and 404, leaving math in a fallback font
+    "HTML-CSS": {
+        "availableFonts": [WEB_FONT],
+        "preferredFont": WEB_FONT,
+        "webFont": WEB_FONT,
+        "imageFont": None,
+    },
+    # the fast preview renders with the CommonHTML output, which is not shipped either
+    "fast-preview": {"disabled": True},
+    "menuSettings": {"CHTMLpreview": False},
 }
 
 
+def mathjax_static() -> Path:
+    """The folder of the offline MathJax 2.7 that the book serves as ``_static``."""
+    return Path(str(files("jupyter_server_mathjax") / "static"))
+
+
 def _use_local_mathjax(app: Sphinx, config: Config) -> None:
-    static = files("jupyter_server_mathjax") / "static"
-    config.html_static_path = [*config.html_static_path, str(static)]
+    config.html_static_path = [*config.html_static_path, str(mathjax_static())]
     config.mathjax_path = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
     config.mathjax2_config = MATHJAX2_CONFIG
     config.mathjax3_config = None

@@ -1,8 +1,16 @@
 """Build the Jupyter Book from the catalog: table of contents, track tables, the build itself.
 
-``python -m denchi.book build`` writes ``_build/_toc.yml`` from the catalog and runs
-Jupyter Book 1 over the repository root, treating every warning (and every notebook
-execution error) as a failure.
+``python -m denchi.book build`` builds two editions of the book from the same pages, each
+with its own table of contents generated from the catalog, treating every warning (and every
+notebook execution error) as a failure:
+
+- ``_build/student/html``: the student edition, public: no teacher guides, no answer keys,
+  no answers to graded or report questions (teacher-only blocks are ``{only} teacher``), no
+  page sources to download;
+- ``_build/teacher/html``: the teacher edition, private (behind a school's login or the
+  LMS tool): everything.
+
+Pages run once for both: their outputs come from the shared execution cache.
 """
 
 from __future__ import annotations
@@ -30,6 +38,16 @@ STATUS_LABEL = {"available": "公開中", "planned": "準備中"}
 # Lesson pages numbered 90 and up close their module, after its labs: the printable worksheet
 # (90_worksheet.md) covers the lab too, so it comes last.
 CLOSING_PAGE_PREFIX = "9"
+STUDENT, TEACHER = "student", "teacher"
+EDITIONS = (STUDENT, TEACHER)  # the order they are built in
+BUILD_DIR = Path("_build")
+
+
+def output_dir(root: Path, edition: str) -> Path:
+    """The HTML folder of an edition: ``<root>/_build/<edition>/html``."""
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: choose one of {EDITIONS}")
+    return root / BUILD_DIR / edition / "html"
 
 
 def _sorted_pages(folder: Path, root: Path, pattern: str = "[0-9]*.md") -> list[str]:
@@ -52,8 +70,13 @@ def module_pages(catalog: Catalog, module: Module, root: Path) -> list[str]:
     return pages + closing
 
 
-def toc(catalog: Catalog, root: Path) -> dict:
-    """The Jupyter Book table of contents, derived from the catalog alone."""
+def toc(catalog: Catalog, root: Path, edition: str = TEACHER) -> dict:
+    """The Jupyter Book table of contents, derived from the catalog alone.
+
+    The student edition leaves out the part for teachers (the guide index, the teacher guides
+    and the teaching pages); ``ValueError`` for an unknown edition."""
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: choose one of {EDITIONS}")
     parts = [{"caption": "はじめに", "chapters": [{"file": p} for p in FRONT_PAGES]}]
     for track in catalog.tracks:
         chapters = []
@@ -72,15 +95,16 @@ def toc(catalog: Catalog, root: Path) -> dict:
         for m in catalog.available()
     ]
     teaching = _sorted_pages(TEACHING_DIR, root, "*.md")
-    parts.append(
-        {
-            "caption": "指導者向け",
-            "chapters": [
-                {"file": TEACHER_INDEX, "sections": guides},
-                *({"file": p} for p in teaching),
-            ],
-        }
-    )
+    if edition == TEACHER:
+        parts.append(
+            {
+                "caption": "指導者向け",
+                "chapters": [
+                    {"file": TEACHER_INDEX, "sections": guides},
+                    *({"file": p} for p in teaching),
+                ],
+            }
+        )
     if operators := _sorted_pages(OPERATORS_DIR, root, "*.md"):
         parts.append({"caption": "運用者向け", "chapters": [{"file": p} for p in operators]})
     back = [*BACK_PAGES, *_sorted_pages(REFERENCE_DIR, root, "*.md")]
@@ -145,7 +169,8 @@ def module_overview(module_id: str, catalog: Catalog | None = None) -> str:
     if m.assignment:
         lines.append(f"| 課題（自動採点） | `{m.assignment}`（先生から配布されます） |")
     guide = paths.teacher_guide.with_suffix("").as_posix()
-    lines.append(f"| 先生向け | {_doc_link('指導書', guide)} |")
+    # the guide is in the teacher edition only (a table row cannot be left out, a block can)
+    lines += ["", "```{only} teacher", f"先生向け：{_doc_link('指導書', guide)}", "```"]
     return "\n".join(lines)
 
 
@@ -160,10 +185,10 @@ def teacher_guide_table(catalog: Catalog | None = None) -> str:
     return "\n".join(rows)
 
 
-def write_toc(root: Path, out: Path) -> Path:
+def write_toc(root: Path, out: Path, edition: str = TEACHER) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
-        yaml.safe_dump(toc(load_catalog(), root), allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(toc(load_catalog(), root, edition), allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
     return out
@@ -183,40 +208,66 @@ def toc_pages(toc_data: dict, root: Path) -> list[Path]:
     return [root / f"{name}.md" for name in names if (root / f"{name}.md").is_file()]
 
 
-def build(root: Path | None = None, *, builder: str = "html", log: Path | None = None) -> int:
-    """Build the book into ``<root>/_build``; returns the process exit code.
+def build(
+    root: Path | None = None,
+    *,
+    editions: tuple[str, ...] = EDITIONS,
+    log: Path | None = None,
+) -> int:
+    """Build ``editions`` of the book into ``<root>/_build/<edition>/html``; returns the exit
+    code (the first failure's).
 
-    ``log``: write Sphinx's output to this file instead of the terminal (the tests quote its
+    Pages that lost their outputs run first, in parallel, into the execution cache that both
+    editions read, so the second edition costs only Sphinx's reading and writing.
+    ``log``: write the output to this file instead of the terminal (the tests quote its
     warnings)."""
     root = root or repo_root()
-    toc_file = write_toc(root, root / "_build" / "_toc.yml")
+    tocs = {e: write_toc(root, root / BUILD_DIR / e / "_toc.yml", e) for e in editions}
     env = dict(os.environ, PYBAMM_DISABLE_TELEMETRY="true", DENCHI_ROOT=str(root))
     env.pop("MPLBACKEND", None)  # notebooks must use the inline backend so figures are kept
-    stale = page_cache.invalidate(root, toc_pages(yaml.safe_load(toc_file.read_text()), root))
+    # every page of every edition (the teacher edition holds them all)
+    stale = page_cache.invalidate(root, toc_pages(toc(load_catalog(), root, TEACHER), root))
     # run the pages without cached outputs several at a time, in the environment of the build
     _run_logged([sys.executable, "-m", "denchi.book", "execute"], root, env, log)
-    cmd = [
-        str(Path(sys.executable).parent / "jupyter-book"),
-        "build",
-        str(root),
-        "--config",
-        str(root / "book" / "_config.yml"),
-        "--toc",
-        str(toc_file),
-        "--builder",
-        builder,
-        "-W",
-        "--keep-going",
-    ]
-    # re-read every page when some lost their outputs (the others come from the cache)
-    code, output = _run_logged([*cmd, *(["--all"] if stale else [])], root, env, log, append=True)
-    if code != 0 and any(sign in output for sign in KERNEL_START_RACE):
-        # Jupyter picks a kernel's TCP ports before the kernel binds them; on a busy machine
-        # another process can take one in between and the kernel dies at start. That is no
-        # fault of the page: build once more (executed pages come from the cache).
-        print("denchi.book: a kernel could not start (port taken); building again", flush=True)
-        code, _ = _run_logged([*cmd, "--all"], root, env, log, append=True)
+    code = 0
+    for edition, toc_file in tocs.items():
+        cmd = [sys.executable, "-m", "denchi.book", "sphinx", edition, str(toc_file)]
+        # re-read every page when some lost their outputs (the others come from the cache)
+        result, output = _run_logged([*cmd, *(["--all"] if stale else [])], root, env, log, True)
+        if result != 0 and any(sign in output for sign in KERNEL_START_RACE):
+            # Jupyter picks a kernel's TCP ports before the kernel binds them; on a busy
+            # machine another process can take one in between and the kernel dies at start.
+            # That is no fault of the page: build once more (executed pages are cached).
+            print("denchi.book: a kernel could not start (port taken); building again", flush=True)
+            result, _ = _run_logged([*cmd, "--all"], root, env, log, True)
+        code = code or result
     return code
+
+
+def sphinx_build(root: Path, edition: str, toc_file: Path, fresh: bool = False) -> int:
+    """Run Sphinx (through Jupyter Book) for one edition, tagged ``edition``; exit code.
+
+    Every warning is an error (``-W``, keep going to report them all); the execution cache
+    is the shared ``_build/.jupyter_cache``; ``fresh`` re-reads every page."""
+    from jupyter_book.sphinx import build_sphinx
+
+    result = build_sphinx(
+        root,
+        output_dir(root, edition),
+        noconfig=True,
+        path_config=str(root / "book" / "_config.yml"),
+        confoverrides={
+            "external_toc_path": toc_file.as_posix(),
+            "latex_individualpages": False,
+            "nb_execution_cache_path": str(root / page_cache.CACHE_DIR),
+        },
+        builder="html",
+        tags=[edition],
+        warningiserror=True,
+        keep_going=True,
+        freshenv=fresh,
+    )
+    return result if isinstance(result, int) else 1
 
 
 KERNEL_START_RACE = ("Address already in use", "Kernel died before replying to kernel_info")
@@ -244,18 +295,27 @@ def _run_logged(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m denchi.book")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="build the HTML book into _build/html")
-    sub.add_parser("toc", help="print the generated table of contents")
+    p_build = sub.add_parser("build", help="build both editions into _build/<edition>/html")
+    p_build.add_argument("--edition", choices=EDITIONS, help="build this edition only")
+    p_toc = sub.add_parser("toc", help="print the generated table of contents")
+    p_toc.add_argument("--edition", choices=EDITIONS, default=TEACHER)
     sub.add_parser("execute", help="execute the pages that have no cached outputs, in parallel")
+    p_sphinx = sub.add_parser("sphinx", help="(used by build) run Sphinx for one edition")
+    p_sphinx.add_argument("edition", choices=EDITIONS)
+    p_sphinx.add_argument("toc_file", type=Path)
+    p_sphinx.add_argument("--all", action="store_true", help="re-read every page")
     args = parser.parse_args(argv)
     root = repo_root()
     if args.command == "toc":
-        print(yaml.safe_dump(toc(load_catalog(), root), allow_unicode=True, sort_keys=False))
+        data = toc(load_catalog(), root, args.edition)
+        print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     elif args.command == "execute":
         pages = list(page_cache.uncached(root, toc_pages(toc(load_catalog(), root), root)))
         page_cache.execute(root, pages, page_cache.default_workers())
+    elif args.command == "sphinx":
+        sys.exit(sphinx_build(root, args.edition, args.toc_file, fresh=args.all))
     else:
-        sys.exit(build())
+        sys.exit(build(editions=(args.edition,) if args.edition else EDITIONS))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ page that fails here is simply not cached: Sphinx runs it again and reports the 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -122,17 +123,21 @@ def invalidate(root: Path, pages: Iterable[Path]) -> list[Path]:
 
     store = root / FINGERPRINTS
     old = json.loads(store.read_text(encoding="utf-8")) if store.is_file() else {}
-    new, stale = {}, []
+    new, stale, notebooks = {}, [], {}
     for page in pages:
         key = page.relative_to(root).as_posix()
-        new[key] = _digest(root, page_inputs(root, _code(read_page(page))))
+        notebooks[page] = read_page(page)
+        new[key] = _digest(root, page_inputs(root, _code(notebooks[page])))
         if old.get(key) != new[key]:
             stale.append(page)
     cache = get_cache(str(root / CACHE_DIR))
     stale_uris = {str(p) for p in stale}
     for record in cache.list_cache_records():
-        if record.uri in stale_uris:
+        if record.uri in stale_uris:  # earlier versions of the page
             cache.remove_cache(record.pk)
+    for page in stale:  # the outputs the page's code finds, under whatever path they were cached
+        with contextlib.suppress(KeyError):
+            cache.remove_cache(cache.match_cache_notebook(notebooks[page]).pk)
     store.parent.mkdir(parents=True, exist_ok=True)
     store.write_text(json.dumps(new, indent=1, sort_keys=True), encoding="utf-8")
     return stale

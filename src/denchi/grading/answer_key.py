@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import SupportsFloat, cast
 
 import nbformat
 
@@ -40,3 +41,83 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
                 )
         parts.append(f"**配点の合計: {notebook_points(nb):g} 点**（{path.name}）")
     return "\n\n---\n\n".join(parts)
+
+
+# Units of an answer, from the end of its variable name (longest first), as the assignments
+# name them (q2_emf_v, q1_li_t_per_gwh, q2_li_man_t …).
+_UNITS = (
+    ("_t_per_gwh", "t/GWh"),
+    ("_man_t", "万 t"),
+    ("_c_rate", "C"),
+    ("_percent", "%"),
+    ("_hours", "h"),
+    ("_watt", "W"),
+    ("_cells", "個"),
+    ("_ratio", "倍"),
+    ("_roles", "つ"),
+    ("_kwh", "kWh"),
+    ("_ohm", "Ω"),
+    ("_pct", "%"),
+    ("_wh", "Wh"),
+    ("_ah", "Ah"),
+    ("_kg", "kg"),
+    ("_um", "µm"),
+    ("_v", "V"),
+    ("_g", "g"),
+    ("_w", "W"),
+)
+
+
+def _with_unit(name: str, value: object) -> str:
+    if isinstance(value, str):
+        return value
+    import numpy as np
+
+    number = np.format_float_positional(
+        float(cast(SupportsFloat, value)), precision=3, unique=True, fractional=False, trim="-"
+    )
+    unit = next((u for suffix, u in _UNITS if name.endswith(suffix)), "")
+    return f"{number} {unit}".strip()
+
+
+def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
+    """The answers of an assignment whose answers are the same for every student (the
+    h-assignments), computed by running its set-up and solution cells in a fresh namespace.
+
+    Returns each answer variable (assigned in a solution cell, in order) with its value
+    rounded to 3 significant digits and its unit from the variable's name
+    (``{"q2_emf_v": "2.71 V", "q5_choice": "B"}``). Test cells are not run. Raises what the
+    solution code raises (an assignment whose solution fails is broken)."""
+    import ast
+    import contextlib
+    import io
+
+    folder = (root or repo_root()) / "assessments" / "source" / assignment
+    values: dict[str, str] = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        namespace: dict[str, object] = {"__name__": f"answer_key_{assignment}"}
+        names: list[str] = []
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or meta.get("grade") and not meta.get("solution"):
+                continue
+            code = _solution_text(cell.source)
+            if meta.get("solution"):
+                names += [
+                    target.id
+                    for node in ast.walk(ast.parse(code))
+                    if isinstance(node, ast.Assign)
+                    for target in node.targets
+                    if isinstance(target, ast.Name) and re.match(r"q\d+_", target.id)
+                ]
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 (our own solution)
+        values.update({name: _with_unit(name, namespace[name]) for name in names})
+    return values
+
+
+def answer_values_markdown(assignment: str, root: Path | None = None) -> str:
+    """Markdown table of :func:`answer_values`: the numeric answers with units (teacher guides)."""
+    rows = ["| 変数 | 答え |", "|---|---|"]
+    rows += [f"| `{name}` | {value} |" for name, value in answer_values(assignment, root).items()]
+    return "**答え（解答例のコードをこの教材の環境で実行した値）**\n\n" + "\n".join(rows)

@@ -1,0 +1,252 @@
+"""The two editions without building the book: tables of contents, teacher-only links, the
+Sphinx extension's decisions, the offline zip, the answer values and the query splitter."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _files(toc_data: dict) -> set[str]:
+    found = {toc_data["root"]}
+
+    def walk(entries):
+        for entry in entries:
+            found.add(entry.get("file"))
+            walk(entry.get("sections", []) + entry.get("chapters", []))
+
+    walk(toc_data["parts"])
+    return found - {None}
+
+
+def test_the_student_toc_leaves_out_every_teacher_page_and_nothing_else(catalog, root):
+    from denchi.book import TEACHER_INDEX, TEACHING_DIR, toc
+
+    student, teacher = _files(toc(catalog, root, "student")), _files(toc(catalog, root))
+    guides = {
+        catalog.paths(m).teacher_guide.with_suffix("").as_posix() for m in catalog.available()
+    }
+    teaching = {
+        p.relative_to(root).with_suffix("").as_posix() for p in (root / TEACHING_DIR).glob("*.md")
+    }
+    assert guides and guides <= teacher and TEACHER_INDEX in teacher
+    assert teacher - student == guides | {TEACHER_INDEX} | teaching
+    assert "modules/h04_lithium_ion/90_worksheet" in student
+
+
+def test_an_unknown_edition_is_refused(catalog, root):
+    from denchi.book import output_dir, toc
+
+    with pytest.raises(ValueError, match="student"):
+        toc(catalog, root, "answers")
+    with pytest.raises(ValueError, match="teacher"):
+        output_dir(root, "public")
+
+
+def test_the_module_overview_links_the_guide_in_the_teacher_edition_only():
+    from denchi.book import module_overview
+
+    text = module_overview("h04_lithium_ion")
+    block = text[text.index("```{only} teacher") :]
+    assert "/teacher_guides/h04_lithium_ion" in block
+    assert "/teacher_guides/" not in text[: text.index("```{only} teacher")]
+
+
+def test_student_pages_link_to_teacher_pages_only_inside_teacher_blocks(catalog, root):
+    """Every link to a page the student edition lacks sits in an ``{only} teacher`` block."""
+    from denchi.book import toc
+
+    student = _files(toc(catalog, root, "student"))
+    teacher_only = _files(toc(catalog, root)) - student
+    offenders = []
+    for name in sorted(student):
+        path = root / f"{name}.md"
+        if not path.is_file():
+            continue
+        depth = 0
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip("`").startswith("{only} teacher"):
+                depth += 1
+            elif depth and line.strip() in ("```", "````"):
+                depth -= 1
+            elif not depth and any(f"/{page}`" in line for page in teacher_only):
+                offenders.append(f"{name}.md:{number}")
+    assert not offenders, offenders
+
+
+@pytest.fixture(scope="module")
+def editions_ext():
+    return _load("denchi_editions_ext", ROOT / "book" / "_ext" / "editions.py")
+
+
+class _App:
+    def __init__(self, *tags: str) -> None:
+        from sphinx.util.tags import Tags
+
+        self.tags = Tags(list(tags))
+
+
+def test_a_build_without_an_edition_tag_is_the_student_edition(editions_ext):
+    from types import SimpleNamespace
+
+    config = SimpleNamespace(html_copy_source=True, html_show_sourcelink=True)
+    app = _App()
+    editions_ext._configure(app, config)
+    assert editions_ext.edition(app) == "student"
+    assert config.html_copy_source is False and config.html_show_sourcelink is False
+    teacher = SimpleNamespace(html_copy_source=True, html_show_sourcelink=True)
+    editions_ext._configure(_App("teacher"), teacher)
+    assert teacher.html_copy_source is True
+
+
+def test_both_edition_tags_at_once_are_refused(editions_ext):
+    from sphinx.errors import ExtensionError
+
+    with pytest.raises(ExtensionError, match="one edition"):
+        editions_ext.edition(_App("student", "teacher"))
+
+
+def test_a_missing_link_is_forgiven_only_inside_a_block_this_edition_leaves_out(editions_ext):
+    from docutils import nodes
+    from sphinx import addnodes
+    from sphinx.errors import NoUri
+
+    def xref_in(expr: str) -> addnodes.pending_xref:
+        only = addnodes.only(expr=expr)
+        para = nodes.paragraph()
+        xref = addnodes.pending_xref(reftarget="/teacher_guides/h02_redox_cells")
+        para += xref
+        only += para
+        return xref
+
+    student = _App("student")
+    with pytest.raises(NoUri):
+        editions_ext._missing_reference(student, None, xref_in("teacher"), nodes.Text("x"))
+    # a broken link elsewhere still fails the build: the handler does not answer for it
+    assert editions_ext._missing_reference(student, None, xref_in("student"), None) is None
+    bare = addnodes.pending_xref(reftarget="/nowhere")
+    nodes.paragraph().append(bare)
+    assert editions_ext._missing_reference(student, None, bare, None) is None
+
+
+def test_the_student_edition_drops_the_source_downloads_but_keeps_printing(editions_ext):
+    def context():
+        buttons = [{"label": label} for label in editions_ext.SOURCE_BUTTONS]
+        buttons.append({"label": "download-pdf-button"})
+        return {"header_buttons": [{"label": "download-buttons", "buttons": buttons}]}
+
+    student = context()
+    editions_ext._drop_source_buttons(_App("student"), "p", "t", student, None)
+    assert [b["label"] for b in student["header_buttons"][0]["buttons"]] == ["download-pdf-button"]
+    teacher = context()
+    editions_ext._drop_source_buttons(_App("teacher"), "p", "t", teacher, None)
+    assert len(teacher["header_buttons"][0]["buttons"]) == 3
+
+
+def test_the_zip_holds_the_edition_under_one_folder(tmp_path):
+    dev = _load("denchi_dev_script", ROOT / "dev.py")
+    html = tmp_path / "html"
+    (html / "book").mkdir(parents=True)
+    (html / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/index.html">')
+    (html / "book" / "index.html").write_text("<p>電池</p>", encoding="utf-8")
+    out = dev.zip_edition(html, tmp_path / "out" / "book.zip")
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == [
+            "denchi-book/book/index.html",
+            "denchi-book/index.html",
+        ]
+        assert archive.read("denchi-book/book/index.html").decode() == "<p>電池</p>"
+    with pytest.raises(FileNotFoundError, match="build the book first"):
+        dev.zip_edition(tmp_path / "missing", tmp_path / "x.zip")
+
+
+def test_the_teacher_edition_is_not_served_to_the_network():
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "dev.py"),
+            "serve",
+            "--edition",
+            "teacher",
+            "--host",
+            "0.0.0.0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "127.0.0.1" in result.stderr and "login" in result.stderr
+
+
+def test_h_assignment_answers_are_computed_with_units():
+    from denchi.grading.answer_key import answer_values, answer_values_markdown
+
+    values = answer_values("h02_redox_cells")
+    assert values["q4_emf_v"] == "1.16 V"  # Zn | Zn2+ 0.01 M || Cu2+ 1 M | Cu (Nernst)
+    assert values["q2_emf_v"] == "2.71 V" and values["q5_copper_g"] == "6.35 g"
+    assert values["q1_choice"] == "A"
+    assert answer_values("h08_environment")["q1_li_t_per_gwh"] == "667 t/GWh"
+    assert "| `q4_emf_v` | 1.16 V |" in answer_values_markdown("h02_redox_cells")
+
+
+@pytest.fixture(scope="module")
+def japanese_ext():
+    return _load("denchi_japanese_ext", ROOT / "book" / "_ext" / "japanese_text.py")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the splitter")
+def test_the_query_splitter_splits_as_the_index_does(japanese_ext, tmp_path):
+    """The browser's splitQuery gives the words the index has (TinySegmenter, 2+ chars)."""
+    from sphinx.search.ja import DefaultSplitter
+
+    words = ["リチウムイオン電池", "内部抵抗", "鉛蓄電池", "Cレート", "電池 正極", "SOC"]
+    script = tmp_path / "split.js"
+    script.write_text(
+        japanese_ext.query_splitter_js()
+        + f"console.log(JSON.stringify({json.dumps(words)}.map(splitQuery)));",
+        encoding="utf-8",
+    )
+    got = json.loads(subprocess.run(["node", str(script)], capture_output=True, text=True).stdout)
+    splitter = DefaultSplitter({})
+    for word, split in zip(words, got, strict=True):
+        expected = [w for part in word.split() for w in splitter.split(part) if len(w) > 1]
+        assert split == expected, word
+    assert got[0] == ["リチウムイオン", "電池"] and got[3] == ["レート"]
+
+
+def test_mathjax_uses_the_web_font_that_is_shipped():
+    ext = _load("denchi_offline_assets_ext", ROOT / "book" / "_ext" / "offline_assets.py")
+    font = ext.MATHJAX2_CONFIG["HTML-CSS"]["webFont"]
+    assert (ext.mathjax_static() / "fonts" / "HTML-CSS" / font / "woff").is_dir()
+    assert ext.MATHJAX2_CONFIG["HTML-CSS"]["availableFonts"] == [font]
+    assert ext.MATHJAX2_CONFIG["fast-preview"]["disabled"] is True
+
+
+def test_jupyterlab_opens_myst_pages_as_notebooks(tmp_path):
+    """dev.py lab installs settings that JupyterLab reads: Markdown opens as a notebook."""
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    dev = _load("denchi_dev_script", ROOT / "dev.py")
+    dev.install_lab_settings(tmp_path)
+    overrides, error = _get_overrides(str(tmp_path / "share" / "jupyter" / "lab" / "settings"))
+    assert not error
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
