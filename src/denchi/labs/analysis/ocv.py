@@ -55,7 +55,7 @@ def differential_voltage(
     capacity_ah: np.ndarray, voltage_v: np.ndarray, bin_ah: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray]:
     """dV/dQ [V/Ah]: the voltage change over each capacity bin of width ``bin_ah``, from the
-    mean voltage in each bin. Returns (bin centres [Ah], |dV/dQ|)."""
+    mean voltage in each bin. Returns (bin centres [Ah], the absolute value ``abs(dV/dQ)``)."""
     q = np.abs(np.asarray(capacity_ah, dtype=float) - capacity_ah[0])
     v = np.asarray(voltage_v, dtype=float)
     width = number_in_range("bin_ah", bin_ah, 1e-4, 10.0, "Ah", label_ja="容量の区間幅")
