@@ -309,7 +309,7 @@ class Cell:
         """Discharge the full cell at a constant C-rate until the lower cut-off voltage.
 
         Args:
-            c_rate: Discharge current as a C-rate (0.01–10); 1C empties the nominal capacity
+            c_rate: Discharge current as a C-rate (0.01–10); 1C discharges the nominal capacity
                 in one hour.
             temperature_c: Chamber temperature [℃] (−20 to 60).
             cooling_w_m2k: Heat transfer coefficient of the cell surface [W/(m²·K)], only for
