@@ -68,3 +68,16 @@ def bilingual(ja: str, en: str) -> str:
         ``ja``, a line break, then ``en``.
     """
     return f"{ja}\n{en}"
+
+
+def gloss(ja: str, en: str) -> str:
+    """A term for a Japanese reader with its English name once: 「採点済み (graded)」.
+
+    Args:
+        ja: The Japanese term.
+        en: The English term.
+
+    Returns:
+        ``ja``, a space and ``en`` in round brackets, on one line.
+    """
+    return f"{ja} ({en})"
