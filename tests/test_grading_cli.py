@@ -111,7 +111,7 @@ def test_the_whole_cycle_with_moodle(template, tmp_path, capsys):
         "taro@example.ac.jp": 1.0,
     }
     assert main(["grade", "status", ASSIGNMENT, *args]) == 0
-    assert "2 graded" in capsys.readouterr().out
+    assert "採点済み (graded) 2 件" in capsys.readouterr().out
 
 
 def test_manaba_zip_and_export(template, tmp_path):
@@ -443,4 +443,4 @@ def test_status_shows_late_work(template, tmp_path, capsys):
     assert main(["grade", "status", ASSIGNMENT, *args]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
     assert "遅れ" not in lines["20240001"]
-    assert "遅れ 26:00" in lines["20240002"] and "late" in lines["20240002"]
+    assert "遅れ (late) 26:00" in lines["20240002"]

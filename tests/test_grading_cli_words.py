@@ -24,15 +24,13 @@ BARE_ENGLISH = re.compile(rf"\b({'|'.join(ENGLISH_TERMS)})\b", re.I)
 
 
 def _results(*, skipped: bool = False) -> list[SubmissionResult]:
+    last, late = ("skipped" if skipped else "graded"), 26 * 3600  # s4 came in 26 h late
     flag = Flag("time_limit", "tiny.ipynb", "q1_test", cells=("q1_test",), detail="60")
     return [
         SubmissionResult("s1", ASSIGNMENT, "graded", 3.0, 3.0, seconds=1.0),
         SubmissionResult("s2", ASSIGNMENT, "flagged", 0.0, 3.0, flags=(flag,), seconds=2.0),
         SubmissionResult("s3", ASSIGNMENT, "failed", 0.0, 3.0),
-        SubmissionResult(
-            "s4", ASSIGNMENT, "skipped" if skipped else "graded", 2.5, 3.0,
-            late_penalty=0.5, seconds_late=26 * 3600,
-        ),
+        SubmissionResult("s4", ASSIGNMENT, last, 2.5, 3.0, late_penalty=0.5, seconds_late=late),
     ]
 
 
@@ -97,3 +95,21 @@ def test_autograde_progress_and_summary_use_the_same_words(fake_pipeline, capsys
     for status in ("graded", "flagged", "failed", "skipped"):
         assert labels.status_label(status) in out, status
     assert f"{labels.status_label('skipped')} 1 件" in out
+
+
+def test_the_grading_page_names_the_statuses_as_the_cli_prints_them(root):
+    """book/teaching/01_grading explains each status under the words the teacher sees."""
+    page = (root / "book" / "teaching" / "01_grading.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([^|]+?) \|", page, re.M)
+    for status in typing.get_args(pipeline.Status):
+        assert labels.status_label(status) in rows, status
+        assert f"`{status}`" not in page, status  # no bare English status word
+
+
+def test_the_lms_pages_take_their_status_words_from_the_same_mapping():
+    from denchi.lms import pages
+
+    assert not hasattr(pages, "STATUS_JA")  # no second copy of the words
+    for status in ("queued", "grading", "graded", "failed"):  # denchi.lms.jobs
+        assert labels.status_ja(status) == labels.STATUS_WORDS[status][0]
+        assert re.search(r"[^\x00-\x7f]", labels.status_ja(status)), status

@@ -15,9 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
+from typing import get_args
 
+from denchi.grading.labels import STATUS_WORDS, status_label, term
 from denchi.i18n import bilingual
 
 HELP = bilingual(
@@ -84,21 +87,49 @@ def _collect(args) -> int:
     return 0
 
 
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes (a Japanese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns."""
+    return text + " " * max(width - _columns(text), 0)
+
+
+STUDENT_WIDTH, SCORE_WIDTH = 24, 13
+STATUS_WIDTH = max(_columns(status_label(s)) for s in STATUS_WORDS)
+
+
+def _row(student: str, score: str, status: str, rest: str = "") -> str:
+    """One line of the result table: student, score, status, then anything else."""
+    cells = _pad(student, STUDENT_WIDTH), _pad(score, SCORE_WIDTH), _pad(status, STATUS_WIDTH)
+    return (" ".join(cells) + rest).rstrip()
+
+
+def _header(indent: str = "") -> str:
+    return indent + _row(term("student"), term("score"), term("status"))
+
+
+def _score(result) -> str:
+    return f"{result.score:.2f} / {result.max_score:g}"
+
+
 def _progress(total: int):
     count = 0
+    indent = " " * len(f"[{total:>3}/{total}] ")
+    print(_header(indent), flush=True)
 
     def show(result) -> None:
         nonlocal count
         count += 1
-        seconds = f" {result.seconds:5.1f} s" if result.seconds is not None else ""
-        print(
-            f"[{count:>3}/{total}] {result.student:<24} {result.score:6.2f} / "
-            f"{result.max_score:g}  {result.status}{seconds}",
-            flush=True,
-        )
+        seconds = f" {term('time')} {result.seconds:.1f} s" if result.seconds is not None else ""
+        counter = _pad(f"[{count:>3}/{total}]", len(indent) - 1)
+        line = _row(result.student, _score(result), status_label(result.status), seconds)
+        print(f"{counter} {line}", flush=True)
         for flag in result.flags:
             if flag.needs_review:
-                print(f"          ! {flag.message_ja}", flush=True)
+                print(f"{indent}! {flag.message_ja}", flush=True)
 
     return show
 
@@ -130,22 +161,18 @@ def _autograde(args) -> int:
 
 
 def _summary(results) -> None:
+    from denchi.grading.pipeline import Status
+
     results = list(results)
-    count = {
-        s: sum(r.status == s for r in results) for s in ("graded", "flagged", "failed", "skipped")
-    }
-    _say(
-        f"採点 {count['graded']} 件、要確認 {count['flagged']} 件、"
-        f"採点できず {count['failed']} 件、"
-        f"採点済みのため省略 {count['skipped']} 件（やり直すには --force）。",
-        f"{count['graded']} graded, {count['flagged']} flagged, {count['failed']} failed, "
-        f"{count['skipped']} skipped as already graded (--force regrades).",
-    )
+    counts = [
+        f"{status_label(s)} {sum(r.status == s for r in results)} 件" for s in get_args(Status)
+    ]
+    print(f"合計: {'、'.join(counts)}（省略したものを採点し直すには --force）")
     review = [r.student for r in results if r.needs_review]
     if review:
-        _say(
-            f"先生の確認が必要: {', '.join(review)}（nbgrader の formgrader で「要手動採点」）",
-            "Needs your review (marked 'needs manual grading' in nbgrader's formgrader).",
+        print(
+            f"{term('needs_review')}: {', '.join(review)}"
+            f"（nbgrader の formgrader で「{term('manual')}」になっています）"
         )
 
 
@@ -211,13 +238,16 @@ def _status(args) -> int:
     from denchi.grading.pipeline import results
 
     graded = results(_course(args), args.assignment)
+    print(_header())
     for result in graded.values():
         late = ""
         if result.seconds_late > 0:
             hours, minutes = divmod(round(result.seconds_late / 60), 60)
-            late = f"  遅れ {hours}:{minutes:02d} / late（減点 / penalty {result.late_penalty:g}）"
-        line = f"{result.student:<24} {result.score:6.2f} / {result.max_score:g}  {result.status}"
-        print(line + late)
+            late = (
+                f" {term('late')} {hours}:{minutes:02d}、"
+                f"{term('penalty')} {result.late_penalty:g} 点"
+            )
+        print(_row(result.student, _score(result), status_label(result.status), late))
         for flag in result.flags:
             print(f"    - {flag.message_ja}")
     _summary(graded.values())

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select, update
 from starlette.datastructures import UploadFile
 
+from denchi.grading.labels import status_ja
 from denchi.grading.spreadsheet import csv_text
 from denchi.lms import outbox, roster
 from denchi.lms.models import Membership, ScoreOutbox, Submission, User
@@ -33,12 +34,6 @@ from denchi.lms.sessions import (
 from denchi.lms.uploads import read_notebook, too_large
 
 router = APIRouter()
-STATUS_JA = {
-    "queued": "採点待ち",
-    "grading": "採点中",
-    "graded": "採点済み",
-    "failed": "採点できず",
-}
 DELIVERY_JA = {
     "pending": "送信待ち",
     "sent": "送信済み",
@@ -63,7 +58,7 @@ def _view(sub: Submission) -> dict:
         "id": sub.id,
         "created": _local_time(sub.created_at),
         "status": sub.status,
-        "status_ja": STATUS_JA.get(sub.status, sub.status),
+        "status_ja": status_ja(sub.status),  # the words of denchi grade (grading.labels)
         "score": None if sub.score is None else f"{sub.score:g}",
         "max_score": None if sub.max_score is None else f"{sub.max_score:g}",
         "has_feedback": bool(sub.feedback_html),
