@@ -5,8 +5,12 @@ Reference values (cited on the h05 pages; the tests check them):
 - Scrap: 15-30 % of the cells in the early life of a cell factory, still about 10 % after
   five years (Fraunhofer FFB, 2024, as reported in a secondary source; the page says so).
 - Formation and aging: 20-30 % of the production cost; aging for the self-discharge check
-  takes up to about three weeks (World Electric Vehicle Journal 14(4):96, not checked
-  against the original here; the page says so).
+  takes up to about three weeks. Both were read in the introduction of World Electric
+  Vehicle Journal 14(4):96 (2023), doi:10.3390/wevj14040096, which takes the 20-30 % from
+  earlier studies; its exact title and co-authors could not be verified, so the book cites
+  instead the entry "Cell Finishing Process Chain" (Kampker et al., encyclopedia.pub, 2023,
+  ``kampker2023cellfinishing``: almost one third of the production cost) and uses 21 days
+  of aging only as an example.
 """
 
 from __future__ import annotations
@@ -108,8 +112,8 @@ def cells_in_aging(cells_per_day: float, aging_days: float) -> float:
 
     Args:
         cells_per_day: Cells entering aging per day [1/day], 0 to 1e9.
-        aging_days: Days each cell rests [day], 0 to 365 (up to about 21 for the
-            self-discharge check, ``wevj2023formation``).
+        aging_days: Days each cell rests [day], 0 to 365 (the h05 page takes 21 as an
+            example; see the module docstring for the source of "up to three weeks").
 
     Returns:
         Number of cells on the shelves.
