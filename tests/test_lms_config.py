@@ -81,3 +81,14 @@ def test_a_wrong_value_in_the_file_stops_serve_with_the_message(served, capsys):
     assert "worker_threads = 1.5" in err and "Traceback" not in err
     assert calls == []
     assert not Path(config.parent / "lms-data").exists()  # nothing made before the check
+
+
+def test_the_teacher_edition_folder_is_read_beside_the_file_and_optional(tmp_path):
+    """``teacher_book_dir`` is relative to the file; empty (as ``denchi lms init`` writes it)
+    means the courseware checkout's ``_build/teacher/html``."""
+    from denchi.lms.config import write_default_config
+
+    written = write_default_config(tmp_path / "denchi-lms.toml")
+    assert load_config(written).teacher_book_dir is None
+    (tmp_path / "other.toml").write_text('teacher_book_dir = "books/teacher"\n', encoding="utf-8")
+    assert load_config(tmp_path / "other.toml").teacher_book_dir == tmp_path / "books/teacher"

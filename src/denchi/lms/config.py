@@ -67,6 +67,9 @@ class LmsConfig(BaseModel):
     courseware_dir: Path | None = None
     # where the static book is served; deep links to pages and labs point there
     book_url: HttpUrl = "http://localhost:8000"
+    # the built teacher edition, served to instructors at /teacher-book/; empty: the
+    # courseware checkout's _build/teacher/html
+    teacher_book_dir: Path | None = None
     # optional: "Open in JupyterHub/JupyterLite" links; {assignment} is replaced
     jupyterhub_url: Annotated[str, Field(strict=True)] = ""
     jupyterlite_url: Annotated[str, Field(strict=True)] = ""
@@ -100,7 +103,7 @@ class LmsConfig(BaseModel):
         return None
 
 
-_PATH_KEYS = {"data_dir", "courseware_dir"}
+_PATH_KEYS = {"data_dir", "courseware_dir", "teacher_book_dir"}
 _KINDS = {
     int: ("整数", "an integer"),
     float: ("数", "a number"),
@@ -228,6 +231,11 @@ queue = "embedded"
 
 # Where the book (static HTML) is served; deep links to pages and labs point there.
 book_url = "{book_url}"
+# The built teacher edition (teacher guides, answer keys), shown only to instructors after a
+# launch at <base_url>/teacher-book/. Empty: _build/teacher/html of the courseware checkout
+# (build it with `python3 dev.py build --edition teacher`).
+# 指導者版（指導書・解答）のフォルダー。LMS から先生として開いた人だけに見せます。
+teacher_book_dir = ""
 # Optional links on the learner page; {{assignment}} becomes the assignment id.
 jupyterhub_url = ""
 jupyterlite_url = ""

@@ -454,7 +454,9 @@ def create_app(rt: Runtime) -> FastAPI:
         issuer = openid_configuration.split("/.well-known")[0]
         return render(request, "registered.html", issuer=issuer)
 
+    from denchi.lms import book_site
     from denchi.lms.pages import router
 
     app.include_router(router)
+    book_site.install(app)
     return app
