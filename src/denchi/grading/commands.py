@@ -137,6 +137,7 @@ def _progress(total: int):
 def _autograde(args) -> int:
     from denchi.grading.collect import submitted_students
     from denchi.grading.pipeline import grade
+    from denchi.grading.sandbox import protection
 
     course = _course(args)
     students = args.student or submitted_students(course, args.assignment)
@@ -145,6 +146,8 @@ def _autograde(args) -> int:
             f"課題「{args.assignment}」の提出がありません。先に collect してください。",
             f"No submissions of '{args.assignment}' yet: run collect first.",
         )
+    ja, en = protection()
+    _say(f"採点中の隔離: {ja}", f"Sandbox while grading: {en}")
     results = grade(
         course,
         args.assignment,
@@ -155,6 +158,7 @@ def _autograde(args) -> int:
         force=args.force,
         feedback=not args.no_feedback,
         on_result=_progress(len(students)),
+        allow_unsandboxed=args.allow_unsandboxed,
     )
     _summary(results.values())
     return 0
@@ -305,6 +309,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub.add_argument("--memory-mb", type=int, help="memory per notebook (default: course)")
     sub.add_argument("--force", action="store_true", help="regrade already graded submissions")
     sub.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    sub.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="grade even without Linux Landlock (trusted notebooks only)",
+    )
     sub = command(
         "feedback", _feedback, "フィードバックをつくる・まとめる", "make and zip feedback"
     )

@@ -45,7 +45,7 @@ from typing import Literal
 
 import nbformat
 
-from denchi.grading import collect
+from denchi.grading import collect, sandbox
 from denchi.grading.errors import GradingError
 from denchi.grading.nbconfig import CONFIG_FILE, open_gradebook
 from denchi.grading.outcome import Flag, flags_of
@@ -241,6 +241,7 @@ def grade(
     feedback: bool = True,
     on_result: Callable[[SubmissionResult], None] | None = None,
     pool: WorkerPool | None = None,
+    allow_unsandboxed: bool = False,
 ) -> dict[str, SubmissionResult]:
     """Autograde submissions of ``assignment`` in parallel; returns one result per student.
 
@@ -254,7 +255,15 @@ def grade(
     ``nbgrader_config.py``). ``feedback``: also write the feedback HTML. ``on_result`` is called
     as each submission finishes. ``pool``: a :class:`WorkerPool` to reuse (a long-running
     service keeps one warm); by default one is started and closed for this call.
+    ``allow_unsandboxed``: grade even where kernels cannot be cut off from the grader's files
+    (no Linux Landlock, see :func:`denchi.grading.sandbox.protection`); only for trusted work.
+
+    Raises:
+        GradingError: the course or a student's submission is missing, or the system has no
+            sandbox and ``allow_unsandboxed`` is not set (nothing is changed then).
     """
+    if not allow_unsandboxed:
+        require_sandbox()
     course = _check_course(Path(course))
     _prepare(course, assignment)
     for student, path in (submissions or {}).items():
@@ -309,6 +318,31 @@ def grade(
         with _log(course) as log, WorkerPool(size, log) as own_pool:
             own_pool.run(tasks, seconds, finished)
     return {s: done[s] for s in students}
+
+
+def require_sandbox(override: str = "--allow-unsandboxed") -> None:
+    """Refuse to run untrusted student code where the sandbox cannot protect the grader.
+
+    ``override``: how the teacher or operator allows it anyway, named in the message (the
+    command-line option, or the LMS tool's setting).
+
+    Raises:
+        GradingError: no Linux Landlock on this system; the message says what protection
+            there is and how a teacher grades trusted work anyway.
+    """
+    if sandbox.available():
+        return
+    ja, en = sandbox.protection()
+    raise GradingError(
+        f"この PC では生徒のコードを安全に隔離できないため、採点を始めませんでした。{ja}"
+        "Landlock のある Linux（カーネル 5.13 以降）で採点してください。"
+        f"自分で書いた解答など信頼できるノートブックだけなら、{override} で採点できます"
+        "（その場合、提出ごとに「隔離なし」と記録されます）。",
+        f"Grading did not start: this computer cannot sandbox student code. {en} Grade on "
+        "Linux with Landlock (kernel 5.13 or later). For trusted "
+        f"notebooks only (such as your own solutions), use {override} (each submission "
+        "is then marked as not sandboxed).",
+    )
 
 
 def _course_time_limit(course: Path) -> float:

@@ -52,6 +52,45 @@ def available() -> bool:
     return landlock.abi_version() >= 1
 
 
+def protection() -> tuple[str, str]:
+    """What the sandbox protects against on this system, in plain words (Japanese, English).
+
+    Linux with Landlock: files, connections and signals are cut off, besides the limits.
+    Linux without Landlock: sockets are restricted (seccomp) and the limits hold, but files
+    are not. macOS and other POSIX systems: only the limits. Windows: only the wall-time limit
+    that the autograder's watchdog enforces. Sources: :mod:`denchi.grading.landlock`,
+    :mod:`denchi.grading.seccomp` and :func:`main`.
+    """
+    limits_ja = "メモリ・CPU 時間・ファイルの大きさの上限"
+    limits_en = "memory, CPU time and file size limits"
+    if available():
+        return (
+            f"Linux Landlock（ABI {landlock.abi_version()}）で採点者のファイルと通信から切り離し、"
+            f"seccomp でソケットを制限し、{limits_ja}をかけます。",
+            f"Linux Landlock (ABI {landlock.abi_version()}) cuts the kernel off from the "
+            f"grader's files and connections, seccomp restricts sockets, with {limits_en}.",
+        )
+    if sys.platform.startswith("linux"):
+        return (
+            f"この Linux には Landlock がないため、ソケットの制限（seccomp）と{limits_ja}だけです。"
+            "生徒のコードは採点者のファイルを読み書きできます。",
+            f"No Landlock on this Linux: only socket restrictions (seccomp) and {limits_en}; "
+            "student code can read and write the grader's files.",
+        )
+    if sys.platform != "win32":
+        return (
+            f"{limits_ja}だけです（macOS などには Landlock がありません）。"
+            "生徒のコードは採点者のファイルを読み書きできます。",
+            f"Only {limits_en} (no Landlock on macOS and similar systems); student code can "
+            "read and write the grader's files.",
+        )
+    return (
+        "Windows では時間の上限だけです。生徒のコードは採点者のファイルを読み書きできます。",
+        "On Windows only the time limit applies; student code can read and write the "
+        "grader's files.",
+    )
+
+
 def python_paths() -> list[Path]:
     """Where this Python finds its code: the installation, site-packages, editable sources."""
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}

@@ -96,6 +96,15 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     command = args.lms_command
+    if command in ("serve", "worker") and not rt.config.allow_unsandboxed_grading:
+        from denchi.grading.errors import GradingError
+        from denchi.grading.pipeline import require_sandbox
+
+        try:
+            require_sandbox("allow_unsandboxed_grading = true")
+        except GradingError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     if command == "serve":
         _serve(rt)
     elif command == "worker":

@@ -75,6 +75,9 @@ class LmsConfig(BaseModel):
     jupyterlite_url: Annotated[str, Field(strict=True)] = ""
     max_upload_bytes: _int(1) = 5_000_000
     grading_timeout_s: _int(1) = 300
+    # grade where kernels cannot be sandboxed (no Linux Landlock): for a trial with trusted
+    # notebooks only; without it, grading on such a server is refused with the reason
+    allow_unsandboxed_grading: Annotated[bool, Field(strict=True)] = False
     grading_batch_size: _int(1) = 40
     worker_threads: _int(1, 64) = 1
     # old signing keys stay in the JWKS this long after a rotation
@@ -242,6 +245,9 @@ jupyterlite_url = ""
 
 max_upload_bytes = 5000000
 grading_timeout_s = 300
+# Grade on a server without Linux Landlock (student code is then not sandboxed): trusted
+# notebooks only. Landlock のない サーバーで採点する（生徒のコードは隔離されません）。
+allow_unsandboxed_grading = false
 key_grace_days = 7
 """
 

@@ -35,6 +35,7 @@ class Runtime:
             inside(config.data_dir, "grading"),
             config.grading_timeout_s,
             assignments=(m.assignment for m in self.catalog.available() if m.assignment),
+            allow_unsandboxed=config.allow_unsandboxed_grading,
         )
         self.policy = OutboxPolicy(
             config.outbox_max_attempts, config.outbox_base_delay_s, config.outbox_max_delay_s
