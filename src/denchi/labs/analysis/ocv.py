@@ -18,7 +18,7 @@ import numpy as np
 
 from denchi.labs.api.instrument import seeded
 from denchi.labs.api.ocv import OCVResult
-from denchi.labs.api.results import DischargeResult
+from denchi.labs.api.results import DischargeResult, results_checked
 from denchi.labs.errors import LabInputError
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
@@ -145,6 +145,42 @@ def named_peak(
     x, y = centres[inside], values[inside]
     top = y >= 0.5 * y.max()
     return Peak(float(np.sum(x[top] * y[top]) / np.sum(y[top])), float(y.max()))
+
+
+class PeakChange(NamedTuple):
+    """How a named dQ/dV peak changed from a fresh to an aged cell (aged minus fresh)."""
+
+    shift_v: float
+    height_change_ah_per_v: float
+
+
+@results_checked
+def peak_change(
+    fresh: OCVResult, aged: OCVResult, name: str = "low", bin_v: float = 0.01
+) -> PeakChange:
+    """How the dQ/dV peak called ``name`` changed from ``fresh`` to ``aged``: the shift of its
+    position [V] and the change of its height [Ah/V], aged minus fresh, each from
+    :func:`named_peak` of the OCV curve against the charge from empty (``soc * capacity_ah``).
+
+    Lab e02 reads loss of lithium inventory from this change: in the NMC811/graphite cell the
+    low peak loses height while both peaks move by millivolts only.
+
+    Args:
+        fresh: OCV curve of the fresh cell.
+        aged: OCV curve of the aged cell.
+        name: A key of :data:`NAMED_PEAKS_V` (``"low"`` or ``"high"``).
+        bin_v: Width [V] of the voltage bins of dQ/dV.
+
+    Raises:
+        LabInputError: for a curve that is not an ``OCVResult``, an unknown name, or no data
+            in the peak's window.
+    """
+    before, after = (
+        named_peak(o.soc * o.capacity_ah, o.voltage_v, name, bin_v) for o in (fresh, aged)
+    )
+    return PeakChange(
+        after.position_v - before.position_v, after.height_ah_per_v - before.height_ah_per_v
+    )
 
 
 def degraded_ocv(
