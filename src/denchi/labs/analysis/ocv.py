@@ -1,11 +1,15 @@
 """Reference analysis of OCV curves (lab e02): incremental capacity dQ/dV by voltage
-binning, differential voltage dV/dQ, peak finding, and degradation modes (loss of lithium
+binning, differential voltage dV/dQ, peak finding, the cell's two dQ/dV peaks by name (their
+position and height, and how they change with ageing), and degradation modes (loss of lithium
 inventory, loss of active material) emulated from the electrodes' open-circuit potentials.
 
 The degradation-mode emulation follows the mechanistic approach of Dubarry et al. and Birkl
 et al.: the cell's OCV is the difference of the two electrodes' potentials; losing cyclable
 lithium slides the electrodes against each other, losing active material shrinks one
-electrode's capacity. The assignment of lab e02 grades each student's analysis against these
+electrode's capacity. Loss of lithium inventory shows in the NMC811/graphite cell as a change
+of the heights of its two nearly equal dQ/dV peaks, which move by millivolts only; "the tallest
+peak" jumps from one to the other, so lab e02 follows a named peak (:func:`named_peak`,
+:func:`peak_change`). The assignment of lab e02 grades each student's analysis against these
 functions applied to the student's own data (:func:`measured_slow_discharge`,
 :func:`measured_aged_ocv`).
 """
@@ -80,26 +84,6 @@ def peak_positions(
     found, _ = find_peaks(values, prominence=prominence * float(values.max()))
     order = np.argsort(values[found])[::-1]
     return np.asarray(x, dtype=float)[found[order]][:count]
-
-
-def main_peak_v(
-    capacity_ah: np.ndarray,
-    voltage_v: np.ndarray,
-    low_v: float = 3.5,
-    high_v: float = 4.0,
-    bin_v: float = 0.01,
-) -> float:
-    """Centre [V] of the voltage bin with the highest dQ/dV between ``low_v`` and ``high_v``
-    (:func:`incremental_capacity` with bins of ``bin_v``): lab e02's main peak."""
-    centres, values = incremental_capacity(capacity_ah, voltage_v, bin_v)
-    inside = (centres > low_v) & (centres < high_v)
-    if not inside.any():
-        raise LabInputError(
-            "low_v",
-            f"{low_v:g}〜{high_v:g} V の範囲にデータがありません。電圧の範囲を確かめてください。",
-            f"No data between {low_v:g} and {high_v:g} V; check the voltage range.",
-        )
-    return float(centres[inside][np.argmax(values[inside])])
 
 
 #: The two dQ/dV peaks of the NMC811/graphite cell (``nmc_graphite``) by name, each with the
