@@ -215,3 +215,63 @@ def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
         got = {g.name: (g.score, g.max_score) for g in sub.grades}
     assert got["q1_test"][0] < got["q1_test"][1]  # 問1 wrong
     assert got["q2_test"][0] == got["q2_test"][1]  # 問2 right from the student's own 問1
+
+
+# e02 問4: plausible wrong ways to measure what loss of lithium did to the low-voltage peak
+_E02_NAMED = """low_fresh = analysis_ocv.named_peak(fresh_q_ah, fresh_v, "{peak}")
+low_aged = analysis_ocv.named_peak(aged_q_ah, aged_v, "{peak}")
+q4_shift_v = {factor}(low_aged.position_v - low_fresh.position_v)
+q4_height_change_ah_per_v = low_aged.height_ah_per_v - low_fresh.height_ah_per_v"""
+E02_WRONG_Q4 = {
+    # what e02 used to grade: the tallest 10 mV bin of 3.5-4.0 V, which jumps to the other peak
+    "tallest": """def tallest_bin(q_ah, v):
+    centres, values = analysis_ocv.incremental_capacity(q_ah, v, 0.01)
+    inside = (centres > 3.5) & (centres < 4.0)
+    return centres[inside][np.argmax(values[inside])], values[inside].max()
+
+
+v_aged, h_aged = tallest_bin(aged_q_ah, aged_v)
+v_fresh, h_fresh = tallest_bin(fresh_q_ah, fresh_v)
+q4_shift_v = v_aged - v_fresh
+q4_height_change_ah_per_v = h_aged - h_fresh""",
+    "in-mv": _E02_NAMED.format(peak="low", factor="1000 * "),
+    "high-peak": _E02_NAMED.format(peak="high", factor=""),
+}
+
+
+def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, pool):
+    """問4 asks how loss of lithium changed the low-voltage peak: the solution scores its
+    points; the tallest-peak answer (a jump of about 0.2 V between the two peaks), the shift
+    in mV and the other peak's change score less."""
+    assignment, name = "e02_ocv_dqdv", "e02_ocv_dqdv.ipynb"
+    course = nbg.copy_course(tmp_path / "course")
+    release = nbg.generate(course, assignment)
+    source = nbformat.read(course / "source" / assignment / name, as_version=4)
+    solution = {
+        c.metadata.nbgrader["grade_id"]: c.source
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    q4 = {"solution": solution["q4_answer"], **E02_WRONG_Q4}
+    uploads = {}
+    for n, (kind, code) in enumerate(q4.items()):
+        student = f"s20250{n}-{kind}"
+        nb = nbg.fill_answers(
+            nbformat.read(release / name, as_version=4), {**solution, "q4_answer": code}
+        )
+        uploads[student] = tmp_path / "up" / student
+        uploads[student].mkdir(parents=True)
+        nbformat.write(nb, uploads[student] / name)
+    grade(course, assignment, uploads, pool=pool)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        got = {}
+        for student in uploads:
+            sub = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, student)
+            got[student.split("-", 1)[1]] = {g.name: (g.score, g.max_score) for g in sub.grades}
+    assert all(score == maximum for score, maximum in got["solution"].values()), got["solution"]
+    for kind in E02_WRONG_Q4:
+        score, maximum = got[kind]["q4_test"]
+        assert score < maximum, (kind, got[kind])
+        assert got[kind]["q2_test"][0] == got[kind]["q2_test"][1], (kind, got[kind])

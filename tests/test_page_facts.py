@@ -1,8 +1,9 @@
 """Facts the pages state are what the lab computes, and corrected statements stay corrected.
 
-Each number below is quoted on a page (modules/h04_lithium_ion); if the model or the pages
-change, these tests say which statement no longer holds (docs/review/fact_review.md). The
-PyBaMM solves are marked slow; the text scans run in the fast tier."""
+Each number below is quoted on a page (modules/h04_lithium_ion, labs/e02_ocv_dqdv); if the
+model or the pages change, these tests say which statement no longer holds
+(docs/review/fact_review.md). The PyBaMM solves are marked slow; the text scans run in the
+fast tier."""
 
 from __future__ import annotations
 
@@ -92,3 +93,67 @@ def test_1c_reaches_the_cut_off_a_little_before_one_hour():
     hours = result.duration_s / 3600
     assert 0.97 < hours < 1.0
     assert f"{hours:.2f}" == "0.99"
+
+
+# labs/e02_ocv_dqdv, 4.3: the table of the named dQ/dV peaks of the emulated aged cells
+E02_LLI = (0.04, 0.08, 0.10, 0.12)
+
+
+@pytest.fixture(scope="module")
+def e02_curves():
+    from denchi.labs.analysis import ocv as analysis_ocv
+
+    curves = {lli: analysis_ocv.degraded_ocv(lli=lli, points=4001) for lli in (0.0, *E02_LLI)}
+    curves["lam_ne"] = analysis_ocv.degraded_ocv(lam_ne=0.1, points=4001)
+    curves["lam_pe"] = analysis_ocv.degraded_ocv(lam_pe=0.1, points=4001)
+    return curves
+
+
+def _peaks(o):
+    from denchi.labs.analysis import ocv as analysis_ocv
+
+    q = o.soc * o.capacity_ah
+    return {name: analysis_ocv.named_peak(q, o.voltage_v, name) for name in ("low", "high")}
+
+
+def test_e02_the_two_peaks_are_nearly_equally_tall(e02_curves):
+    # 4.1: 「3.5〜4.0 V には、高さのほぼ等しいピークが 2 つある」
+    fresh = _peaks(e02_curves[0.0])
+    heights = [p.height_ah_per_v for p in fresh.values()]
+    assert min(heights) / max(heights) > 0.85, heights
+
+
+def test_e02_lli_changes_the_heights_and_moves_the_peaks_by_under_10_mv(e02_curves):
+    # 4.3: 「低電圧側のピークが LLI とともに低くなり、高電圧側のピークは新品より高くなる」
+    #      「表の LLI の行の移動は、どれも 10 mV に満たない」; まとめ: 「位置の移動は数 mV」
+    fresh = _peaks(e02_curves[0.0])
+    low = [fresh["low"].height_ah_per_v]
+    for lli in E02_LLI:
+        aged = _peaks(e02_curves[lli])
+        low.append(aged["low"].height_ah_per_v)
+        assert aged["high"].height_ah_per_v > fresh["high"].height_ah_per_v, lli
+        for name in ("low", "high"):
+            assert abs(aged[name].position_v - fresh[name].position_v) < 0.010, (lli, name)
+    assert np.all(np.diff(low) < 0), low
+
+
+def test_e02_lam_raises_the_low_peak(e02_curves):
+    # 4.3: 「表の LAM の 2 つのセルでは、低電圧側のピークが新品より高くなる」
+    fresh = _peaks(e02_curves[0.0])["low"].height_ah_per_v
+    for mode in ("lam_ne", "lam_pe"):
+        assert _peaks(e02_curves[mode])["low"].height_ah_per_v > fresh, mode
+
+
+def test_e02_the_tallest_bin_jumps_from_the_low_to_the_high_peak(e02_curves):
+    # 4.3: 「「最も高い区間」の電圧は低電圧側から高電圧側のピークへ飛び移り」 (the table's last
+    # column: the fresh cell's tallest bin in the low window, at 4 % LLI in the high window)
+    from denchi.labs.analysis import ocv as analysis_ocv
+
+    def tallest(o):
+        centres, values = analysis_ocv.incremental_capacity(o.soc * o.capacity_ah, o.voltage_v)
+        window = (centres > 3.5) & (centres < 4.0)
+        return centres[window][np.argmax(values[window])]
+
+    low, high = analysis_ocv.NAMED_PEAKS_V["low"], analysis_ocv.NAMED_PEAKS_V["high"]
+    assert low[0] < tallest(e02_curves[0.0]) < low[1]
+    assert high[0] < tallest(e02_curves[0.04]) < high[1]

@@ -1,11 +1,15 @@
 """Reference analysis of OCV curves (lab e02): incremental capacity dQ/dV by voltage
-binning, differential voltage dV/dQ, peak finding, and degradation modes (loss of lithium
+binning, differential voltage dV/dQ, peak finding, the cell's two dQ/dV peaks by name (their
+position and height, and how they change with ageing), and degradation modes (loss of lithium
 inventory, loss of active material) emulated from the electrodes' open-circuit potentials.
 
 The degradation-mode emulation follows the mechanistic approach of Dubarry et al. and Birkl
 et al.: the cell's OCV is the difference of the two electrodes' potentials; losing cyclable
 lithium slides the electrodes against each other, losing active material shrinks one
-electrode's capacity. The assignment of lab e02 grades each student's analysis against these
+electrode's capacity. Loss of lithium inventory shows in the NMC811/graphite cell as a change
+of the heights of its two nearly equal dQ/dV peaks, which move by millivolts only; "the tallest
+peak" jumps from one to the other, so lab e02 follows a named peak (:func:`named_peak`,
+:func:`peak_change`). The assignment of lab e02 grades each student's analysis against these
 functions applied to the student's own data (:func:`measured_slow_discharge`,
 :func:`measured_aged_ocv`).
 """
@@ -18,7 +22,7 @@ import numpy as np
 
 from denchi.labs.api.instrument import seeded
 from denchi.labs.api.ocv import OCVResult
-from denchi.labs.api.results import DischargeResult
+from denchi.labs.api.results import DischargeResult, results_checked
 from denchi.labs.errors import LabInputError
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
@@ -82,26 +86,6 @@ def peak_positions(
     return np.asarray(x, dtype=float)[found[order]][:count]
 
 
-def main_peak_v(
-    capacity_ah: np.ndarray,
-    voltage_v: np.ndarray,
-    low_v: float = 3.5,
-    high_v: float = 4.0,
-    bin_v: float = 0.01,
-) -> float:
-    """Centre [V] of the voltage bin with the highest dQ/dV between ``low_v`` and ``high_v``
-    (:func:`incremental_capacity` with bins of ``bin_v``): lab e02's main peak."""
-    centres, values = incremental_capacity(capacity_ah, voltage_v, bin_v)
-    inside = (centres > low_v) & (centres < high_v)
-    if not inside.any():
-        raise LabInputError(
-            "low_v",
-            f"{low_v:g}〜{high_v:g} V の範囲にデータがありません。電圧の範囲を確かめてください。",
-            f"No data between {low_v:g} and {high_v:g} V; check the voltage range.",
-        )
-    return float(centres[inside][np.argmax(values[inside])])
-
-
 #: The two dQ/dV peaks of the NMC811/graphite cell (``nmc_graphite``) by name, each with the
 #: voltage window [V] that holds it in the fresh cell and after up to about 16 % loss of
 #: lithium inventory. The peaks are nearly equally tall, so "the tallest peak" switches from
@@ -145,6 +129,42 @@ def named_peak(
     x, y = centres[inside], values[inside]
     top = y >= 0.5 * y.max()
     return Peak(float(np.sum(x[top] * y[top]) / np.sum(y[top])), float(y.max()))
+
+
+class PeakChange(NamedTuple):
+    """How a named dQ/dV peak changed from a fresh to an aged cell (aged minus fresh)."""
+
+    shift_v: float
+    height_change_ah_per_v: float
+
+
+@results_checked
+def peak_change(
+    fresh: OCVResult, aged: OCVResult, name: str = "low", bin_v: float = 0.01
+) -> PeakChange:
+    """How the dQ/dV peak called ``name`` changed from ``fresh`` to ``aged``: the shift of its
+    position [V] and the change of its height [Ah/V], aged minus fresh, each from
+    :func:`named_peak` of the OCV curve against the charge from empty (``soc * capacity_ah``).
+
+    Lab e02 reads loss of lithium inventory from this change: in the NMC811/graphite cell the
+    low peak loses height while both peaks move by millivolts only.
+
+    Args:
+        fresh: OCV curve of the fresh cell.
+        aged: OCV curve of the aged cell.
+        name: A key of :data:`NAMED_PEAKS_V` (``"low"`` or ``"high"``).
+        bin_v: Width [V] of the voltage bins of dQ/dV.
+
+    Raises:
+        LabInputError: for a curve that is not an ``OCVResult``, an unknown name, or no data
+            in the peak's window.
+    """
+    before, after = (
+        named_peak(o.soc * o.capacity_ah, o.voltage_v, name, bin_v) for o in (fresh, aged)
+    )
+    return PeakChange(
+        after.position_v - before.position_v, after.height_ah_per_v - before.height_ah_per_v
+    )
 
 
 def degraded_ocv(
