@@ -33,9 +33,9 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import NoReturn, SupportsFloat, TypeGuard
 
-from denchi.grading.capture import Unsupported
+from denchi.grading.capture import Unsupported, is_ndarray
 from denchi.i18n import bilingual
 
 
@@ -61,7 +61,7 @@ def _type_name(value: object) -> str:
     return value.type_name if isinstance(value, Unsupported) else type(value).__name__
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[SupportsFloat]:
     """A genuine int, float or numpy number (exact types, never bool or a look-alike)."""
     if type(value) in (int, float):
         return True
@@ -81,10 +81,10 @@ def _finite(name: str, value: float) -> float:
 
 def _size(value: object) -> int | None:
     """How many values an array or list answer holds (None if it is not one)."""
-    if type(value) in (list, tuple):
+    if type(value) is list or type(value) is tuple:
         return len(value)
     numpy = sys.modules.get("numpy")
-    if numpy is not None and type(value) is numpy.ndarray:
+    if numpy is not None and is_ndarray(value, numpy):
         return int(value.size)
     return None
 
@@ -399,7 +399,7 @@ def _as_array(name: str):
             f"{name} is one number; this question asks for an array of all the values "
             "(e.g. append them to a list and make it an np.array).",
         )
-    items = value if type(value) in (list, tuple) else None
+    items = value if type(value) is list or type(value) is tuple else None
     if type(value) is np.ndarray and value.dtype.kind in "iuf":
         array = value.astype(float)
     elif items is not None and items and all(_is_number(v) for v in items):
