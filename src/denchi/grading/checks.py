@@ -33,10 +33,13 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import NoReturn, SupportsFloat, TypeGuard
+from typing import TYPE_CHECKING, NoReturn, SupportsFloat, TypeGuard
 
 from denchi.grading.capture import Unsupported, is_ndarray
 from denchi.i18n import bilingual
+
+if TYPE_CHECKING:  # numpy is imported only when an answer needs it
+    import numpy as np
 
 
 class CheckFailed(AssertionError):
@@ -253,7 +256,7 @@ def _slip(value: float, expected: float, rel_tol: float, abs_tol: float) -> tupl
     return "", ""
 
 
-def earlier(name: str):
+def earlier(name: str) -> float | np.ndarray:
     """The student's answer to an earlier question, for ``carried_forward`` (a number, or a
     numeric array as a NumPy array); raises :class:`CheckFailed` if it is missing or unusable."""
     value = _answer(name)
@@ -388,7 +391,7 @@ def keywords(
     return _score(points, found / len(groups), hint_ja, hint_en)
 
 
-def _as_array(name: str):
+def _as_array(name: str) -> np.ndarray:
     import numpy as np
 
     value = _answer(name)

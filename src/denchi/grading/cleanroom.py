@@ -153,7 +153,7 @@ def _kernel_failed(cell: NotebookNode) -> bool:
 class VerifyAnswers(NbGraderPreprocessor):
     """Grade every test cell in a clean namespace against the captured answers."""
 
-    def preprocess(self, nb: NotebookNode, resources: dict):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         report = resources.get("denchi")
         if report is None:  # not run by SandboxedExecute: hidden tests already ran in the kernel
             return nb, resources

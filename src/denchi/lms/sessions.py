@@ -65,7 +65,7 @@ def link_target(rt: Runtime, kind: object, target: object) -> str:
     return found
 
 
-def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+def render(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
     rt = request.app.state.rt
     response = templates.TemplateResponse(
         request, name, {"base": rt.config.base_url.rstrip("/"), **context}, status_code=status
