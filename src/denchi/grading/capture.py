@@ -15,7 +15,8 @@ import ast
 import builtins
 import json
 import sys
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol, TypeGuard
 
 MAX_ITEMS = 200_000  # numbers per snapshot; a bigger answer is not a plausible answer
 MAX_DEPTH = 16
@@ -41,6 +42,36 @@ class _Budget:
         return self.left >= 0
 
 
+class _DType(Protocol):
+    kind: str
+    str: str
+
+
+class NumpyArray(Protocol):
+    """What the grader reads of a numpy array. numpy is not imported for it: it is looked up in
+    ``sys.modules`` (in the student's kernel, only if the student's code imported it)."""
+
+    dtype: _DType
+    size: int
+    shape: tuple[int, ...]
+
+    def ravel(self) -> NumpyArray: ...
+    def tolist(self) -> object: ...
+
+
+class _Scalar(Protocol):
+    def item(self) -> object: ...
+
+
+def is_ndarray(value: object, numpy: ModuleType) -> TypeGuard[NumpyArray]:
+    """Whether ``value`` is exactly a ``numpy.ndarray`` (no subclass) of the module ``numpy``."""
+    return type(value) is numpy.ndarray
+
+
+def _is_scalar(value: object, scalar_types: tuple[type, ...]) -> TypeGuard[_Scalar]:
+    return type(value) in scalar_types
+
+
 def _type_name(value: object) -> str:
     name = type.__getattribute__(type(value), "__name__")
     return name[:60] if type(name) is str else "object"
@@ -56,13 +87,14 @@ def _encode(value: object, budget: _Budget, depth: int = 0) -> dict:
         return {"t": kind.__name__, "v": value}
     if kind is int:
         return {"t": "int", "v": str(value)}  # any size, exactly
-    if kind in (list, tuple):
+    # ``type(value) is ...`` rather than ``kind is ...``: the same test, which mypy narrows on
+    if type(value) is list or type(value) is tuple:
         return {"t": kind.__name__, "v": [_encode(v, budget, depth + 1) for v in value]}
-    if kind is dict and all(type(k) is str for k in value):
+    if type(value) is dict and all(type(k) is str for k in value):
         return {"t": "dict", "v": {k: _encode(v, budget, depth + 1) for k, v in value.items()}}
     numpy = sys.modules.get("numpy")
     if numpy is not None:
-        if kind is numpy.ndarray and value.dtype.kind in "biuf":
+        if is_ndarray(value, numpy) and value.dtype.kind in "biuf":
             if not budget.take(int(value.size)):
                 return {"t": "unsupported", "type": "ndarray (too large)"}
             return {
@@ -72,7 +104,7 @@ def _encode(value: object, budget: _Budget, depth: int = 0) -> dict:
                 "v": value.ravel().tolist(),
             }
         scalar_types = (numpy.bool_, *numpy.sctypeDict.values())
-        if kind in scalar_types and numpy.dtype(kind).kind in "biuf":
+        if _is_scalar(value, scalar_types) and numpy.dtype(kind).kind in "biuf":
             return {"t": "npscalar", "dtype": numpy.dtype(kind).str, "v": value.item()}
     return {"t": "unsupported", "type": _type_name(value)}
 

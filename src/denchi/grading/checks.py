@@ -33,10 +33,13 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, SupportsFloat, TypeGuard
 
-from denchi.grading.capture import Unsupported
+from denchi.grading.capture import Unsupported, is_ndarray
 from denchi.i18n import bilingual
+
+if TYPE_CHECKING:  # numpy is imported only when an answer needs it
+    import numpy as np
 
 
 class CheckFailed(AssertionError):
@@ -61,7 +64,7 @@ def _type_name(value: object) -> str:
     return value.type_name if isinstance(value, Unsupported) else type(value).__name__
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[SupportsFloat]:
     """A genuine int, float or numpy number (exact types, never bool or a look-alike)."""
     if type(value) in (int, float):
         return True
@@ -81,10 +84,10 @@ def _finite(name: str, value: float) -> float:
 
 def _size(value: object) -> int | None:
     """How many values an array or list answer holds (None if it is not one)."""
-    if type(value) in (list, tuple):
+    if type(value) is list or type(value) is tuple:
         return len(value)
     numpy = sys.modules.get("numpy")
-    if numpy is not None and type(value) is numpy.ndarray:
+    if numpy is not None and is_ndarray(value, numpy):
         return int(value.size)
     return None
 
@@ -253,7 +256,7 @@ def _slip(value: float, expected: float, rel_tol: float, abs_tol: float) -> tupl
     return "", ""
 
 
-def earlier(name: str):
+def earlier(name: str) -> float | np.ndarray:
     """The student's answer to an earlier question, for ``carried_forward`` (a number, or a
     numeric array as a NumPy array); raises :class:`CheckFailed` if it is missing or unusable."""
     value = _answer(name)
@@ -388,7 +391,7 @@ def keywords(
     return _score(points, found / len(groups), hint_ja, hint_en)
 
 
-def _as_array(name: str):
+def _as_array(name: str) -> np.ndarray:
     import numpy as np
 
     value = _answer(name)
@@ -399,7 +402,7 @@ def _as_array(name: str):
             f"{name} is one number; this question asks for an array of all the values "
             "(e.g. append them to a list and make it an np.array).",
         )
-    items = value if type(value) in (list, tuple) else None
+    items = value if type(value) is list or type(value) is tuple else None
     if type(value) is np.ndarray and value.dtype.kind in "iuf":
         array = value.astype(float)
     elif items is not None and items and all(_is_number(v) for v in items):

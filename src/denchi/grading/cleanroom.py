@@ -86,16 +86,22 @@ class CleanRoom:
             detail = f"{type(exc).__name__}: {exc}"
             return Verdict(False, ename=type(exc).__name__, message=NOT_CORRECT, detail=detail)
         finally:
-            sys.modules["__main__"] = saved_main
+            if saved_main is not None:
+                sys.modules["__main__"] = saved_main
+            else:  # there was none: leave none
+                del sys.modules["__main__"]
             _close_figures()
-        score = float(value) if type(value) in (int, float) else None
+        score = float(value) if type(value) is int or type(value) is float else None
         return Verdict(True, score=score, printed=printed.getvalue())
 
 
 def _exec_returning_last(source: str, namespace: dict) -> object:
     """Execute like a notebook cell: the value of a final expression is returned."""
     tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    final = tree.body[-1] if tree.body else None
+    last = final if isinstance(final, ast.Expr) else None
+    if last is not None:
+        tree.body.pop()
     exec(compile(tree, "<test>", "exec"), namespace)
     if last is None:
         return None
@@ -147,7 +153,7 @@ def _kernel_failed(cell: NotebookNode) -> bool:
 class VerifyAnswers(NbGraderPreprocessor):
     """Grade every test cell in a clean namespace against the captured answers."""
 
-    def preprocess(self, nb: NotebookNode, resources: dict):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         report = resources.get("denchi")
         if report is None:  # not run by SandboxedExecute: hidden tests already ran in the kernel
             return nb, resources

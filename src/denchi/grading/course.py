@@ -118,7 +118,7 @@ def typical_wrong_answers(assignment: str, root: Path | None = None) -> dict[str
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def fill_answers(release_nb, answers: dict[str, str]):
+def fill_answers(release_nb: dict, answers: dict[str, str]) -> nbformat.NotebookNode:
     """A copy of a released notebook with the given code in the named solution cells."""
     nb = nbformat.from_dict(release_nb)
     unknown = set(answers)

@@ -26,7 +26,9 @@ import time
 from pathlib import Path
 
 import psutil
-from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.client import KernelClient
+from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader import utils
@@ -128,7 +130,12 @@ class SandboxedExecute(Execute):
         False, help="Refuse to grade where Landlock is unavailable (instead of flagging)."
     ).tag(config=True)
 
-    def __init__(self, **kw):
+    # attributes of nbclient's NotebookClient, with its types (nbgrader, the base class, has no
+    # type information, so mypy would not see them)
+    km: KernelManager | None
+    kc: KernelClient | None
+
+    def __init__(self, **kw: object) -> None:
         kw.setdefault("kernel_manager_class", SandboxedKernelManager)
         # outputs are in once the last cell replied; waiting for a polite exit only idles a
         # worker (1-3 s per notebook), and the watchdog ends the whole tree anyway
@@ -136,7 +143,7 @@ class SandboxedExecute(Execute):
         super().__init__(**kw)
 
     # --- nbclient hooks -------------------------------------------------------------
-    def create_kernel_manager(self):
+    def create_kernel_manager(self) -> KernelManager:
         km = super().create_kernel_manager()
         km.launcher = self._launcher
         km.connection_file = str(self._scratch / ".runtime" / "kernel.json")
@@ -155,7 +162,9 @@ class SandboxedExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     # --- the run ----------------------------------------------------------------------
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(
+        self, nb: NotebookNode, resources: dict | None = None, km: KernelManager | None = None
+    ) -> tuple[NotebookNode, dict]:
         from nbclient import NotebookClient
 
         NotebookClient.__init__(self, nb, km)
@@ -212,8 +221,9 @@ class SandboxedExecute(Execute):
             try:
                 with self.setup_kernel(cwd=str(self._scratch), env=env):
                     started = True
-                    pid = self.km.provisioner.process.pid
+                    pid = self._kernel_pid()
                     self._watchdog = Watchdog(pid, self._deadline, self.memory_mb * 2**20).start()
+                    assert self.kc is not None  # setup_kernel made the client
                     reply = self.wait_for_reply(self.kc.kernel_info())
                     if reply is not None:
                         self.nb.metadata["language_info"] = reply["content"]["language_info"]
@@ -236,6 +246,12 @@ class SandboxedExecute(Execute):
                 for _, cell in cells:
                     _mark_not_run(cell)
                 return
+
+    def _kernel_pid(self) -> int:
+        """The process id of the kernel (jupyter_client's local provisioner started it)."""
+        provisioner = self.km.provisioner if self.km is not None else None
+        assert isinstance(provisioner, LocalProvisioner) and provisioner.process is not None
+        return provisioner.process.pid
 
     def _forget_kernel(self) -> None:
         """End a kernel that failed to start; the next start gets a new manager and ports."""
@@ -282,6 +298,7 @@ class SandboxedExecute(Execute):
     def _capture(self, names: list[str]) -> dict:
         """Ask the kernel for a plain-data snapshot of ``names`` (nothing else runs)."""
         expression = {"answers": capture.snapshot_expression(names)}
+        assert self.kc is not None  # the kernel is running: setup_kernel made the client
         msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=expression)
         reply = self.wait_for_reply(msg_id)
         if reply is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -79,7 +80,7 @@ def student_notice(metadata: dict) -> str:
 class StripHiddenTests(NbGraderPreprocessor):
     """Remove hidden tests and their traces from a notebook before it becomes feedback."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         secrets: set[str] = set()
         for cell in nb.cells:
             if cell.cell_type == "code" and has_hidden(cell.source):

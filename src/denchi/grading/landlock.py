@@ -124,9 +124,9 @@ def restrict_self(policy: Policy) -> int:
                 os.close(fd)
         if abi >= 4:
             for port in policy.bind_ports:
-                rule = _NetPort(BIND_TCP, port)
+                port_rule = _NetPort(BIND_TCP, port)
                 _check(
-                    libc.syscall(_ADD_RULE, ruleset, _RULE_NET_PORT, ctypes.byref(rule), 0),
+                    libc.syscall(_ADD_RULE, ruleset, _RULE_NET_PORT, ctypes.byref(port_rule), 0),
                     f"port {port}",
                 )
         _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -39,6 +40,7 @@ MOODLE = re.compile(
     r"^(?P<name>.*?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:_(?P<rest>.*))?$"
 )
 MANABA = re.compile(r"^(?P<first>[^@/]+)@(?P<second>[^@/]+)@(?P<file>[^/]+)$")
+_DIGITS = re.compile(r"\d+")
 SKIPPED = ("__MACOSX", ".DS_Store", ".ipynb_checkpoints")
 
 
@@ -52,6 +54,20 @@ class Submitter:
     name: str = ""
     lms_user_id: str = ""
     lms: dict[str, str] = field(default_factory=dict)  # kept as submitted/.../lms.json
+
+
+def _match(pattern: re.Pattern[str], text: str, what: str) -> re.Match[str]:
+    """``pattern`` found in ``text``, or a bilingual error saying that ``what`` is not as the
+    LMS names it (a layout given by hand that does not fit the files, an edited worksheet)."""
+    found = pattern.search(text)
+    if found is None:
+        raise GradingError(
+            f"{what}「{text}」が LMS の形式に合いません。ダウンロードしたままのファイルか、"
+            "LMS の形式の指定が正しいか確かめてください。",
+            f"{what} '{text}' does not fit the LMS's naming: check that the files are as "
+            "downloaded and that the LMS format given is right.",
+        )
+    return found
 
 
 def usable(names: list[str]) -> list[PurePosixPath]:
@@ -91,7 +107,7 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
         raise GradingError(f"{path.name} が空です。", f"{path.name} is empty.")
     columns = list(rows[0])
 
-    def column(test) -> str | None:
+    def column(test: Callable[[str], bool]) -> str | None:
         return next((c for c in columns if all(test(r.get(c) or "") for r in rows)), None)
 
     def header(pattern: str) -> str | None:
@@ -111,7 +127,7 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
             "assignment's 'Download grading worksheet'.",
         )
     return {
-        re.search(r"\d+", row[ident]).group(0): {
+        _match(_DIGITS, row[ident], path.name).group(0): {
             "email": row[email].strip(),
             "name": (row.get(name) or "").strip() if name else "",
             "idnumber": (row.get(number) or "").strip() if number else "",
@@ -121,10 +137,12 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
     }
 
 
-def _moodle(paths, roster) -> list[Submitter]:
+def _moodle(
+    paths: list[PurePosixPath], roster: dict[str, dict[str, str]] | None
+) -> list[Submitter]:
     people: dict[str, Submitter] = {}
     for path in paths:
-        match = MOODLE.match(path.parts[0])
+        match = _match(MOODLE, path.parts[0], str(path))
         participant, name = match["participant"], match["name"].strip()
         file_name = path.name if len(path.parts) > 1 else (match["rest"] or path.name)
         known = (roster or {}).get(participant, {})
@@ -143,10 +161,10 @@ def _moodle(paths, roster) -> list[Submitter]:
     return list(people.values())
 
 
-def _manaba(paths, order: str) -> list[Submitter]:
+def _manaba(paths: list[PurePosixPath], order: str) -> list[Submitter]:
     people: dict[str, Submitter] = {}
     for path in paths:
-        match = MANABA.match(path.name)
+        match = _match(MANABA, path.name, str(path))
         number, user = (match["first"], match["second"])
         if order == "id-first":
             number, user = user, number
@@ -162,7 +180,7 @@ def _manaba(paths, order: str) -> list[Submitter]:
     return list(people.values())
 
 
-def _generic(paths) -> list[Submitter]:
+def _generic(paths: list[PurePosixPath]) -> list[Submitter]:
     tops = {p.parts[0] for p in paths}
     if len(tops) == 1 and all(len(p.parts) > 2 for p in paths):  # one folder around it all
         paths = [PurePosixPath(*p.parts[1:]) for p in paths]

@@ -25,9 +25,15 @@ import psutil
 
 @dataclass
 class _Worker:
-    proc: subprocess.Popen
+    proc: subprocess.Popen[str]
     task: dict | None = None
     deadline: float = 0.0
+
+    @property
+    def stdout(self) -> IO[str]:
+        """The worker's answers, one JSON line each (a pipe: ``WorkerPool._start`` opens it)."""
+        assert self.proc.stdout is not None
+        return self.proc.stdout
 
     def send(self, task: dict, seconds: float) -> None:
         self.task, self.deadline = task, time.monotonic() + seconds
@@ -87,12 +93,11 @@ class WorkerPool:
         )
         worker = _Worker(proc)
         self.workers.append(worker)
-        assert proc.stdout is not None
-        self.selector.register(proc.stdout, selectors.EVENT_READ, worker)
+        self.selector.register(worker.stdout, selectors.EVENT_READ, worker)
         return worker
 
     def _remove(self, worker: _Worker) -> None:
-        self.selector.unregister(worker.proc.stdout)
+        self.selector.unregister(worker.stdout)
         worker.kill()
         self.workers.remove(worker)
 
@@ -111,16 +116,16 @@ class WorkerPool:
             while pending and len(self.workers) < self.size:
                 self._start().send(pending.popleft(), seconds_per_task)
             for key, _ in self.selector.select(timeout=0.5):
-                worker = key.data
-                line = worker.proc.stdout.readline()
-                if line and worker.task is not None:
-                    task, worker.task = worker.task, None
+                answering: _Worker = key.data
+                line = answering.stdout.readline()
+                if line and answering.task is not None:
+                    task, answering.task = answering.task, None
                     on_done(task, json.loads(line))
-            for worker in [w for w in self.workers if w.task is not None]:
+            for worker, task in [(w, w.task) for w in self.workers if w.task is not None]:
                 died = worker.proc.poll() is not None
                 if died or time.monotonic() > worker.deadline:
                     reason = "the worker process died" if died else "the worker stopped answering"
-                    task, worker.task = worker.task, None
+                    worker.task = None
                     self._remove(worker)
                     on_done(task, {"student": task["student"], "ok": False, "error": reason})
 
@@ -134,6 +139,6 @@ class WorkerPool:
                 worker.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
-            self.selector.unregister(worker.proc.stdout)
-            worker.proc.stdout.close()
+            self.selector.unregister(worker.stdout)
+            worker.stdout.close()
         self.workers.clear()

@@ -20,6 +20,7 @@ and the notebook is flagged (``cells_not_found``) for the teacher, in plain word
 
 from __future__ import annotations
 
+from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -50,7 +51,7 @@ def _nbgrader_metadata(name: str, points: float | None) -> dict:
 class RestoreMissingCells(NbGraderPreprocessor):
     """Give lost locked cells back their metadata, or insert them from the gradebook."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])

@@ -12,6 +12,7 @@ flags into the autograded notebook's metadata, where :mod:`denchi.grading.pipeli
 
 from __future__ import annotations
 
+from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -24,7 +25,7 @@ from denchi.grading.restore import normalised
 class NoteChangedCells(NbGraderPreprocessor):
     """Note test cells that differ from (or are missing in) the released version."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
@@ -52,7 +53,7 @@ class NoteChangedCells(NbGraderPreprocessor):
 class FlagForReview(NbGraderPreprocessor):
     """Mark flagged grade cells for manual grading; store the flags in the notebook."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources["nbgrader"]
         report = resources.get("denchi", {})
         changed = nb.metadata.get("denchi", {}).get("changed_cells", [])

@@ -38,12 +38,11 @@ def _http_url(value: str) -> str:
 HttpUrl = Annotated[str, Field(strict=True), AfterValidator(_http_url)]
 
 
-def _int(minimum: int, maximum: int | None = None):
-    return Annotated[int, Field(strict=True, ge=minimum, le=maximum)]
-
-
-def _seconds(minimum: float = 0):
-    return Annotated[float, Field(gt=minimum)]
+# Checked numbers. Written out as aliases (not built by a function) so that type checkers
+# see plain ``int`` and ``float``; ``allowed_values`` reads the limits from the metadata.
+_Count = Annotated[int, Field(strict=True, ge=1)]
+_NonNegativeInt = Annotated[int, Field(strict=True, ge=0)]
+_Seconds = Annotated[float, Field(gt=0)]
 
 
 class LmsConfig(BaseModel):
@@ -56,7 +55,7 @@ class LmsConfig(BaseModel):
     # proxy's https address); every URL the tool hands out starts with it
     base_url: HttpUrl = "http://localhost:8765"
     host: Annotated[str, Field(strict=True, min_length=1)] = "127.0.0.1"
-    port: _int(1, 65535) = 8765
+    port: Annotated[int, Field(strict=True, ge=1, le=65535)] = 8765
     # SQLite file (embedded) or postgresql://... (production)
     database_url: Annotated[str, Field(strict=True, min_length=1)] = "sqlite:///lms-data/lms.db"
     data_dir: Path = Path("lms-data")
@@ -73,22 +72,22 @@ class LmsConfig(BaseModel):
     # optional: "Open in JupyterHub/JupyterLite" links; {assignment} is replaced
     jupyterhub_url: Annotated[str, Field(strict=True)] = ""
     jupyterlite_url: Annotated[str, Field(strict=True)] = ""
-    max_upload_bytes: _int(1) = 5_000_000
-    grading_timeout_s: _int(1) = 300
+    max_upload_bytes: _Count = 5_000_000
+    grading_timeout_s: _Count = 300
     # grade where kernels cannot be sandboxed (no Linux Landlock): for a trial with trusted
     # notebooks only; without it, grading on such a server is refused with the reason
     allow_unsandboxed_grading: Annotated[bool, Field(strict=True)] = False
-    grading_batch_size: _int(1) = 40
-    worker_threads: _int(1, 64) = 1
+    grading_batch_size: _Count = 40
+    worker_threads: Annotated[int, Field(strict=True, ge=1, le=64)] = 1
     # old signing keys stay in the JWKS this long after a rotation
-    key_grace_days: _int(0) = 7
-    session_hours: _int(1) = 12
-    outbox_max_attempts: _int(1) = 12
-    outbox_base_delay_s: _seconds() = 30.0
-    outbox_max_delay_s: _seconds() = 3600.0
-    clock_leeway_s: _int(0, 600) = 60
-    jwks_cache_s: _int(0) = 3600
-    http_timeout_s: _seconds() = 10.0
+    key_grace_days: _NonNegativeInt = 7
+    session_hours: _Count = 12
+    outbox_max_attempts: _Count = 12
+    outbox_base_delay_s: _Seconds = 30.0
+    outbox_max_delay_s: _Seconds = 3600.0
+    clock_leeway_s: Annotated[int, Field(strict=True, ge=0, le=600)] = 60
+    jwks_cache_s: _NonNegativeInt = 3600
+    http_timeout_s: _Seconds = 10.0
     source: Path | None = Field(default=None, exclude=True)
 
     @property
@@ -169,10 +168,11 @@ def make_config(source: Path | None = None, **values: object) -> LmsConfig:
     """
     base = source.parent if source else Path.cwd()
     for key in _PATH_KEYS & set(values):
-        if values[key] in ("", None):
+        value = values[key]
+        if value in ("", None):
             values[key] = None
-        elif isinstance(values[key], str):
-            values[key] = (base / values[key]).resolve()
+        elif isinstance(value, str):
+            values[key] = (base / value).resolve()
     if "data_dir" not in values:
         values["data_dir"] = (base / LmsConfig.model_fields["data_dir"].default).resolve()
     url = values.get("database_url", LmsConfig.model_fields["database_url"].default)
@@ -180,7 +180,9 @@ def make_config(source: Path | None = None, **values: object) -> LmsConfig:
     if url != path and not Path(path).is_absolute():
         values["database_url"] = f"sqlite:///{(base / path).resolve()}"
     try:
-        config = LmsConfig(**values, source=source)
+        # the values are unchecked (TOML, command line): pydantic checks them, so they go in
+        # as one mapping rather than as keyword arguments typed like the fields
+        config = LmsConfig.model_validate({**values, "source": source})
     except ValidationError as exc:
         raise _explain(exc) from None
     if config.queue == "procrastinate" and not config.database_url.startswith("postgresql"):

@@ -28,7 +28,7 @@ from denchi.lms.grader import GradeOutcome, Grader
 from denchi.lms.models import Submission, utcnow
 from denchi.lms.outbox import OutboxPolicy
 from denchi.lms.services import ServiceClient
-from denchi.lms.store import Database
+from denchi.lms.store import Database, rows_changed
 
 
 class Tool(Protocol):
@@ -66,14 +66,15 @@ def _claim_submissions(rt: Tool) -> list[str]:
         ).all()
         claimed = []
         for sid in candidates:
-            result = s.execute(
+            changed = rows_changed(
+                s,
                 update(Submission)
                 .where(Submission.id == sid, (Submission.status == "queued") | abandoned)
                 .values(
                     status="grading", claimed_until=claim_until, attempts=Submission.attempts + 1
-                )
+                ),
             )
-            if result.rowcount == 1:
+            if changed == 1:
                 claimed.append(sid)
         return claimed
 
@@ -86,7 +87,9 @@ def _rounds(rows: list[Submission]) -> list[list[Submission]]:
     batches = []
     for group in by_assignment.values():
         while group:
-            seen, batch, rest = set(), [], []
+            seen: set[int] = set()
+            batch: list[Submission] = []
+            rest: list[Submission] = []
             for row in group:
                 (rest if row.user_id in seen else batch).append(row)
                 seen.add(row.user_id)
@@ -106,7 +109,7 @@ UNFINISHED = (
 )
 
 
-def _failure(rt: Tool, sub: Submission, reason: tuple[str, str], **values) -> GradeOutcome:
+def _failure(rt: Tool, sub: Submission, reason: tuple[str, str], **values: object) -> GradeOutcome:
     try:
         maximum = rt.grader.max_score(sub.assignment)
     except KeyError:
@@ -152,7 +155,7 @@ def _grade_batch(rt: Tool, batch: list[Submission]) -> None:
     outcomes = rt.grader.grade(assignment, files)
     with rt.db.session() as s:
         for row in batch:
-            sub = s.get(Submission, row.id)
+            sub = s.get_one(Submission, row.id)
             _finish(s, sub, outcomes[sub.user.student_key])
 
 
@@ -168,7 +171,7 @@ def _grade_round(rt: Tool, batch: list[Submission]) -> None:
                 _grade_round(rt, [row])
             return
         with rt.db.session() as s:
-            sub = s.get(Submission, batch[0].id)
+            sub = s.get_one(Submission, batch[0].id)
             _finish(s, sub, _failure(rt, sub, CRASHED, error=type(exc).__name__))
 
 
@@ -177,7 +180,7 @@ def grade_pending(rt: Tool) -> int:
     graded = 0
     while ids := _claim_submissions(rt):
         with rt.db.session() as s:
-            rows = [s.get(Submission, sid) for sid in ids]
+            rows = [s.get_one(Submission, sid) for sid in ids]
             for row in rows:  # load what the batch needs before the session closes
                 _ = row.user.student_key, row.resource_link.id
         for batch in _rounds(rows):

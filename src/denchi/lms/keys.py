@@ -31,6 +31,8 @@ def _new_private_pem() -> str:
 def public_jwk(private_pem: str, kid: str) -> dict:
     """The public half of a PEM key as a JWK with ``kid``, ``alg`` and ``use``."""
     private = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    if not isinstance(private, rsa.RSAPrivateKey):  # the tool makes only RSA keys
+        raise ValueError(f"key {kid} is not an RSA key")
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
     return {**jwk, "kid": kid, "alg": "RS256", "use": "sig"}
 
@@ -65,9 +67,13 @@ class ToolKeys:
     def _active(self) -> ToolKey:
         self.ensure()
         with self.db.session() as s:
+            # ensure() made one if there was none, and a rotation never leaves none
             return s.scalars(
-                select(ToolKey).where(ToolKey.retired_at.is_(None)).order_by(ToolKey.id.desc())
-            ).first()
+                select(ToolKey)
+                .where(ToolKey.retired_at.is_(None))
+                .order_by(ToolKey.id.desc())
+                .limit(1)
+            ).one()
 
     def jwks(self, now: datetime | None = None) -> dict:
         """Active key and keys retired less than the grace period ago."""

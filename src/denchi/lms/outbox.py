@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -22,13 +23,28 @@ from sqlalchemy.orm import Session
 from denchi.lms import lti
 from denchi.lms.models import Context, Platform, ResourceLink, ScoreOutbox, User, utcnow
 from denchi.lms.services import ServiceClient, ServiceError, ServiceTarget
-from denchi.lms.store import Database
+from denchi.lms.store import Database, rows_changed
 
 log = logging.getLogger(__name__)
 
 
 def iso_timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
+
+
+class _ScoreFields(TypedDict):
+    userId: str
+    activityProgress: str
+    gradingProgress: str
+    timestamp: str
+
+
+class ScorePayload(_ScoreFields, total=False):
+    """The JSON body of an AGS score (``application/vnd.ims.lis.v1.score+json``)."""
+
+    scoreGiven: float
+    scoreMaximum: float
+    comment: str
 
 
 def score_payload(
@@ -39,23 +55,27 @@ def score_payload(
     score: float | None = None,
     maximum: float | None = None,
     comment: str | None = None,
-) -> dict:
+) -> ScorePayload:
     """An AGS score; ``scoreGiven`` only when there is a grade."""
-    payload: dict = {
+    payload: ScorePayload = {
         "userId": user.sub,
         "activityProgress": activity,
         "gradingProgress": grading,
         "timestamp": iso_timestamp(utcnow()),
     }
     if score is not None and maximum is not None:
-        payload |= {"scoreGiven": score, "scoreMaximum": maximum}
+        payload["scoreGiven"], payload["scoreMaximum"] = score, maximum
     if comment:
         payload["comment"] = comment
     return payload
 
 
 def enqueue(
-    session: Session, link: ResourceLink, user: User, payload: dict, submission_id: str | None
+    session: Session,
+    link: ResourceLink,
+    user: User,
+    payload: ScorePayload,
+    submission_id: str | None,
 ) -> ScoreOutbox:
     """Store a score for delivery; older undelivered scores of the same pair are superseded."""
     session.execute(
@@ -72,7 +92,7 @@ def enqueue(
         resource_link_id=link.id,
         user_id=user.id,
         submission_id=submission_id,
-        payload=payload,
+        payload=dict(payload),
     )
     session.add(row)
     return row
@@ -105,16 +125,17 @@ def _claim(db: Database, policy: OutboxPolicy) -> int | None:
             .limit(20)
         ).all()
         for row_id in candidates:
-            claimed = s.execute(
+            claimed = rows_changed(
+                s,
                 update(ScoreOutbox)
                 .where(
                     ScoreOutbox.id == row_id,
                     ScoreOutbox.status == "pending",
                     (ScoreOutbox.claimed_until.is_(None)) | (ScoreOutbox.claimed_until < now),
                 )
-                .values(claimed_until=now + timedelta(seconds=policy.claim_s))
+                .values(claimed_until=now + timedelta(seconds=policy.claim_s)),
             )
-            if claimed.rowcount == 1:
+            if claimed == 1:
                 return row_id
     return None
 
@@ -132,24 +153,30 @@ def lineitem_for(
     the assignment's points (``points(assignment id)``) as its maximum, whichever score (a
     "Submitted" without a maximum, or a grade) happens to be the first to need it."""
     with db.session() as s:
-        link = s.get(ResourceLink, link_id)
+        link = s.get_one(ResourceLink, link_id)
         if link.lineitem_url:
             return link.lineitem_url
         context: Context = link.context
-        platform = s.get(Platform, context.platform_id)
-        if not context.lineitems_url or lti.SCOPE_LINEITEM not in context.ags_scopes:
+        platform = s.get_one(Platform, context.platform_id)
+        lineitems_url = context.lineitems_url
+        if not lineitems_url or lti.SCOPE_LINEITEM not in context.ags_scopes:
             raise ServiceError("the LMS offers no line items for this course", retryable=False)
-        args = (service_target(platform), context.lineitems_url)
-        kwargs = dict(
-            resource_link_id=link.resource_link_id,
-            resource_id=link.target,
-            label=link.title or link.target,
-            score_maximum=points(link.target),
-            scopes=tuple(context.ags_scopes),
-        )
-    url = client.find_or_create_lineitem(*args, **kwargs)
+        target = service_target(platform)
+        resource_link_id, resource_id = link.resource_link_id, link.target
+        label = link.title or link.target
+        score_maximum = points(link.target)
+        scopes = tuple(context.ags_scopes)
+    url = client.find_or_create_lineitem(
+        target,
+        lineitems_url,
+        resource_link_id=resource_link_id,
+        resource_id=resource_id,
+        label=label,
+        score_maximum=score_maximum,
+        scopes=scopes,
+    )
     with db.session() as s:
-        s.get(ResourceLink, link_id).lineitem_url = url
+        s.get_one(ResourceLink, link_id).lineitem_url = url
     return url
 
 
@@ -157,11 +184,11 @@ def _deliver(
     db: Database, client: ServiceClient, row_id: int, points: Callable[[str], float]
 ) -> None:
     with db.session() as s:
-        row = s.get(ScoreOutbox, row_id)
+        row = s.get_one(ScoreOutbox, row_id)
         link_id, payload = row.resource_link_id, dict(row.payload)
-        platform = s.get(Platform, row.platform_id)
+        platform = s.get_one(Platform, row.platform_id)
         target = service_target(platform)
-        scopes = tuple(s.get(ResourceLink, link_id).context.ags_scopes) or (lti.SCOPE_SCORE,)
+        scopes = tuple(s.get_one(ResourceLink, link_id).context.ags_scopes) or (lti.SCOPE_SCORE,)
     lineitem = lineitem_for(db, client, link_id, points)
     client.post_score(target, lineitem, payload, scopes)
 
@@ -182,7 +209,7 @@ def deliver_due(
                 log.exception("delivering score %s failed", row_id)
                 exc = ServiceError(f"{type(exc).__name__}: {exc}")
             with db.session() as s:
-                row = s.get(ScoreOutbox, row_id)
+                row = s.get_one(ScoreOutbox, row_id)
                 row.attempts += 1
                 row.last_error = str(exc)[:2000]
                 row.claimed_until = None
@@ -192,7 +219,7 @@ def deliver_due(
                     row.next_attempt_at = utcnow() + policy.delay(row.attempts)
             continue
         with db.session() as s:
-            row = s.get(ScoreOutbox, row_id)
+            row = s.get_one(ScoreOutbox, row_id)
             row.status, row.sent_at, row.claimed_until = "sent", utcnow(), None
             row.attempts += 1
         delivered += 1
@@ -202,9 +229,9 @@ def deliver_due(
 def retry_failed(db: Database, link_id: int) -> int:
     """An instructor's "send again": failed rows of a resource link become due now."""
     with db.session() as s:
-        result = s.execute(
+        return rows_changed(
+            s,
             update(ScoreOutbox)
             .where(ScoreOutbox.resource_link_id == link_id, ScoreOutbox.status == "failed")
-            .values(status="pending", attempts=0, next_attempt_at=utcnow(), claimed_until=None)
+            .values(status="pending", attempts=0, next_attempt_at=utcnow(), claimed_until=None),
         )
-        return result.rowcount

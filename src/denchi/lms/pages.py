@@ -239,7 +239,8 @@ def _latest_by_user(rt: Runtime, link_id: int) -> tuple[dict[int, Submission], d
             .where(Submission.resource_link_id == link_id)
             .order_by(Submission.created_at)
         ).all()
-    latest, counts = {}, {}
+    latest: dict[int, Submission] = {}
+    counts: dict[int, int] = {}
     for sub in subs:
         latest[sub.user_id] = sub
         counts[sub.user_id] = counts.get(sub.user_id, 0) + 1
@@ -260,7 +261,7 @@ def _class_list(rt: Runtime, access: Access) -> list[dict]:
         ).all()
         users = {u.id: u for u in learners}
         for user_id in set(latest) - set(users):
-            users[user_id] = s.get(User, user_id)
+            users[user_id] = s.get_one(User, user_id)
         deliveries = {
             row.user_id: row
             for row in s.scalars(
@@ -360,7 +361,7 @@ def download_all(request: Request, link_id: int) -> Response:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, rt.db.session() as s:
         for user_id, sub in latest.items():
-            key = s.get(User, user_id).student_key
+            key = s.get_one(User, user_id).student_key
             archive.writestr(f"{key}/{name}", sub.notebook)
     filename = f"{access.link.target}-submissions.zip"
     return Response(

@@ -48,11 +48,11 @@ def upsert_membership(s: Session, context_id: int, user_id: int, role: str, acti
 def sync_roster(rt: Runtime, context_id: int) -> int:
     """Fetch the members of a course through NRPS; returns the number of members."""
     with rt.db.session() as s:
-        context = s.get(Context, context_id)
-        if not context.memberships_url:
-            raise ServiceError("the LMS offers no Names and Roles service here", retryable=False)
-        target = service_target(s.get(Platform, context.platform_id))
+        context = s.get_one(Context, context_id)
         url, platform_id = context.memberships_url, context.platform_id
+        if not url:
+            raise ServiceError("the LMS offers no Names and Roles service here", retryable=False)
+        target = service_target(s.get_one(Platform, platform_id))
     members = rt.services.memberships(target, url, (lti.SCOPE_NRPS,))
     learners = []
     with rt.db.session() as s:

@@ -65,7 +65,7 @@ def link_target(rt: Runtime, kind: object, target: object) -> str:
     return found
 
 
-def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+def render(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
     rt = request.app.state.rt
     response = templates.TemplateResponse(
         request, name, {"base": rt.config.base_url.rstrip("/"), **context}, status_code=status
@@ -142,28 +142,25 @@ def authorize(rt: Runtime, request: Request, link_id: int, *, instructor: bool) 
     session = current_session(rt, request)
     with rt.db.session() as s:
         link = s.get(ResourceLink, link_id)
-        membership = (
-            s.scalars(
+        membership = None
+        if link is not None:
+            membership = s.scalars(
                 select(Membership).where(
                     Membership.context_id == link.context_id,
                     Membership.user_id == session.user_id,
                     Membership.active.is_(True),
                 )
             ).first()
-            if link
-            else None
-        )
-        if membership is not None:
-            _ = link.context.title
-    if membership is not None:
-        link_target(rt, link.kind, link.target)  # a link stored before targets were checked
-    if membership is None:
+            if membership is not None:
+                _ = link.context.title
+    if link is None or membership is None:
         raise PageError(
             "forbidden",
             "このページを見る権限がありません。",
             "You may not open this page.",
             status=403,
         )
+    link_target(rt, link.kind, link.target)  # a link stored before targets were checked
     if instructor and membership.role != "instructor":
         raise PageError(
             "forbidden",

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Delete, Update, create_engine, event
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from denchi.lms.files import private_file
@@ -56,6 +56,18 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def rows_changed(session: Session, statement: Update | Delete) -> int:
+    """Execute an UPDATE or DELETE in ``session`` and return how many rows it changed.
+
+    ``Session.execute`` is typed as returning a plain ``Result`` for every statement, but for
+    an UPDATE or DELETE without RETURNING it returns a ``CursorResult``, which has the row
+    count (SQLAlchemy issue #9185); the check makes that explicit for the type checker.
+    """
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def new_token(nbytes: int = 32) -> str:

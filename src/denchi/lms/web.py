@@ -282,7 +282,7 @@ def _deep_link_jwt(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tupl
     if settings.get("accept_lineitem", True) is False:
         items = [{k: v for k, v in item.items() if k != "lineItem"} for item in items]
     with rt.db.session() as s:
-        ref = _platform_ref(s, s.get(Platform, row.platform_id))
+        ref = _platform_ref(s, s.get_one(Platform, row.platform_id))
         s.delete(s.get(DeepLinkRequest, row.id))
     claims = lti.deep_linking_response(ref, row.claims, items, new_token(16), int(time.time()))
     return settings["deep_link_return_url"], rt.keys.sign(claims)
@@ -338,7 +338,7 @@ def create_app(rt: Runtime) -> FastAPI:
     def launch(request: Request, id_token: str = Form(""), state: str = Form("")) -> Response:
         login = _check_state(rt, request, state)
         with rt.db.session() as s:
-            platform = s.get(Platform, login.platform_id)
+            platform = s.get_one(Platform, login.platform_id)
             ref = _platform_ref(s, platform)
         claims = lti.validate_id_token(
             id_token, ref, login.nonce, rt.jwks, leeway_s=rt.config.clock_leeway_s
