@@ -42,6 +42,13 @@ DRAWS = re.compile(
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # last lines that print nothing in a notebook (no value shown under the figure)
 SILENT_CALLS = {"plt.show", "print", "display"}
+# calls that run a multi-cycle protocol, which shows a progress bar in a kernel
+# (denchi.labs.api.progress: a display output): the cell's figure metadata would make the bar
+# a second figure with the same caption and name. Such a run goes in a cell of its own.
+SHOWS_PROGRESS = re.compile(
+    r"\.(aging|calendar_aging|pulse_test|gitt|cycle)\(|"
+    r"\b(measured_hppc|measured_gitt|cycle_aging|calendar_aging)\("
+)
 
 
 def _pages() -> list[Path]:
@@ -144,14 +151,20 @@ def _shown_value(source: str) -> str | None:
 def test_a_figure_cell_shows_nothing_but_its_figure(page):
     """The value of a cell's last line is shown under its figure (``<matplotlib.lines.Line2D
     at 0x…>``, a table): end it with ``plt.show()`` or ``;``, or give a table its own cell.
-    A cell with figure metadata wraps every shown output in the figure, so only the figure may
-    be shown."""
+    MyST-NB wraps every display output of a cell with figure metadata in a figure of that
+    caption and name, so only the figure may be displayed (printed text is not a display
+    output and may stay)."""
     offenders = [
-        f"cell {index}: {shown}"
+        f"cell {index}: the last line shows a value: {shown}"
         for index, cell in _figure_cells(page)
         if (shown := _shown_value(cell.source)) is not None
     ]
-    assert not offenders, f"{page}: the last line shows a value: {offenders}"
+    offenders += [
+        f"cell {index}: {m.group(0)}…) shows a progress bar: run it in the cell before"
+        for index, cell in _figure_cells(page)
+        if (m := SHOWS_PROGRESS.search(cell.source))
+    ]
+    assert not offenders, f"{page}: {offenders}"
 
 
 # --- equation and question references ------------------------------------------------------
@@ -165,7 +178,7 @@ TAG = re.compile(r"\\tag\{")
 FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}.*?^\1\s*$", re.M | re.S)
 EQ_LABEL = re.compile(r"^\$\$\s*\(([\w-]+)\)\s*$", re.M)
 EQ_REF = re.compile(r"\{eq\}`([^`]+)`")
-QUESTION_REF = re.compile(r"\{ref\}`考察\s*(\d+)\s*<([^>`]+)>`")
+REF = re.compile(r"\{ref\}`([^`<]*?)\s*<([^>`]+)>`")
 ITEM = re.compile(r"^(\s*)(\d+)\.\s")
 
 
@@ -251,16 +264,21 @@ def test_the_item_counter_counts_as_markdown_does():
 
 
 def test_every_question_reference_shows_the_number_of_its_question():
-    """``{ref}`考察 N <label>``` links to the item ``N. (label)=`` of a 考察 list; N must be
-    the number that list shows for it, so inserting a question cannot leave it wrong."""
+    """``{ref}`考察 N <label>``` (or ``{ref}`N <label>``` in a range 「考察課題 1〜3」) links to
+    the item ``N. (label)=`` of a 考察 list; N must be the number that list shows for it, so
+    inserting a question cannot leave it wrong."""
     texts = _all_text()
     targets = _question_targets(texts)
+    assert targets, "no `N. (label)=` question targets found: is the pattern still right?"
     wrong = []
     for page, text in texts.items():
-        for shown, label in QUESTION_REF.findall(text):
+        for shown, label in REF.findall(text):
             if label not in targets:
-                wrong.append(f"{page}: 考察 {shown} → {label} (no `N. ({label})=` item)")
-            elif targets[label][1] != int(shown):
-                where, number = targets[label]
-                wrong.append(f"{page}: 考察 {shown} → {label}, which is 考察 {number} in {where}")
+                if "考察" in shown:
+                    wrong.append(f"{page}: {shown} → {label} (no `N. ({label})=` item)")
+                continue
+            where, number = targets[label]
+            digits = re.search(r"(\d+)$", shown)
+            if digits is None or int(digits.group(1)) != number:
+                wrong.append(f"{page}: {shown!r} → {label}, which is 考察 {number} in {where}")
     assert not wrong, wrong
