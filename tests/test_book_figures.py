@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 # pages another branch is rewriting (see PENDING in tests/test_page_figures.py)
 PENDING_PAGES = ("labs/e02_ocv_dqdv/index.html", "teacher_guides/e02_ocv_dqdv.html")
 HASHLIKE = re.compile(r"[0-9a-f]{16,}", re.I)
+EQUATION_NUMBER = re.compile(r'<span class="eqno">\((\d+)\)')
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)\s*$", re.I)
 
 
@@ -120,3 +121,17 @@ def test_the_pending_e02_pages_say_what_their_images_show(teacher_book):
     assert pages
     problems = _problems(teacher_book, pages)
     assert not problems, "\n".join(problems)
+
+
+def test_equations_are_numbered_page_by_page(built_editions):
+    """「式 (1)」 on a lab page is that page's first equation (``math_numfig: false``), not a
+    count through the whole book; ``{eq}`` references show the same numbers."""
+    html_dir = built_editions["student"]
+    numbered = {}
+    for page in _pages(html_dir):
+        numbers = [int(n) for n in EQUATION_NUMBER.findall(page.read_text(encoding="utf-8"))]
+        if numbers:
+            numbered[page.relative_to(html_dir).as_posix()] = numbers
+    assert "labs/e01_capacity_rate/index.html" in numbered, sorted(numbered)
+    wrong = {page: n for page, n in numbered.items() if n != list(range(1, len(n) + 1))}
+    assert not wrong, wrong
