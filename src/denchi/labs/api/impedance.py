@@ -77,13 +77,25 @@ class EISResult:
         return plots.finish(ax, "z_real", "z_imag")
 
     def plot_bode(self, ax: Any = None, label: str | None = None) -> Any:
-        """Bode plot: ``|Z|`` [mΩ] against frequency (log axes); phase on a second axis."""
+        """Bode plot: ``|Z|`` [mΩ] against frequency (log axes, solid line); phase [°] on a
+        second axis (dashed). A legend says which line is which. Returns the ``|Z|`` axes."""
         ax = plots.axes(ax)
         name = self.label if label is None else label
-        ax.loglog(self.frequency_hz, np.abs(self.impedance_ohm) * 1000, label=name)
+        (magnitude,) = ax.loglog(
+            self.frequency_hz,
+            np.abs(self.impedance_ohm) * 1000,
+            label=text(f"|Z|（{name}）", f"|Z| ({name})"),
+        )
         phase_ax = ax.twinx()
         phase_ax.semilogx(
-            self.frequency_hz, np.degrees(np.angle(self.impedance_ohm)), "--", alpha=0.6
+            self.frequency_hz,
+            np.degrees(np.angle(self.impedance_ohm)),
+            "--",
+            color=magnitude.get_color(),
+            alpha=0.6,
+            label=text(f"位相（{name}）", f"Phase ({name})"),
         )
         phase_ax.set_ylabel(plots.label("phase"))
-        return plots.finish(ax, "frequency", "magnitude")
+        plots.finish(ax, "frequency", "magnitude")
+        plots.legend_if_several(ax, phase_ax)
+        return ax

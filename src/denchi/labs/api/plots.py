@@ -1,7 +1,14 @@
 """Figures of the virtual labs: axis labels in the page language and one shared figure set-up.
 
-Every result's ``plot(ax=None, label=None)`` draws itself into ``ax`` (a new figure if none),
-so :func:`compare` can put any number of results of one kind into a single figure.
+Every result's ``plot(ax=None, label=None)`` draws itself into ``ax`` (a new figure if none)
+and returns that Axes, so :func:`compare`, or a page's own loop of ``r.plot(ax=ax)``, can put
+any number of results of one kind into a single figure. :func:`finish` keeps a legend as soon
+as an axes holds more than one named curve, so a page never has to add it.
+
+The helpers return the Axes, not the Figure: a Figure that is the last value of a notebook
+cell is shown twice (as the cell's value and again when the inline backend shows the open
+figures). A page that calls a helper last writes ``ax = r.plot()`` (or ends with ``;``), so
+no ``<Axes: …>`` text is printed under the figure.
 """
 
 from __future__ import annotations
@@ -59,11 +66,28 @@ def axes(ax: Any = None, *, size: tuple[float, float] = (6, 4)) -> Any:
 
 
 def finish(ax: Any, x: str, y: str) -> Any:
-    """Label both axes and draw a light grid."""
+    """Label both axes, draw a light grid and, once the axes holds more than one named curve,
+    a legend of all of them (redrawn at every call, so it lists every curve drawn so far)."""
     ax.set_xlabel(label(x))
     ax.set_ylabel(label(y))
     ax.grid(alpha=0.3)
+    legend_if_several(ax)
     return ax
+
+
+def legend_if_several(ax: Any, *more: Any) -> Any:
+    """A legend of the named curves of ``ax`` (and of the twin axes ``more``, drawn on the
+    last of them so no curve hides it) if there are at least two; returns it, or None.
+    Curves without a label (matplotlib's ``_child…`` names) are not counted."""
+    handles: list[Any] = []
+    names: list[str] = []
+    for a in (ax, *more):
+        h, n = a.get_legend_handles_labels()
+        handles += h
+        names += n
+    if len(handles) < 2:
+        return None
+    return (more[-1] if more else ax).legend(handles, names)
 
 
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
@@ -125,6 +149,4 @@ def compare(
     ax = axes(ax)
     for r, name in zip(items, names, strict=True):
         r.plot(ax=ax, label=name, **options)
-    if len(items) > 1:
-        ax.legend()
-    return ax
+    return ax  # each plot keeps the legend (finish): every result is named in it
