@@ -24,15 +24,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("modules", "labs", "book", "teacher_guides")
 
-# Pages another branch is rewriting (issue 13 leaves them to it), by the check they still
-# fail. Strict: once a page is fixed its test passes, fails as XPASS, and the entry must go.
-E02 = ("labs/e02_ocv_dqdv/index.md", "teacher_guides/e02_ocv_dqdv.md")
-PENDING = {
-    "alt": set(E02),
-    "shown": {"teacher_guides/e02_ocv_dqdv.md"},  # its table shares the figure's cell
-    "numbers": set(E02),
-}
-
 # what draws a figure in a code cell: matplotlib, the denchi result helpers
 # (r.plot(), r.plot_bode(), labs.compare, factory.draw_process_map …)
 DRAWS = re.compile(
@@ -55,14 +46,11 @@ def _pages() -> list[Path]:
     return sorted(p for f in FOLDERS for p in (ROOT / f).rglob("*.md") if "_build" not in p.parts)
 
 
-def _params(check: str) -> list:
-    params = []
-    for page in _pages():
-        name = page.relative_to(ROOT).as_posix()
-        pending = pytest.mark.xfail(strict=True, reason="e02 is being edited on another branch")
-        marks = [pending] if name in PENDING[check] else []
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
+def _params() -> list:
+    return [
+        pytest.param(name, id=name)
+        for name in (page.relative_to(ROOT).as_posix() for page in _pages())
+    ]
 
 
 def _code_cells(page: str):
@@ -96,7 +84,7 @@ def test_the_figure_detector_sees_figures_and_only_figures():
     assert not any(DRAWS.search(s) for s in plain)
 
 
-@pytest.mark.parametrize("page", _params("alt"))
+@pytest.mark.parametrize("page", _params())
 def test_every_figure_cell_has_alt_text_and_a_caption(page):
     """``mystnb.image.alt`` (read aloud, shown when the image is missing) and
     ``mystnb.figure.caption`` in Japanese, and ``mystnb.figure.name`` to link to it."""
@@ -147,7 +135,7 @@ def _shown_value(source: str) -> str | None:
     return ast.unparse(last)
 
 
-@pytest.mark.parametrize("page", _params("shown"))
+@pytest.mark.parametrize("page", _params())
 def test_a_figure_cell_shows_nothing_but_its_figure(page):
     """The value of a cell's last line is shown under its figure (``<matplotlib.lines.Line2D
     at 0x…>``, a table): end it with ``plt.show()`` or ``;``, or give a table its own cell.
@@ -188,7 +176,7 @@ def _prose(text: str) -> str:
     return INLINE_CODE.sub("", ROLE.sub("", text))
 
 
-@pytest.mark.parametrize("page", _params("numbers"))
+@pytest.mark.parametrize("page", _params())
 def test_no_equation_or_question_number_is_typed_into_the_prose(page):
     """「式 (2)」 → 「式 {eq}`e01-overpotential`」; 「考察 6」 → {ref}`考察 6 <e01-q-dfn>`; an
     equation is numbered by its label (``$$ … $$ (label)``), never by ``\\tag{2}``."""
