@@ -207,6 +207,21 @@ def test_h_assignment_answers_are_computed_with_units():
     assert "| `q4_emf_v` | 1.16 V |" in answer_values_markdown("h02_redox_cells")
 
 
+@pytest.mark.slow  # PyBaMM solve
+def test_answer_values_leave_no_figure_behind():
+    """h04's solution plots its discharge; the guide that shows the answers must not get
+    that figure (an image without alt text, not meant for the page)."""
+    from matplotlib import pyplot as plt
+
+    from denchi.grading.answer_key import answer_values
+
+    plt.close("all")
+    kept = plt.figure()  # a figure the page drew before stays open
+    answer_values("h04_lithium_ion")
+    assert plt.get_fignums() == [kept.number]
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def japanese_ext():
     return _load("denchi_japanese_ext", ROOT / "book" / "_ext" / "japanese_text.py")

@@ -6,6 +6,9 @@ The solution is written once, in the nbgrader source notebook; teacher guides re
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import SupportsFloat, cast
 
@@ -80,6 +83,21 @@ def _with_unit(name: str, value: object) -> str:
     return f"{number} {unit}".strip()
 
 
+@contextmanager
+def _new_figures_closed() -> Iterator[None]:
+    """Close the figures a solution draws (h04 plots its discharge): a guide calling
+    :func:`answer_values` would otherwise show them, as images without alt text."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    before = set(plt.get_fignums()) if plt else set()
+    try:
+        yield
+    finally:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+
+
 def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
     """The answers of an assignment whose answers are the same for every student (the
     h-assignments), computed by running its set-up and solution cells in a fresh namespace.
@@ -110,7 +128,7 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
                     for target in node.targets
                     if isinstance(target, ast.Name) and re.match(r"q\d+_", target.id)
                 ]
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()), _new_figures_closed():
                 exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 (our own solution)
         values.update({name: _with_unit(name, namespace[name]) for name in names})
     return values
