@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import zipfile
+from datetime import datetime, timedelta, timezone
 
 import nbformat
 import pytest
@@ -443,4 +444,77 @@ def test_status_shows_late_work(template, tmp_path, capsys):
     assert main(["grade", "status", ASSIGNMENT, *args]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
     assert "遅れ" not in lines["20240001"]
-    assert "遅れ 26:00" in lines["20240002"] and "late" in lines["20240002"]
+    assert "提出遅れ 26 時間 (late by 26 h): 減点なし (no penalty)" in lines["20240002"]
+
+
+JST = timezone(timedelta(hours=9))
+
+
+def _collect_handed_in(course, tmp_path, handed_in: dict, answers=RIGHT):
+    """Collect a manaba zip whose files carry the given times (as an LMS download does: the
+    server's local time, here the grading machine's)."""
+    path = tmp_path / "manaba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in handed_in.items():
+            local = when.astimezone().timetuple()[:6]
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=local)
+            archive.writestr(info, _notebook_bytes(course, answers))
+    collect(course, ASSIGNMENT, path)
+
+
+def _due_date(course):
+    with Gradebook(gradebook_url(course)) as gb:
+        return gb.find_assignment(ASSIGNMENT).duedate  # nbgrader keeps it in UTC, naive
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["2026-04-10T17:00", "2026-04-10 17:00", "2026-04-10T17:00+09:00", "2026-04-10T08:00Z"],
+)
+def test_due_stores_the_due_date_in_nbgraders_gradebook(template, tmp_path, capsys, given):
+    """`denchi grade due` sets nbgrader's Assignment.duedate; a time without a zone is Japan
+    time (Asia/Tokyo, UTC+9), whatever the grading machine's zone."""
+    course = copy_course(template, tmp_path / "course")
+    assert main(["grade", "due", ASSIGNMENT, given, "--course", str(course)]) == 0
+    assert _due_date(course) == datetime(2026, 4, 10, 8, 0)  # 17:00 in Japan
+    said = capsys.readouterr().out
+    assert "2026-04-10 17:00" in said and "日本時間" in said
+    assert main(["grade", "due", ASSIGNMENT, "--course", str(course)]) == 0  # show it
+    assert "2026-04-10 17:00" in capsys.readouterr().out
+    assert main(["grade", "due", ASSIGNMENT, "--clear", "--course", str(course)]) == 0
+    assert _due_date(course) is None
+
+
+@pytest.mark.parametrize("given", ["2026-04-10", "next friday", "2026-13-01T10:00", "17:00"])
+def test_a_bad_due_date_gets_a_bilingual_error_and_changes_nothing(
+    template, tmp_path, capsys, given
+):
+    course = copy_course(template, tmp_path / "course")
+    assert main(["grade", "due", ASSIGNMENT, given, "--course", str(course)]) == 2
+    err = capsys.readouterr().err
+    assert given in err and "2026-04-10T17:00" in err  # what was wrong, and an example
+    japanese, english = err.index("締め切り"), err.index("due date")
+    assert japanese < english and "Traceback" not in err
+    assert _due_date(course) is None
+
+
+def test_due_help_says_a_time_without_a_zone_is_japan_time(capsys):
+    with pytest.raises(SystemExit):
+        main(["grade", "due", "--help"])
+    assert "Asia/Tokyo" in capsys.readouterr().out
+
+
+def test_status_uses_the_due_date_set_after_grading(template, tmp_path, capsys):
+    """The due date may come after autograding: status measures lateness against it."""
+    course = copy_course(template, tmp_path / "course")
+    due = datetime(2026, 4, 10, 17, 0, tzinfo=JST)
+    handed_in = {"20240001": due - timedelta(hours=1), "20240002": due + timedelta(hours=2.5)}
+    _collect_handed_in(course, tmp_path, handed_in)
+    args = ["--course", str(course)]
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
+    assert main(["grade", "due", ASSIGNMENT, "2026-04-10T17:00", *args]) == 0
+    capsys.readouterr()
+    assert main(["grade", "status", ASSIGNMENT, *args]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    assert "遅れ" not in lines["20240001"]
+    assert "提出遅れ 2 時間 30 分 (late by 2 h 30 min)" in lines["20240002"]
