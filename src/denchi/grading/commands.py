@@ -163,7 +163,7 @@ def _feedback(args) -> int:
             f"課題「{args.assignment}」はまだ採点されていません。先に autograde してください。",
             f"Nothing of '{args.assignment}' has been graded yet: run autograde first.",
         )
-    from denchi.grading.late import refresh_penalties
+    from denchi.grading.duedates import refresh_penalties
 
     refresh_penalties(course, args.assignment)  # the due date may have changed since grading
     # again, e.g. after manual grading in the formgrader; one nbgrader run when it is everyone
@@ -227,7 +227,7 @@ def _status(args) -> int:
 
 
 def _due(args) -> int:
-    from denchi.grading import late
+    from denchi.grading import duedates, late
     from denchi.grading.collect import assignment_notebooks
 
     course = _course(args)
@@ -238,7 +238,7 @@ def _due(args) -> int:
             "Give either a due date or --clear, not both.",
         )
     if args.when is None and not args.clear:
-        due = late.due_date(course, args.assignment)
+        due = duedates.due_date(course, args.assignment)
         if due is None:
             _say(
                 f"課題「{args.assignment}」の締め切りは設定されていません。",
@@ -249,10 +249,10 @@ def _due(args) -> int:
                 f"課題「{args.assignment}」の締め切り: {late.in_japan(due)}",
                 f"Due date of '{args.assignment}': {due:%Y-%m-%d %H:%M} UTC",
             )
-        _say(*late.penalty_rule(course))
+        _say(*duedates.penalty_rule(course))
         return 0
     due = None if args.clear else late.parse_due(args.when)
-    late_students = late.set_due(course, args.assignment, due)
+    late_students = duedates.set_due(course, args.assignment, due)
     if due is None:
         _say(
             f"課題「{args.assignment}」の締め切りを取り消しました（遅れはなくなります）。",
@@ -264,7 +264,7 @@ def _due(args) -> int:
             f"課題「{args.assignment}」の締め切りを {late.in_japan(due)}にしました。",
             f"Due date of '{args.assignment}' set to {utc:%Y-%m-%d %H:%M} UTC.",
         )
-        _say(*late.penalty_rule(course))
+        _say(*duedates.penalty_rule(course))
     from denchi.grading.pipeline import AUTOGRADED
 
     if any((course / AUTOGRADED).glob(f"*/{args.assignment}")):

@@ -29,7 +29,7 @@ Every file is written by :func:`denchi.grading.spreadsheet.write_csv` (BOM, form
 
 Every score is after the late penalty, the number nbgrader's own export gives: the penalties
 are first brought up to the current due date with nbgrader's own step
-(:func:`denchi.grading.late.refresh_penalties`), and each submission is read with
+(:func:`denchi.grading.duedates.refresh_penalties`), and each submission is read with
 :func:`denchi.grading.late.lateness`, as ``denchi grade status`` reads it.
 """
 
@@ -41,8 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from denchi.grading.collect import SUBMITTED
+from denchi.grading.duedates import refresh_penalties
 from denchi.grading.errors import GradingError
-from denchi.grading.late import Lateness, format_points, lateness, refresh_penalties
+from denchi.grading.late import Lateness, format_points, lateness
 from denchi.grading.nbconfig import open_gradebook
 from denchi.grading.spreadsheet import write_csv
 

@@ -1,5 +1,5 @@
-"""Due dates and late work: the one implementation behind ``denchi grade due``, ``status`` and
-every grade export.
+"""Late work: how late a submission came and what it cost, the one implementation behind
+``denchi grade due``, ``status``, the feedback pages and every grade export.
 
 nbgrader keeps what lateness is made of: the assignment's due date (``Assignment.duedate``, UTC
 without a zone), when each student handed in (``SubmittedAssignment.timestamp``, which autograde
@@ -11,9 +11,13 @@ step asks the course's late-submission plugin (``c.AssignLatePenalties.plugin_cl
 a late notebook scores 0) and stores the penalty of each notebook, during autograde.
 
 A due date set or changed after grading (or a score changed by hand in the formgrader) would
-leave those stored penalties behind. :func:`refresh_penalties` runs nbgrader's own step again on
-every graded submission, so the gradebook, ``nbgrader export`` and the formgrader agree with
-denchi; :func:`lateness` then reads one submission: how late, the penalty, the score after it.
+leave those stored penalties behind. :func:`denchi.grading.duedates.refresh_penalties` runs
+nbgrader's own step again on every graded submission, so the gradebook, ``nbgrader export`` and
+the formgrader agree with denchi; :func:`lateness` then reads one submission: how late, the
+penalty, the score after it, and :meth:`Lateness.note` says so in one line.
+
+This module reads no configuration and opens no gradebook (the feedback step, which nbgrader's
+configuration loads, uses it); :mod:`denchi.grading.duedates` does both.
 
 Times a teacher types without a zone are Japan time (Asia/Tokyo, UTC+9 all year: Japan has no
 summer time), whatever the zone of the grading machine.
@@ -21,15 +25,12 @@ summer time), whatever the zone of the grading machine.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from denchi.grading.errors import GradingError
-from denchi.grading.nbconfig import gradebook_url, load_course_config, open_gradebook
 
 JAPAN = timezone(timedelta(hours=9), "JST")
 EXAMPLE = "2026-04-10T17:00"
@@ -37,9 +38,6 @@ _DATE_TIME = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
     r"(?P<zone>Z|[+-]\d{2}:?\d{2})?)?$"
 )
-_QUIET = logging.getLogger("denchi.grading.late")  # nbgrader's step logs every late notebook
-_QUIET.addHandler(logging.NullHandler())
-_QUIET.propagate = False
 
 
 def format_points(points: float) -> str:
@@ -126,101 +124,3 @@ def in_japan(due: datetime) -> str:
     """``2026-04-10 17:00（日本時間）`` for a time with a zone, or nbgrader's naive UTC."""
     aware = due if due.tzinfo else due.replace(tzinfo=timezone.utc)
     return f"{aware.astimezone(JAPAN):%Y-%m-%d %H:%M}（日本時間）"
-
-
-def due_date(course: Path, assignment: str) -> datetime | None:
-    """The assignment's due date in nbgrader's gradebook (aware, UTC), or None."""
-    from nbgrader.api import MissingEntry
-
-    with open_gradebook(course) as gb:
-        try:
-            stored = gb.find_assignment(assignment).duedate
-        except MissingEntry:
-            return None
-    return stored.replace(tzinfo=timezone.utc) if stored is not None else None
-
-
-def set_due(course: Path, assignment: str, due: datetime | None) -> list[str]:
-    """Make ``due`` (None: no due date) the assignment's due date in nbgrader's gradebook, as
-    ``nbgrader db assignment add --duedate`` does, and bring the penalties of graded submissions
-    up to date (:func:`refresh_penalties`). Returns the students whose graded work is late.
-
-    An assignment nbgrader does not know yet is generated first (as autograde would), so that
-    the gradebook holds its notebooks."""
-    from nbgrader.api import MissingEntry
-
-    from denchi.grading.course import generate
-
-    with open_gradebook(course) as gb:
-        try:
-            gb.find_assignment(assignment)
-            known = True
-        except MissingEntry:
-            known = False
-    if not known:
-        generate(course, assignment)
-    stored = due.astimezone(timezone.utc).replace(tzinfo=None) if due is not None else None
-    with open_gradebook(course) as gb:
-        gb.update_or_create_assignment(assignment, duedate=stored)
-    refresh_penalties(course, assignment)
-    with open_gradebook(course) as gb:
-        return sorted(
-            s.student.id for s in gb.find_assignment(assignment).submissions if lateness(s).late
-        )
-
-
-def refresh_penalties(course: Path, assignment: str) -> None:
-    """Run nbgrader's ``AssignLatePenalties`` step, with the course's configuration, on every
-    graded notebook of ``assignment``: the stored penalties then follow the current due date,
-    extensions and scores exactly as a fresh autograde would set them."""
-    from nbformat.v4 import new_notebook
-    from nbgrader.api import MissingEntry
-    from nbgrader.preprocessors import AssignLatePenalties
-
-    with open_gradebook(course) as gb:
-        try:
-            graded = [
-                (submission.student.id, notebook.name)
-                for submission in gb.find_assignment(assignment).submissions
-                for notebook in submission.notebooks
-            ]
-        except MissingEntry:
-            return
-    if not graded:
-        return
-    step = AssignLatePenalties(config=load_course_config(course), log=_QUIET)
-    for student, notebook in graded:
-        resources = {
-            "nbgrader": {
-                "assignment": assignment,
-                "notebook": notebook,
-                "student": student,
-                "db_url": gradebook_url(course),
-            }
-        }
-        step.preprocess(new_notebook(), resources)
-
-
-def penalty_rule(course: Path) -> tuple[str, str]:
-    """What the course does with late work (Japanese, English), from its nbgrader_config.py."""
-    config = load_course_config(course)
-    plugin = config.AssignLatePenalties.get("plugin_class")
-    name = getattr(plugin, "__name__", str(plugin or "LateSubmissionPlugin")).split(".")[-1]
-    if name != "LateSubmissionPlugin":
-        return (
-            f"遅れた提出の減点は、nbgrader_config.py で指定したプラグイン {name} が決めます。",
-            f"Late penalties are set by the plugin {name} named in nbgrader_config.py.",
-        )
-    method = config.LateSubmissionPlugin.get("penalty_method", "none")
-    setting = f'c.LateSubmissionPlugin.penalty_method = "{method}"'
-    if method == "zero":
-        return (
-            f"遅れて提出したノートブックは 0 点になります（nbgrader_config.py の {setting}）。",
-            f"A notebook handed in late scores 0 ({setting} in nbgrader_config.py).",
-        )
-    return (
-        f"遅れて提出しても減点しません。遅れは status と成績のファイルに表示します"
-        f"（nbgrader_config.py の {setting}）。",
-        f"Late work loses no points; lateness is shown by status and in the grade files "
-        f"({setting} in nbgrader_config.py).",
-    )

@@ -46,8 +46,9 @@ from typing import Literal
 import nbformat
 
 from denchi.grading import collect
+from denchi.grading.duedates import refresh_penalties
 from denchi.grading.errors import GradingError
-from denchi.grading.late import Lateness, lateness, refresh_penalties
+from denchi.grading.late import Lateness, lateness
 from denchi.grading.nbconfig import CONFIG_FILE, open_gradebook
 from denchi.grading.outcome import Flag, flags_of
 from denchi.grading.pool import WorkerPool
@@ -221,7 +222,7 @@ def result(
 
 def results(course: str | os.PathLike, assignment: str) -> dict[str, SubmissionResult]:
     """Every graded submission of ``assignment``, with late penalties brought up to date first
-    (:func:`denchi.grading.late.refresh_penalties`: the due date may have changed since)."""
+    (:func:`denchi.grading.duedates.refresh_penalties`: the due date may have changed since)."""
     course = _check_course(Path(course))
     collect.assignment_notebooks(course, assignment)  # a clear error for an unknown one
     students = sorted(p.parent.name for p in (course / AUTOGRADED).glob(f"*/{assignment}"))
