@@ -36,7 +36,6 @@ are first brought up to the current due date with nbgrader's own step
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from denchi.grading.duedates import refresh_penalties
 from denchi.grading.errors import GradingError
 from denchi.grading.late import Lateness, format_points, lateness
 from denchi.grading.nbconfig import open_gradebook
+from denchi.grading.questions import question_label
 from denchi.grading.spreadsheet import write_csv
 
 FORMATS = ("nbgrader", "moodle", "manaba")
@@ -65,15 +65,9 @@ class _Graded:
         return self.late.score
 
 
-def question_label(grade_id: str) -> str:
-    """``q2_test`` -> ``問2`` (the question numbers of the assignments); else the id."""
-    match = re.match(r"^q(\d+)", grade_id)
-    return f"問{match.group(1)}" if match else grade_id
-
-
 def _comment(submission, late: Lateness) -> str:
     parts = [
-        f"{question_label(g.name)} {_number(g.score)}/{_number(g.max_score)}"
+        f"{question_label(g.name) or g.name} {_number(g.score)}/{_number(g.max_score)}"
         for notebook in submission.notebooks
         for g in sorted(notebook.grades, key=lambda g: g.name)
     ]
