@@ -19,6 +19,7 @@ from grading_support import (
     ROOT,
     WRONG,
     copy_course,
+    html_text,
     make_course,
     source_notebook,
     student_notebook,
@@ -610,8 +611,9 @@ def test_exports_carry_the_late_penalty_nbgrader_computes(template, tmp_path, ca
 
 
 def test_a_due_date_changed_after_grading_reaches_every_export(template, tmp_path):
-    """The due date set with plain nbgrader after autograding: the exports (and nbgrader's own
-    export after them) apply nbgrader's penalty to it, with no regrading."""
+    """The due date set with plain nbgrader after autograding: plain nbgrader's feedback, the
+    exports (and nbgrader's own export after them) apply nbgrader's penalty to it, with no
+    regrading."""
     from denchi.grading.course import nbgrader
     from denchi.grading.export import manaba_csv, nbgrader_csv
 
@@ -623,20 +625,17 @@ def test_a_due_date_changed_after_grading_reaches_every_export(template, tmp_pat
     assert main(["grade", "autograde", ASSIGNMENT, *FAST, "--course", str(course)]) == 0
     assert _csv(manaba_csv(course, ASSIGNMENT, tmp_path / "before.csv"))[2][3] == "3"
     nbgrader(course, "db", "assignment", "add", ASSIGNMENT, "--duedate=2026-04-10 08:00:00 UTC")
+    late = "提出遅れ 1 時間 30 分 (late by 1 h 30 min): −3 点"
+    nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")  # before any denchi command
+    page = html_text(course / "feedback" / "20240002" / ASSIGNMENT / "tiny.html")
+    assert late in page and "合計 / Total: 0 / 3 点" in page
     table = _csv(manaba_csv(course, ASSIGNMENT, tmp_path / "after.csv"))
     assert [(r[0], r[3], r[4]) for r in table[1:]] == [
         ("20240001", "3", ""),
-        ("20240002", "0", "提出遅れ 1 時間 30 分 (late by 1 h 30 min): −3 点"),
+        ("20240002", "0", late),
     ]
-    ours = list(
-        csv.DictReader(
-            io.StringIO(
-                nbgrader_csv(course, [ASSIGNMENT], tmp_path / "n.csv").read_text(
-                    encoding="utf-8-sig"
-                )
-            )
-        )
-    )
+    written = nbgrader_csv(course, [ASSIGNMENT], tmp_path / "n.csv")
+    ours = list(csv.DictReader(io.StringIO(written.read_text(encoding="utf-8-sig"))))
     theirs = _nbgraders_own_export(course, tmp_path)
     for row in ours:
         mine = (float(row["late_submission_penalty"]), float(row["score"]))

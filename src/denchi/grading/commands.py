@@ -163,9 +163,6 @@ def _feedback(args) -> int:
             f"課題「{args.assignment}」はまだ採点されていません。先に autograde してください。",
             f"Nothing of '{args.assignment}' has been graded yet: run autograde first.",
         )
-    from denchi.grading.duedates import refresh_penalties
-
-    refresh_penalties(course, args.assignment)  # the due date may have changed since grading
     # again, e.g. after manual grading in the formgrader; one nbgrader run when it is everyone
     for student in args.student or ["*"]:
         nbgrader(course, "generate_feedback", args.assignment, f"--student={student}", "--force")

@@ -10,13 +10,15 @@ message only (no traceback frames, no folder of the grading machine), drops the 
 notes, and puts the grading flags that concern the student (time limit, memory limit, ...) in
 a note at the top.
 
-``LabelQuestions`` (also in ``GenerateFeedback.preprocessors``) names the question of each cell
-(問1 …, :mod:`denchi.grading.questions`) and the page's lateness (:mod:`denchi.grading.late`),
-and ``FeedbackExporter`` (``GenerateFeedback.exporter_class``) renders nbgrader's feedback page
-with the template ``templates/denchi_feedback``: every score, in the list at the top and at its
-cell, is labelled with its question in Japanese (「問1 得点 / Score: 2 / 2」), and the page says
-how late the work came. The exporter sets its template itself, so nbgrader's formgrader, which
-configures ``HTMLExporter`` for its own pages, renders feedback the same way.
+nbgrader's ``AssignLatePenalties`` runs first in ``GenerateFeedback.preprocessors``, so the
+page carries the penalty for the current due date. ``LabelQuestions`` (also there) names the
+question of each cell (問1 …, :mod:`denchi.grading.questions`) and the page's lateness
+(:mod:`denchi.grading.late`), and ``FeedbackExporter`` (``GenerateFeedback.exporter_class``)
+renders nbgrader's feedback page with the template ``templates/denchi_feedback``: every score,
+in the list at the top and at its cell, is labelled with its question in Japanese
+(「問1 得点 / Score: 2 / 2」), and the page says how late the work came. The exporter sets its
+template itself, so nbgrader's formgrader, which configures ``HTMLExporter`` for its own pages,
+renders feedback the same way.
 """
 
 from __future__ import annotations

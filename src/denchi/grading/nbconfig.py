@@ -65,7 +65,9 @@ def configure_course(c: Config) -> None:
     # deleted or metadata-less teacher cells are put back by RestoreMissingCells (nbgrader's
     # own add_missing_cells fails the whole notebook when the answer cell went too)
     c.OverwriteCells.add_missing_cells = False
+    # the penalty again first: the due date (or a score, in the formgrader) may have changed
     c.GenerateFeedback.preprocessors = [
+        AssignLatePenalties,
         GetGrades,
         StripHiddenTests,
         LabelQuestions,
