@@ -19,3 +19,9 @@ from denchi.grading.nbconfig import configure_course  # noqa: E402
 configure_course(c)
 c.SandboxedExecute.time_limit_s = 300
 c.SandboxedExecute.memory_mb = 1024
+
+# Late work. The due date is set with `denchi grade due <assignment> <date-time>` (Japan time);
+# lateness is always shown (status, the grade files). The penalty is nbgrader's
+# LateSubmissionPlugin: "none" takes no points, "zero" gives a late notebook 0 points. A school
+# with another rule writes a plugin class and names it in c.AssignLatePenalties.plugin_class.
+c.LateSubmissionPlugin.penalty_method = "none"

@@ -110,3 +110,17 @@ def html_text(path: Path) -> str:
     page = path.read_text(encoding="utf-8")
     page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S | re.I)
     return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+# a score as a feedback page shows it: "Score: 1.0 / 2.0" (nbgrader), "得点 / Score: 1 / 2"
+SHOWN_SCORE = re.compile(r"(?:Score|得点)\D{0,12}?(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
+QUESTION = re.compile(r"問\d+")
+
+
+def shown_scores(path: Path) -> list[tuple[str, float, float]]:
+    """Every score a feedback page shows to its reader: (the line it is on, points, out of)."""
+    return [
+        (line.strip(), float(match[1]), float(match[2]))
+        for line in html_text(path).splitlines()
+        for match in SHOWN_SCORE.finditer(line)
+    ]

@@ -7,7 +7,7 @@ import re
 
 import nbformat
 import pytest
-from grading_support import html_text
+from grading_support import QUESTION, html_text, shown_scores
 
 from denchi.catalog import load_catalog
 from denchi.grading import course as nbg
@@ -148,6 +148,31 @@ def test_feedback_gives_the_hints_of_failed_checks(graded):
         hints = HINT.findall("\n".join(HIDDEN.findall(source)))
         page = html_text(graded["results"]["wrong"].feedback_html_paths[name])
         assert any(hint in page for hint in hints), "the wrong answer's feedback has no hint"
+
+
+def test_feedback_labels_every_score_with_its_question_and_shows_no_traceback(graded):
+    """Every graded cell's score in the feedback page (the list at the top and the cell itself)
+    carries its question's label, 問N from its grade id q<N>_…; the page shows no traceback
+    and no folder of the grading machine."""
+    course, assignment = graded["course"], graded["assignment"]
+    for name in graded["names"]:
+        source = nbformat.read(course / "source" / assignment / name, as_version=4)
+        cells = [c.metadata["nbgrader"] for c in source.cells if c.metadata.get("nbgrader", {})]
+        tests = [(m["grade_id"], float(m["points"])) for m in cells if m.get("grade")]
+        assert len(tests) >= 2
+        for student, result in graded["results"].items():
+            path = result.feedback_html_paths[name]
+            scores = shown_scores(path)
+            unlabelled = [line for line, _, _ in scores if not QUESTION.search(line)]
+            assert scores and not unlabelled, (student, unlabelled)
+            for grade_id, points in tests:
+                label = "問" + re.match(r"q(\d+)", grade_id).group(1)
+                shown = [line for line, _, out_of in scores if label in line and out_of == points]
+                assert len(shown) >= 2, (student, grade_id, scores)  # the list and the cell
+            page = html_text(path)
+            assert "Traceback" not in page and "File /" not in page, student
+            for folder in (str(course), "/tmp/", "/work/", "/home/", "site-packages"):
+                assert folder not in page, (student, folder)
 
 
 def test_solutions_are_absent_from_the_student_version(graded):

@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import zipfile
+from datetime import datetime, timedelta, timezone
 
 import nbformat
 import pytest
@@ -18,6 +19,7 @@ from grading_support import (
     ROOT,
     WRONG,
     copy_course,
+    html_text,
     make_course,
     source_notebook,
     student_notebook,
@@ -133,9 +135,9 @@ def test_manaba_zip_and_export(template, tmp_path):
         == 0
     )
     assert _csv(out) == [
-        ["学籍番号", "ユーザID", "氏名", "合計点"],
-        ["20240001", "s1001", "", "1"],
-        ["20240002", "s1002", "", "3"],
+        ["学籍番号", "ユーザID", "氏名", "合計点", "提出遅れ"],
+        ["20240001", "s1001", "", "1", ""],
+        ["20240002", "s1002", "", "3", ""],
     ]
 
 
@@ -443,4 +445,202 @@ def test_status_shows_late_work(template, tmp_path, capsys):
     assert main(["grade", "status", ASSIGNMENT, *args]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
     assert "遅れ" not in lines["20240001"]
-    assert "遅れ (late) 26:00" in lines["20240002"]
+    assert "提出遅れ 26 時間 (late by 26 h): 減点なし (no penalty)" in lines["20240002"]
+
+
+JST = timezone(timedelta(hours=9))
+
+
+def _collect_handed_in(course, tmp_path, handed_in: dict, answers=RIGHT):
+    """Collect a manaba zip whose files carry the given times (as an LMS download does: the
+    server's local time, here the grading machine's)."""
+    path = tmp_path / "manaba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in handed_in.items():
+            local = when.astimezone().timetuple()[:6]
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=local)
+            archive.writestr(info, _notebook_bytes(course, answers))
+    collect(course, ASSIGNMENT, path)
+
+
+def _due_date(course):
+    with Gradebook(gradebook_url(course)) as gb:
+        return gb.find_assignment(ASSIGNMENT).duedate  # nbgrader keeps it in UTC, naive
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["2026-04-10T17:00", "2026-04-10 17:00", "2026-04-10T17:00+09:00", "2026-04-10T08:00Z"],
+)
+def test_due_stores_the_due_date_in_nbgraders_gradebook(template, tmp_path, capsys, given):
+    """`denchi grade due` sets nbgrader's Assignment.duedate; a time without a zone is Japan
+    time (Asia/Tokyo, UTC+9), whatever the grading machine's zone."""
+    course = copy_course(template, tmp_path / "course")
+    assert main(["grade", "due", ASSIGNMENT, given, "--course", str(course)]) == 0
+    assert _due_date(course) == datetime(2026, 4, 10, 8, 0)  # 17:00 in Japan
+    said = capsys.readouterr().out
+    assert "2026-04-10 17:00" in said and "日本時間" in said
+    assert main(["grade", "due", ASSIGNMENT, "--course", str(course)]) == 0  # show it
+    assert "2026-04-10 17:00" in capsys.readouterr().out
+    assert main(["grade", "due", ASSIGNMENT, "--clear", "--course", str(course)]) == 0
+    assert _due_date(course) is None
+
+
+@pytest.mark.parametrize("given", ["2026-04-10", "next friday", "2026-13-01T10:00", "17:00"])
+def test_a_bad_due_date_gets_a_bilingual_error_and_changes_nothing(
+    template, tmp_path, capsys, given
+):
+    course = copy_course(template, tmp_path / "course")
+    assert main(["grade", "due", ASSIGNMENT, given, "--course", str(course)]) == 2
+    err = capsys.readouterr().err
+    assert given in err and "2026-04-10T17:00" in err  # what was wrong, and an example
+    japanese, english = err.index("締め切り"), err.index("due date")
+    assert japanese < english and "Traceback" not in err
+    assert _due_date(course) is None
+
+
+def test_due_help_says_a_time_without_a_zone_is_japan_time(capsys):
+    with pytest.raises(SystemExit):
+        main(["grade", "due", "--help"])
+    assert "Asia/Tokyo" in capsys.readouterr().out
+
+
+def test_status_uses_the_due_date_set_after_grading(template, tmp_path, capsys):
+    """The due date may come after autograding: status measures lateness against it."""
+    course = copy_course(template, tmp_path / "course")
+    due = datetime(2026, 4, 10, 17, 0, tzinfo=JST)
+    handed_in = {"20240001": due - timedelta(hours=1), "20240002": due + timedelta(hours=2.5)}
+    _collect_handed_in(course, tmp_path, handed_in)
+    args = ["--course", str(course)]
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
+    assert main(["grade", "due", ASSIGNMENT, "2026-04-10T17:00", *args]) == 0
+    capsys.readouterr()
+    assert main(["grade", "status", ASSIGNMENT, *args]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    assert "遅れ" not in lines["20240001"]
+    assert "提出遅れ 2 時間 30 分 (late by 2 h 30 min)" in lines["20240002"]
+
+
+def _zip_at(path, files: dict[str, tuple[datetime, bytes]]):
+    """A zip as an LMS download: each file with the time it was handed in (local time)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, (when, data) in files.items():
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=when.astimezone().timetuple()[:6]), data
+            )
+    return path
+
+
+def _penalise_late_work(course):
+    """The course's nbgrader_config.py with nbgrader's other built-in rule: late work scores 0."""
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+
+
+def _nbgraders_own_export(course, tmp_path) -> dict[str, dict[str, str]]:
+    from denchi.grading.course import nbgrader
+
+    out = tmp_path / "nbgrader-export.csv"
+    nbgrader(course, "export", f"--to={out}")
+    return {row["student_id"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+
+
+def test_exports_carry_the_late_penalty_nbgrader_computes(template, tmp_path, capsys):
+    """Moodle's CSV, manaba's CSV and manaba's Excel sheet carry the score after the penalty,
+    the very number nbgrader's own export gives, and say how late and how many points."""
+    import openpyxl
+
+    course = copy_course(template, tmp_path / "course")
+    _penalise_late_work(course)
+    due = datetime(2026, 4, 10, 17, 0, tzinfo=JST)
+    notebook = _notebook_bytes(course, RIGHT)
+    submissions = _zip_at(
+        tmp_path / "moodle.zip",
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": (due - timedelta(hours=1), notebook),
+            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": (due + timedelta(hours=26), notebook),
+        },
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(WORKSHEET, encoding="utf-8-sig")
+    collect(course, ASSIGNMENT, submissions, roster=roster)
+    args = ["--course", str(course)]
+    assert main(["grade", "due", ASSIGNMENT, "2026-04-10T17:00", *args]) == 0
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0  # nbgrader's penalty
+    late = "提出遅れ 26 時間 (late by 26 h): −3 点"
+    nbgrader_says = _nbgraders_own_export(course, tmp_path)
+    assert float(nbgrader_says["hanako@example.ac.jp"]["late_submission_penalty"]) == 3.0
+    assert float(nbgrader_says["hanako@example.ac.jp"]["score"]) == 0.0
+    assert float(nbgrader_says["taro@example.ac.jp"]["score"]) == 3.0
+
+    moodle = tmp_path / "moodle.csv"
+    export = ["grade", "export", ASSIGNMENT, "--output"]
+    assert main([*export, str(moodle), "--format", "moodle", *args]) == 0
+    rows = {row[0]: row for row in _csv(moodle)[1:]}
+    assert rows["Taro@example.ac.jp"] == [
+        "Taro@example.ac.jp",
+        "3",
+        "自動採点 3/3 点（問1 2/2、問2 1/1）",
+    ]
+    assert rows["hanako@example.ac.jp"][1] == "0"
+    assert late in rows["hanako@example.ac.jp"][2]
+
+    manaba = tmp_path / "manaba.csv"
+    assert main([*export, str(manaba), "--format", "manaba", *args]) == 0
+    table = _csv(manaba)
+    assert table[0] == ["学籍番号", "ユーザID", "氏名", "合計点", "提出遅れ"]
+    assert [(r[0], r[3], r[4]) for r in table[1:]] == [
+        ("hanako@example.ac.jp", "0", late),
+        ("taro@example.ac.jp", "3", ""),
+    ]
+
+    sheet = _manaba_sheet(tmp_path / "sheet.xlsx", ["taro@example.ac.jp", "hanako@example.ac.jp"])
+    filled = tmp_path / "filled.xlsx"
+    assert main([*export, str(filled), "--format", "manaba", "--sheet", str(sheet), *args]) == 0
+    ws = openpyxl.load_workbook(filled).active
+    assert [(ws[f"A{r}"].value, ws[f"D{r}"].value) for r in (4, 5)] == [
+        ("taro@example.ac.jp", 3),
+        ("hanako@example.ac.jp", 0),
+    ]
+    assert ws["D4"].comment is None and late in ws["D5"].comment.text
+
+    capsys.readouterr()
+    assert main(["grade", "status", ASSIGNMENT, *args]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    assert late in lines["hanako@example.ac.jp"] and "0.00 / 3" in lines["hanako@example.ac.jp"]
+
+
+def test_a_due_date_changed_after_grading_reaches_every_export(template, tmp_path):
+    """The due date set with plain nbgrader after autograding: plain nbgrader's feedback, the
+    exports (and nbgrader's own export after them) apply nbgrader's penalty to it, with no
+    regrading."""
+    from denchi.grading.course import nbgrader
+    from denchi.grading.export import manaba_csv, nbgrader_csv
+
+    course = copy_course(template, tmp_path / "course")
+    _penalise_late_work(course)
+    due = datetime(2026, 4, 10, 17, 0, tzinfo=JST)
+    handed_in = {"20240001": due - timedelta(hours=1), "20240002": due + timedelta(minutes=90)}
+    _collect_handed_in(course, tmp_path, handed_in)
+    assert main(["grade", "autograde", ASSIGNMENT, *FAST, "--course", str(course)]) == 0
+    assert _csv(manaba_csv(course, ASSIGNMENT, tmp_path / "before.csv"))[2][3] == "3"
+    nbgrader(course, "db", "assignment", "add", ASSIGNMENT, "--duedate=2026-04-10 08:00:00 UTC")
+    late = "提出遅れ 1 時間 30 分 (late by 1 h 30 min): −3 点"
+    nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")  # before any denchi command
+    page = html_text(course / "feedback" / "20240002" / ASSIGNMENT / "tiny.html")
+    assert late in page and "合計 / Total: 0 / 3 点" in page
+    table = _csv(manaba_csv(course, ASSIGNMENT, tmp_path / "after.csv"))
+    assert [(r[0], r[3], r[4]) for r in table[1:]] == [
+        ("20240001", "3", ""),
+        ("20240002", "0", late),
+    ]
+    written = nbgrader_csv(course, [ASSIGNMENT], tmp_path / "n.csv")
+    ours = list(csv.DictReader(io.StringIO(written.read_text(encoding="utf-8-sig"))))
+    theirs = _nbgraders_own_export(course, tmp_path)
+    for row in ours:
+        mine = (float(row["late_submission_penalty"]), float(row["score"]))
+        assert mine == (
+            float(theirs[row["student_id"]]["late_submission_penalty"]),
+            float(theirs[row["student_id"]]["score"]),
+        )
+    assert {r["student_id"]: float(r["score"]) for r in ours} == {"20240001": 3.0, "20240002": 0.0}

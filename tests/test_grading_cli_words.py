@@ -13,13 +13,14 @@ import pytest
 
 from denchi.cli import main
 from denchi.grading import labels, pipeline
+from denchi.grading.late import Lateness
 from denchi.grading.outcome import Flag
 from denchi.grading.pipeline import SubmissionResult
 
 ASSIGNMENT = "tiny"
 ENGLISH_TERMS = ("graded", "flagged", "failed", "skipped", "late", "penalty", "student", "score")
 # an English term in brackets right after a Japanese word: 「採点済み (graded)」
-GLOSSED = re.compile(r"[^\x00-\x7f]+ \([a-z ]+\)")
+GLOSSED = re.compile(r"[^\x00-\x7f]+ \([a-z0-9 .]+\)")
 BARE_ENGLISH = re.compile(rf"\b({'|'.join(ENGLISH_TERMS)})\b", re.I)
 
 
@@ -30,7 +31,7 @@ def _results(*, skipped: bool = False) -> list[SubmissionResult]:
         SubmissionResult("s1", ASSIGNMENT, "graded", 3.0, 3.0, seconds=1.0),
         SubmissionResult("s2", ASSIGNMENT, "flagged", 0.0, 3.0, flags=(flag,), seconds=2.0),
         SubmissionResult("s3", ASSIGNMENT, "failed", 0.0, 3.0),
-        SubmissionResult("s4", ASSIGNMENT, last, 2.5, 3.0, late_penalty=0.5, seconds_late=late),
+        SubmissionResult("s4", ASSIGNMENT, last, 2.5, 3.0, Lateness(3.0, 0.5, late)),
     ]
 
 
@@ -79,7 +80,7 @@ def test_status_names_each_status_in_japanese_with_the_english_term(fake_pipelin
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
     assert lines["s1"].rstrip().endswith("採点済み (graded)")
     assert "要確認 (flagged)" in lines["s2"] and "採点できず (failed)" in lines["s3"]
-    assert "遅れ (late) 26:00" in lines["s4"] and "減点 (penalty) 0.5" in lines["s4"]
+    assert "提出遅れ 26 時間 (late by 26 h): −0.5 点" in lines["s4"]
     header = out.splitlines()[0]
     for word in ("学生 (student)", "点数 (score)", "状態 (status)"):
         assert word in header, header

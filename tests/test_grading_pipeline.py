@@ -8,11 +8,13 @@ from grading_support import (
     ASSIGNMENT,
     MAX_SCORE,
     NOTEBOOK,
+    QUESTION,
     RIGHT,
     WRONG,
     copy_course,
     html_text,
     make_course,
+    shown_scores,
     source_notebook,
     student_notebook,
     write_submission,
@@ -81,6 +83,53 @@ def test_feedback_has_the_hint_and_no_hidden_test(graded):
         for line in hidden_only_lines(cell.source):
             assert line not in page, line
     assert source  # the source notebook does hold hidden tests
+
+
+def test_feedback_labels_every_score_with_its_question(graded):
+    """A student reads the feedback by question: each graded cell's score, in the list at the
+    top and at the cell, is labelled with its 問 number (Japanese first)."""
+    _, out, _ = graded
+    for student, points in (("right", (2, 1)), ("wrong", (0, 1)), ("blank", (0, 0))):
+        scores = shown_scores(out[student].feedback_html_path)
+        unlabelled = [line for line, _, _ in scores if not QUESTION.search(line)]
+        assert scores and not unlabelled, (student, unlabelled)
+        for label, got, out_of in (("問1", points[0], 2), ("問2", points[1], 1)):
+            shown = [(g, o) for line, g, o in scores if label in line]
+            assert shown == [(got, out_of)] * 2, (student, label, scores)  # list and cell
+        japanese_first = [
+            QUESTION.search(line).start() < line.find("Score") for line, _, _ in scores
+        ]
+        assert all(japanese_first), (student, scores)
+
+
+def test_feedback_from_plain_nbgrader_and_the_formgrader_is_labelled_too(graded, tmp_path):
+    """`nbgrader generate_feedback` and the formgrader's "generate feedback" (whose own pages
+    configure nbgrader's HTMLExporter) render the same labelled page."""
+    import shutil
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from denchi.grading.nbconfig import load_course_config
+
+    course = shutil.copytree(graded[0], tmp_path / "course")
+    page = course / "feedback" / "wrong" / ASSIGNMENT / "tiny.html"
+    page.unlink()
+    nbg.nbgrader(course, "generate_feedback", ASSIGNMENT, "--student=wrong", "--force")
+    assert {line for line, _, _ in shown_scores(page) if QUESTION.search(line)} == {
+        "問1 得点 / Score: 0 / 2",
+        "問2 得点 / Score: 1 / 1",
+        "問1 の採点 / Graded check問1 得点 / Score: 0 / 2 (Top)",
+        "問2 の採点 / Graded check問2 得点 / Score: 1 / 1 (Top)",
+    }
+    page.unlink()
+    config = load_course_config(course)
+    config.HTMLExporter.template_name = "formgrade"  # as the formgrader configures it
+    config.HTMLExporter.extra_template_basedirs = ["/nowhere"]
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    assert api.generate_feedback(ASSIGNMENT, "wrong", force=True)["success"]
+    scores = shown_scores(page)
+    assert len(scores) == 4 and all(QUESTION.search(line) for line, _, _ in scores)
 
 
 def test_results_can_be_read_back(graded):

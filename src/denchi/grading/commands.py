@@ -6,6 +6,7 @@
     denchi grade feedback  h04_lithium_ion --zip return.zip    # HTML feedback, zipped to return
     denchi grade export    h04_lithium_ion --format moodle     # CSV for the LMS's grade import
     denchi grade status    h04_lithium_ion                     # scores and what to review
+    denchi grade due       h04_lithium_ion 2026-04-10T17:00    # due date (Japan time)
 
 The course is ``assessments/`` of the courseware unless ``--course`` says otherwise.
 """
@@ -17,6 +18,7 @@ import json
 import sys
 import unicodedata
 import zipfile
+from datetime import timezone
 from pathlib import Path
 from typing import get_args
 
@@ -241,20 +243,67 @@ def _export(args) -> int:
 def _status(args) -> int:
     from denchi.grading.pipeline import results
 
-    graded = results(_course(args), args.assignment)
+    graded = results(_course(args), args.assignment)  # late penalties brought up to date
     print(_header())
     for result in graded.values():
-        late = ""
-        if result.seconds_late > 0:
-            hours, minutes = divmod(round(result.seconds_late / 60), 60)
-            late = (
-                f" {term('late')} {hours}:{minutes:02d}、"
-                f"{term('penalty')} {result.late_penalty:g} 点"
-            )
-        print(_row(result.student, _score(result), status_label(result.status), late))
+        late = result.lateness.note()
+        print(_row(result.student, _score(result), status_label(result.status), f"  {late}"))
         for flag in result.flags:
             print(f"    - {flag.message_ja}")
     _summary(graded.values())
+    return 0
+
+
+def _due(args) -> int:
+    from denchi.grading import duedates, late
+    from denchi.grading.collect import assignment_notebooks
+
+    course = _course(args)
+    assignment_notebooks(course, args.assignment)  # a clear error for an unknown assignment
+    if args.when is not None and args.clear:
+        raise _usage(
+            "締め切りの日時と --clear は、どちらか一方だけを指定してください。",
+            "Give either a due date or --clear, not both.",
+        )
+    if args.when is None and not args.clear:
+        due = duedates.due_date(course, args.assignment)
+        if due is None:
+            _say(
+                f"課題「{args.assignment}」の締め切りは設定されていません。",
+                f"'{args.assignment}' has no due date.",
+            )
+        else:
+            _say(
+                f"課題「{args.assignment}」の締め切り: {late.in_japan(due)}",
+                f"Due date of '{args.assignment}': {due:%Y-%m-%d %H:%M} UTC",
+            )
+        _say(*duedates.penalty_rule(course))
+        return 0
+    due = None if args.clear else late.parse_due(args.when)
+    late_students = duedates.set_due(course, args.assignment, due)
+    if due is None:
+        _say(
+            f"課題「{args.assignment}」の締め切りを取り消しました（遅れはなくなります）。",
+            f"The due date of '{args.assignment}' was removed (nothing is late now).",
+        )
+    else:
+        utc = due.astimezone(timezone.utc)
+        _say(
+            f"課題「{args.assignment}」の締め切りを {late.in_japan(due)}にしました。",
+            f"Due date of '{args.assignment}' set to {utc:%Y-%m-%d %H:%M} UTC.",
+        )
+        _say(*duedates.penalty_rule(course))
+    from denchi.grading.pipeline import AUTOGRADED
+
+    if any((course / AUTOGRADED).glob(f"*/{args.assignment}")):
+        _say(
+            f"採点済みの提出の遅れと減点を計算し直しました（遅れ {len(late_students)} 人"
+            f"{': ' + ', '.join(late_students) if late_students else ''}）。"
+            f"生徒に返すフィードバックにも反映するには、denchi grade feedback {args.assignment} "
+            "を実行してください。",
+            f"Lateness and penalties of graded work were updated ({len(late_students)} late). "
+            f"Run `denchi grade feedback {args.assignment}` to update the feedback pages too.",
+        )
     return 0
 
 
@@ -296,6 +345,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
         return sub
 
     command("generate", _generate, "生徒用のノートブックをつくる", "make the student version")
+    sub = command("due", _due, "締め切りを設定する・見る", "set or show the due date")
+    sub.description = bilingual(
+        "課題の締め切りを nbgrader の成績簿に記録します。時間帯のない日時は日本時間"
+        "（Asia/Tokyo, UTC+9）です。遅れは status と成績のファイルに表示され、減点は"
+        " nbgrader_config.py の設定に従います。日時を省くと、いまの締め切りを表示します。",
+        "Record the assignment's due date in nbgrader's gradebook. A time without a zone is "
+        "Japan time (Asia/Tokyo, UTC+9). Lateness shows in status and the grade files; the "
+        "penalty follows nbgrader_config.py. Without a date, show the current due date.",
+    )
+    sub.add_argument(
+        "when",
+        nargs="?",
+        help="due date and time, e.g. 2026-04-10T17:00 or '2026-04-10 17:00' (Japan time, "
+        "Asia/Tokyo); add Z or +09:00 to give the zone yourself",
+    )
+    sub.add_argument("--clear", action="store_true", help="remove the due date")
     sub = command("collect", _collect, "提出物を取りこむ", "bring in submissions")
     sub.add_argument("source", type=Path, help="LMS zip, folder, or one .ipynb (with --student)")
     sub.add_argument("--lms", default="auto", choices=["auto", "moodle", "manaba", "generic"])

@@ -16,24 +16,35 @@ Every file is written by :func:`denchi.grading.spreadsheet.write_csv` (BOM, form
   by hand) and stops altogether at a user it cannot find. Moodle matches the e-mail address
   exactly, so it is written as the grading worksheet gave it. On the import page, map the
   identifier column to the same field ("Map from" / "Map to") and the grade column to the
-  assignment's grade item.
+  assignment's grade item. Late work: the comment ends with how late and the points taken
+  (「提出遅れ 26 時間 (late by 26 h): −3 点 → 成績 0 点」).
 - ``manaba``: manaba's grade upload is an Excel sheet (「成績登録シート」, downloaded from
   [成績] → [成績項目の登録]) whose 「合計点」 column a teacher fills in. :func:`manaba_sheet`
   fills the teacher's downloaded sheet (found by its 「学籍番号」 and 「合計点」 headers), for
-  upload as it is. Without a sheet, a CSV (UTF-8 with BOM) carries ``学籍番号``, ``ユーザID``,
-  ``氏名``, ``合計点`` for each student who handed the assignment in, sorted by 学籍番号.
+  upload as it is; a late student's 「合計点」 cell gets an Excel note (a cell comment, which
+  changes no value or column of the sheet) saying how late and the points taken. Without a
+  sheet, a CSV (UTF-8 with BOM) carries ``学籍番号``, ``ユーザID``, ``氏名``, ``合計点`` and
+  ``提出遅れ`` (empty when on time) for each student who handed the assignment in, sorted by
+  学籍番号.
+
+Every score is after the late penalty, the number nbgrader's own export gives: the penalties
+are first brought up to the current due date with nbgrader's own step
+(:func:`denchi.grading.duedates.refresh_penalties`), and each submission is read with
+:func:`denchi.grading.late.lateness`, as ``denchi grade status`` reads it.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from denchi.grading.collect import SUBMITTED
+from denchi.grading.duedates import refresh_penalties
 from denchi.grading.errors import GradingError
+from denchi.grading.late import Lateness, format_points, lateness
 from denchi.grading.nbconfig import open_gradebook
+from denchi.grading.questions import question_label
 from denchi.grading.spreadsheet import write_csv
 
 FORMATS = ("nbgrader", "moodle", "manaba")
@@ -45,25 +56,26 @@ MOODLE_FIELDS_JA = {"email": "メールアドレス", "idnumber": "ID ナンバ�
 class _Graded:
     """One student's submission of one assignment, as the exports need it."""
 
-    score: float  # after any late penalty
-    comment: str  # per question, for the LMS's feedback column
+    late: Lateness  # the score before and after any late penalty, and how late
+    comment: str  # per question (and lateness), for the LMS's feedback column
     lms: dict[str, str]  # what the LMS said about the student (submitted/.../lms.json)
 
-
-def question_label(grade_id: str) -> str:
-    """``q2_test`` -> ``問2`` (the question numbers of the assignments); else the id."""
-    match = re.match(r"^q(\d+)", grade_id)
-    return f"問{match.group(1)}" if match else grade_id
+    @property
+    def score(self) -> float:
+        return self.late.score
 
 
-def _comment(submission) -> str:
+def _comment(submission, late: Lateness) -> str:
     parts = [
-        f"{question_label(g.name)} {_number(g.score)}/{_number(g.max_score)}"
+        f"{question_label(g.name) or g.name} {_number(g.score)}/{_number(g.max_score)}"
         for notebook in submission.notebooks
         for g in sorted(notebook.grades, key=lambda g: g.name)
     ]
-    total = f"{_number(submission.score)}/{_number(submission.max_score)}"
-    return f"自動採点 {total} 点（{'、'.join(parts)}）" if parts else f"自動採点 {total} 点"
+    total = f"{_number(late.raw_score)}/{_number(submission.max_score)}"
+    comment = f"自動採点 {total} 点（{'、'.join(parts)}）" if parts else f"自動採点 {total} 点"
+    if late.late:
+        comment += f"。{late.note()} → 成績 {_number(late.score)} 点"
+    return comment
 
 
 def _lms_record(course: Path, assignment: str, student: str) -> dict[str, str]:
@@ -80,6 +92,8 @@ def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str,
     from nbgrader.api import MissingEntry
 
     graded: dict[tuple[str, str], _Graded] = {}
+    for assignment in assignments:  # penalties for the current due date, as nbgrader sets them
+        refresh_penalties(course, assignment)
     with open_gradebook(course) as gb:
         known = {a.name for a in gb.assignments}
         if missing := [a for a in assignments if a not in known]:
@@ -99,11 +113,9 @@ def _scores(course: Path, assignments: list[str]) -> tuple[list, dict[tuple[str,
                     sub = gb.find_submission(assignment, student)
                 except MissingEntry:
                     continue
-                penalty = sub.late_submission_penalty or 0.0
+                late = lateness(sub)
                 graded[(student, assignment)] = _Graded(
-                    max(sub.score - penalty, 0.0),
-                    _comment(sub),
-                    _lms_record(course, assignment, student),
+                    late, _comment(sub, late), _lms_record(course, assignment, student)
                 )
     return students, graded
 
@@ -118,8 +130,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]], assignment: str
     return write_csv(path, header, rows)
 
 
-def _number(score: float) -> str:
-    return f"{score:.2f}".rstrip("0").rstrip(".")
+_number = format_points
 
 
 def _identifier(student: str, email: str, record: dict[str, str], identifier: str) -> str:
@@ -163,12 +174,13 @@ def moodle_csv(course: Path, assignment: str, output: Path, *, identifier: str =
 def manaba_csv(course: Path, assignment: str, output: Path) -> Path:
     """A CSV to look up into manaba's 成績登録シート (see the module's description)."""
     students, graded = _scores(course, [assignment])
-    rows = [
-        [student, user_id, f"{last} {first}".strip(), _number(graded[(student, assignment)].score)]
-        for student, _, last, first, user_id in students
-        if (student, assignment) in graded
-    ]
-    return _write(output, ["学籍番号", "ユーザID", "氏名", "合計点"], sorted(rows), assignment)
+    rows = []
+    for student, _, last, first, user_id in students:
+        if (done := graded.get((student, assignment))) is not None:
+            name = f"{last} {first}".strip()
+            rows.append([student, user_id, name, _number(done.score), done.late.note()])
+    header = ["学籍番号", "ユーザID", "氏名", "合計点", "提出遅れ"]
+    return _write(output, header, sorted(rows), assignment)
 
 
 MANABA_SCORE_COLUMN = "合計点"
@@ -187,9 +199,11 @@ def manaba_sheet(course: Path, assignment: str, sheet: Path, output: Path) -> Pa
     lacks a student who was graded.
     """
     import openpyxl
+    from openpyxl.comments import Comment
 
     students, graded = _scores(course, [assignment])
-    points = {s: graded[(s, assignment)].score for s, *_ in students if (s, assignment) in graded}
+    done = {s: graded[(s, assignment)] for s, *_ in students if (s, assignment) in graded}
+    points = {s: g.score for s, g in done.items()}
     try:
         book = openpyxl.load_workbook(sheet)
     except Exception as exc:  # not a file, not an .xlsx, damaged
@@ -222,7 +236,10 @@ def manaba_sheet(course: Path, assignment: str, sheet: Path, output: Path) -> Pa
         number = row[column[MANABA_NUMBER_COLUMN] - 1].value
         key = str(number).strip() if number is not None else ""
         if key in points:
-            row[column[MANABA_SCORE_COLUMN] - 1].value = points[key]
+            cell = row[column[MANABA_SCORE_COLUMN] - 1]
+            cell.value = points[key]
+            if note := done[key].late.note():  # an Excel note: no value or column changes
+                cell.comment = Comment(note, "denchi")
             filled.add(key)
     if missing := sorted(set(points) - filled):
         raise GradingError(
@@ -266,10 +283,9 @@ def nbgrader_csv(course: Path, assignments: list[str], output: Path) -> Path:
             for student in gb.students:
                 try:
                     sub = gb.find_submission(assignment.name, student.id)
-                    raw, penalty = sub.score, sub.late_submission_penalty or 0.0
-                    timestamp = sub.timestamp
+                    late, timestamp = lateness(sub), sub.timestamp
                 except MissingEntry:  # nbgrader scores a missing submission 0
-                    raw, penalty, timestamp = 0.0, 0.0, None
+                    late, timestamp = Lateness(0.0), None
                 values = [
                     assignment.name,
                     assignment.duedate,
@@ -278,9 +294,9 @@ def nbgrader_csv(course: Path, assignments: list[str], output: Path) -> Path:
                     student.last_name,
                     student.first_name,
                     student.email,
-                    raw,
-                    penalty,
-                    max(0.0, raw - penalty),
+                    late.raw_score,
+                    late.penalty,
+                    late.score,
                     assignment.max_score,
                 ]
                 rows.append(["" if v is None else str(v) for v in values])

@@ -9,18 +9,39 @@ cannot quote them), shows each error as a check's bilingual hint or the error's 
 message only (no traceback frames, no folder of the grading machine), drops the grader's
 notes, and puts the grading flags that concern the student (time limit, memory limit, ...) in
 a note at the top.
+
+nbgrader's ``AssignLatePenalties`` runs first in ``GenerateFeedback.preprocessors``, so the
+page carries the penalty for the current due date. ``LabelQuestions`` (also there) names the
+question of each cell (問1 …, :mod:`denchi.grading.questions`) and the page's lateness
+(:mod:`denchi.grading.late`), and ``FeedbackExporter`` (``GenerateFeedback.exporter_class``)
+renders nbgrader's feedback page with the template ``templates/denchi_feedback``: every score,
+in the list at the top and at its cell, is labelled with its question in Japanese
+(「問1 得点 / Score: 2 / 2」), and the page says how late the work came. The exporter sets its
+template itself, so nbgrader's formgrader, which configures ``HTMLExporter`` for its own pages,
+renders feedback the same way.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import nbgrader
+from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import default
 
 from denchi.grading.hidden import has_hidden, hidden_only_lines, visible_part
+from denchi.grading.late import Lateness
 from denchi.grading.outcome import flags_of
+from denchi.grading.questions import question_labels
+
+TEMPLATES = Path(__file__).parent / "templates"  # denchi_feedback/, which extends nbgrader's
+NBGRADER_TEMPLATES = (
+    Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+)
 
 REDACTED = "[…]"
 # errors whose message is already the whole story for the student (a check's bilingual hint,
@@ -98,3 +119,48 @@ class StripHiddenTests(NbGraderPreprocessor):
         if notice:
             nb.cells.insert(0, new_markdown_cell(notice))
         return nb, resources
+
+
+class LabelQuestions(NbGraderPreprocessor):
+    """Put each nbgrader cell's question (``cell.metadata.denchi.question``, e.g. 問1) and the
+    notebook's lateness (``resources.nbgrader.late_note``) where the feedback template reads
+    them. Runs after nbgrader's ``GetGrades``."""
+
+    def preprocess(self, nb, resources):
+        for cell, label in zip(nb.cells, question_labels(nb.cells), strict=True):
+            if label:
+                cell.metadata.setdefault("denchi", {})["question"] = label
+        info = resources.get("nbgrader", {})
+        if "db_url" in info and "score" in info:
+            info["late_note"] = _late_note(info)
+        return nb, resources
+
+
+def _late_note(info: dict) -> str:
+    """The notebook's 「提出遅れ …: −N 点」 (empty when on time), as status and the exports say it:
+    nbgrader's ``GetGrades`` gives the score after the penalty and the penalty."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(info["db_url"]) as gb:
+        try:
+            submission = gb.find_submission(info["assignment"], info["student"])
+        except MissingEntry:
+            return ""
+        seconds_late = float(submission.total_seconds_late or 0.0)
+    penalty = float(info.get("late_penalty") or 0.0)
+    return Lateness(float(info["score"]) + penalty, penalty, seconds_late).note()
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's feedback page with every score labelled by its question (問1 …)."""
+
+    def __init__(self, **kwargs):
+        # arguments, unlike configuration, win over the HTMLExporter settings nbgrader makes
+        kwargs["template_name"] = "denchi_feedback"
+        kwargs["extra_template_basedirs"] = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+        super().__init__(**kwargs)
+
+    @default("template_paths")
+    def _template_paths(self, prune=True, root_dirs=None):
+        # the folder holding nbgrader's feedback/, for {% extends 'feedback/index.html.j2' %}
+        return [*super()._template_paths(prune, root_dirs), str(NBGRADER_TEMPLATES)]

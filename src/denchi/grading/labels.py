@@ -29,8 +29,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "score": ("点数", "score"),
     "status": ("状態", "status"),
     "time": ("採点時間", "time"),
-    "late": ("遅れ", "late"),
-    "penalty": ("減点", "penalty"),
     "needs_review": ("先生の確認が必要", "needs review"),
     "manual": ("要手動採点", "needs manual grading"),
 }
@@ -63,7 +61,9 @@ def status_ja(status: str) -> str:
 
 
 def term(key: str) -> str:
-    """A heading or term of the CLI's lines, e.g. 「遅れ (late)」 for ``"late"``.
+    """A heading or term of the CLI's lines, e.g. 「点数 (score)」 for ``"score"``.
+
+    Lateness is worded by :meth:`denchi.grading.late.Lateness.note`.
 
     Args:
         key: A key of :data:`TERMS`.

@@ -38,7 +38,7 @@ def configure_course(c: Config) -> None:
 
     from denchi.grading.cleanroom import VerifyAnswers
     from denchi.grading.execute import SandboxedExecute
-    from denchi.grading.feedback import StripHiddenTests
+    from denchi.grading.feedback import FeedbackExporter, LabelQuestions, StripHiddenTests
     from denchi.grading.restore import RestoreMissingCells
     from denchi.grading.review import FlagForReview, NoteChangedCells
 
@@ -65,7 +65,15 @@ def configure_course(c: Config) -> None:
     # deleted or metadata-less teacher cells are put back by RestoreMissingCells (nbgrader's
     # own add_missing_cells fails the whole notebook when the answer cell went too)
     c.OverwriteCells.add_missing_cells = False
-    c.GenerateFeedback.preprocessors = [GetGrades, StripHiddenTests, CSSHTMLHeaderPreprocessor]
+    # the penalty again first: the due date (or a score, in the formgrader) may have changed
+    c.GenerateFeedback.preprocessors = [
+        AssignLatePenalties,
+        GetGrades,
+        StripHiddenTests,
+        LabelQuestions,
+        CSSHTMLHeaderPreprocessor,
+    ]
+    c.GenerateFeedback.exporter_class = FeedbackExporter  # each score labelled 問1 …
 
 
 def gradebook_url(course: Path) -> str:

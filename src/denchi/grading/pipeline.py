@@ -46,7 +46,9 @@ from typing import Literal
 import nbformat
 
 from denchi.grading import collect, sandbox
+from denchi.grading.duedates import refresh_penalties
 from denchi.grading.errors import GradingError
+from denchi.grading.late import Lateness, lateness
 from denchi.grading.nbconfig import CONFIG_FILE, open_gradebook
 from denchi.grading.outcome import Flag, flags_of
 from denchi.grading.pool import WorkerPool
@@ -66,7 +68,9 @@ class SubmissionResult:
     some cells scored zero for a reason a teacher should check, e.g. a time limit; they are
     marked "needs manual grading" in nbgrader), ``"failed"`` (could not be autograded at all;
     recorded as zero, needs manual grading) or ``"skipped"`` (already graded, not regraded).
-    ``score`` is after any late-submission penalty (``late_penalty`` points).
+    ``score`` is after any late-submission penalty; ``lateness`` says how late the work came
+    (after the assignment's due date in nbgrader's gradebook) and the penalty, in points
+    (:mod:`denchi.grading.late`).
     """
 
     student: str
@@ -74,11 +78,19 @@ class SubmissionResult:
     status: Status
     score: float
     max_score: float
-    late_penalty: float = 0.0
+    lateness: Lateness = Lateness(0.0)
     flags: tuple[Flag, ...] = ()
     feedback_html_paths: dict[str, Path] = field(default_factory=dict)  # notebook -> HTML
     seconds: float | None = None  # grading time in this run (None if not graded now)
-    seconds_late: float = 0.0  # handed in after the assignment's due date by this much
+
+    @property
+    def late_penalty(self) -> float:
+        return self.lateness.penalty
+
+    @property
+    def seconds_late(self) -> float:
+        """Handed in after the assignment's due date by this much (0: on time)."""
+        return self.lateness.seconds_late
 
     @property
     def feedback_html_path(self) -> Path | None:
@@ -182,9 +194,7 @@ def result(
                 f"{student} の課題「{assignment}」の採点結果がありません。",
                 f"No graded submission of '{assignment}' by {student}.",
             ) from exc
-        score, max_score = float(submission.score), float(submission.max_score)
-        penalty = float(submission.late_submission_penalty or 0.0)
-        seconds_late = float(submission.total_seconds_late or 0.0)
+        late, max_score = lateness(submission), float(submission.max_score)
     graded = _graded_folder(course, assignment, student)
     flags: list[Flag] = []
     if (graded / FAILURE_FILE).is_file():
@@ -201,21 +211,23 @@ def result(
         student,
         assignment,
         status,
-        max(score - penalty, 0.0),
+        late.score,
         max_score,
-        penalty,
+        late,
         tuple(flags),
         pages,
         seconds,
-        seconds_late,
     )
 
 
 def results(course: str | os.PathLike, assignment: str) -> dict[str, SubmissionResult]:
-    """Every graded submission of ``assignment``."""
+    """Every graded submission of ``assignment``, with late penalties brought up to date first
+    (:func:`denchi.grading.duedates.refresh_penalties`: the due date may have changed since)."""
     course = _check_course(Path(course))
     collect.assignment_notebooks(course, assignment)  # a clear error for an unknown one
     students = sorted(p.parent.name for p in (course / AUTOGRADED).glob(f"*/{assignment}"))
+    if students:
+        refresh_penalties(course, assignment)
     return {s: result(course, assignment, s) for s in students}
 
 
