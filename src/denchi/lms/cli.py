@@ -83,16 +83,20 @@ def _serve(rt) -> None:
     from denchi.lms.jobs import EmbeddedQueue
     from denchi.lms.web import create_app
 
-    if isinstance(rt.queue, EmbeddedQueue):  # refused before listening if another has it
+    embedded = isinstance(rt.queue, EmbeddedQueue)
+    if embedded:  # refused before listening if another process serves the folder
         rt.queue.lock.acquire()
-
-    uvicorn.run(
-        create_app(rt),
-        host=rt.config.host,
-        port=rt.config.port,
-        proxy_headers=True,
-        log_level="info",
-    )
+    try:
+        uvicorn.run(
+            create_app(rt),
+            host=rt.config.host,
+            port=rt.config.port,
+            proxy_headers=True,
+            log_level="info",
+        )
+    finally:
+        if embedded:
+            rt.queue.lock.release()
 
 
 def run(args: argparse.Namespace) -> int:
