@@ -20,6 +20,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     # --config is accepted after the command too (`denchi lms serve --config FILE`)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="configuration file")
+    common.add_argument(
+        "--new-keys",
+        action="store_true",
+        help="start over with a new database and signing key when the tool's database is"
+        " missing (every LMS must register the tool again)",
+    )
     sub = parser.add_subparsers(dest="lms_command", required=True)
 
     def add(name: str, **kwargs) -> argparse.ArgumentParser:
@@ -54,7 +60,7 @@ def _runtime(args):
     from denchi.lms.runtime import Runtime
 
     overrides = {key: getattr(args, key) for key in ("host", "port") if hasattr(args, key)}
-    return Runtime(load_config(args.config, **overrides))
+    return Runtime(load_config(args.config, **overrides), new_keys=args.new_keys)
 
 
 def _info(rt) -> None:
@@ -74,25 +80,35 @@ def _info(rt) -> None:
 def _serve(rt) -> None:
     import uvicorn
 
+    from denchi.lms.jobs import EmbeddedQueue
     from denchi.lms.web import create_app
 
-    uvicorn.run(
-        create_app(rt),
-        host=rt.config.host,
-        port=rt.config.port,
-        proxy_headers=True,
-        log_level="info",
-    )
+    embedded = isinstance(rt.queue, EmbeddedQueue)
+    if embedded:  # refused before listening if another process serves the folder
+        rt.queue.lock.acquire()
+    try:
+        uvicorn.run(
+            create_app(rt),
+            host=rt.config.host,
+            port=rt.config.port,
+            proxy_headers=True,
+            log_level="info",
+        )
+    finally:
+        if embedded:
+            rt.queue.lock.release()
 
 
 def run(args: argparse.Namespace) -> int:
+    from denchi.lms.instance import ToolStateError
+
     try:
         if args.lms_command == "init":
             path = write_default_config(args.config, args.base_url, args.book_url)
             print(f"{path} を作りました / wrote {path}")
             return 0
         rt = _runtime(args)
-    except ConfigError as exc:
+    except (ConfigError, ToolStateError) as exc:
         print(exc, file=sys.stderr)
         return 2
     command = args.lms_command
@@ -106,7 +122,12 @@ def run(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             return 2
     if command == "serve":
-        _serve(rt)
+        try:
+            _serve(rt)
+        except ToolStateError as exc:
+            print(exc, file=sys.stderr)
+            rt.close()
+            return 2
     elif command == "worker":
         if rt.config.queue != "procrastinate":
             print(

@@ -25,7 +25,8 @@ from denchi.i18n import bilingual
 from denchi.lms import outbox
 from denchi.lms.config import LmsConfig
 from denchi.lms.grader import GradeOutcome, Grader
-from denchi.lms.models import Submission, utcnow
+from denchi.lms.instance import DataDirLock
+from denchi.lms.models import ScoreOutbox, Submission, utcnow
 from denchi.lms.outbox import OutboxPolicy
 from denchi.lms.services import ServiceClient
 from denchi.lms.store import Database, rows_changed
@@ -56,7 +57,7 @@ def _claim_submissions(rt: Tool) -> list[str]:
     with rt.db.session() as s:
         for sub in s.scalars(
             select(Submission).where(abandoned, Submission.attempts >= MAX_GRADING_ATTEMPTS)
-        ):
+        ).all():
             _finish(s, sub, _failure(rt, sub, UNFINISHED))
         candidates = s.scalars(
             select(Submission.id)
@@ -110,10 +111,14 @@ UNFINISHED = (
 
 
 def _failure(rt: Tool, sub: Submission, reason: tuple[str, str], **values: object) -> GradeOutcome:
+    """A failed outcome with its reason. Recording a failure must not fail in turn: when the
+    assignment's maximum cannot be read (the source notebook is gone or unreadable, which is
+    often why grading broke), the submission keeps the maximum it had, else 0."""
     try:
         maximum = rt.grader.max_score(sub.assignment)
-    except KeyError:
-        maximum = 0.0
+    except Exception:
+        rt.log.warning("no maximum for %s; recording the failure without it", sub.assignment)
+        maximum = sub.max_score or 0.0
     ja, en = (text.format(**values) for text in reason)
     return GradeOutcome(None, maximum, None, bilingual(ja, en))
 
@@ -184,9 +189,45 @@ def grade_pending(rt: Tool) -> int:
             for row in rows:  # load what the batch needs before the session closes
                 _ = row.user.student_key, row.resource_link.id
         for batch in _rounds(rows):
-            _grade_round(rt, batch)
+            try:
+                _grade_round(rt, batch)
+            except Exception:  # e.g. the database could not record the end: the other
+                # rounds still run; these rows stay claimed and are taken again later
+                rt.log.exception("recording the end of %d submission(s) failed", len(batch))
+                continue
             graded += len(batch)
     return graded
+
+
+def release_claims(rt: Tool) -> tuple[int, int]:
+    """Release every claim in the database: only for a tool that knows no other process is
+    working on it (the embedded queue holding the data folder's lock). Submissions a dead
+    process was grading go back to the queue, or end failed when they were already tried
+    ``MAX_GRADING_ATTEMPTS`` times; scores it was sending become due. Returns (queued again,
+    failed)."""
+    requeued = failed = 0
+    with rt.db.session() as s:
+        for sub in s.scalars(select(Submission).where(Submission.status == "grading")).all():
+            if sub.attempts >= MAX_GRADING_ATTEMPTS:
+                _finish(s, sub, _failure(rt, sub, UNFINISHED))
+                failed += 1
+            else:
+                sub.status, sub.claimed_until = "queued", None
+                requeued += 1
+        s.execute(
+            update(ScoreOutbox)
+            .where(ScoreOutbox.status == "pending", ScoreOutbox.claimed_until.is_not(None))
+            .values(claimed_until=None)
+        )
+    if requeued or failed:
+        rt.log.warning(
+            "released the claims of a process that stopped: %d submission(s) queued again,"
+            " %d failed after %d tries",
+            requeued,
+            failed,
+            MAX_GRADING_ATTEMPTS,
+        )
+    return requeued, failed
 
 
 def deliver_scores(rt: Tool) -> int:
@@ -198,11 +239,22 @@ class EmbeddedQueue:
 
     def __init__(self, rt: Tool, poll_s: float = 1.0) -> None:
         self.rt, self.poll_s = rt, poll_s
+        self.lock = DataDirLock(rt.config.data_dir)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        """Take the data folder (refused while another process serves it), release what a
+        killed predecessor left claimed, then start the worker threads.
+
+        Raises:
+            ToolStateError: another process serves this data folder.
+        """
+        self.lock.acquire()
+        release_claims(self.rt)
+        self._stop.clear()
+        self._threads = []
         for n in range(self.rt.config.worker_threads):
             thread = threading.Thread(target=self._loop, name=f"denchi-worker-{n}", daemon=True)
             thread.start()
@@ -213,6 +265,7 @@ class EmbeddedQueue:
         self._wake.set()
         for thread in self._threads:
             thread.join(timeout=30)
+        self.lock.release()
 
     def submitted(self) -> None:
         self._wake.set()

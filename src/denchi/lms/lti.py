@@ -9,6 +9,7 @@ web layer checks the cookie and hands the stored nonce to :func:`validate_id_tok
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ import httpx
 import jwt
 
 from denchi.i18n import bilingual
+
+log = logging.getLogger(__name__)
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 MESSAGE_TYPE = LTI + "message_type"
@@ -173,6 +176,34 @@ def _refuse(code: str, ja: str, en: str) -> LaunchError:
     return LaunchError(code, ja, en, status=401)
 
 
+def _log_clock_skew(id_token: str, platform: PlatformRef, leeway_s: int, problem: str) -> None:
+    """Tell the operator about a launch refused for its times (the person sees only "expired"
+    or "iat in the future"): the token's iat/nbf/exp against this server's clock. Called after
+    the signature was verified, so the times are the platform's."""
+    try:
+        claims = jwt.decode(id_token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        claims = {}
+    now = int(time.time())
+    times = {name: claims.get(name) for name in ("iat", "nbf", "exp")}
+    offset = times["iat"] - now if isinstance(times["iat"], (int, float)) else None
+    log.warning(
+        "refused a launch from issuer %s (client_id %s): id_token %s; iat=%s nbf=%s exp=%s,"
+        " server time=%d (%s UTC), iat - server time = %s s, leeway %d s. If this repeats,"
+        " the clock of the LMS or of this server is wrong (check NTP on both).",
+        platform.issuer,
+        platform.client_id,
+        problem,
+        times["iat"],
+        times["nbf"],
+        times["exp"],
+        now,
+        time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)),
+        "?" if offset is None else f"{offset:+.0f}",
+        leeway_s,
+    )
+
+
 def validate_id_token(
     id_token: str,
     platform: PlatformRef,
@@ -207,10 +238,12 @@ def validate_id_token(
             options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
         )
     except jwt.ExpiredSignatureError as exc:
+        _log_clock_skew(id_token, platform, leeway_s, "expired")
         raise _refuse(
             "expired", "id_token の有効期限が切れています。", "Expired id_token."
         ) from exc
     except jwt.ImmatureSignatureError as exc:
+        _log_clock_skew(id_token, platform, leeway_s, "not yet valid (iat or nbf in the future)")
         raise _refuse(
             "iat", "id_token の発行時刻 (iat) が未来です。", "The id_token's iat is in the future."
         ) from exc

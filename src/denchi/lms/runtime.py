@@ -8,6 +8,7 @@ from denchi.catalog import CATALOG_RELPATH, Catalog, load_catalog, repo_root
 from denchi.lms.config import LmsConfig
 from denchi.lms.files import inside, private_dir
 from denchi.lms.grader import Grader
+from denchi.lms.instance import ToolStateError, check_database, lost_database, record_instance
 from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
 from denchi.lms.keys import ToolKeys
 from denchi.lms.lti import JwksCache
@@ -19,13 +20,29 @@ from denchi.lms.store import Database
 class Runtime:
     """Everything a request handler or a background job needs, built from the config."""
 
-    def __init__(self, config: LmsConfig, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self, config: LmsConfig, catalog: Catalog | None = None, *, new_keys: bool = False
+    ) -> None:
+        """``new_keys``: the operator asked to start over when the database the data folder
+        says the tool had is missing (otherwise that is refused, see :mod:`.instance`).
+
+        Raises:
+            ToolStateError: the database is missing where the tool ran before.
+        """
         self.config = config
         self.log = logging.getLogger("denchi.lms")
         private_dir(config.data_dir)
+        if not new_keys and (refusal := lost_database(config.data_dir, config.sqlite_path)):
+            raise refusal
         self.db = Database(config.database_url)
+        try:
+            if not new_keys:
+                check_database(config.data_dir, self.db, config.database_url)
+        except ToolStateError:
+            self.db.dispose()
+            raise
         self.keys = ToolKeys(self.db, config.key_grace_days)
-        self.keys.ensure()
+        record_instance(config.data_dir, self.keys.ensure(), new_keys)
         self.jwks = JwksCache(config.jwks_cache_s, timeout_s=config.http_timeout_s)
         self.services = ServiceClient(self.keys, config.http_timeout_s)
         self.courseware = config.courseware_dir or repo_root()

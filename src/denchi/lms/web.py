@@ -6,7 +6,9 @@ Learner and instructor pages are in :mod:`denchi.lms.pages`; both use the sessio
 
 from __future__ import annotations
 
+import errno
 import hmac
+import os
 import time
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -15,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from denchi.lms import lti, registration
@@ -25,6 +27,7 @@ from denchi.lms.models import (
     LoginState,
     Platform,
     ResourceLink,
+    ToolKey,
     utcnow,
 )
 from denchi.lms.roster import upsert_membership, upsert_user
@@ -288,6 +291,66 @@ def _deep_link_jwt(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tupl
     return settings["deep_link_return_url"], rt.keys.sign(claims)
 
 
+DISK_FULL = (
+    "サーバーのディスクがいっぱいのため、処理できませんでした（提出は保存されていません）。"
+    "しばらくしてからもう一度試してください。続くときは先生か管理者に伝えてください。",
+    "The server's disk is full, so this could not be done (nothing was saved); try again"
+    " later, and tell your teacher or administrator if it goes on.",
+)
+SERVER_ERROR = (
+    "サーバーで思わぬエラーが起きました。しばらくしてからもう一度試してください。",
+    "The server met an unexpected error; please try again later.",
+)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the disk is full: ``ENOSPC``/``EDQUOT``, SQLite's
+    "database or disk is full", PostgreSQL's disk_full (SQLSTATE 53100)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        error = todo.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "disk is full" in str(error) or getattr(error, "sqlstate", None) == "53100":
+            return True
+        orig = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+        todo += [orig if isinstance(orig, BaseException) else None]
+        todo += [error.__cause__, error.__context__]
+    return False
+
+
+def _database_check(rt: Runtime) -> str:
+    try:
+        with rt.db.session() as s:
+            s.scalar(select(func.count()).select_from(ToolKey))
+    except Exception as exc:
+        rt.log.warning("health: the database does not answer: %s", exc)
+        return f"the database does not answer ({type(exc).__name__})"
+    return "ok"
+
+
+def _data_dir_check(rt: Runtime) -> str:
+    """A tiny write, flushed to the disk, and its removal in the data folder."""
+    path = rt.config.data_dir / f".health-{new_token(8)}"
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            os.write(fd, b"ok\n")
+            os.fsync(fd)  # the disk must take it, not only the page cache
+        finally:
+            os.close(fd)
+        path.unlink()
+    except OSError as exc:
+        rt.log.warning("health: cannot write in the data folder %s: %s", rt.config.data_dir, exc)
+        reason = "the disk is full" if disk_full(exc) else type(exc).__name__
+        return f"cannot write in the data folder ({reason})"
+    return "ok"
+
+
 def create_app(rt: Runtime) -> FastAPI:
     """The FastAPI application of one tool instance."""
 
@@ -316,9 +379,25 @@ def create_app(rt: Runtime) -> FastAPI:
     async def launch_error(request: Request, exc: lti.LaunchError) -> Response:
         return await page_error(request, PageError(exc.code, exc.ja, exc.en, exc.status))
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        """Never a bare "Internal Server Error": the bilingual page, and on a full disk a page
+        that says so (the traceback still goes to the server log)."""
+        if disk_full(exc):
+            error = PageError("disk_full", *DISK_FULL, status=503)
+        else:
+            error = PageError("server", *SERVER_ERROR, status=500)
+        return await page_error(request, error)
+
     @app.get("/health")
-    def health() -> dict:
-        return {"status": "ok"}
+    def health() -> JSONResponse:
+        """200 when the database answers and the data folder takes a write; else 503 and
+        which check failed (for a monitor or a load balancer)."""
+        checks = {"database": _database_check(rt), "data_dir": _data_dir_check(rt)}
+        ok = all(value == "ok" for value in checks.values())
+        return JSONResponse(
+            {"status": "ok" if ok else "error", "checks": checks}, status_code=200 if ok else 503
+        )
 
     @app.get("/lti/jwks")
     @app.get("/.well-known/jwks.json")
