@@ -58,6 +58,18 @@ def _zip(path, files: dict[str, bytes]):
     return path
 
 
+def _moodle_zip_both_right(course, path):
+    """A Moodle download in which 山田 太郎 (101) and 鈴木 花子 (102) hand in right answers."""
+    notebook = _notebook_bytes(course, RIGHT)
+    return _zip(
+        path,
+        {
+            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
+            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
+        },
+    )
+
+
 def _csv(path) -> list[list[str]]:
     text = path.read_bytes().decode("utf-8-sig")  # Moodle and Excel read the BOM
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -175,14 +187,7 @@ def test_duplicate_students_are_refused(template, tmp_path):
     course = copy_course(template, tmp_path / "course")
     roster = tmp_path / "worksheet.csv"
     roster.write_text(WORKSHEET.replace("hanako@", "taro@"), encoding="utf-8-sig")
-    notebook = _notebook_bytes(course, RIGHT)
-    zipped = _zip(
-        tmp_path / "dup.zip",
-        {
-            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
-            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
-        },
-    )
+    zipped = _moodle_zip_both_right(course, tmp_path / "dup.zip")
     with pytest.raises(GradingError, match="同じ学生 ID"):
         collect(course, ASSIGNMENT, zipped, roster=roster)
     assert not (course / "submitted").exists()
@@ -234,14 +239,7 @@ def test_moodle_students_are_known_by_their_student_number_the_seed_of_their_dat
     number. Where the worksheet has it, it is the student id (so the seed); where it does not,
     the e-mail address is, and the teacher is told whose data then differ from the pages."""
     course = copy_course(template, tmp_path / "course")
-    notebook = _notebook_bytes(course, RIGHT)
-    submissions = _zip(
-        tmp_path / "moodle.zip",
-        {
-            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
-            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
-        },
-    )
+    submissions = _moodle_zip_both_right(course, tmp_path / "moodle.zip")
     roster = tmp_path / "worksheet.csv"
     roster.write_text(WORKSHEET_WITH_ID_NUMBERS, encoding="utf-8-sig")
     done = collect(course, ASSIGNMENT, submissions, roster=roster)
@@ -301,14 +299,7 @@ def _as_if_graded(course, students):
 
 def test_moodle_identifier_column_holds_the_field_it_is_named_after(template, tmp_path):
     course = copy_course(template, tmp_path / "course")
-    notebook = _notebook_bytes(course, RIGHT)
-    submissions = _zip(
-        tmp_path / "moodle.zip",
-        {
-            "山田 太郎_101_assignsubmission_file/tiny.ipynb": notebook,
-            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": notebook,
-        },
-    )
+    submissions = _moodle_zip_both_right(course, tmp_path / "moodle.zip")
     roster = tmp_path / "worksheet.csv"
     roster.write_text(WORKSHEET_WITH_ID_NUMBERS.replace(",,hanako", ",s2024002,hanako"), "utf-8")
     collect(course, ASSIGNMENT, submissions, roster=roster)
