@@ -81,7 +81,9 @@ def sync() -> None:
     second after). Every kernel, grader and page then imports PyBaMM and the rest from ``.pyc``
     files, even where ``PYTHONDONTWRITEBYTECODE`` keeps Python from writing them itself (it
     still reads them): without them each process compiles about 12,000 files again."""
-    _run(_uv(), "sync", "--locked", "--all-extras", "--compile-bytecode", "--python", sys.executable)
+    _run(
+        _uv(), "sync", "--locked", "--all-extras", "--compile-bytecode", "--python", sys.executable
+    )
 
 
 def lock() -> None:

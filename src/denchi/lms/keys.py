@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import jwt
 from cryptography.hazmat.primitives import serialization
