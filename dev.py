@@ -75,8 +75,15 @@ def _uv() -> Path:
 
 
 def sync() -> None:
-    """Create .venv and install exactly what uv.lock records (all extras)."""
-    _run(_uv(), "sync", "--locked", "--all-extras", "--python", sys.executable)
+    """Create .venv and install exactly what uv.lock records (all extras).
+
+    Installed packages are compiled to bytecode once here (about 30 s the first time, under a
+    second after). Every kernel, grader and page then imports PyBaMM and the rest from ``.pyc``
+    files, even where ``PYTHONDONTWRITEBYTECODE`` keeps Python from writing them itself (it
+    still reads them): without them each process compiles about 12,000 files again."""
+    _run(
+        _uv(), "sync", "--locked", "--all-extras", "--compile-bytecode", "--python", sys.executable
+    )
 
 
 def lock() -> None:

@@ -89,8 +89,10 @@ def good_claims() -> dict:
 
 def sign(keys, claims, kid="k1", key=None, alg="RS256"):
     import jwt
+    from lms.platform import loaded
 
-    return jwt.encode(claims, key or keys["pem"], alg, headers={"kid": kid} if kid else None)
+    key = loaded(key or keys["pem"]) if alg == "RS256" else key
+    return jwt.encode(claims, key, alg, headers={"kid": kid} if kid else None)
 
 
 def check(cache, token):

@@ -24,7 +24,8 @@ from sqlalchemy import select
 
 from denchi.lms import jobs, models
 
-pytestmark = pytest.mark.xdist_group("lms")
+# a served tool and platform, and real grading in kernels
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 TEACHER = Person("t-501", "東 先生", "Instructor")
 GOOD, POISON = Person("u-501", "良井 一"), Person("u-502", "毒島 二")
 MARK = "BREAKS_THE_WHOLE_BATCH"

@@ -78,6 +78,7 @@ def moodle(tmp_path_factory):
     platform.stop()
 
 
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
 def test_a_score_reaches_moodle_through_the_line_item_container(moodle, caplog):
     platform, tool, course = moodle
     caplog.set_level(logging.INFO, logger="denchi.lms")
@@ -108,6 +109,7 @@ def test_a_score_reaches_moodle_through_the_line_item_container(moodle, caplog):
         assert url.replace("http://testserver", "") in logged or url in logged, url
 
 
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
 def test_roster_sync_pages_through_moodle_urls(moodle):
     platform, tool, course = moodle
     teacher = Browser()
@@ -124,6 +126,7 @@ def test_roster_sync_pages_through_moodle_urls(moodle):
     assert len(pages) == 2 and all("type_id=3" in u for u in pages)
 
 
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
 def test_an_html_answer_from_the_token_endpoint_is_an_error_with_its_reason(moodle):
     """A token endpoint answering an HTML page with status 200: the score stays pending with
     the reason, is retried with back-off, the teacher sees why, and arrives once it is back."""
@@ -176,6 +179,7 @@ def outbox_target(tool):
         return service_target(s.scalars(select(models.Platform)).first())
 
 
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
 def test_deep_linking_honours_accept_lineitem(moodle):
     platform, tool, course = moodle
     browser = Browser()
@@ -192,6 +196,7 @@ def test_deep_linking_honours_accept_lineitem(moodle):
     assert "lineItem" not in items[0]
 
 
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
 def test_deep_linking_that_accepts_no_link_is_refused_with_the_reason(moodle):
     platform, tool, course = moodle
     browser = Browser()
@@ -201,6 +206,7 @@ def test_deep_linking_that_accepts_no_link_is_refused_with_the_reason(moodle):
     assert "ltiResourceLink" in picker.text and "（deep_link）" in picker.text
 
 
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
 def test_a_failed_dynamic_registration_says_why_and_keeps_the_url(moodle):
     platform, tool, _course = moodle
     from denchi.lms.registration import registration_url
@@ -226,6 +232,7 @@ def test_a_failed_dynamic_registration_says_why_and_keeps_the_url(moodle):
     assert again.status_code == 403  # used up once it worked
 
 
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
 def test_client_id_is_optional_at_login_where_the_issuer_has_one_registration(moodle):
     platform, tool, course = moodle
     params = {"iss": platform.issuer, "login_hint": "x", "target_link_uri": tool.url}
