@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 
 HASHLIKE = re.compile(r"[0-9a-f]{16,}", re.I)
 EQUATION_NUMBER = re.compile(r'<span class="eqno">\((\d+)\)')
+CAPTION_NUMBER = re.compile(r'<span class="caption-number">([^<]*)</span>')
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)\s*$", re.I)
 
 
@@ -125,3 +126,16 @@ def test_equations_are_numbered_page_by_page(built_editions):
     assert "labs/e01_capacity_rate/index.html" in numbered, sorted(numbered)
     wrong = {page: n for page, n in numbered.items() if n != list(range(1, len(n) + 1))}
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("edition", ["student", "teacher"])
+def test_figures_carry_no_number_counted_through_the_book(built_editions, edition):
+    """A caption reads 「図 23」 on a page with two figures when Sphinx counts figures through
+    the whole book (``numfig``): figures are named by their captions instead, and no page
+    refers to a figure by number (``numfig: false`` in ``book/_config.yml``)."""
+    html_dir = built_editions[edition]
+    numbered = {
+        page.relative_to(html_dir).as_posix(): CAPTION_NUMBER.findall(page.read_text("utf-8"))
+        for page in _pages(html_dir)
+    }
+    assert not {page: n for page, n in numbered.items() if n}
