@@ -1,0 +1,348 @@
+"""Schema migrations of the LMS tool's database (Alembic, ``denchi.lms.schema``).
+
+SQLite databases built at a chosen revision by the packaged migrations themselves: a new
+database is made up to the head; an older one is backed up (SQLite's backup API, a file that
+opens with the old rows) and upgraded without losing a row; a newer one is refused naming both
+revisions; tables made before Alembic are stamped when they are the baseline and refused with
+their differences when not; PostgreSQL's refusal is the decision function's. The models and
+the migrations must agree (Alembic's autogenerate comparison).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from denchi.cli import main
+from denchi.lms import models
+from denchi.lms.schema import (
+    BASELINE,
+    SchemaError,
+    alembic_config,
+    plan_schema,
+    prepare_schema,
+    scripts,
+)
+from denchi.lms.store import Database
+
+HEAD = scripts().get_current_head()
+KNOWN = {s.revision for s in scripts().walk_revisions()}
+KEY_PEM = "-----BEGIN PRIVATE KEY-----\nold\n-----END PRIVATE KEY-----\n"
+
+
+def database_at(path: Path, revision: str) -> Database:
+    """An SQLite database made by the migrations up to ``revision``."""
+    db = Database(f"sqlite:///{path}")
+    with db.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+    return db
+
+
+def save_rows(db: Database) -> None:
+    """Rows written under the baseline (plain SQL of the baseline's columns, so that this
+    stays what an old tool wrote whatever the models become)."""
+    with db.engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO tool_keys (id, kid, private_pem, created_at)"
+                " VALUES (1, 'kid-old', :pem, '2026-04-01 09:00:00')"
+            ),
+            {"pem": KEY_PEM},
+        )
+        c.execute(
+            text(
+                "INSERT INTO platforms (id, issuer, client_id, auth_login_url, auth_token_url,"
+                " jwks_url, name, created_at) VALUES (1, 'https://moodle.example', 'c1',"
+                " 'https://moodle.example/login', 'https://moodle.example/token',"
+                " 'https://moodle.example/jwks', '高専 Moodle', '2026-04-01 09:00:00')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO users (id, platform_id, sub, student_key, name, given_name,"
+                " family_name, email) VALUES (1, 1, 'u-1', 's0001', '青山 杏', '杏', '青山', '')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO contexts (id, platform_id, deployment_id, context_id, title,"
+                " ags_scopes) VALUES (1, 1, 'd1', 'course-1', '電池', '[]')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO resource_links (id, context_id, resource_link_id, title, kind,"
+                " target) VALUES (1, 1, 'rl-1', '課題 1', 'assignment', 'h04_lithium_ion')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO submissions (id, user_id, resource_link_id, assignment, notebook,"
+                " original_name, size, created_at, status, attempts, score, max_score) VALUES"
+                " ('sub-1', 1, 1, 'h04_lithium_ion', '{}', 'a.ipynb', 2,"
+                " '2026-04-02 10:00:00', 'graded', 1, 7.5, 10)"
+            )
+        )
+
+
+def assert_rows_kept(db: Database) -> None:
+    with db.session() as s:
+        assert s.scalars(select(models.ToolKey.private_pem)).one() == KEY_PEM
+        assert s.scalars(select(models.Platform.name)).one() == "高専 Moodle"
+        assert s.scalars(select(models.User.name)).one() == "青山 杏"
+        sub = s.get_one(models.Submission, "sub-1")
+        assert (sub.status, sub.score, sub.max_score) == ("graded", 7.5, 10.0)
+
+
+def revision_of(db: Database) -> str | None:
+    with db.engine.connect() as c:
+        return MigrationContext.configure(c).get_current_revision()
+
+
+def differences_from_models(db: Database) -> list:
+    with db.engine.connect() as c:
+        context = MigrationContext.configure(c, opts={"compare_type": True})
+        return compare_metadata(context, models.Base.metadata)
+
+
+def ja_en(error: pytest.ExceptionInfo) -> tuple[str, str]:
+    ja, en = str(error.value).split("\n")  # Japanese first, then English
+    return ja, en
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+def test_there_is_a_second_revision_to_upgrade_to():
+    assert HEAD != BASELINE and BASELINE in KNOWN
+
+
+def test_the_models_and_the_migrations_agree(tmp_path):
+    """A column, table or index added to models.py without a migration fails here."""
+    db = database_at(tmp_path / "head.db", "head")
+    assert differences_from_models(db) == []
+    # and the comparison does see a difference (the baseline lacks revision 2's indexes)
+    baseline = database_at(tmp_path / "baseline.db", BASELINE)
+    assert {diff[0] for diff in differences_from_models(baseline)} == {"add_index"}
+
+
+def test_every_migration_goes_down_and_up_again(tmp_path):
+    db = database_at(tmp_path / "lms.db", "head")
+    with db.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+    assert inspect(db.engine).get_table_names() == ["alembic_version"]
+    with db.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert differences_from_models(db) == []
+
+
+def test_a_new_database_is_made_by_the_migrations(tmp_path, data_dir):
+    db = Database(f"sqlite:///{tmp_path / 'lms.db'}")
+    report = prepare_schema(db, data_dir, tmp_path / "lms.db")
+    assert (report.plan.current, report.plan.upgrade, report.backup) == (None, True, None)
+    assert revision_of(db) == HEAD
+    assert differences_from_models(db) == []
+    assert list(data_dir.iterdir()) == []  # nothing to back up
+    # the next start finds it current and does nothing
+    again = prepare_schema(db, data_dir, tmp_path / "lms.db")
+    assert not again.changed and "最新" in again.describe()
+
+
+def test_an_older_sqlite_database_is_backed_up_then_upgraded_keeping_every_row(
+    tmp_path, data_dir, caplog
+):
+    path = tmp_path / "lms.db"
+    db = database_at(path, BASELINE)
+    save_rows(db)
+
+    with caplog.at_level(logging.WARNING, logger="denchi.lms.schema"):
+        report = prepare_schema(db, data_dir, path)
+
+    assert revision_of(db) == HEAD
+    assert differences_from_models(db) == []
+    assert_rows_kept(db)
+    backup = report.backup
+    assert backup is not None and backup.parent == data_dir
+    assert backup.name.startswith(f"lms-backup-{BASELINE}-") and backup.suffix == ".db"
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    # the backup is the old database: its revision and its rows
+    with sqlite3.connect(backup) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchall() == [(BASELINE,)]
+        assert old.execute("SELECT name FROM users").fetchall() == [("青山 杏",)]
+        assert old.execute("SELECT private_pem FROM tool_keys").fetchall() == [(KEY_PEM,)]
+    # the log and the sentence for the console both say where it is
+    assert str(backup) in caplog.text and BASELINE in caplog.text
+    ja, en = report.describe().split("\n")
+    assert str(backup) in ja and str(backup) in en
+    assert BASELINE in en and str(HEAD) in en
+
+
+def config_of(folder: Path) -> Path:
+    """A configuration file beside an SQLite database at the baseline with rows in it."""
+    folder.mkdir()
+    save_rows(database_at(folder / "lms.db", BASELINE))
+    toml = folder / "denchi-lms.toml"
+    toml.write_text(
+        f'database_url = "sqlite:///{folder / "lms.db"}"\ndata_dir = "data"\n', encoding="utf-8"
+    )
+    return toml
+
+
+def test_migrate_says_from_which_revision_to_which_and_where_the_backup_is(tmp_path, capsys):
+    toml = config_of(tmp_path / "school")
+    assert main(["lms", "migrate", "--config", str(toml)]) == 0
+    out = capsys.readouterr().out
+    (backup,) = (tmp_path / "school" / "data").glob(f"lms-backup-{BASELINE}-*.db")
+    assert str(backup) in out and BASELINE in out and str(HEAD) in out
+    assert main(["lms", "migrate", "--config", str(toml)]) == 0  # again: nothing more to do
+    assert "最新" in capsys.readouterr().out
+    assert len(list((tmp_path / "school" / "data").glob("lms-backup-*"))) == 1
+
+
+def test_a_start_upgrades_sqlite_and_says_where_the_backup_is(tmp_path, capsys):
+    toml = config_of(tmp_path / "school")
+    # every command opens the database through the same start (`serve` and `worker` too)
+    assert main(["lms", "platforms", "--config", str(toml)]) == 0
+    captured = capsys.readouterr()
+    (backup,) = (tmp_path / "school" / "data").glob(f"lms-backup-{BASELINE}-*.db")
+    ja, en = captured.err.strip().split("\n")
+    assert str(backup) in ja and str(backup) in en
+    assert "https://moodle.example" in captured.out  # the rows saved before are all there
+    assert revision_of(Database(f"sqlite:///{tmp_path / 'school' / 'lms.db'}")) == HEAD
+
+
+def test_a_database_newer_than_the_code_is_refused_naming_both(tmp_path, data_dir):
+    path = tmp_path / "lms.db"
+    db = database_at(path, "head")
+    save_rows(db)
+    with db.engine.begin() as c:  # as a newer version of the tool would leave it
+        c.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+
+    with pytest.raises(SchemaError) as refused:
+        prepare_schema(db, data_dir, path)
+    ja, en = ja_en(refused)
+    for text_ in (ja, en):
+        assert "0099_from_the_future" in text_ and str(HEAD) in text_
+    assert "新しい" in ja and "downgraded" in en
+    assert revision_of(db) == "0099_from_the_future"  # left as it was
+    assert_rows_kept(db)
+    assert list(data_dir.iterdir()) == []
+
+
+def before_alembic(path: Path) -> Database:
+    """The baseline's tables without ``alembic_version``: what ``create_all`` made before."""
+    db = database_at(path, BASELINE)
+    with db.engine.begin() as c:
+        c.execute(text("DROP TABLE alembic_version"))
+    return db
+
+
+def test_tables_from_before_alembic_that_are_the_baseline_are_stamped(tmp_path, data_dir):
+    path = tmp_path / "lms.db"
+    db = before_alembic(path)
+    save_rows(db)
+
+    report = prepare_schema(db, data_dir, path)
+
+    assert report.plan.stamp and report.plan.start == BASELINE
+    assert revision_of(db) == HEAD
+    assert differences_from_models(db) == []
+    assert_rows_kept(db)
+    assert report.backup is not None
+    with sqlite3.connect(report.backup) as old:  # the copy is the untouched old database
+        tables = {row[0] for row in old.execute("SELECT name FROM sqlite_master")}
+        assert "alembic_version" not in tables and "submissions" in tables
+
+
+def test_tables_from_before_alembic_that_differ_are_refused_naming_the_differences(
+    tmp_path, data_dir
+):
+    path = tmp_path / "lms.db"
+    db = before_alembic(path)
+    save_rows(db)
+    with db.engine.begin() as c:
+        c.execute(text("ALTER TABLE submissions ADD COLUMN reviewer TEXT"))
+        c.execute(text("ALTER TABLE users DROP COLUMN email"))
+        c.execute(text("DROP TABLE deep_link_requests"))
+
+    with pytest.raises(SchemaError) as refused:
+        prepare_schema(db, data_dir, path)
+    ja, en = ja_en(refused)
+    for text_ in (ja, en):
+        assert "+ submissions.reviewer" in text_
+        assert "- users.email" in text_
+        assert "- deep_link_requests" in text_
+        assert BASELINE in text_
+    assert "alembic_version" not in inspect(db.engine).get_table_names()  # nothing stamped
+    with db.session() as s:
+        assert s.scalars(select(models.Submission.id)).all() == ["sub-1"]
+
+
+def test_tables_that_are_not_the_tools_do_not_count(tmp_path, data_dir):
+    """A PostgreSQL database shares procrastinate's tables; an empty one is made from scratch."""
+    path = tmp_path / "lms.db"
+    db = Database(f"sqlite:///{path}")
+    with db.engine.begin() as c:
+        c.execute(text("CREATE TABLE procrastinate_jobs (id INTEGER PRIMARY KEY)"))
+    report = prepare_schema(db, data_dir, path)
+    assert report.plan.current is None and not report.plan.stamp
+    assert revision_of(db) == HEAD
+
+
+def plan(**values):
+    arguments = dict(
+        dialect="postgresql", current=BASELINE, head=HEAD, known=KNOWN, tool_tables=True
+    )
+    return plan_schema(**(arguments | values))
+
+
+def test_an_older_postgresql_database_waits_for_the_operators_migrate():
+    with pytest.raises(SchemaError) as refused:
+        plan()
+    ja, en = ja_en(refused)
+    for text_ in (ja, en):
+        assert "pg_dump" in text_ and "denchi lms migrate" in text_
+        assert BASELINE in text_ and str(HEAD) in text_
+    # tables from before Alembic that are the baseline: the same, nothing is written before
+    with pytest.raises(SchemaError, match="pg_dump"):
+        plan(current=None)
+
+    # `denchi lms migrate`: upgraded, without a file backup (pg_dump is the operator's)
+    migrate = plan(explicit=True)
+    assert (migrate.upgrade, migrate.backup, migrate.stamp) == (True, False, False)
+    stamped = plan(current=None, explicit=True)
+    assert (stamped.stamp, stamped.upgrade, stamped.start) == (True, True, BASELINE)
+
+
+def test_postgresql_starts_a_new_or_current_database_and_refuses_a_newer_one():
+    new = plan(current=None, tool_tables=False)
+    assert new.upgrade and not new.backup
+    current = plan(current=HEAD)
+    assert not (current.upgrade or current.stamp)
+    with pytest.raises(SchemaError, match="0099"):
+        plan(current="0099", explicit=True)
+    with pytest.raises(SchemaError, match=r"- users\.sub"):
+        plan(current=None, differences=["- users.sub"], explicit=True)
+
+
+def test_sqlite_upgrades_at_start_with_a_backup():
+    older = plan(dialect="sqlite")
+    assert (older.upgrade, older.backup) == (True, True)
+
+
+def test_the_migrations_ship_inside_the_package():
+    folder = Path(scripts().dir)
+    assert folder.is_relative_to(Path(models.__file__).parent)
+    assert (folder / "env.py").is_file() and (folder / "script.py.mako").is_file()
