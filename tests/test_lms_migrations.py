@@ -16,10 +16,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from alembic import command
+from alembic import command, op
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Column, Integer, Table, inspect, select, text
 
 from denchi.cli import main
 from denchi.lms import models
@@ -27,6 +27,7 @@ from denchi.lms.schema import (
     BASELINE,
     SchemaError,
     alembic_config,
+    new_revision,
     plan_schema,
     prepare_schema,
     scripts,
@@ -148,6 +149,19 @@ def test_every_migration_goes_down_and_up_again(tmp_path):
     assert differences_from_models(db) == []
 
 
+def test_a_new_revision_is_written_from_what_the_models_add(tmp_path):
+    notes = Table("scratch_notes", models.Base.metadata, Column("id", Integer, primary_key=True))
+    try:
+        path = new_revision("Add scratch notes!", tmp_path)
+    finally:
+        models.Base.metadata.remove(notes)
+    number = int(str(HEAD).split("_")[0]) + 1
+    assert path == tmp_path / f"v{number:04d}_add_scratch_notes.py"
+    code = path.read_text(encoding="utf-8")
+    assert f"down_revision = {HEAD!r}" in code
+    assert "op.create_table('scratch_notes'" in code and "op.drop_table('scratch_notes')" in code
+
+
 def test_a_new_database_is_made_by_the_migrations(tmp_path, data_dir):
     db = Database(f"sqlite:///{tmp_path / 'lms.db'}")
     report = prepare_schema(db, data_dir, tmp_path / "lms.db")
@@ -187,6 +201,33 @@ def test_an_older_sqlite_database_is_backed_up_then_upgraded_keeping_every_row(
     ja, en = report.describe().split("\n")
     assert str(backup) in ja and str(backup) in en
     assert BASELINE in en and str(HEAD) in en
+
+
+def test_an_upgrade_that_fails_half_way_changes_nothing(tmp_path, data_dir, monkeypatch):
+    """SQLite's DDL runs inside the one transaction too: no half-upgraded database."""
+    path = tmp_path / "lms.db"
+    db = database_at(path, BASELINE)
+    save_rows(db)
+    real, made = op.create_index, []
+
+    def second_fails(name: str, *args: object, **kwargs: object) -> None:
+        made.append(name)
+        if len(made) == 2:
+            raise OSError(28, "No space left on device")
+        real(name, *args, **kwargs)
+
+    monkeypatch.setattr(op, "create_index", second_fails)
+    with pytest.raises(SchemaError) as refused:
+        prepare_schema(db, data_dir, path)
+    ja, en = ja_en(refused)
+    assert "No space left on device" in ja and "No space left on device" in en
+    assert "取り消し" in ja and "rolled back" in en
+    (backup,) = data_dir.glob("lms-backup-*.db")  # the backup is kept and named
+    assert str(backup) in ja and str(backup) in en
+    assert len(made) == 2  # the first index was made before the failure...
+    assert revision_of(db) == BASELINE  # ...and rolled back with it
+    assert inspect(db.engine).get_indexes("submissions") == []
+    assert_rows_kept(db)
 
 
 def config_of(folder: Path) -> Path:

@@ -19,6 +19,9 @@ hold (PostgreSQL: a transaction-level advisory lock; SQLite: ``BEGIN IMMEDIATE``
   stamped with the baseline when their tables and columns are the baseline's (and then
   upgraded as above), refused with the differences otherwise.
 
+An upgrade that fails half-way is rolled back whole (SQLite's DDL too, inside the
+``BEGIN IMMEDIATE``) and refused with its cause; the database stays at its old revision.
+
 Alembic is configured here in code (``script_location = denchi.lms:migrations``), with the
 connection shared through ``Config.attributes`` (Alembic's cookbook, "Sharing a Connection
 across one or more programmatic migration commands"); the state comes from
@@ -29,6 +32,8 @@ across one or more programmatic migration commands"); the state comes from
 from __future__ import annotations
 
 import logging
+import os
+import re
 import sqlite3
 from collections.abc import Collection, Mapping
 from contextlib import closing
@@ -39,7 +44,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection, create_engine, inspect, text
 
 from denchi.i18n import bilingual
@@ -114,6 +119,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     ``migrations/env.py`` runs them on."""
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("path_separator", "os")  # version_locations split on os.pathsep
     if connection is not None:
         config.attributes["connection"] = connection
     return config
@@ -208,7 +214,9 @@ def prepare_schema(
     for PostgreSQL); ``explicit``: run by ``denchi lms migrate``.
 
     Raises:
-        SchemaError: the database is refused as it is (:func:`plan_schema`).
+        SchemaError: the database is refused as it is (:func:`plan_schema`), or the upgrade
+            failed and was rolled back (the cause chained).
+        sqlite3.Error: the backup could not be made (nothing was changed).
     """
     script = scripts()
     head = script.get_current_head()
@@ -239,10 +247,14 @@ def prepare_schema(
         if plan.backup and sqlite_path is not None:
             backup = backup_sqlite(sqlite_path, data_dir, plan.start or BASELINE)
         config = alembic_config(connection)
-        if plan.stamp:
-            command.stamp(config, BASELINE)
-        if plan.upgrade:
-            command.upgrade(config, "head")
+        try:
+            if plan.stamp:
+                command.stamp(config, BASELINE)
+            if plan.upgrade:
+                command.upgrade(config, "head")
+        except Exception as exc:  # leaving the block rolls the transaction back
+            log.exception("the schema upgrade failed and was rolled back")
+            raise _failed(plan, backup, exc) from exc
     report = SchemaReport(plan, backup)
     if report.changed:  # a warning when there was something to keep
         (log.warning if plan.start else log.info)(
@@ -252,6 +264,40 @@ def prepare_schema(
             f"; backup of the old database: {backup}" if backup else "",
         )
     return report
+
+
+def new_revision(message: str, version_path: Path | None = None) -> Path:
+    """Write the next revision, ``v<NNNN>_<slug>.py``, from what the models have that the
+    head does not (Alembic's autogenerate against a scratch in-memory database at the head;
+    read and complete it before committing: autogenerate does not see every change, e.g.
+    renames, per Alembic's "What does Autogenerate Detect"). For developers.
+
+    ``version_path``: the folder to write to (default: the package's ``versions``).
+    Returns the new file.
+    """
+    script = scripts()
+    head = script.get_current_head()
+    assert head is not None, "the package has no migrations"
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40]
+    rev_id = f"{int(head.split('_')[0]) + 1:04d}_{slug}"
+    engine = create_engine("sqlite://")
+    with engine.begin() as connection:
+        config = alembic_config(connection)
+        config.set_main_option("file_template", "v%%(rev)s")
+        if version_path is not None:
+            versions = Path(script.dir, "versions")
+            config.set_main_option("version_locations", f"{versions}{os.pathsep}{version_path}")
+        command.upgrade(config, "head")
+        written = command.revision(
+            config,
+            message=message,
+            autogenerate=True,
+            rev_id=rev_id,
+            version_path=None if version_path is None else str(version_path),
+        )
+    engine.dispose()
+    assert isinstance(written, Script)
+    return Path(written.path)
 
 
 def _tool_tables(connection: Connection) -> dict[str, frozenset[str]]:
@@ -281,6 +327,23 @@ def backup_sqlite(database: Path, data_dir: Path, revision: str) -> Path:
     if result != ("ok",):
         raise sqlite3.DatabaseError(f"the backup {target} does not read back: {result}")
     return target
+
+
+def _failed(plan: SchemaPlan, backup: Path | None, exc: Exception) -> SchemaError:
+    start = plan.start or "-"
+    kept_ja = f"更新前のバックアップ: {backup}。" if backup else ""
+    kept_en = f" Backup taken before: {backup}." if backup else ""
+    return SchemaError(
+        bilingual(
+            f"データベースのスキーマを {start} から {plan.head} に更新する途中で失敗したので、"
+            f"更新を取り消しました（データベースは {start} のままです）。{kept_ja}"
+            f"原因（{type(exc).__name__}: {exc}）を直してから、もう一度起動してください。"
+            "詳しくはログを見てください。",
+            f"Upgrading the database schema from {start} to {plan.head} failed and was rolled"
+            f" back (the database is still at {start}).{kept_en} Fix the cause"
+            f" ({type(exc).__name__}: {exc}) and start again; the log has the details.",
+        )
+    )
 
 
 def _newer(found: str, head: str) -> SchemaError:
