@@ -24,6 +24,7 @@ from sqlalchemy import Column, Integer, Table, inspect, select, text
 
 from denchi.cli import main
 from denchi.lms import models
+from denchi.lms.instance import DataDirLock, ToolStateError
 from denchi.lms.schema import (
     BASELINE,
     SchemaError,
@@ -159,6 +160,27 @@ def test_an_upgrade_that_fails_half_way_changes_nothing(tmp_path, data_dir, monk
     assert revision_of(db) == BASELINE  # ...and rolled back with it
     assert inspect(db.engine).get_indexes("submissions") == []
     assert_rows_kept(db)
+
+
+def test_a_running_serve_keeps_its_database_from_being_upgraded_under_it(tmp_path, data_dir):
+    path = tmp_path / "lms.db"
+    db = database_at(path, BASELINE)
+    save_rows(db)
+    running = DataDirLock(data_dir)  # what an embedded `serve` holds while it runs
+    running.acquire()
+    try:
+        with pytest.raises(ToolStateError) as refused:
+            prepare_schema(db, data_dir, path)
+        ja, en = ja_en(refused)
+        assert "すでに" in ja and "already" in en
+        assert revision_of(db) == BASELINE
+        assert not list(data_dir.glob("lms-backup-*"))
+        # a database already at the head opens beside a running serve as before
+        current = database_at(tmp_path / "current.db", "head")
+        assert not prepare_schema(current, data_dir, tmp_path / "current.db").changed
+    finally:
+        running.release()
+    assert prepare_schema(db, data_dir, path).plan.upgrade  # once it has stopped
 
 
 def config_of(folder: Path) -> Path:

@@ -8,8 +8,9 @@ hold (PostgreSQL: a transaction-level advisory lock; SQLite: ``BEGIN IMMEDIATE``
 
 - **no table of the tool** (a new database): the migrations create the schema up to the head;
 - **at the head**: nothing to do;
-- **at an older revision**: on SQLite the file is first copied with SQLite's online backup
-  API (``sqlite3.Connection.backup``) into the data folder, as
+- **at an older revision**: on SQLite (only while no embedded ``serve`` holds the data
+  folder's lock, :class:`denchi.lms.instance.DataDirLock`) the file is first copied with
+  SQLite's online backup API (``sqlite3.Connection.backup``) into the data folder, as
   ``<name>-backup-<old revision>-<UTC time>.db`` (0600), then upgraded. On PostgreSQL the
   start is refused: the operator backs up (``pg_dump``) and runs ``denchi lms migrate``, since
   several processes share that database and a schema change is the operator's decision;
@@ -25,7 +26,7 @@ An upgrade that fails half-way is rolled back whole (SQLite's DDL too, inside th
 Alembic is configured here in code (``script_location = denchi.lms:migrations``), with the
 connection shared through ``Config.attributes`` (Alembic's cookbook, "Sharing a Connection
 across one or more programmatic migration commands"); the state comes from
-``MigrationContext.get_current_heads`` and ``ScriptDirectory.get_heads`` (Alembic's API docs,
+``MigrationContext.get_current_heads`` and ``ScriptDirectory.get_current_head`` (Alembic's API docs,
 "Runtime Objects" and "Script Directory").
 """
 
@@ -36,7 +37,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Collection, Mapping
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -49,7 +50,7 @@ from sqlalchemy import Connection, create_engine, inspect, text
 
 from denchi.i18n import bilingual
 from denchi.lms.files import inside, private_file
-from denchi.lms.instance import ToolStateError
+from denchi.lms.instance import DataDirLock, ToolStateError
 from denchi.lms.models import utcnow
 from denchi.lms.store import Database
 
@@ -216,6 +217,8 @@ def prepare_schema(
     Raises:
         SchemaError: the database is refused as it is (:func:`plan_schema`), or the upgrade
             failed and was rolled back (the cause chained).
+        ToolStateError: an SQLite database to upgrade is in use by a running embedded
+            ``serve`` (nothing was changed).
         sqlite3.Error: the backup could not be made (nothing was changed).
     """
     script = scripts()
@@ -244,17 +247,22 @@ def prepare_schema(
             explicit=explicit,
         )
         backup = None
-        if plan.backup and sqlite_path is not None:
-            backup = backup_sqlite(sqlite_path, data_dir, plan.start or BASELINE)
-        config = alembic_config(connection)
-        try:
-            if plan.stamp:
-                command.stamp(config, BASELINE)
-            if plan.upgrade:
-                command.upgrade(config, "head")
-        except Exception as exc:  # leaving the block rolls the transaction back
-            log.exception("the schema upgrade failed and was rolled back")
-            raise _failed(plan, backup, exc) from exc
+        with ExitStack() as held:
+            if plan.backup:  # never under a running embedded `serve` (it holds the lock)
+                lock = DataDirLock(data_dir)
+                lock.acquire()
+                held.callback(lock.release)
+                if sqlite_path is not None:
+                    backup = backup_sqlite(sqlite_path, data_dir, plan.start or BASELINE)
+            config = alembic_config(connection)
+            try:
+                if plan.stamp:
+                    command.stamp(config, BASELINE)
+                if plan.upgrade:
+                    command.upgrade(config, "head")
+            except Exception as exc:  # leaving the block rolls the transaction back
+                log.exception("the schema upgrade failed and was rolled back")
+                raise _failed(plan, backup, exc) from exc
     report = SchemaReport(plan, backup)
     if report.changed:  # a warning when there was something to keep
         (log.warning if plan.start else log.info)(
