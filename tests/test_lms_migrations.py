@@ -23,7 +23,7 @@ from lms.old_databases import KEY_PEM, assert_rows_kept, database_at, revision_o
 from sqlalchemy import Column, Integer, Table, inspect, select, text
 
 from denchi.cli import main
-from denchi.lms import models
+from denchi.lms import models, schema
 from denchi.lms.instance import DataDirLock, ToolStateError
 from denchi.lms.schema import (
     BASELINE,
@@ -159,6 +159,24 @@ def test_an_upgrade_that_fails_half_way_changes_nothing(tmp_path, data_dir, monk
     assert len(made) == 2  # the first index was made before the failure...
     assert revision_of(db) == BASELINE  # ...and rolled back with it
     assert inspect(db.engine).get_indexes("submissions") == []
+    assert_rows_kept(db)
+
+
+def test_no_backup_means_no_upgrade(tmp_path, data_dir, monkeypatch):
+    path = tmp_path / "lms.db"
+    db = database_at(path, BASELINE)
+    save_rows(db)
+
+    def disk_full(*args: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(schema, "backup_sqlite", disk_full)
+    with pytest.raises(SchemaError) as refused:
+        prepare_schema(db, data_dir, path)
+    ja, en = ja_en(refused)
+    assert "No space left on device" in ja and "No space left on device" in en
+    assert str(data_dir) in ja and str(data_dir) in en
+    assert revision_of(db) == BASELINE
     assert_rows_kept(db)
 
 

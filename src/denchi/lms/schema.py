@@ -215,11 +215,11 @@ def prepare_schema(
     for PostgreSQL); ``explicit``: run by ``denchi lms migrate``.
 
     Raises:
-        SchemaError: the database is refused as it is (:func:`plan_schema`), or the upgrade
-            failed and was rolled back (the cause chained).
+        SchemaError: the database is refused as it is (:func:`plan_schema`), the SQLite
+            backup could not be made (nothing changed), or the upgrade failed and was rolled
+            back (the cause chained).
         ToolStateError: an SQLite database to upgrade is in use by a running embedded
             ``serve`` (nothing was changed).
-        sqlite3.Error: the backup could not be made (nothing was changed).
     """
     script = scripts()
     head = script.get_current_head()
@@ -253,7 +253,7 @@ def prepare_schema(
                 lock.acquire()
                 held.callback(lock.release)
                 if sqlite_path is not None:
-                    backup = backup_sqlite(sqlite_path, data_dir, plan.start or BASELINE)
+                    backup = _backup_or_refuse(sqlite_path, data_dir, plan)
             config = alembic_config(connection)
             try:
                 if plan.stamp:
@@ -335,6 +335,25 @@ def backup_sqlite(database: Path, data_dir: Path, revision: str) -> Path:
     if result != ("ok",):
         raise sqlite3.DatabaseError(f"the backup {target} does not read back: {result}")
     return target
+
+
+def _backup_or_refuse(database: Path, data_dir: Path, plan: SchemaPlan) -> Path:
+    try:
+        return backup_sqlite(database, data_dir, plan.start or BASELINE)
+    except (OSError, sqlite3.Error) as exc:
+        log.exception("no backup, so no upgrade")
+        raise SchemaError(
+            bilingual(
+                f"データベースのスキーマを {plan.start} から {plan.head} に更新する前の"
+                f"バックアップを {data_dir} に作れなかったので、更新せずに止めます（データベース"
+                f"はそのままです）。原因（{type(exc).__name__}: {exc}）を直してください"
+                "（ディスクの空き、フォルダーの書き込み権限など）。",
+                f"The backup before upgrading the database schema from {plan.start} to"
+                f" {plan.head} could not be written to {data_dir}, so nothing was upgraded (the"
+                f" database is as it was). Fix the cause ({type(exc).__name__}: {exc}), e.g."
+                " the free disk space or the folder's permissions.",
+            )
+        ) from exc
 
 
 def _failed(plan: SchemaPlan, backup: Path | None, exc: Exception) -> SchemaError:
