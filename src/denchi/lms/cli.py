@@ -54,13 +54,44 @@ def configure(parser: argparse.ArgumentParser) -> None:
     manual.add_argument("--token-audience", default=None)
     add("platforms", help="list registered LMSs and deployments")
     add("rotate-keys", help="make a new signing key (the old one stays published)")
+    add(
+        "migrate",
+        help="upgrade the database schema (PostgreSQL: after pg_dump; SQLite: backed up first)",
+    )
 
 
 def _runtime(args):
     from denchi.lms.runtime import Runtime
 
     overrides = {key: getattr(args, key) for key in ("host", "port") if hasattr(args, key)}
-    return Runtime(load_config(args.config, **overrides), new_keys=args.new_keys)
+    rt = Runtime(load_config(args.config, **overrides), new_keys=args.new_keys)
+    if rt.schema.backup is not None:  # an SQLite database upgraded at start
+        print(rt.schema.describe(), file=sys.stderr)
+    return rt
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    """``denchi lms migrate``: the schema upgrade, PostgreSQL's included (the operator has
+    stopped the tool and backed up); prints the revisions from and to, and the SQLite backup.
+
+    Raises:
+        ConfigError, ToolStateError: as at a start (a lost database, a refused schema).
+    """
+    from denchi.lms.files import private_dir
+    from denchi.lms.instance import lost_database
+    from denchi.lms.schema import prepare_schema
+    from denchi.lms.store import Database
+
+    config = load_config(args.config)
+    private_dir(config.data_dir)
+    if refusal := lost_database(config.data_dir, config.sqlite_path):
+        raise refusal
+    db = Database(config.database_url)
+    try:
+        report = prepare_schema(db, config.data_dir, config.sqlite_path, explicit=True)
+    finally:
+        db.dispose()
+    print(report.describe())
 
 
 def _info(rt) -> None:
@@ -106,6 +137,9 @@ def run(args: argparse.Namespace) -> int:
         if args.lms_command == "init":
             path = write_default_config(args.config, args.base_url, args.book_url)
             print(f"{path} を作りました / wrote {path}")
+            return 0
+        if args.lms_command == "migrate":
+            _migrate(args)
             return 0
         rt = _runtime(args)
     except (ConfigError, ToolStateError) as exc:

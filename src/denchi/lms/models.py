@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -173,6 +174,13 @@ class BrowserSession(Base):
 
 class Submission(Base):
     __tablename__ = "submissions"
+    __table_args__ = (
+        # the grading queue: queued (or abandoned) submissions, oldest first (jobs.py)
+        Index("ix_submissions_status_created_at", "status", "created_at"),
+        # one learner's submissions to one link (their page, "is there a newer one?" in
+        # jobs.py); its prefix serves the teacher's list of a link (pages.py)
+        Index("ix_submissions_link_user_created", "resource_link_id", "user_id", "created_at"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # random uuid4
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     resource_link_id: Mapped[int] = mapped_column(ForeignKey("resource_links.id"))
@@ -199,6 +207,12 @@ class ScoreOutbox(Base):
     """A score waiting to reach the LMS. Delivered in order; a newer one supersedes older ones."""
 
     __tablename__ = "score_outbox"
+    __table_args__ = (
+        # the delivery loop: pending scores that are due (outbox.py)
+        Index("ix_score_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # superseding a pair's older scores, a link's scores on the teacher's page
+        Index("ix_score_outbox_link_user", "resource_link_id", "user_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
     resource_link_id: Mapped[int] = mapped_column(ForeignKey("resource_links.id"))

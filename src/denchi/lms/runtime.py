@@ -13,6 +13,7 @@ from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
 from denchi.lms.keys import ToolKeys
 from denchi.lms.lti import JwksCache
 from denchi.lms.outbox import OutboxPolicy
+from denchi.lms.schema import prepare_schema
 from denchi.lms.services import ServiceClient
 from denchi.lms.store import Database
 
@@ -27,7 +28,8 @@ class Runtime:
         says the tool had is missing (otherwise that is refused, see :mod:`.instance`).
 
         Raises:
-            ToolStateError: the database is missing where the tool ran before.
+            ToolStateError: the database is missing where the tool ran before, or its
+                schema is refused (:class:`denchi.lms.schema.SchemaError`).
         """
         self.config = config
         self.log = logging.getLogger("denchi.lms")
@@ -36,6 +38,7 @@ class Runtime:
             raise refusal
         self.db = Database(config.database_url)
         try:
+            self.schema = prepare_schema(self.db, config.data_dir, config.sqlite_path)
             if not new_keys:
                 check_database(config.data_dir, self.db, config.database_url)
         except ToolStateError:

@@ -13,7 +13,6 @@ from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from denchi.lms.files import private_file
-from denchi.lms.models import Base
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -32,7 +31,8 @@ def sqlalchemy_url(database_url: str) -> str:
 
 
 class Database:
-    """Engine and sessions; ``create_all`` makes the tables on first start."""
+    """Engine and sessions. The tables are made and upgraded by the migrations
+    (:func:`denchi.lms.schema.prepare_schema`), not here."""
 
     def __init__(self, database_url: str) -> None:
         url = sqlalchemy_url(database_url)
@@ -46,7 +46,6 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        Base.metadata.create_all(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
