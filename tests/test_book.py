@@ -109,11 +109,15 @@ def _published_text(folder) -> dict[str, str]:
 
 def test_the_student_edition_shows_no_answers(built_editions, root, catalog):
     """No solution code, computed answer, teacher-guide sentence or teacher-only block in any
-    file of the student edition (pages, search index, sources); all of them in the teacher
-    edition, so this test can fail."""
+    file of the student edition (pages, search index, sources) or its notebook copies; all of
+    them in the teacher edition, so this test can fail."""
     secrets = edition_secrets.secrets(root, catalog)
     assert len(secrets) > 200, "too few needles: the test would prove nothing"
     student = _published_text(built_editions["student"])
+    # the student notebook copies written with the edition (denchi.student_notebooks)
+    notebooks = built_editions["student"].parent / "notebooks"
+    assert any(notebooks.rglob("*.ipynb")), "the student build writes the notebook copies"
+    student |= {f"notebooks/{k}": v for k, v in _published_text(notebooks).items()}
     teacher = "\n".join(_published_text(built_editions["teacher"]).values())
     leaks = [
         (needle, origin, name)
