@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import html
 import http.server
 import json
 import re
@@ -13,8 +12,9 @@ import tempfile
 import threading
 import urllib.parse
 
-import nbformat
+import edition_secrets
 import pytest
+from edition_secrets import flat
 
 pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 
@@ -96,122 +96,28 @@ def test_japanese_lines_are_joined_without_spaces(built_book):
 # ---- the student edition gives no answers away -------------------------------------------
 
 TEXT_SUFFIXES = {".html", ".js", ".txt", ".md", ".ipynb", ".json", ".py", ".yml", ".inv"}
-_INLINE_TAG = re.compile(r"</?(?:span|a|code|em|strong|b|i|abbr|sub|sup|wbr)\b[^>]*>")
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-_SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-_MARKUP = re.compile(r"[`{}$|\[\]*<>]|:::|\(\w+\)=")
-
-
-def _flat(text: str) -> str:
-    """Text as a reader (or a search) sees it: no tags, entities decoded, spaces collapsed."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", text))))
 
 
 def _published_text(folder) -> dict[str, str]:
     """Every file a visitor can download from an edition, as flat text (images left out)."""
     return {
-        str(p.relative_to(folder)): _flat(p.read_text(encoding="utf-8", errors="replace"))
+        str(p.relative_to(folder)): flat(p.read_text(encoding="utf-8", errors="replace"))
         for p in folder.rglob("*")
         if p.is_file() and p.suffix in TEXT_SUFFIXES and "_static" not in p.parts
     }
 
 
-def _solution_lines(root) -> dict[str, str]:
-    """Distinctive lines of every assignment's solution code: the line -> its assignment.
-
-    A line counts when it assigns or calls something and is long enough not to be a common
-    token (``q5_choice = "B"`` counts: the name is the assignment's)."""
-    found = {}
-    for path in sorted((root / "assessments" / "source").glob("*/*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
-                continue
-            for line in cell.source.splitlines():
-                code = line.split("  #")[0].strip()
-                if _SOLUTION_MARKER.match(line) or len(code) < 14:
-                    continue
-                if "=" in code or "(" in code:
-                    found[_flat(code)] = path.parent.name
-    return found
-
-
-def _sentences(text: str) -> list[str]:
-    """Plain sentences (no markup, one source line each) of a page's prose, 20 chars or more."""
-    prose, fenced = [], False
-    for line in text.splitlines():
-        if line.startswith(("```", "~~~", ":::")):
-            fenced = not fenced if line.strip() in ("```", "````", "~~~", ":::") else True
-            continue
-        if fenced or line.startswith(("#", "|", "-", "*", ":", ">")):
-            continue
-        prose += [s.strip() + "。" for s in line.split("。")[:-1]]
-    return [s for s in prose if len(s) >= 20 and not _MARKUP.search(s) and "（" not in s[:1]]
-
-
-def _teacher_only_blocks(text: str) -> list[str]:
-    """The text of every ``{only} teacher`` block of a page."""
-    return [b for _, b in re.findall(r"^(`{3,})\{only\} teacher\n(.*?)^\1$", text, re.S | re.M)]
-
-
-# roles, math, code, bold, list numbers, directive fences and options: what a page renders
-# differently from its source
-_SOURCE_MARKUP = re.compile(
-    r"\{[\w:-]+\}`[^`]*`|\$[^$]*\$|`[^`]*`|\*\*|^\s*\d+\.\s|^:\w+:.*$|^`{3,}.*$"
-)
-
-
-def _plain_fragments(block: str, at_least: int = 15) -> list[str]:
-    """Runs of plain text (one source line each, between markup) of 15 characters or more."""
-    return [
-        fragment.strip()
-        for line in block.splitlines()
-        for fragment in _SOURCE_MARKUP.split(line)
-        if len(fragment.strip()) >= at_least and not _MARKUP.search(fragment)
-    ]
-
-
-# Solution lines that a student page teaches on purpose: the graded answer is a number from the
-# student's own data, not this code. Each entry says where and why.
-TAUGHT_ON_STUDENT_PAGES = {
-    # labs/e02_ocv_dqdv teaches the dQ/dV histogram; the answer is the peak of one's own cell
-    "dq = np.abs(np.diff(q_ah))",
-    "v_mid = (v[1:] + v[:-1]) / 2",
-    "charge, edges = np.histogram(v_mid, bins=edges, weights=dq)",
-}
-
-
-def _secrets(root, catalog) -> dict[str, str]:
-    """What the student edition must not show: needle -> where it comes from."""
-    from denchi.grading.answer_key import answer_values
-
-    secrets = {
-        line: f"solution of {a}"
-        for line, a in _solution_lines(root).items()
-        if line not in TAUGHT_ON_STUDENT_PAGES
-    }
-    for m in catalog.available():
-        guide = (root / catalog.paths(m).teacher_guide).read_text(encoding="utf-8")
-        for sentence in _sentences(guide)[:6]:
-            secrets[sentence] = f"teacher guide {m.id}"
-        if m.id.startswith("h"):
-            for name, value in answer_values(m.id, root).items():
-                secrets[f"{name} {value}"] = f"computed answer of {m.id}"
-    for page in [*root.glob("labs/*/*.md"), *root.glob("modules/*/*.md"), root / "book/index.md"]:
-        # (links to teacher pages: test_the_student_edition_has_no_teacher_pages_links_…)
-        for block in _teacher_only_blocks(page.read_text(encoding="utf-8")):
-            for fragment in _plain_fragments(block):
-                secrets[fragment] = f"teacher-only block of {page.relative_to(root)}"
-    return secrets
-
-
 def test_the_student_edition_shows_no_answers(built_editions, root, catalog):
     """No solution code, computed answer, teacher-guide sentence or teacher-only block in any
-    file of the student edition (pages, search index, sources); all of them in the teacher
-    edition, so this test can fail."""
-    secrets = _secrets(root, catalog)
+    file of the student edition (pages, search index, sources) or its notebook copies; all of
+    them in the teacher edition, so this test can fail."""
+    secrets = edition_secrets.secrets(root, catalog)
     assert len(secrets) > 200, "too few needles: the test would prove nothing"
     student = _published_text(built_editions["student"])
+    # the student notebook copies written with the edition (denchi.student_notebooks)
+    notebooks = built_editions["student"].parent / "notebooks"
+    assert any(notebooks.rglob("*.ipynb")), "the student build writes the notebook copies"
+    student |= {f"notebooks/{k}": v for k, v in _published_text(notebooks).items()}
     teacher = "\n".join(_published_text(built_editions["teacher"]).values())
     leaks = [
         (needle, origin, name)
@@ -302,7 +208,7 @@ def _pages_containing(folder, word: str) -> list[str]:
         for p in _pages(folder)
         if p.name not in ("search.html", "genindex.html")
         for m in [article.search(p.read_text(encoding="utf-8"))]
-        if m and word.replace(" ", "") in _flat(m.group(0)).replace(" ", "")
+        if m and word.replace(" ", "") in flat(m.group(0)).replace(" ", "")
     ]
 
 

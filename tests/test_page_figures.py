@@ -270,3 +270,41 @@ def test_every_question_reference_shows_the_number_of_its_question():
             if digits is None or int(digits.group(1)) != number:
                 wrong.append(f"{page}: {shown!r} → {label}, which is 考察 {number} in {where}")
     assert not wrong, wrong
+
+
+# Code a learner does not see in the book but meets in the notebook view (JupyterLab, the
+# student notebook copy): a few lines that call a documented `denchi` function, never the
+# drawing code itself (docs/STYLE.md, "Code shown to learners").
+HIDING_TAGS = {"remove-input", "hide-input", "remove-cell", "hide-cell"}
+MAX_HIDDEN_LINES = 8
+LEARNER_FOLDERS = ("modules", "labs")
+
+
+def hidden_code_too_long(source: str, tags: list[str]) -> bool:
+    """Whether a code cell hides more than MAX_HIDDEN_LINES non-blank lines."""
+    lines = [line for line in source.splitlines() if line.strip()]
+    return bool(HIDING_TAGS & set(tags)) and len(lines) > MAX_HIDDEN_LINES
+
+
+def test_the_hidden_code_detector_counts_lines_of_hidden_cells_only():
+    long = "\n".join(f"x{i} = {i}" for i in range(MAX_HIDDEN_LINES + 1))
+    assert hidden_code_too_long(long, ["remove-input"])
+    assert hidden_code_too_long(long, ["hide-cell", "other"])
+    assert not hidden_code_too_long(long, [])  # shown code may be long: the learner reads it
+    blank_lines_do_not_count = "\n\n".join(long.splitlines()[:MAX_HIDDEN_LINES])
+    assert not hidden_code_too_long(blank_lines_do_not_count, ["hide-input"])
+
+
+@pytest.mark.parametrize(
+    "page",
+    [p for p in _params() if p.values[0].startswith(LEARNER_FOLDERS)],
+)
+def test_no_learner_page_hides_long_code(page):
+    """Drawing code lives in a `denchi` function with a docstring and a test; the page calls it
+    in a line or two (``chem.draw_daniell_cell()``)."""
+    offenders = [
+        index
+        for index, cell in _code_cells(page)
+        if hidden_code_too_long(cell.source, cell.metadata.get("tags", []))
+    ]
+    assert not offenders, f"{page}: cells {offenders} hide more than {MAX_HIDDEN_LINES} lines"

@@ -8,7 +8,10 @@ notebook execution error) as a failure:
   no answers to graded or report questions (teacher-only blocks are ``{only} teacher``), no
   page sources to download;
 - ``_build/teacher/html``: the teacher edition, private (behind a school's login or the
-  LMS tool): everything.
+  LMS tool): everything;
+- ``_build/student/notebooks`` and ``_build/student/denchi-notebooks.zip``: the student
+  notebook copy of every lesson and lab page, for JupyterHub or download
+  (:mod:`denchi.student_notebooks`; ``python -m denchi.book notebooks`` writes them alone).
 
 Pages run once for both: their outputs come from the shared execution cache.
 """
@@ -208,6 +211,23 @@ def toc_pages(toc_data: dict, root: Path) -> list[Path]:
     return [root / f"{name}.md" for name in names if (root / f"{name}.md").is_file()]
 
 
+LEARNER_FOLDERS = ("modules", "labs")  # pages a learner runs: they get a student notebook copy
+
+
+def learner_pages(root: Path) -> list[Path]:
+    """The pages under ``modules/`` and ``labs/`` of the student edition, in reading order."""
+    pages = toc_pages(toc(load_catalog(), root, STUDENT), root)
+    return [p for p in pages if p.relative_to(root).parts[0] in LEARNER_FOLDERS]
+
+
+def write_notebooks(root: Path) -> Path:
+    """Write the student notebook copies of the learner pages and their zip
+    (:mod:`denchi.student_notebooks`); returns the zip."""
+    from denchi.student_notebooks import write_student_notebooks
+
+    return write_student_notebooks(root, learner_pages(root), STUDENT)
+
+
 def build(
     root: Path | None = None,
     *,
@@ -241,6 +261,8 @@ def build(
             print("denchi.book: a kernel could not start (port taken); building again", flush=True)
             result, _ = _run_logged([*cmd, "--all"], root, env, log, True)
         code = code or result
+        if edition == STUDENT and result == 0:
+            print(f"denchi.book: student notebooks in {write_notebooks(root)}", flush=True)
     return code
 
 
@@ -300,6 +322,9 @@ def main(argv: list[str] | None = None) -> None:
     p_toc = sub.add_parser("toc", help="print the generated table of contents")
     p_toc.add_argument("--edition", choices=EDITIONS, default=TEACHER)
     sub.add_parser("execute", help="execute the pages that have no cached outputs, in parallel")
+    sub.add_parser(
+        "notebooks", help="write the student notebook copies of the pages (no build, no run)"
+    )
     p_sphinx = sub.add_parser("sphinx", help="(used by build) run Sphinx for one edition")
     p_sphinx.add_argument("edition", choices=EDITIONS)
     p_sphinx.add_argument("toc_file", type=Path)
@@ -312,6 +337,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "execute":
         pages = list(page_cache.uncached(root, toc_pages(toc(load_catalog(), root), root)))
         page_cache.execute(root, pages, page_cache.default_workers())
+    elif args.command == "notebooks":
+        print(write_notebooks(root))
     elif args.command == "sphinx":
         sys.exit(sphinx_build(root, args.edition, args.toc_file, fresh=args.all))
     else:

@@ -8,6 +8,10 @@ Everything runs on the learner's own device; no answer is stored or sent anywher
 
 from __future__ import annotations
 
+from denchi.careers.figures import (
+    SUPPLY_CHAIN_JA,
+    draw_supply_chain,
+)
 from denchi.careers.self_check import (
     Question,
     Role,
@@ -15,17 +19,21 @@ from denchi.careers.self_check import (
     questions,
     roles,
     roles_table_markdown,
+    subjects_table_markdown,
     suggest,
     tally_table_markdown,
 )
 
 __all__ = [
+    "SUPPLY_CHAIN_JA",
     "Question",
     "Role",
     "count_sheet_markdown",
+    "draw_supply_chain",
     "questions",
     "roles",
     "roles_table_markdown",
+    "subjects_table_markdown",
     "suggest",
     "tally_table_markdown",
 ]

@@ -125,6 +125,19 @@ def roles_table_markdown() -> str:
     return "\n".join(rows)
 
 
+def subjects_table_markdown() -> str:
+    """Markdown table of each school subject and the roles it leads to, the subject that leads
+    to most roles first (ties in the order of ``roles.yml``)."""
+    by_subject: dict[str, list[str]] = {}
+    for role in roles():
+        for subject in role.subjects_ja:
+            by_subject.setdefault(subject, []).append(role.name_ja)
+    rows = ["| 科目 | つながる仕事 |", "|---|---|"]
+    ranked = sorted(by_subject.items(), key=lambda item: -len(item[1]))
+    rows += [f"| {subject} | {'、'.join(names)} |" for subject, names in ranked]
+    return "\n".join(rows)
+
+
 def tally_table_markdown(answer_column: bool = False) -> str:
     """Paper version of the self-check: which roles each "yes" counts for.
 

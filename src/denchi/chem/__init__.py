@@ -23,6 +23,15 @@ from denchi.chem.faraday import (
     moles_of_electrons,
     theoretical_capacity_mah_g,
 )
+from denchi.chem.figures import (
+    TYPICAL_WH_PER_KG,
+    draw_daniell_cell,
+    draw_energy_conversion,
+    draw_ionisation_series,
+    draw_lithium_ion_cell,
+    draw_mass_per_kwh,
+    draw_thermal_runaway_loop,
+)
 from denchi.chem.nernst import CellVoltage, cell_voltage, electrode_potential_v, nernst_slope_v
 from denchi.chem.potentials import COUPLES, Couple, couple, ionisation_series
 
@@ -30,6 +39,7 @@ __all__ = [
     "COUPLES",
     "FARADAY_C_PER_MOL",
     "GAS_CONSTANT_J_PER_MOL_K",
+    "TYPICAL_WH_PER_KG",
     "CellVoltage",
     "Couple",
     "ah_to_c",
@@ -38,6 +48,12 @@ __all__ = [
     "charge_c",
     "charge_from_mass",
     "couple",
+    "draw_daniell_cell",
+    "draw_energy_conversion",
+    "draw_ionisation_series",
+    "draw_lithium_ion_cell",
+    "draw_mass_per_kwh",
+    "draw_thermal_runaway_loop",
     "electrode_potential_v",
     "ionisation_series",
     "mass_from_charge",

@@ -26,6 +26,12 @@ from denchi.factory.energy import (
     gas_share,
     production_energy,
 )
+from denchi.factory.figures import (
+    draw_overall_yield,
+    draw_practicum_steps,
+    draw_pressing,
+    draw_production_energy,
+)
 from denchi.factory.line import (
     AGING_DAYS_UP_TO,
     FFB_SCRAP_AFTER_FIVE_YEARS,
@@ -63,7 +69,11 @@ __all__ = [
     "cells_for_energy",
     "cells_in_aging",
     "cells_to_start",
+    "draw_overall_yield",
+    "draw_practicum_steps",
+    "draw_pressing",
     "draw_process_map",
+    "draw_production_energy",
     "dry_electrode_saving_share",
     "gas_share",
     "overall_yield",

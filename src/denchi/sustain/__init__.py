@@ -12,6 +12,12 @@ Each module names its sources; inputs are checked and a bad one raises ``InputEr
 
 from __future__ import annotations
 
+from denchi.sustain.figures import (
+    draw_recycling_flow,
+    draw_secured_resources,
+    draw_solar_day,
+    material_demand_markdown,
+)
 from denchi.sustain.footprint import (
     LIFE_CYCLE_STAGES_EN,
     LIFE_CYCLE_STAGES_JA,
@@ -44,11 +50,11 @@ from denchi.sustain.solar import (
 __all__ = [
     "BASC_DEMAND_KT",
     "KWH_PER_KW_DAY",
+    "LIFE_CYCLE_STAGES_EN",
+    "LIFE_CYCLE_STAGES_JA",
     "M50_CAPACITY_AH",
     "M50_VOLTAGE_V",
     "MATERIALS",
-    "LIFE_CYCLE_STAGES_EN",
-    "LIFE_CYCLE_STAGES_JA",
     "SECURED_KT",
     "SEED_AUTOMOTIVE_PATH",
     "XU2022_CATHODE_SHARE",
@@ -58,11 +64,15 @@ __all__ = [
     "battery_kwh",
     "cells_needed",
     "daily_pv_kwh",
+    "draw_recycling_flow",
+    "draw_secured_resources",
+    "draw_solar_day",
     "flow",
     "footprint_kg",
     "footprint_range_kg",
     "intensity_kt_per_gwh",
     "material_demand_kt",
+    "material_demand_markdown",
     "overall_fraction",
     "secured_share",
     "share_kg",
