@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sources import sources
 
 from denchi.book import toc
 from denchi.catalog import CatalogError, _parse
@@ -137,14 +138,16 @@ def test_a_broken_catalog_is_refused(root, mutation, message):
 
 def test_every_book_page_is_in_the_toc(catalog, root):
     files = toc_files(toc(catalog, root))
-    pages = {p.relative_to(root).with_suffix("").as_posix() for p in (root / "book").rglob("*.md")}
+    pages = {
+        p.relative_to(root).with_suffix("").as_posix() for p in sources(root, ["book"], "*.md")
+    }
     assert pages - {"book/index"} <= files, f"pages outside the TOC: {sorted(pages - files)}"
 
 
 def test_assignment_sources_are_committed_without_outputs(root):
     import nbformat
 
-    for path in (root / "assessments" / "source").rglob("*.ipynb"):
+    for path in sources(root, ["assessments/source"], "*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":

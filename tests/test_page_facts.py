@@ -12,6 +12,7 @@ import re
 import nbformat
 import numpy as np
 import pytest
+from sources import sources
 
 from denchi import labs
 
@@ -30,11 +31,9 @@ WRONG_ONE_C = [
 
 def _texts_for_learners_and_teachers(root):
     """Every page source, assignment source (all cells, hints included) and docstring."""
-    for folder in ("modules", "labs", "book", "teacher_guides"):
-        for page in (root / folder).rglob("*.md"):
-            if "_build" not in page.parts:
-                yield page, page.read_text(encoding="utf-8")
-    for notebook in (root / "assessments" / "source").rglob("*.ipynb"):
+    for page in sources(root, ("modules", "labs", "book", "teacher_guides"), "*.md"):
+        yield page, page.read_text(encoding="utf-8")
+    for notebook in sources(root, ("assessments/source",), "*.ipynb"):
         nb = nbformat.read(notebook, as_version=4)
         yield notebook, "\n".join(cell.source for cell in nb.cells)
     for path in (root / "assessments" / "wrong_answers").glob("*.yml"):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
+from sources import sources
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("modules", "labs", "book", "teacher_guides")
@@ -43,7 +44,7 @@ SHOWS_PROGRESS = re.compile(
 
 
 def _pages() -> list[Path]:
-    return sorted(p for f in FOLDERS for p in (ROOT / f).rglob("*.md") if "_build" not in p.parts)
+    return sources(ROOT, FOLDERS, "*.md")
 
 
 def _params() -> list:

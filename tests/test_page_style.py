@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sources import sources
 
 # admonitions whose directive takes no title: an argument is glued into the first sentence
 UNTITLED = "note|tip|hint|important|warning|caution|attention|danger|error|seealso"
@@ -12,8 +13,7 @@ TITLED_UNTITLED = re.compile(rf"^(?::{{3,}}|`{{3,}})\{{({UNTITLED})\}}[ \t]+\S.*
 
 
 def _book_pages(root):
-    folders = ("modules", "labs", "book", "teacher_guides")
-    return [p for f in folders for p in (root / f).rglob("*.md") if "_build" not in p.parts]
+    return sources(root, ("modules", "labs", "book", "teacher_guides"), "*.md")
 
 
 def test_no_note_box_has_its_title_glued_to_its_first_sentence(root):
