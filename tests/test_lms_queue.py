@@ -282,3 +282,25 @@ def test_each_score_leaves_as_soon_as_it_is_graded(tool):
     assert second["start"] < first["end"] + 0.3  # grading went on without waiting
     delivered = {s["userId"]: s["ended"] for s in graded_scores(rt)}  # userId: the learner
     assert all(delivered[learner] < second["end"] for learner in first["students"]), delivered
+
+
+def test_postgres_mode_grades_without_delivering_and_queues_delivery_apart(tool, monkeypatch):
+    """With procrastinate, the grading job never talks to the LMS: it queues a delivery job
+    on the delivery queue as each score is recorded (run by a worker of its own)."""
+    rt = tool()
+    link = course(rt, {"rl": "h04"})["rl"]
+    for n in range(2):
+        submit(rt, link, f"u{n}", n)
+    queue = jobs.ProcrastinateQueue(rt)  # nothing connects until the app is opened
+    deferred: list[str] = []
+    monkeypatch.setattr(queue, "_defer", lambda task: deferred.append(task.name))
+    monkeypatch.setattr(queue, "workers", lambda: 1)
+
+    def no_delivery(*_args):
+        raise AssertionError("the grading job delivered scores itself")
+
+    monkeypatch.setattr(jobs, "deliver_scores", no_delivery)
+    assert queue._grade() == 2
+    assert deferred == ["denchi.deliver", "denchi.deliver"]  # one per recorded score
+    assert (queue._grade.queue, queue._deliver.queue) == (jobs.QUEUE, jobs.DELIVERY_QUEUE)
+    assert jobs.QUEUE != jobs.DELIVERY_QUEUE
