@@ -191,8 +191,7 @@ async def submit(request: Request, link_id: int) -> Response:
         )
     except PageError as exc:
         return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)
-    notebook = received.notebook
-    await run_in_threadpool(_store, rt, access, notebook, upload.filename or "", len(data))
+    await run_in_threadpool(_store, rt, access, received.notebook, upload.filename or "", len(data))
     rt.queue.submitted()
     cleared = "&cleared=1" if received.cleared_output_bytes else ""
     return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1{cleared}"), status_code=303)
