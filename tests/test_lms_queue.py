@@ -22,6 +22,7 @@ from denchi.lms import jobs, models, outbox
 from denchi.lms.config import LmsConfig, make_config
 from denchi.lms.grader import GradeOutcome
 from denchi.lms.outbox import OutboxPolicy
+from denchi.lms.schema import prepare_schema
 from denchi.lms.store import Database
 
 START = models.utcnow() - timedelta(hours=1)
@@ -93,7 +94,9 @@ def tool(tmp_path):
             **settings,
         )
         (tmp_path / "data").mkdir(exist_ok=True)
-        return FakeTool(config, Database(config.database_url), FakeGrader(grade_s), FakeLms(lms_s))
+        db = Database(config.database_url)
+        prepare_schema(db, config.data_dir, config.sqlite_path)
+        return FakeTool(config, db, FakeGrader(grade_s), FakeLms(lms_s))
 
     yield make
 
