@@ -1,12 +1,18 @@
 """Launch latency and submissions per minute for a class of 40, against the platform emulator.
 
-    .venv/bin/python benchmarks/lms_class.py [--learners 40]
+    .venv/bin/python benchmarks/lms_class.py [--learners 40] [--workers 1] [--lms-delay 0]
 
 Prints the median and p95 of a full LTI launch (login initiation -> platform authorization
 -> id_token checks -> learner page) with 40 learners launching at once, and the time until all
 40 uploaded notebooks are graded (submissions per minute). The baseline in the same run is the
 tool's /health endpoint under the same concurrency (the cost of HTTP itself on this machine),
 so the launch figure is also given as a ratio to it.
+
+Throughput and fairness (issue 21): when grading of the first upload began, and how long each
+grade waited between being recorded and reaching the LMS (median and max of the outbox's
+``sent_at - graded_at``); ``--lms-delay`` makes the emulator's score endpoint that slow (a slow
+LMS must not delay grading), ``--workers`` sets ``worker_threads`` (two workers must split the
+burst: compare the graded time of ``--workers 1`` and ``--workers 2`` in one session).
 """
 
 from __future__ import annotations
@@ -43,11 +49,15 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=40)
-    n = parser.parse_args().learners
+    parser.add_argument("--workers", type=int, default=1, help="worker_threads")
+    parser.add_argument("--lms-delay", type=float, default=0.0, help="seconds per score post")
+    args = parser.parse_args()
+    n = args.learners
     folder = Path(tempfile.mkdtemp(prefix="lms-bench-"))
     platform = Platform()
     platform.start()
-    tool = start_tool(folder, make_courseware(folder / "courseware"))
+    platform.score_delay_s = args.lms_delay
+    tool = start_tool(folder, make_courseware(folder / "courseware"), worker_threads=args.workers)
     register_manually(tool, platform)
     people = [Person(f"b-{i:03d}", f"生徒 {i}") for i in range(n)]
     course = platform.course("bench", *people)
@@ -95,6 +105,23 @@ def main() -> None:
             break
         time.sleep(0.5)
     graded = time.perf_counter() - start
+    while len([s for s in platform.scores if "scoreGiven" in s]) < n:
+        time.sleep(0.5)
+    delivered = time.perf_counter() - start
+    with tool.rt.db.session() as s:
+        subs = s.scalars(select(models.Submission)).all()
+        first_graded = min(sub.graded_at for sub in subs if sub.graded_at) - min(
+            sub.created_at for sub in subs
+        )
+        sent = s.scalars(
+            select(models.ScoreOutbox).where(models.ScoreOutbox.status == "sent")
+        ).all()
+        graded_at = {sub.id: sub.graded_at for sub in subs}
+        waits = [
+            (row.sent_at - graded_at[row.submission_id]).total_seconds()
+            for row in sent
+            if row.payload.get("gradingProgress") != "Pending" and row.sent_at
+        ]
     med, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     base = statistics.median(baseline)
     print(f"learners: {n}")
@@ -103,6 +130,12 @@ def main() -> None:
     print(f"launch / baseline (median): {med / base:.1f}x")
     print(f"all {n} uploads stored in {stored:.1f} s ({n / stored * 60:.0f} per minute)")
     print(f"all {n} graded in {graded:.1f} s ({n / graded * 60:.1f} submissions per minute)")
+    print(f"workers: {args.workers}, LMS delay per score: {args.lms_delay:g} s")
+    print(f"first grade recorded {first_graded.total_seconds():.1f} s after the first upload")
+    print(
+        f"grade -> LMS: median {statistics.median(waits):.1f} s, max {max(waits):.1f} s;"
+        f" all {n} scores at the LMS {delivered:.1f} s after the uploads began"
+    )
     tool.stop()
     platform.stop()
 

@@ -111,6 +111,6 @@ def test_the_lms_pages_take_their_status_words_from_the_same_mapping():
     from denchi.lms import pages
 
     assert not hasattr(pages, "STATUS_JA")  # no second copy of the words
-    for status in ("queued", "grading", "graded", "failed"):  # denchi.lms.jobs
+    for status in ("queued", "grading", "graded", "failed", "superseded"):  # denchi.lms.jobs
         assert labels.status_ja(status) == labels.STATUS_WORDS[status][0]
         assert re.search(r"[^\x00-\x7f]", labels.status_ja(status)), status

@@ -36,19 +36,19 @@ def world(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lms-rounds")
     platform = Platform()
     platform.start()
-    tool = start_tool(folder, make_courseware(folder / "courseware"))
+    tool = start_tool(folder, make_courseware(folder / "courseware"), max_output_bytes=50_000)
     tool.rt.queue.stop()  # the test runs the rounds itself, so both land in one batch
     register_manually(tool, platform)
     course = platform.course("r1", TEACHER, GOOD, POISON)
     place_assignment(platform, tool, course, "rl-r1", "7")
     real = tool.rt.grader.grade
 
-    def grade(assignment, notebooks):
+    def grade(assignment, notebooks, on_result=None):
         """The real grader, except that a batch holding the marked notebook breaks (as a
         notebook that crashes nbgrader itself would)."""
         if any(MARK in text for files in notebooks.values() for text in files.values()):
             raise RuntimeError(f"nbgrader crashed in {tool.rt.config.data_dir}")
-        return real(assignment, notebooks)
+        return real(assignment, notebooks, on_result)
 
     tool.rt.grader.grade = grade
     yield platform, tool, course
@@ -118,3 +118,45 @@ def test_a_submission_abandoned_too_often_fails_with_its_reason(world):
         10,
         "the Failed score at the platform",
     )
+
+
+def test_big_outputs_are_cleared_and_too_many_cells_refused_at_upload(world):
+    """Issue 11 item 4: the learner keeps a submission with big outputs (cleared, and told
+    so); a notebook of hundreds of empty cells is refused with the limit, nothing stored."""
+    import nbformat
+
+    platform, tool, course = world
+    release = tool.rt.grader.release_notebook(DUMMY, f"{DUMMY}.ipynb")
+    nb = nbformat.reads(answered(release).decode(), as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * 80_000)]
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(GOOD, course, "rl-r1"), "x")
+    link_path = re.search(r'action="[^"]*(/r/\d+)/submit"', page.text).group(1)
+
+    def send(notebook):
+        return browser.http.post(
+            f"{tool.url}{link_path}/submit",
+            data={"csrf": csrf_of(page.text)},
+            files={"notebook": ("a.ipynb", nbformat.writes(notebook), "text/plain")},
+        )
+
+    def stored_notebooks() -> list[str]:
+        with tool.rt.db.session() as s:
+            rows = s.scalars(select(models.Submission).order_by(models.Submission.created_at))
+            return [row.notebook for row in rows]
+
+    before = stored_notebooks()
+    stored = browser.follow(send(nb))
+    assert stored.status_code == 200 and "出力を消して保存しました" in stored.text
+    assert "outputs were over 0.05 MB" in stored.text
+    after = stored_notebooks()
+    assert len(after) == len(before) + 1
+    kept = nbformat.reads(after[-1], as_version=4).cells[1]
+    assert kept.outputs == [] and kept.source == "answer = 42"
+
+    nb.cells[1].outputs = []  # well within max_upload_bytes: the cells alone are refused
+    nb.cells += [nbformat.v4.new_code_cell("") for _ in range(300)]
+    refused = send(nb)
+    assert refused.status_code == 413
+    assert "セルの数が多すぎます" in refused.text and "too many cells" in refused.text
+    assert stored_notebooks() == after

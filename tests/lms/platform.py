@@ -9,6 +9,7 @@ it would talk to Moodle.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import secrets
@@ -116,6 +117,7 @@ class Platform:
         self.scores: list[dict] = []  # every score the platform accepted
         self.score_failures = 0  # answer 503 to score posts while > 0 (counts down)
         self.score_down = False  # answer 503 to every score post
+        self.score_delay_s = 0.0  # a slow LMS: each score post answers after this long
         self.token_html = False  # the token endpoint answers an HTML page with status 200
         self.tokens: dict[str, list[str]] = {}
         self.deep_link_items: list[dict] = []
@@ -404,6 +406,7 @@ class Platform:
         @app.post(services + "/lineitems/{course_id}/{lineitem_id}" + score_path)
         async def score(course_id: str, lineitem_id: str, request: Request) -> Response:
             self._check_bearer(request, AGS_SCOPES[2])
+            await asyncio.sleep(self.score_delay_s)
             with self._lock:
                 if self.score_down or self.score_failures > 0:
                     self.score_failures = max(self.score_failures - 1, 0)

@@ -21,6 +21,9 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     # the LMS tool's queue before grading (denchi.lms.jobs)
     "queued": ("採点待ち", "queued"),
     "grading": ("採点中", "grading"),
+    # not graded: the learner handed in newer work for the same assignment before this one's
+    # turn came (the LMS shows only the latest submission's grade)
+    "superseded": ("新しい提出があるため採点せず", "superseded"),
 }
 
 # key -> (Japanese, English): headings and the other words of the CLI's lines

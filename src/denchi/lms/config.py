@@ -73,10 +73,17 @@ class LmsConfig(BaseModel):
     jupyterhub_url: Annotated[str, Field(strict=True)] = ""
     jupyterlite_url: Annotated[str, Field(strict=True)] = ""
     max_upload_bytes: _Count = 5_000_000
+    # per submission: cells beyond the assignment's own, characters in one cell, and bytes of
+    # outputs (over it they are cleared on receipt; nbgrader clears them before grading anyway)
+    max_extra_cells: _NonNegativeInt = 200
+    max_cell_chars: _Count = 100_000
+    max_output_bytes: _NonNegativeInt = 1_000_000
     grading_timeout_s: _Count = 300
     # grade where kernels cannot be sandboxed (no Linux Landlock): for a trial with trusted
     # notebooks only; without it, grading on such a server is refused with the reason
     allow_unsandboxed_grading: Annotated[bool, Field(strict=True)] = False
+    # the most submissions one nbgrader run takes; a worker takes only its fair share of a
+    # burst (the outstanding work divided among the workers), so workers split it
     grading_batch_size: _Count = 40
     worker_threads: Annotated[int, Field(strict=True, ge=1, le=64)] = 1
     # old signing keys stay in the JWKS this long after a rotation
@@ -246,6 +253,12 @@ jupyterhub_url = ""
 jupyterlite_url = ""
 
 max_upload_bytes = 5000000
+# Per submission: cells beyond the assignment's own, characters in one cell, bytes of outputs
+# (larger outputs are cleared on receipt). 提出 1 件の上限: 課題より多いセルの数、1 セルの文字数、
+# 出力のバイト数（超えた出力は受け取るときに消します）
+max_extra_cells = 200
+max_cell_chars = 100000
+max_output_bytes = 1000000
 grading_timeout_s = 300
 # Grade on a server without Linux Landlock (student code is then not sandboxed): trusted
 # notebooks only. Landlock のない サーバーで採点する（生徒のコードは隔離されません）。

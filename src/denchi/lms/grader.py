@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,9 +142,14 @@ class Grader:
         return inside(self.prepare(assignment), nbg.RELEASE, assignment, name)
 
     def grade(
-        self, assignment: str, notebooks: dict[str, dict[str, str]]
+        self,
+        assignment: str,
+        notebooks: dict[str, dict[str, str]],
+        on_result: Callable[[str, GradeOutcome], None] | None = None,
     ) -> dict[str, GradeOutcome]:
-        """Grade ``{student: {notebook name: notebook JSON}}``; every student gets an outcome."""
+        """Grade ``{student: {notebook name: notebook JSON}}``; every student gets an outcome.
+        ``on_result(student, outcome)`` is called as each student's grading ends (in this
+        thread, :func:`denchi.grading.pipeline.grade`), before the whole batch has."""
         prepared = self.prepare(assignment)
         assignment = self.assignment(assignment)
         with tempfile.TemporaryDirectory(dir=self.work_dir, prefix="batch-") as tmp:
@@ -161,6 +166,9 @@ class Grader:
                 handed_in,
                 time_limit_s=self.timeout_s,
                 allow_unsandboxed=self.allow_unsandboxed,
+                on_result=None
+                if on_result is None
+                else lambda result: on_result(result.student, _outcome(result)),
             )
             return {student: _outcome(results[student]) for student in notebooks}
 

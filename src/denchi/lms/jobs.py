@@ -7,19 +7,29 @@ who runs it differs:
 - ``procrastinate``: jobs in PostgreSQL run by ``denchi lms worker`` processes on any number
   of machines (procrastinate, an existing PostgreSQL job queue); a queueing lock keeps at
   most one waiting grading job, so uploads that arrive together are graded as one batch.
+
+Fairness and throughput (issue 21): a claim takes each learner's latest queued work only
+(older queued work of the same learner and resource link is marked ``superseded``: the LMS
+receives only the latest submission's grade, :func:`_finish`), takes resource links in turn
+(one class's burst cannot starve another assignment), and takes only a fair share of the
+outstanding work so that idle workers get the rest (:func:`fair_share`). Each submission's end
+is recorded as soon as nbgrader finishes it, and score delivery runs apart from grading (its
+own thread, or its own procrastinate queue), so a slow or down LMS never holds up grading.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import threading
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from denchi.i18n import bilingual
 from denchi.lms import outbox
@@ -45,32 +55,82 @@ class Tool(Protocol):
 
 
 QUEUE = "denchi"
+DELIVERY_QUEUE = "denchi-deliver"
 MAX_GRADING_ATTEMPTS = 3
 
 
-def _claim_submissions(rt: Tool) -> list[str]:
-    """Claim queued submissions (and ones whose worker died) for one grading round; ones that
-    were claimed ``MAX_GRADING_ATTEMPTS`` times without an end are failed with the reason."""
+def _nothing() -> None:
+    """The default ``scores_enqueued``: no one to wake (the caller delivers afterwards)."""
+
+
+def fair_share(waiting: int, in_progress: int, workers: int, most: int) -> int:
+    """How many of ``waiting`` submissions one claim takes: an equal part of all outstanding
+    work (``waiting`` plus the ``in_progress`` other workers are grading) for each of
+    ``workers``, at most ``most`` (``grading_batch_size``). A lone worker takes the whole burst
+    in one nbgrader run; of two, the first takes half and the second the other half."""
+    share = math.ceil((waiting + in_progress) / max(workers, 1))
+    return max(0, min(waiting, share, most))
+
+
+def _in_turn(rows: Sequence[tuple[str, int, datetime]]) -> list[str]:
+    """Submission ids ``(id, resource link id, created at)`` ordered so that resource links
+    take turns: the oldest of each link, then the second oldest of each, and so on."""
+    turn: dict[int, int] = defaultdict(int)
+    keyed = []
+    for sid, link_id, created in sorted(rows, key=lambda row: row[2]):
+        keyed.append((turn[link_id], created, sid))
+        turn[link_id] += 1
+    return [sid for _, _, sid in sorted(keyed)]
+
+
+def _claim_submissions(rt: Tool, workers: int = 1) -> list[str]:
+    """Claim a fair share of the queued submissions (and of ones whose worker died) for one
+    grading round, ``workers`` being how many workers grade (:func:`fair_share`).
+
+    Ones claimed ``MAX_GRADING_ATTEMPTS`` times without an end are failed with the reason.
+    Queued work of a learner who has since submitted again for the same resource link is
+    marked ``superseded`` and never graded; the rest is taken with resource links in turn."""
     now = utcnow()
     claim_until = now + timedelta(seconds=rt.config.grading_timeout_s * 3 + 120)
     abandoned = (Submission.status == "grading") & (Submission.claimed_until < now)
+    claimable = (Submission.status == "queued") | abandoned
+    newer = aliased(Submission)
     with rt.db.session() as s:
         for sub in s.scalars(
             select(Submission).where(abandoned, Submission.attempts >= MAX_GRADING_ATTEMPTS)
         ).all():
             _finish(s, sub, _failure(rt, sub, UNFINISHED))
-        candidates = s.scalars(
-            select(Submission.id)
-            .where((Submission.status == "queued") | abandoned)
-            .order_by(Submission.created_at)
-            .limit(rt.config.grading_batch_size)
+        s.execute(
+            update(Submission)
+            .where(
+                claimable,
+                exists().where(
+                    newer.user_id == Submission.user_id,
+                    newer.resource_link_id == Submission.resource_link_id,
+                    newer.created_at > Submission.created_at,
+                ),
+            )
+            .values(status="superseded", claimed_until=None),
+        )
+        waiting = s.execute(
+            select(Submission.id, Submission.resource_link_id, Submission.created_at).where(
+                claimable
+            )
         ).all()
-        claimed = []
-        for sid in candidates:
+        in_progress = s.scalar(
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.status == "grading", Submission.claimed_until >= now)
+        )
+        size = fair_share(len(waiting), in_progress or 0, workers, rt.config.grading_batch_size)
+        claimed: list[str] = []
+        for sid in _in_turn([(row.id, row.resource_link_id, row.created_at) for row in waiting]):
+            if len(claimed) == size:
+                break
             changed = rows_changed(
                 s,
                 update(Submission)
-                .where(Submission.id == sid, (Submission.status == "queued") | abandoned)
+                .where(Submission.id == sid, claimable)
                 .values(
                     status="grading", claimed_until=claim_until, attempts=Submission.attempts + 1
                 ),
@@ -153,44 +213,69 @@ def _finish(s: Session, sub: Submission, result: GradeOutcome) -> None:
         outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
 
 
-def _grade_batch(rt: Tool, batch: list[Submission]) -> None:
+def _record(rt: Tool, submission_id: str, result: GradeOutcome) -> None:
+    with rt.db.session() as s:
+        _finish(s, s.get_one(Submission, submission_id), result)
+
+
+def _grade_batch(
+    rt: Tool, batch: list[Submission], ended: set[str], scores_enqueued: Callable[[], None]
+) -> None:
+    """Grade a batch of one assignment; each submission's end is recorded (and its score
+    handed to delivery) as soon as nbgrader finishes it, not when the whole batch has.
+    ``ended`` collects the ids recorded so far."""
     assignment = batch[0].assignment
     names = rt.grader.notebook_names(assignment)
+    by_student = {row.user.student_key: row.id for row in batch}
     files = {row.user.student_key: {names[0]: row.notebook} for row in batch}
-    outcomes = rt.grader.grade(assignment, files)
-    with rt.db.session() as s:
-        for row in batch:
-            sub = s.get_one(Submission, row.id)
-            _finish(s, sub, outcomes[sub.user.student_key])
+
+    def finished(student: str, result: GradeOutcome) -> None:
+        if by_student[student] not in ended:
+            _record(rt, by_student[student], result)
+            ended.add(by_student[student])
+            scores_enqueued()
+
+    outcomes = rt.grader.grade(assignment, files, on_result=finished)
+    for student, result in outcomes.items():  # any the grader did not report one by one
+        finished(student, result)
 
 
-def _grade_round(rt: Tool, batch: list[Submission]) -> None:
+def _grade_round(
+    rt: Tool, batch: list[Submission], scores_enqueued: Callable[[], None] = _nothing
+) -> None:
     """Grade a batch; if it breaks, grade its submissions one by one, so that the one that
-    cannot be graded fails with its reason and its classmates are graded."""
+    cannot be graded fails with its reason and its classmates are graded (those whose end
+    was recorded before the break are not graded again)."""
+    ended: set[str] = set()
     try:
-        _grade_batch(rt, batch)
+        _grade_batch(rt, batch, ended, scores_enqueued)
     except Exception as exc:  # whatever broke, no submission may stay "grading"
         rt.log.exception("grading %d submission(s) of %s failed", len(batch), batch[0].assignment)
+        rest = [row for row in batch if row.id not in ended]
         if len(batch) > 1:
-            for row in batch:
-                _grade_round(rt, [row])
+            for row in rest:
+                _grade_round(rt, [row], scores_enqueued)
             return
-        with rt.db.session() as s:
-            sub = s.get_one(Submission, batch[0].id)
-            _finish(s, sub, _failure(rt, sub, CRASHED, error=type(exc).__name__))
+        if rest:
+            _record(rt, rest[0].id, _failure(rt, rest[0], CRASHED, error=type(exc).__name__))
+            scores_enqueued()
 
 
-def grade_pending(rt: Tool) -> int:
-    """Grade every queued submission, batch by batch; returns how many were graded."""
+def grade_pending(
+    rt: Tool, *, workers: int = 1, scores_enqueued: Callable[[], None] = _nothing
+) -> int:
+    """Grade queued submissions, a fair share at a time (``workers``: how many workers share
+    the queue, :func:`fair_share`), until none is left; returns how many were graded.
+    ``scores_enqueued`` is called whenever a score waits in the outbox (wakes delivery)."""
     graded = 0
-    while ids := _claim_submissions(rt):
+    while ids := _claim_submissions(rt, workers):
         with rt.db.session() as s:
             rows = [s.get_one(Submission, sid) for sid in ids]
             for row in rows:  # load what the batch needs before the session closes
                 _ = row.user.student_key, row.resource_link.id
         for batch in _rounds(rows):
             try:
-                _grade_round(rt, batch)
+                _grade_round(rt, batch, scores_enqueued)
             except Exception:  # e.g. the database could not record the end: the other
                 # rounds still run; these rows stay claimed and are taken again later
                 rt.log.exception("recording the end of %d submission(s) failed", len(batch))
@@ -235,18 +320,21 @@ def deliver_scores(rt: Tool) -> int:
 
 
 class EmbeddedQueue:
-    """Worker threads inside the web process (SQLite, one machine)."""
+    """Worker threads inside the web process (SQLite, one machine): ``worker_threads`` grading
+    threads that share each burst, and one delivery thread, so that a slow or unreachable
+    LMS never holds up grading and each score leaves as soon as it is recorded."""
 
     def __init__(self, rt: Tool, poll_s: float = 1.0) -> None:
         self.rt, self.poll_s = rt, poll_s
         self.lock = DataDirLock(rt.config.data_dir)
         self._wake = threading.Event()
+        self._deliver = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
         """Take the data folder (refused while another process serves it), release what a
-        killed predecessor left claimed, then start the worker threads.
+        killed predecessor left claimed, then start the grading and delivery threads.
 
         Raises:
             ToolStateError: another process serves this data folder.
@@ -255,37 +343,59 @@ class EmbeddedQueue:
         release_claims(self.rt)
         self._stop.clear()
         self._threads = []
-        for n in range(self.rt.config.worker_threads):
-            thread = threading.Thread(target=self._loop, name=f"denchi-worker-{n}", daemon=True)
+        loops = [(f"denchi-worker-{n}", self._grade_loop) for n in range(self.workers)]
+        for name, loop in [*loops, ("denchi-deliver", self._deliver_loop)]:
+            thread = threading.Thread(target=loop, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self._deliver.set()
         for thread in self._threads:
             thread.join(timeout=30)
         self.lock.release()
 
+    @property
+    def workers(self) -> int:
+        return self.rt.config.worker_threads
+
     def submitted(self) -> None:
+        """A notebook arrived: grade it, and tell the LMS it was submitted."""
         self._wake.set()
+        self._deliver.set()
 
-    scores_enqueued = submitted
+    def scores_enqueued(self) -> None:
+        self._deliver.set()
 
-    def _loop(self) -> None:
+    def _grade_loop(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            try:  # "submitted" reaches the LMS before grading starts, the grade right after
-                deliver_scores(self.rt)
-                grade_pending(self.rt)
-                deliver_scores(self.rt)
+            try:
+                grade_pending(self.rt, workers=self.workers, scores_enqueued=self.scores_enqueued)
             except Exception:  # keep the worker alive; the rows stay queued for the next round
-                self.rt.log.exception("background work failed")
+                self.rt.log.exception("grading failed")
             self._wake.wait(self.poll_s)
+
+    def _deliver_loop(self) -> None:
+        while not self._stop.is_set():
+            self._deliver.clear()
+            try:  # also retries that came due: the loop runs at least every poll_s
+                deliver_scores(self.rt)
+            except Exception:  # keep the thread alive; the scores stay in the outbox
+                self.rt.log.exception("score delivery failed")
+            self._deliver.wait(self.poll_s)
+
+
+# Each `denchi lms worker` process runs two procrastinate workers: grading and delivery.
+PROCRASTINATE_WORKERS_PER_PROCESS = 2
 
 
 class ProcrastinateQueue:
-    """Jobs in PostgreSQL through procrastinate; ``denchi lms worker`` runs them."""
+    """Jobs in PostgreSQL through procrastinate; ``denchi lms worker`` runs them: grading jobs
+    on the queue ``denchi``, score delivery on its own queue ``denchi-deliver`` (a worker of
+    its own in each process), so that delivery never waits for grading or holds it up."""
 
     def __init__(self, rt: Tool) -> None:
         import procrastinate
@@ -297,22 +407,35 @@ class ProcrastinateQueue:
 
         @self.app.task(name="denchi.grade", queue=QUEUE, queueing_lock="denchi.grade")
         def grade() -> int:
-            deliver_scores(rt)
-            graded = grade_pending(rt)
-            deliver_scores(rt)
-            return graded
+            return grade_pending(rt, workers=self.workers(), scores_enqueued=self.scores_enqueued)
 
-        @self.app.task(name="denchi.deliver", queue=QUEUE, queueing_lock="denchi.deliver")
+        @self.app.task(name="denchi.deliver", queue=DELIVERY_QUEUE, queueing_lock="denchi.deliver")
         def deliver() -> int:
             return deliver_scores(rt)
 
         @self.app.periodic(cron="* * * * *")
         @self.app.task(name="denchi.sweep", queue=QUEUE, queueing_lock="denchi.sweep")
         def sweep(timestamp: int) -> int:
-            """Every minute: retries that came due, work a dead worker left claimed."""
-            return grade_pending(rt) + deliver_scores(rt)
+            """Every minute: work a dead worker left claimed, retries that came due."""
+            self.scores_enqueued()
+            return grade_pending(rt, workers=self.workers(), scores_enqueued=self.scores_enqueued)
 
         self._grade, self._deliver = grade, deliver
+
+    def workers(self) -> int:
+        """How many ``denchi lms worker`` processes are alive: procrastinate's registry of
+        workers (``procrastinate_workers``, a heartbeat every 10 s, pruned after 30 s:
+        procrastinate 3 ``Worker.update_heartbeat_interval`` / ``stalled_worker_timeout``)."""
+        from sqlalchemy import text
+
+        with self.rt.db.engine.connect() as conn:
+            alive = conn.execute(
+                text(
+                    "select count(*) from procrastinate_workers"
+                    " where last_heartbeat > now() - interval '30 seconds'"
+                )
+            ).scalar()
+        return max(1, (alive or 0) // PROCRASTINATE_WORKERS_PER_PROCESS)
 
     def _ensure_schema(self) -> None:
         with self.rt.db.engine.connect() as conn:
@@ -337,11 +460,41 @@ class ProcrastinateQueue:
 
     def submitted(self) -> None:
         self._defer(self._grade)
+        self._defer(self._deliver)
 
     def scores_enqueued(self) -> None:
         self._defer(self._deliver)
 
     def run_worker(self, concurrency: int = 1, wait: bool = True) -> None:
-        """Run jobs until stopped (``wait=False``: until the queue is empty)."""
+        """Run jobs until stopped (``wait=False``: until the queues are empty): a grading
+        worker with ``concurrency`` and a delivery worker beside it.
+
+        Procrastinate's documented way to run several workers in one process is several
+        ``App.run_worker_async`` tasks, signal handlers installed by one of them only."""
+        import asyncio
+
         self._ensure_schema()
-        self.app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait)
+
+        async def both() -> None:
+            async with self.app.open_async():
+                grading = self.app.run_worker_async(
+                    queues=[QUEUE], concurrency=concurrency, wait=wait, name="denchi-grade"
+                )
+                delivery = self.app.run_worker_async(
+                    queues=[DELIVERY_QUEUE],
+                    concurrency=1,
+                    wait=wait,
+                    name="denchi-deliver",
+                    install_signal_handlers=False,
+                )
+                if not wait:  # grading first: it queues the deliveries of its scores
+                    await grading
+                    await delivery
+                    return
+                tasks = [asyncio.ensure_future(grading), asyncio.ensure_future(delivery)]
+                _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                for task in pending:  # the grading worker was stopped (a signal): stop both
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+
+        asyncio.run(both())

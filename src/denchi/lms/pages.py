@@ -31,7 +31,7 @@ from denchi.lms.sessions import (
     current_session,
     render,
 )
-from denchi.lms.uploads import read_notebook, too_large
+from denchi.lms.uploads import UploadLimits, read_notebook, too_large
 
 router = APIRouter()
 DELIVERY_JA = {
@@ -110,8 +110,18 @@ def resource(request: Request, link_id: int) -> Response:
         return RedirectResponse(f"{rt.config.book_url.rstrip('/')}/{access.link.target}.html")
     if access.role == "instructor":
         return RedirectResponse(rt.config.url(f"/instructor/{link_id}"), status_code=303)
-    sent = request.query_params.get("sent") == "1"
-    return _learner_page(request, access, "提出しました。採点が終わるとここに点数が出ます。" * sent)
+    message = ""
+    if request.query_params.get("sent") == "1":
+        message = "提出しました。採点が終わるとここに点数が出ます。"
+    if request.query_params.get("cleared") == "1":
+        mb = f"{rt.config.max_output_bytes / 1e6:g}"
+        message += (
+            f"出力が大きかった（{mb} MB より大きい）ので、出力を消して保存しました。採点では"
+            "ノートブックを最初から実行し直すので、点数は変わりません。（Your outputs were over"
+            f" {mb} MB, so they were cleared when the notebook was stored; grading runs the"
+            " notebook again from the start, so your score does not change.）"
+        )
+    return _learner_page(request, access, message)
 
 
 @router.get("/r/{link_id}/download/{name}")
@@ -176,12 +186,15 @@ async def submit(request: Request, link_id: int) -> Response:
         data = await _read_limited(upload, limit)
         name = rt.grader.notebook_names(access.link.target)[0]
         source = rt.grader.source_notebook(access.link.target, name)
-        notebook = await run_in_threadpool(read_notebook, data, source, access.link.target)
+        received = await run_in_threadpool(
+            read_notebook, data, source, access.link.target, UploadLimits.of(rt.config)
+        )
     except PageError as exc:
         return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)
-    await run_in_threadpool(_store, rt, access, notebook, upload.filename or "", len(data))
+    await run_in_threadpool(_store, rt, access, received.notebook, upload.filename or "", len(data))
     rt.queue.submitted()
-    return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1"), status_code=303)
+    cleared = "&cleared=1" if received.cleared_output_bytes else ""
+    return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1{cleared}"), status_code=303)
 
 
 def _store(rt: Runtime, access: Access, notebook, filename: str, size: int) -> None:

@@ -1,15 +1,20 @@
-"""Checks on an uploaded notebook before it is stored: size, format, and that it belongs to
-the assignment. The file is stored under a random name, so its own name can do no harm."""
+"""Checks on an uploaded notebook before it is stored: size, format, that it belongs to the
+assignment, and the per-submission limits (cells, a cell's length, outputs) that keep one
+notebook from stalling a class's grading. The file is stored under a random name, so its own
+name can do no harm."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 from nbformat.validator import ValidationError
 
 from denchi.grading.course import assignment_of
+from denchi.lms.config import LmsConfig
 from denchi.lms.sessions import PageError
 
 
@@ -34,13 +39,82 @@ def too_large(max_bytes: int) -> PageError:
     )
 
 
-def read_notebook(data: bytes, source: Path, assignment: str) -> nbformat.NotebookNode:
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one submission may hold: ``extra_cells`` cells beyond the assignment's own, at most
+    ``cell_chars`` characters in one cell's source, and ``output_bytes`` bytes of outputs (JSON)
+    before they are cleared."""
+
+    extra_cells: int
+    cell_chars: int
+    output_bytes: int
+
+    @classmethod
+    def of(cls, config: LmsConfig) -> UploadLimits:
+        return cls(config.max_extra_cells, config.max_cell_chars, config.max_output_bytes)
+
+
+class Received(NamedTuple):
+    """A checked notebook, and how many bytes of outputs were cleared from it (0: none)."""
+
+    notebook: nbformat.NotebookNode
+    cleared_output_bytes: int
+
+
+def too_many_cells(cells: int, own: int, most: int) -> PageError:
+    return _refuse(
+        f"セルの数が多すぎます（{cells} 個。この課題のノートブックは {own} 個で、{most} 個まで"
+        "提出できます）。空のセルや、答えに使っていないセルを消してから、もう一度提出して"
+        "ください。",
+        f"The notebook has too many cells ({cells}; this assignment's has {own}, and up to"
+        f" {most} are accepted). Delete empty cells and cells your answers do not use, then"
+        " submit again.",
+        status=413,
+    )
+
+
+def cell_too_long(number: int, chars: int, most: int) -> PageError:
+    return _refuse(
+        f"上から {number} 番目のセルが長すぎます（{chars} 文字。1 つのセルは {most} 文字まで）。"
+        "貼り付けたデータなど、答えに要らない部分を消してから、もう一度提出してください。",
+        f"Cell {number} (counted from the top) is too long ({chars} characters; the limit is {most}"
+        " characters). Remove pasted data or anything else your answer does not need, then"
+        " submit again.",
+        status=413,
+    )
+
+
+def _within_limits(notebook: nbformat.NotebookNode, own: int, limits: UploadLimits) -> int:
+    """Refuse too many cells or too long a cell; clear outputs over the limit in place.
+    Returns the bytes of outputs cleared (0 when they were kept).
+
+    Clearing loses nothing the grade needs: nbgrader's autograder clears every output before it
+    runs the notebook (``ClearOutput`` among ``Autograde.sanitize_preprocessors``,
+    nbgrader/converters/autograde.py), and the feedback shows the outputs of that run."""
+    most = own + limits.extra_cells
+    if len(notebook.cells) > most:
+        raise too_many_cells(len(notebook.cells), own, most)
+    for number, cell in enumerate(notebook.cells, start=1):
+        if len(cell.source) > limits.cell_chars:
+            raise cell_too_long(number, len(cell.source), limits.cell_chars)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    outputs = sum(len(json.dumps(cell.outputs)) for cell in code if cell.outputs)
+    if outputs <= limits.output_bytes:
+        return 0
+    for cell in code:
+        cell.outputs, cell.execution_count = [], None
+    return outputs
+
+
+def read_notebook(data: bytes, source: Path, assignment: str, limits: UploadLimits) -> Received:
     """Parse and validate an uploaded notebook of ``assignment`` (whose source notebook is
-    ``source``): the assignment id the released notebook carries must be ``assignment``, and
-    its nbgrader cell ids must overlap the source's.
+    ``source``): the assignment id the released notebook carries must be ``assignment``, its
+    nbgrader cell ids must overlap the source's, and it must be within ``limits`` (outputs over
+    the limit are cleared, not refused: a learner must not lose work because of them).
 
     Raises:
-        PageError: code ``upload``; 400 for an unreadable notebook or another assignment's.
+        PageError: code ``upload``; 400 for an unreadable notebook or another assignment's,
+            413 for too many cells or too long a cell.
     """
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
@@ -67,11 +141,12 @@ def read_notebook(data: bytes, source: Path, assignment: str) -> nbformat.Notebo
             f"This is the notebook of assignment {claimed}, not of this assignment"
             f" ({assignment}); submit this assignment's notebook.",
         )
-    expected = grade_ids(nbformat.read(source, as_version=4))
+    own = nbformat.read(source, as_version=4)
+    expected = grade_ids(own)
     if expected and not grade_ids(notebook) & expected:
         raise _refuse(
             "この課題のノートブックではないようです。ダウンロードしたノートブックに答えを書いて"
             "提出してください。",
             "This notebook does not belong to this assignment; submit the one you downloaded.",
         )
-    return notebook
+    return Received(notebook, _within_limits(notebook, len(own.cells), limits))
