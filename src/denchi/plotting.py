@@ -25,6 +25,21 @@ def use_japanese_fonts() -> None:
     matplotlib_fontja.japanize()
 
 
+def figure_axes(ax: Any = None, figsize: tuple[float, float] = (8.0, 4.0)) -> Any:
+    """``ax``, or the Axes of a new figure of ``figsize`` [inch], with the bundled Japanese font
+    in use (:func:`use_japanese_fonts`): the start of every drawing function.
+
+    Returns:
+        The matplotlib Axes to draw on.
+    """
+    import matplotlib.pyplot as plt
+
+    use_japanese_fonts()
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
 def diagram_axes(
     ax: Any = None,
     figsize: tuple[float, float] = (8.0, 4.0),
@@ -42,11 +57,7 @@ def diagram_axes(
     Returns:
         The matplotlib Axes, with the bundled Japanese font in use (:func:`use_japanese_fonts`).
     """
-    import matplotlib.pyplot as plt
-
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+    ax = figure_axes(ax, figsize)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.axis("off")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from denchi.chem.potentials import ionisation_series
-from denchi.plotting import diagram_axes, draw_arrow, use_japanese_fonts
+from denchi.plotting import diagram_axes, draw_arrow, figure_axes, use_japanese_fonts
 from denchi.validation import number_in_range
 
 # Typical specific energy of whole cells [Wh/kg], as the table of h03/02_compare.md gives it:
@@ -40,11 +40,7 @@ def draw_ionisation_series(ax: Any = None) -> Any:
     Returns:
         The matplotlib Axes drawn on.
     """
-    import matplotlib.pyplot as plt
-
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+    ax = figure_axes(ax, (8, 3.6))
     series = ionisation_series()
     colors = ["tab:blue" if c.standard_potential_v < 0 else "tab:red" for c in series]
     ax.bar([c.key for c in series], [c.standard_potential_v for c in series], color=colors)
@@ -166,7 +162,6 @@ def draw_mass_per_kwh(wh_per_kg: Mapping[str, float] | None = None, ax: Any = No
     Raises:
         denchi.errors.InputError: If a specific energy is not a number from 1 to 10,000 Wh/kg.
     """
-    import matplotlib.pyplot as plt
 
     given = TYPICAL_WH_PER_KG if wh_per_kg is None else wh_per_kg
     values = {
@@ -175,9 +170,7 @@ def draw_mass_per_kwh(wh_per_kg: Mapping[str, float] | None = None, ax: Any = No
         )
         for name, v in given.items()
     }
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.2))
+    ax = figure_axes(ax, (7, 3.2))
     names = list(values)
     kg = [1000 / values[n] for n in names]
     palette = ["#999999", "#6fa8dc", "#f6b26b", "tab:green", "#e69138"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from denchi.factory.energy import production_energy
 from denchi.factory.line import overall_yield
-from denchi.plotting import diagram_axes, draw_arrow, use_japanese_fonts
+from denchi.plotting import diagram_axes, draw_arrow, figure_axes, use_japanese_fonts
 from denchi.validation import integer_in_range
 
 
@@ -35,12 +35,9 @@ def draw_production_energy(cell_kwh: float = 1.0, ax: Any = None) -> Any:
     Raises:
         denchi.errors.InputError: If ``cell_kwh`` is out of range.
     """
-    import matplotlib.pyplot as plt
 
     uses = [production_energy(cell_kwh), production_energy(cell_kwh, process="dry")]
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 2.8))
+    ax = figure_axes(ax, (7, 2.8))
     right = 1.2 * uses[0].total_kwh  # the wet process uses more
     labels = ["ふつうの電極\n（溶媒を使う）", "ドライ電極\n（この教材の見積もり）"]
     for i, use in enumerate(uses):
@@ -74,16 +71,13 @@ def draw_overall_yield(
         denchi.errors.InputError: If a yield is not a number from 0 to 1 (``overall_yield``)
             or ``max_steps`` is not a whole number from 1 to 50.
     """
-    import matplotlib.pyplot as plt
 
     count = integer_in_range("max_steps", max_steps, 1, 50, label_ja="工程の数の最大")
     steps = range(1, count + 1)
     lines = [
         (per_step, [100 * overall_yield([per_step] * n) for n in steps]) for per_step in step_yields
     ]
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 3.4))
+    ax = figure_axes(ax, (6.5, 3.4))
     colours = ["tab:green", "tab:blue", "tab:red"]
     for i, (per_step, overall) in enumerate(lines):
         colour = colours[i] if i < len(colours) else None

@@ -37,15 +37,12 @@ def draw_process_map(highlight: str | None = None, ax: Any = None) -> Any:
     Raises:
         denchi.errors.InputError: If ``highlight`` is not the key of a step.
     """
-    import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-    from denchi.plotting import use_japanese_fonts
+    from denchi.plotting import figure_axes
 
     chosen = step(highlight).key if highlight is not None else None
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 5.4))
+    ax = figure_axes(ax, (10, 5.4))
     ax.set_xlim(0, 11.0)
     ax.set_ylim(-0.9, 6.1)
     ax.axis("off")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from denchi.plotting import use_japanese_fonts
+from denchi.plotting import figure_axes
 from denchi.sustain.materials import BASC_DEMAND_KT, MATERIALS, SECURED_KT
 from denchi.sustain.recycling import SEED_AUTOMOTIVE_PATH, Stage, flow
 
@@ -30,12 +30,9 @@ def draw_solar_day(ax: Any = None) -> Any:
     Returns:
         The matplotlib Axes drawn on (x: time of day [h]; y: power, no unit).
     """
-    import matplotlib.pyplot as plt
     import numpy as np
 
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+    ax = figure_axes(ax, (8, 3.6))
     hours = np.linspace(0, 24, 241)
     solar = np.clip(np.cos((hours - 12) / 12 * np.pi * 1.6), 0, None) ** 1.5
     demand = (
@@ -98,11 +95,7 @@ def draw_secured_resources(ax: Any = None) -> Any:
     Returns:
         The matplotlib Axes drawn on.
     """
-    import matplotlib.pyplot as plt
-
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.4))
+    ax = figure_axes(ax, (6, 3.4))
     keys = ("lithium", "nickel")
     names = [next(m.name_ja for m in MATERIALS if m.key == k) for k in keys]
     need = [BASC_DEMAND_KT[150][k] / KT_PER_MAN_T for k in keys]
@@ -140,12 +133,9 @@ def draw_recycling_flow(
     Raises:
         denchi.errors.InputError: If ``start`` is out of range (from ``flow``).
     """
-    import matplotlib.pyplot as plt
 
     amounts = [float(start), *flow(path, start=start)]
-    use_japanese_fonts()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.4))
+    ax = figure_axes(ax, (8, 3.4))
     labels = ["国内でつくられた\n電池", *(f"{s.name_ja}\n（{s.fraction:.0%}）" for s in path)]
     palette = ["#999999", "#6fa8dc", "#3d85c6", "tab:green"]
     bars = ax.bar(labels, amounts, color=[palette[i % len(palette)] for i in range(len(labels))])
