@@ -29,6 +29,10 @@ def figure_axes(ax: Any = None, figsize: tuple[float, float] = (8.0, 4.0)) -> An
     """``ax``, or the Axes of a new figure of ``figsize`` [inch], with the bundled Japanese font
     in use (:func:`use_japanese_fonts`): the start of every drawing function.
 
+    Args:
+        ax: A matplotlib Axes to draw on; None makes a new figure.
+        figsize: Width and height of a new figure [inch].
+
     Returns:
         The matplotlib Axes to draw on.
     """
