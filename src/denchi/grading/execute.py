@@ -11,7 +11,10 @@
   notebook is flagged; a crash or exit of the kernel is handled the same way;
 - test cells run in the kernel **without their hidden part**; just before each one, the
   variables it reads are captured as plain data (:mod:`denchi.grading.capture`) for
-  :class:`denchi.grading.cleanroom.VerifyAnswers`, which runs the full test outside the kernel.
+  :class:`denchi.grading.cleanroom.VerifyAnswers`, which runs the full test outside the kernel;
+- the kernel holds a small memory reserve from its start; when a cell ends in ``MemoryError``
+  (a student's list that grows for ever), the reserve is given back, so that the later cells,
+  which often answer other questions, still have the memory to run and be graded.
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ MAX_OUTPUT_BYTES = 20 * 1024 * 1024  # outputs kept per notebook; beyond this th
 STOPPED = "DenchiGradingStopped"
 STDIN_ERROR = "StdinNotImplementedError"  # ipykernel's answer to input() without a frontend
 KERNEL_START_ATTEMPTS = 3  # a kernel whose port was taken before it bound it gets new ports
+# Address space set aside in the kernel (calloc'd, so not resident) and freed after a cell's
+# MemoryError: the cell's own data still fills the limit, and without headroom the next cell
+# dies formatting its first traceback.
+MEMORY_RESERVE_MB = 64
+MEMORY_RESERVE_NAME = "_denchi_memory_reserve"
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -227,10 +235,13 @@ class SandboxedExecute(Execute):
                     reply = self.wait_for_reply(self.kc.kernel_info())
                     if reply is not None:
                         self.nb.metadata["language_info"] = reply["content"]["language_info"]
+                    self._silent(f"{MEMORY_RESERVE_NAME} = bytearray({MEMORY_RESERVE_MB} << 20)")
                     while cells:
                         index, cell = cells.pop(0)
                         try:
                             self._run_cell(cell, index)
+                            if _ran_out_of_memory(cell):
+                                self._silent(f"globals().pop({MEMORY_RESERVE_NAME!r}, None)")
                         except (DeadKernelError, CellTimeoutError) as exc:
                             self._stop(cell, [c for _, c in cells], exc)
                             return
@@ -295,12 +306,18 @@ class SandboxedExecute(Execute):
         for output in asked:
             output.update(error_output("InputNotAvailable", flag.message))
 
+    def _silent(self, code: str, **expressions: str) -> dict | None:
+        """Run ``code`` in the kernel without output or history, evaluate ``expressions``;
+        the kernel's reply (None if none came)."""
+        assert self.kc is not None  # the kernel is running: setup_kernel made the client
+        msg_id = self.kc.execute(
+            code, silent=True, store_history=False, user_expressions=expressions
+        )
+        return self.wait_for_reply(msg_id)
+
     def _capture(self, names: list[str]) -> dict:
         """Ask the kernel for a plain-data snapshot of ``names`` (nothing else runs)."""
-        expression = {"answers": capture.snapshot_expression(names)}
-        assert self.kc is not None  # the kernel is running: setup_kernel made the client
-        msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=expression)
-        reply = self.wait_for_reply(msg_id)
+        reply = self._silent("", answers=capture.snapshot_expression(names))
         if reply is None:
             return {"error": "no reply"}
         result = reply["content"].get("user_expressions", {}).get("answers", {})
@@ -334,6 +351,10 @@ class SandboxedExecute(Execute):
         for later in rest:
             _mark_not_run(later)
         self.log.warning("Stopped %s at %s: %s (%s)", self._notebook_id, name, reason, exc)
+
+
+def _ran_out_of_memory(cell: NotebookNode) -> bool:
+    return any(output.get("ename") == "MemoryError" for output in cell.get("outputs", []))
 
 
 def _exit_status(km) -> str:
