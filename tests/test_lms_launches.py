@@ -190,7 +190,8 @@ def test_roles_map_per_the_lis_vocabulary_into_the_membership(
 )
 def test_an_unknown_target_is_refused_and_no_link_or_session_is_made(rt, platform_id, custom):
     sessions, links = count(rt, BrowserSession), count(rt, ResourceLink)
-    claims = launch_claims("u-bad", "c-bad", [LEARNER], link="rl-bad", custom=custom)
+    link = f"rl-bad-{sorted(custom.items())}"  # a link of its own: never launched before
+    claims = launch_claims("u-bad", "c-bad", [LEARNER], link=link, custom=custom)
     with pytest.raises(PageError) as refused:
         launches.record_launch(rt, platform_id, claims)
     assert (refused.value.code, refused.value.status) == ("link", 400)
@@ -291,9 +292,7 @@ def test_the_platforms_settings_limit_the_items(rt, platform_id, page):
     assert len(items) == 1 and "lineItem" not in items[0]
 
 
-def test_a_request_that_accepts_no_resource_link_is_refused_naming_what_it_accepts(
-    rt, platform_id
-):
+def test_a_request_that_accepts_no_resource_link_is_refused_naming_what_it_accepts(rt, platform_id):
     landing = launches.record_launch(
         rt,
         platform_id,
