@@ -112,7 +112,7 @@ def test_labs_layers_cover_every_module():
 # The LMS tool (docs/ARCHITECTURE.md): route modules speak HTTP and call services; the services
 # take plain values (the Runtime, claims, ids) and return plain results.
 LMS_ROUTES = ["web", "pages", "book_site"]
-LMS_SERVICES = ["launches", "deep_linking", "health"]
+LMS_SERVICES = ["launches", "deep_linking", "health", "submissions"]
 HTTP_LIBRARIES = ("fastapi", "starlette")
 
 
