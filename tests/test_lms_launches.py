@@ -245,11 +245,13 @@ def verified(rt, token: str) -> dict:
 
 
 def test_the_deep_linking_response_has_the_claims_the_spec_requires(rt, platform_id, page):
-    """LTI Deep Linking 2.0 (IMS, 16 April 2019) §4.2 "Deep linking response message": the
-    tool signs a JWT whose ``iss`` is its client_id and ``aud`` the platform's issuer, with
+    """LTI Deep Linking 2.0 (IMS, 16 April 2019), section "Deep linking response message"
+    (https://www.imsglobal.org/spec/lti-dl/v2p0#deep-linking-response-message): the tool
+    signs a JWT whose ``iss`` is its client_id and ``aud`` the platform's issuer, with
     ``deployment_id`` as in the request, ``message_type`` LtiDeepLinkingResponse, ``version``
-    1.3.0, ``content_items``, and ``data`` returned as the request's deep_linking_settings
-    (§4.1.1) sent it; it is posted to ``deep_link_return_url``."""
+    1.3.0 and ``content_items``; ``data``, when the request's deep_linking_settings carry it
+    (section "Deep linking request message", #deep-linking-request-message), must come back
+    unchanged. The JWT is posted to ``deep_link_return_url``."""
     session_id, row, (action, token) = chosen_response(
         rt, platform_id, page, "u-dl-jwt", data="opaque-Ω-123"
     )
@@ -283,8 +285,9 @@ def test_no_data_claim_when_the_request_sent_none(rt, platform_id, page):
 
 
 def test_the_platforms_settings_limit_the_items(rt, platform_id, page):
-    """deep_linking_settings (LTI Deep Linking 2.0 §4.1.1): ``accept_multiple`` false allows
-    one item; ``accept_lineitem`` false means the platform makes no line item from it."""
+    """deep_linking_settings (LTI Deep Linking 2.0, #deep-linking-request-message):
+    ``accept_multiple`` false allows one item; ``accept_lineitem`` false means the platform
+    makes no line item from it."""
     _, _, (_, token) = chosen_response(
         rt, platform_id, page, "u-dl-one", accept_multiple=False, accept_lineitem=False
     )
