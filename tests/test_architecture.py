@@ -109,6 +109,35 @@ def test_labs_layers_cover_every_module():
     assert not stray, f"modules of denchi.labs outside its layers: {stray}"
 
 
+# The LMS tool (docs/ARCHITECTURE.md): route modules speak HTTP and call services; the services
+# take plain values (the Runtime, claims, ids) and return plain results.
+LMS_ROUTES = ["web", "pages", "book_site"]
+LMS_SERVICES = ["launches", "deep_linking", "health", "submissions"]
+HTTP_LIBRARIES = ("fastapi", "starlette")
+
+
+def _is_lms_route(name: str) -> bool:
+    return any(name == f"denchi.lms.{r}" or name.startswith(f"denchi.lms.{r}.") for r in LMS_ROUTES)
+
+
+@pytest.mark.parametrize("service", LMS_SERVICES)
+def test_lms_services_speak_no_http_and_import_no_route(service):
+    names = _imported_names(SRC / "lms" / f"{service}.py")
+    http = sorted(n for n in names if n.split(".")[0] in HTTP_LIBRARIES)
+    routes = sorted(n for n in names if _is_lms_route(n))
+    assert not http and not routes, f"denchi.lms.{service} imports {http + routes}"
+
+
+def test_only_routes_and_the_command_line_import_the_lms_routes():
+    allowed = {f"denchi.lms.{r}" for r in LMS_ROUTES} | {"denchi.lms.cli"}
+    offenders = {
+        name: sorted(n for n in _module_imports(name) if _is_lms_route(n))
+        for name in MODULES
+        if name not in allowed
+    }
+    assert not {k: v for k, v in offenders.items() if v}, offenders
+
+
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components with more than one module (Tarjan)."""
     index: dict[str, int] = {}
@@ -154,4 +183,6 @@ def test_the_architecture_page_names_every_package_and_layer():
     page = (SRC.parents[1] / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     missing = [f"denchi/{p}/" for p in PACKAGES if f"denchi/{p}/" not in page]
     missing += [f"labs/{layer}/" for layer in LABS_LAYERS if f"labs/{layer}/" not in page]
+    lms = [f"lms/{name}.py" for name in LMS_ROUTES + LMS_SERVICES]
+    missing += [name for name in lms if name not in page]
     assert not missing, f"docs/ARCHITECTURE.md does not describe {missing}"

@@ -35,7 +35,7 @@ from lms.platform import Person, Platform
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from denchi.lms import jobs, models, pages
+from denchi.lms import jobs, models, pages, submissions
 from denchi.lms.config import make_config
 from denchi.lms.instance import ToolStateError
 from denchi.lms.runtime import Runtime
@@ -364,7 +364,7 @@ def test_a_learner_on_a_full_disk_gets_the_bilingual_error_page(
         def full(*_args, **_kwargs):
             raise _disk_full(kind)
 
-        monkeypatch.setattr(pages, "_store", full)
+        monkeypatch.setattr(submissions, "store", full)
         response = browser.http.post(
             f"{tool.url}/r/{link_id}/submit",
             data={"csrf": csrf_of(page.text)},

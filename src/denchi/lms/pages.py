@@ -1,25 +1,20 @@
 """Learner and instructor pages: the assignment page with download and upload, feedback (to
 its owner and the course's instructors only), and the instructor's submissions view with
-re-grade, roster sync, score re-send, zip download and CSV export."""
+re-grade, roster sync, score re-send, zip download and CSV export.
+
+Each route authorizes (:func:`denchi.lms.sessions.authorize`), reads the form, calls a service
+(:mod:`denchi.lms.submissions`, :mod:`denchi.lms.roster`, :mod:`denchi.lms.outbox`) and renders
+or redirects."""
 
 from __future__ import annotations
 
-import io
-import uuid
-import zipfile
-from datetime import datetime, timezone
-
-import nbformat
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import select, update
 from starlette.datastructures import UploadFile
 
-from denchi.grading.labels import status_ja
 from denchi.grading.spreadsheet import csv_text
-from denchi.lms import outbox, roster
-from denchi.lms.models import Membership, ScoreOutbox, Submission, User
+from denchi.lms import outbox, roster, submissions
 from denchi.lms.runtime import Runtime
 from denchi.lms.services import ServiceError
 from denchi.lms.sessions import (
@@ -34,12 +29,6 @@ from denchi.lms.sessions import (
 from denchi.lms.uploads import UploadLimits, read_notebook, too_large
 
 router = APIRouter()
-DELIVERY_JA = {
-    "pending": "送信待ち",
-    "sent": "送信済み",
-    "failed": "送信失敗",
-    "superseded": "新しい点数で置き換え",
-}
 # The feedback page is the student's own notebook rendered by nbconvert: show it in a sandbox
 # (no scripts, no requests to anywhere), so that nothing in a notebook can act in the tool.
 FEEDBACK_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -49,39 +38,13 @@ def _rt(request: Request) -> Runtime:
     return request.app.state.rt
 
 
-def _local_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _view(sub: Submission) -> dict:
-    return {
-        "id": sub.id,
-        "created": _local_time(sub.created_at),
-        "status": sub.status,
-        "status_ja": status_ja(sub.status),  # the words of denchi grade (grading.labels)
-        "score": None if sub.score is None else f"{sub.score:g}",
-        "max_score": None if sub.max_score is None else f"{sub.max_score:g}",
-        "has_feedback": bool(sub.feedback_html),
-        "error": sub.error,
-    }
-
-
 def _learner_page(
     request: Request, access: Access, message: str = "", error: bool = False, status: int = 200
 ) -> Response:
     rt = _rt(request)
     link = access.link
     module = next((m for m in rt.catalog.modules if m.assignment == link.target), None)
-    with rt.db.session() as s:
-        subs = s.scalars(
-            select(Submission)
-            .where(
-                Submission.resource_link_id == link.id,
-                Submission.user_id == access.session.user_id,
-            )
-            .order_by(Submission.created_at.desc())
-        ).all()
-        views = [_view(sub) for sub in subs]
+    views = submissions.learner_rows(rt, link.id, access.session.user_id)
     template_values = {"assignment": link.target}
     return render(
         request,
@@ -191,39 +154,25 @@ async def submit(request: Request, link_id: int) -> Response:
         )
     except PageError as exc:
         return _learner_page(request, access, f"{exc.ja}（{exc.en}）", True, exc.status)
-    await run_in_threadpool(_store, rt, access, received.notebook, upload.filename or "", len(data))
+    await run_in_threadpool(
+        submissions.store,
+        rt,
+        access.session.user_id,
+        access.link,
+        received.notebook,
+        upload.filename or "",
+        len(data),
+    )
     rt.queue.submitted()
     cleared = "&cleared=1" if received.cleared_output_bytes else ""
     return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1{cleared}"), status_code=303)
-
-
-def _store(rt: Runtime, access: Access, notebook, filename: str, size: int) -> None:
-    """Record the notebook (re-serialised) and tell the LMS it was submitted."""
-    with rt.db.session() as s:
-        sub = Submission(
-            id=str(uuid.uuid4()),
-            user_id=access.session.user_id,
-            resource_link_id=access.link.id,
-            assignment=access.link.target,
-            notebook=nbformat.writes(notebook),
-            original_name=filename[:200],
-            size=size,
-        )
-        s.add(sub)
-        s.flush()
-        payload = outbox.score_payload(sub.user, activity="Submitted", grading="Pending")
-        outbox.enqueue(s, sub.resource_link, sub.user, payload, sub.id)
 
 
 @router.get("/submissions/{submission_id}/feedback")
 def feedback(request: Request, submission_id: str) -> Response:
     rt = _rt(request)
     session = current_session(rt, request)
-    with rt.db.session() as s:
-        sub = s.get(Submission, submission_id)
-        owner = sub is not None and sub.user_id == session.user_id
-        link_id = sub.resource_link_id if sub else None
-        html = sub.feedback_html if sub else None
+    owner, link_id, html = submissions.feedback_of(rt, submission_id, session.user_id)
     if not owner:
         if link_id is None:
             raise PageError("forbidden", "見つかりません。", "Not found.", 404)
@@ -232,71 +181,6 @@ def feedback(request: Request, submission_id: str) -> Response:
         raise PageError("feedback", "まだ採点されていません。", "Not graded yet.", 404)
     headers = SECURITY_HEADERS | {"Content-Security-Policy": FEEDBACK_CSP}
     return Response(html, media_type="text/html; charset=utf-8", headers=headers)
-
-
-def _delivery_view(row: ScoreOutbox | None) -> dict:
-    """The latest score's way to the LMS, with the last error while it is not delivered."""
-    if row is None:
-        return {"status_ja": "—", "error": None, "attempts": 0}
-    return {
-        "status_ja": DELIVERY_JA.get(row.status, row.status),
-        "error": row.last_error if row.status in ("pending", "failed") else None,
-        "attempts": row.attempts,
-    }
-
-
-def _latest_by_user(rt: Runtime, link_id: int) -> tuple[dict[int, Submission], dict[int, int]]:
-    with rt.db.session() as s:
-        subs = s.scalars(
-            select(Submission)
-            .where(Submission.resource_link_id == link_id)
-            .order_by(Submission.created_at)
-        ).all()
-    latest: dict[int, Submission] = {}
-    counts: dict[int, int] = {}
-    for sub in subs:
-        latest[sub.user_id] = sub
-        counts[sub.user_id] = counts.get(sub.user_id, 0) + 1
-    return latest, counts
-
-
-def _class_list(rt: Runtime, access: Access) -> list[dict]:
-    latest, counts = _latest_by_user(rt, access.link.id)
-    with rt.db.session() as s:
-        learners = s.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.context_id == access.link.context_id,
-                Membership.role == "learner",
-                Membership.active.is_(True),
-            )
-        ).all()
-        users = {u.id: u for u in learners}
-        for user_id in set(latest) - set(users):
-            users[user_id] = s.get_one(User, user_id)
-        deliveries = {
-            row.user_id: row
-            for row in s.scalars(
-                select(ScoreOutbox)
-                .where(ScoreOutbox.resource_link_id == access.link.id)
-                .order_by(ScoreOutbox.id)
-            )
-        }
-    rows = []
-    for user in sorted(users.values(), key=lambda u: (u.family_name, u.given_name, u.name)):
-        sub = latest.get(user.id)
-        rows.append(
-            {
-                "user": user,
-                "name": user.name or user.sub,
-                "email": user.email,
-                "submission": _view(sub) if sub else None,
-                "count": counts.get(user.id, 0),
-                "delivery": _delivery_view(deliveries.get(user.id)),
-            }
-        )
-    return rows
 
 
 @router.get("/instructor/{link_id}")
@@ -309,7 +193,7 @@ def instructor(request: Request, link_id: int, message: str = "") -> Response:
         link=access.link,
         context_title=access.link.context.title,
         csrf=access.session.csrf_token,
-        rows=_class_list(rt, access),
+        rows=submissions.class_list(rt, access.link),
         message=message,
     )
 
@@ -332,19 +216,10 @@ def _back(rt: Runtime, link_id: int, message: str) -> Response:
 
 @router.post("/instructor/{link_id}/regrade")
 async def regrade(request: Request, link_id: int) -> Response:
-    rt, access, form = await _instructor_form(request, link_id)
-    latest, _ = _latest_by_user(rt, link_id)
-    chosen = [s.id for s in latest.values()]
-    if form.get("submission"):
-        chosen = [sid for sid in chosen if sid == form["submission"]]
-    with rt.db.session() as s:
-        s.execute(
-            update(Submission)
-            .where(Submission.id.in_(chosen))
-            .values(status="queued", attempts=0, claimed_until=None)
-        )
+    rt, _access, form = await _instructor_form(request, link_id)
+    count = submissions.regrade(rt, link_id, form.get("submission"))
     rt.queue.submitted()
-    return _back(rt, link_id, f"{len(chosen)} 件を再採点に回しました。")
+    return _back(rt, link_id, f"{count} 件を再採点に回しました。")
 
 
 @router.post("/instructor/{link_id}/roster")
@@ -369,31 +244,12 @@ async def resend(request: Request, link_id: int) -> Response:
 def download_all(request: Request, link_id: int) -> Response:
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
-    latest, _ = _latest_by_user(rt, link_id)
-    name = rt.grader.notebook_names(access.link.target)[0]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, rt.db.session() as s:
-        for user_id, sub in latest.items():
-            key = s.get_one(User, user_id).student_key
-            archive.writestr(f"{key}/{name}", sub.notebook)
     filename = f"{access.link.target}-submissions.zip"
     return Response(
-        buffer.getvalue(),
+        submissions.latest_zip(rt, access.link),
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-CSV_COLUMNS = [
-    "氏名",
-    "メールアドレス",
-    "LMS ユーザーID",
-    "学生ID",
-    "得点",
-    "満点",
-    "提出日時",
-    "状態",
-]
 
 
 @router.get("/instructor/{link_id}/grades.csv")
@@ -401,24 +257,9 @@ def grades_csv(request: Request, link_id: int) -> Response:
     """Scores of the latest submissions for LMSs without LTI 1.3 (UTF-8 with BOM for Excel)."""
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
-    rows = []
-    for row in _class_list(rt, access):
-        sub, user = row["submission"] or {}, row["user"]
-        rows.append(
-            [
-                row["name"],
-                user.email,
-                user.sub,
-                user.student_key,
-                sub.get("score") or "",
-                sub.get("max_score") or "",
-                sub.get("created", ""),
-                sub.get("status_ja", "未提出"),
-            ]
-        )
     filename = f"{access.link.target}-grades.csv"
     return Response(
-        csv_text(CSV_COLUMNS, rows),
+        csv_text(submissions.GRADE_COLUMNS, submissions.grade_rows(rt, access.link)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

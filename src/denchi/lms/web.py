@@ -1,15 +1,15 @@
-"""The tool's LTI endpoints: JWKS, OIDC login initiation, launch, deep linking, registration.
+"""The tool's LTI endpoints: JWKS, OIDC login initiation, launch, deep linking, registration,
+health.
 
-Learner and instructor pages are in :mod:`denchi.lms.pages`; both use the session helpers of
-:mod:`denchi.lms.sessions`.
+Routes parse the request, call a service and render or redirect: a validated launch is
+recorded by :mod:`denchi.lms.launches`, deep linking is :mod:`denchi.lms.deep_linking`, the
+health checks are :mod:`denchi.lms.health`. Learner and instructor pages are in
+:mod:`denchi.lms.pages`; both use the session helpers of :mod:`denchi.lms.sessions`.
 """
 
 from __future__ import annotations
 
-import errno
 import hmac
-import os
-import time
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -17,44 +17,22 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
-from denchi.lms import lti, registration
-from denchi.lms.models import (
-    Context,
-    DeepLinkRequest,
-    LoginState,
-    Platform,
-    ResourceLink,
-    ToolKey,
-    utcnow,
-)
-from denchi.lms.roster import upsert_membership, upsert_user
+from denchi.lms import deep_linking, health, launches, lti, registration
+from denchi.lms.models import LoginState, Platform, utcnow
 from denchi.lms.runtime import Runtime
 from denchi.lms.sessions import (
     PageError,
     clear_cookie,
     current_session,
-    link_target,
     render,
     set_cookie,
-    start_session,
 )
 from denchi.lms.store import new_token, token_hash
-from denchi.lms.targets import page_options
 
 STATE_COOKIE = "denchi_lti_state"
 LOGIN_TTL = timedelta(minutes=10)
-
-
-def _platform_ref(s, platform: Platform) -> lti.PlatformRef:
-    return lti.PlatformRef(
-        platform.issuer,
-        platform.client_id,
-        platform.jwks_url,
-        frozenset(d.deployment_id for d in platform.deployments),
-    )
 
 
 def _find_platform(s, issuer: str, client_id: str | None) -> Platform:
@@ -138,159 +116,6 @@ def _consume_state(rt: Runtime, state: str) -> None:
         )
 
 
-def _retrying(step, *args):
-    """Run a launch step again when a concurrent launch created the same row first (a whole
-    class opening a new course's link at once); the second try finds the row."""
-    for attempt in range(3):
-        try:
-            return step(*args)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-
-
-def _record_launch(rt: Runtime, platform_id: int, claims: dict) -> tuple[int, int, str]:
-    """Store user, course and role from a verified launch; returns (user, context, role)."""
-    role = lti.map_role(claims[lti.ROLES])
-    context_claim = claims.get(lti.CONTEXT) or {"id": f"deployment:{claims[lti.DEPLOYMENT_ID]}"}
-    with rt.db.session() as s:
-        user = upsert_user(s, platform_id, str(claims["sub"]), claims)
-        context = s.scalars(
-            select(Context).where(
-                Context.platform_id == platform_id, Context.context_id == str(context_claim["id"])
-            )
-        ).first()
-        if context is None:
-            context = Context(
-                platform_id=platform_id,
-                context_id=str(context_claim["id"]),
-                deployment_id=claims[lti.DEPLOYMENT_ID],
-            )
-            s.add(context)
-        context.title = str(context_claim.get("title") or context_claim.get("label") or "")
-        if nrps := claims.get(lti.NRPS):
-            context.memberships_url = nrps.get("context_memberships_url")
-        if ags := claims.get(lti.AGS_ENDPOINT):
-            context.lineitems_url = ags.get("lineitems") or context.lineitems_url
-            context.ags_scopes = list(ags.get("scope", []))
-        s.flush()
-        upsert_membership(s, context.id, user.id, role, active=True)
-        return user.id, context.id, role
-
-
-def _resource_link(rt: Runtime, context_id: int, claims: dict) -> int:
-    link_claim = claims[lti.RESOURCE_LINK]
-    custom = claims.get(lti.CUSTOM) or {}
-    ags = claims.get(lti.AGS_ENDPOINT) or {}
-    with rt.db.session() as s:
-        link = s.scalars(
-            select(ResourceLink).where(
-                ResourceLink.context_id == context_id,
-                ResourceLink.resource_link_id == str(link_claim["id"]),
-            )
-        ).first()
-        if link is None:
-            kind = custom.get("denchi_kind")
-            link = ResourceLink(
-                context_id=context_id,
-                resource_link_id=str(link_claim["id"]),
-                kind=str(kind),
-                target=link_target(rt, kind, custom.get("denchi_target")),
-            )
-            s.add(link)
-        else:
-            link_target(rt, link.kind, link.target)
-        link.title = str(link_claim.get("title") or link.title or link.target)
-        if ags.get("lineitem"):
-            link.lineitem_url = ags["lineitem"]
-        s.flush()
-        return link.id
-
-
-def _deep_link_options(rt: Runtime) -> list[dict]:
-    """What an instructor can add: for each available module its pages, labs and assignment."""
-    groups = []
-    pages = page_options(rt.catalog)
-    for module in rt.catalog.available():
-        options = [
-            {"value": f"page:{o.docname}", "label": o.label} for o in pages if o.module == module
-        ]
-        if module.assignment and rt.grader.notebook_names(module.assignment):
-            options.append({"value": f"assignment:{module.assignment}", "label": "自動採点の課題"})
-        groups.append(
-            {
-                "title_ja": module.title_ja,
-                "title_en": module.title_en,
-                "track": rt.catalog.track(module.track).title_ja,
-                "module": module,
-                "options": options,
-            }
-        )
-    return groups
-
-
-def _content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
-    for group in groups:
-        for option in group["options"]:
-            if option["value"] != value:
-                continue
-            kind, target = value.split(":", 1)
-            module = group["module"]
-            item = {
-                "type": "ltiResourceLink",
-                "url": rt.config.url("/lti/launch"),
-                "custom": {"denchi_kind": kind, "denchi_target": target},
-            }
-            if kind == "assignment":
-                maximum = rt.grader.max_score(target)
-                title = f"課題：{module.title_ja}"
-                item["lineItem"] = {
-                    "scoreMaximum": maximum,
-                    "label": title,
-                    "resourceId": target,
-                    "tag": "denchi",
-                }
-            else:
-                title = f"{module.title_ja}（{option['label'].split('：')[0]}）"
-            return item | {"title": title, "text": module.title_en}
-    raise PageError("deep_link", "選べない項目です。", f"Unknown item {value!r}.", status=400)
-
-
-def _deep_link_settings(row: DeepLinkRequest) -> dict:
-    """The platform's deep-linking settings; refuses a request that accepts no resource link
-    (the only kind of item this tool returns)."""
-    settings = row.claims[lti.DL_SETTINGS]
-    accepted = settings.get("accept_types", ["ltiResourceLink"])
-    if "ltiResourceLink" not in accepted:
-        raise PageError(
-            "deep_link",
-            "LMS がこの場所にはリンク（ltiResourceLink）を受け付けていません"
-            f"（受け付けるもの: {', '.join(map(str, accepted))}）。LMS で「外部ツール」の"
-            "活動として追加してください。",
-            f"The LMS accepts no resource link here (only {accepted}); add the tool as an"
-            " external tool activity.",
-            status=400,
-        )
-    return settings
-
-
-def _deep_link_jwt(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str, str]:
-    """The signed LtiDeepLinkingResponse for the chosen items, and where to post it; items
-    carry a line item only where the platform accepts one (``accept_lineitem``)."""
-    settings = _deep_link_settings(row)
-    groups = _deep_link_options(rt)
-    items = [_content_item(rt, value, groups) for value in values]
-    if not settings.get("accept_multiple", True):
-        items = items[:1]
-    if settings.get("accept_lineitem", True) is False:
-        items = [{k: v for k, v in item.items() if k != "lineItem"} for item in items]
-    with rt.db.session() as s:
-        ref = _platform_ref(s, s.get_one(Platform, row.platform_id))
-        s.delete(s.get(DeepLinkRequest, row.id))
-    claims = lti.deep_linking_response(ref, row.claims, items, new_token(16), int(time.time()))
-    return settings["deep_link_return_url"], rt.keys.sign(claims)
-
-
 DISK_FULL = (
     "サーバーのディスクがいっぱいのため、処理できませんでした（提出は保存されていません）。"
     "しばらくしてからもう一度試してください。続くときは先生か管理者に伝えてください。",
@@ -301,54 +126,6 @@ SERVER_ERROR = (
     "サーバーで思わぬエラーが起きました。しばらくしてからもう一度試してください。",
     "The server met an unexpected error; please try again later.",
 )
-
-
-def disk_full(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what caused it) says the disk is full: ``ENOSPC``/``EDQUOT``, SQLite's
-    "database or disk is full", PostgreSQL's disk_full (SQLSTATE 53100)."""
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        error = todo.pop()
-        if error is None or id(error) in seen:
-            continue
-        seen.add(id(error))
-        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if "disk is full" in str(error) or getattr(error, "sqlstate", None) == "53100":
-            return True
-        orig = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
-        todo += [orig if isinstance(orig, BaseException) else None]
-        todo += [error.__cause__, error.__context__]
-    return False
-
-
-def _database_check(rt: Runtime) -> str:
-    try:
-        with rt.db.session() as s:
-            s.scalar(select(func.count()).select_from(ToolKey))
-    except Exception as exc:
-        rt.log.warning("health: the database does not answer: %s", exc)
-        return f"the database does not answer ({type(exc).__name__})"
-    return "ok"
-
-
-def _data_dir_check(rt: Runtime) -> str:
-    """A tiny write, flushed to the disk, and its removal in the data folder."""
-    path = rt.config.data_dir / f".health-{new_token(8)}"
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            os.write(fd, b"ok\n")
-            os.fsync(fd)  # the disk must take it, not only the page cache
-        finally:
-            os.close(fd)
-        path.unlink()
-    except OSError as exc:
-        rt.log.warning("health: cannot write in the data folder %s: %s", rt.config.data_dir, exc)
-        reason = "the disk is full" if disk_full(exc) else type(exc).__name__
-        return f"cannot write in the data folder ({reason})"
-    return "ok"
 
 
 def create_app(rt: Runtime) -> FastAPI:
@@ -383,17 +160,17 @@ def create_app(rt: Runtime) -> FastAPI:
     async def unexpected(request: Request, exc: Exception) -> Response:
         """Never a bare "Internal Server Error": the bilingual page, and on a full disk a page
         that says so (the traceback still goes to the server log)."""
-        if disk_full(exc):
+        if health.disk_full(exc):
             error = PageError("disk_full", *DISK_FULL, status=503)
         else:
             error = PageError("server", *SERVER_ERROR, status=500)
         return await page_error(request, error)
 
     @app.get("/health")
-    def health() -> JSONResponse:
+    def health_report() -> JSONResponse:
         """200 when the database answers and the data folder takes a write; else 503 and
         which check failed (for a monitor or a load balancer)."""
-        checks = {"database": _database_check(rt), "data_dir": _data_dir_check(rt)}
+        checks = health.checks(rt)
         ok = all(value == "ok" for value in checks.values())
         return JSONResponse(
             {"status": "ok" if ok else "error", "checks": checks}, status_code=200 if ok else 503
@@ -418,80 +195,44 @@ def create_app(rt: Runtime) -> FastAPI:
         login = _check_state(rt, request, state)
         with rt.db.session() as s:
             platform = s.get_one(Platform, login.platform_id)
-            ref = _platform_ref(s, platform)
+            ref = launches.platform_ref(platform)
         claims = lti.validate_id_token(
             id_token, ref, login.nonce, rt.jwks, leeway_s=rt.config.clock_leeway_s
         )
         _consume_state(rt, state)
-        user_id, context_id, role = _retrying(_record_launch, rt, platform.id, claims)
-        if claims[lti.MESSAGE_TYPE] == lti.DEEP_LINKING_REQUEST:
-            if role != "instructor":
-                raise PageError(
-                    "role",
-                    "教材を追加できるのは先生だけです。",
-                    "Only instructors can add content.",
-                    status=403,
-                )
-            target = "/lti/deep-link"
-        else:
-            link_id = _retrying(_resource_link, rt, context_id, claims)
-            target = f"/r/{link_id}"
-        token, session_id = start_session(rt, user_id)
-        if claims[lti.MESSAGE_TYPE] == lti.DEEP_LINKING_REQUEST:
-            request_id = new_token()
-            with rt.db.session() as s:
-                s.add(
-                    DeepLinkRequest(
-                        id=request_id,
-                        session_id=session_id,
-                        platform_id=platform.id,
-                        claims=claims,
-                        expires_at=utcnow() + timedelta(hours=1),
-                    )
-                )
-            target += f"?request={request_id}"
+        landing = launches.record_launch(rt, platform.id, claims)
+        target, token = landing.path, landing.session_token
         response = RedirectResponse(rt.config.url(target), status_code=303)
         clear_cookie(response, rt.config, _state_cookie(state))
         set_cookie(response, rt.config, "denchi_session", token, rt.config.session_hours * 3600)
         return response
 
-    def _deep_link_request(request: Request, request_id: str):
-        session = current_session(rt, request)
-        with rt.db.session() as s:
-            row = s.get(DeepLinkRequest, request_id)
-            if row is None or row.session_id != session.id or row.expires_at < utcnow():
-                raise PageError(
-                    "deep_link",
-                    "教材の選択の期限が切れました。LMS からやり直してください。",
-                    "The deep-linking request expired; start again from the LMS.",
-                    status=403,
-                )
-            return session, row
-
     @app.get("/lti/deep-link", response_class=HTMLResponse)
     def deep_link_picker(
         request: Request, request_id: str = Query("", alias="request")
     ) -> Response:
-        session, row = _deep_link_request(request, request_id)
-        settings = _deep_link_settings(row)
+        session = current_session(rt, request)
+        row = deep_linking.pending_request(rt, session.id, request_id)
+        settings = deep_linking.settings(row)
         return render(
             request,
             "deep_link.html",
             action=rt.config.url("/lti/deep-link"),
             csrf=session.csrf_token,
             request_id=request_id,
-            groups=_deep_link_options(rt),
+            groups=deep_linking.options(rt),
             multiple=settings.get("accept_multiple", True),
         )
 
     @app.post("/lti/deep-link", response_class=HTMLResponse)
     async def deep_link_answer(request: Request) -> Response:
         form = await request.form()
-        session, row = _deep_link_request(request, str(form.get("request_id", "")))
+        session = current_session(rt, request)
+        row = deep_linking.pending_request(rt, session.id, str(form.get("request_id", "")))
         if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf_token):
             raise PageError("csrf", "フォームが古くなっています。", "Stale form.", status=403)
         values = [str(v) for v in form.getlist("item")]
-        action, jwt_value = await run_in_threadpool(_deep_link_jwt, rt, row, values)
+        action, jwt_value = await run_in_threadpool(deep_linking.response, rt, row, values)
         return render(
             request,
             "autopost.html",

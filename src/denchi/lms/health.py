@@ -1,0 +1,71 @@
+"""The health checks behind ``/health``: the database answers, the data folder takes a write;
+and whether an error means a full disk."""
+
+from __future__ import annotations
+
+import errno
+import os
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from denchi.lms.models import ToolKey
+from denchi.lms.store import new_token
+
+if TYPE_CHECKING:
+    from denchi.lms.runtime import Runtime
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the disk is full: ``ENOSPC``/``EDQUOT``, SQLite's
+    "database or disk is full", PostgreSQL's disk_full (SQLSTATE 53100)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        error = todo.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "disk is full" in str(error) or getattr(error, "sqlstate", None) == "53100":
+            return True
+        orig = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+        todo += [orig if isinstance(orig, BaseException) else None]
+        todo += [error.__cause__, error.__context__]
+    return False
+
+
+def database_check(rt: Runtime) -> str:
+    """``"ok"`` when the database answers a query, else the reason (the error goes to the log)."""
+    try:
+        with rt.db.session() as s:
+            s.scalar(select(func.count()).select_from(ToolKey))
+    except Exception as exc:
+        rt.log.warning("health: the database does not answer: %s", exc)
+        return f"the database does not answer ({type(exc).__name__})"
+    return "ok"
+
+
+def data_dir_check(rt: Runtime) -> str:
+    """``"ok"`` after a tiny write, flushed to the disk, and its removal in the data folder;
+    else the reason (the full disk named as such; the path goes to the log only)."""
+    path = rt.config.data_dir / f".health-{new_token(8)}"
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            os.write(fd, b"ok\n")
+            os.fsync(fd)  # the disk must take it, not only the page cache
+        finally:
+            os.close(fd)
+        path.unlink()
+    except OSError as exc:
+        rt.log.warning("health: cannot write in the data folder %s: %s", rt.config.data_dir, exc)
+        reason = "the disk is full" if disk_full(exc) else type(exc).__name__
+        return f"cannot write in the data folder ({reason})"
+    return "ok"
+
+
+def checks(rt: Runtime) -> dict[str, str]:
+    """Every check by name (``database``, ``data_dir``): ``"ok"`` or the reason it failed."""
+    return {"database": database_check(rt), "data_dir": data_dir_check(rt)}

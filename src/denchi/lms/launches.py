@@ -1,0 +1,166 @@
+"""Record a validated launch: its user, course, role and resource link (or deep-linking
+request), a browser session, and the tool's path the browser goes to next.
+
+The claims come from :func:`denchi.lms.lti.validate_id_token`; nothing here reads a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from denchi.lms import lti
+from denchi.lms.models import Context, DeepLinkRequest, Platform, ResourceLink, utcnow
+from denchi.lms.roster import upsert_membership, upsert_user
+from denchi.lms.sessions import PageError, link_target, start_session
+from denchi.lms.store import new_token
+
+if TYPE_CHECKING:
+    from denchi.lms.runtime import Runtime
+
+DEEP_LINK_TTL = timedelta(hours=1)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a recorded launch sends the browser."""
+
+    user_id: int
+    role: str  # the tool's role of the user in this course (lti.map_role)
+    session_token: str  # the value of the new session cookie
+    path: str  # the tool's path: "/r/<link id>" or "/lti/deep-link?request=<id>"
+
+
+def platform_ref(platform: Platform) -> lti.PlatformRef:
+    """What the id_token checks and the deep-linking response need of a registered platform."""
+    return lti.PlatformRef(
+        platform.issuer,
+        platform.client_id,
+        platform.jwks_url,
+        frozenset(d.deployment_id for d in platform.deployments),
+    )
+
+
+def _retrying(step: Callable[..., T], *args: object) -> T:
+    """Run a launch step again when a concurrent launch created the same row first (a whole
+    class opening a new course's link at once); the second try finds the row."""
+    for _ in range(2):
+        try:
+            return step(*args)
+        except IntegrityError:
+            pass
+    return step(*args)
+
+
+def _record_people(rt: Runtime, platform_id: int, claims: dict) -> tuple[int, int, str]:
+    """Store user, course and membership from a verified launch; returns (user, context, role).
+    A launch without a context claim (it is optional) gets one course per deployment."""
+    role = lti.map_role(claims[lti.ROLES])
+    context_claim = claims.get(lti.CONTEXT) or {"id": f"deployment:{claims[lti.DEPLOYMENT_ID]}"}
+    with rt.db.session() as s:
+        user = upsert_user(s, platform_id, str(claims["sub"]), claims)
+        context = s.scalars(
+            select(Context).where(
+                Context.platform_id == platform_id, Context.context_id == str(context_claim["id"])
+            )
+        ).first()
+        if context is None:
+            context = Context(
+                platform_id=platform_id,
+                context_id=str(context_claim["id"]),
+                deployment_id=claims[lti.DEPLOYMENT_ID],
+            )
+            s.add(context)
+        context.title = str(context_claim.get("title") or context_claim.get("label") or "")
+        if nrps := claims.get(lti.NRPS):
+            context.memberships_url = nrps.get("context_memberships_url")
+        if ags := claims.get(lti.AGS_ENDPOINT):
+            context.lineitems_url = ags.get("lineitems") or context.lineitems_url
+            context.ags_scopes = list(ags.get("scope", []))
+        s.flush()
+        upsert_membership(s, context.id, user.id, role, active=True)
+        return user.id, context.id, role
+
+
+def _resource_link(rt: Runtime, context_id: int, claims: dict) -> int:
+    """The resource link of a launch, created at its first launch from the custom parameters
+    ``denchi_kind``/``denchi_target`` that deep linking put there.
+
+    Raises:
+        PageError: code ``link`` (400) when the link names nothing the catalog offers.
+    """
+    link_claim = claims[lti.RESOURCE_LINK]
+    custom = claims.get(lti.CUSTOM) or {}
+    ags = claims.get(lti.AGS_ENDPOINT) or {}
+    with rt.db.session() as s:
+        link = s.scalars(
+            select(ResourceLink).where(
+                ResourceLink.context_id == context_id,
+                ResourceLink.resource_link_id == str(link_claim["id"]),
+            )
+        ).first()
+        if link is None:
+            kind = custom.get("denchi_kind")
+            link = ResourceLink(
+                context_id=context_id,
+                resource_link_id=str(link_claim["id"]),
+                kind=str(kind),
+                target=link_target(rt, kind, custom.get("denchi_target")),
+            )
+            s.add(link)
+        else:
+            link_target(rt, link.kind, link.target)
+        link.title = str(link_claim.get("title") or link.title or link.target)
+        if ags.get("lineitem"):
+            link.lineitem_url = ags["lineitem"]
+        s.flush()
+        return link.id
+
+
+def _keep_deep_link_request(rt: Runtime, session_id: int, platform_id: int, claims: dict) -> str:
+    """Keep the deep-linking request for the picker (an hour); returns its id."""
+    request_id = new_token()
+    with rt.db.session() as s:
+        s.add(
+            DeepLinkRequest(
+                id=request_id,
+                session_id=session_id,
+                platform_id=platform_id,
+                claims=claims,
+                expires_at=utcnow() + DEEP_LINK_TTL,
+            )
+        )
+    return request_id
+
+
+def record_launch(rt: Runtime, platform_id: int, claims: dict) -> Landing:
+    """Record a launch whose id_token passed every check: the user, course and membership
+    (updated, never duplicated, on the next launch), then the resource link or the
+    deep-linking request, and a new browser session.
+
+    Raises:
+        PageError: code ``role`` (403) when someone other than an instructor asks to add
+            content (deep linking); code ``link`` (400) when the resource link names nothing
+            the catalog offers. Nothing of the session is created then.
+    """
+    user_id, context_id, role = _retrying(_record_people, rt, platform_id, claims)
+    if claims[lti.MESSAGE_TYPE] == lti.DEEP_LINKING_REQUEST:
+        if role != "instructor":
+            raise PageError(
+                "role",
+                "教材を追加できるのは先生だけです。",
+                "Only instructors can add content.",
+                status=403,
+            )
+        token, session_id = start_session(rt, user_id)
+        request_id = _keep_deep_link_request(rt, session_id, platform_id, claims)
+        return Landing(user_id, role, token, f"/lti/deep-link?request={request_id}")
+    link_id = _retrying(_resource_link, rt, context_id, claims)
+    token, _session_id = start_session(rt, user_id)
+    return Landing(user_id, role, token, f"/r/{link_id}")
