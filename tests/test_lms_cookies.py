@@ -4,10 +4,8 @@ operator page quoting the messages the tool really shows."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
 from fastapi.responses import Response
 
 from denchi.lms.config import make_config

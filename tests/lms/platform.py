@@ -112,6 +112,9 @@ class Platform:
         self.registration_token = "reg-token-" + secrets.token_hex(4)
         self.registered: list[dict] = []
         self.page_size = 2
+        # the platform's storage frame (lti-pm-s): values by the origin that put them, and key
+        self.storage: dict[tuple[str, str], str] = {}
+        self.storage_frame = "lti_storage_frame"
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.app = self._build()
@@ -142,6 +145,19 @@ class Platform:
     def memberships_url(self, course_id: str, page: int = 0) -> str:
         url = f"{self.url}{self.services}/memberships/{course_id}{self._query()}"
         return url + ("&" if "?" in url else "?") + f"page={page}" if page else url
+
+    @property
+    def origin(self) -> str:
+        """The origin of the OIDC authorization endpoint, which answers storage messages."""
+        return self.url
+
+    def put_data(self, sender_origin: str, key: str, value: str) -> None:
+        """``lti.put_data`` as the storage frame handles it: kept under the sender's origin."""
+        self.storage[(sender_origin, key)] = value
+
+    def get_data(self, sender_origin: str, key: str) -> str | None:
+        """``lti.get_data``: only what the same origin put (None: the frame answers an error)."""
+        return self.storage.get((sender_origin, key))
 
     def rotate_key(self) -> str:
         self.kid = f"platform-key-{len(self.keys) + 1}"

@@ -1,0 +1,236 @@
+"""Launches in browsers that keep no cookie of the tool inside the LMS iframe (Safari, iPad):
+the OIDC state checked through the platform's storage (lti_storage_target, lti.put_data /
+lti.get_data, emulated by the test platform), and the new window that carries the session by a
+one-time, one-minute token. Each security check is shown to refuse by its own reason, and the
+whole way is shown to work."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import jwt
+import pytest
+from lms.harness import Browser, make_courseware, register_manually, start_tool
+from lms.platform import Person, Platform
+from sqlalchemy import func, select, update
+
+from denchi.lms import handoff, models
+from denchi.lms.models import utcnow
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
+STUDENT = Person("u-401", "西 花子")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lms-cookieless")
+    platform = Platform()
+    platform.start()
+    tool = start_tool(folder, make_courseware(folder / "courseware"))
+    register_manually(tool, platform)
+    course = platform.course("nocookie", STUDENT)
+    course.links["rl-nc"] = {
+        "title": "課題",
+        "url": f"{tool.url}/lti/launch",
+        "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+    }
+    yield platform, tool, course
+    tool.stop()
+    platform.stop()
+
+
+def counts(tool) -> dict:
+    tables = (models.User, models.BrowserSession, models.Membership, models.LoginState)
+    with tool.rt.db.session() as s:
+        return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in tables}
+
+
+def launch_page(browser, platform, answer):
+    """The platform's launch POST, with lti_storage_target as Canvas sends it."""
+    return browser.http.post(
+        answer["action"],
+        data={
+            "id_token": answer["id_token"],
+            "state": answer["state"],
+            "lti_storage_target": platform.storage_frame,
+        },
+    )
+
+
+def open_url_of(page: str) -> str:
+    return html.unescape(re.search(r'href="([^"]*/lti/open\?[^"]*)"', page).group(1))
+
+
+def test_safari_launches_through_platform_storage_and_a_new_window(world):
+    """The whole way works: state and nonce put into and read from the platform's storage,
+    the launch accepted, the blocked cookie detected, the tool opened in a new window."""
+    platform, tool, course = world
+    safari = Browser(cookies=False)
+    page, answer = safari.storage_login(
+        tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), STUDENT.sub
+    )
+    claims = jwt.decode(answer["id_token"], options={"verify_signature": False})
+    assert {i["value"] for i in page["items"]} == {answer["state"], claims["nonce"]}
+    assert {i["key"] for i in page["items"]} == {
+        f"state_{answer['state']}",
+        f"nonce_{claims['nonce']}",
+    }
+    check_page = launch_page(safari, platform, answer)
+    assert "lti.get_data" not in check_page.text  # the script is a file, not inline
+    accepted = safari.storage_continue(tool, platform, check_page)
+    assert accepted.status_code == 303, accepted.text
+    assert accepted.headers["location"].startswith(f"{tool.url}/lti/check?")
+    blocked = safari.follow(accepted)  # the session cookie did not come back
+    assert blocked.status_code == 200
+    for text in (*handoff.BLOCKED, handoff.BUTTON):
+        assert text in html.unescape(blocked.text)
+    window = Browser()  # a top-level window: first party, its cookies work
+    opened = window.follow(window.http.get(open_url_of(blocked.text)))
+    assert opened.status_code == 200 and "提出する" in opened.text and STUDENT.name in opened.text
+    again = Browser().http.get(open_url_of(blocked.text))  # the token is single use
+    assert again.status_code == 401 and "（handoff）" in again.text
+
+
+def test_where_cookies_work_a_storage_login_goes_on_by_cookie(world):
+    """Chrome with Partitioned cookies: the state cookie came back, so no check page and no
+    new window, even though nothing was put into the platform's storage."""
+    platform, tool, course = world
+    chrome = Browser()
+    _, answer = chrome.storage_login(
+        tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), STUDENT.sub, store=False
+    )
+    response = launch_page(chrome, platform, answer)
+    assert response.status_code == 303, response.text
+    token = re.search(r"[?&]h=([^&]+)", response.headers["location"]).group(1)
+    page = chrome.follow(response)
+    assert page.status_code == 200 and "提出する" in page.text
+    with tool.rt.db.session() as s:  # the unused hand-off was deleted at once
+        assert (
+            s.scalars(
+                select(models.BrowserSession).where(
+                    models.BrowserSession.token_hash == handoff._handoff_hash(token)
+                )
+            ).all()
+            == []
+        )
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null"])
+def test_a_continuation_from_another_page_is_refused(world, origin):
+    platform, tool, course = world
+    safari = Browser(cookies=False)
+    _, answer = safari.storage_login(
+        tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), STUDENT.sub
+    )
+    check_page = launch_page(safari, platform, answer)
+    before = counts(tool)
+    refused = safari.storage_continue(tool, platform, check_page, origin=origin)
+    assert refused.status_code == 403 and "（origin）" in refused.text
+    assert counts(tool) == before
+    # the refusal did not burn the state: the genuine page still goes on
+    assert safari.storage_continue(tool, platform, check_page).status_code == 303
+
+
+def test_values_the_platform_did_not_store_are_refused(world):
+    """Login CSRF: state and id_token from someone else's login, in a browser whose platform
+    storage never received them; the check page reads nothing and the launch is refused."""
+    platform, tool, course = world
+    attacker = Browser(cookies=False)
+    _, answer = attacker.storage_login(
+        tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), STUDENT.sub, store=False
+    )
+    victim = Browser(cookies=False)
+    check_page = launch_page(victim, platform, answer)
+    before = counts(tool)
+    refused = victim.storage_continue(tool, platform, check_page)
+    assert refused.status_code == 401 and "（state）" in refused.text
+    assert "保存できなかったか" in refused.text
+    assert counts(tool) == before
+
+
+def test_a_cookie_login_cannot_finish_through_platform_storage(world):
+    """A login begun without lti_storage_target needs its cookie, even with the right values
+    and the tool's Origin."""
+    platform, tool, course = world
+    browser = Browser(cookies=False)
+    answer = browser.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), "x")
+    nonce = jwt.decode(answer["id_token"], options={"verify_signature": False})["nonce"]
+    before = counts(tool)
+    refused = browser.http.post(
+        f"{tool.url}/lti/launch/storage",
+        data={
+            "id_token": answer["id_token"],
+            "state": answer["state"],
+            "stored_state": answer["state"],
+            "stored_nonce": nonce,
+        },
+        headers={"Origin": tool.url},
+    )
+    assert refused.status_code == 401 and "（state）" in refused.text
+    assert "Cookie が必要" in refused.text
+    assert counts(tool) == before
+    assert browser.post_launch(answer).status_code == 401  # and the cookie never came
+
+
+def test_a_storage_launch_is_single_use(world):
+    platform, tool, course = world
+    safari = Browser(cookies=False)
+    _, answer = safari.storage_login(
+        tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), STUDENT.sub
+    )
+    check_page = launch_page(safari, platform, answer)
+    assert safari.storage_continue(tool, platform, check_page).status_code == 303
+    replay = safari.storage_continue(tool, platform, check_page)
+    assert replay.status_code == 401 and "すでに使われた" in replay.text
+
+
+def test_the_new_window_token_expires_after_a_minute(world):
+    platform, tool, course = world
+    safari = Browser(cookies=False)
+    page = safari.follow(
+        safari.storage_continue(
+            tool,
+            platform,
+            launch_page(
+                safari,
+                platform,
+                safari.storage_login(
+                    tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), STUDENT.sub
+                )[1],
+            ),
+        )
+    )
+    url = open_url_of(page.text)
+    token = re.search(r"[?&]h=([^&]+)", url).group(1)
+    with tool.rt.db.session() as s:
+        row = s.scalars(
+            select(models.BrowserSession).where(
+                models.BrowserSession.token_hash == handoff._handoff_hash(token)
+            )
+        ).one()
+        assert timedelta(seconds=50) < row.expires_at - utcnow() <= timedelta(seconds=60)
+        s.execute(
+            update(models.BrowserSession)
+            .where(models.BrowserSession.id == row.id)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    late = Browser().http.get(url)
+    assert late.status_code == 401 and "（handoff）" in late.text and "1 分" in late.text
+    assert "denchi_session" not in late.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "\\\\evil"])
+def test_the_check_goes_on_only_to_the_tools_own_pages(world, target):
+    platform, tool, course = world
+    response = Browser().http.get(f"{tool.url}/lti/check", params={"next": target, "h": "x"})
+    assert response.status_code == 400 and "（handoff）" in response.text
+
+
+def test_the_script_is_served_as_a_file(world):
+    platform, tool, course = world
+    script = Browser().http.get(f"{tool.url}/lti/static/platform_storage.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "lti.get_data" in script.text
