@@ -171,7 +171,14 @@ class Browser:
             },
         )
         assert response.status_code == 302, response.text
-        return self.http.get(response.headers["location"]).json()
+        return self.http.get(self.login_redirect(tool, response).headers["location"]).json()
+
+    def login_redirect(self, tool: Tool, response: httpx.Response) -> httpx.Response:
+        """Follow the login's test request: the redirect to the platform's authorization."""
+        while response.headers["location"].startswith(tool.url):
+            response = self.http.get(response.headers["location"])
+            assert response.status_code == 302, response.text
+        return response
 
     def storage_login(
         self, tool: Tool, platform: Platform, hint: str, sub: str, *, store: bool = True

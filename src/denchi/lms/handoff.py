@@ -5,6 +5,10 @@ launch that was accepted (by cookie or by platform storage, :mod:`denchi.lms.pla
 the session cookie never comes back inside the iframe. A top-level window of the tool is first
 party, and there the cookie works.
 
+The same page is offered at login when the state cookie does not come back from the login's test
+request and the platform offers no storage (Moodle): its button starts the login again in a
+new window, where everything is first party (see ``/lti/login/check`` in :mod:`denchi.lms.web`).
+
 Decision: detect, do not always offer. The launch sends the browser to ``/lti/check`` (a test
 request); a browser that sent the new session cookie back goes straight on to its page inside
 the LMS (no extra click where cookies work: Chrome with ``Partitioned``, Firefox), and only a
@@ -37,11 +41,11 @@ HANDOFF_TTL = timedelta(seconds=60)
 BLOCKED_TITLE = "新しいウィンドウで開いてください"
 BLOCKED = (
     "このブラウザは、LMS の中に表示されたツールの Cookie を止めています（Safari や iPad の"
-    "標準の設定など）。下のボタンを押すと、ツールが新しいウィンドウで開きます。ボタンは 1 分間"
-    "だけ使えます。間に合わなかったときは、LMS のページからもう一度リンクを開いてください。",
+    "標準の設定など）。下のボタンを押すと、ツールが新しいウィンドウで開きます。開かないときは、"
+    "LMS のページからもう一度リンクを開いてください。",
     "This browser blocks the tool's cookies inside the LMS page (as Safari and iPad do by"
-    " default). Press the button to open the tool in a new window. The button works for one"
-    " minute; after that, open the link from the LMS page again.",
+    " default). Press the button to open the tool in a new window. If it does not open, open"
+    " the link from the LMS page again.",
 )
 BUTTON = "新しいウィンドウで開く / Open in a new window"
 EXPIRED = (
@@ -102,7 +106,12 @@ def check(request: Request, target: str = Query("", alias="next"), h: str = "") 
         if session is not None and (handoff is None or handoff.user_id == session.user_id):
             s.execute(delete(BrowserSession).where(BrowserSession.token_hash == _handoff_hash(h)))
             return RedirectResponse(rt.config.url(target), status_code=303)
-    open_url = rt.config.url("/lti/open?" + urlencode({"h": h, "next": target}))
+    return blocked_page(request, rt.config.url("/lti/open?" + urlencode({"h": h, "next": target})))
+
+
+def blocked_page(request: Request, open_url: str) -> Response:
+    """The bilingual page :data:`BLOCKED` with the button that opens ``open_url`` in a new
+    window (also shown at login, :func:`denchi.lms.web`'s login check)."""
     return render(
         request,
         "new_window.html",

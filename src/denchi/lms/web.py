@@ -13,7 +13,7 @@ import time
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -85,11 +85,39 @@ def _state_cookie(state: str) -> str:
     return f"{STATE_COOKIE}_{token_hash(state)[:16]}"
 
 
+# the login initiation's parameters a new window needs to start the same login again
+LOGIN_KEYS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
+              "lti_deployment_id")  # fmt: skip
+
+
+def _auth_url(rt: Runtime, platform: Platform, params: dict, state: str, nonce: str) -> str:
+    """The OIDC authentication request to the platform (1EdTech Security Framework 5.1.1.2)."""
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": rt.config.url("/lti/launch"),
+        "login_hint": params["login_hint"],
+        "state": state,
+        "nonce": nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    return f"{platform.auth_login_url}?{urlencode(query)}"
+
+
 def _login(rt: Runtime, request: Request, params: dict) -> Response:
-    """Answer an OIDC login initiation: a redirect to the platform's authorization endpoint
-    with the state in a cookie, or, when the platform offers its storage
-    (``lti_storage_target``), a page that first puts state and nonce there
-    (:mod:`denchi.lms.platform_storage`); the cookie is set in both cases."""
+    """Answer an OIDC login initiation with the state in a cookie and then either
+
+    - a redirect to the login's test request ``/lti/login/check``, which goes on to the
+      platform's authorization endpoint when the cookie came back and otherwise offers to start
+      the login again in a new window (:mod:`denchi.lms.handoff`), or,
+    - when the platform offers its storage (``lti_storage_target``), a page that first puts
+      state and nonce there (:mod:`denchi.lms.platform_storage`) and then goes to the
+      authorization endpoint; the launch uses the cookie if it comes back, else the storage.
+    """
     for required in ("iss", "login_hint", "target_link_uri"):
         if not params.get(required):
             raise PageError(
@@ -107,21 +135,10 @@ def _login(rt: Runtime, request: Request, params: dict) -> Response:
                 state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + LOGIN_TTL
             )
         )
-        query = {
-            "scope": "openid",
-            "response_type": "id_token",
-            "response_mode": "form_post",
-            "prompt": "none",
-            "client_id": platform.client_id,
-            "redirect_uri": rt.config.url("/lti/launch"),
-            "login_hint": params["login_hint"],
-            "state": state,
-            "nonce": nonce,
-        }
-        if params.get("lti_message_hint"):
-            query["lti_message_hint"] = params["lti_message_hint"]
-        target = f"{platform.auth_login_url}?{urlencode(query)}"
-    response: Response = RedirectResponse(target, status_code=302)
+        target = _auth_url(rt, platform, params, state, nonce)
+    login = urlencode({k: params[k] for k in LOGIN_KEYS if params.get(k)})
+    check = rt.config.url("/lti/login/check?" + urlencode({"state": state, "login": login}))
+    response: Response = RedirectResponse(check, status_code=302)
     if frame is not None:
         response = render(
             request,
@@ -449,6 +466,26 @@ def create_app(rt: Runtime) -> FastAPI:
     async def login_post(request: Request) -> Response:
         form = await request.form()
         return _login(rt, request, {k: str(v) for k, v in form.items()})
+
+    @app.get("/lti/login/check")
+    def login_check(request: Request, state: str = "", login: str = "") -> Response:
+        """The test request of a login: on to the platform when the state cookie came back,
+        else the page whose button starts the same login in a new (first-party) window."""
+        params = dict(parse_qsl(login))
+        params = {k: params[k] for k in LOGIN_KEYS if params.get(k)}
+        row = _login_state(rt, state)
+        if request.cookies.get(_state_cookie(state)) != state:
+            return handoff.blocked_page(request, rt.config.url("/lti/login?" + urlencode(params)))
+        if not params.get("login_hint"):
+            raise PageError(
+                "login",
+                "ログイン要求に login_hint がありません。",
+                "The login initiation lacks login_hint.",
+                status=400,
+            )
+        with rt.db.session() as s:
+            platform = s.get_one(Platform, row.platform_id)
+            return RedirectResponse(_auth_url(rt, platform, params, state, row.nonce), 302)
 
     @app.get(platform_storage.SCRIPT_PATH)
     def platform_storage_script() -> FileResponse:
