@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
+import tempfile
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import jwt
 import pytest
-from lms.harness import Browser, make_courseware, register_manually, start_tool
+from lms.harness import Browser, make_courseware, register_manually, start_tool, wait_for
 from lms.platform import Person, Platform
 from sqlalchemy import func, select, update
 
@@ -57,6 +61,11 @@ def launch_page(browser, platform, answer):
             "lti_storage_target": platform.storage_frame,
         },
     )
+
+
+def sessions_of(tool) -> list[models.BrowserSession]:
+    with tool.rt.db.session() as s:
+        return list(s.scalars(select(models.BrowserSession)).all())
 
 
 def open_url_of(page: str) -> str:
@@ -256,3 +265,59 @@ def test_the_script_is_served_as_a_file(world):
     assert script.status_code == 200
     assert script.headers["content-type"].startswith("text/javascript")
     assert "lti.get_data" in script.text
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="apt-get install chromium")
+def test_in_a_real_browser_the_script_keeps_and_reads_the_state_in_the_lms_storage(tmp_path):
+    """Headless Chromium: the LMS (on localhost) frames the tool (on 127.0.0.1, another site,
+    so the tool's SameSite=Lax cookies on http are withheld); the tool's script puts state and
+    nonce into the LMS's storage frame, reads them back at launch and the launch is accepted,
+    ending at the new-window page (its session cookie is withheld too)."""
+    platform = Platform()
+    port = platform.sock.getsockname()[1]
+    platform.url = platform.issuer = f"http://localhost:{port}"
+    platform.auth_form = True
+    platform.start()
+    tool = start_tool(tmp_path, make_courseware(tmp_path / "courseware"))
+    try:
+        register_manually(tool, platform)
+        course = platform.course("browser", STUDENT)
+        course.links["rl-b"] = {
+            "title": "課題",
+            "url": f"{tool.url}/lti/launch",
+            "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+        }
+        login = f"{tool.url}/lti/login?" + urlencode(
+            {
+                "iss": platform.issuer,
+                "login_hint": STUDENT.sub,
+                "target_link_uri": f"{tool.url}/lti/launch",
+                "lti_message_hint": platform.launch_hint(STUDENT, course, "rl-b"),
+                "lti_storage_target": platform.storage_frame,
+            }
+        )
+        with tempfile.TemporaryDirectory() as profile:
+            browser = subprocess.Popen(
+                [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", f"--user-data-dir={profile}",
+                 f"{platform.url}/course-page?" + urlencode({"login": login})],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                wait_for(lambda: len(sessions_of(tool)) == 2, 60, "the launch in Chromium")
+            finally:
+                browser.terminate()
+                browser.wait(timeout=30)
+        with tool.rt.db.session() as s:
+            logins = s.scalars(select(models.LoginState)).all()
+        sessions = sessions_of(tool)
+        assert logins == []  # the storage login was completed and its state consumed
+        lifetimes = sorted((row.expires_at - utcnow()).total_seconds() for row in sessions)
+        assert len(lifetimes) == 2 and lifetimes[0] <= 60 < lifetimes[1]  # hand-off, session
+    finally:
+        tool.stop()
+        platform.stop()
