@@ -25,6 +25,7 @@ from denchi.lms.models import utcnow
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 STUDENT = Person("u-401", "西 花子")
+TEACHER = Person("t-401", "南 先生", "Instructor")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def world(tmp_path_factory):
     platform.start()
     tool = start_tool(folder, make_courseware(folder / "courseware"))
     register_manually(tool, platform)
-    course = platform.course("nocookie", STUDENT)
+    course = platform.course("nocookie", STUDENT, TEACHER)
     course.links["rl-nc"] = {
         "title": "課題",
         "url": f"{tool.url}/lti/launch",
@@ -101,6 +102,22 @@ def test_safari_launches_through_platform_storage_and_a_new_window(world):
     assert opened.status_code == 200 and "提出する" in opened.text and STUDENT.name in opened.text
     again = Browser().http.get(open_url_of(blocked.text))  # the token is single use
     assert again.status_code == 401 and "（handoff）" in again.text
+
+
+def test_a_teacher_in_safari_picks_content_in_the_new_window(world):
+    """Deep linking through platform storage: the new window carries the launch's own session,
+    to which the deep-linking request belongs."""
+    platform, tool, course = world
+    safari = Browser(cookies=False)
+    _, answer = safari.storage_login(
+        tool, platform, platform.deep_link_hint(TEACHER, course), TEACHER.sub
+    )
+    accepted = safari.storage_continue(tool, platform, launch_page(safari, platform, answer))
+    blocked = safari.follow(accepted)
+    window = Browser()
+    picker = window.follow(window.http.get(open_url_of(blocked.text)))
+    assert picker.status_code == 200, picker.text
+    assert 'name="request_id"' in picker.text
 
 
 def test_moodle_in_safari_offers_the_login_in_a_new_window(world):

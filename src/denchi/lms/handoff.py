@@ -14,10 +14,11 @@ request); a browser that sent the new session cookie back goes straight on to it
 the LMS (no extra click where cookies work: Chrome with ``Partitioned``, Firefox), and only a
 browser that did not gets the bilingual page :data:`BLOCKED` with a button that opens the tool in
 a new window. The button carries a one-time hand-off token: the hash of ``handoff:<token>`` is
-stored as a session row that expires after :data:`HANDOFF_TTL` (60 s); ``/lti/open`` claims it in
-one UPDATE (a second use, or a use after 60 s, finds nothing) and turns it into the window's
-first-party session cookie. The token is never a session cookie itself (different hash input),
-and ``/lti/check`` deletes it when the cookie worked.
+stored as a session row that expires after :data:`HANDOFF_TTL` (60 s); ``/lti/open`` claims it
+with one DELETE (a second use, or a use after 60 s, finds nothing) and gives the launch's own
+session (named in the token) a new cookie value, set as the window's first-party cookie. The
+token is never a session cookie itself (different hash input), and ``/lti/check`` deletes it
+when the cookie worked.
 """
 
 from __future__ import annotations
@@ -62,10 +63,12 @@ def _handoff_hash(token: str) -> str:
     return token_hash(f"handoff:{token}")
 
 
-def check_url(rt: Runtime, user_id: int, target: str) -> str:
-    """Where a launch sends the browser: ``/lti/check`` with a fresh hand-off token for
-    ``user_id`` and the tool path ``target`` (e.g. ``/r/3``) to go on to."""
-    token = new_token()
+def check_url(rt: Runtime, session_id: int, user_id: int, target: str) -> str:
+    """Where a launch sends the browser: ``/lti/check`` with a fresh hand-off token for the
+    launch's session ``session_id`` of ``user_id``, and the tool path ``target`` (e.g.
+    ``/r/3``) to go on to. The token names the session (``<id>.<random>``) so that the new
+    window gets that very session (a deep-linking request belongs to it)."""
+    token = f"{session_id}.{new_token()}"
     with rt.db.session() as s:
         s.add(
             BrowserSession(
@@ -134,22 +137,29 @@ def open_window(request: Request, target: str = Query("", alias="next"), h: str 
     rt: Runtime = request.app.state.rt
     target = _local_path(target)
     token = new_token()
+    session_id = h.partition(".")[0]
     with rt.db.session() as s:
-        claimed = (
-            s.query(BrowserSession)
-            .filter(
+        row = s.scalars(
+            select(BrowserSession).where(
                 BrowserSession.token_hash == _handoff_hash(h),
                 BrowserSession.expires_at > utcnow(),
             )
-            .update(
-                {
-                    BrowserSession.token_hash: token_hash(token),
-                    BrowserSession.expires_at: utcnow() + timedelta(hours=rt.config.session_hours),
-                },
-                synchronize_session=False,
+        ).first()
+        moved = False
+        # one DELETE decides between two racing claims; the launch's session gets a new cookie
+        if row is not None and session_id.isdigit():
+            claimed = s.query(BrowserSession).filter(BrowserSession.id == row.id).delete()
+            moved = claimed == 1 and (
+                s.query(BrowserSession)
+                .filter(
+                    BrowserSession.id == int(session_id),
+                    BrowserSession.user_id == row.user_id,
+                    BrowserSession.expires_at > utcnow(),
+                )
+                .update({BrowserSession.token_hash: token_hash(token)}, synchronize_session=False)
+                == 1
             )
-        )
-    if claimed != 1:
+    if not moved:
         raise PageError("handoff", *EXPIRED, status=401)
     response = RedirectResponse(rt.config.url(target), status_code=303)
     set_cookie(

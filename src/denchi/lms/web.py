@@ -580,7 +580,8 @@ def create_app(rt: Runtime) -> FastAPI:
                     )
                 )
             target += f"?request={request_id}"
-        response = RedirectResponse(handoff.check_url(rt, user_id, target), status_code=303)
+        check = handoff.check_url(rt, session_id, user_id, target)
+        response = RedirectResponse(check, status_code=303)
         clear_cookie(response, rt.config, _state_cookie(state))
         set_cookie(response, rt.config, "denchi_session", token, rt.config.session_hours * 3600)
         return response
