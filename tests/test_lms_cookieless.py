@@ -316,7 +316,8 @@ def test_in_a_real_browser_the_script_keeps_and_reads_the_state_in_the_lms_stora
                 "lti_storage_target": platform.storage_frame,
             }
         )
-        with tempfile.TemporaryDirectory() as profile:
+        # a folder pytest removes later: Chromium may still write its profile after it stops
+        with tempfile.TemporaryDirectory(dir=tmp_path, ignore_cleanup_errors=True) as profile:
             browser = subprocess.Popen(
                 [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
