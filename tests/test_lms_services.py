@@ -236,7 +236,8 @@ def test_a_failed_dynamic_registration_says_why_and_keeps_the_url(moodle):
 def test_client_id_is_optional_at_login_where_the_issuer_has_one_registration(moodle):
     platform, tool, course = moodle
     params = {"iss": platform.issuer, "login_hint": "x", "target_link_uri": tool.url}
-    alone = Browser().http.get(f"{tool.url}/lti/login", params=params)
+    browser = Browser()
+    alone = browser.login_redirect(tool, browser.http.get(f"{tool.url}/lti/login", params=params))
     assert alone.status_code == 302 and "client_id=denchi-client-1" in alone.headers["location"]
     from denchi.lms.registration import add_platform
 

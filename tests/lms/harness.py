@@ -3,9 +3,12 @@ and a browser (httpx with cookies) that walks the LTI login and launch like a pe
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -143,10 +146,14 @@ def register_manually(tool: Tool, platform: Platform) -> None:
 
 
 class Browser:
-    """One person's browser: keeps cookies, follows the LTI redirects by hand."""
+    """One person's browser: keeps cookies, follows the LTI redirects by hand.
 
-    def __init__(self) -> None:
-        self.http = httpx.Client(timeout=60)
+    ``cookies=False`` is Safari inside the LMS iframe: it keeps no cookie of the tool at all.
+    """
+
+    def __init__(self, cookies: bool = True) -> None:
+        jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=None if cookies else []))
+        self.http = httpx.Client(timeout=60, cookies=jar)
 
     def close(self) -> None:
         self.http.close()
@@ -164,7 +171,55 @@ class Browser:
             },
         )
         assert response.status_code == 302, response.text
-        return self.http.get(response.headers["location"]).json()
+        return self.http.get(self.login_redirect(tool, response).headers["location"]).json()
+
+    def login_redirect(self, tool: Tool, response: httpx.Response) -> httpx.Response:
+        """Follow the login's test request: the redirect to the platform's authorization."""
+        while response.headers["location"].startswith(tool.url):
+            response = self.http.get(response.headers["location"])
+            assert response.status_code == 302, response.text
+        return response
+
+    def storage_login(
+        self, tool: Tool, platform: Platform, hint: str, sub: str, *, store: bool = True
+    ) -> tuple[dict, dict]:
+        """Login initiation with ``lti_storage_target``: runs what the tool's page does in a
+        browser (``lti.put_data`` of each item into the platform's frame, unless ``store`` is
+        False), then the authorization; returns the page's data and the platform's answer."""
+        response = self.http.get(
+            f"{tool.url}/lti/login",
+            params={
+                "iss": platform.issuer,
+                "login_hint": sub,
+                "target_link_uri": f"{tool.url}/lti/launch",
+                "lti_message_hint": hint,
+                "client_id": platform.client_id,
+                "lti_storage_target": platform.storage_frame,
+            },
+        )
+        assert response.status_code == 200, response.text
+        page = storage_page(response.text)
+        assert page["mode"] == "put" and page["origin"] == platform.origin
+        assert page["target"] == platform.storage_frame
+        if store:
+            for item in page["items"]:
+                platform.put_data(tool.url, item["key"], item["value"])
+        return page, self.http.get(page["next"]).json()
+
+    def storage_continue(
+        self, tool: Tool, platform: Platform, check_page: httpx.Response, origin: str | None = None
+    ) -> httpx.Response:
+        """What the launch check page does: ``lti.get_data`` of each item from the platform's
+        frame into its form field, then the form's POST, which a browser sends with the page's
+        ``Origin`` (the tool's, unless ``origin`` says otherwise)."""
+        assert check_page.status_code == 200, check_page.text
+        assert check_page.headers["referrer-policy"] == "same-origin"
+        page = storage_page(check_page.text)
+        assert page["mode"] == "get" and page["origin"] == platform.origin
+        fields = dict(page["fields"])
+        for item in page["items"]:
+            fields[item["field"]] = platform.get_data(tool.url, item["key"]) or ""
+        return self.http.post(page["action"], data=fields, headers={"Origin": origin or tool.url})
 
     def post_launch(self, answer: dict, id_token: str | None = None) -> httpx.Response:
         return self.http.post(
@@ -184,6 +239,27 @@ class Browser:
         ):
             response = self.http.get(response.headers["location"])
         return response
+
+
+def storage_page(text: str) -> dict:
+    """The data attributes and hidden fields of the tool's platform-storage page."""
+    form = re.search(r'<form id="lti-storage"(.*?)>(.*?)</form>', text, re.S)
+    assert form is not None, text
+    found = re.findall(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)')""", form[1])
+    attrs = {name: html.unescape(double or single) for name, double, single in found}
+    fields = {
+        html.unescape(k): html.unescape(v)
+        for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form[2])
+    }
+    return {
+        "action": attrs["action"],
+        "mode": attrs["data-mode"],
+        "origin": attrs["data-origin"],
+        "target": attrs["data-target"],
+        "next": attrs["data-next"],
+        "items": json.loads(attrs["data-items"]),
+        "fields": fields,
+    }
 
 
 def csrf_of(page: str) -> str:

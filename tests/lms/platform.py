@@ -10,6 +10,7 @@ it would talk to Moodle.
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import json
 import secrets
@@ -24,7 +25,7 @@ import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Form, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
@@ -124,6 +125,10 @@ class Platform:
         self.registration_token = "reg-token-" + secrets.token_hex(4)
         self.registered: list[dict] = []
         self.page_size = 2
+        # the platform's storage frame (lti-pm-s): values by the origin that put them, and key
+        self.storage: dict[tuple[str, str], str] = {}
+        self.storage_frame = "lti_storage_frame"
+        self.auth_form = False  # /auth answers as Moodle does (an auto-posting form), for browsers
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.app = self._build()
@@ -154,6 +159,19 @@ class Platform:
     def memberships_url(self, course_id: str, page: int = 0) -> str:
         url = f"{self.url}{self.services}/memberships/{course_id}{self._query()}"
         return url + ("&" if "?" in url else "?") + f"page={page}" if page else url
+
+    @property
+    def origin(self) -> str:
+        """The origin of the OIDC authorization endpoint, which answers storage messages."""
+        return self.url
+
+    def put_data(self, sender_origin: str, key: str, value: str) -> None:
+        """``lti.put_data`` as the storage frame handles it: kept under the sender's origin."""
+        self.storage[(sender_origin, key)] = value
+
+    def get_data(self, sender_origin: str, key: str) -> str | None:
+        """``lti.get_data``: only what the same origin put (None: the frame answers an error)."""
+        return self.storage.get((sender_origin, key))
 
     def rotate_key(self) -> str:
         self.kid = f"platform-key-{len(self.keys) + 1}"
@@ -319,6 +337,17 @@ class Platform:
             assert q["response_type"] == "id_token" and q["scope"] == "openid"
             assert q["client_id"] == self.client_id and q["prompt"] == "none"
             claims = self.id_token_claims(q["lti_message_hint"], q["nonce"])
+            if self.auth_form:
+                fields = {"id_token": self.sign(claims), "state": q["state"],
+                          "lti_storage_target": self.storage_frame}  # fmt: skip
+                inputs = "".join(
+                    f'<input type="hidden" name="{k}" value="{html.escape(v)}">'
+                    for k, v in fields.items()
+                )
+                return HTMLResponse(
+                    f'<form id="f" method="post" action="{html.escape(q["redirect_uri"])}">'
+                    f'{inputs}</form><script>document.getElementById("f").submit()</script>'
+                )
             return JSONResponse(
                 {
                     "action": q["redirect_uri"],
@@ -326,6 +355,19 @@ class Platform:
                     "state": q["state"],
                 }
             )
+
+        @app.get("/course-page")
+        def course_page(login: str) -> HTMLResponse:
+            """A course page with the storage frame and the tool's iframe opened at ``login``."""
+            return HTMLResponse(
+                f'<iframe name="{self.storage_frame}" src="/storage-frame"></iframe>'
+                f'<iframe src="{html.escape(login)}"></iframe>'
+            )
+
+        @app.get("/storage-frame")
+        def storage_frame() -> HTMLResponse:
+            """The storage frame of lti-pm-s: keeps values by the sender's origin."""
+            return HTMLResponse(STORAGE_FRAME)
 
         @app.post("/token")
         def token(
@@ -449,3 +491,24 @@ class Platform:
 
 
 DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+
+STORAGE_FRAME = """<script>
+var kept = {};
+window.addEventListener("message", function (event) {
+  var m = event.data;
+  if (!m || !m.subject) return;
+  var reply = {subject: m.subject + ".response", message_id: m.message_id};
+  var store = kept[event.origin] = kept[event.origin] || {};
+  if (m.subject === "lti.put_data") {
+    store[m.key] = m.value; reply.key = m.key; reply.value = m.value;
+  } else if (m.subject === "lti.get_data" && m.key in store) {
+    reply.key = m.key; reply.value = store[m.key];
+  } else if (m.subject === "lti.capabilities") {
+    reply.supported_messages = [{subject: "lti.put_data", frame: window.name},
+                                {subject: "lti.get_data", frame: window.name}];
+  } else {
+    reply.error = {code: "bad_request", message: "nothing kept for " + m.key};
+  }
+  event.source.postMessage(reply, event.origin);
+});
+</script>"""

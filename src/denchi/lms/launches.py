@@ -34,6 +34,7 @@ class Landing:
     user_id: int
     role: str  # the tool's role of the user in this course (lti.map_role)
     session_token: str  # the value of the new session cookie
+    session_id: int  # that session's row (a new-window hand-off carries it: lms/handoff.py)
     path: str  # the tool's path: "/r/<link id>" or "/lti/deep-link?request=<id>"
 
 
@@ -160,7 +161,7 @@ def record_launch(rt: Runtime, platform_id: int, claims: dict) -> Landing:
             )
         token, session_id = start_session(rt, user_id)
         request_id = _keep_deep_link_request(rt, session_id, platform_id, claims)
-        return Landing(user_id, role, token, f"/lti/deep-link?request={request_id}")
+        return Landing(user_id, role, token, session_id, f"/lti/deep-link?request={request_id}")
     link_id = _retrying(_resource_link, rt, context_id, claims)
-    token, _session_id = start_session(rt, user_id)
-    return Landing(user_id, role, token, f"/r/{link_id}")
+    token, session_id = start_session(rt, user_id)
+    return Landing(user_id, role, token, session_id, f"/r/{link_id}")

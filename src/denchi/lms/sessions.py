@@ -74,8 +74,31 @@ def render(request: Request, name: str, status: int = 200, **context: object) ->
     return response
 
 
-def set_cookie(response: Response, config: LmsConfig, name: str, value: str, max_age: int) -> None:
-    """HttpOnly cookie; ``SameSite=None; Secure`` on https so it survives LMS iframes."""
+def set_cookie(
+    response: Response,
+    config: LmsConfig,
+    name: str,
+    value: str,
+    max_age: int,
+    *,
+    first_party: bool = False,
+) -> None:
+    """Set an HttpOnly cookie (``max_age`` in seconds) on ``response``.
+
+    On https a cookie the tool sets inside an LMS iframe carries ``Secure; SameSite=None;
+    Partitioned``: ``SameSite=None`` lets the browser send it in the cross-site iframe, and
+    ``Partitioned`` (CHIPS, draft-cutler-httpbis-partitioned-cookies; MDN "Cookies Having
+    Independent Partitioned State") keeps it in a jar of its own for the LMS's site, which
+    Chrome still accepts when it blocks third-party cookies. Browsers refuse ``Partitioned``
+    without ``Secure``, so plain http (a test or a laptop) gets ``SameSite=Lax`` only.
+    ``first_party=True`` is for a window opened at the top level (the new-window hand-off of
+    :mod:`denchi.lms.handoff`): ``SameSite=Lax``, not partitioned.
+
+    Starlette's own ``partitioned=True`` needs Python 3.14 (``http.cookies`` learnt the
+    attribute there; Starlette 1.10 raises ``ValueError`` before), so the attribute is
+    appended to the header here, spelt as Python 3.14 writes it.
+    """
+    cross_site = config.secure_cookies and not first_party
     response.set_cookie(
         name,
         value,
@@ -83,18 +106,17 @@ def set_cookie(response: Response, config: LmsConfig, name: str, value: str, max
         path="/",
         httponly=True,
         secure=config.secure_cookies,
-        samesite="none" if config.secure_cookies else "lax",
+        samesite="none" if cross_site else "lax",
     )
+    if cross_site:
+        key, header = response.raw_headers[-1]
+        response.raw_headers[-1] = (key, header + b"; Partitioned")
 
 
 def clear_cookie(response: Response, config: LmsConfig, name: str) -> None:
-    response.delete_cookie(
-        name,
-        path="/",
-        httponly=True,
-        secure=config.secure_cookies,
-        samesite="none" if config.secure_cookies else "lax",
-    )
+    """Delete a cookie set by :func:`set_cookie` inside the iframe (same attributes, so the
+    browser finds it in the same partition)."""
+    set_cookie(response, config, name, "", 0)  # Max-Age=0 removes it (RFC 6265 §5.2.2)
 
 
 def start_session(rt: Runtime, user_id: int) -> tuple[str, int]:

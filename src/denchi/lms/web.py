@@ -12,14 +12,21 @@ from __future__ import annotations
 import hmac
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from urllib.parse import urlencode
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from sqlalchemy import select
 
-from denchi.lms import deep_linking, health, launches, lti, registration
+from denchi.lms import deep_linking, handoff, health, launches, lti, platform_storage, registration
 from denchi.lms.models import LoginState, Platform, utcnow
 from denchi.lms.runtime import Runtime
 from denchi.lms.sessions import (
@@ -56,7 +63,39 @@ def _state_cookie(state: str) -> str:
     return f"{STATE_COOKIE}_{token_hash(state)[:16]}"
 
 
-def _login(rt: Runtime, params: dict) -> Response:
+# the login initiation's parameters a new window needs to start the same login again
+LOGIN_KEYS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
+              "lti_deployment_id")  # fmt: skip
+
+
+def _auth_url(rt: Runtime, platform: Platform, params: dict, state: str, nonce: str) -> str:
+    """The OIDC authentication request to the platform (1EdTech Security Framework 5.1.1.2)."""
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": rt.config.url("/lti/launch"),
+        "login_hint": params["login_hint"],
+        "state": state,
+        "nonce": nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    return f"{platform.auth_login_url}?{urlencode(query)}"
+
+
+def _login(rt: Runtime, request: Request, params: dict) -> Response:
+    """Answer an OIDC login initiation with the state in a cookie and then either
+
+    - a redirect to the login's test request ``/lti/login/check``, which goes on to the
+      platform's authorization endpoint when the cookie came back and otherwise offers to start
+      the login again in a new window (:mod:`denchi.lms.handoff`), or,
+    - when the platform offers its storage (``lti_storage_target``), a page that first puts
+      state and nonce there (:mod:`denchi.lms.platform_storage`) and then goes to the
+      authorization endpoint; the launch uses the cookie if it comes back, else the storage.
+    """
     for required in ("iss", "login_hint", "target_link_uri"):
         if not params.get(required):
             raise PageError(
@@ -65,7 +104,8 @@ def _login(rt: Runtime, params: dict) -> Response:
                 f"The login initiation lacks {required}.",
                 status=400,
             )
-    state, nonce = new_token(), new_token()
+    frame = platform_storage.storage_target(params.get("lti_storage_target"))
+    state, nonce = platform_storage.new_state(frame is not None), new_token()
     with rt.db.session() as s:
         platform = _find_platform(s, params["iss"], params.get("client_id"))
         s.add(
@@ -73,27 +113,41 @@ def _login(rt: Runtime, params: dict) -> Response:
                 state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + LOGIN_TTL
             )
         )
-        query = {
-            "scope": "openid",
-            "response_type": "id_token",
-            "response_mode": "form_post",
-            "prompt": "none",
-            "client_id": platform.client_id,
-            "redirect_uri": rt.config.url("/lti/launch"),
-            "login_hint": params["login_hint"],
-            "state": state,
-            "nonce": nonce,
-        }
-        if params.get("lti_message_hint"):
-            query["lti_message_hint"] = params["lti_message_hint"]
-        target = f"{platform.auth_login_url}?{urlencode(query)}"
-    response = RedirectResponse(target, status_code=302)
+        target = _auth_url(rt, platform, params, state, nonce)
+    login = urlencode({k: params[k] for k in LOGIN_KEYS if params.get(k)})
+    check = rt.config.url("/lti/login/check?" + urlencode({"state": state, "login": login}))
+    response: Response = RedirectResponse(check, status_code=302)
+    if frame is not None:
+        response = render(
+            request,
+            "platform_storage.html",
+            title="LMS に接続しています / Connecting to the LMS",
+            mode="put",
+            action=target,
+            next=target,
+            fields={},
+            origin=platform_storage.origin(platform.auth_login_url),
+            target=frame,
+            items=platform_storage.stored_items(state, nonce),
+            failed_ja=platform_storage.FAILED[0],
+            failed_en=platform_storage.FAILED[1],
+            script=platform_storage.SCRIPT_PATH,
+        )
     set_cookie(response, rt.config, _state_cookie(state), state, int(LOGIN_TTL.total_seconds()))
     return response
 
 
 def _check_state(rt: Runtime, request: Request, state: str) -> LoginState:
     lti.check_state(state, request.cookies.get(_state_cookie(state)) if state else None)
+    return _login_state(rt, state)
+
+
+def _login_state(rt: Runtime, state: str) -> LoginState:
+    """The unexpired login-state row of ``state``.
+
+    Raises:
+        PageError: code ``state``, status 401, when it was used already or has expired.
+    """
     with rt.db.session() as s:
         login = s.get(LoginState, state)
         if login is None or login.expires_at < utcnow():
@@ -183,16 +237,92 @@ def create_app(rt: Runtime) -> FastAPI:
 
     @app.get("/lti/login")
     def login_get(request: Request) -> Response:
-        return _login(rt, dict(request.query_params))
+        return _login(rt, request, dict(request.query_params))
 
     @app.post("/lti/login")
     async def login_post(request: Request) -> Response:
         form = await request.form()
-        return _login(rt, {k: str(v) for k, v in form.items()})
+        return _login(rt, request, {k: str(v) for k, v in form.items()})
+
+    @app.get("/lti/login/check")
+    def login_check(request: Request, state: str = "", login: str = "") -> Response:
+        """The test request of a login: on to the platform when the state cookie came back,
+        else the page whose button starts the same login in a new (first-party) window."""
+        params = dict(parse_qsl(login))
+        params = {k: params[k] for k in LOGIN_KEYS if params.get(k)}
+        row = _login_state(rt, state)
+        if request.cookies.get(_state_cookie(state)) != state:
+            return handoff.blocked_page(request, rt.config.url("/lti/login?" + urlencode(params)))
+        if not params.get("login_hint"):
+            raise PageError(
+                "login",
+                "ログイン要求に login_hint がありません。",
+                "The login initiation lacks login_hint.",
+                status=400,
+            )
+        with rt.db.session() as s:
+            platform = s.get_one(Platform, row.platform_id)
+            return RedirectResponse(_auth_url(rt, platform, params, state, row.nonce), 302)
+
+    @app.get(platform_storage.SCRIPT_PATH)
+    def platform_storage_script() -> FileResponse:
+        return FileResponse(
+            Path(__file__).parent / "static" / "platform_storage.js",
+            media_type="text/javascript",
+            headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )
 
     @app.post("/lti/launch")
-    def launch(request: Request, id_token: str = Form(""), state: str = Form("")) -> Response:
-        login = _check_state(rt, request, state)
+    def launch(
+        request: Request,
+        id_token: str = Form(""),
+        state: str = Form(""),
+        lti_storage_target: str = Form(""),
+    ) -> Response:
+        """The platform's launch. The state cookie checks it where it came back; a login begun
+        with platform storage whose cookie did not come back gets the page that reads state and
+        nonce from the platform's storage and continues at ``/lti/launch/storage``."""
+        if platform_storage.uses_storage(state) and not request.cookies.get(_state_cookie(state)):
+            return _storage_check_page(request, id_token, state, lti_storage_target)
+        return _finish_launch(_check_state(rt, request, state), id_token, state)
+
+    def _storage_check_page(request: Request, id_token: str, state: str, frame: str) -> Response:
+        login = _login_state(rt, state)
+        with rt.db.session() as s:
+            auth_url = s.get_one(Platform, login.platform_id).auth_login_url
+        response = render(
+            request,
+            "platform_storage.html",
+            title="LMS に確認しています / Checking with the LMS",
+            mode="get",
+            action=rt.config.url("/lti/launch/storage"),
+            next="",
+            fields={"id_token": id_token, "state": state, "stored_state": "", "stored_nonce": ""},
+            origin=platform_storage.origin(auth_url),
+            target=platform_storage.storage_target(frame) or "",
+            items=platform_storage.fetched_items(state, login.nonce),
+            failed_ja=platform_storage.FAILED[0],
+            failed_en=platform_storage.FAILED[1],
+            script=platform_storage.SCRIPT_PATH,
+        )
+        # the continuation must carry this page's Origin (a no-referrer page would send "null")
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    @app.post("/lti/launch/storage")
+    def launch_from_storage(
+        request: Request,
+        id_token: str = Form(""),
+        state: str = Form(""),
+        stored_state: str = Form(""),
+        stored_nonce: str = Form(""),
+    ) -> Response:
+        """The continuation of a launch whose state was checked by platform storage."""
+        login = _login_state(rt, state)
+        platform_storage.check(request, rt.config, state, login.nonce, stored_state, stored_nonce)
+        return _finish_launch(login, id_token, state)
+
+    def _finish_launch(login: LoginState, id_token: str, state: str) -> Response:
         with rt.db.session() as s:
             platform = s.get_one(Platform, login.platform_id)
             ref = launches.platform_ref(platform)
@@ -201,10 +331,16 @@ def create_app(rt: Runtime) -> FastAPI:
         )
         _consume_state(rt, state)
         landing = launches.record_launch(rt, platform.id, claims)
-        target, token = landing.path, landing.session_token
-        response = RedirectResponse(rt.config.url(target), status_code=303)
+        check = handoff.check_url(rt, landing.session_id, landing.user_id, landing.path)
+        response = RedirectResponse(check, status_code=303)
         clear_cookie(response, rt.config, _state_cookie(state))
-        set_cookie(response, rt.config, "denchi_session", token, rt.config.session_hours * 3600)
+        set_cookie(
+            response,
+            rt.config,
+            "denchi_session",
+            landing.session_token,
+            rt.config.session_hours * 3600,
+        )
         return response
 
     @app.get("/lti/deep-link", response_class=HTMLResponse)
@@ -278,5 +414,6 @@ def create_app(rt: Runtime) -> FastAPI:
     from denchi.lms.pages import router
 
     app.include_router(router)
+    app.include_router(handoff.router)
     book_site.install(app)
     return app
