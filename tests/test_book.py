@@ -30,6 +30,22 @@ def test_h04_pages_are_in_the_html(built_book, teacher_book, catalog, root):
     assert "課題の解答" in guide.read_text(encoding="utf-8")
 
 
+def test_guides_link_to_the_questions_of_their_answer_keys(teacher_book):
+    """「課題の問 2」 in a guide is a link to the question's target in the answer key below it
+    (denchi.grading.answer_key.question_target), not typed text."""
+    guides = sorted((teacher_book / "teacher_guides").glob("*.html"))
+    links = 0
+    for guide in guides:
+        html = guide.read_text(encoding="utf-8")
+        for anchor in re.findall(r'href="#([a-z0-9-]+-q\d+)"', html):
+            assert f'id="{anchor}"' in html, f"{guide.name}: #{anchor} has no target"
+            links += 1
+    assert links >= 30
+    h02 = (teacher_book / "teacher_guides" / "h02_redox_cells.html").read_text(encoding="utf-8")
+    assert '<a class="reference internal" href="#h02-redox-cells-q2">' in h02
+    assert '<span class="std std-ref">課題の問 2</span></a>' in h02
+
+
 def test_executed_figures_are_in_the_lab_page(built_book):
     html = (built_book / "labs" / "h04_lithium_ion" / "index.html").read_text(encoding="utf-8")
     assert html.count("<img") >= 2, "the lab page should show its simulated discharge curves"

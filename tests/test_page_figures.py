@@ -4,9 +4,10 @@
   ``mystnb: {figure: {caption, name}, image: {alt}}`` (otherwise the built page's ``<img>``
   has the file's hash as its alt text), and it shows nothing but the figure (no
   ``<matplotlib… at 0x…>`` text, no second output that would share the caption).
-- Equations and discussion questions are referred to by label: ``{eq}`label``` and
-  ``{ref}`考察 N <label>``` (whose N is checked against the list), never by a number typed
-  into the prose, which inserting an equation or a question would silently make wrong.
+- Equations, discussion questions and the questions of an assignment are referred to by
+  label: ``{eq}`label```, ``{ref}`考察 N <label>``` and ``{ref}`課題の問 N <label>``` (whose N
+  is checked against the list or the assignment), never by a number typed into the prose or a
+  figure caption, which inserting an equation or a question would silently make wrong.
 
 The built HTML is checked in ``tests/test_book_figures.py``.
 """
@@ -163,6 +164,11 @@ INLINE_CODE = re.compile(r"`[^`\n]*`")
 # 「式 (2)」「式（1）〜（4）」「式 (4), (5)」, but not 「様式（90_report_template）」
 HARD_EQUATION = re.compile(r"(?<![様方形])式[ \t]*[（(][ \t]*[0-9０-９]+[ \t]*[)）]")
 HARD_QUESTION = re.compile(r"考察(?:課題)?[ \t]*[0-9０-９]")
+# 「課題の問 3」 anywhere; in a teacher guide every 「問 3」 is a question of the assignment
+# (「確認問題 3」 is a page's self-check, no 問 N)
+HARD_ASSIGNMENT_QUESTION = re.compile(r"課題の問[ \t]*[0-9０-９]")
+HARD_GUIDE_QUESTION = re.compile(r"(?<!確認)問[ \t]*[0-9０-９]")
+GUIDES = "teacher_guides/"
 TAG = re.compile(r"\\tag\{")
 FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}.*?^\1\s*$", re.M | re.S)
 EQ_LABEL = re.compile(r"^\$\$\s*\(([\w-]+)\)\s*$", re.M)
@@ -171,23 +177,39 @@ REF = re.compile(r"\{ref\}`([^`<]*?)\s*<([^>`]+)>`")
 ITEM = re.compile(r"^(\s*)(\d+)\.\s")
 
 
+CAPTION = re.compile(r"^[ \t]*caption:[ \t]*(.+)$", re.M)
+
+
 def _prose(text: str) -> str:
-    """The page's text without code cells, roles and inline code."""
-    text = EQ_LABEL.sub("", FENCE.sub("", text))
+    """The page's text without code cells, roles and inline code, but with the figure
+    captions of its code cells (MyST-NB renders a caption as MyST, so it can hold a role)."""
+    captions = [c for cell in FENCE.finditer(text) for c in CAPTION.findall(cell.group(0))]
+    text = "\n".join([EQ_LABEL.sub("", FENCE.sub("", text)), *captions])
     return INLINE_CODE.sub("", ROLE.sub("", text))
+
+
+def test_the_prose_keeps_captions_and_drops_code_and_roles():
+    page = (
+        "式 (1) と {ref}`課題の問 2 <h02_redox_cells-q2>`\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: 課題の問 3 のデータ\n"
+        "---\nx = 1  # 問 4\n```\n"
+    )
+    prose = _prose(page)
+    assert "式 (1)" in prose and "課題の問 3 のデータ" in prose
+    assert "課題の問 2" not in prose and "問 4" not in prose
 
 
 @pytest.mark.parametrize("page", _params())
 def test_no_equation_or_question_number_is_typed_into_the_prose(page):
-    """「式 (2)」 → 「式 {eq}`e01-overpotential`」; 「考察 6」 → {ref}`考察 6 <e01-q-dfn>`; an
-    equation is numbered by its label (``$$ … $$ (label)``), never by ``\\tag{2}``."""
+    """「式 (2)」 → 「式 {eq}`e01-overpotential`」; 「考察 6」 → {ref}`考察 6 <e01-q-dfn>`;
+    「課題の問 2」 → {ref}`課題の問 2 <h02_redox_cells-q2>` (the answer key's target,
+    ``denchi.grading.answer_key.question_targets``); an equation is numbered by its label
+    (``$$ … $$ (label)``), never by ``\\tag{2}``."""
     text = (ROOT / page).read_text(encoding="utf-8")
     prose = _prose(text)
-    offenders = [
-        m.group(0).strip()
-        for pattern in (HARD_EQUATION, HARD_QUESTION)
-        for m in pattern.finditer(prose)
-    ]
+    patterns = [HARD_EQUATION, HARD_QUESTION, HARD_ASSIGNMENT_QUESTION]
+    patterns += [HARD_GUIDE_QUESTION] if page.startswith(GUIDES) else []
+    offenders = [m.group(0).strip() for pattern in patterns for m in pattern.finditer(prose)]
     offenders += ["\\tag{…}"] * len(TAG.findall(FENCE.sub("", text)))
     # an equation's label typed as text (「式 e04-randles」) is no link either
     offenders += [label for label in sorted(_equation_labels()) if label in prose]
@@ -252,24 +274,41 @@ def test_the_item_counter_counts_as_markdown_does():
     assert _item_number(["1. a", "Text", "1. (z)="], 2) == 1  # text ends the first list
 
 
+def _assignment_targets() -> dict[str, tuple[str, int | None]]:
+    """The target of each question of every assignment's answer key, with its number."""
+    from denchi.catalog import load_catalog
+    from denchi.grading.answer_key import question_targets
+
+    return {
+        label: (f"assessments/source/{m.assignment}", number)
+        for m in load_catalog(ROOT / "book" / "curriculum.yml").available()
+        if m.assignment
+        for label, number in question_targets(m.assignment, ROOT).items()
+    }
+
+
 def test_every_question_reference_shows_the_number_of_its_question():
     """``{ref}`考察 N <label>``` (or ``{ref}`N <label>``` in a range 「考察課題 1〜3」) links to
-    the item ``N. (label)=`` of a 考察 list; N must be the number that list shows for it, so
+    the item ``N. (label)=`` of a 考察 list, ``{ref}`課題の問 N <h02_redox_cells-qN>``` to a
+    question of an answer key; N must be the number that list or assignment shows for it, so
     inserting a question cannot leave it wrong."""
     texts = _all_text()
     targets = _question_targets(texts)
     assert targets, "no `N. (label)=` question targets found: is the pattern still right?"
+    assignments = _assignment_targets()
+    assert len(assignments) >= 50, "the answer keys' targets are missing"
+    targets |= assignments
     wrong = []
     for page, text in texts.items():
         for shown, label in REF.findall(text):
             if label not in targets:
-                if "考察" in shown:
-                    wrong.append(f"{page}: {shown} → {label} (no `N. ({label})=` item)")
+                if "考察" in shown or "問" in shown:
+                    wrong.append(f"{page}: {shown} → {label} (no target {label})")
                 continue
             where, number = targets[label]
             digits = re.search(r"(\d+)$", shown)
             if digits is None or int(digits.group(1)) != number:
-                wrong.append(f"{page}: {shown!r} → {label}, which is 考察 {number} in {where}")
+                wrong.append(f"{page}: {shown!r} → {label}, which is number {number} in {where}")
     assert not wrong, wrong
 
 

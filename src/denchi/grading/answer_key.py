@@ -1,6 +1,8 @@
 """Answer keys for teacher guides, generated from an assignment's solution cells.
 
 The solution is written once, in the nbgrader source notebook; teacher guides render it here.
+Each question of the key is a MyST target (:func:`question_target`), so a guide refers to it
+as ``{ref}`課題の問 2 <h02_redox_cells-q2>``` rather than typing 「課題の問 2」.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import nbformat
 
 from denchi.catalog import repo_root
 from denchi.grading.course import notebook_points
+from denchi.grading.questions import question_labels
 
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.MULTILINE)
 _HEADING = re.compile(r"^#+\s*(.+)$", re.MULTILINE)
@@ -25,22 +28,59 @@ def _solution_text(source: str) -> str:
     return _MARKERS.sub("", source).strip()
 
 
+def question_target(assignment: str, number: int) -> str:
+    """The MyST target of question ``number`` (問2 → 2) of ``assignment`` in its answer key:
+    ``h02_redox_cells-q2``."""
+    return f"{assignment}-q{number}"
+
+
+def _question_number(label: str | None) -> int | None:
+    """``問3(a)`` -> 3 (:func:`denchi.grading.questions.question_labels`), None -> None."""
+    found = re.match(r"問(\d+)", label or "")
+    return int(found[1]) if found else None
+
+
+def question_targets(assignment: str, root: Path | None = None) -> dict[str, int]:
+    """The target of each question of ``assignment`` with solution cells in its answer key,
+    with the question's number (``{"h02_redox_cells-q2": 2, …}``), by the one rule of
+    :mod:`denchi.grading.questions` (the grade id ``q2_answer``, else the heading 「問2」)."""
+    folder = (root or repo_root()) / "assessments" / "source" / assignment
+    targets: dict[str, int] = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        for cell, label in zip(cells, question_labels(cells), strict=True):
+            number = _question_number(label)
+            if cell.metadata.get("nbgrader", {}).get("solution") and number is not None:
+                targets[question_target(assignment, number)] = number
+    return targets
+
+
 def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
-    """Markdown: each question (the Markdown cell before it), its solution code and points."""
+    """Markdown: each question (the Markdown cell before it), its solution code and points.
+
+    The question's heading becomes bold text (the key adds no sections to the guide) after
+    the question's target, ``(h02_redox_cells-q2)=`` (:func:`question_target`), which MyST-NB
+    parses in the output because the book renders Markdown outputs as MyST
+    (``nb_render_markdown_format: myst`` in ``book/_config.yml``)."""
     folder = (root or repo_root()) / "assessments" / "source" / assignment
     parts: list[str] = []
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        question = ""
-        for cell in nb.cells:
+        question, targeted = "", set()
+        for cell, label in zip(nb.cells, question_labels(nb.cells), strict=True):
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type == "markdown" and not meta.get("solution"):
-                # headings become bold text so the key does not add sections to the guide
                 question = _HEADING.sub(r"**\1**", cell.source.strip())
             elif meta.get("solution"):
+                number = _question_number(label)
+                target = ""
+                if number is not None and number not in targeted:
+                    targeted.add(number)
+                    target = f"({question_target(assignment, number)})=\n"
                 lang = "python" if cell.cell_type == "code" else ""
                 parts.append(
-                    f"{question}\n\n**解答例**\n\n```{lang}\n{_solution_text(cell.source)}\n```\n"
+                    f"{target}{question}\n\n**解答例**\n\n"
+                    f"```{lang}\n{_solution_text(cell.source)}\n```\n"
                 )
         parts.append(f"**配点の合計: {notebook_points(nb):g} 点**（{path.name}）")
     return "\n\n---\n\n".join(parts)
