@@ -11,10 +11,12 @@ import subprocess
 import tempfile
 import threading
 import urllib.parse
+import zipfile
 
 import edition_secrets
 import pytest
 from edition_secrets import flat
+from notebook_links import download_links, linked_file
 
 pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
 
@@ -129,11 +131,17 @@ def test_the_student_edition_shows_no_answers(built_editions, root, catalog):
     them in the teacher edition, so this test can fail."""
     secrets = edition_secrets.secrets(root, catalog)
     assert len(secrets) > 200, "too few needles: the test would prove nothing"
-    student = _published_text(built_editions["student"])
-    # the student notebook copies written with the edition (denchi.student_notebooks)
-    notebooks = built_editions["student"].parent / "notebooks"
+    # the student notebook copies are published in the edition's folder (notebooks/), and
+    # the zip of them all is read member by member
+    notebooks = built_editions["student"] / "notebooks"
     assert any(notebooks.rglob("*.ipynb")), "the student build writes the notebook copies"
-    student |= {f"notebooks/{k}": v for k, v in _published_text(notebooks).items()}
+    student = _published_text(built_editions["student"])
+    assert any(name.startswith("notebooks/") for name in student)
+    with zipfile.ZipFile(notebooks / "denchi-notebooks.zip") as archive:
+        student |= {
+            f"denchi-notebooks.zip:{name}": flat(archive.read(name).decode("utf-8"))
+            for name in archive.namelist()
+        }
     teacher = "\n".join(_published_text(built_editions["teacher"]).values())
     leaks = [
         (needle, origin, name)
@@ -144,6 +152,28 @@ def test_the_student_edition_shows_no_answers(built_editions, root, catalog):
     assert not leaks, f"{len(leaks)} answers in the student edition, e.g. {leaks[:8]}"
     missing = [(n, o) for n, o in secrets.items() if n not in teacher]
     assert not missing, f"the teacher edition lacks {len(missing)}, e.g. {missing[:8]}"
+
+
+def test_every_learner_page_links_its_notebook_copy(built_editions, root):
+    """Each lesson and lab page of the student edition links its own notebook copy and the
+    zip (book/_ext/notebook_downloads.py), relatively, and both files are published."""
+    from denchi.book import learner_pages
+
+    student = built_editions["student"]
+    for source in learner_pages(root):
+        docname = source.relative_to(root).with_suffix("").as_posix()
+        page = student / f"{docname}.html"
+        files = [linked_file(page, href) for href in download_links(page)]
+        assert files == [
+            (student / "notebooks" / f"{docname}.ipynb").resolve(),
+            (student / "notebooks" / "denchi-notebooks.zip").resolve(),
+        ], docname
+        assert all(f.is_file() for f in files), docname
+    top = student / "book" / "index.html"
+    assert [linked_file(top, h).name for h in download_links(top)] == ["denchi-notebooks.zip"]
+    teacher = built_editions["teacher"]
+    assert not (teacher / "notebooks").exists()
+    assert not download_links(teacher / "modules" / "h04_lithium_ion" / "index.html")
 
 
 def test_the_student_edition_has_no_teacher_pages_links_or_sources(built_editions):

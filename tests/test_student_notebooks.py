@@ -13,7 +13,7 @@ import pytest
 from edition_secrets import flat, secrets
 
 from denchi.book import STUDENT, TEACHER, learner_pages, write_notebooks
-from denchi.student_notebooks import NOTEBOOKS_ZIP, student_notebook
+from denchi.student_notebooks import NOTEBOOKS_ZIP, notebook_path, student_notebook
 
 # MyST that jupyterlab-myst shows as raw text or as an "Unknown Directive" box
 UNRENDERED = ("{footcite", "{cite", "{footbibliography}", "{only}", "{container}", "{doc}`")
@@ -100,12 +100,14 @@ def test_labelled_equations_and_their_references_are_left_to_the_extension(copie
 
 
 def test_the_zip_holds_one_notebook_per_learner_page(tmp_path, root, exported, monkeypatch):
-    import denchi.student_notebooks as module
+    """``python -m denchi.book notebooks`` writes into the student edition's HTML folder."""
+    import denchi.book as book
 
-    monkeypatch.setattr(module, "NOTEBOOKS_DIR", tmp_path / "notebooks")
-    monkeypatch.setattr(module, "NOTEBOOKS_ZIP", tmp_path / "notebooks.zip")
+    html = tmp_path / "student" / "html"
+    monkeypatch.setattr(book, "output_dir", lambda _root, edition: html)
     written = write_notebooks(root)
-    assert written == tmp_path / "notebooks.zip" and NOTEBOOKS_ZIP.name == "denchi-notebooks.zip"
+    assert written == html / NOTEBOOKS_ZIP == html / "notebooks" / "denchi-notebooks.zip"
+    assert all((html / notebook_path(d)).is_file() for d in exported)
     with zipfile.ZipFile(written) as archive:
         names = sorted(archive.namelist())
         assert names == sorted(f"denchi-notebooks/{d}.ipynb" for d in exported)

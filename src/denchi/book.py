@@ -9,9 +9,10 @@ notebook execution error) as a failure:
   page sources to download;
 - ``_build/teacher/html``: the teacher edition, private (behind a school's login or the
   LMS tool): everything;
-- ``_build/student/notebooks`` and ``_build/student/denchi-notebooks.zip``: the student
-  notebook copy of every lesson and lab page, for JupyterHub or download
-  (:mod:`denchi.student_notebooks`; ``python -m denchi.book notebooks`` writes them alone).
+- ``_build/student/html/notebooks/``: the student notebook copy of every lesson and lab
+  page and ``denchi-notebooks.zip`` of them all, for JupyterHub or download from the page
+  (:mod:`denchi.student_notebooks`, written and linked by ``book/_ext/notebook_downloads.py``
+  in the student build; ``python -m denchi.book notebooks`` writes them alone).
 
 Pages run once for both: their outputs come from the shared execution cache.
 """
@@ -214,18 +215,25 @@ def toc_pages(toc_data: dict, root: Path) -> list[Path]:
 LEARNER_FOLDERS = ("modules", "labs")  # pages a learner runs: they get a student notebook copy
 
 
+def is_learner_page(docname: str) -> bool:
+    """Whether a page of the student edition (``modules/h04_lithium_ion/02_voltage``) gets a
+    student notebook copy: the pages under ``modules/`` and ``labs/``."""
+    return docname.split("/", 1)[0] in LEARNER_FOLDERS
+
+
 def learner_pages(root: Path) -> list[Path]:
     """The pages under ``modules/`` and ``labs/`` of the student edition, in reading order."""
     pages = toc_pages(toc(load_catalog(), root, STUDENT), root)
-    return [p for p in pages if p.relative_to(root).parts[0] in LEARNER_FOLDERS]
+    return [p for p in pages if is_learner_page(p.relative_to(root).as_posix())]
 
 
 def write_notebooks(root: Path) -> Path:
-    """Write the student notebook copies of the learner pages and their zip
-    (:mod:`denchi.student_notebooks`); returns the zip."""
+    """Write the student notebook copies of the learner pages and their zip into the student
+    edition's HTML folder (:mod:`denchi.student_notebooks`), as its build does; returns the
+    zip."""
     from denchi.student_notebooks import write_student_notebooks
 
-    return write_student_notebooks(root, learner_pages(root), STUDENT)
+    return write_student_notebooks(root, learner_pages(root), STUDENT, output_dir(root, STUDENT))
 
 
 def build(
@@ -261,8 +269,6 @@ def build(
             print("denchi.book: a kernel could not start (port taken); building again", flush=True)
             result, _ = _run_logged([*cmd, "--all"], root, env, log, True)
         code = code or result
-        if edition == STUDENT and result == 0:
-            print(f"denchi.book: student notebooks in {write_notebooks(root)}", flush=True)
     return code
 
 

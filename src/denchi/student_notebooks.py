@@ -1,11 +1,12 @@
 """Student notebook copies of the lesson and lab pages: what a learner opens in JupyterHub or
 downloads, generated from the same MyST sources as the student edition of the book.
 
-``python -m denchi.book notebooks`` (and ``python -m denchi.book build`` for the student
-edition) writes ``_build/student/notebooks/<page path>.ipynb`` for every page under
-``modules/`` and ``labs/`` in the student edition's table of contents
-(``denchi.book.learner_pages``), and all of them as one zip,
-``_build/student/denchi-notebooks.zip``. Each copy:
+The student edition's build (``book/_ext/notebook_downloads.py``, which also links each
+page to its copy) and ``python -m denchi.book notebooks`` write
+``notebooks/<page path>.ipynb`` inside the edition's HTML folder (``_build/student/html``),
+so the copies are published with the pages, for every page under ``modules/`` and ``labs/``
+in the student edition's table of contents (``denchi.book.learner_pages``), and all of them
+as one zip, ``notebooks/denchi-notebooks.zip``. Each copy:
 
 - leaves out what the student edition leaves out: an ``{only}`` block is kept exactly when
   Sphinx would keep it in a build tagged ``student`` (the expression is evaluated by Sphinx's
@@ -38,8 +39,10 @@ from typing import Any
 
 import nbformat
 
-NOTEBOOKS_DIR = Path("_build", "student", "notebooks")
-NOTEBOOKS_ZIP = Path("_build", "student", "denchi-notebooks.zip")
+# inside the student edition's HTML folder (a folder name without "_": static hosts such as
+# GitHub Pages' Jekyll leave out folders whose names start with one)
+NOTEBOOKS_DIR = "notebooks"
+NOTEBOOKS_ZIP = f"{NOTEBOOKS_DIR}/denchi-notebooks.zip"
 HIDING_TAGS = frozenset({"remove-input", "hide-input", "remove-cell", "hide-cell"})
 
 _FENCE = re.compile(r"^(?P<mark>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
@@ -239,10 +242,16 @@ def student_notebook(
     return notebook
 
 
-def write_student_notebooks(root: Path, pages: list[Path], tag: str) -> Path:
+def notebook_path(docname: str) -> str:
+    """Where the copy of page ``docname`` (``modules/h04_lithium_ion/02_voltage``) is, relative
+    to the edition's HTML folder: ``notebooks/modules/h04_lithium_ion/02_voltage.ipynb``."""
+    return f"{NOTEBOOKS_DIR}/{docname}.ipynb"
+
+
+def write_student_notebooks(root: Path, pages: list[Path], tag: str, html_dir: Path) -> Path:
     """Write the copy of each page (``denchi.book.learner_pages``) for the edition tagged
-    ``tag`` (``denchi.book.STUDENT``) into
-    ``<root>/_build/student/notebooks/`` and all of them as one zip; returns the zip.
+    ``tag`` (``denchi.book.STUDENT``) into ``<html_dir>/notebooks/`` (:func:`notebook_path`)
+    and all of them as one zip, ``<html_dir>/notebooks/denchi-notebooks.zip``; returns the zip.
 
     Old copies are removed first (a page that left the edition leaves no notebook behind).
 
@@ -252,13 +261,12 @@ def write_student_notebooks(root: Path, pages: list[Path], tag: str) -> Path:
     import shutil
 
     exported = [p.relative_to(root).with_suffix("").as_posix() for p in pages]
-    folder = root / NOTEBOOKS_DIR
-    shutil.rmtree(folder, ignore_errors=True)
-    archive_path = root / NOTEBOOKS_ZIP
+    shutil.rmtree(html_dir / NOTEBOOKS_DIR, ignore_errors=True)
+    archive_path = html_dir / NOTEBOOKS_ZIP
     archive_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED) as archive:
         for page, docname in zip(pages, exported, strict=True):
-            out = folder / f"{docname}.ipynb"
+            out = html_dir / notebook_path(docname)
             out.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(student_notebook(page, root, exported, tag=tag), out)
             archive.write(out, f"denchi-notebooks/{docname}.ipynb")
