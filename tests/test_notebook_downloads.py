@@ -5,6 +5,7 @@ own copy (and to the zip) with a relative link; other pages and the teacher edit
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -98,3 +99,11 @@ def test_the_teacher_edition_has_no_copies_and_no_links(tmp_path):
     teacher = _build(tmp_path, "teacher")
     assert not (teacher / "notebooks").exists()
     assert all(download_links(p) == [] for p in teacher.rglob("*.html"))
+
+
+def test_the_links_stay_out_of_the_search_index(student):
+    """A search for ノートブック or ダウンロード must not list every lesson page."""
+    text = (student / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(re.search(r"Search\.setIndex\((.*)\)\s*$", text, re.S).group(1))["terms"]
+    assert "本文" in terms  # the pages' own words are indexed
+    assert not [t for t in terms if "ダウンロード" in t or "ノートブック" in t]

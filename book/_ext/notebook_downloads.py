@@ -9,22 +9,25 @@ In the student edition (``book/_ext/editions.py``), this extension
 - puts a link under the title of each such page, 「このページをノートブック (.ipynb) で
   ダウンロード」, and one to the zip (on those pages and on the top page).
 
-The links are Sphinx's download references (``addnodes.download_reference`` with a
-``refuri``: ``<a class="reference download external" download href=…>``, written by
-``sphinx.writers.html5.HTML5Translator.visit_download_reference``), relative to the page, so
-the book works offline from a zip or a shared drive and asks no outside host. The teacher
-edition has no copies in its folder and gets no links.
+The links are written as Sphinx writes a download reference
+(``<a class="reference download external" download="" href=…>``,
+``sphinx.writers.html5.HTML5Translator.visit_download_reference``), relative to the page
+(``sphinx.util.osutil.relative_uri``), so the book works offline from a zip or a shared drive
+and asks no outside host. Their node holds no text children, so Sphinx's search index
+(``sphinx.search.WordCollector``, fed with the resolved doctree) does not list every page
+under ノートブック. The teacher edition has no copies in its folder and gets no links.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
+from sphinx.writers.html5 import HTML5Translator
 
 from denchi.book import STUDENT, is_learner_page
 from denchi.student_notebooks import NOTEBOOKS_ZIP, notebook_path, write_student_notebooks
@@ -41,36 +44,42 @@ def _student(app: Sphinx) -> bool:
     return app.tags.has(STUDENT)
 
 
-def _link(app: Sphinx, docname: str, target: str, text: str) -> addnodes.download_reference:
-    uri = relative_uri(app.builder.get_target_uri(docname), target)
-    return addnodes.download_reference("", "", nodes.inline(text, text), refuri=uri)
+class notebook_links(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Download links under a page's title: ``links`` is a list of (relative URL, text)."""
 
 
-def download_links(app: Sphinx, docname: str) -> nodes.paragraph | None:
-    """The paragraph of download links for page ``docname``, or None if it has none."""
-    links = []
+def download_links(app: Sphinx, docname: str) -> notebook_links | None:
+    """The download links of page ``docname``, or None if it has none."""
+    targets = []
     if is_learner_page(docname):
-        links.append(_link(app, docname, notebook_path(docname), PAGE_LINK))
+        targets.append((notebook_path(docname), PAGE_LINK))
     if is_learner_page(docname) or docname == app.config.root_doc:
-        links.append(_link(app, docname, NOTEBOOKS_ZIP, ZIP_LINK))
-    if not links:
+        targets.append((NOTEBOOKS_ZIP, ZIP_LINK))
+    if not targets:
         return None
-    paragraph = nodes.paragraph(classes=[CLASS])
-    paragraph += links[0]
-    for link in links[1:]:
-        paragraph += [nodes.Text("　・　"), link]
-    return paragraph
+    page = app.builder.get_target_uri(docname)
+    return notebook_links(links=[(relative_uri(page, target), text) for target, text in targets])
+
+
+def _visit_html(translator: HTML5Translator, node: notebook_links) -> None:
+    links = [
+        f'<a class="reference download external" download="" href="{escape(url)}">'
+        f"{escape(text)}</a>"
+        for url, text in node["links"]
+    ]
+    translator.body.append(f'<p class="{CLASS}">' + "　・　".join(links) + "</p>\n")
+    raise nodes.SkipNode
 
 
 def _add_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "html" or not _student(app):
         return
-    paragraph = download_links(app, docname)
+    links = download_links(app, docname)
     section = doctree.next_node(nodes.section)
-    if paragraph is None or section is None:
+    if links is None or section is None:
         return
     title = section.next_node(nodes.title)
-    section.insert(section.index(title) + 1 if title is not None else 0, paragraph)
+    section.insert(section.index(title) + 1 if title is not None else 0, links)
 
 
 def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -85,6 +94,8 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("editions")
+    # added to HTML doctrees only (_add_links), so no other builder meets the node
+    app.add_node(notebook_links, html=(_visit_html, None))
     app.connect("doctree-resolved", _add_links)
     app.connect("build-finished", _write_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
