@@ -311,9 +311,8 @@ def test_screenshots_of_a_student_page_a_teacher_page_and_a_search(
 @needs_chromium
 def test_the_zip_opens_offline_with_search(built_book, tmp_path):
     """The student edition as one zip (dev.py zip), unzipped and opened from the disk with no
-    server: the pages load and Japanese search works."""
+    server: the pages load, Japanese search works and the notebook copies are inside."""
     import importlib.util
-    import zipfile
 
     spec = importlib.util.spec_from_file_location(
         "denchi_dev_zip", built_book.parents[2] / "dev.py"
@@ -330,3 +329,7 @@ def test_the_zip_opens_offline_with_search(built_book, tmp_path):
     dom = _chromium("--dump-dom", f"{(folder / 'search.html').as_uri()}?q={query}")
     results = re.search(r'<ul class="search">(.*?)</ul>', dom, re.S)
     assert results is not None and results.group(1).count("<li") >= 1, dom[-400:]
+    page = folder / "modules" / "h04_lithium_ion" / "01_structure.html"
+    files = [linked_file(page, href) for href in download_links(page)]
+    assert len(files) == 2, files
+    assert all(f.is_file() and folder.resolve() in f.parents for f in files), files
