@@ -98,6 +98,27 @@ def test_every_assignment_has_a_typical_wrong_submission(catalog, root):
             )
 
 
+def scaffold_placeholders_left(root) -> list[str]:
+    """Files of modules that still hold a placeholder of ``dev.py new-module``."""
+    from denchi.scaffold import PLACEHOLDER
+
+    folders = ("modules", "labs", "teacher_guides", "assessments")
+    return [
+        str(path.relative_to(root))
+        for pattern in ("*.md", "*.ipynb", "*.yml")
+        for path in sources(root, folders, pattern)
+        if PLACEHOLDER in path.read_text(encoding="utf-8")
+    ]
+
+
+def test_no_scaffold_placeholder_is_left(root):
+    left = scaffold_placeholders_left(root)
+    assert not left, (
+        f"{left} still hold placeholders of dev.py new-module: replace every （✎ …） and "
+        "follow, then delete, every '% ✎' comment (docs/CONTRIBUTING.md, 'Add a module')"
+    )
+
+
 def test_planned_modules_have_no_parts_yet(catalog, root):
     for m in catalog.modules:
         if not m.available:

@@ -81,6 +81,10 @@ def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, module_id, 
     for page in written:
         if page.suffix == ".md":
             assert (repo / page).read_text(encoding="utf-8").startswith("---\njupytext:"), page
+    # ... but it is not a finished module: the fast tier names every file left to write
+    assert set(catalog_rules.scaffold_placeholders_left(repo)) == {
+        p.as_posix() for p in written if p != Path("book", "curriculum.yml")
+    }
 
 
 def test_the_scaffolded_assignment_is_valid_nbgrader_with_two_graded_cells(repo):

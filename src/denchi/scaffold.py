@@ -18,8 +18,10 @@ tier passes at once and the author replaces placeholders instead of copying anot
   answer key generated from the assignment, ``{footbibliography}``);
 
 and sets the entry's ``status`` to ``available`` (the catalog tests require every part of an
-available module, and none of a planned one). Placeholders are MyST comments (lines starting
-with ``%``, not rendered) and text in full-width parentheses 「（…）」.
+available module, and none of a planned one). Every placeholder carries :data:`PLACEHOLDER`:
+text 「（✎ …）」 to replace, and MyST comments ``% ✎ …`` (not rendered) to follow and delete.
+The fast tier fails while one is left (``tests/test_catalog.py``), so a scaffold is never
+committed as a finished module.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from denchi.catalog import CATALOG_RELPATH, Catalog, Module, load_catalog, repo_root
+
+PLACEHOLDER = "✎"  # marks every piece of template text the author replaces
 
 
 class ScaffoldError(ValueError):
@@ -59,8 +63,8 @@ INDEX = Template(
     + """
 # $title_ja
 
-% Two or three sentences: what the module is about and why it matters (docs/STYLE.md).
-（この単元で学ぶことの紹介を 2〜3 文で書く。）
+% ✎ Two or three sentences: what the module is about and why it matters (docs/STYLE.md).
+（✎ この単元で学ぶことの紹介を 2〜3 文で書く。）
 
 ```{code-cell} ipython3
 :tags: [remove-input]
@@ -79,32 +83,32 @@ $flow
 PAGE = Template(
     HEADER
     + """
-# （節の題）
+# （✎ 節の題）
 
-% One idea per paragraph; a number about industry, policy, standards or materials carries
-% {footcite:p}`key` (an entry of book/references.bib whose source you have read).
+% ✎ One idea per paragraph; a number about industry, policy, standards or materials carries
+% ✎ {footcite:p}`key` (an entry of book/references.bib whose source you have read).
 **この節で学ぶこと**
 
-- （目標 1）
-- （目標 2）
+- （✎ 目標 1）
+- （✎ 目標 2）
 
-## （見出し）
+## （✎ 見出し）
 
-（本文。）
+（✎ 本文。）
 
 ## 確認問題
 
-**問 1**　（問い）
+**問 1**　（✎ 問い）
 
 :::{dropdown} 答えを見る
-（答え）
+（✎ 答え）
 :::
 
 ## まとめ
 
-- （要点 1）
-- （要点 2）
-- （要点 3）
+- （✎ 要点 1）
+- （✎ 要点 2）
+- （✎ 要点 3）
 
 ## 参考文献
 
@@ -134,7 +138,7 @@ $questions
 
 WORKSHEET_QUESTION = """\
 ```{container} ws-question
-**($number)** （問い）
+**($number)** （✎ 問い）
 
 <div class="ws-lines ws-2"></div>
 ```
@@ -143,17 +147,17 @@ WORKSHEET_QUESTION = """\
 LAB = Template(
     HEADER
     + """
-# （ラボの題）
+# （✎ ラボの題）
 
 **この活動で調べること**
 
-- （調べること）
+- （✎ 調べること）
 
-% Drive denchi.labs in a few lines (docs/CONTRIBUTING.md, "Add a lab"); a figure cell carries
-% its caption, name and alt text in mystnb metadata (docs/STYLE.md).
-## 実験 1：（実験の題）
+% ✎ Drive denchi.labs in a few lines (docs/CONTRIBUTING.md, "Add a lab"); a figure cell carries
+% ✎ its caption, name and alt text in mystnb metadata (docs/STYLE.md).
+## 実験 1：（✎ 実験の題）
 
-（予想を書いてから、計算の結果を見る。）
+（✎ 予想を書いてから、計算の結果を見る。）
 
 ## 参考文献
 
@@ -167,7 +171,7 @@ GUIDE = Template(
     + """
 # 指導書：$title_ja（$short）
 
-（この授業のねらいを 2〜3 文で書く。）
+（✎ この授業のねらいを 2〜3 文で書く。）
 
 ```{code-cell} ipython3
 :tags: [remove-input]
@@ -179,33 +183,33 @@ Markdown(module_overview("$id"))
 
 ## 準備
 
-- （端末・印刷物・実験器具）
+- （✎ 端末・印刷物・実験器具）
 
 ## 授業の流れ（$minutes 分）
 
 | 段階 | 時間 | 学習活動 | 指導上の留意点 |
 |---|---|---|---|
-| 導入 | （分） | （活動） | （留意点） |
-| 展開 | （分） | （活動） | （留意点） |
-| まとめ | （分） | （活動） | （留意点） |
+| 導入 | （✎ 分） | （✎ 活動） | （✎ 留意点） |
+| 展開 | （✎ 分） | （✎ 活動） | （✎ 留意点） |
+| まとめ | （✎ 分） | （✎ 活動） | （✎ 留意点） |
 
 ## 評価規準
 
 | 観点 | 評価規準 | 主な評価の場面・方法 |
 |---|---|---|
-| 知識・技能 | （規準） | （場面） |
-| 思考・判断・表現 | （規準） | （場面） |
-| 主体的に学習に取り組む態度 | （規準） | （場面） |
+| 知識・技能 | （✎ 規準） | （✎ 場面） |
+| 思考・判断・表現 | （✎ 規準） | （✎ 場面） |
+| 主体的に学習に取り組む態度 | （✎ 規準） | （✎ 場面） |
 
 ## 板書計画
 
 ```text
-（板書）
+（✎ 板書）
 ```
 
 ## 40 人の学級で行うとき
 
-- （進め方）
+- （✎ 進め方）
 
 ## 学習指導要領との関連
 
@@ -220,11 +224,11 @@ Markdown("\\n".join(f"- {hook}" for hook in load_catalog().module("$id").guideli
 
 | よくある考え | 正しい理解 | 授業での手立て |
 |---|---|---|
-| （考え） | （理解） | （手立て） |
+| （✎ 考え） | （✎ 理解） | （✎ 手立て） |
 
 ## モデルで示せないこと
 
-- （限界）
+- （✎ 限界）
 $answer_key
 ## 参考文献
 
@@ -253,7 +257,7 @@ WRONG_ANSWERS = Template(
 # A typical wrong submission of the $assignment assignment, used by the automatic assignment
 # tests (docs/CONTRIBUTING.md, "Add an assignment"): right in some cells, wrong in others.
 $assignment.ipynb:
-  q1_answer: q1_value = 2.0                  # (the typical mistake)
+  q1_answer: q1_value = 2.0                  # ✎ the typical mistake
   q2_answer: q2_choice = "A"
 """
 )
@@ -296,12 +300,13 @@ def assignment_notebook(module: Module) -> nbformat.NotebookNode:
         ]
 
     hints = (
-        '    hint_ja="（答えを言わずに、考え方を示すヒント）",\n'
-        '    hint_en="(a hint that shows the way without giving the answer)",\n)'
+        '    hint_ja="（✎ 答えを言わずに、考え方を示すヒント）",\n'
+        '    hint_en="(✎ a hint that shows the way without giving the answer)",\n)'
     )
     cells = [
         new_markdown_cell(
-            f"# 課題：{title}\n\n（進め方と配点の説明。全部で 4 点。）", metadata=_nbgrader("intro")
+            f"# 課題：{title}\n\n（✎ 進め方と配点の説明。全部で 4 点。）",
+            metadata=_nbgrader("intro"),
         ),
         new_code_cell(
             "# 準備：採点用の道具を読み込みます（このセルは書きかえないでください）\n"
@@ -310,14 +315,14 @@ def assignment_notebook(module: Module) -> nbformat.NotebookNode:
         ),
         *question(
             1,
-            "## 問1　（題）（2 点）\n\n（問い。答えを `q1_value` に数値で入れる。）",
+            "## 問1　（✎ 題）（2 点）\n\n（✎ 問い。答えを `q1_value` に数値で入れる。）",
             "q1_value = 1.0",
             'checks.answered_number("q1_value")',
             f'checks.number(\n    "q1_value", expected=1.0, rel_tol=0.01,\n{hints}',
         ),
         *question(
             2,
-            "## 問2　（題）（2 点）\n\n（問い。A〜D から選び、`q2_choice` に文字列で入れる。）",
+            "## 問2　（✎ 題）（2 点）\n\n（✎ 問い。A〜D から選び、`q2_choice` に文字列で入れる。）",
             'q2_choice = "A"',
             'checks.answered_choice("q2_choice", "ABCD")',
             f'checks.choice(\n    "q2_choice", expected="A", choices="ABCD",\n{hints}',
@@ -340,9 +345,9 @@ def _files(catalog: Catalog, module: Module) -> dict[Path, str]:
     track = catalog.track(module.track)
     files: dict[Path, str] = {}
     if paths.lesson_dir is not None:
-        flow = ["1. {doc}`01_page`：（この節の内容）"]
+        flow = ["1. {doc}`01_page`：（✎ この節の内容）"]
         flow += [
-            f"{i}. {{doc}}`/{lab.as_posix()}/index`：（ラボの内容）"
+            f"{i}. {{doc}}`/{lab.as_posix()}/index`：（✎ ラボの内容）"
             for i, lab in enumerate(paths.lab_dirs, start=2)
         ]
         if track.id == "intro":  # required there (tests/test_worksheets.py)
@@ -448,7 +453,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print("\n".join(["Wrote:", *(f"  {p.as_posix()}" for p in written)]))
-    print("Next: replace every （…） placeholder and % comment (docs/CONTRIBUTING.md).")
+    print(
+        f"Next: replace every （{PLACEHOLDER} …） and follow, then delete, every % {PLACEHOLDER} "
+        "comment (docs/CONTRIBUTING.md, 'Add a module'); the fast tier fails while one is left."
+    )
     return 0
 
 
