@@ -10,7 +10,8 @@ book build; the tests marked `slow` or `book` are left out), for the edit-and-ch
 
 Both commands first create `.venv/` and install the exact versions recorded in `uv.lock`.
 Developer helpers: `python3 dev.py lock` (re-resolve uv.lock after editing pyproject.toml),
-`python3 dev.py build` (build the book only), `python3 dev.py lab` (JupyterLab on localhost).
+`python3 dev.py build` (build the book only), `python3 dev.py lab` (JupyterLab on localhost),
+`python3 dev.py new-module ID` (write the parts of a planned module from templates).
 
 The book has two editions from the same pages: `_build/student/html` (public: no answers) and
 `_build/teacher/html` (private: teacher guides and answer keys; put it behind a login).
@@ -181,6 +182,12 @@ def lab(port: int) -> None:
     _run(jupyter, "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", *as_root)
 
 
+def new_module(module_id: str) -> None:
+    """Write the parts of a planned module from templates (denchi.scaffold)."""
+    sync()
+    _run(VENV / BIN / "python", "-m", "denchi.scaffold", module_id)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -198,7 +205,7 @@ def main() -> None:
         help="address to listen on: 0.0.0.0 serves the classroom network (default: this PC only)",
     )
     p_test = sub.add_parser("test", help="run the whole test suite")
-    p_test.add_argument("--fast", action="store_true", help="unit tests only (under a minute)")
+    p_test.add_argument("--fast", action="store_true", help="unit tests only (a minute or two)")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     sub.add_parser("sync", help="create .venv from uv.lock")
     sub.add_parser("lock", help="re-resolve uv.lock from pyproject.toml")
@@ -208,6 +215,10 @@ def main() -> None:
     p_zip.add_argument("--output", type=Path, default=ROOT / "_build" / "denchi-book-student.zip")
     p_lab = sub.add_parser("lab", help="open JupyterLab on localhost")
     p_lab.add_argument("--port", type=int, default=8888)
+    p_new = sub.add_parser(
+        "new-module", help="write the parts of a planned module of book/curriculum.yml"
+    )
+    p_new.add_argument("module_id", help="e.g. u02_materials (docs/CONTRIBUTING.md)")
     args = parser.parse_args()
     if args.command == "serve":
         serve(args.port, args.host, args.edition)
@@ -224,6 +235,8 @@ def main() -> None:
         zip_student(args.output)
     elif args.command == "lab":
         lab(args.port)
+    elif args.command == "new-module":
+        new_module(args.module_id)
 
 
 if __name__ == "__main__":

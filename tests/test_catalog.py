@@ -37,7 +37,12 @@ def toc_files(node) -> set[str]:
 def test_catalog_lists_every_curriculum_module_once(catalog):
     ids = [m.id for m in catalog.modules]
     assert len(ids) == len(set(ids))
-    assert set(ids) == CURRICULUM_IDS
+    unmapped, unlisted = sorted(set(ids) - CURRICULUM_IDS), sorted(CURRICULUM_IDS - set(ids))
+    assert not unmapped, (
+        f"{unmapped} are not in the module map: add each to docs/CURRICULUM.md and to "
+        "CURRICULUM_IDS in tests/test_catalog.py, or use the id the map gives"
+    )
+    assert not unlisted, f"{unlisted} are in the module map but not in book/curriculum.yml"
 
 
 def test_every_module_has_objectives_and_a_known_track(catalog):
@@ -51,12 +56,67 @@ def test_available_modules_have_every_part(catalog, root):
     for m in catalog.available():
         paths = catalog.paths(m)
         missing = [str(p) for p in paths.all() if not (root / p).exists()]
-        assert not missing, f"{m.id} is 'available' but lacks {missing}"
+        assert not missing, (
+            f"{m.id} is 'available' but lacks {missing}: add them (docs/CONTRIBUTING.md, "
+            "'Add a module'), or set its status back to planned and remove its parts"
+        )
         for folder in (paths.lesson_dir, *paths.lab_dirs):
             if folder is not None:
                 assert (root / folder / "index.md").is_file(), f"{folder}/index.md"
         if paths.assignment_dir is not None:
             assert list((root / paths.assignment_dir).glob("*.ipynb")), paths.assignment_dir
+
+
+def test_every_assignment_has_a_typical_wrong_submission(catalog, root):
+    """The full suite grades ``assessments/wrong_answers/<assignment>.yml`` for partial
+    credit; a missing file or a grade_id that names no solution cell is caught here, in
+    seconds, instead of as a traceback after the grading tests (docs/CONTRIBUTING.md)."""
+    import nbformat
+    import yaml
+
+    for m in catalog.available():
+        if m.assignment is None:
+            continue
+        wrong = Path("assessments", "wrong_answers", f"{m.assignment}.yml")
+        assert (root / wrong).is_file(), (
+            f"{m.id}: write {wrong.as_posix()}, the typical wrong submission of its assignment "
+            "(docs/CONTRIBUTING.md, 'Add an assignment')"
+        )
+        source = Path("assessments", "source", m.assignment)
+        for name, answers in yaml.safe_load((root / wrong).read_text(encoding="utf-8")).items():
+            notebook = root / source / name
+            assert notebook.is_file(), f"{wrong.as_posix()}: {source.as_posix()}/{name} is missing"
+            solution_ids = {
+                meta["grade_id"]
+                for cell in nbformat.read(notebook, as_version=4).cells
+                if (meta := cell.metadata.get("nbgrader", {})).get("solution")
+            }
+            unknown = sorted(set(answers) - solution_ids)
+            assert not unknown, (
+                f"{wrong.as_posix()}: {unknown} name no solution cell of {name}; "
+                f"its solution cells are {sorted(solution_ids)}"
+            )
+
+
+def scaffold_placeholders_left(root) -> list[str]:
+    """Files of modules that still hold a placeholder of ``dev.py new-module``."""
+    from denchi.scaffold import PLACEHOLDER
+
+    folders = ("modules", "labs", "teacher_guides", "assessments")
+    return [
+        str(path.relative_to(root))
+        for pattern in ("*.md", "*.ipynb", "*.yml")
+        for path in sources(root, folders, pattern)
+        if PLACEHOLDER in path.read_text(encoding="utf-8")
+    ]
+
+
+def test_no_scaffold_placeholder_is_left(root):
+    left = scaffold_placeholders_left(root)
+    assert not left, (
+        f"{left} still hold placeholders of dev.py new-module: replace every （✎ …） and "
+        "follow, then delete, every '% ✎' comment (docs/CONTRIBUTING.md, 'Add a module')"
+    )
 
 
 def test_planned_modules_have_no_parts_yet(catalog, root):
