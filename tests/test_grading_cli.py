@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -390,6 +391,126 @@ def test_manaba_grade_sheet_is_filled_in(template, tmp_path):
 
         manaba_sheet(course, ASSIGNMENT, lost, tmp_path / "never.xlsx")
     assert not (tmp_path / "never.xlsx").exists()
+
+
+# Moodle's grading worksheet as a Japanese-language Moodle writes it (offline grading worksheet
+# feedback type and feedback comments on). Headers are Moodle's strings: mod/assign recordid,
+# core grade and maxgrade, lastmodifiedsubmission, lastmodifiedgrade, assignfeedback_comments.
+OFFLINE_WORKSHEET = (
+    "識別子,フルネーム,メールアドレス,ステータス,評点,最高評点,評定を変更できる,"
+    "最終更新日時 (提出),最終更新日時 (評定),フィードバックコメント\n"
+    "参加者 101,山田 太郎,Taro@example.ac.jp,評定のため提出,,3.00,はい,"
+    '"2026年 04月 10日(金曜日) 16:00",-,\n'
+    "参加者 102,鈴木 花子,hanako@example.ac.jp,評定のため提出,,3.00,はい,"
+    '"2026年 04月 10日(金曜日) 16:30",-,\n'
+    "参加者 103,佐藤 次郎,jiro@example.ac.jp,未提出,,3.00,はい,-,-,\n"
+)
+MOODLE_JA = {  # the strings assignfeedback_offline_grade_importer looks for, in Japanese
+    "recordid": "識別子",
+    "grade": "評点",
+    "lastmodifiedgrade": "最終更新日時 (評定)",
+    "hiddenuser": "参加者",
+    "feedback": "フィードバックコメント",
+}
+
+
+def _as_moodles_worksheet_upload_reads_it(path, strings=MOODLE_JA):
+    """What the assignment's "Upload grading worksheet" takes from a CSV, or None if it refuses
+    the file. As mod/assign/feedback/offline/importgradeslib.php does: init() finds the columns
+    whose header is exactly the grade, record id and last-modified strings (all three needed)
+    and one per feedback field; next() strips the "Participant" string from the identifier to
+    get the participant number. Then locallib.php process_import_grades() skips an empty grade.
+    """
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    header = rows[0]
+    needed = [strings["recordid"], strings["grade"], strings["lastmodifiedgrade"]]
+    if not set(needed) <= set(header):
+        return None
+    ident, grade = header.index(needed[0]), header.index(needed[1])
+    comments = header.index(strings["feedback"]) if strings["feedback"] in header else None
+    return {
+        row[ident][len(strings["hiddenuser"]) :].strip(): (
+            row[grade],
+            row[comments] if comments is not None else "",
+        )
+        for row in rows[1:]
+        if row[grade] != ""
+    }
+
+
+def _score_tiny(course, scores: dict[str, dict[str, float]]):
+    """Scores written into nbgrader's gradebook as autograde would (question cell -> points)."""
+    with Gradebook(gradebook_url(course)) as gb:
+        for student, cells in scores.items():
+            gb.update_or_create_submission(ASSIGNMENT, student)
+            for cell, points in cells.items():
+                found = gb.find_grade(cell, NOTEBOOK.removesuffix(".ipynb"), ASSIGNMENT, student)
+                found.auto_score = points
+            gb.db.commit()
+
+
+def test_moodle_grading_worksheet_is_filled_for_its_upload(template, tmp_path):
+    """Moodle's gradebook import makes the assignment's grades "overridden"; the assignment's
+    own worksheet upload keeps them editable. Our gradebook CSV does not fit that upload (no
+    identifier, grade or last-modified column); the filled worksheet does, and keeps every
+    other cell as Moodle wrote it."""
+    from denchi.grading.export import moodle_csv
+
+    course = copy_course(template, tmp_path / "course")
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(OFFLINE_WORKSHEET, encoding="utf-8-sig")
+    collect(course, ASSIGNMENT, _moodle_zip_both_right(course, tmp_path / "m.zip"), roster=roster)
+    _score_tiny(
+        course,
+        {"taro@example.ac.jp": {"q1_test": 2, "q2_test": 0}, "hanako@example.ac.jp": {}},
+    )
+    gradebook_csv = moodle_csv(course, ASSIGNMENT, tmp_path / "gradebook.csv")
+    assert _as_moodles_worksheet_upload_reads_it(gradebook_csv) is None  # does not fit
+    out = tmp_path / "filled.csv"
+    args = ["--course", str(course), "--format", "moodle", "--sheet", str(roster)]
+    assert main(["grade", "export", ASSIGNMENT, *args, "--output", str(out)]) == 0
+    assert _as_moodles_worksheet_upload_reads_it(out) == {
+        "101": ("2", "自動採点 2/3 点（問1 2/2、問2 0/1）"),
+        "102": ("0", "自動採点 0/3 点（問1 0/2、問2 0/1）"),
+    }
+    before, after = _csv(roster), _csv(out)
+    assert after[0] == before[0] and len(after) == len(before)
+    grade, comments = before[0].index("評点"), before[0].index("フィードバックコメント")
+    # only the grade and comment cells change (Moodle's "-" is written as text, "'-")
+    for old, new in zip(before[1:], after[1:], strict=True):
+        assert [c for i, c in enumerate(new) if i not in (grade, comments)] == [
+            c if c != "-" else "'-" for i, c in enumerate(old) if i not in (grade, comments)
+        ]
+    assert after[3][grade] == ""  # 佐藤 次郎 handed nothing in: the upload skips the row
+
+
+def test_moodle_grading_worksheet_refuses_what_the_upload_would_drop(template, tmp_path):
+    """A worksheet without the columns Moodle's upload needs, a graded student missing from
+    it, or a score above its maximum grade (Moodle skips such rows silently): a bilingual error,
+    and nothing written."""
+    from denchi.grading.export import moodle_worksheet
+
+    course = copy_course(template, tmp_path / "course")
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(OFFLINE_WORKSHEET, encoding="utf-8-sig")
+    collect(course, ASSIGNMENT, _moodle_zip_both_right(course, tmp_path / "m.zip"), roster=roster)
+    _score_tiny(course, {"taro@example.ac.jp": {"q1_test": 2, "q2_test": 1}})
+    out = tmp_path / "never.csv"
+    cases = {
+        "no-modified.csv": (
+            OFFLINE_WORKSHEET.replace("最終更新日時 (評定)", "メモ"),
+            "最終更新日時",
+        ),
+        "one-row.csv": (OFFLINE_WORKSHEET.replace("参加者 101", "参加者 999"), "taro@"),
+        "max-2.csv": (OFFLINE_WORKSHEET.replace(",3.00,", ",2.00,"), "最高評点"),
+    }
+    for name, (text, words) in cases.items():
+        sheet = tmp_path / name
+        sheet.write_text(text, encoding="utf-8-sig")
+        with pytest.raises(GradingError, match=re.escape(words)) as refused:
+            moodle_worksheet(course, ASSIGNMENT, sheet, out)
+        assert "nothing was written" in str(refused.value) and not out.exists(), name
+    assert moodle_worksheet(course, ASSIGNMENT, roster, out) == out  # the right one is filled
 
 
 def test_collect_records_when_each_student_handed_in(template, tmp_path):
