@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import time
 import zipfile
 from datetime import datetime, timedelta, timezone
 
@@ -247,8 +248,8 @@ def test_moodle_students_are_known_by_their_student_number_the_seed_of_their_dat
     assert done.students == ["hanako@example.ac.jp", "s2024001"]
     kept = json.loads((course / "submitted" / "s2024001" / ASSIGNMENT / "lms.json").read_text())
     assert kept["email"] == "Taro@example.ac.jp" and kept["idnumber"] == "s2024001"
-    warned = "\n".join(done.warnings)
-    assert "hanako@example.ac.jp" in warned and "学籍番号" in warned and "seed" in warned
+    warned = next(w for w in done.warnings if "seed" in w)  # (the other: no hand-in times)
+    assert "hanako@example.ac.jp" in warned and "学籍番号" in warned
     assert "s2024001" not in warned
 
 
@@ -514,8 +515,8 @@ def test_moodle_grading_worksheet_refuses_what_the_upload_would_drop(template, t
 
 
 def test_collect_records_when_each_student_handed_in(template, tmp_path):
-    """The LMS download carries each file's time; nbgrader reads it from timestamp.txt for
-    due dates and late penalties."""
+    """manaba's download carries each file's time (no zone: read as Japan time, the course's
+    zone); nbgrader reads it from timestamp.txt for due dates and late penalties."""
     from datetime import datetime, timezone
 
     from nbgrader.utils import parse_utc
@@ -531,8 +532,124 @@ def test_collect_records_when_each_student_handed_in(template, tmp_path):
     for number, when in handed_in.items():
         stamp = course / "submitted" / number / ASSIGNMENT / "timestamp.txt"
         recorded = parse_utc(stamp.read_text(encoding="utf-8"))  # naive, in UTC
-        local = datetime(*when).astimezone()  # zip times are the LMS server's local time
-        assert recorded == local.astimezone(timezone.utc).replace(tzinfo=None)
+        in_japan = datetime(*when, tzinfo=JST)  # the course's zone, not the machine's
+        assert recorded == in_japan.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+@pytest.fixture
+def machine_zone(monkeypatch):
+    """Set the grading machine's time zone (its TZ, as a server's clock setting) in a test."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _hand_in_times(course, students) -> dict[str, datetime | None]:
+    """When nbgrader will take each student to have handed in (timestamp.txt, UTC), if known."""
+    from nbgrader.utils import parse_utc
+
+    stamps = {s: course / "submitted" / s / ASSIGNMENT / "timestamp.txt" for s in students}
+    return {
+        s: parse_utc(p.read_text(encoding="utf-8")) if p.exists() else None
+        for s, p in stamps.items()
+    }
+
+
+def _seconds_late(course, handed_in: dict[str, datetime | None], due_utc: datetime):
+    """nbgrader's own lateness (SubmittedAssignment.total_seconds_late) for these times."""
+    with Gradebook(gradebook_url(course)) as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=due_utc)
+        for student, when in handed_in.items():
+            gb.update_or_create_submission(ASSIGNMENT, student, timestamp=when)
+        return {s: gb.find_submission(ASSIGNMENT, s).total_seconds_late for s in handed_in}
+
+
+def test_zip_times_are_read_in_the_course_time_zone_on_any_machine(
+    template, tmp_path, machine_zone, capsys
+):
+    """A zip entry's time has no zone. Read in the course's zone (Asia/Tokyo unless set), the
+    same zip gives the same lateness on a grading server in UTC and on a PC in Japan; collect
+    says which zone it used, and the course setting changes it."""
+    path = tmp_path / "manaba.zip"
+    handed_in = {"20240001": (2026, 4, 10, 17, 30, 0), "20240002": (2026, 4, 10, 16, 0, 0)}
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in handed_in.items():
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=when)
+            archive.writestr(info, _notebook_bytes(template, RIGHT))
+    due = datetime(2026, 4, 10, 8, 0)  # 17:00 in Japan, in UTC as nbgrader keeps it
+    seen, said = {}, []
+    for zone in ("UTC", "Asia/Tokyo"):
+        machine_zone(zone)
+        course = copy_course(template, tmp_path / zone.replace("/", "-"))
+        assert main(["grade", "collect", ASSIGNMENT, str(path), "--course", str(course)]) == 0
+        said.append(capsys.readouterr().out)
+        times = _hand_in_times(course, handed_in)
+        seen[zone] = (times, _seconds_late(course, times, due))
+    assert seen["UTC"] == seen["Asia/Tokyo"]
+    times, late = seen["UTC"]
+    assert times == {"20240001": datetime(2026, 4, 10, 8, 30), "20240002": datetime(2026, 4, 10, 7)}
+    assert late == {"20240001": 1800.0, "20240002": 0.0}
+    assert all("Asia/Tokyo" in out for out in said)  # collect says which zone it read them in
+    course = copy_course(template, tmp_path / "utc-school")  # a school that sets its zone
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write('\nc.DenchiCourse.timezone = "UTC"\n')
+    collect(course, ASSIGNMENT, path)
+    assert _hand_in_times(course, ["20240001"]) == {"20240001": datetime(2026, 4, 10, 17, 30)}
+
+
+def test_moodle_hand_in_times_come_from_the_grading_worksheet(
+    template, tmp_path, machine_zone, capsys
+):
+    """Moodle's "Download all submissions" zip stamps every file with the time of the download;
+    when each student handed in is the worksheet's "Last modified (submission)", read in the
+    course's zone. Without it, no time is made up and collect says so."""
+    course_files = {
+        "山田 太郎_101_assignsubmission_file/tiny.ipynb": _notebook_bytes(template, RIGHT),
+        "鈴木 花子_102_assignsubmission_file/tiny.ipynb": _notebook_bytes(template, RIGHT),
+    }
+    path = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in course_files.items():  # downloaded ten days after the due date
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 4, 20, 10, 0, 0)), data)
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(OFFLINE_WORKSHEET, encoding="utf-8-sig")  # 16:00 and 16:30 on 10 April
+    students = ["taro@example.ac.jp", "hanako@example.ac.jp"]
+    seen = {}
+    for zone in ("UTC", "Asia/Tokyo"):
+        machine_zone(zone)
+        course = copy_course(template, tmp_path / zone.replace("/", "-"))
+        args = ["--roster", str(roster), "--course", str(course)]
+        assert main(["grade", "collect", ASSIGNMENT, str(path), *args]) == 0
+        seen[zone] = _hand_in_times(course, students)
+    assert (
+        seen["UTC"]
+        == seen["Asia/Tokyo"]
+        == {
+            "taro@example.ac.jp": datetime(2026, 4, 10, 7, 0),
+            "hanako@example.ac.jp": datetime(2026, 4, 10, 7, 30),
+        }
+    )
+    english = OFFLINE_WORKSHEET.replace(
+        "最終更新日時 (提出)", "Last modified (submission)"
+    ).replace("2026年 04月 10日(金曜日) 16:30", "Friday, 10 April 2026, 4:30 PM")
+    roster.write_text(english, encoding="utf-8-sig")
+    course = copy_course(template, tmp_path / "english")
+    collect(course, ASSIGNMENT, path, roster=roster)
+    assert _hand_in_times(course, students)["hanako@example.ac.jp"] == datetime(2026, 4, 10, 7, 30)
+    capsys.readouterr()
+    course = copy_course(template, tmp_path / "no-worksheet")
+    assert main(["grade", "collect", ASSIGNMENT, str(path), "--course", str(course)]) == 0
+    said = capsys.readouterr().out
+    assert "moodle-101" in said and "提出時刻が分からない" in said and "No hand-in time" in said
+    assert _hand_in_times(course, ["moodle-101", "moodle-102"]) == {
+        "moodle-101": None,
+        "moodle-102": None,
+    }
 
 
 def test_status_shows_late_work(template, tmp_path, capsys):
@@ -549,7 +666,7 @@ def test_status_shows_late_work(template, tmp_path, capsys):
             archive.writestr(info, _notebook_bytes(course, RIGHT))
     collect(course, ASSIGNMENT, path)
     with Gradebook(gradebook_url(course)) as gb:
-        utc = due.astimezone().astimezone(timezone.utc).replace(tzinfo=None)  # nbgrader: UTC
+        utc = due.replace(tzinfo=JST).astimezone(timezone.utc).replace(tzinfo=None)  # UTC
         gb.update_or_create_assignment(ASSIGNMENT, duedate=utc)
     args = ["--course", str(course)]
     assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
@@ -564,12 +681,12 @@ JST = timezone(timedelta(hours=9))
 
 
 def _collect_handed_in(course, tmp_path, handed_in: dict, answers=RIGHT):
-    """Collect a manaba zip whose files carry the given times (as an LMS download does: the
-    server's local time, here the grading machine's)."""
+    """Collect a manaba zip whose files carry the given times (as its download does: without
+    a zone, which collect reads as the course's, Japan time)."""
     path = tmp_path / "manaba.zip"
     with zipfile.ZipFile(path, "w") as archive:
         for number, when in handed_in.items():
-            local = when.astimezone().timetuple()[:6]
+            local = when.astimezone(JST).timetuple()[:6]
             info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=local)
             archive.writestr(info, _notebook_bytes(course, answers))
     collect(course, ASSIGNMENT, path)
@@ -633,16 +750,6 @@ def test_status_uses_the_due_date_set_after_grading(template, tmp_path, capsys):
     assert "提出遅れ 2 時間 30 分 (late by 2 h 30 min)" in lines["20240002"]
 
 
-def _zip_at(path, files: dict[str, tuple[datetime, bytes]]):
-    """A zip as an LMS download: each file with the time it was handed in (local time)."""
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, (when, data) in files.items():
-            archive.writestr(
-                zipfile.ZipInfo(name, date_time=when.astimezone().timetuple()[:6]), data
-            )
-    return path
-
-
 def _penalise_late_work(course):
     """The course's nbgrader_config.py with nbgrader's other built-in rule: late work scores 0."""
     with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
@@ -664,17 +771,12 @@ def test_exports_carry_the_late_penalty_nbgrader_computes(template, tmp_path, ca
 
     course = copy_course(template, tmp_path / "course")
     _penalise_late_work(course)
-    due = datetime(2026, 4, 10, 17, 0, tzinfo=JST)
-    notebook = _notebook_bytes(course, RIGHT)
-    submissions = _zip_at(
-        tmp_path / "moodle.zip",
-        {
-            "山田 太郎_101_assignsubmission_file/tiny.ipynb": (due - timedelta(hours=1), notebook),
-            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": (due + timedelta(hours=26), notebook),
-        },
+    submissions = _moodle_zip_both_right(course, tmp_path / "moodle.zip")
+    roster = tmp_path / "worksheet.csv"  # handed in 1 h before and 26 h after 17:00 on 10 April
+    roster.write_text(
+        OFFLINE_WORKSHEET.replace("04月 10日(金曜日) 16:30", "04月 11日(土曜日) 19:00"),
+        encoding="utf-8-sig",
     )
-    roster = tmp_path / "worksheet.csv"
-    roster.write_text(WORKSHEET, encoding="utf-8-sig")
     collect(course, ASSIGNMENT, submissions, roster=roster)
     args = ["--course", str(course)]
     assert main(["grade", "due", ASSIGNMENT, "2026-04-10T17:00", *args]) == 0

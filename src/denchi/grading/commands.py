@@ -77,6 +77,12 @@ def _collect(args) -> int:
         f"{done.layout} 形式として {len(done.students)} 人の提出を取りこみました。",
         f"Collected {len(done.students)} submissions ({done.layout} layout).",
     )
+    _say(
+        "提出時刻のうち時間帯の書かれていないもの（zip の時刻、評定ワークシート）は、"
+        f"{done.zone} の時刻として読みました（講座の設定 c.DenchiCourse.timezone）。",
+        f"Hand-in times given without a zone (zip entries, the grading worksheet) were read as "
+        f"{done.zone} time (course setting c.DenchiCourse.timezone).",
+    )
     if done.archived:
         _say(
             f"前の提出を submitted_archive/ に移しました: {', '.join(done.archived)}",
