@@ -20,6 +20,11 @@ configure_course(c)
 c.SandboxedExecute.time_limit_s = 300
 c.SandboxedExecute.memory_mb = 1024
 
+# The school's time zone (an IANA name). An LMS download gives hand-in times without a zone
+# (zip entries, Moodle's grading worksheet); `denchi grade collect` reads them in this zone,
+# whatever the zone of the grading machine's clock.
+c.DenchiCourse.timezone = "Asia/Tokyo"
+
 # Late work. The due date is set with `denchi grade due <assignment> <date-time>` (Japan time);
 # lateness is always shown (status, the grade files). The penalty is nbgrader's
 # LateSubmissionPlugin: "none" takes no points, "zero" gives a late notebook 0 points. A school

@@ -300,3 +300,41 @@ def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, pool):
         score, maximum = got[kind]["q4_test"]
         assert score < maximum, (kind, got[kind])
         assert got[kind]["q2_test"][0] == got[kind]["q2_test"][1], (kind, got[kind])
+
+
+def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, pool):
+    """問3 asks for a fit whose residuals are divided by |Z|: the same fit without the weighting
+    (whose R_ct, α and C fall inside their tolerances on these spectra) loses the points of the
+    weighting check and keeps the others."""
+    assignment, name = "e04_eis", "e04_eis.ipynb"
+    course = nbg.copy_course(tmp_path / "course")
+    release = nbg.generate(course, assignment)
+    source = nbformat.read(course / "source" / assignment / name, as_version=4)
+    solution = {
+        c.metadata.nbgrader["grade_id"]: c.source
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    weighted = "d = (randles(f_hz, *p) - z_ohm) / np.abs(z_ohm)"
+    assert weighted in solution["q3_answer"]
+    unweighted = solution["q3_answer"].replace(weighted, "d = randles(f_hz, *p) - z_ohm")
+    uploads = {}
+    for student, q3 in (("s2025001", solution["q3_answer"]), ("s2025002", unweighted)):
+        nb = nbg.fill_answers(
+            nbformat.read(release / name, as_version=4), {**solution, "q3_answer": q3}
+        )
+        uploads[student] = tmp_path / "up" / student
+        uploads[student].mkdir(parents=True)
+        nbformat.write(nb, uploads[student] / name)
+    grade(course, assignment, uploads, pool=pool)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        got = {}
+        for student in uploads:
+            sub = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, student)
+            got[student] = {g.name: (g.score, g.max_score) for g in sub.grades}
+    weighted_scores, unweighted_scores = got["s2025001"], got["s2025002"]
+    assert all(s == m for s, m in weighted_scores.values()), weighted_scores
+    lost = {cell for cell, (s, m) in unweighted_scores.items() if s < m}
+    assert lost == {"q3d_test"}, unweighted_scores

@@ -183,6 +183,50 @@ def test_curve_partial_credit_and_range(answer):
         checks.curve("x", "y", q, v, abs_tol=0.02, **HINT)
 
 
+def _relative_cost(params) -> float:
+    """A fit with relative weights: y = a·x + b through points whose values span 1 to 100."""
+    x = np.linspace(0.0, 10.0, 21)
+    y = np.exp(0.46 * x)  # not a line: the criterion decides which line is "best"
+    a, b = params
+    return float(np.sum(((a * x + b - y) / y) ** 2))
+
+
+def _line_fit(weights: np.ndarray) -> np.ndarray:
+    x = np.linspace(0.0, 10.0, 21)
+    y = np.exp(0.46 * x)
+    design = np.column_stack([x, np.ones_like(x)]) * weights[:, None]
+    return np.linalg.lstsq(design, y * weights, rcond=None)[0]
+
+
+def test_minimises_tells_the_asked_for_criterion_from_another(answer):
+    """A fit by the criterion the question asks for passes; the fit of the same model by
+    another criterion (no weights) fails, as do a wrong length and unusable numbers."""
+    x = np.linspace(0.0, 10.0, 21)
+    relative = _line_fit(1.0 / np.exp(0.46 * x))
+    unweighted = _line_fit(np.ones_like(x))
+    best = _relative_cost(relative)
+    answer(p=relative)
+    checks.minimises("p", _relative_cost, best, size=2, **HINT)
+    answer(p=list(relative * (1 + 1e-6)))  # another optimiser's last digits
+    assert checks.minimises("p", _relative_cost, best, size=2, points=2, **HINT) == 2.0
+    answer(p=unweighted)
+    with pytest.raises(CheckFailed, match="ヒントです"):
+        checks.minimises("p", _relative_cost, best, size=2, **HINT)
+    assert checks.minimises("p", _relative_cost, best, size=2, points=2, **HINT) == 0.0
+    answer(p=relative[:1])
+    with pytest.raises(CheckFailed, match="2 個"):
+        checks.minimises("p", _relative_cost, best, size=2, **HINT)
+
+    def refuses(params):
+        raise ValueError("negative resistance")
+
+    answer(p=relative)
+    with pytest.raises(CheckFailed, match="ヒントです"):
+        checks.minimises("p", refuses, best, size=2, **HINT)
+    with pytest.raises(CheckFailed, match="ヒントです"):
+        checks.minimises("p", lambda params: math.nan, best, size=2, **HINT)
+
+
 @pytest.mark.slow
 def test_curve_against_a_reference_simulation(answer):
     from denchi import labs

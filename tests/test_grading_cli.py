@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
+import time
 import zipfile
 from datetime import datetime, timedelta, timezone
 
@@ -246,8 +248,8 @@ def test_moodle_students_are_known_by_their_student_number_the_seed_of_their_dat
     assert done.students == ["hanako@example.ac.jp", "s2024001"]
     kept = json.loads((course / "submitted" / "s2024001" / ASSIGNMENT / "lms.json").read_text())
     assert kept["email"] == "Taro@example.ac.jp" and kept["idnumber"] == "s2024001"
-    warned = "\n".join(done.warnings)
-    assert "hanako@example.ac.jp" in warned and "学籍番号" in warned and "seed" in warned
+    warned = next(w for w in done.warnings if "seed" in w)  # (the other: no hand-in times)
+    assert "hanako@example.ac.jp" in warned and "学籍番号" in warned
     assert "s2024001" not in warned
 
 
@@ -392,9 +394,129 @@ def test_manaba_grade_sheet_is_filled_in(template, tmp_path):
     assert not (tmp_path / "never.xlsx").exists()
 
 
+# Moodle's grading worksheet as a Japanese-language Moodle writes it (offline grading worksheet
+# feedback type and feedback comments on). Headers are Moodle's strings: mod/assign recordid,
+# core grade and maxgrade, lastmodifiedsubmission, lastmodifiedgrade, assignfeedback_comments.
+OFFLINE_WORKSHEET = (
+    "識別子,フルネーム,メールアドレス,ステータス,評点,最高評点,評定を変更できる,"
+    "最終更新日時 (提出),最終更新日時 (評定),フィードバックコメント\n"
+    "参加者 101,山田 太郎,Taro@example.ac.jp,評定のため提出,,3.00,はい,"
+    '"2026年 04月 10日(金曜日) 16:00",-,\n'
+    "参加者 102,鈴木 花子,hanako@example.ac.jp,評定のため提出,,3.00,はい,"
+    '"2026年 04月 10日(金曜日) 16:30",-,\n'
+    "参加者 103,佐藤 次郎,jiro@example.ac.jp,未提出,,3.00,はい,-,-,\n"
+)
+MOODLE_JA = {  # the strings assignfeedback_offline_grade_importer looks for, in Japanese
+    "recordid": "識別子",
+    "grade": "評点",
+    "lastmodifiedgrade": "最終更新日時 (評定)",
+    "hiddenuser": "参加者",
+    "feedback": "フィードバックコメント",
+}
+
+
+def _as_moodles_worksheet_upload_reads_it(path, strings=MOODLE_JA):
+    """What the assignment's "Upload grading worksheet" takes from a CSV, or None if it refuses
+    the file. As mod/assign/feedback/offline/importgradeslib.php does: init() finds the columns
+    whose header is exactly the grade, record id and last-modified strings (all three needed)
+    and one per feedback field; next() strips the "Participant" string from the identifier to
+    get the participant number. Then locallib.php process_import_grades() skips an empty grade.
+    """
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    header = rows[0]
+    needed = [strings["recordid"], strings["grade"], strings["lastmodifiedgrade"]]
+    if not set(needed) <= set(header):
+        return None
+    ident, grade = header.index(needed[0]), header.index(needed[1])
+    comments = header.index(strings["feedback"]) if strings["feedback"] in header else None
+    return {
+        row[ident][len(strings["hiddenuser"]) :].strip(): (
+            row[grade],
+            row[comments] if comments is not None else "",
+        )
+        for row in rows[1:]
+        if row[grade] != ""
+    }
+
+
+def _score_tiny(course, scores: dict[str, dict[str, float]]):
+    """Scores written into nbgrader's gradebook as autograde would (question cell -> points)."""
+    with Gradebook(gradebook_url(course)) as gb:
+        for student, cells in scores.items():
+            gb.update_or_create_submission(ASSIGNMENT, student)
+            for cell, points in cells.items():
+                found = gb.find_grade(cell, NOTEBOOK.removesuffix(".ipynb"), ASSIGNMENT, student)
+                found.auto_score = points
+            gb.db.commit()
+
+
+def test_moodle_grading_worksheet_is_filled_for_its_upload(template, tmp_path):
+    """Moodle's gradebook import makes the assignment's grades "overridden"; the assignment's
+    own worksheet upload keeps them editable. Our gradebook CSV does not fit that upload (no
+    identifier, grade or last-modified column); the filled worksheet does, and keeps every
+    other cell as Moodle wrote it."""
+    from denchi.grading.export import moodle_csv
+
+    course = copy_course(template, tmp_path / "course")
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(OFFLINE_WORKSHEET, encoding="utf-8-sig")
+    collect(course, ASSIGNMENT, _moodle_zip_both_right(course, tmp_path / "m.zip"), roster=roster)
+    _score_tiny(
+        course,
+        {"taro@example.ac.jp": {"q1_test": 2, "q2_test": 0}, "hanako@example.ac.jp": {}},
+    )
+    gradebook_csv = moodle_csv(course, ASSIGNMENT, tmp_path / "gradebook.csv")
+    assert _as_moodles_worksheet_upload_reads_it(gradebook_csv) is None  # does not fit
+    out = tmp_path / "filled.csv"
+    args = ["--course", str(course), "--format", "moodle", "--sheet", str(roster)]
+    assert main(["grade", "export", ASSIGNMENT, *args, "--output", str(out)]) == 0
+    assert _as_moodles_worksheet_upload_reads_it(out) == {
+        "101": ("2", "自動採点 2/3 点（問1 2/2、問2 0/1）"),
+        "102": ("0", "自動採点 0/3 点（問1 0/2、問2 0/1）"),
+    }
+    before, after = _csv(roster), _csv(out)
+    assert after[0] == before[0] and len(after) == len(before)
+    grade, comments = before[0].index("評点"), before[0].index("フィードバックコメント")
+    # only the grade and comment cells change (Moodle's "-" is written as text, "'-")
+    for old, new in zip(before[1:], after[1:], strict=True):
+        assert [c for i, c in enumerate(new) if i not in (grade, comments)] == [
+            c if c != "-" else "'-" for i, c in enumerate(old) if i not in (grade, comments)
+        ]
+    assert after[3][grade] == ""  # 佐藤 次郎 handed nothing in: the upload skips the row
+
+
+def test_moodle_grading_worksheet_refuses_what_the_upload_would_drop(template, tmp_path):
+    """A worksheet without the columns Moodle's upload needs, a graded student missing from
+    it, or a score above its maximum grade (Moodle skips such rows silently): a bilingual error,
+    and nothing written."""
+    from denchi.grading.export import moodle_worksheet
+
+    course = copy_course(template, tmp_path / "course")
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(OFFLINE_WORKSHEET, encoding="utf-8-sig")
+    collect(course, ASSIGNMENT, _moodle_zip_both_right(course, tmp_path / "m.zip"), roster=roster)
+    _score_tiny(course, {"taro@example.ac.jp": {"q1_test": 2, "q2_test": 1}})
+    out = tmp_path / "never.csv"
+    cases = {
+        "no-modified.csv": (
+            OFFLINE_WORKSHEET.replace("最終更新日時 (評定)", "メモ"),
+            "最終更新日時",
+        ),
+        "one-row.csv": (OFFLINE_WORKSHEET.replace("参加者 101", "参加者 999"), "taro@"),
+        "max-2.csv": (OFFLINE_WORKSHEET.replace(",3.00,", ",2.00,"), "最高評点"),
+    }
+    for name, (text, words) in cases.items():
+        sheet = tmp_path / name
+        sheet.write_text(text, encoding="utf-8-sig")
+        with pytest.raises(GradingError, match=re.escape(words)) as refused:
+            moodle_worksheet(course, ASSIGNMENT, sheet, out)
+        assert "nothing was written" in str(refused.value) and not out.exists(), name
+    assert moodle_worksheet(course, ASSIGNMENT, roster, out) == out  # the right one is filled
+
+
 def test_collect_records_when_each_student_handed_in(template, tmp_path):
-    """The LMS download carries each file's time; nbgrader reads it from timestamp.txt for
-    due dates and late penalties."""
+    """manaba's download carries each file's time (no zone: read as Japan time, the course's
+    zone); nbgrader reads it from timestamp.txt for due dates and late penalties."""
     from datetime import datetime, timezone
 
     from nbgrader.utils import parse_utc
@@ -410,8 +532,124 @@ def test_collect_records_when_each_student_handed_in(template, tmp_path):
     for number, when in handed_in.items():
         stamp = course / "submitted" / number / ASSIGNMENT / "timestamp.txt"
         recorded = parse_utc(stamp.read_text(encoding="utf-8"))  # naive, in UTC
-        local = datetime(*when).astimezone()  # zip times are the LMS server's local time
-        assert recorded == local.astimezone(timezone.utc).replace(tzinfo=None)
+        in_japan = datetime(*when, tzinfo=JST)  # the course's zone, not the machine's
+        assert recorded == in_japan.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+@pytest.fixture
+def machine_zone(monkeypatch):
+    """Set the grading machine's time zone (its TZ, as a server's clock setting) in a test."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _hand_in_times(course, students) -> dict[str, datetime | None]:
+    """When nbgrader will take each student to have handed in (timestamp.txt, UTC), if known."""
+    from nbgrader.utils import parse_utc
+
+    stamps = {s: course / "submitted" / s / ASSIGNMENT / "timestamp.txt" for s in students}
+    return {
+        s: parse_utc(p.read_text(encoding="utf-8")) if p.exists() else None
+        for s, p in stamps.items()
+    }
+
+
+def _seconds_late(course, handed_in: dict[str, datetime | None], due_utc: datetime):
+    """nbgrader's own lateness (SubmittedAssignment.total_seconds_late) for these times."""
+    with Gradebook(gradebook_url(course)) as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=due_utc)
+        for student, when in handed_in.items():
+            gb.update_or_create_submission(ASSIGNMENT, student, timestamp=when)
+        return {s: gb.find_submission(ASSIGNMENT, s).total_seconds_late for s in handed_in}
+
+
+def test_zip_times_are_read_in_the_course_time_zone_on_any_machine(
+    template, tmp_path, machine_zone, capsys
+):
+    """A zip entry's time has no zone. Read in the course's zone (Asia/Tokyo unless set), the
+    same zip gives the same lateness on a grading server in UTC and on a PC in Japan; collect
+    says which zone it used, and the course setting changes it."""
+    path = tmp_path / "manaba.zip"
+    handed_in = {"20240001": (2026, 4, 10, 17, 30, 0), "20240002": (2026, 4, 10, 16, 0, 0)}
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, when in handed_in.items():
+            info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=when)
+            archive.writestr(info, _notebook_bytes(template, RIGHT))
+    due = datetime(2026, 4, 10, 8, 0)  # 17:00 in Japan, in UTC as nbgrader keeps it
+    seen, said = {}, []
+    for zone in ("UTC", "Asia/Tokyo"):
+        machine_zone(zone)
+        course = copy_course(template, tmp_path / zone.replace("/", "-"))
+        assert main(["grade", "collect", ASSIGNMENT, str(path), "--course", str(course)]) == 0
+        said.append(capsys.readouterr().out)
+        times = _hand_in_times(course, handed_in)
+        seen[zone] = (times, _seconds_late(course, times, due))
+    assert seen["UTC"] == seen["Asia/Tokyo"]
+    times, late = seen["UTC"]
+    assert times == {"20240001": datetime(2026, 4, 10, 8, 30), "20240002": datetime(2026, 4, 10, 7)}
+    assert late == {"20240001": 1800.0, "20240002": 0.0}
+    assert all("Asia/Tokyo" in out for out in said)  # collect says which zone it read them in
+    course = copy_course(template, tmp_path / "utc-school")  # a school that sets its zone
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write('\nc.DenchiCourse.timezone = "UTC"\n')
+    collect(course, ASSIGNMENT, path)
+    assert _hand_in_times(course, ["20240001"]) == {"20240001": datetime(2026, 4, 10, 17, 30)}
+
+
+def test_moodle_hand_in_times_come_from_the_grading_worksheet(
+    template, tmp_path, machine_zone, capsys
+):
+    """Moodle's "Download all submissions" zip stamps every file with the time of the download;
+    when each student handed in is the worksheet's "Last modified (submission)", read in the
+    course's zone. Without it, no time is made up and collect says so."""
+    course_files = {
+        "山田 太郎_101_assignsubmission_file/tiny.ipynb": _notebook_bytes(template, RIGHT),
+        "鈴木 花子_102_assignsubmission_file/tiny.ipynb": _notebook_bytes(template, RIGHT),
+    }
+    path = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in course_files.items():  # downloaded ten days after the due date
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 4, 20, 10, 0, 0)), data)
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(OFFLINE_WORKSHEET, encoding="utf-8-sig")  # 16:00 and 16:30 on 10 April
+    students = ["taro@example.ac.jp", "hanako@example.ac.jp"]
+    seen = {}
+    for zone in ("UTC", "Asia/Tokyo"):
+        machine_zone(zone)
+        course = copy_course(template, tmp_path / zone.replace("/", "-"))
+        args = ["--roster", str(roster), "--course", str(course)]
+        assert main(["grade", "collect", ASSIGNMENT, str(path), *args]) == 0
+        seen[zone] = _hand_in_times(course, students)
+    assert (
+        seen["UTC"]
+        == seen["Asia/Tokyo"]
+        == {
+            "taro@example.ac.jp": datetime(2026, 4, 10, 7, 0),
+            "hanako@example.ac.jp": datetime(2026, 4, 10, 7, 30),
+        }
+    )
+    english = OFFLINE_WORKSHEET.replace(
+        "最終更新日時 (提出)", "Last modified (submission)"
+    ).replace("2026年 04月 10日(金曜日) 16:30", "Friday, 10 April 2026, 4:30 PM")
+    roster.write_text(english, encoding="utf-8-sig")
+    course = copy_course(template, tmp_path / "english")
+    collect(course, ASSIGNMENT, path, roster=roster)
+    assert _hand_in_times(course, students)["hanako@example.ac.jp"] == datetime(2026, 4, 10, 7, 30)
+    capsys.readouterr()
+    course = copy_course(template, tmp_path / "no-worksheet")
+    assert main(["grade", "collect", ASSIGNMENT, str(path), "--course", str(course)]) == 0
+    said = capsys.readouterr().out
+    assert "moodle-101" in said and "提出時刻が分からない" in said and "No hand-in time" in said
+    assert _hand_in_times(course, ["moodle-101", "moodle-102"]) == {
+        "moodle-101": None,
+        "moodle-102": None,
+    }
 
 
 def test_status_shows_late_work(template, tmp_path, capsys):
@@ -428,7 +666,7 @@ def test_status_shows_late_work(template, tmp_path, capsys):
             archive.writestr(info, _notebook_bytes(course, RIGHT))
     collect(course, ASSIGNMENT, path)
     with Gradebook(gradebook_url(course)) as gb:
-        utc = due.astimezone().astimezone(timezone.utc).replace(tzinfo=None)  # nbgrader: UTC
+        utc = due.replace(tzinfo=JST).astimezone(timezone.utc).replace(tzinfo=None)  # UTC
         gb.update_or_create_assignment(ASSIGNMENT, duedate=utc)
     args = ["--course", str(course)]
     assert main(["grade", "autograde", ASSIGNMENT, *FAST, *args]) == 0
@@ -443,12 +681,12 @@ JST = timezone(timedelta(hours=9))
 
 
 def _collect_handed_in(course, tmp_path, handed_in: dict, answers=RIGHT):
-    """Collect a manaba zip whose files carry the given times (as an LMS download does: the
-    server's local time, here the grading machine's)."""
+    """Collect a manaba zip whose files carry the given times (as its download does: without
+    a zone, which collect reads as the course's, Japan time)."""
     path = tmp_path / "manaba.zip"
     with zipfile.ZipFile(path, "w") as archive:
         for number, when in handed_in.items():
-            local = when.astimezone().timetuple()[:6]
+            local = when.astimezone(JST).timetuple()[:6]
             info = zipfile.ZipInfo(f"{number}@u{number}@tiny.ipynb", date_time=local)
             archive.writestr(info, _notebook_bytes(course, answers))
     collect(course, ASSIGNMENT, path)
@@ -512,16 +750,6 @@ def test_status_uses_the_due_date_set_after_grading(template, tmp_path, capsys):
     assert "提出遅れ 2 時間 30 分 (late by 2 h 30 min)" in lines["20240002"]
 
 
-def _zip_at(path, files: dict[str, tuple[datetime, bytes]]):
-    """A zip as an LMS download: each file with the time it was handed in (local time)."""
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, (when, data) in files.items():
-            archive.writestr(
-                zipfile.ZipInfo(name, date_time=when.astimezone().timetuple()[:6]), data
-            )
-    return path
-
-
 def _penalise_late_work(course):
     """The course's nbgrader_config.py with nbgrader's other built-in rule: late work scores 0."""
     with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
@@ -543,17 +771,12 @@ def test_exports_carry_the_late_penalty_nbgrader_computes(template, tmp_path, ca
 
     course = copy_course(template, tmp_path / "course")
     _penalise_late_work(course)
-    due = datetime(2026, 4, 10, 17, 0, tzinfo=JST)
-    notebook = _notebook_bytes(course, RIGHT)
-    submissions = _zip_at(
-        tmp_path / "moodle.zip",
-        {
-            "山田 太郎_101_assignsubmission_file/tiny.ipynb": (due - timedelta(hours=1), notebook),
-            "鈴木 花子_102_assignsubmission_file/tiny.ipynb": (due + timedelta(hours=26), notebook),
-        },
+    submissions = _moodle_zip_both_right(course, tmp_path / "moodle.zip")
+    roster = tmp_path / "worksheet.csv"  # handed in 1 h before and 26 h after 17:00 on 10 April
+    roster.write_text(
+        OFFLINE_WORKSHEET.replace("04月 10日(金曜日) 16:30", "04月 11日(土曜日) 19:00"),
+        encoding="utf-8-sig",
     )
-    roster = tmp_path / "worksheet.csv"
-    roster.write_text(WORKSHEET, encoding="utf-8-sig")
     collect(course, ASSIGNMENT, submissions, roster=roster)
     args = ["--course", str(course)]
     assert main(["grade", "due", ASSIGNMENT, "2026-04-10T17:00", *args]) == 0

@@ -54,6 +54,50 @@ def test_seeded_data_sets_follow_the_student():
     assert not np.allclose(a.impedance_ohm, b.impedance_ohm)
 
 
+def _student_fit(f: np.ndarray, z: np.ndarray, weighted: bool) -> np.ndarray:
+    """A learner's own fit, as e04 問3 asks for it (other start values and bounds than
+    ``fit_randles``), with or without dividing the residuals by |Z|."""
+    from scipy.optimize import least_squares
+
+    def residuals(p):
+        d = circuit_fit.randles_impedance(f, *p) - z
+        d = d / np.abs(z) if weighted else d
+        return np.concatenate([d.real, d.imag])
+
+    bounds = ([0, 1e-9, 1e-12, 0.5, 0], [1, 1, 100, 1, 1])
+    start = [z.real[-1], 0.02, 0.5, 0.9, 0.001]
+    return least_squares(residuals, start, bounds=bounds, x_scale="jac").x
+
+
+@pytest.mark.slow  # PyBaMM solves
+def test_the_weighting_check_passes_every_weighted_fit_and_no_unweighted_one(monkeypatch):
+    """e04 問3 grades the modulus weighting with ``checks.minimises`` on
+    ``modulus_weighted_cost``: on every student's spectrum, a learner's weighted fit passes
+    and the same fit without the weighting fails (its R_ct, α and C are within their own
+    tolerances, so only this check tells the two apart)."""
+    import __main__
+    from denchi.grading import checks
+
+    hint = {"hint_ja": "重み", "hint_en": "weights"}
+    for n in range(40):
+        spectrum = lab_datasets.eis_spectrum(f"s{2025000 + n}")
+        f, z = spectrum.frequency_hz, spectrum.impedance_ohm
+        reference = circuit_fit.fit_randles(f, z)
+        best = circuit_fit.modulus_weighted_cost(f, z, np.array(reference.params))
+
+        def cost(params, f=f, z=z):
+            return circuit_fit.modulus_weighted_cost(f, z, params)
+
+        weighted, unweighted = _student_fit(f, z, True), _student_fit(f, z, False)
+        monkeypatch.setattr(__main__, "q3_params", weighted, raising=False)
+        checks.minimises("q3_params", cost, best, size=5, **hint)
+        monkeypatch.setattr(__main__, "q3_params", unweighted, raising=False)
+        with pytest.raises(checks.CheckFailed):
+            checks.minimises("q3_params", cost, best, size=5, **hint)
+        # the unweighted fit is no outlier: its R_ct passes the R_ct check of 問3
+        assert unweighted[1] == pytest.approx(reference.r_ct_ohm, rel=0.05)
+
+
 def _record(voltage, current, temperature, q):
     n = len(voltage)
     return DischargeResult(

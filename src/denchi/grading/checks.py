@@ -455,6 +455,49 @@ def array(
     return _score(points, fraction, hint_ja, hint_en)
 
 
+def minimises(
+    name: str,
+    objective: Callable[[np.ndarray], float],
+    minimum: float,
+    *,
+    size: int,
+    rel_tol: float = 1e-3,
+    points: float | None = None,
+    hint_ja: str,
+    hint_en: str,
+) -> float | None:
+    """The answer, an array of ``size`` fitted parameters, minimises ``objective`` as the
+    question asked: ``objective(answer)`` is at most ``minimum`` (the reference fit's value)
+    plus ``rel_tol`` of it.
+
+    For a fit whose criterion is part of the question (e04: residuals divided by ``|Z|``):
+    parameters found by another criterion (an unweighted fit) leave a larger value of the
+    asked-for objective even where they are close to the reference, and any correct fit
+    reaches the same minimum, whatever its start values or optimiser. A value below
+    ``minimum`` passes (a better fit than the reference). ``objective`` is the grader's code;
+    it receives the student's numbers as a float array, and if it raises or gives no finite
+    number the answer does not pass.
+    """
+    import numpy as np
+
+    value = _as_array(name).ravel()
+    if value.size != size:
+        _fail(
+            f"{name} の要素の数が {value.size} 個です。問題で求められた {size} 個のパラメータを"
+            "順に入れましょう。",
+            f"{name} has {value.size} elements; put the {size} parameters the question asks "
+            "for, in order.",
+        )
+    try:
+        with np.errstate(all="ignore"):
+            reached = float(objective(value))
+    except Exception:  # parameters the objective cannot use (negative, zero): not a fit
+        reached = math.nan
+    bound = minimum + rel_tol * abs(minimum)
+    fits = bool(np.isfinite(reached)) and reached <= bound
+    return _score(points, 1.0 if fits else 0.0, hint_ja, hint_en)
+
+
 def curve(
     x_name: str,
     y_name: str,

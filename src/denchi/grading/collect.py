@@ -17,13 +17,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 
 import nbformat
 
 from denchi.grading import lms_layouts
 from denchi.grading.errors import GradingError
+from denchi.grading.nbconfig import course_timezone
 from denchi.i18n import bilingual
 
 SUBMITTED = "submitted"
@@ -191,6 +192,7 @@ class Collected:
     archived: list[str] = field(default_factory=list)  # whose earlier submission was archived
     skipped: list[str] = field(default_factory=list)  # files left out, and why (bilingual)
     warnings: list[str] = field(default_factory=list)  # for the teacher (bilingual)
+    zone: str = ""  # the time zone in which times without a zone were read
 
 
 @dataclass(frozen=True)
@@ -199,19 +201,20 @@ class _Source:
 
     names: list[str]
     read: Callable[[str], bytes]
-    modified: Callable[[str], datetime]  # when the file was last changed, local time
+    modified: Callable[[str], datetime]  # when the file was last changed (aware)
 
 
 @contextmanager
-def _source_files(source: Path) -> Iterator[_Source]:
-    """The files in a zip or a folder. An LMS download keeps each handed-in file's time
-    (in the LMS server's local time; zip times carry no time zone)."""
+def _source_files(source: Path, zone: tzinfo) -> Iterator[_Source]:
+    """The files in a zip or a folder, with each file's time. A folder's file times are
+    instants; a zip entry's time has no zone (the zip format's MS-DOS date and time), so it is
+    read in ``zone``, the course's, never the grading machine's."""
     if source.is_dir():
         names = [p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()]
         yield _Source(
             names,
             lambda name: (source / name).read_bytes(),
-            lambda name: datetime.fromtimestamp((source / name).stat().st_mtime).astimezone(),
+            lambda name: datetime.fromtimestamp((source / name).stat().st_mtime, zone),
         )
         return
     if zipfile.is_zipfile(source):
@@ -219,7 +222,7 @@ def _source_files(source: Path) -> Iterator[_Source]:
             yield _Source(
                 archive.namelist(),
                 archive.read,
-                lambda name: datetime(*archive.getinfo(name).date_time).astimezone(),
+                lambda name: datetime(*archive.getinfo(name).date_time, tzinfo=zone),
             )
         return
     raise GradingError(
@@ -309,8 +312,11 @@ def collect(
 
     Everything is checked first (notebooks readable, one submission per student, usable
     ids); if anything is wrong nothing is placed and the error lists every problem. When each
-    student handed in (the newest time of their files in the download) goes to nbgrader's
-    ``timestamp.txt``, for due dates and late penalties. The
+    student handed in goes to nbgrader's ``timestamp.txt``, for due dates and late penalties:
+    the newest time of their files in the download, read in the course's time zone
+    (:func:`denchi.grading.nbconfig.course_timezone`) when the download gives no zone; for a
+    Moodle zip, whose times are those of the download, the "Last modified (submission)" of the
+    grading worksheet given as ``roster`` (none without it, and a warning says so). The
     submissions are written aside in full, the students recorded in the gradebook (created on
     a fresh course), and only then moved in: a failure leaves no submission half-placed. Files that
     are not notebooks are left out and listed. Students' e-mail addresses, names and LMS user
@@ -320,12 +326,13 @@ def collect(
     if not source.exists():
         raise GradingError(f"{source} が見つかりません。", f"{source} does not exist.")
     notebooks = assignment_notebooks(course, assignment)
-    with _source_files(source) as files:
+    zone = course_timezone(course)
+    with _source_files(source, zone) as files:
         names, read_bytes = files.names, files.read
         layout, people = lms_layouts.read(
             lms_layouts.usable(names), lms=lms, roster=roster, manaba_order=manaba_order
         )
-        result = Collected(layout)
+        result = Collected(layout, zone=str(zone))
         result.warnings = lms_layouts.seed_warnings(layout, people)
         chosen = _plan(people, notebooks, read_bytes, result)
         if not chosen:
@@ -335,19 +342,41 @@ def collect(
                 f"{source.name} holds no notebook of '{assignment}' ({', '.join(notebooks)}).",
             )
         with _staging(course) as staging:  # all or nothing: written aside, then moved in
-            staged = {}
+            staged, no_time = {}, []
             for student, (person, picked) in sorted(chosen.items()):
                 folder = staged[student] = staging / student
                 folder.mkdir()
                 for name, member in picked.items():
                     (folder / name).write_bytes(read_bytes(member))
-                _write_timestamp(folder, max(files.modified(m) for m in picked.values()))
+                if layout == "moodle":  # the zip's times are the download's
+                    handed_in = lms_layouts.moodle_time(person.submitted, zone)
+                else:
+                    handed_in = max(files.modified(m) for m in picked.values())
+                if handed_in is None:
+                    no_time.append(student)
+                else:
+                    _write_timestamp(folder, handed_in)
                 (folder / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
+            if no_time:
+                result.warnings.append(_no_time_warning(no_time))
             _record_students([person for person, _ in chosen.values()], course)
             result.archived = [s for s in staged if (course / SUBMITTED / s / assignment).exists()]
             _move_in(course, assignment, staged)
             result.students = list(staged)
     return result
+
+
+def _no_time_warning(students: list[str]) -> str:
+    return bilingual(
+        f"提出時刻が分からない学生がいます（遅れを計算できず、締め切りを過ぎていても遅れに"
+        f"なりません）: {', '.join(students)}。Moodle の zip の時刻はダウンロードした時刻なので、"
+        "評定ワークシート（「最終更新日時 (提出)」の列があるもの）を --roster に指定して"
+        "集め直してください。",
+        f"No hand-in time for these students (lateness cannot be computed; they count as on "
+        f"time): {', '.join(students)}. Moodle's zip carries the time of the download: collect "
+        "again with the grading worksheet (with its 'Last modified (submission)' column) as "
+        "--roster.",
+    )
 
 
 def _record_students(people: list[lms_layouts.Submitter], course: Path) -> None:

@@ -77,6 +77,12 @@ def _collect(args) -> int:
         f"{done.layout} 形式として {len(done.students)} 人の提出を取りこみました。",
         f"Collected {len(done.students)} submissions ({done.layout} layout).",
     )
+    _say(
+        "提出時刻のうち時間帯の書かれていないもの（zip の時刻、評定ワークシート）は、"
+        f"{done.zone} の時刻として読みました（講座の設定 c.DenchiCourse.timezone）。",
+        f"Hand-in times given without a zone (zip entries, the grading worksheet) were read as "
+        f"{done.zone} time (course setting c.DenchiCourse.timezone).",
+    )
     if done.archived:
         _say(
             f"前の提出を submitted_archive/ に移しました: {', '.join(done.archived)}",
@@ -213,22 +219,31 @@ def _feedback(args) -> int:
 
 
 def _export(args) -> int:
-    from denchi.grading.export import manaba_csv, manaba_sheet, moodle_csv, nbgrader_csv
+    from denchi.grading.export import (
+        manaba_csv,
+        manaba_sheet,
+        moodle_csv,
+        moodle_worksheet,
+        nbgrader_csv,
+    )
 
     course = _course(args)
-    suffix = ".xlsx" if args.sheet else ".csv"
+    suffix = args.sheet.suffix if args.sheet else ".csv"
     name = f"{args.format}-{'-'.join(args.assignment)}{suffix}"
     output = args.output or course / "exports" / name
-    if args.sheet and args.format != "manaba":
+    if args.sheet and args.format == "nbgrader":
         raise _usage(
-            "--sheet は --format manaba で使います。", "--sheet goes with --format manaba."
+            "--sheet は --format moodle（評定ワークシート）か manaba（成績登録シート）で使います。",
+            "--sheet goes with --format moodle (grading worksheet) or manaba (grade sheet).",
         )
     if args.format != "nbgrader" and len(args.assignment) != 1:
         raise _usage(
             "Moodle・manaba 用は課題 1 つずつ書き出します。",
             "Moodle, manaba: one assignment per file.",
         )
-    if args.format == "moodle":
+    if args.format == "moodle" and args.sheet:
+        path = moodle_worksheet(course, args.assignment[0], args.sheet, output)
+    elif args.format == "moodle":
         path = moodle_csv(course, args.assignment[0], output, identifier=args.identifier)
     elif args.format == "manaba" and args.sheet:
         path = manaba_sheet(course, args.assignment[0], args.sheet, output)
@@ -391,6 +406,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--sheet",
         type=Path,
-        help="manaba: the grade sheet (.xlsx) downloaded from manaba, to fill in",
+        help="the LMS's own sheet to fill in: Moodle's grading worksheet (.csv) or manaba's "
+        "grade sheet (.xlsx)",
     )
     command("status", _status, "採点結果を見る", "show the results")

