@@ -143,3 +143,37 @@ def test_an_older_postgresql_database_waits_for_migrate(tmp_path, postgres, caps
     assert main(["lms", "platforms", "--config", str(toml)]) == 0
     assert "https://moodle.example" in capsys.readouterr().out
     db.dispose()
+
+
+def _cli(config, *command, timeout=600):
+    """``denchi lms --config CONFIG COMMAND…`` in a process of its own (as an operator runs it)."""
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    return subprocess.run(
+        [sys.executable, "-m", "denchi.cli", "lms", "--config", str(config), *command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_a_worker_starts_on_a_fresh_database_before_any_serve(tmp_path, postgres):
+    """Issue 21: `denchi lms worker` first on a new PostgreSQL database failed with
+    procrastinate's AppNotOpen (its schema was applied before the app was opened)."""
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        f'database_url = "{postgres}"\nqueue = "procrastinate"\ndata_dir = "data"\n'
+        "allow_unsandboxed_grading = true\n",
+        encoding="utf-8",
+    )
+    worker = _cli(config, "worker", "--once")
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    assert "AppNotOpen" not in worker.stderr
+    db = Database(postgres)
+    try:
+        with db.engine.connect() as conn:
+            from sqlalchemy import text
+
+            assert conn.execute(text("select to_regclass('procrastinate_jobs')")).scalar()
+    finally:
+        db.dispose()

@@ -438,12 +438,21 @@ class ProcrastinateQueue:
         return max(1, (alive or 0) // PROCRASTINATE_WORKERS_PER_PROCESS)
 
     def _ensure_schema(self) -> None:
-        with self.rt.db.engine.connect() as conn:
-            from sqlalchemy import text
+        """Create procrastinate's tables on a new database, whoever starts first (a worker
+        before any ``serve``, or several processes at once).
 
-            exists = conn.execute(text("select to_regclass('procrastinate_jobs')")).scalar()
-        if exists is None:
-            self.app.schema_manager.apply_schema()
+        The schema is procrastinate's own SQL (``SchemaManager.get_schema``, what
+        ``procrastinate schema --apply`` runs), applied through the tool's engine so that it
+        does not need the procrastinate app to be open (``apply_schema`` raised ``AppNotOpen``
+        in a worker, which opens the app only to run jobs), under a transaction-level advisory
+        lock (PostgreSQL docs, "Advisory Locks") so that two processes never both apply it."""
+        from sqlalchemy import text
+
+        with self.rt.db.engine.begin() as conn:
+            conn.execute(text("select pg_advisory_xact_lock(hashtext('denchi.procrastinate'))"))
+            if conn.execute(text("select to_regclass('procrastinate_jobs')")).scalar() is None:
+                # '%' doubled as SchemaManager.apply_schema does: the driver reads placeholders
+                conn.exec_driver_sql(self.app.schema_manager.get_schema().replace("%", "%%"))
 
     def start(self) -> None:
         self.app.open()
