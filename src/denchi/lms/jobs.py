@@ -32,7 +32,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from denchi.i18n import bilingual
-from denchi.lms import outbox
+from denchi.lms import housekeeping, outbox
 from denchi.lms.config import LmsConfig
 from denchi.lms.grader import GradeOutcome, Grader
 from denchi.lms.instance import DataDirLock
@@ -319,13 +319,28 @@ def deliver_scores(rt: Tool) -> int:
     return outbox.deliver_due(rt.db, rt.services, rt.policy, rt.grader.max_score)
 
 
+def sweep_expired(rt: Tool) -> housekeeping.Swept:
+    """Delete expired login states, sessions, deep-linking requests and registration tokens
+    (:func:`denchi.lms.housekeeping.sweep`), logging what went."""
+    swept = housekeeping.sweep(rt.db)
+    if swept != housekeeping.Swept():
+        rt.log.info("housekeeping deleted %s", swept)
+    return swept
+
+
 class EmbeddedQueue:
     """Worker threads inside the web process (SQLite, one machine): ``worker_threads`` grading
     threads that share each burst, and one delivery thread, so that a slow or unreachable
-    LMS never holds up grading and each score leaves as soon as it is recorded."""
+    LMS never holds up grading and each score leaves as soon as it is recorded; a
+    housekeeping thread deletes expired rows every ``sweep_s`` (:mod:`.housekeeping`)."""
 
-    def __init__(self, rt: Tool, poll_s: float = 1.0) -> None:
-        self.rt, self.poll_s = rt, poll_s
+    def __init__(
+        self,
+        rt: Tool,
+        poll_s: float = 1.0,
+        sweep_s: float = housekeeping.EMBEDDED_INTERVAL_S,
+    ) -> None:
+        self.rt, self.poll_s, self.sweep_s = rt, poll_s, sweep_s
         self.lock = DataDirLock(rt.config.data_dir)
         self._wake = threading.Event()
         self._deliver = threading.Event()
@@ -344,7 +359,8 @@ class EmbeddedQueue:
         self._stop.clear()
         self._threads = []
         loops = [(f"denchi-worker-{n}", self._grade_loop) for n in range(self.workers)]
-        for name, loop in [*loops, ("denchi-deliver", self._deliver_loop)]:
+        loops += [("denchi-deliver", self._deliver_loop), ("denchi-sweep", self._sweep_loop)]
+        for name, loop in loops:
             thread = threading.Thread(target=loop, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -387,6 +403,14 @@ class EmbeddedQueue:
                 self.rt.log.exception("score delivery failed")
             self._deliver.wait(self.poll_s)
 
+    def _sweep_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sweep_expired(self.rt)
+            except Exception:  # keep the thread alive; the rows are deleted next time
+                self.rt.log.exception("housekeeping failed")
+            self._stop.wait(self.sweep_s)
+
 
 # Each `denchi lms worker` process runs two procrastinate workers: grading and delivery.
 PROCRASTINATE_WORKERS_PER_PROCESS = 2
@@ -416,7 +440,9 @@ class ProcrastinateQueue:
         @self.app.periodic(cron="* * * * *")
         @self.app.task(name="denchi.sweep", queue=QUEUE, queueing_lock="denchi.sweep")
         def sweep(timestamp: int) -> int:
-            """Every minute: work a dead worker left claimed, retries that came due."""
+            """Every minute: expired rows (:mod:`.housekeeping`), work a dead worker left
+            claimed, retries that came due."""
+            sweep_expired(rt)
             self.scores_enqueued()
             return grade_pending(rt, workers=self.workers(), scores_enqueued=self.scores_enqueued)
 
