@@ -5,6 +5,7 @@ a browser or an LMS administrator may still use is kept; both queues run it on a
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -156,6 +157,6 @@ def test_the_procrastinate_periodic_task_sweeps(rt, monkeypatch):
     monkeypatch.setattr(jobs, "grade_pending", lambda *args, **kwargs: 0)
     monkeypatch.setattr(queue, "scores_enqueued", lambda: None)
     monkeypatch.setattr(queue, "workers", lambda: 1)
-    queue.app.tasks["denchi.sweep"](timestamp=0)
+    queue.app.tasks["denchi.sweep"](SimpleNamespace(job=SimpleNamespace(id=1)), timestamp=0)
     assert _left(rt)["login_states"] == {"live"}
     assert _left(rt)["deep_link_requests"] == {"live"}
