@@ -3,6 +3,7 @@ procrastinate; a worker in another process grades the class and delivers the sco
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -171,6 +172,8 @@ def test_a_worker_starts_on_a_fresh_database_before_any_serve(tmp_path, postgres
     worker = _cli(config, "worker", "--once")
     assert worker.returncode == 0, worker.stderr[-2000:]
     assert "AppNotOpen" not in worker.stderr
+    records = [json.loads(line) for line in worker.stderr.splitlines() if line.strip()]
+    assert records and all({"asctime", "levelname", "name", "message"} <= set(r) for r in records)
     db = Database(postgres)
     try:
         with db.engine.connect() as conn:

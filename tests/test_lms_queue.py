@@ -44,7 +44,7 @@ class FakeGrader:
     def max_score(self, assignment: str) -> float:
         return 3.0
 
-    def grade(self, assignment, notebooks, on_result=None):
+    def grade(self, assignment, notebooks, on_result=None, labels=None):
         batch = {"students": sorted(notebooks), "start": time.monotonic()}
         batch["thread"] = threading.current_thread().name
         with self.lock:
@@ -347,7 +347,7 @@ def test_a_grading_job_records_itself_as_the_owner_of_its_claims(tool, monkeypat
     monkeypatch.setattr(queue, "_defer", lambda task: None)
     owners: list[str | None] = []
 
-    def grade(assignment, notebooks, on_result=None):
+    def grade(assignment, notebooks, on_result=None, labels=None):
         with rt.db.session() as s:
             owners.append(s.get_one(models.Submission, sid).claimed_by)
         return {student: GradeOutcome(3.0, 3.0, "<p>ok</p>") for student in notebooks}

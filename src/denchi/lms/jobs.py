@@ -243,7 +243,7 @@ def _grade_batch(
             ended.add(by_student[student])
             scores_enqueued()
 
-    outcomes = rt.grader.grade(assignment, files, on_result=finished)
+    outcomes = rt.grader.grade(assignment, files, on_result=finished, labels=by_student)
     for student, result in outcomes.items():  # any the grader did not report one by one
         finished(student, result)
 
