@@ -3,7 +3,9 @@ procrastinate; a worker in another process grades the class and delivers the sco
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +20,7 @@ from lms.harness import (
     place_assignment,
     register_manually,
     start_tool,
+    wait_for,
 )
 from lms.old_databases import assert_rows_kept, database_at, revision_of, save_rows
 from lms.platform import Person, Platform
@@ -143,3 +146,139 @@ def test_an_older_postgresql_database_waits_for_migrate(tmp_path, postgres, caps
     assert main(["lms", "platforms", "--config", str(toml)]) == 0
     assert "https://moodle.example" in capsys.readouterr().out
     db.dispose()
+
+
+def _cli(config, *command, timeout=600):
+    """``denchi lms --config CONFIG COMMAND…`` in a process of its own (as an operator runs it)."""
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    return subprocess.run(
+        [sys.executable, "-m", "denchi.cli", "lms", "--config", str(config), *command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_a_worker_starts_on_a_fresh_database_before_any_serve(tmp_path, postgres):
+    """Issue 21: `denchi lms worker` first on a new PostgreSQL database failed with
+    procrastinate's AppNotOpen (its schema was applied before the app was opened)."""
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        f'database_url = "{postgres}"\nqueue = "procrastinate"\ndata_dir = "data"\n'
+        "allow_unsandboxed_grading = true\n",
+        encoding="utf-8",
+    )
+    worker = _cli(config, "worker", "--once")
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    assert "AppNotOpen" not in worker.stderr
+    records = [json.loads(line) for line in worker.stderr.splitlines() if line.strip()]
+    assert records and all({"asctime", "levelname", "name", "message"} <= set(r) for r in records)
+    db = Database(postgres)
+    try:
+        with db.engine.connect() as conn:
+            from sqlalchemy import text
+
+            assert conn.execute(text("select to_regclass('procrastinate_jobs')")).scalar()
+    finally:
+        db.dispose()
+
+
+def test_a_killed_worker_is_detected_within_seconds_and_its_work_graded(tmp_path, postgres):
+    """Issue 21: after ``kill -9`` of a worker (its whole process group, as when a machine
+    dies), its job stayed "doing" for ever and its claimed submission waited
+    ``grading_timeout_s * 3 + 120`` s. Procrastinate's worker heartbeats reveal the dead
+    worker within seconds; its job is retried and its claims released, so another worker
+    grades the submission (the learner's code sleeps 15 s, so the kill lands mid-grading)."""
+    platform = Platform()
+    platform.start()
+    courseware = make_courseware(tmp_path / "courseware")
+    settings = dict(
+        database_url=postgres,
+        queue="procrastinate",
+        data_dir=str(tmp_path / "data"),
+        grading_timeout_s=120,  # a claim used to last 120 * 3 + 120 s = 8 minutes
+        allow_unsandboxed_grading=True,
+    )
+    tool = start_tool(tmp_path, courseware, **settings)
+    workers: list[subprocess.Popen] = []
+    try:
+        register_manually(tool, platform)
+        course = platform.course("pg-kill", LEARNERS[0])
+        place_assignment(platform, tool, course, "rl-kill", "9")
+        release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+        browser = Browser()
+        hint = platform.launch_hint(LEARNERS[0], course, "rl-kill")
+        page = browser.launch(tool, platform, hint, "x")
+        url = page.text.split('/submit"')[0].rsplit('action="', 1)[1] + "/submit"
+        slow = answered(release, answer="__import__('time').sleep(15) or 42")
+        response = browser.http.post(
+            url,
+            data={"csrf": csrf_of(page.text)},
+            files={"notebook": ("a.ipynb", slow, "text/plain")},
+        )
+        assert response.status_code == 303
+        config = tmp_path / "worker.toml"
+        config.write_text(
+            "\n".join(
+                [
+                    f'base_url = "{tool.url}"',
+                    f'database_url = "{postgres}"',
+                    'queue = "procrastinate"',
+                    f'data_dir = "{tmp_path / "worker-data"}"',
+                    f'courseware_dir = "{courseware}"',
+                    "grading_timeout_s = 120",
+                    "allow_unsandboxed_grading = true",
+                ]
+            ),
+            encoding="utf-8",
+        )
+
+        def start_worker() -> subprocess.Popen:
+            env = dict(os.environ)
+            env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env["PATH"]
+            args = [sys.executable, "-m", "denchi.cli", "lms", "--config", str(config)]
+            worker = subprocess.Popen(
+                [*args, "worker"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
+            workers.append(worker)
+            return worker
+
+        def submission() -> models.Submission:
+            with tool.rt.db.session() as s:
+                return s.scalars(select(models.Submission)).one()
+
+        first = start_worker()
+        wait_for(lambda: submission().status == "grading", 120, "the first worker's claim")
+        time.sleep(3)  # inside the learner's 15 s
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        killed_at = time.monotonic()
+
+        start_worker()
+        wait_for(lambda: submission().status == "graded", 90, "grading by the second worker")
+        assert time.monotonic() - killed_at < 90  # not the 8 minutes of the claim
+        sub = submission()
+        assert (sub.score, sub.attempts) == (3.0, 2)
+        with tool.rt.db.engine.connect() as conn:
+            from sqlalchemy import text
+
+            orphaned = conn.execute(
+                text(
+                    "select count(*) from procrastinate_jobs where status = 'doing' and"
+                    " (worker_id is null or worker_id not in (select id from"
+                    " procrastinate_workers where last_heartbeat > now() - interval '10 s'))"
+                )
+            ).scalar()
+        assert orphaned == 0  # no job stays "doing" for a dead worker
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=60)
+        tool.stop()
+        platform.stop()

@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -43,7 +44,7 @@ class FakeGrader:
     def max_score(self, assignment: str) -> float:
         return 3.0
 
-    def grade(self, assignment, notebooks, on_result=None):
+    def grade(self, assignment, notebooks, on_result=None, labels=None):
         batch = {"students": sorted(notebooks), "start": time.monotonic()}
         batch["thread"] = threading.current_thread().name
         with self.lock:
@@ -303,7 +304,54 @@ def test_postgres_mode_grades_without_delivering_and_queues_delivery_apart(tool,
         raise AssertionError("the grading job delivered scores itself")
 
     monkeypatch.setattr(jobs, "deliver_scores", no_delivery)
-    assert queue._grade() == 2
+    assert queue._grade(job_context(7)) == 2
     assert deferred == ["denchi.deliver", "denchi.deliver"]  # one per recorded score
     assert (queue._grade.queue, queue._deliver.queue) == (jobs.QUEUE, jobs.DELIVERY_QUEUE)
     assert jobs.QUEUE != jobs.DELIVERY_QUEUE
+
+
+def job_context(job_id: int) -> SimpleNamespace:
+    """What procrastinate passes a ``pass_context`` task: the running job (its id)."""
+    return SimpleNamespace(job=SimpleNamespace(id=job_id))
+
+
+def test_the_claims_of_dead_jobs_are_released_and_no_others(tool):
+    """Issue 21: a dead worker's job (found by procrastinate's heartbeats) gives back only
+    the submissions it claimed; a living worker's claim stays; one tried
+    ``MAX_GRADING_ATTEMPTS`` times ends failed with the reason."""
+    rt = tool()
+    link = course(rt, {"rl": "h04"})["rl"]
+    dead, tried, alive = (submit(rt, link, f"u{n}", n) for n in range(3))
+    until = models.utcnow() + timedelta(minutes=17)
+    with rt.db.session() as s:
+        for sid, owner, attempts in [(dead, 1, 1), (tried, 1, 3), (alive, 2, 1)]:
+            sub = s.get_one(models.Submission, sid)
+            sub.status, sub.claimed_until, sub.attempts = "grading", until, attempts
+            sub.claimed_by = jobs.job_owner(owner)
+
+    assert jobs.release_claims(rt, {jobs.job_owner(1)}) == (1, 1)
+
+    with rt.db.session() as s:
+        rows = {sid: s.get_one(models.Submission, sid) for sid in (dead, tried, alive)}
+        assert (rows[dead].status, rows[dead].claimed_by) == ("queued", None)
+        assert rows[tried].status == "failed" and "3" in (rows[tried].error or "")
+        assert (rows[alive].status, rows[alive].claimed_by) == ("grading", jobs.job_owner(2))
+
+
+def test_a_grading_job_records_itself_as_the_owner_of_its_claims(tool, monkeypatch):
+    rt = tool()
+    link = course(rt, {"rl": "h04"})["rl"]
+    sid = submit(rt, link, "u0", 0)
+    queue = jobs.ProcrastinateQueue(rt)
+    monkeypatch.setattr(queue, "workers", lambda: 1)
+    monkeypatch.setattr(queue, "_defer", lambda task: None)
+    owners: list[str | None] = []
+
+    def grade(assignment, notebooks, on_result=None, labels=None):
+        with rt.db.session() as s:
+            owners.append(s.get_one(models.Submission, sid).claimed_by)
+        return {student: GradeOutcome(3.0, 3.0, "<p>ok</p>") for student in notebooks}
+
+    monkeypatch.setattr(rt.grader, "grade", grade)
+    assert queue._grade(job_context(41)) == 1
+    assert owners == ["job:41"]

@@ -43,12 +43,12 @@ def world(tmp_path_factory):
     place_assignment(platform, tool, course, "rl-r1", "7")
     real = tool.rt.grader.grade
 
-    def grade(assignment, notebooks, on_result=None):
+    def grade(assignment, notebooks, on_result=None, labels=None):
         """The real grader, except that a batch holding the marked notebook breaks (as a
         notebook that crashes nbgrader itself would)."""
         if any(MARK in text for files in notebooks.values() for text in files.values()):
             raise RuntimeError(f"nbgrader crashed in {tool.rt.config.data_dir}")
-        return real(assignment, notebooks, on_result)
+        return real(assignment, notebooks, on_result, labels)
 
     tool.rt.grader.grade = grade
     yield platform, tool, course

@@ -77,8 +77,10 @@ def assert_rows_kept(db: Database) -> None:
         assert s.scalars(select(models.ToolKey.private_pem)).one() == KEY_PEM
         assert s.scalars(select(models.Platform.name)).one() == "高専 Moodle"
         assert s.scalars(select(models.User.name)).one() == "青山 杏"
-        sub = s.get_one(models.Submission, "sub-1")
-        assert (sub.status, sub.score, sub.max_score) == ("graded", 7.5, 10.0)
+        # the baseline's columns only: the database may be at the baseline still
+        columns = models.Submission.status, models.Submission.score, models.Submission.max_score
+        sub = s.execute(select(*columns).where(models.Submission.id == "sub-1")).one()
+        assert tuple(sub) == ("graded", 7.5, 10.0)
 
 
 def revision_of(db: Database) -> str | None:

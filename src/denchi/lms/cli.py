@@ -111,6 +111,7 @@ def _info(rt) -> None:
 def _serve(rt) -> None:
     import uvicorn
 
+    from denchi.lms import logs
     from denchi.lms.jobs import EmbeddedQueue
     from denchi.lms.web import create_app
 
@@ -124,6 +125,7 @@ def _serve(rt) -> None:
             port=rt.config.port,
             proxy_headers=True,
             log_level="info",
+            log_config=logs.logging_config(),  # JSON lines, uvicorn's loggers included
         )
     finally:
         if embedded:
@@ -170,6 +172,9 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+        from denchi.lms import logs
+
+        logs.configure()  # JSON lines on standard error
         rt.queue.run_worker(concurrency=args.concurrency, wait=not args.once)
     elif command == "info":
         _info(rt)

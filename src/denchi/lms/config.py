@@ -95,6 +95,9 @@ class LmsConfig(BaseModel):
     clock_leeway_s: Annotated[int, Field(strict=True, ge=0, le=600)] = 60
     jwks_cache_s: _NonNegativeInt = 3600
     http_timeout_s: _Seconds = 10.0
+    # /metrics (Prometheus) answers only `Authorization: Bearer <metrics_token>`; empty: no
+    # /metrics at all
+    metrics_token: Annotated[str, Field(strict=True)] = ""
     source: Path | None = Field(default=None, exclude=True)
 
     @property

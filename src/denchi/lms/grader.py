@@ -12,11 +12,13 @@ student's failure and never the batch's.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,13 +148,23 @@ class Grader:
         assignment: str,
         notebooks: dict[str, dict[str, str]],
         on_result: Callable[[str, GradeOutcome], None] | None = None,
+        labels: dict[str, str] | None = None,
     ) -> dict[str, GradeOutcome]:
         """Grade ``{student: {notebook name: notebook JSON}}``; every student gets an outcome.
         ``on_result(student, outcome)`` is called as each student's grading ends (in this
-        thread, :func:`denchi.grading.pipeline.grade`), before the whole batch has."""
+        thread, :func:`denchi.grading.pipeline.grade`), before the whole batch has.
+
+        The batch folder is deleted afterwards, but its log is kept in
+        ``<work_dir>/logs/batches/`` and each submission's record (status, score, flags,
+        seconds, the batch log) is appended to ``<work_dir>/logs/<assignment>/<label>.jsonl``,
+        ``labels`` naming each student's submission (the LMS tool's submission id; default:
+        the student)."""
         prepared = self.prepare(assignment)
         assignment = self.assignment(assignment)
+        logs = private_dir(inside(private_dir(self.work_dir), "logs"))
         with tempfile.TemporaryDirectory(dir=self.work_dir, prefix="batch-") as tmp:
+            batch_log = Path("batches", f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-"
+                                        f"{Path(tmp).name}.log")  # fmt: skip
             batch = shutil.copytree(prepared, Path(tmp) / "course")
             handed_in = {}
             for student, files in notebooks.items():
@@ -160,16 +172,30 @@ class Grader:
                 for name, text in files.items():
                     private_file(inside(folder, name)).write_text(text, encoding="utf-8")
                 handed_in[student] = folder
-            results = pipeline.grade(
-                batch,
-                assignment,
-                handed_in,
-                time_limit_s=self.timeout_s,
-                allow_unsandboxed=self.allow_unsandboxed,
-                on_result=None
-                if on_result is None
-                else lambda result: on_result(result.student, _outcome(result)),
-            )
+            kept: set[str] = set()
+
+            def finished(result: pipeline.SubmissionResult) -> None:
+                label = (labels or {}).get(result.student, result.student)
+                _keep_record(inside(logs, assignment), label, result, batch_log)
+                kept.add(result.student)
+                if on_result is not None:
+                    on_result(result.student, _outcome(result))
+
+            try:
+                results = pipeline.grade(
+                    batch,
+                    assignment,
+                    handed_in,
+                    time_limit_s=self.timeout_s,
+                    allow_unsandboxed=self.allow_unsandboxed,
+                    on_result=finished,
+                )
+            finally:  # the batch's log outlives the batch, whatever happened
+                _keep_batch_log(batch / "logs", inside(logs, *batch_log.parts))
+            for student in notebooks:
+                if student not in kept:  # reported at the end only
+                    label = (labels or {}).get(student, student)
+                    _keep_record(inside(logs, assignment), label, results[student], batch_log)
             return {student: _outcome(results[student]) for student in notebooks}
 
     def sync_students(self, students: list[tuple[str, str, str, str, str]]) -> None:
@@ -184,6 +210,35 @@ class Grader:
                 gradebook.update_or_create_student(
                     student_id, first_name=first, last_name=last, email=email, lms_user_id=lms_id
                 )
+
+
+def _keep_record(
+    folder: Path, label: str, result: pipeline.SubmissionResult, batch_log: Path
+) -> None:
+    """Append one grading of a submission to ``<folder>/<label>.jsonl`` (owner only)."""
+    record = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "submission": label,
+        "student": result.student,
+        "assignment": result.assignment,
+        "status": result.status,
+        "score": result.score,
+        "max_score": result.max_score,
+        "seconds": result.seconds,
+        "flags": [flag.to_dict() for flag in result.flags],
+        "batch_log": batch_log.as_posix(),
+    }
+    path = private_file(inside(private_dir(folder), f"{label}.jsonl"))
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _keep_batch_log(source: Path, target: Path) -> None:
+    """Copy the grading processes' log of a batch (``course/logs/*.log``) to ``target``."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(source.glob("*.log"))]
+    if texts:
+        private_dir(target.parent)
+        private_file(target).write_text("".join(texts), encoding="utf-8")
 
 
 def _outcome(result: pipeline.SubmissionResult) -> GradeOutcome:

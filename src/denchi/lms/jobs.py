@@ -19,6 +19,7 @@ own thread, or its own procrastinate queue), so a slow or down LMS never holds u
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -26,13 +27,13 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from denchi.i18n import bilingual
-from denchi.lms import outbox
+from denchi.lms import housekeeping, outbox
 from denchi.lms.config import LmsConfig
 from denchi.lms.grader import GradeOutcome, Grader
 from denchi.lms.instance import DataDirLock
@@ -40,6 +41,9 @@ from denchi.lms.models import ScoreOutbox, Submission, utcnow
 from denchi.lms.outbox import OutboxPolicy
 from denchi.lms.services import ServiceClient
 from denchi.lms.store import Database, rows_changed
+
+if TYPE_CHECKING:
+    from procrastinate import JobContext
 
 
 class Tool(Protocol):
@@ -83,9 +87,10 @@ def _in_turn(rows: Sequence[tuple[str, int, datetime]]) -> list[str]:
     return [sid for _, _, sid in sorted(keyed)]
 
 
-def _claim_submissions(rt: Tool, workers: int = 1) -> list[str]:
+def _claim_submissions(rt: Tool, workers: int = 1, owner: str | None = None) -> list[str]:
     """Claim a fair share of the queued submissions (and of ones whose worker died) for one
-    grading round, ``workers`` being how many workers grade (:func:`fair_share`).
+    grading round, ``workers`` being how many workers grade (:func:`fair_share`), recording
+    ``owner`` (the procrastinate job, :func:`job_owner`) as who holds the claims.
 
     Ones claimed ``MAX_GRADING_ATTEMPTS`` times without an end are failed with the reason.
     Queued work of a learner who has since submitted again for the same resource link is
@@ -132,7 +137,10 @@ def _claim_submissions(rt: Tool, workers: int = 1) -> list[str]:
                 update(Submission)
                 .where(Submission.id == sid, claimable)
                 .values(
-                    status="grading", claimed_until=claim_until, attempts=Submission.attempts + 1
+                    status="grading",
+                    claimed_until=claim_until,
+                    claimed_by=owner,
+                    attempts=Submission.attempts + 1,
                 ),
             )
             if changed == 1:
@@ -190,7 +198,7 @@ def _finish(s: Session, sub: Submission, result: GradeOutcome) -> None:
     sub.status = "failed" if failed else "graded"
     sub.score, sub.max_score = result.score, result.max_score
     sub.feedback_html, sub.error = result.feedback_html, result.error
-    sub.graded_at, sub.claimed_until = utcnow(), None
+    sub.graded_at, sub.claimed_until, sub.claimed_by = utcnow(), None, None
     newer = s.scalars(
         select(Submission.id).where(
             Submission.user_id == sub.user_id,
@@ -235,7 +243,7 @@ def _grade_batch(
             ended.add(by_student[student])
             scores_enqueued()
 
-    outcomes = rt.grader.grade(assignment, files, on_result=finished)
+    outcomes = rt.grader.grade(assignment, files, on_result=finished, labels=by_student)
     for student, result in outcomes.items():  # any the grader did not report one by one
         finished(student, result)
 
@@ -262,13 +270,18 @@ def _grade_round(
 
 
 def grade_pending(
-    rt: Tool, *, workers: int = 1, scores_enqueued: Callable[[], None] = _nothing
+    rt: Tool,
+    *,
+    workers: int = 1,
+    scores_enqueued: Callable[[], None] = _nothing,
+    owner: str | None = None,
 ) -> int:
     """Grade queued submissions, a fair share at a time (``workers``: how many workers share
     the queue, :func:`fair_share`), until none is left; returns how many were graded.
-    ``scores_enqueued`` is called whenever a score waits in the outbox (wakes delivery)."""
+    ``scores_enqueued`` is called whenever a score waits in the outbox (wakes delivery);
+    ``owner`` is recorded with each claim (:func:`release_claims`)."""
     graded = 0
-    while ids := _claim_submissions(rt, workers):
+    while ids := _claim_submissions(rt, workers, owner):
         with rt.db.session() as s:
             rows = [s.get_one(Submission, sid) for sid in ids]
             for row in rows:  # load what the batch needs before the session closes
@@ -284,26 +297,37 @@ def grade_pending(
     return graded
 
 
-def release_claims(rt: Tool) -> tuple[int, int]:
-    """Release every claim in the database: only for a tool that knows no other process is
-    working on it (the embedded queue holding the data folder's lock). Submissions a dead
-    process was grading go back to the queue, or end failed when they were already tried
-    ``MAX_GRADING_ATTEMPTS`` times; scores it was sending become due. Returns (queued again,
-    failed)."""
+def job_owner(job_id: int | None) -> str:
+    """How a claim names the procrastinate job that holds it (``Submission.claimed_by``)."""
+    return f"job:{job_id}"
+
+
+def release_claims(rt: Tool, owners: set[str] | None = None) -> tuple[int, int]:
+    """Release the claims of processes known to be dead: ``owners`` (the jobs of a dead
+    procrastinate worker, :meth:`ProcrastinateQueue.recover_stalled`), or, when ``None``,
+    every claim in the database, which only a tool that knows no other process is working on
+    it may do (the embedded queue holding the data folder's lock; it also makes the scores
+    it was sending due again). Submissions a dead process was grading go back to the queue,
+    or end failed when they were already tried ``MAX_GRADING_ATTEMPTS`` times. Returns
+    (queued again, failed)."""
     requeued = failed = 0
+    held = Submission.status == "grading"
+    if owners is not None:
+        held &= Submission.claimed_by.in_(owners)
     with rt.db.session() as s:
-        for sub in s.scalars(select(Submission).where(Submission.status == "grading")).all():
+        for sub in s.scalars(select(Submission).where(held).with_for_update()).all():
             if sub.attempts >= MAX_GRADING_ATTEMPTS:
                 _finish(s, sub, _failure(rt, sub, UNFINISHED))
                 failed += 1
             else:
-                sub.status, sub.claimed_until = "queued", None
+                sub.status, sub.claimed_until, sub.claimed_by = "queued", None, None
                 requeued += 1
-        s.execute(
-            update(ScoreOutbox)
-            .where(ScoreOutbox.status == "pending", ScoreOutbox.claimed_until.is_not(None))
-            .values(claimed_until=None)
-        )
+        if owners is None:
+            s.execute(
+                update(ScoreOutbox)
+                .where(ScoreOutbox.status == "pending", ScoreOutbox.claimed_until.is_not(None))
+                .values(claimed_until=None)
+            )
     if requeued or failed:
         rt.log.warning(
             "released the claims of a process that stopped: %d submission(s) queued again,"
@@ -319,13 +343,28 @@ def deliver_scores(rt: Tool) -> int:
     return outbox.deliver_due(rt.db, rt.services, rt.policy, rt.grader.max_score)
 
 
+def sweep_expired(rt: Tool) -> housekeeping.Swept:
+    """Delete expired login states, sessions, deep-linking requests and registration tokens
+    (:func:`denchi.lms.housekeeping.sweep`), logging what went."""
+    swept = housekeeping.sweep(rt.db)
+    if swept != housekeeping.Swept():
+        rt.log.info("housekeeping deleted %s", swept)
+    return swept
+
+
 class EmbeddedQueue:
     """Worker threads inside the web process (SQLite, one machine): ``worker_threads`` grading
     threads that share each burst, and one delivery thread, so that a slow or unreachable
-    LMS never holds up grading and each score leaves as soon as it is recorded."""
+    LMS never holds up grading and each score leaves as soon as it is recorded; a
+    housekeeping thread deletes expired rows every ``sweep_s`` (:mod:`.housekeeping`)."""
 
-    def __init__(self, rt: Tool, poll_s: float = 1.0) -> None:
-        self.rt, self.poll_s = rt, poll_s
+    def __init__(
+        self,
+        rt: Tool,
+        poll_s: float = 1.0,
+        sweep_s: float = housekeeping.EMBEDDED_INTERVAL_S,
+    ) -> None:
+        self.rt, self.poll_s, self.sweep_s = rt, poll_s, sweep_s
         self.lock = DataDirLock(rt.config.data_dir)
         self._wake = threading.Event()
         self._deliver = threading.Event()
@@ -344,7 +383,8 @@ class EmbeddedQueue:
         self._stop.clear()
         self._threads = []
         loops = [(f"denchi-worker-{n}", self._grade_loop) for n in range(self.workers)]
-        for name, loop in [*loops, ("denchi-deliver", self._deliver_loop)]:
+        loops += [("denchi-deliver", self._deliver_loop), ("denchi-sweep", self._sweep_loop)]
+        for name, loop in loops:
             thread = threading.Thread(target=loop, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -387,9 +427,24 @@ class EmbeddedQueue:
                 self.rt.log.exception("score delivery failed")
             self._deliver.wait(self.poll_s)
 
+    def _sweep_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sweep_expired(self.rt)
+            except Exception:  # keep the thread alive; the rows are deleted next time
+                self.rt.log.exception("housekeeping failed")
+            self._stop.wait(self.sweep_s)
+
 
 # Each `denchi lms worker` process runs two procrastinate workers: grading and delivery.
 PROCRASTINATE_WORKERS_PER_PROCESS = 2
+# Procrastinate's worker heartbeats (procrastinate 3 ``Worker``: ``update_heartbeat_interval``,
+# ``stalled_worker_timeout``; ``JobManager.get_stalled_jobs(seconds_since_heartbeat)``): each
+# worker writes its heartbeat every HEARTBEAT_S; one silent for STALLED_AFTER_S is dead, and
+# every worker process looks for the jobs of dead workers every RECOVER_EVERY_S.
+HEARTBEAT_S = 2.0
+STALLED_AFTER_S = 10.0
+RECOVER_EVERY_S = 5.0
 
 
 class ProcrastinateQueue:
@@ -405,45 +460,115 @@ class ProcrastinateQueue:
             connector=procrastinate.PsycopgConnector(conninfo=rt.config.database_url)
         )
 
-        @self.app.task(name="denchi.grade", queue=QUEUE, queueing_lock="denchi.grade")
-        def grade() -> int:
-            return grade_pending(rt, workers=self.workers(), scores_enqueued=self.scores_enqueued)
+        @self.app.task(
+            name="denchi.grade", queue=QUEUE, queueing_lock="denchi.grade", pass_context=True
+        )
+        def grade(context: JobContext) -> int:
+            return self._grade_as(context)
 
         @self.app.task(name="denchi.deliver", queue=DELIVERY_QUEUE, queueing_lock="denchi.deliver")
         def deliver() -> int:
             return deliver_scores(rt)
 
         @self.app.periodic(cron="* * * * *")
-        @self.app.task(name="denchi.sweep", queue=QUEUE, queueing_lock="denchi.sweep")
-        def sweep(timestamp: int) -> int:
-            """Every minute: work a dead worker left claimed, retries that came due."""
+        @self.app.task(
+            name="denchi.sweep", queue=QUEUE, queueing_lock="denchi.sweep", pass_context=True
+        )
+        def sweep(context: JobContext, timestamp: int) -> int:
+            """Every minute: expired rows (:mod:`.housekeeping`), work whose claim ran out,
+            retries that came due."""
+            sweep_expired(rt)
             self.scores_enqueued()
-            return grade_pending(rt, workers=self.workers(), scores_enqueued=self.scores_enqueued)
+            return self._grade_as(context)
 
         self._grade, self._deliver = grade, deliver
 
+    def _grade_as(self, context: JobContext) -> int:
+        """Grade what is queued, the claims held by the running job (:func:`job_owner`)."""
+        return grade_pending(
+            self.rt,
+            workers=self.workers(),
+            scores_enqueued=self.scores_enqueued,
+            owner=job_owner(context.job.id if context.job else None),
+        )
+
+    async def recover_stalled(self) -> int:
+        """Find the jobs of dead workers and give their work to the living: procrastinate's
+        own mechanism (procrastinate 3 docs, "Retry stalled jobs": ``JobManager.
+        get_stalled_jobs`` lists the jobs still "doing" whose worker has sent no heartbeat for
+        ``STALLED_AFTER_S``, ``retry_job`` puts each back in the queue). The submissions those
+        jobs held are released first (:func:`release_claims`), so the retried job, or the
+        grading job already waiting (a retry that would break the queueing lock ends the dead
+        job as failed instead), grades them at once. Returns how many jobs were recovered.
+        Several worker processes may run this at once: a job is retried once, the claims are
+        released under row locks."""
+        from procrastinate.exceptions import UniqueViolation
+        from procrastinate.jobs import Status
+
+        manager = self.app.job_manager
+        stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_S))
+        if not stalled:
+            return 0
+        owners = {job_owner(job.id) for job in stalled}
+        requeued, failed = await asyncio.to_thread(release_claims, self.rt, owners)
+        self.rt.log.warning(
+            "jobs %s of a worker that stopped sending heartbeats: retried; %d submission(s)"
+            " queued again, %d failed after %d tries",
+            sorted(job.id for job in stalled if job.id is not None),
+            requeued,
+            failed,
+            MAX_GRADING_ATTEMPTS,
+        )
+        for job in stalled:
+            try:
+                await manager.retry_job(job)
+            except UniqueViolation:  # a job with the same queueing lock waits: it takes the work
+                await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+            except Exception:  # another process recovered it first, or it ended meanwhile
+                self.rt.log.info("stalled job %s was recovered elsewhere", job.id)
+        return len(stalled)
+
+    async def _recover_forever(self) -> None:
+        """Every ``RECOVER_EVERY_S`` in each worker process: :meth:`recover_stalled`."""
+        while True:
+            try:
+                await self.recover_stalled()
+            except Exception:  # keep watching; the next round tries again
+                self.rt.log.exception("looking for the jobs of dead workers failed")
+            await asyncio.sleep(RECOVER_EVERY_S)
+
     def workers(self) -> int:
         """How many ``denchi lms worker`` processes are alive: procrastinate's registry of
-        workers (``procrastinate_workers``, a heartbeat every 10 s, pruned after 30 s:
-        procrastinate 3 ``Worker.update_heartbeat_interval`` / ``stalled_worker_timeout``)."""
+        workers (``procrastinate_workers``, a heartbeat every ``HEARTBEAT_S``, dead after
+        ``STALLED_AFTER_S``)."""
         from sqlalchemy import text
 
         with self.rt.db.engine.connect() as conn:
             alive = conn.execute(
                 text(
                     "select count(*) from procrastinate_workers"
-                    " where last_heartbeat > now() - interval '30 seconds'"
-                )
+                    " where last_heartbeat > now() - make_interval(secs => :after)"
+                ),
+                {"after": STALLED_AFTER_S},
             ).scalar()
         return max(1, (alive or 0) // PROCRASTINATE_WORKERS_PER_PROCESS)
 
     def _ensure_schema(self) -> None:
-        with self.rt.db.engine.connect() as conn:
-            from sqlalchemy import text
+        """Create procrastinate's tables on a new database, whoever starts first (a worker
+        before any ``serve``, or several processes at once).
 
-            exists = conn.execute(text("select to_regclass('procrastinate_jobs')")).scalar()
-        if exists is None:
-            self.app.schema_manager.apply_schema()
+        The schema is procrastinate's own SQL (``SchemaManager.get_schema``, what
+        ``procrastinate schema --apply`` runs), applied through the tool's engine so that it
+        does not need the procrastinate app to be open (``apply_schema`` raised ``AppNotOpen``
+        in a worker, which opens the app only to run jobs), under a transaction-level advisory
+        lock (PostgreSQL docs, "Advisory Locks") so that two processes never both apply it."""
+        from sqlalchemy import text
+
+        with self.rt.db.engine.begin() as conn:
+            conn.execute(text("select pg_advisory_xact_lock(hashtext('denchi.procrastinate'))"))
+            if conn.execute(text("select to_regclass('procrastinate_jobs')")).scalar() is None:
+                # '%' doubled as SchemaManager.apply_schema does: the driver reads placeholders
+                conn.exec_driver_sql(self.app.schema_manager.get_schema().replace("%", "%%"))
 
     def start(self) -> None:
         self.app.open()
@@ -470,31 +595,47 @@ class ProcrastinateQueue:
         worker with ``concurrency`` and a delivery worker beside it.
 
         Procrastinate's documented way to run several workers in one process is several
-        ``App.run_worker_async`` tasks, signal handlers installed by one of them only."""
-        import asyncio
-
+        ``App.run_worker_async`` tasks, signal handlers installed by one of them only. Beside
+        them, :meth:`recover_stalled` runs every ``RECOVER_EVERY_S``."""
         self._ensure_schema()
 
         async def both() -> None:
             async with self.app.open_async():
-                grading = self.app.run_worker_async(
-                    queues=[QUEUE], concurrency=concurrency, wait=wait, name="denchi-grade"
-                )
-                delivery = self.app.run_worker_async(
-                    queues=[DELIVERY_QUEUE],
-                    concurrency=1,
-                    wait=wait,
-                    name="denchi-deliver",
-                    install_signal_handlers=False,
-                )
-                if not wait:  # grading first: it queues the deliveries of its scores
-                    await grading
-                    await delivery
-                    return
-                tasks = [asyncio.ensure_future(grading), asyncio.ensure_future(delivery)]
-                _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-                for task in pending:  # the grading worker was stopped (a signal): stop both
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
+                watch = asyncio.ensure_future(self._recover_forever())
+                try:
+                    await self._run_both(concurrency, wait)
+                finally:
+                    watch.cancel()
+                    await asyncio.gather(watch, return_exceptions=True)
 
         asyncio.run(both())
+
+    async def _run_both(self, concurrency: int, wait: bool) -> None:
+        """The grading and the delivery worker of :meth:`run_worker`, each with a heartbeat
+        every ``HEARTBEAT_S`` (and pruning workers silent for ``STALLED_AFTER_S``)."""
+        grading = self.app.run_worker_async(
+            queues=[QUEUE],
+            concurrency=concurrency,
+            wait=wait,
+            name="denchi-grade",
+            update_heartbeat_interval=HEARTBEAT_S,
+            stalled_worker_timeout=STALLED_AFTER_S,
+        )
+        delivery = self.app.run_worker_async(
+            queues=[DELIVERY_QUEUE],
+            concurrency=1,
+            wait=wait,
+            name="denchi-deliver",
+            install_signal_handlers=False,
+            update_heartbeat_interval=HEARTBEAT_S,
+            stalled_worker_timeout=STALLED_AFTER_S,
+        )
+        if not wait:  # grading first: it queues the deliveries of its scores
+            await grading
+            await delivery
+            return
+        tasks = [asyncio.ensure_future(grading), asyncio.ensure_future(delivery)]
+        _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:  # the grading worker was stopped (a signal): stop both
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)

@@ -193,6 +193,9 @@ class Submission(Base):
     # queued -> grading -> graded | failed
     status: Mapped[str] = mapped_column(String(16), default="queued")
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # who holds the claim: "job:<id>", the procrastinate job grading it (so that the claims of
+    # a dead worker's job are released, jobs.ProcrastinateQueue.recover_stalled); None embedded
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     max_score: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -26,7 +26,16 @@ from fastapi.responses import (
 )
 from sqlalchemy import select
 
-from denchi.lms import deep_linking, handoff, health, launches, lti, platform_storage, registration
+from denchi.lms import (
+    deep_linking,
+    handoff,
+    health,
+    launches,
+    lti,
+    metrics,
+    platform_storage,
+    registration,
+)
 from denchi.lms.models import LoginState, Platform, utcnow
 from denchi.lms.runtime import Runtime
 from denchi.lms.sessions import (
@@ -229,6 +238,21 @@ def create_app(rt: Runtime) -> FastAPI:
         return JSONResponse(
             {"status": "ok" if ok else "error", "checks": checks}, status_code=200 if ok else 503
         )
+
+    @app.get("/metrics")
+    def metrics_report(request: Request) -> Response:
+        """The Prometheus metrics (:mod:`denchi.lms.metrics`): 404 when ``metrics_token`` is
+        not set, 401 without ``Authorization: Bearer <metrics_token>``."""
+        if not rt.config.metrics_token:
+            return Response("Not Found", status_code=404, media_type="text/plain")
+        if not metrics.allowed(rt.config, request.headers.get("authorization")):
+            return Response(
+                "metrics_token required",
+                status_code=401,
+                media_type="text/plain",
+                headers={"WWW-Authenticate": 'Bearer realm="denchi-metrics"'},
+            )
+        return Response(metrics.exposition(rt.db), media_type=metrics.CONTENT_TYPE)
 
     @app.get("/lti/jwks")
     @app.get("/.well-known/jwks.json")
