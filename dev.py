@@ -205,7 +205,9 @@ def main() -> None:
         help="address to listen on: 0.0.0.0 serves the classroom network (default: this PC only)",
     )
     p_test = sub.add_parser("test", help="run the whole test suite")
-    p_test.add_argument("--fast", action="store_true", help="unit tests only (about 40 s on an idle 2-core machine)")
+    p_test.add_argument(
+        "--fast", action="store_true", help="unit tests only (about 40 s on an idle 2-core machine)"
+    )
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     sub.add_parser("sync", help="create .venv from uv.lock")
     sub.add_parser("lock", help="re-resolve uv.lock from pyproject.toml")
