@@ -38,6 +38,9 @@ CHECKED = (
     "denchi.i18n",
     "denchi.plotting",
     "denchi.telemetry",
+    "denchi.labs.analysis",
+    "denchi.labs.errors",
+    "denchi.labs.seeds",
 )
 
 
