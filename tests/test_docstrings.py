@@ -39,6 +39,7 @@ CHECKED = (
     "denchi.plotting",
     "denchi.telemetry",
     "denchi.labs.analysis",
+    "denchi.labs.engine",
     "denchi.labs.errors",
     "denchi.labs.seeds",
 )
