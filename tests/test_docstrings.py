@@ -38,10 +38,7 @@ CHECKED = (
     "denchi.i18n",
     "denchi.plotting",
     "denchi.telemetry",
-    "denchi.labs.analysis",
-    "denchi.labs.engine",
-    "denchi.labs.errors",
-    "denchi.labs.seeds",
+    "denchi.labs",
 )
 
 
@@ -239,10 +236,30 @@ def raises_section(docstring: str | None) -> set[str]:
 
 
 # Where the name-based rule over-reaches, the reason why the callable cannot raise.
-CANNOT_RAISE: dict[tuple[str, str], str] = {
-    ("denchi.factory.process_map", "step_table_markdown"): "calls steps() with no area",
-    ("denchi.factory.widgets", "process_map_explorer"): "calls steps() with no area; step() "
-    "runs only in the widget callback, on a key from the dropdown",
+# Each entry: (the exception class, an alias read as its class, it cannot raise; the reason).
+CANNOT_RAISE: dict[tuple[str, str], tuple[str, str]] = {
+    ("denchi.factory.process_map", "step_table_markdown"): (
+        "InputError",
+        "calls steps() with no area",
+    ),
+    ("denchi.factory.widgets", "process_map_explorer"): (
+        "InputError",
+        "calls steps() with no area; step() runs only in the widget callback, on a key from "
+        "the dropdown",
+    ),
+    ("denchi.labs.api.widgets", "practicum_explorer"): (
+        "InputError",
+        "calls practicum_cell() with its defaults, which pass every check; the sliders' "
+        "practicum_cell() runs only in the widget callback",
+    ),
+    ("denchi.labs.datasets.evaluation", "cooling_area_m2"): (
+        "InputError",
+        "get_preset(PRESET) with the module's fixed preset, which exists",
+    ),
+    ("denchi.labs.datasets.evaluation", "cell_ocv"): (
+        "InputError",
+        "Cell(PRESET).ocv() with the module's fixed preset and the default points",
+    ),
 }
 FOUND, ALIASES = _collect()
 CAN_RAISE = _can_raise(FOUND)
@@ -258,8 +275,8 @@ def can_raise(key: tuple[str, str]) -> set[str]:
     return {ALIASES.get(name, name) for name in CAN_RAISE[key]}
 
 
-for _key in CANNOT_RAISE:
-    CAN_RAISE[_key] = set()
+for _key, (_name, _) in CANNOT_RAISE.items():
+    CAN_RAISE[_key] = {n for n in CAN_RAISE[_key] if ALIASES.get(n, n) != _name}
 CHECKED_CALLABLES = sorted(
     (key for key, c in FOUND.items() if c.public and key[0].startswith(CHECKED)),
     key=lambda key: f"{key[0]}.{key[1]}",
@@ -269,9 +286,12 @@ CHECKED_CALLABLES = sorted(
 def test_exceptions_to_the_rule_are_still_needed() -> None:
     """Each entry of ``CANNOT_RAISE`` is one the rule flags, so the list cannot go stale."""
     flagged = _can_raise(FOUND)
-    for key, reason in CANNOT_RAISE.items():
+    for key, (name, reason) in CANNOT_RAISE.items():
         assert key in FOUND, f"{key} no longer exists"
-        assert flagged[key], f"{key} is no longer flagged; drop it from CANNOT_RAISE ({reason})"
+        flagged_names = {ALIASES.get(n, n) for n in flagged[key]}
+        assert name in flagged_names, (
+            f"{key} is no longer flagged for {name}; drop it from CANNOT_RAISE ({reason})"
+        )
 
 
 def _ids(keys: list[tuple[str, str]]) -> list[str]:
