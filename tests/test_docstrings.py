@@ -39,6 +39,7 @@ CHECKED = (
     "denchi.plotting",
     "denchi.telemetry",
     "denchi.labs",
+    "denchi.grading.checks",
 )
 
 
