@@ -39,7 +39,10 @@ CHECKED = (
     "denchi.plotting",
     "denchi.telemetry",
     "denchi.labs",
+    "denchi.grading.answer_key",
     "denchi.grading.checks",
+    "denchi.grading.collect",
+    "denchi.grading.lms_layouts",
 )
 
 
