@@ -42,7 +42,10 @@ CHECKED = (
     "denchi.grading.answer_key",
     "denchi.grading.checks",
     "denchi.grading.collect",
+    "denchi.grading.course",
+    "denchi.grading.duedates",
     "denchi.grading.lms_layouts",
+    "denchi.grading.nbconfig",
 )
 
 
