@@ -44,6 +44,8 @@ CHECKED = (
     "denchi.grading.collect",
     "denchi.grading.course",
     "denchi.grading.duedates",
+    "denchi.grading.export",
+    "denchi.grading.late",
     "denchi.grading.lms_layouts",
     "denchi.grading.nbconfig",
 )
@@ -258,6 +260,10 @@ CANNOT_RAISE: dict[tuple[str, str], tuple[str, str]] = {
         "InputError",
         "calls practicum_cell() with its defaults, which pass every check; the sliders' "
         "practicum_cell() runs only in the widget callback",
+    ),
+    ("denchi.grading.late", "parse_due"): (
+        "ValueError",
+        "raised inside its try block and caught there, as a GradingError",
     ),
     ("denchi.labs.datasets.evaluation", "cooling_area_m2"): (
         "InputError",
