@@ -48,6 +48,8 @@ CHECKED = (
     "denchi.grading.late",
     "denchi.grading.lms_layouts",
     "denchi.grading.nbconfig",
+    "denchi.grading.pipeline",
+    "denchi.grading.pool",
 )
 
 
