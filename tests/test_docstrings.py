@@ -40,16 +40,21 @@ CHECKED = (
     "denchi.telemetry",
     "denchi.labs",
     "denchi.grading.answer_key",
+    "denchi.grading.capture",
     "denchi.grading.checks",
     "denchi.grading.collect",
     "denchi.grading.course",
     "denchi.grading.duedates",
     "denchi.grading.export",
+    "denchi.grading.hidden",
     "denchi.grading.late",
     "denchi.grading.lms_layouts",
     "denchi.grading.nbconfig",
     "denchi.grading.pipeline",
     "denchi.grading.pool",
+    "denchi.grading.questions",
+    "denchi.grading.spreadsheet",
+    "denchi.grading.student",
 )
 
 
@@ -262,6 +267,10 @@ CANNOT_RAISE: dict[tuple[str, str], tuple[str, str]] = {
         "InputError",
         "calls practicum_cell() with its defaults, which pass every check; the sliders' "
         "practicum_cell() runs only in the widget callback",
+    ),
+    ("denchi.grading.capture", "restore"): (
+        "TypeError",
+        "raised inside its try block and caught there, as a ValueError",
     ),
     ("denchi.grading.late", "parse_due"): (
         "ValueError",
