@@ -50,6 +50,7 @@ CHECKED = (
     "denchi.grading.late",
     "denchi.grading.lms_layouts",
     "denchi.grading.nbconfig",
+    "denchi.grading.outcome",
     "denchi.grading.pipeline",
     "denchi.grading.pool",
     "denchi.grading.questions",
@@ -424,10 +425,14 @@ def _section_entries(docstring: str | None, title: str) -> set[str]:
 
 
 def _params(node: ast.AST) -> set[str]:
-    """Names of a function's arguments, without ``self``; nothing for a class."""
+    """Names of a function's arguments, without ``self`` and a classmethod's ``cls``; nothing
+    for a class."""
     if not isinstance(node, ast.FunctionDef):
         return set()
-    return {a.arg for a in node.args.args + node.args.kwonlyargs} - {"self"}
+    names = [a.arg for a in node.args.args]
+    if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list):
+        names = names[1:]
+    return set(names + [a.arg for a in node.args.kwonlyargs]) - {"self"}
 
 
 FUNCTIONS_WITH_ARGS = [k for k in CHECKED_CALLABLES if _params(FOUND[k].node)]
