@@ -46,6 +46,7 @@ CHECKED = (
     "denchi.grading.course",
     "denchi.grading.duedates",
     "denchi.grading.export",
+    "denchi.grading.feedback",
     "denchi.grading.hidden",
     "denchi.grading.late",
     "denchi.grading.lms_layouts",
@@ -54,6 +55,8 @@ CHECKED = (
     "denchi.grading.pipeline",
     "denchi.grading.pool",
     "denchi.grading.questions",
+    "denchi.grading.restore",
+    "denchi.grading.review",
     "denchi.grading.spreadsheet",
     "denchi.grading.student",
 )
