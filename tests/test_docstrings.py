@@ -42,6 +42,7 @@ CHECKED = (
     "denchi.grading.answer_key",
     "denchi.grading.capture",
     "denchi.grading.checks",
+    "denchi.grading.cleanroom",
     "denchi.grading.collect",
     "denchi.grading.course",
     "denchi.grading.duedates",
