@@ -30,7 +30,12 @@ def _solution_text(source: str) -> str:
 
 def question_target(assignment: str, number: int) -> str:
     """The MyST target of question ``number`` (問2 → 2) of ``assignment`` in its answer key:
-    ``h02_redox_cells-q2``."""
+    ``h02_redox_cells-q2``.
+
+    Args:
+        assignment: The assignment's name (e.g. ``"h02_redox_cells"``).
+        number: The question's number (問2 → 2).
+    """
     return f"{assignment}-q{number}"
 
 
@@ -43,7 +48,16 @@ def _question_number(label: str | None) -> int | None:
 def question_targets(assignment: str, root: Path | None = None) -> dict[str, int]:
     """The target of each question of ``assignment`` with solution cells in its answer key,
     with the question's number (``{"h02_redox_cells-q2": 2, …}``), by the one rule of
-    :mod:`denchi.grading.questions` (the grade id ``q2_answer``, else the heading 「問2」)."""
+    :mod:`denchi.grading.questions` (the grade id ``q2_answer``, else the heading 「問2」).
+
+    Args:
+        assignment: The assignment's folder name under ``assessments/source`` (e.g.
+            ``"h02_redox_cells"``).
+        root: The repository root; ``None`` finds it with :func:`denchi.catalog.repo_root`.
+
+    Raises:
+        CatalogError: if ``root`` is ``None`` and the repository root cannot be found.
+    """
     folder = (root or repo_root()) / "assessments" / "source" / assignment
     targets: dict[str, int] = {}
     for path in sorted(folder.glob("*.ipynb")):
@@ -61,7 +75,16 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
     The question's heading becomes bold text (the key adds no sections to the guide) after
     the question's target, ``(h02_redox_cells-q2)=`` (:func:`question_target`), which MyST-NB
     parses in the output because the book renders Markdown outputs as MyST
-    (``nb_render_markdown_format: myst`` in ``book/_config.yml``)."""
+    (``nb_render_markdown_format: myst`` in ``book/_config.yml``).
+
+    Args:
+        assignment: The assignment's folder name under ``assessments/source`` (e.g.
+            ``"h02_redox_cells"``).
+        root: The repository root; ``None`` finds it with :func:`denchi.catalog.repo_root`.
+
+    Raises:
+        CatalogError: if ``root`` is ``None`` and the repository root cannot be found.
+    """
     folder = (root or repo_root()) / "assessments" / "source" / assignment
     parts: list[str] = []
     for path in sorted(folder.glob("*.ipynb")):
@@ -145,7 +168,17 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
     Returns each answer variable (assigned in a solution cell, in order) with its value
     rounded to 3 significant digits and its unit from the variable's name
     (``{"q2_emf_v": "2.71 V", "q5_choice": "B"}``). Test cells are not run. Raises what the
-    solution code raises (an assignment whose solution fails is broken)."""
+    solution code raises (an assignment whose solution fails is broken).
+
+    Args:
+        assignment: The assignment's folder name under ``assessments/source`` (e.g.
+            ``"h02_redox_cells"``).
+        root: The repository root; ``None`` finds it with :func:`denchi.catalog.repo_root`.
+
+    Raises:
+        CatalogError: if ``root`` is ``None`` and the repository root cannot be found.
+        SyntaxError: if a solution cell is not valid Python.
+    """
     import ast
     import contextlib
     import io
@@ -175,7 +208,17 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
 
 
 def answer_values_markdown(assignment: str, root: Path | None = None) -> str:
-    """Markdown table of :func:`answer_values`: the numeric answers with units (teacher guides)."""
+    """Markdown table of :func:`answer_values`: the numeric answers with units (teacher guides).
+
+    Args:
+        assignment: The assignment's folder name under ``assessments/source`` (e.g.
+            ``"h02_redox_cells"``).
+        root: The repository root; ``None`` finds it with :func:`denchi.catalog.repo_root`.
+
+    Raises:
+        CatalogError: if ``root`` is ``None`` and the repository root cannot be found.
+        SyntaxError: if a solution cell is not valid Python (and what the solution raises).
+    """
     rows = ["| 変数 | 答え |", "|---|---|"]
     rows += [f"| `{name}` | {value} |" for name, value in answer_values(assignment, root).items()]
     return "**答え（解答例のコードをこの教材の環境で実行した値）**\n\n" + "\n".join(rows)

@@ -55,8 +55,13 @@ class NumpyArray(Protocol):
     size: int
     shape: tuple[int, ...]
 
-    def ravel(self) -> NumpyArray: ...
-    def tolist(self) -> object: ...
+    def ravel(self) -> NumpyArray:
+        """The array flattened (``numpy.ndarray.ravel``)."""
+        ...
+
+    def tolist(self) -> object:
+        """The values as nested Python lists (``numpy.ndarray.tolist``)."""
+        ...
 
 
 class _Scalar(Protocol):
@@ -64,7 +69,12 @@ class _Scalar(Protocol):
 
 
 def is_ndarray(value: object, numpy: ModuleType) -> TypeGuard[NumpyArray]:
-    """Whether ``value`` is exactly a ``numpy.ndarray`` (no subclass) of the module ``numpy``."""
+    """Whether ``value`` is exactly a ``numpy.ndarray`` (no subclass) of the module ``numpy``.
+
+    Args:
+        value: Any object.
+        numpy: The ``numpy`` module already imported (from ``sys.modules``).
+    """
     return type(value) is numpy.ndarray
 
 
@@ -110,7 +120,11 @@ def _encode(value: object, budget: _Budget, depth: int = 0) -> dict:
 
 
 def snapshot(names: list[str]) -> str:
-    """Runs in the student's kernel: JSON of the named ``__main__`` variables that exist."""
+    """Runs in the student's kernel: JSON of the named ``__main__`` variables that exist.
+
+    Args:
+        names: The variable names a test cell reads.
+    """
     namespace = vars(sys.modules["__main__"])
     budget = _Budget()
     encoded = {name: _encode(namespace[name], budget) for name in names if name in namespace}
@@ -118,7 +132,11 @@ def snapshot(names: list[str]) -> str:
 
 
 def snapshot_expression(names: list[str]) -> str:
-    """The expression the autograder evaluates in the kernel (as a ``user_expressions`` entry)."""
+    """The expression the autograder evaluates in the kernel (as a ``user_expressions`` entry).
+
+    Args:
+        names: The variable names a test cell reads.
+    """
     return f"__import__('denchi.grading.capture', fromlist=['snapshot']).snapshot({names!r})"
 
 
@@ -146,7 +164,14 @@ def _decode(item: dict) -> Any:
 
 
 def restore(text: str) -> dict[str, Any]:
-    """Values of a snapshot, in the clean process; raises ``ValueError`` if it is malformed."""
+    """Values of a snapshot, in the clean process; raises ``ValueError`` if it is malformed.
+
+    Args:
+        text: The JSON :func:`snapshot` returned.
+
+    Raises:
+        ValueError: if ``text`` is not a JSON object of encoded values.
+    """
     try:
         data = json.loads(text)
         if type(data) is not dict:
@@ -162,6 +187,9 @@ def names_read_by(source: str) -> tuple[list[str], list[str]]:
     Returns ``(answers, free)``: *answers* are names passed as string literals to a call
     (``checks.number("q1_capacity_ah", ...)``); *free* are variables the cell uses without
     defining them itself. Unparsable source reads nothing.
+
+    Args:
+        source: The test cell's source.
     """
     try:
         tree = ast.parse(source)

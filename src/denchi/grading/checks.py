@@ -213,7 +213,14 @@ def total(*earned: float | None) -> float:
 
 # ---------------------------------------------------------------------------- the checks
 def answered_number(name: str) -> None:
-    """Visible test: the answer exists and is a finite number (not whether it is right)."""
+    """Visible test: the answer exists and is a finite number (not whether it is right).
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+
+    Raises:
+        CheckFailed: if the variable is missing, not a number (or an array), or not finite.
+    """
     _as_number(name)
 
 
@@ -258,7 +265,15 @@ def _slip(value: float, expected: float, rel_tol: float, abs_tol: float) -> tupl
 
 def earlier(name: str) -> float | np.ndarray:
     """The student's answer to an earlier question, for ``carried_forward`` (a number, or a
-    numeric array as a NumPy array); raises :class:`CheckFailed` if it is missing or unusable."""
+    numeric array as a NumPy array); raises :class:`CheckFailed` if it is missing or unusable.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+
+    Raises:
+        CheckFailed: if the variable is missing, or neither a finite number nor an array of
+            finite numbers.
+    """
     value = _answer(name)
     return float(_as_number(name)) if _is_number(value) else _as_array(name)
 
@@ -310,6 +325,25 @@ def number(
 
     The answer passes if it matches ``expected`` or that value, so one slip costs one
     question. An earlier answer that is missing or unusable carries nothing forward.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+        expected: The right value (in ``unit``, if given).
+        rel_tol: Relative tolerance (0.01 = 1 %).
+        abs_tol: Absolute tolerance, in the answer's unit.
+        unit: A unit of the module's table (``"Ah"``, ``"mV"``, ``"Wh/kg"`` …) that also
+            accepts strings such as ``"5000 mAh"``; ``None`` for plain numbers only.
+        points: With a number, return the points earned instead of raising on a wrong
+            answer; ``None`` for an all-or-nothing check.
+        carried_forward: Computes the value expected from the student's earlier answers.
+        hint_ja: The hint shown when the answer is not right, in Japanese (must not reveal
+            the answer).
+        hint_en: The same hint in English.
+
+    Raises:
+        CheckFailed: without ``points``, if the answer is missing, unusable or not right
+            (with ``points`` that scores 0 instead and the hint is printed).
+        ValueError: if ``unit`` is not in the unit table (a mistake in the test cell).
     """
     return _scored(
         points, _number, name, expected, rel_tol, abs_tol, unit, hint_ja, hint_en, carried_forward
@@ -317,7 +351,15 @@ def number(
 
 
 def answered_choice(name: str, choices: str) -> None:
-    """Visible test: the answer is one of the offered letters (not whether it is right)."""
+    """Visible test: the answer is one of the offered letters (not whether it is right).
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+        choices: The offered letters as one string, e.g. ``"ABCD"``.
+
+    Raises:
+        CheckFailed: if the variable is missing or not a one-letter string from ``choices``.
+    """
     _as_choice(name, choices)
 
 
@@ -348,7 +390,22 @@ def choice(
     hint_ja: str,
     hint_en: str,
 ) -> float | None:
-    """The chosen letter is the expected one."""
+    """The chosen letter is the expected one.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+        expected: The right letter.
+        choices: The offered letters as one string, e.g. ``"ABCD"``.
+        points: With a number, return the points earned instead of raising on a wrong
+            answer; ``None`` for an all-or-nothing check.
+        hint_ja: The hint shown when the answer is not right, in Japanese (must not reveal
+            the answer).
+        hint_en: The same hint in English.
+
+    Raises:
+        CheckFailed: without ``points``, if the answer is missing, not one of ``choices`` or
+            not ``expected`` (with ``points`` that scores 0 instead).
+    """
     return _scored(points, _choice, name, expected, choices, hint_ja, hint_en)
 
 
@@ -363,7 +420,14 @@ def _as_text(name: str) -> str:
 
 
 def answered_text(name: str) -> None:
-    """Visible test: the answer is a non-empty string."""
+    """Visible test: the answer is a non-empty string.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+
+    Raises:
+        CheckFailed: if the variable is missing or not a non-empty string.
+    """
     _as_text(name)
 
 
@@ -384,6 +448,19 @@ def keywords(
     Each item of ``required`` is a keyword or a tuple of accepted synonyms
     (``("過電圧", "overpotential")``). Matching ignores spaces, case and full/half width. With
     ``points``, each keyword found earns an equal share.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+        required: The keywords; each a string or a tuple of accepted synonyms.
+        points: With a number, return the points earned instead of raising on a wrong
+            answer; ``None`` for an all-or-nothing check.
+        hint_ja: The hint shown when the answer is not right, in Japanese (must not reveal
+            the answer).
+        hint_en: The same hint in English.
+
+    Raises:
+        CheckFailed: if the answer is missing or unusable (not a non-empty string), even with
+            ``points``; without ``points`` also if it is not right (the message is the hint).
     """
     text = _folded(_as_text(name))
     groups = [(item,) if isinstance(item, str) else tuple(item) for item in required]
@@ -421,7 +498,16 @@ def _as_array(name: str) -> np.ndarray:
 
 def answered_array(name: str, size: int | None = None) -> None:
     """Visible test: the answer is an array of finite numbers (of ``size`` values, if given),
-    not whether it is right."""
+    not whether it is right.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+        size: The number of values the question asks for; ``None`` for any.
+
+    Raises:
+        CheckFailed: if the variable is missing, not an array or list of finite numbers, or
+            holds another number of values than ``size``.
+    """
     count = _as_array(name).size
     if size is not None and count != size:
         _fail(
@@ -440,7 +526,24 @@ def array(
     hint_ja: str,
     hint_en: str,
 ) -> float | None:
-    """Every element matches ``expected`` (same length); with ``points``, a share per element."""
+    """Every element matches ``expected`` (same length); with ``points``, a share per element.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+        expected: The right values, shape (n,) (any shape is flattened).
+        rel_tol: Relative tolerance per element (0.01 = 1 %).
+        abs_tol: Absolute tolerance per element, in the answer's unit.
+        points: With a number, return the points earned instead of raising on a wrong
+            answer; ``None`` for an all-or-nothing check.
+        hint_ja: The hint shown when the answer is not right, in Japanese (must not reveal
+            the answer).
+        hint_en: The same hint in English.
+
+    Raises:
+        CheckFailed: if the answer is missing or unusable (not a numeric array of the
+            expected length), even with ``points``; without ``points`` also if it is not
+            right (the message is the hint).
+    """
     import numpy as np
 
     value = _as_array(name).ravel()
@@ -477,6 +580,23 @@ def minimises(
     ``minimum`` passes (a better fit than the reference). ``objective`` is the grader's code;
     it receives the student's numbers as a float array, and if it raises or gives no finite
     number the answer does not pass.
+
+    Args:
+        name: The answer variable's name in the student's notebook.
+        objective: The asked-for criterion, from an array of shape (``size``,) to a number.
+        minimum: ``objective`` at the reference fit.
+        size: Number of fitted parameters.
+        rel_tol: How far above ``minimum`` still passes, relative to ``minimum``.
+        points: With a number, return the points earned instead of raising on a wrong
+            answer; ``None`` for an all-or-nothing check.
+        hint_ja: The hint shown when the answer is not right, in Japanese (must not reveal
+            the answer).
+        hint_en: The same hint in English.
+
+    Raises:
+        CheckFailed: if the answer is missing or unusable (not a numeric array of ``size``
+            values), even with ``points``; without ``points`` also if it is not right (the
+            message is the hint).
     """
     import numpy as np
 
@@ -517,6 +637,24 @@ def curve(
     reference's x range. Without ``points`` it passes if at least ``min_fraction`` of the points
     match; with ``points`` it earns ``points`` × (matching fraction), all points from
     ``min_fraction`` up.
+
+    Args:
+        x_name: The notebook variable holding the curve's x values.
+        y_name: The notebook variable holding the curve's y values.
+        reference_x: The reference's x values, shape (m,).
+        reference_y: The reference's y values, shape (m,).
+        abs_tol: Largest difference in y that still matches [y units].
+        min_fraction: Share of reference points that must match (0–1).
+        points: With a number, return the points earned instead of raising on a wrong
+            answer; ``None`` for an all-or-nothing check.
+        hint_ja: The hint shown when the answer is not right, in Japanese (must not reveal
+            the answer).
+        hint_en: The same hint in English.
+
+    Raises:
+        CheckFailed: if an array is missing or unusable, the two differ in length or have
+            fewer than 2 values, or the curve does not span the reference's x range, even
+            with ``points``; without ``points`` also if too few points match.
     """
     import numpy as np
 

@@ -39,6 +39,9 @@ NOT_CORRECT = bilingual("この答えは正しくありません。", "This answ
 
 @dataclass(frozen=True)
 class Verdict:
+    """The outcome of one test cell run in the clean room: passed or not, the partial-credit
+    score, and the messages for the student (safe) and for the teacher (the real error)."""
+
     passed: bool
     score: float | None = None  # partial credit: the test's last value, if it is a number
     ename: str = ""
@@ -55,7 +58,15 @@ class CleanRoom:
         self.module.__dict__["__builtins__"] = builtins
 
     def put(self, answers: dict, answer_names: list[str], free_names: list[str]) -> None:
-        """Set the captured answers (an absent answer stays absent, so checks say so)."""
+        """Set the captured answers (an absent answer stays absent, so checks say so).
+
+        Args:
+            answers: Name -> value restored from the student's kernel
+                (:func:`denchi.grading.capture.restore`).
+            answer_names: The answer variables the test cell names; one not in ``answers``
+                is removed.
+            free_names: Other variables the test cell reads; set only if not already set.
+        """
         namespace = self.module.__dict__
         for name in answer_names:
             if name in answers:
@@ -68,7 +79,15 @@ class CleanRoom:
                 namespace[name] = value
 
     def run(self, source: str, *, scratch: bool = False) -> Verdict:
-        """Run ``source`` here (on a copy of the namespace if ``scratch``)."""
+        """Run ``source`` here (on a copy of the namespace if ``scratch``).
+
+        Args:
+            source: The trusted test or set-up code.
+            scratch: Run on a copy, so the namespace is left as it was.
+
+        Returns:
+            The verdict; an exception of ``source`` becomes a failed verdict, not a raise.
+        """
         module = self.module
         if scratch:
             module = types.ModuleType("__main__")
@@ -154,6 +173,18 @@ class VerifyAnswers(NbGraderPreprocessor):
     """Grade every test cell in a clean namespace against the captured answers."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Run each test cell's trusted source (from the gradebook) in a :class:`CleanRoom`
+        with the captured answers and write its verdict into the cell's outputs; does
+        nothing when the notebook was not executed by ``SandboxedExecute``.
+
+        Args:
+            nb: The executed notebook (changed in place and returned).
+            resources: nbconvert's resources; ``resources["denchi"]`` holds the captured
+                answers, ``resources["nbgrader"]`` the notebook, assignment and gradebook.
+
+        Raises:
+            nbgrader.api.MissingEntry: if the gradebook does not know the notebook.
+        """
         report = resources.get("denchi")
         if report is None:  # not run by SandboxedExecute: hidden tests already ran in the kernel
             return nb, resources

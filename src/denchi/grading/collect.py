@@ -33,7 +33,15 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$")
 
 
 def check_student_id(student: str) -> str:
-    """A student id must be usable as a folder name on every system."""
+    """A student id must be usable as a folder name on every system.
+
+    Args:
+        student: The id: ASCII letters, digits and ``_ . @ + -``, at most 128 characters,
+            starting with a letter or digit, without ``..``.
+
+    Raises:
+        GradingError: if ``student`` is not such an id.
+    """
     if not STUDENT_ID.match(student) or ".." in student:
         raise GradingError(
             f"学生 ID「{student}」は使えません。半角の英数字と _ . @ + - だけで、"
@@ -45,7 +53,16 @@ def check_student_id(student: str) -> str:
 
 
 def assignment_notebooks(course: Path, assignment: str) -> list[str]:
-    """File names of the assignment's notebooks (from its source folder)."""
+    """File names of the assignment's notebooks (from its source folder).
+
+    Args:
+        course: The nbgrader course folder (holding ``source/``, ``submitted/`` …).
+        assignment: The assignment's name (its folder under ``source/``).
+
+    Raises:
+        GradingError: if the assignment has no notebooks there (the message lists those
+            that exist).
+    """
     folder = course / "source" / assignment
     names = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
     if not names:
@@ -62,7 +79,14 @@ def assignment_notebooks(course: Path, assignment: str) -> list[str]:
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """A notebook file, or a clear error saying which file is not one."""
+    """A notebook file, or a clear error saying which file is not one.
+
+    Args:
+        path: The ``.ipynb`` file.
+
+    Raises:
+        GradingError: if nbformat cannot read it (JSON, schema or encoding errors).
+    """
     try:
         return nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises JSON, schema and encoding errors
@@ -99,7 +123,19 @@ def _files_for(source: Path, notebooks: list[str]) -> dict[str, Path]:
 
 
 def archive_existing(course: Path, assignment: str, student: str) -> Path | None:
-    """Move a student's earlier submission out of the way (never delete it)."""
+    """Move a student's earlier submission out of the way (never delete it).
+
+    Args:
+        course: The nbgrader course folder (holding ``source/``, ``submitted/`` …).
+        assignment: The assignment's name (its folder under ``source/``).
+        student: The student id.
+
+    Returns:
+        Where it went, under ``submitted_archive/``; ``None`` if there was none.
+
+    Raises:
+        OSError: if the move fails.
+    """
     folder = course / SUBMITTED / student / assignment
     if not folder.exists():
         return None
@@ -153,6 +189,19 @@ def place(
     is written in full aside before it is moved in (nothing half-written is left on failure).
     An earlier submission of the student is archived. ``timestamp`` (when it was handed in)
     goes to nbgrader's ``timestamp.txt`` for late-submission penalties.
+
+    Args:
+        course: The nbgrader course folder (holding ``source/``, ``submitted/`` …).
+        assignment: The assignment's name (its folder under ``source/``).
+        student: The student id (see :func:`check_student_id`).
+        source: A notebook, or a folder of the assignment's notebooks.
+        timestamp: When it was handed in (a naive time is local); ``None`` for none.
+
+    Raises:
+        GradingError: if the id is unusable, ``source`` does not exist, holds none of the
+            assignment's notebooks, cannot be matched to them, or a file is not a readable
+            notebook.
+        OSError: if copying or moving fails (an earlier submission is restored).
     """
     check_student_id(student)
     source = Path(source)
@@ -179,7 +228,12 @@ def place(
 
 
 def submitted_students(course: Path, assignment: str) -> list[str]:
-    """Students with a submission of ``assignment`` in the course."""
+    """Students with a submission of ``assignment`` in the course.
+
+    Args:
+        course: The nbgrader course folder (holding ``source/``, ``submitted/`` …).
+        assignment: The assignment's name (its folder under ``source/``).
+    """
     return sorted(p.parent.name for p in (course / SUBMITTED).glob(f"*/{assignment}") if p.is_dir())
 
 
@@ -321,6 +375,22 @@ def collect(
     a fresh course), and only then moved in: a failure leaves no submission half-placed. Files that
     are not notebooks are left out and listed. Students' e-mail addresses, names and LMS user
     ids go to nbgrader's gradebook (for the grade exports).
+
+    Args:
+        course: The nbgrader course folder (holding ``source/``, ``submitted/`` …).
+        assignment: The assignment's name (its folder under ``source/``).
+        source: The LMS's zip, or a folder in one of the accepted layouts.
+        lms: ``"auto"``, ``"moodle"``, ``"manaba"`` or ``"generic"``.
+        roster: The LMS's participant list or Moodle grading worksheet (CSV); ``None`` for
+            none.
+        manaba_order: How manaba names a student's folder: ``"number-first"``
+            (学籍番号 first) or ``"id-first"`` (ユーザID first).
+
+    Raises:
+        GradingError: if ``source`` does not exist or holds no notebook of the assignment,
+            the assignment is unknown, the layout or roster cannot be read, or any student's
+            submission is unusable (every problem is listed).
+        OSError: if writing or moving the submissions fails (nothing is half-placed).
     """
     source = Path(source)
     if not source.exists():

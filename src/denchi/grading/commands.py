@@ -345,6 +345,13 @@ def _friendly(command):
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``denchi grade`` subcommands (generate, due, collect, autograde, export, status) to
+    ``parser``; each runs through a wrapper that prints a ``GradingError`` or
+    ``CatalogError`` in Japanese and English and returns exit status 2.
+
+    Args:
+        parser: The ``denchi grade`` parser (changed in place).
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--course", type=Path, help="nbgrader course folder (default: assessments/)"

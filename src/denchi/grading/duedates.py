@@ -22,7 +22,16 @@ _QUIET.propagate = False
 
 
 def due_date(course: Path, assignment: str) -> datetime | None:
-    """The assignment's due date in nbgrader's gradebook (aware, UTC), or None."""
+    """The assignment's due date in nbgrader's gradebook (aware, UTC), or None.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
+        assignment: The assignment's name.
+
+    Raises:
+        GradingError: if ``gradebook.db`` cannot be opened.
+    """
     from nbgrader.api import MissingEntry
 
     with open_gradebook(course) as gb:
@@ -39,7 +48,20 @@ def set_due(course: Path, assignment: str, due: datetime | None) -> list[str]:
     up to date (:func:`refresh_penalties`). Returns the students whose graded work is late.
 
     An assignment nbgrader does not know yet is generated first (as autograde would), so that
-    the gradebook holds its notebooks."""
+    the gradebook holds its notebooks.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
+        assignment: The assignment's name.
+        due: The due date (a naive time is local time); ``None`` removes it.
+
+    Raises:
+        GradingError: if ``gradebook.db`` cannot be opened.
+        RuntimeError: if nbgrader cannot generate the assignment.
+        traitlets.config.loader.ConfigFileNotFound: if the course has no
+            ``nbgrader_config.py`` (needed to refresh the penalties).
+    """
     from nbgrader.api import MissingEntry
 
     from denchi.grading.course import generate
@@ -65,7 +87,18 @@ def set_due(course: Path, assignment: str, due: datetime | None) -> list[str]:
 def refresh_penalties(course: Path, assignment: str) -> None:
     """Run nbgrader's ``AssignLatePenalties`` step, with the course's configuration, on every
     graded notebook of ``assignment``: the stored penalties then follow the current due date,
-    extensions and scores exactly as a fresh autograde would set them."""
+    extensions and scores exactly as a fresh autograde would set them.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
+        assignment: The assignment's name.
+
+    Raises:
+        GradingError: if ``gradebook.db`` cannot be opened.
+        traitlets.config.loader.ConfigFileNotFound: if there are graded notebooks and the
+            course has no ``nbgrader_config.py``.
+    """
     from nbformat.v4 import new_notebook
     from nbgrader.api import MissingEntry
     from nbgrader.preprocessors import AssignLatePenalties
@@ -95,7 +128,16 @@ def refresh_penalties(course: Path, assignment: str) -> None:
 
 
 def penalty_rule(course: Path) -> tuple[str, str]:
-    """What the course does with late work (Japanese, English), from its nbgrader_config.py."""
+    """What the course does with late work (Japanese, English), from its nbgrader_config.py.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
+
+    Raises:
+        traitlets.config.loader.ConfigFileNotFound: if the course has no
+            ``nbgrader_config.py``.
+    """
     config = load_course_config(course)
     plugin = config.AssignLatePenalties.get("plugin_class")
     name = getattr(plugin, "__name__", str(plugin or "LateSubmissionPlugin")).split(".")[-1]

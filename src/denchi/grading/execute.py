@@ -61,6 +61,11 @@ class SandboxedKernelManager(AsyncKernelManager):
     launcher: list[str] = []
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """The kernel command (jupyter_client's) behind ``launcher``.
+
+        Args:
+            extra_arguments: More arguments for the kernel, as jupyter_client passes them.
+        """
         return [*self.launcher, *super().format_kernel_cmd(extra_arguments)]
 
 
@@ -79,6 +84,7 @@ class Watchdog:
         self._thread = threading.Thread(target=self._loop, name="denchi-watchdog", daemon=True)
 
     def start(self) -> Watchdog:
+        """Start watching in a daemon thread; returns the watchdog."""
         self._thread.start()
         return self
 
@@ -105,6 +111,11 @@ class Watchdog:
                 self.kill("time_limit")
 
     def kill(self, reason: str) -> None:
+        """Kill the whole tree, remembering the first reason.
+
+        Args:
+            reason: A flag code: ``"memory_limit"``, ``"time_limit"`` or ``"output_limit"``.
+        """
         if self.reason is None:
             self.reason = reason
         self.kill_all()
@@ -120,6 +131,7 @@ class Watchdog:
                 continue
 
     def stop(self) -> None:
+        """Stop watching (the processes are left as they are) and wait for the thread."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
@@ -152,6 +164,8 @@ class SandboxedExecute(Execute):
 
     # --- nbclient hooks -------------------------------------------------------------
     def create_kernel_manager(self) -> KernelManager:
+        """nbclient's kernel manager, set to start the kernel behind the sandbox launcher with
+        its connection file in the scratch folder."""
         km = super().create_kernel_manager()
         km.launcher = self._launcher
         km.connection_file = str(self._scratch / ".runtime" / "kernel.json")
@@ -162,6 +176,15 @@ class SandboxedExecute(Execute):
         return max(1, int(self._deadline - time.monotonic()) + 10)
 
     def output(self, outs, msg, display_id, cell_index):
+        """nbclient's output hook, counting bytes: past ``MAX_OUTPUT_BYTES`` the kernel is
+        killed (flag ``output_limit``) and nothing more is kept.
+
+        Args:
+            outs: The cell's outputs so far (nbclient's).
+            msg: The kernel's IOPub message.
+            display_id: The display id of an update, or ``None``.
+            cell_index: The cell's index in the notebook.
+        """
         self._output_bytes += len(str(msg.get("content", "")))
         if self._output_bytes > MAX_OUTPUT_BYTES:
             if self._watchdog is not None:
@@ -173,6 +196,19 @@ class SandboxedExecute(Execute):
     def preprocess(
         self, nb: NotebookNode, resources: dict | None = None, km: KernelManager | None = None
     ) -> tuple[NotebookNode, dict]:
+        """Execute the notebook in a sandboxed kernel under the time, memory and output
+        limits, with hidden tests kept out of the kernel (their answers are captured for
+        :class:`denchi.grading.cleanroom.VerifyAnswers`); a limit hit becomes a flag.
+
+        Args:
+            nb: The student's notebook (changed in place and returned).
+            resources: nbconvert's resources (``resources["nbgrader"]`` names the notebook;
+                ``resources["denchi"]`` receives the flags and captured answers).
+            km: A kernel manager to use; ``None`` creates a sandboxed one.
+
+        Raises:
+            RuntimeError: if Landlock is unavailable and ``require_sandbox`` is set.
+        """
         from nbclient import NotebookClient
 
         NotebookClient.__init__(self, nb, km)

@@ -161,7 +161,21 @@ def _identifier(student: str, email: str, record: dict[str, str], identifier: st
 
 
 def moodle_csv(course: Path, assignment: str, output: Path, *, identifier: str = "email") -> Path:
-    """A CSV for Moodle's grade import (see the module's description)."""
+    """A CSV for Moodle's grade import (see the module's description).
+
+    Args:
+        course: The nbgrader course folder.
+        assignment: The graded assignment's name.
+        output: The file to write (its folder is created).
+        identifier: The Moodle user field that matches students: a key of
+            ``MOODLE_IDENTIFIERS`` (``"email"`` by default).
+
+    Raises:
+        GradingError: (nothing written) if the gradebook cannot be opened, the assignment
+            has not been graded, or no submission of it is graded; also if ``identifier`` is unknown
+            or a student's value of it is not known.
+        OSError: if ``output`` cannot be written.
+    """
     if identifier not in MOODLE_IDENTIFIERS:
         raise GradingError(
             f"identifier は {', '.join(MOODLE_IDENTIFIERS)} のどれかです。",
@@ -216,11 +230,20 @@ def moodle_worksheet(course: Path, assignment: str, worksheet: Path, output: Pat
     other row and cell is written as it was, so students not graded keep an empty grade,
     which the upload skips. Headers are found in English or Japanese.
 
+    Args:
+        course: The nbgrader course folder.
+        assignment: The graded assignment's name.
+        worksheet: The grading worksheet downloaded from Moodle (UTF-8 CSV).
+        output: The file to write (its folder is created).
+
     Raises:
-        GradingError: (nothing written) the file has no "Participant N", "Grade" or
+        GradingError: (nothing written) the gradebook cannot be opened, the assignment has
+            not been graded, the worksheet cannot be read as a CSV,
+            the file has no "Participant N", "Grade" or
             "Last modified (grade)" column (Moodle's upload needs all three), a graded student
             is not on it, or a score is above the worksheet's maximum grade (Moodle's upload
             skips such a row without saying so).
+        OSError: if ``output`` cannot be written.
     """
     students, graded = _scores(course, [assignment])
     try:
@@ -307,7 +330,18 @@ def _float_or_none(text: str) -> float | None:
 
 
 def manaba_csv(course: Path, assignment: str, output: Path) -> Path:
-    """A CSV to look up into manaba's 成績登録シート (see the module's description)."""
+    """A CSV to look up into manaba's 成績登録シート (see the module's description).
+
+    Args:
+        course: The nbgrader course folder.
+        assignment: The graded assignment's name.
+        output: The file to write (its folder is created).
+
+    Raises:
+        GradingError: (nothing written) if the gradebook cannot be opened, the assignment
+            has not been graded, or no submission of it is graded.
+        OSError: if ``output`` cannot be written.
+    """
     students, graded = _scores(course, [assignment])
     rows = []
     for student, _, last, first, user_id in students:
@@ -329,9 +363,19 @@ def manaba_sheet(course: Path, assignment: str, sheet: Path, output: Path) -> Pa
     「合計点」 column, found by 学籍番号, written to ``output`` (``sheet`` is not changed).
 
     The header row is the first row (of the first 20) with both a 「学籍番号」 and a 「合計点」
-    cell, so title rows and extra columns are kept as they are. Raises
-    :class:`GradingError` (nothing written) if the sheet cannot be read, has no such header, or
-    lacks a student who was graded.
+    cell, so title rows and extra columns are kept as they are.
+
+    Args:
+        course: The nbgrader course folder.
+        assignment: The graded assignment's name.
+        sheet: The 成績登録シート downloaded from manaba (.xlsx).
+        output: The file to write (its folder is created).
+
+    Raises:
+        GradingError: (nothing written) if the gradebook cannot be opened, the assignment has
+            not been graded, the sheet cannot be read, has no such header, or lacks a student
+            who was graded.
+        OSError: if ``output`` cannot be written.
     """
     import openpyxl
     from openpyxl.comments import Comment
@@ -406,7 +450,17 @@ NBGRADER_COLUMNS = [
 def nbgrader_csv(course: Path, assignments: list[str], output: Path) -> Path:
     """nbgrader's own CSV (the columns and values of ``nbgrader export``), written with
     :func:`denchi.grading.spreadsheet.write_csv`: nbgrader's writer joins values with commas
-    unquoted (a name with a comma shifts the columns), escapes no formula and has no BOM."""
+    unquoted (a name with a comma shifts the columns), escapes no formula and has no BOM.
+
+    Args:
+        course: The nbgrader course folder.
+        assignments: The graded assignments' names.
+        output: The file to write (its folder is created).
+
+    Raises:
+        GradingError: if the gradebook cannot be opened or an assignment has not been graded.
+        OSError: if ``output`` cannot be written.
+    """
     from nbgrader.api import MissingEntry
 
     _scores(course, assignments)  # the same clear error for an ungraded assignment

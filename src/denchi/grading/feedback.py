@@ -89,7 +89,11 @@ def _plain_error(output) -> None:
 
 
 def student_notice(metadata: dict) -> str:
-    """Markdown note on what went wrong while grading, for the student (empty if nothing)."""
+    """Markdown note on what went wrong while grading, for the student (empty if nothing).
+
+    Args:
+        metadata: The autograded notebook's metadata (its flags).
+    """
     flags = [f for f in flags_of(metadata) if f.code != "not_sandboxed"]
     if not flags:
         return ""
@@ -102,6 +106,14 @@ class StripHiddenTests(NbGraderPreprocessor):
     """Remove hidden tests and their traces from a notebook before it becomes feedback."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Strip the hidden regions, redact their lines and server paths from outputs, drop
+        the grader's metadata and put the student notice first.
+
+        Args:
+            nb: The notebook being converted (changed in place and returned).
+            resources: nbconvert's resources; ``resources["nbgrader"]`` names the notebook,
+                assignment, student and gradebook (``db_url``).
+        """
         secrets: set[str] = set()
         for cell in nb.cells:
             if cell.cell_type == "code" and has_hidden(cell.source):
@@ -127,6 +139,13 @@ class LabelQuestions(NbGraderPreprocessor):
     them. Runs after nbgrader's ``GetGrades``."""
 
     def preprocess(self, nb, resources):
+        """Label each question cell and store the notebook's lateness note.
+
+        Args:
+            nb: The notebook being converted (changed in place and returned).
+            resources: nbconvert's resources; ``resources["nbgrader"]`` names the notebook,
+                assignment, student and gradebook (``db_url``).
+        """
         for cell, label in zip(nb.cells, question_labels(nb.cells), strict=True):
             if label:
                 cell.metadata.setdefault("denchi", {})["question"] = label

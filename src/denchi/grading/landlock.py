@@ -92,6 +92,13 @@ def restrict_self(policy: Policy) -> int:
     """Apply ``policy`` to this process and its future children; returns the ABI used.
 
     Paths that do not exist are skipped. Raises ``OSError`` if Landlock is unavailable.
+
+    Args:
+        policy: The paths to read and write, the devices and the TCP ports to bind.
+
+    Raises:
+        OSError: if Landlock is unavailable, or the kernel refuses the ruleset, a rule,
+            ``no_new_privs`` or the restriction (with the kernel's errno).
     """
     abi = abi_version()
     if abi < 1:
@@ -150,7 +157,11 @@ class _CapData(ctypes.Structure):
 
 def drop_capabilities() -> None:
     """Give up every capability for good (a root process keeps uid 0 but no privileges), so
-    sandboxed code cannot raise its resource limits or act on other users' processes."""
+    sandboxed code cannot raise its resource limits or act on other users' processes.
+
+    Raises:
+        OSError: if ``capset`` fails (with the kernel's errno).
+    """
     libc = _libc()
     cap = 0
     while libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:

@@ -41,7 +41,11 @@ _DATE_TIME = re.compile(
 
 
 def format_points(points: float) -> str:
-    """Points as a teacher writes them: ``3``, ``2.5``, ``0.33``."""
+    """Points as a teacher writes them: ``3``, ``2.5``, ``0.33``.
+
+    Args:
+        points: The points, rounded to 2 decimals.
+    """
     return f"{points:.2f}".rstrip("0").rstrip(".")
 
 
@@ -68,6 +72,7 @@ class Lateness:
 
     @property
     def late(self) -> bool:
+        """True if the submission came after the due date (with any extension)."""
         return self.seconds_late > 0
 
     def note(self) -> str:
@@ -80,7 +85,11 @@ class Lateness:
 
 
 def lateness(submission) -> Lateness:
-    """How late one graded submission (nbgrader's ``SubmittedAssignment``) is, its penalty."""
+    """How late one graded submission (nbgrader's ``SubmittedAssignment``) is, its penalty.
+
+    Args:
+        submission: nbgrader's ``SubmittedAssignment`` (from an open gradebook).
+    """
     return Lateness(
         float(submission.score),
         float(submission.late_submission_penalty or 0.0),
@@ -91,7 +100,14 @@ def lateness(submission) -> Lateness:
 def parse_due(text: str) -> datetime:
     """A due date as a teacher types it (``2026-04-10T17:00``, ``2026-04-10 17:00``, with
     ``+09:00`` or ``Z`` if they like), as a time with its zone; without a zone it is Japan time.
-    Raises :class:`GradingError` naming what was typed, with an example."""
+    Raises :class:`GradingError` naming what was typed, with an example.
+
+    Args:
+        text: What the teacher typed.
+
+    Raises:
+        GradingError: if ``text`` has no time of day or is not such a date and time.
+    """
     value = text.strip()
     match = _DATE_TIME.match(value)
     if match and match["time"] is None:
@@ -121,6 +137,10 @@ def parse_due(text: str) -> datetime:
 
 
 def in_japan(due: datetime) -> str:
-    """``2026-04-10 17:00（日本時間）`` for a time with a zone, or nbgrader's naive UTC."""
+    """``2026-04-10 17:00（日本時間）`` for a time with a zone, or nbgrader's naive UTC.
+
+    Args:
+        due: A time with a zone, or a naive time in UTC (as nbgrader stores it).
+    """
     aware = due if due.tzinfo else due.replace(tzinfo=timezone.utc)
     return f"{aware.astimezone(JAPAN):%Y-%m-%d %H:%M}（日本時間）"

@@ -85,7 +85,14 @@ def _match(pattern: re.Pattern[str], text: str, what: str) -> re.Match[str]:
 
 
 def usable(names: list[str]) -> list[PurePosixPath]:
-    """The files worth looking at (no folders, no macOS or Jupyter leftovers), checked safe."""
+    """The files worth looking at (no folders, no macOS or Jupyter leftovers), checked safe.
+
+    Args:
+        names: Relative names of the zip's members or the folder's files (``/``-separated).
+
+    Raises:
+        GradingError: if a name is absolute or contains ``..`` (an unsafe zip).
+    """
     paths = [
         PurePosixPath(name)
         for name in names
@@ -101,7 +108,11 @@ def usable(names: list[str]) -> list[PurePosixPath]:
 
 
 def detect(paths: list[PurePosixPath]) -> str:
-    """``moodle``, ``manaba`` or ``generic``, from how the files are named."""
+    """``moodle``, ``manaba`` or ``generic``, from how the files are named.
+
+    Args:
+        paths: The files' relative paths (from :func:`usable`).
+    """
     if paths and all(MOODLE.match(p.parts[0]) for p in paths):
         return "moodle"
     if paths and all(len(p.parts) == 1 and MANABA.match(p.name) for p in paths):
@@ -114,6 +125,15 @@ def read_moodle_roster(path: Path) -> dict[str, dict[str, str]]:
 
     Columns are found by content, so any interface language works: the identifier column holds
     "Participant N" (「参加者 N」), the e-mail column addresses with ``@``.
+
+    Args:
+        path: The worksheet downloaded from Moodle (UTF-8 CSV, a BOM allowed).
+
+    Raises:
+        GradingError: if the file is empty, lacks the participant or e-mail column, or an
+            identifier holds no participant number.
+        OSError: if the file cannot be opened.
+        UnicodeDecodeError: if it is not UTF-8.
     """
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -177,7 +197,12 @@ def moodle_time(text: str, zone: tzinfo) -> datetime | None:
     """A time as Moodle's grading worksheet writes it (``userdate()`` with the language pack's
     ``strftimedaydatetime``: 「2026年 04月 10日(金曜日) 16:00」 in Japanese, "Friday, 10 April
     2026, 4:00 PM" in English), read in ``zone``; None for Moodle's "-" (none) or text in
-    neither form."""
+    neither form.
+
+    Args:
+        text: The worksheet cell.
+        zone: The time zone to read it in (the course's).
+    """
     if found := _MOODLE_JA_TIME.search(text):
         year, month, day, hour, minute = (int(v) for v in found.groups())
     elif (found := _MOODLE_EN_TIME.search(text)) and found[2].lower() in _MONTHS:
@@ -254,7 +279,15 @@ def _generic(paths: list[PurePosixPath]) -> list[Submitter]:
 
 
 def seed_warnings(layout: str, people: list[Submitter]) -> list[str]:
-    """Students whose id (the seed of their seeded lab data) is not their 学籍番号."""
+    """Students whose id (the seed of their seeded lab data) is not their 学籍番号.
+
+    Args:
+        layout: The layout found (``moodle``, ``manaba`` or ``generic``).
+        people: The students found.
+
+    Returns:
+        Bilingual warnings for the teacher (empty if none).
+    """
     if layout != "moodle":
         return []
     others = ", ".join(sorted(p.student for p in people if not p.lms.get("idnumber")))
@@ -281,7 +314,20 @@ def read(
     roster: Path | None = None,
     manaba_order: str = "number-first",
 ) -> tuple[str, list[Submitter]]:
-    """The LMS layout found (or given) and the students, from the files' relative paths."""
+    """The LMS layout found (or given) and the students, from the files' relative paths.
+
+    Args:
+        paths: The files' relative paths (from :func:`usable`).
+        lms: ``"auto"`` (detect), ``"moodle"``, ``"manaba"`` or ``"generic"``.
+        roster: Moodle's grading worksheet (CSV) for e-mail addresses, ID numbers and
+            hand-in times; ``None`` for none.
+        manaba_order: ``"number-first"`` (学籍番号@ユーザID) or ``"id-first"``.
+
+    Raises:
+        GradingError: if ``lms`` is unknown, a file name does not fit the layout, or the
+            roster cannot be read.
+        OSError: if the roster cannot be opened.
+    """
     kind = detect(paths) if lms == "auto" else lms
     if kind == "moodle":
         people = _moodle(paths, read_moodle_roster(roster) if roster else None)
@@ -303,6 +349,11 @@ def feedback_name(student: str, notebook_html: str, lms: dict[str, str]) -> str:
     Moodle's "Upload multiple feedback files in a zip" matches files by the same prefix as
     its download (``<Full name>_<participant id>_assignsubmission_file_``); other LMSs get a
     folder per student.
+
+    Args:
+        student: The student id.
+        notebook_html: The feedback page's file name.
+        lms: The student's LMS record (``lms.json`` written by ``collect``).
     """
     if lms.get("lms") == "moodle" and lms.get("participant"):
         name = lms.get("full_name", student).replace("_", " ")

@@ -26,7 +26,11 @@ SQLITE_TIMEOUT_S = 120  # parallel workers share one SQLite gradebook; writes ar
 
 
 def configure_course(c: Config) -> None:
-    """Replace nbgrader's kernel execution and feedback steps with the safe ones."""
+    """Replace nbgrader's kernel execution and feedback steps with the safe ones.
+
+    Args:
+        c: The traitlets ``Config`` of ``nbgrader_config.py`` (changed in place).
+    """
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -82,7 +86,12 @@ def configure_course(c: Config) -> None:
 
 
 def gradebook_url(course: Path) -> str:
-    """nbgrader's SQLite gradebook, waiting (not failing) while another worker writes."""
+    """nbgrader's SQLite gradebook, waiting (not failing) while another worker writes.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
+    """
     return f"sqlite:///{(course / 'gradebook.db').resolve()}?timeout={SQLITE_TIMEOUT_S}"
 
 
@@ -99,8 +108,13 @@ def tools_on_path() -> None:
 def open_gradebook(course: Path) -> Iterator:
     """nbgrader's gradebook of ``course`` (created if new), as an ``nbgrader.api.Gradebook``.
 
-    Raises :class:`denchi.grading.errors.GradingError` naming ``gradebook.db`` when it cannot
-    be opened (not a database, no permission, a disk error).
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
+
+    Raises:
+        GradingError: naming ``gradebook.db`` when it cannot be opened (not a database, no
+            permission, a disk error).
     """
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SQLAlchemyError
@@ -125,7 +139,18 @@ def open_gradebook(course: Path) -> Iterator:
 def load_course_config(
     course: Path, *, time_limit_s: float | None = None, memory_mb: int | None = None
 ) -> Config:
-    """The course's nbgrader configuration, with the gradebook and limits of this run."""
+    """The course's nbgrader configuration, with the gradebook and limits of this run.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
+        time_limit_s: Time limit of one notebook's grading [s]; ``None`` keeps the course's.
+        memory_mb: Memory limit of the grading kernel [MB]; ``None`` keeps the course's.
+
+    Raises:
+        traitlets.config.loader.ConfigFileNotFound: if the course has no
+            ``nbgrader_config.py``.
+    """
     config = PyFileConfigLoader(CONFIG_FILE, path=str(course)).load_config()
     config.CourseDirectory.root = str(course.resolve())
     config.CourseDirectory.db_url = gradebook_url(course)
@@ -152,6 +177,10 @@ def course_timezone(course: Path) -> ZoneInfo:
     """The course's time zone (:attr:`DenchiCourse.timezone`, Asia/Tokyo unless set), for times
     an LMS download carries without a zone. A course without a configuration file has the
     default.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py`` and
+            ``gradebook.db``).
 
     Raises:
         GradingError: the setting is not a time zone name known to the IANA database

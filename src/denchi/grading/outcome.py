@@ -111,14 +111,17 @@ class Flag:
 
     @property
     def message_ja(self) -> str:
+        """The flag's message in Japanese, with its cell and detail filled in."""
         return MESSAGES[self.code][0].format(cell=self.cell or "—", limit=self.detail)
 
     @property
     def message_en(self) -> str:
+        """The flag's message in English."""
         return MESSAGES[self.code][1].format(cell=self.cell or "—", limit=self.detail)
 
     @property
     def message(self) -> str:
+        """The flag's message in Japanese and English (:func:`denchi.i18n.bilingual`)."""
         return bilingual(self.message_ja, self.message_en)
 
     @property
@@ -131,20 +134,38 @@ class Flag:
         return self.code not in INFORMATIONAL and bool(self.cells)
 
     def to_dict(self) -> dict:
+        """The flag as JSON-ready data (stored in the autograded notebook's metadata)."""
         return {**asdict(self), "cells": list(self.cells)}
 
     @classmethod
     def from_dict(cls, data: dict) -> Flag:
+        """The flag :meth:`to_dict` stored; unknown keys are ignored.
+
+        Args:
+            data: The stored dict (``code`` is required).
+
+        Raises:
+            TypeError: if ``data`` has no ``code``.
+        """
         known = {k: data[k] for k in ("code", "notebook", "cell", "detail") if k in data}
         return cls(**known, cells=tuple(data.get("cells", ())))
 
 
 def flags_of(notebook_metadata: dict) -> list[Flag]:
-    """The flags an autograded notebook carries."""
+    """The flags an autograded notebook carries.
+
+    Args:
+        notebook_metadata: The autograded notebook's metadata (``metadata.denchi.grading``).
+    """
     grading = notebook_metadata.get("denchi", {}).get("grading", {})
     return [Flag.from_dict(f) for f in grading.get("flags", []) if f.get("code") in MESSAGES]
 
 
 def error_output(ename: str, message: str) -> NotebookNode:
-    """A cell error as nbgrader scores it (zero points) and the student reads it."""
+    """A cell error as nbgrader scores it (zero points) and the student reads it.
+
+    Args:
+        ename: The error's name (shown as the error type).
+        message: The bilingual message, also the whole traceback.
+    """
     return NotebookNode(output_type="error", ename=ename, evalue=message, traceback=[message])

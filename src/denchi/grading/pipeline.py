@@ -85,6 +85,7 @@ class SubmissionResult:
 
     @property
     def late_penalty(self) -> float:
+        """The late-submission penalty in points (0: none)."""
         return self.lateness.penalty
 
     @property
@@ -99,6 +100,7 @@ class SubmissionResult:
 
     @property
     def needs_review(self) -> bool:
+        """True if a teacher should look at it (status ``flagged`` or ``failed``)."""
         return self.status in ("flagged", "failed")
 
 
@@ -126,7 +128,18 @@ def _gradebook_has(course: Path, assignment: str) -> bool:
 
 
 def backup_gradebook(course: Path) -> Path | None:
-    """A consistent copy of the gradebook in ``backups/`` (the newest copies are kept)."""
+    """A consistent copy of the gradebook in ``backups/`` (the newest copies are kept).
+
+    Args:
+        course: The nbgrader course folder.
+
+    Returns:
+        The copy, or ``None`` if the course has no gradebook yet.
+
+    Raises:
+        sqlite3.Error: if the gradebook cannot be read or the copy written.
+        OSError: if ``backups/`` cannot be created or an old copy removed.
+    """
     source = course / "gradebook.db"
     if not source.is_file():
         return None
@@ -182,7 +195,19 @@ def result(
     status: Status | None = None,
     seconds: float | None = None,
 ) -> SubmissionResult:
-    """Read a graded submission back from the gradebook and the autograded notebooks."""
+    """Read a graded submission back from the gradebook and the autograded notebooks.
+
+    Args:
+        course: The nbgrader course folder (``assessments/``, with ``nbgrader_config.py``).
+        assignment: The assignment's name (its folder under ``source/``).
+        student: The student id.
+        status: The status to report; ``None`` derives it from the flags.
+        seconds: The grading time of this run [s], if graded now.
+
+    Raises:
+        GradingError: if ``course`` is not a course folder, the gradebook cannot be opened,
+            or the student has no graded submission of the assignment.
+    """
     from nbgrader.api import MissingEntry
 
     course = _check_course(Path(course))
@@ -222,7 +247,16 @@ def result(
 
 def results(course: str | os.PathLike, assignment: str) -> dict[str, SubmissionResult]:
     """Every graded submission of ``assignment``, with late penalties brought up to date first
-    (:func:`denchi.grading.duedates.refresh_penalties`: the due date may have changed since)."""
+    (:func:`denchi.grading.duedates.refresh_penalties`: the due date may have changed since).
+
+    Args:
+        course: The nbgrader course folder (``assessments/``, with ``nbgrader_config.py``).
+        assignment: The assignment's name (its folder under ``source/``).
+
+    Raises:
+        GradingError: if ``course`` is not a course folder, the assignment is unknown, the
+            gradebook cannot be opened, or a graded submission is missing from it.
+    """
     course = _check_course(Path(course))
     collect.assignment_notebooks(course, assignment)  # a clear error for an unknown one
     students = sorted(p.parent.name for p in (course / AUTOGRADED).glob(f"*/{assignment}"))
@@ -257,22 +291,33 @@ def grade(
 ) -> dict[str, SubmissionResult]:
     """Autograde submissions of ``assignment`` in parallel; returns one result per student.
 
-    ``course``: the nbgrader course folder (``assessments/``). ``submissions``: student id ->
-    a notebook file (or a folder of the assignment's notebooks) to hand in now; without it,
-    every submission already in ``submitted/`` is considered (or only those of ``students``).
-    Already graded submissions are
-    skipped unless ``force`` (a submission handed in now, or newer than its grading, is always
-    graded). ``workers``: parallel processes (default: the number of CPUs).
-    ``time_limit_s`` / ``memory_mb``: per-notebook limits (default: the course's
-    ``nbgrader_config.py``). ``feedback``: also write the feedback HTML. ``on_result`` is called
-    as each submission finishes. ``pool``: a :class:`WorkerPool` to reuse (a long-running
-    service keeps one warm); by default one is started and closed for this call.
-    ``allow_unsandboxed``: grade even where kernels cannot be cut off from the grader's files
-    (no Linux Landlock, see :func:`denchi.grading.sandbox.protection`); only for trusted work.
+    Already graded submissions are skipped unless ``force`` (a submission handed in now, or
+    newer than its grading, is always graded).
+
+    Args:
+        course: The nbgrader course folder (``assessments/``, with ``nbgrader_config.py``).
+        assignment: The assignment's name (its folder under ``source/``).
+        submissions: Student id -> a notebook file (or a folder of the assignment's
+            notebooks) to hand in now; without it, every submission already in
+            ``submitted/`` is considered (or only those of ``students``).
+        students: Grade only these students' submissions in ``submitted/``.
+        workers: Parallel processes (default: the number of CPUs).
+        time_limit_s: Per-notebook time limit [s] (default: the course's
+            ``nbgrader_config.py``).
+        memory_mb: Per-notebook memory limit [MB] (default: the course's).
+        force: Regrade submissions already graded.
+        feedback: Also write the feedback HTML.
+        on_result: Called as each submission finishes.
+        pool: A :class:`WorkerPool` to reuse (a long-running service keeps one warm); by
+            default one is started and closed for this call.
+        allow_unsandboxed: Grade even where kernels cannot be cut off from the grader's
+            files (no Linux Landlock, see :func:`denchi.grading.sandbox.protection`); only
+            for trusted work.
 
     Raises:
         GradingError: the course or a student's submission is missing, or the system has no
             sandbox and ``allow_unsandboxed`` is not set (nothing is changed then).
+        RuntimeError: if nbgrader cannot generate an assignment it does not know yet.
     """
     if not allow_unsandboxed:
         require_sandbox()
@@ -335,8 +380,9 @@ def grade(
 def require_sandbox(override: str = "--allow-unsandboxed") -> None:
     """Refuse to run untrusted student code where the sandbox cannot protect the grader.
 
-    ``override``: how the teacher or operator allows it anyway, named in the message (the
-    command-line option, or the LMS tool's setting).
+    Args:
+        override: How the teacher or operator allows it anyway, named in the message (the
+            command-line option, or the LMS tool's setting).
 
     Raises:
         GradingError: no Linux Landlock on this system; the message says what protection

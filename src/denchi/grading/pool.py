@@ -107,7 +107,15 @@ class WorkerPool:
         seconds_per_task: float,
         on_done: Callable[[dict, dict], None],
     ) -> None:
-        """Run every task; call ``on_done(task, answer)`` as each finishes (in this thread)."""
+        """Run every task; call ``on_done(task, answer)`` as each finishes (in this thread).
+
+        Args:
+            tasks: One dict per submission (course, assignment, student, limits, feedback).
+            seconds_per_task: How long a task may take before its worker is killed [s].
+            on_done: Called with the task and the worker's answer (``{"ok": …}``); a task
+                whose worker died or timed out gets an answer with ``ok`` false; what it
+                raises propagates (it runs in this thread).
+        """
         pending = deque(tasks)
         while pending or any(w.task for w in self.workers):
             for worker in [w for w in self.workers if w.task is None]:

@@ -17,7 +17,11 @@ HEADING = re.compile(r"^#{1,6}\s*問\s*(\d+)", re.M)
 
 
 def question_label(grade_id: str) -> str | None:
-    """``q2_test`` -> ``問2``, ``q3a_test`` -> ``問3(a)``; None if the id names no question."""
+    """``q2_test`` -> ``問2``, ``q3a_test`` -> ``問3(a)``; None if the id names no question.
+
+    Args:
+        grade_id: An nbgrader cell's grade id.
+    """
     match = GRADE_ID.match(grade_id)
     if not match:
         return None
@@ -27,7 +31,11 @@ def question_label(grade_id: str) -> str | None:
 
 def question_labels(cells: Iterable) -> list[str | None]:
     """The question of each cell of a notebook (None for cells that are not nbgrader cells, or
-    that no grade id or heading places)."""
+    that no grade id or heading places).
+
+    Args:
+        cells: The notebook's cells (nbformat nodes or dicts), in order.
+    """
     labels: list[str | None] = []
     heading: str | None = None
     for cell in cells:

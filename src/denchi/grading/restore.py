@@ -31,7 +31,11 @@ SCHEMA_VERSION = 3
 
 
 def normalised(source: str) -> str:
-    """A cell's text for comparison (trailing spaces and surrounding blank lines ignored)."""
+    """A cell's text for comparison (trailing spaces and surrounding blank lines ignored).
+
+    Args:
+        source: A cell's source text.
+    """
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
@@ -52,6 +56,17 @@ class RestoreMissingCells(NbGraderPreprocessor):
     """Give lost locked cells back their metadata, or insert them from the gradebook."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Reattach the metadata of locked cells a student's editor lost, and insert locked
+        cells that are gone, from the gradebook's copy.
+
+        Args:
+            nb: The notebook being converted (changed in place and returned).
+            resources: nbconvert's resources; ``resources["nbgrader"]`` names the notebook,
+                assignment, student and gradebook (``db_url``).
+
+        Raises:
+            nbgrader.api.MissingEntry: if the gradebook does not know the notebook.
+        """
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])

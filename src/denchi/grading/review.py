@@ -26,6 +26,16 @@ class NoteChangedCells(NbGraderPreprocessor):
     """Note test cells that differ from (or are missing in) the released version."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Drop made-up nbgrader cells and record the changed test cells in the metadata.
+
+        Args:
+            nb: The notebook being converted (changed in place and returned).
+            resources: nbconvert's resources; ``resources["nbgrader"]`` names the notebook,
+                assignment, student and gradebook (``db_url``).
+
+        Raises:
+            nbgrader.api.MissingEntry: if the gradebook does not know the notebook.
+        """
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
@@ -54,6 +64,18 @@ class FlagForReview(NbGraderPreprocessor):
     """Mark flagged grade cells for manual grading; store the flags in the notebook."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Mark the grade cells a flag zeroed as needing manual grading and store the flags,
+        sandbox and timing in ``metadata.denchi.grading``.
+
+        Args:
+            nb: The notebook being converted (changed in place and returned).
+            resources: nbconvert's resources; ``resources["nbgrader"]`` names the notebook,
+                assignment, student and gradebook (``db_url``).
+
+        Raises:
+            nbgrader.api.MissingEntry: if the gradebook does not know the notebook or a
+                flagged grade.
+        """
         info = resources["nbgrader"]
         report = resources.get("denchi", {})
         changed = nb.metadata.get("denchi", {}).get("changed_cells", [])

@@ -105,6 +105,9 @@ def read_only_paths(private: list[Path]) -> list[Path]:
     Landlock grants whole subtrees, so a path that contains a private folder is left out
     rather than exposing it, and so is a path inside one (keep Python's environment outside
     the course folder, or the kernel cannot start).
+
+    Args:
+        private: Folders the kernel must not see (the course folder).
     """
     private = [p.resolve() for p in private]
 
@@ -117,7 +120,15 @@ def read_only_paths(private: list[Path]) -> list[Path]:
 
 def kernel_env(scratch: Path, student: str | None = None) -> dict[str, str]:
     """A clean environment: nothing from the grader's, homes and caches in the scratch folder;
-    ``student``'s id as the seed of seeded lab data (``denchi.labs.student_seed``)."""
+    ``student``'s id as the seed of seeded lab data (``denchi.labs.student_seed``).
+
+    Args:
+        scratch: The kernel's private scratch folder (its subfolders are created).
+        student: The student id, or ``None`` for no seed.
+
+    Raises:
+        OSError: if a scratch subfolder cannot be created.
+    """
     keep = ("LANG", "LC_ALL", "LC_CTYPE", "DENCHI_LANG", "TZ")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     bin_dir = str(Path(sys.executable).parent)
@@ -149,7 +160,15 @@ def kernel_env(scratch: Path, student: str | None = None) -> dict[str, str]:
 def launcher_args(
     scratch: Path, private: list[Path], *, memory_mb: int, cpu_s: float, landlock_on: bool
 ) -> list[str]:
-    """The command-line prefix that starts a kernel inside the sandbox."""
+    """The command-line prefix that starts a kernel inside the sandbox.
+
+    Args:
+        scratch: The only folder the kernel may write.
+        private: Folders the kernel must not read (see :func:`read_only_paths`).
+        memory_mb: Memory limit (``RLIMIT_DATA``) [MB].
+        cpu_s: CPU time limit [s] (rounded up to whole seconds).
+        landlock_on: Add the Landlock read and write rules.
+    """
     args = [sys.executable, "-m", "denchi.grading.sandbox"]
     args += ["--memory-mb", str(memory_mb), "--cpu-s", str(int(cpu_s) + 1)]
     if landlock_on:
@@ -179,6 +198,18 @@ def _limit(resource_id: int, soft: int, hard: int | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The sandbox launcher (``python -m denchi.grading.sandbox``): set resource limits, drop
+    capabilities, apply Landlock and seccomp, then replace itself with the kernel command.
+
+    Args:
+        argv: The command line (``--memory-mb``, ``--cpu-s``, ``--read``, ``--write``, then
+            ``--`` and the kernel command); ``None`` reads ``sys.argv``.
+
+    Raises:
+        SystemExit: if the command line is wrong (argparse's error).
+        OSError: if a limit, Landlock or seccomp cannot be applied, or the kernel cannot be
+            started; the launcher never runs the kernel unprotected.
+    """
     parser = argparse.ArgumentParser(prog="python -m denchi.grading.sandbox")
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--cpu-s", type=int, required=True)

@@ -60,11 +60,16 @@ class _SockFprog(ctypes.Structure):
 
 
 def supported() -> bool:
+    """True on Linux on an architecture the filter knows (x86-64 or aarch64)."""
     return sys.platform.startswith("linux") and platform.machine() in _ARCHES
 
 
 def restrict_sockets() -> bool:
-    """Install the filter on this process and its future children; False if unsupported."""
+    """Install the filter on this process and its future children; False if unsupported.
+
+    Raises:
+        OSError: if the kernel refuses ``no_new_privs`` or the seccomp filter.
+    """
     if not supported():
         return False
     arch, nr_socket = _ARCHES[platform.machine()]

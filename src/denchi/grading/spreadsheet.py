@@ -23,7 +23,11 @@ PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def safe_cell(value: object) -> object:
-    """``value`` as a spreadsheet should receive it (see the module's description)."""
+    """``value`` as a spreadsheet should receive it (see the module's description).
+
+    Args:
+        value: A cell's value; only strings are changed.
+    """
     if not isinstance(value, str) or not value.startswith(FORMULA_START):
         return value
     if PLAIN_NUMBER.match(value):
@@ -32,7 +36,12 @@ def safe_cell(value: object) -> object:
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
-    """The whole CSV file as text, BOM first, every cell made safe."""
+    """The whole CSV file as text, BOM first, every cell made safe.
+
+    Args:
+        header: The column names.
+        rows: The rows, each an iterable of cell values.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_cell(cell) for cell in header])
@@ -41,7 +50,16 @@ def csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> Path:
-    """Write :func:`csv_text` to ``path`` (its folder is created)."""
+    """Write :func:`csv_text` to ``path`` (its folder is created).
+
+    Args:
+        path: The CSV file to write.
+        header: The column names.
+        rows: The rows, each an iterable of cell values.
+
+    Raises:
+        OSError: if the folder or the file cannot be written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(csv_text(header, rows), encoding="utf-8", newline="")
     return path

@@ -19,7 +19,11 @@ from denchi.labs.seeds import STUDENT_ID_ENV
 
 
 def graded_student(resources: dict | None) -> str | None:
-    """The id of the student whose notebook nbgrader is converting (None outside grading)."""
+    """The id of the student whose notebook nbgrader is converting (None outside grading).
+
+    Args:
+        resources: nbconvert's resources of the conversion (``resources["nbgrader"]``).
+    """
     return ((resources or {}).get("nbgrader") or {}).get("student") or None
 
 
@@ -27,7 +31,11 @@ def graded_student(resources: dict | None) -> str | None:
 def seeded_as(student: str | None) -> Iterator[None]:
     """Run the enclosed code (in this process) with ``student``'s data seed, exactly as the
     student's kernel has it: ``DENCHI_STUDENT_ID`` set to ``student``, or unset for None.
-    The grader's environment is restored afterwards."""
+    The grader's environment is restored afterwards.
+
+    Args:
+        student: The student id, or ``None`` for no seed.
+    """
     saved = os.environ.get(STUDENT_ID_ENV)
     if student:
         os.environ[STUDENT_ID_ENV] = student

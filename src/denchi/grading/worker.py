@@ -47,7 +47,27 @@ def grade_submission(
     memory_mb: int | None = None,
     feedback: bool = True,
 ) -> dict:
-    """Autograde (and generate feedback for) one student's submission; never raises."""
+    """Autograde (and generate feedback for) one student's submission.
+
+    A failure of nbgrader's autograde or feedback is reported in the answer (``ok`` false,
+    with the error and log), not raised.
+
+    Args:
+        course: The nbgrader course folder.
+        assignment: The assignment's name.
+        student: The student id.
+        time_limit_s: Per-notebook time limit [s]; ``None`` keeps the course's.
+        memory_mb: Per-notebook memory limit [MB]; ``None`` keeps the course's.
+        feedback: Also generate the feedback HTML.
+
+    Returns:
+        ``{"student", "ok", "error", "log", "seconds"}`` (JSON-ready).
+
+    Raises:
+        traitlets.config.loader.ConfigFileNotFound: if the course has no
+            ``nbgrader_config.py`` (read before grading starts; :func:`main` reports it as a
+            failed submission).
+    """
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
@@ -82,6 +102,10 @@ def grade_submission(
 
 
 def main() -> None:
+    """The worker process of :class:`denchi.grading.pool.WorkerPool`: read one JSON task per
+    line on stdin, grade it, write one JSON answer per line on stdout (stray prints go to
+    stderr, the log); any exception of a task becomes a failed answer, and the processes a
+    submission left behind are ended after each task."""
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to the log
     os.environ.update(PYBAMM_DISABLE_TELEMETRY="true", MPLBACKEND="Agg")

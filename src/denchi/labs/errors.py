@@ -26,7 +26,15 @@ _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONL
 
 
 def unknown_keyword(name: str, known: list[str]) -> LabInputError:
-    """The error for a keyword argument that does not exist, with the closest known one."""
+    """The error for a keyword argument that does not exist, with the closest known one.
+
+    Args:
+        name: The keyword the caller gave.
+        known: The keywords the function takes.
+
+    Returns:
+        The error to raise (this function does not raise it).
+    """
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         return LabInputError(
@@ -45,7 +53,15 @@ def unknown_keyword(name: str, known: list[str]) -> LabInputError:
 def keywords_checked(func: F) -> F:
     """Wrap ``func`` so that a misspelled keyword or too many arguments raise a bilingual
     ``LabInputError`` (``temprature_c`` → 「temperature_c のことですか？」) instead of
-    Python's ``TypeError``."""
+    Python's ``TypeError``. A function with ``**kwargs`` is returned unchanged.
+
+    Args:
+        func: The public function or method to wrap.
+
+    Returns:
+        The wrapper; calling it raises ``LabInputError`` for an unknown keyword or a wrong
+        number of arguments, and whatever ``func`` raises.
+    """
     signature = inspect.signature(func)
     params = list(signature.parameters.values())
     if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params):
@@ -72,7 +88,11 @@ def keywords_checked(func: F) -> F:
 
 
 def methods_checked(cls: C) -> C:
-    """Apply :func:`keywords_checked` to ``__init__`` and every public method of ``cls``."""
+    """Apply :func:`keywords_checked` to ``__init__`` and every public method of ``cls``.
+
+    Args:
+        cls: The class to change in place (also returned, for use as a decorator).
+    """
     for name, value in list(vars(cls).items()):
         if inspect.isfunction(value) and (name == "__init__" or not name.startswith("_")):
             setattr(cls, name, keywords_checked(value))

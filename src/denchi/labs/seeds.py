@@ -22,6 +22,15 @@ def seed_number(seed: object) -> int:
 
     Python's ``hash()`` changes between processes; SHA-256 does not, so a student gets the
     same cell and the same noise in the notebook, in the grader and next week.
+
+    Args:
+        seed: An integer in 0 to 2**63 − 1 (not a bool), or a string of 1–200 characters.
+
+    Returns:
+        An integer in 0 to 2**64 − 1.
+
+    Raises:
+        LabInputError: if ``seed`` is neither.
     """
     if isinstance(seed, Integral) and not isinstance(seed, bool) and 0 <= int(seed) < 2**63:
         return int(seed)
@@ -38,7 +47,15 @@ def seed_number(seed: object) -> int:
 
 def student_seed(default: int | str) -> int | str:
     """The seed of this student's data: the student id while the grader grades this student,
-    else ``default`` (checked like any seed)."""
+    else ``default`` (checked like any seed).
+
+    Args:
+        default: The seed outside grading: a non-negative integer or a 1–200 character string.
+
+    Raises:
+        LabInputError: if the seed in use (the environment's or ``default``) is not a valid
+            seed.
+    """
     seed = os.environ.get(STUDENT_ID_ENV) or default
     seed_number(seed)
     return seed

@@ -34,7 +34,16 @@ def randles_impedance(
     alpha: float,
     sigma_ohm_s05: float,
 ) -> np.ndarray:
-    """Impedance [Ω] of R0 + (R_ct ∥ CPE) + Warburg at the given frequencies [Hz]."""
+    """Impedance [Ω] of R0 + (R_ct ∥ CPE) + Warburg at the given frequencies [Hz].
+
+    Args:
+        frequency_hz: Frequencies [Hz], any shape; the result is complex with the same shape.
+        r0_ohm: Ohmic resistance R0 [Ω].
+        r_ct_ohm: Charge-transfer resistance R_ct [Ω].
+        q: CPE coefficient Q [F s^(α−1)].
+        alpha: CPE exponent α (1 for an ideal capacitor).
+        sigma_ohm_s05: Warburg coefficient σ [Ω s^−0.5].
+    """
     omega = 2.0 * np.pi * np.asarray(frequency_hz, dtype=float)
     arc = 1.0 / (1.0 / r_ct_ohm + q * (1j * omega) ** alpha)
     return r0_ohm + arc + sigma_ohm_s05 * (1.0 - 1j) / np.sqrt(omega)
@@ -75,7 +84,11 @@ class CircuitFit:
         return (self.r0_ohm, self.r_ct_ohm, self.q, self.alpha, self.sigma_ohm_s05)
 
     def impedance(self, frequency_hz: np.ndarray) -> np.ndarray:
-        """The fitted circuit's impedance [Ω] at the given frequencies."""
+        """The fitted circuit's impedance [Ω] at the given frequencies.
+
+        Args:
+            frequency_hz: Frequencies [Hz], any shape; the result has the same shape.
+        """
         return randles_impedance(
             frequency_hz, self.r0_ohm, self.r_ct_ohm, self.q, self.alpha, self.sigma_ohm_s05
         )
@@ -86,7 +99,13 @@ def modulus_weighted_residuals(
 ) -> np.ndarray:
     """Residuals of the circuit ``params`` (the order of :func:`randles_impedance`) against a
     spectrum, each divided by the measured ``|Z|``: the real parts, then the imaginary parts
-    (dimensionless, shape ``(2 n,)`` for ``n`` frequencies)."""
+    (dimensionless, shape ``(2 n,)`` for ``n`` frequencies).
+
+    Args:
+        frequency_hz: Frequencies [Hz], shape (n,).
+        impedance_ohm: Measured complex impedance [Ω], shape (n,).
+        params: R0, R_ct, Q, α, σ (the order of :func:`randles_impedance`).
+    """
     z = np.asarray(impedance_ohm, dtype=complex)
     diff = (randles_impedance(frequency_hz, *(float(v) for v in params)) - z) / np.abs(z)
     return np.concatenate([diff.real, diff.imag])
@@ -98,6 +117,11 @@ def modulus_weighted_cost(
     """The sum of squares of :func:`modulus_weighted_residuals` (dimensionless), the quantity
     :func:`fit_randles` minimises: no circuit fits the spectrum with a smaller value, and a
     fit made without the weighting has a larger one.
+
+    Args:
+        frequency_hz: Frequencies [Hz], shape (n,).
+        impedance_ohm: Measured complex impedance [Ω], shape (n,).
+        params: R0, R_ct, Q, α, σ (the order of :func:`randles_impedance`).
 
     Raises:
         LabInputError: ``params`` is not five numbers.
@@ -141,7 +165,12 @@ def fit_randles(
     Args:
         frequency_hz: Measurement frequencies [Hz].
         impedance_ohm: Complex impedance [Ω] at those frequencies.
-        f_min_hz, f_max_hz: The frequency range used in the fit [Hz].
+        f_min_hz: The lowest frequency used in the fit [Hz].
+        f_max_hz: The highest frequency used in the fit [Hz].
+
+    Raises:
+        LabInputError: if the two arrays differ in shape or fewer than 6 points lie between
+            ``f_min_hz`` and ``f_max_hz``.
     """
     from scipy.optimize import least_squares
 

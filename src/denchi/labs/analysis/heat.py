@@ -29,21 +29,52 @@ ENTROPY_PARAMETER_SET = "ORegan2022"  # measured entropic coefficients of the LG
 
 @results_checked
 def state_of_charge(record: CyclerRecord) -> np.ndarray:
-    """SOC along a record that starts full, from the charge taken out and the nominal capacity."""
+    """SOC along a record that starts full, from the charge taken out and the nominal capacity.
+
+    Args:
+        record: A discharge record (shape (n,) per sample) that starts from a full cell.
+
+    Returns:
+        SOC in 0–1, shape (n,).
+
+    Raises:
+        LabInputError: if ``record`` is not a ``CyclerRecord`` (checked by ``results_checked``).
+    """
     moved = record.discharge_capacity_ah - record.discharge_capacity_ah[0]
     return np.clip(1.0 - moved / record.nominal_capacity_ah, 0.0, 1.0)
 
 
 @results_checked
 def irreversible_heat_w(record: CyclerRecord, ocv: OCVResult) -> np.ndarray:
-    """I (U_ocv − V) [W] at every sample: the OCV looked up at the record's SOC."""
+    """I (U_ocv − V) [W] at every sample: the OCV looked up at the record's SOC.
+
+    Args:
+        record: A discharge record that starts from a full cell, n samples.
+        ocv: The cell's open-circuit voltage curve (``Cell.ocv()``).
+
+    Returns:
+        Heat power [W], shape (n,).
+
+    Raises:
+        LabInputError: if ``record`` or ``ocv`` is not the kind of result named above.
+    """
     u_ocv = np.interp(state_of_charge(record), ocv.soc, ocv.voltage_v)
     return record.current_a * (u_ocv - record.voltage_v)
 
 
 def entropic_coefficient_v_per_k(soc: np.ndarray, preset: str = "nmc_graphite") -> np.ndarray:
     """dU_ocv/dT of the cell [V/K] at the given SOC: positive minus negative electrode, at
-    the stoichiometries of the preset's voltage window (O'Regan et al., LG M50)."""
+    the stoichiometries of the preset's voltage window (O'Regan et al., LG M50).
+
+    Args:
+        soc: State of charge in 0–1, any shape; the result has the same shape.
+        preset: The cell preset; only ``"nmc_graphite"`` has measured coefficients.
+
+    Raises:
+        LabInputError: if ``preset`` is not ``"nmc_graphite"``.
+        LabSimulationError: if PyBaMM cannot evaluate the stoichiometry window or the
+            coefficients.
+    """
     if preset != "nmc_graphite":
         raise LabInputError(
             "preset",
@@ -68,7 +99,19 @@ def entropic_coefficient_v_per_k(soc: np.ndarray, preset: str = "nmc_graphite") 
 
 @results_checked
 def reversible_heat_w(record: CyclerRecord) -> np.ndarray:
-    """−I T dU_ocv/dT [W] at every sample (T the cell temperature in kelvin)."""
+    """−I T dU_ocv/dT [W] at every sample (T the cell temperature in kelvin).
+
+    Args:
+        record: A discharge record of an ``nmc_graphite`` cell that starts full, n samples.
+
+    Returns:
+        Heat power [W], shape (n,).
+
+    Raises:
+        LabInputError: if ``record`` is not a ``CyclerRecord`` or its preset is not
+            ``nmc_graphite``.
+        LabSimulationError: if PyBaMM cannot evaluate the entropic coefficient.
+    """
     dudt = entropic_coefficient_v_per_k(state_of_charge(record), record.preset)
     return -record.current_a * (record.temperature_c + 273.15) * dudt
 
@@ -93,7 +136,14 @@ class HeatBalance:
         return self.irreversible_w + self.reversible_w
 
     def energy_j(self, part: str = "total") -> float:
-        """Time integral of ``"irreversible"``, ``"reversible"`` or ``"total"`` heat [J]."""
+        """Time integral of ``"irreversible"``, ``"reversible"`` or ``"total"`` heat [J].
+
+        Args:
+            part: ``"irreversible"``, ``"reversible"`` or ``"total"``.
+
+        Raises:
+            KeyError: if ``part`` is none of the three names.
+        """
         power = {
             "irreversible": self.irreversible_w,
             "reversible": self.reversible_w,
@@ -102,13 +152,30 @@ class HeatBalance:
         return float(np.trapezoid(power, self.time_s))
 
     def mean_w(self, part: str = "total") -> float:
-        """Average heat power over the record [W]."""
+        """Average heat power over the record [W].
+
+        Args:
+            part: ``"irreversible"``, ``"reversible"`` or ``"total"``.
+
+        Raises:
+            KeyError: if ``part`` is none of the three names.
+        """
         return self.energy_j(part) / float(self.time_s[-1] - self.time_s[0])
 
 
 @results_checked
 def heat_generation(record: CyclerRecord, ocv: OCVResult) -> HeatBalance:
-    """Irreversible and reversible heat of a record that starts from a full cell."""
+    """Irreversible and reversible heat of a record that starts from a full cell.
+
+    Args:
+        record: A discharge record of an ``nmc_graphite`` cell that starts full.
+        ocv: The cell's open-circuit voltage curve (``Cell.ocv()``).
+
+    Raises:
+        LabInputError: if ``record`` or ``ocv`` is not the kind of result named above, or the
+            record's preset is not ``nmc_graphite``.
+        LabSimulationError: if PyBaMM cannot evaluate the entropic coefficient.
+    """
     return HeatBalance(
         time_s=record.time_s - record.time_s[0],
         irreversible_w=irreversible_heat_w(record, ocv),
@@ -119,7 +186,15 @@ def heat_generation(record: CyclerRecord, ocv: OCVResult) -> HeatBalance:
 @results_checked
 def time_to_temperature_s(record: CyclerRecord, limit_c: float) -> float:
     """First time [s] the cell temperature reaches ``limit_c`` (linear interpolation between
-    samples); ``nan`` if it never does."""
+    samples); ``nan`` if it never does.
+
+    Args:
+        record: A record with the cell temperature (``thermal="lumped"``).
+        limit_c: Temperature limit [℃].
+
+    Raises:
+        LabInputError: if ``record`` is not a ``CyclerRecord``.
+    """
     t = record.time_s - record.time_s[0]
     above = np.flatnonzero(record.temperature_c >= limit_c)
     if len(above) == 0:

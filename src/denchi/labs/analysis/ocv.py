@@ -38,6 +38,15 @@ def incremental_capacity(
 
     Binning needs no smoothing of noisy data and works for charge and discharge alike
     (the charge counts positive either way).
+
+    Args:
+        capacity_ah: Charge moved [Ah], 1-D, shape (n,), n ≥ 3.
+        voltage_v: Cell voltage [V], shape (n,).
+        bin_v: Width of the voltage bins [V], 1e-4 to 0.5.
+
+    Raises:
+        LabInputError: if ``bin_v`` is outside 1e-4–0.5 V or the two arrays are not 1-D of
+            the same length with at least 3 points.
     """
     q = np.asarray(capacity_ah, dtype=float)
     v = np.asarray(voltage_v, dtype=float)
@@ -59,7 +68,16 @@ def differential_voltage(
     capacity_ah: np.ndarray, voltage_v: np.ndarray, bin_ah: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray]:
     """dV/dQ [V/Ah]: the voltage change over each capacity bin of width ``bin_ah``, from the
-    mean voltage in each bin. Returns (bin centres [Ah], the absolute value ``abs(dV/dQ)``)."""
+    mean voltage in each bin. Returns (bin centres [Ah], the absolute value ``abs(dV/dQ)``).
+
+    Args:
+        capacity_ah: Charge moved [Ah], 1-D, shape (n,) (counted from its first value).
+        voltage_v: Cell voltage [V], shape (n,).
+        bin_ah: Width of the capacity bins [Ah], 1e-4 to 10.
+
+    Raises:
+        LabInputError: if ``bin_ah`` is outside 1e-4–10 Ah.
+    """
     q = np.abs(np.asarray(capacity_ah, dtype=float) - capacity_ah[0])
     v = np.asarray(voltage_v, dtype=float)
     width = number_in_range("bin_ah", bin_ah, 1e-4, 10.0, "Ah", label_ja="容量の区間幅")
@@ -77,7 +95,14 @@ def peak_positions(
     x: np.ndarray, y: np.ndarray, prominence: float = 0.1, count: int | None = None
 ) -> np.ndarray:
     """x of the peaks of ``y`` that stand out by at least ``prominence`` times the highest
-    value (scipy.signal.find_peaks), highest peak first; at most ``count`` of them."""
+    value (scipy.signal.find_peaks), highest peak first; at most ``count`` of them.
+
+    Args:
+        x: Positions, shape (n,) (e.g. bin centres [V] from :func:`incremental_capacity`).
+        y: Values at ``x``, shape (n,); NaN counts as 0.
+        prominence: Least prominence as a fraction of ``max(y)``.
+        count: Most peaks returned; ``None`` for all.
+    """
     from scipy.signal import find_peaks
 
     values = np.nan_to_num(np.asarray(y, dtype=float))
@@ -107,8 +132,15 @@ def named_peak(
     dQ/dV-weighted mean voltage of the bins above half the peak's height (steadier than
     the tallest bin, which moves in steps of ``bin_v``), and its height, the tallest bin.
 
+    Args:
+        capacity_ah: Charge moved [Ah], 1-D, shape (n,), n ≥ 3.
+        voltage_v: Cell voltage [V], shape (n,).
+        name: A key of :data:`NAMED_PEAKS_V` (``"low"`` or ``"high"``).
+        bin_v: Width of the voltage bins [V], 1e-4 to 0.5.
+
     Raises:
-        LabInputError: for an unknown name or no data in the peak's window.
+        LabInputError: for an unknown name, no data in the peak's window, ``bin_v`` out of
+            range, or arrays of different lengths.
     """
     if name not in NAMED_PEAKS_V:
         names = ", ".join(NAMED_PEAKS_V)
@@ -156,8 +188,8 @@ def peak_change(
         bin_v: Width [V] of the voltage bins of dQ/dV.
 
     Raises:
-        LabInputError: for a curve that is not an ``OCVResult``, an unknown name, or no data
-            in the peak's window.
+        LabInputError: for a curve that is not an ``OCVResult``, an unknown name, no data
+            in the peak's window, or ``bin_v`` outside 1e-4–0.5 V.
     """
     before, after = (
         named_peak(o.soc * o.capacity_ah, o.voltage_v, name, bin_v) for o in (fresh, aged)
@@ -185,6 +217,10 @@ def degraded_ocv(
 
     Capacities are counted in units of the fresh cell's capacity between the voltage limits
     (that of ``Cell(chemistry).ocv()``); ``capacity_ah`` of the result is the aged capacity.
+
+    Raises:
+        LabInputError: if a loss is outside 0–0.5 or ``chemistry`` is not a preset.
+        LabSimulationError: if PyBaMM cannot compute the electrode potentials.
     """
     from denchi.labs import engine
     from denchi.labs.api.cell import Cell
@@ -237,7 +273,16 @@ def measured_slow_discharge(seed: int | str) -> DischargeResult:
     """Lab e02's pseudo-OCV measurement: the seeded NMC cell (DFN, 25 ℃) discharged at C/20,
     recorded every 20 s with 1 mV voltage noise. DFN, not SPMe: with the Chen2020 parameters the
     single-particle models bend the slow discharge curve below 30 % SOC (about 0.4 V at 20 %
-    SOC), which would put false features into dQ/dV."""
+    SOC), which would put false features into dQ/dV.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+
+    Raises:
+        LabInputError: if ``seed`` is not a non-negative integer or a 1–200 character string
+            (checked by ``seeded`` before anything runs).
+        LabSimulationError: if the simulation cannot finish.
+    """
     from denchi.labs.api.cell import Cell
     from denchi.labs.api.instrument import Instrument
 
@@ -248,7 +293,15 @@ def measured_slow_discharge(seed: int | str) -> DischargeResult:
 
 @seeded
 def aged_lli(seed: int | str) -> float:
-    """The loss of lithium inventory (a fraction, 0.08 to 0.16) of the aged cell of ``seed``."""
+    """The loss of lithium inventory (a fraction, 0.08 to 0.16) of the aged cell of ``seed``.
+
+    Args:
+        seed: The student id or a number that picks this student's cell.
+
+    Raises:
+        LabInputError: if ``seed`` is not a non-negative integer or a 1–200 character string
+            (checked by ``seeded`` before anything runs).
+    """
     rng = np.random.default_rng([seed_number(seed), _AGED_STREAM])
     return round(float(rng.uniform(0.08, 0.16)), 3)
 
@@ -256,7 +309,16 @@ def aged_lli(seed: int | str) -> float:
 @seeded
 def measured_aged_ocv(seed: int | str) -> tuple[OCVResult, OCVResult]:
     """(fresh, aged) OCV curves of lab e02's assignment, each with 1 mV noise: the fresh
-    cell and the cell that lost :func:`aged_lli` of its lithium inventory."""
+    cell and the cell that lost :func:`aged_lli` of its lithium inventory.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+
+    Raises:
+        LabInputError: if ``seed`` is not a non-negative integer or a 1–200 character string
+            (checked by ``seeded`` before anything runs).
+        LabSimulationError: if PyBaMM cannot compute the electrode potentials.
+    """
     from denchi.labs.api.instrument import Instrument
 
     fresh = Instrument(noise_v=0.001, seed=seed).measure(degraded_ocv(points=4001))

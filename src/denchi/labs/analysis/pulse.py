@@ -29,7 +29,18 @@ def _instrument(seed: int | str, sample_s: float):
 @seeded
 def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResult:
     """The HPPC of lab e03's assignment: the seeded NMC cell (SPMe), 1C pulses of 10 s every
-    10 % SOC after 30 min of rest, recorded every second with 0.5 mV voltage noise."""
+    10 % SOC after 30 min of rest, recorded every second with 0.5 mV voltage noise.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+        temperature_c: Cell and ambient temperature [℃].
+
+    Raises:
+        LabInputError: if ``seed`` is not a non-negative integer or a 1–200 character string
+            (checked by ``seeded`` before anything runs).
+        LabInputError: if ``temperature_c`` is outside the lab's range.
+        LabSimulationError: if the simulation cannot finish.
+    """
     from denchi.labs.api.cell import Cell
 
     cell = Cell("nmc_graphite", model="spme", seed=seed)
@@ -40,7 +51,16 @@ def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResu
 @seeded
 def measured_gitt(seed: int | str) -> GITTResult:
     """The GITT of lab e03's assignment: the seeded NMC cell (SPMe, 25 ℃) with
-    :data:`GITT_PULSE`, recorded every 2 s with 0.5 mV voltage noise."""
+    :data:`GITT_PULSE`, recorded every 2 s with 0.5 mV voltage noise.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+
+    Raises:
+        LabInputError: if ``seed`` is not a non-negative integer or a 1–200 character string
+            (checked by ``seeded`` before anything runs).
+        LabSimulationError: if the simulation cannot finish.
+    """
     from denchi.labs.api.cell import Cell
 
     cell = Cell("nmc_graphite", model="spme", seed=seed)
@@ -52,7 +72,18 @@ def pulse_resistance_ohm(
 ) -> float:
     """DC resistance ``(V_before − V(start + after_s)) / I`` of one current pulse that starts
     at ``start_s``: the last voltage before the pulse, the voltage ``after_s`` seconds into it
-    (interpolated) and the mean pulse current. Positive for both discharge and charge pulses."""
+    (interpolated) and the mean pulse current. Positive for both discharge and charge pulses.
+
+    Args:
+        time_s: Time [s], shape (n,).
+        voltage_v: Cell voltage [V], shape (n,).
+        current_a: Current [A], shape (n,).
+        start_s: Time the pulse starts [s].
+        after_s: How long into the pulse the voltage is read [s].
+
+    Raises:
+        LabInputError: if there is no sample before ``start_s`` or fewer than two in the pulse.
+    """
     t = np.asarray(time_s, dtype=float)
     v = np.asarray(voltage_v, dtype=float)
     i = np.asarray(current_a, dtype=float)
@@ -71,7 +102,16 @@ def pulse_resistance_ohm(
 
 def pulse_power_w(ocv_v: float, resistance_ohm: float, voltage_limit_v: float) -> float:
     """Discharge pulse power at a voltage limit, ``V_min (OCV − V_min) / R`` (the HPPC
-    "available power" of the USABC/DOE manual, with the resistance of a pulse)."""
+    "available power" of the USABC/DOE manual, with the resistance of a pulse).
+
+    Args:
+        ocv_v: Open-circuit voltage before the pulse [V].
+        resistance_ohm: Pulse resistance [Ω], > 0.
+        voltage_limit_v: Lowest allowed voltage V_min [V], below ``ocv_v``.
+
+    Raises:
+        LabInputError: if the resistance is not positive or the OCV is not above the limit.
+    """
     if resistance_ohm <= 0 or ocv_v <= voltage_limit_v:
         raise LabInputError(
             "resistance_ohm",
@@ -86,7 +126,17 @@ def weppner_huggins_diffusivity(
 ) -> float:
     """Chemical diffusion coefficient [m²/s] from one GITT pulse (Weppner and Huggins 1977)
     for spherical particles (volume/surface = r/3) and a short pulse (τ ≪ r²/D):
-    ``D = 4 / (π τ) (r / 3)² (ΔE_s / ΔE_t)²``."""
+    ``D = 4 / (π τ) (r / 3)² (ΔE_s / ΔE_t)²``.
+
+    Args:
+        delta_es_v: Change of the steady-state (rested) voltage over the pulse, ΔE_s [V].
+        delta_et_v: Voltage change during the pulse, ΔE_t [V], not 0.
+        pulse_s: Pulse duration τ [s], > 0.
+        radius_m: Particle radius r [m], > 0.
+
+    Raises:
+        LabInputError: if ``pulse_s`` or ``radius_m`` is not positive or ``delta_et_v`` is 0.
+    """
     if pulse_s <= 0 or radius_m <= 0 or delta_et_v == 0:
         raise LabInputError(
             "delta_et_v",
@@ -100,7 +150,16 @@ def weppner_huggins_diffusivity(
 def gitt_diffusivities(result: GITTResult, radius_m: float):
     """The GITT pulse table with the Weppner–Huggins diffusion coefficient of each pulse
     (``diffusivity_m2_s``), ΔE_t taken from the first point of the pulse (after the ohmic
-    step) to its end."""
+    step) to its end.
+
+    Args:
+        result: A GITT result (``Cell.gitt()``).
+        radius_m: Particle radius [m], > 0.
+
+    Raises:
+        LabInputError: if ``result`` is not a ``GITTResult``, ``radius_m`` is not positive or
+            a pulse has ΔE_t = 0.
+    """
     table = result.pulse_table()
     table["diffusivity_m2_s"] = [
         weppner_huggins_diffusivity(es, et, result.pulse_s, radius_m)

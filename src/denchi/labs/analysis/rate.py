@@ -23,7 +23,18 @@ ASSIGNMENT_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0)
 def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> RateTestResult:
     """The rate test of lab e01's assignment: the seeded cell of ``chemistry`` (SPMe,
     25 ℃) discharged from full at :data:`ASSIGNMENT_C_RATES`, recorded every 10 s with
-    1 mV voltage noise and 1 mA current noise by a seeded instrument."""
+    1 mV voltage noise and 1 mA current noise by a seeded instrument.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+        chemistry: The cell preset.
+
+    Raises:
+        LabInputError: if ``seed`` is not a non-negative integer or a 1–200 character string
+            (checked by ``seeded`` before anything runs).
+        LabInputError: if ``chemistry`` is not a preset.
+        LabSimulationError: if the simulation cannot finish.
+    """
     from denchi.labs.api.cell import Cell
     from denchi.labs.api.instrument import Instrument
 
@@ -35,7 +46,14 @@ def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> Rate
 @results_checked
 def rate_table(result: RateTestResult):
     """Per discharge: C-rate, mean current [A], duration [h], capacity [Ah] (from the
-    measured current), energy [Wh], mean voltage [V] and mean power [W], as a pandas table."""
+    measured current), energy [Wh], mean voltage [V] and mean power [W], as a pandas table.
+
+    Args:
+        result: A rate test (``Cell.rate_test()``), one row per discharge.
+
+    Raises:
+        LabInputError: if ``result`` is not a ``RateTestResult``.
+    """
     import pandas as pd
 
     rows = []
@@ -58,6 +76,14 @@ def rate_table(result: RateTestResult):
 def peukert_fit(currents_a: Sequence[float], durations_h: Sequence[float]) -> tuple[float, float]:
     """Peukert's law ``t = H (C / (I H))^k`` fitted as ``ln t = a - k ln I`` by least
     squares; returns ``(k, a)``. ``k = 1`` means the capacity does not depend on the current.
+
+    Args:
+        currents_a: Discharge currents [A], shape (n,), n ≥ 2, all > 0.
+        durations_h: Discharge durations [h], shape (n,), all > 0.
+
+    Raises:
+        LabInputError: if the two are not 1-D of the same length with at least 2 points, or a
+            value is not positive.
     """
     current = np.asarray(currents_a, dtype=float)
     hours = np.asarray(durations_h, dtype=float)

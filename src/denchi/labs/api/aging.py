@@ -47,6 +47,7 @@ class AgingResult:
 
     @property
     def label(self) -> str:
+        """The test conditions, e.g. ``"0.5C/1C, 25 ℃"`` (the default legend entry)."""
         return self.conditions
 
     @property
@@ -76,7 +77,16 @@ class AgingResult:
         )
 
     def plot(self, x: str = "cycle", ax: Any = None, label: str | None = None) -> Any:
-        """Capacity retention [%] against cycle number (``x="cycle"``) or days (``"days"``)."""
+        """Capacity retention [%] against cycle number (``x="cycle"``) or days (``"days"``).
+
+        Args:
+            x: ``"cycle"`` or ``"days"``.
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+
+        Raises:
+            LabInputError: if ``x`` is neither ``"cycle"`` nor ``"days"``.
+        """
         x = plots.check_choice("x", x, ("cycle", "days"))
         ax = plots.axes(ax)
         xs = self.cycle if x == "cycle" else self.elapsed_days
@@ -86,7 +96,11 @@ class AgingResult:
         return plots.finish(ax, x, "retention")
 
     def plot_curves(self, ax: Any = None) -> Any:
-        """The discharge curves of the kept cycles, fresh to aged."""
+        """The discharge curves of the kept cycles, fresh to aged.
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+        """
         ax = plots.axes(ax)
         for record in self.curves:
             discharging = record.current_a > 0

@@ -47,7 +47,12 @@ NOTICE_AFTER_S = 30.0  # say how long a run will take when it is longer than thi
 
 def aging_notice(model: str, cycles: int) -> str:
     """What to tell a learner before ``cycles`` aging cycles with ``model``: the expected
-    duration and, if another model is faster, that model (empty for a short run)."""
+    duration and, if another model is faster, that model (empty for a short run).
+
+    Args:
+        model: The model fidelity (``"spm"``, ``"spme"`` or ``"dfn"``).
+        cycles: Number of aging cycles.
+    """
     seconds = SECONDS_PER_AGING_CYCLE.get(model, max(SECONDS_PER_AGING_CYCLE.values())) * cycles
     if seconds < NOTICE_AFTER_S:
         return ""
@@ -84,6 +89,11 @@ class Cell:
             ``"lumped"`` (the cell heats up and is cooled through its surface).
         seed: A student id or number: the cell becomes one cell of a production batch,
             slightly different in capacity and resistance (see ``labs.instrument``).
+
+    Raises:
+        LabInputError: if ``chemistry`` is not a preset, ``model`` or ``thermal`` is not one
+            the preset offers, ``seed`` is not a valid seed, or a seed is given for a preset
+            without production spread.
     """
 
     def __init__(
@@ -314,6 +324,12 @@ class Cell:
             temperature_c: Chamber temperature [℃] (−20 to 60).
             cooling_w_m2k: Heat transfer coefficient of the cell surface [W/(m²·K)], only for
                 ``thermal="lumped"`` cells (default: the parameter set's value).
+
+        Raises:
+            LabInputError: if ``c_rate`` is outside 0.01–10, ``temperature_c`` outside
+                −20–60 ℃ (or not 25 ℃ for a preset without temperature dependence), or
+                ``cooling_w_m2k`` is out of range or given for an isothermal cell.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         c_rate = _c_rate(c_rate)
         conditions = self._conditions(temperature_c, cooling_w_m2k)
@@ -341,6 +357,12 @@ class Cell:
         Args:
             c_rates: The C-rates to test (1 to 20 values, each 0.01–10).
             temperature_c: Chamber temperature [℃].
+
+        Raises:
+            LabInputError: if ``c_rates`` has not 1–20 values in 0.01–10, or
+                ``temperature_c`` is outside −20–60 ℃ (or not 25 ℃ for a preset without
+                temperature dependence).
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         rates = numbers_in_range(
             "c_rates", c_rates, *C_RATE_RANGE, "C", label_ja="C レート", max_count=20
@@ -367,6 +389,13 @@ class Cell:
             temperature_c: Chamber temperature [℃].
             constant_voltage: Add the constant-voltage phase.
             until_c_rate: End of the constant-voltage phase, as a C-rate (default C/20).
+
+        Raises:
+            LabInputError: if the preset has no cycler protocols, a C-rate is out of range,
+                ``constant_voltage`` is not a bool, ``temperature_c`` is outside −20–60 ℃
+                (or not 25 ℃ for a preset without temperature dependence), or the first step
+                cannot run.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         self._require_protocols("charge")
         steps = [p.charge(c_rate=_c_rate(c_rate))]
@@ -400,6 +429,13 @@ class Cell:
             temperature_c: Chamber temperature [℃].
             initial_soc: State of charge at the start (0 = empty, 1 = full).
             cooling_w_m2k: Surface heat transfer coefficient (``thermal="lumped"`` cells).
+
+        Raises:
+            LabInputError: if the preset has no cycler protocols, a step is invalid, ``cycles``
+                is outside 1–200, ``initial_soc`` outside 0–1, the first step cannot start
+                from ``initial_soc``, the temperature or cooling is out of range, or no step
+                could run.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         self._require_protocols("cycle")
         resolved = p.resolve_all(steps, self.preset)
@@ -421,6 +457,13 @@ class Cell:
         For single-material electrodes the OCV comes from the electrodes' equilibrium
         potentials (and they are returned too); for the silicon composite and lead-acid
         cells it is the OCV of the cell's mean state along a C/20 discharge at 25 ℃.
+
+        Args:
+            points: Number of SOC points, evenly spaced (3–10000).
+
+        Raises:
+            LabInputError: if ``points`` is not an integer in 3–10000.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         n = integer_in_range("points", points, 3, 10_000, label_ja="点の数 points")
         soc = np.linspace(0.0, 1.0, n)
@@ -469,6 +512,12 @@ class Cell:
             pulse_s: Pulse length [s] (1–60).
             relax_s: Rest before each pulse pair [s] (1–14400).
             temperature_c: Chamber temperature [℃].
+
+        Raises:
+            LabInputError: if the preset has no cycler protocols, an argument is outside its
+                range above, ``soc_min`` > 1 − ``soc_step``, or the temperature is out of range.
+            LabSimulationError: if the simulation cannot finish, or every pulse reached a
+                voltage limit so that no resistance could be measured.
         """
         self._require_protocols("pulse_test")
         step = number_in_range("soc_step", soc_step, 0.05, 0.5, "", label_ja="SOC の間隔")
@@ -542,6 +591,11 @@ class Cell:
             rest_s: Rest after each pulse [s] (10–86400).
             temperature_c: Chamber temperature [℃].
             max_pulses: Most pulses to run (1–200).
+
+        Raises:
+            LabInputError: if the preset has no cycler protocols, an argument is outside its
+                range above, or the temperature is out of range.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         self._require_protocols("gitt")
         rate = number_in_range(
@@ -583,6 +637,11 @@ class Cell:
                 from 1 mHz to 10 kHz.
             soc: State of charge of the rest state (0.05–0.95).
             temperature_c: Chamber temperature [℃].
+
+        Raises:
+            LabInputError: if the preset has no impedance model, the frequencies or ``soc``
+                are outside their ranges above, or the temperature is out of range.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         self._require(
             "eis",
@@ -691,6 +750,12 @@ class Cell:
             charge_c_rate: Charge current as a C-rate (0.05–5).
             discharge_c_rate: Discharge current as a C-rate (0.05–5).
             temperature_c: Chamber temperature [℃].
+
+        Raises:
+            LabInputError: if the preset has no aging parameters (only ``nmc_graphite`` has),
+                an argument is outside its range above, the temperature is out of range, or
+                the test did not reach its first capacity check.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         spec = self._aging_spec("aging", "aging")
         cycles = integer_in_range("cycles", cycles, 1, 3000, label_ja="サイクル数")
@@ -745,6 +810,12 @@ class Cell:
             soc: State of charge during storage (0–1).
             temperature_c: Storage temperature [℃].
             checkups: Number of storage periods, each ended by a capacity check (1–120).
+
+        Raises:
+            LabInputError: if the preset has no aging parameters (only ``nmc_graphite`` has),
+                an argument is outside its range above, the temperature is out of range, or
+                the test did not reach its first capacity check.
+            LabSimulationError: if the simulation cannot finish for these settings.
         """
         spec = self._aging_spec("calendar_aging", "calendar")
         total = number_in_range("days", days, 1.0, 3650.0, "日", label_ja="保存日数")

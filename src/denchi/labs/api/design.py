@@ -82,6 +82,7 @@ class CellDesign:
 
     @property
     def preset(self) -> str:
+        """The key of the base preset (as for the other results)."""
         return self.base
 
     @property
@@ -106,6 +107,7 @@ class CellDesign:
 
     @property
     def label(self) -> str:
+        """Positive thickness and N/P ratio (the default legend entry)."""
         thickness = f"{self.positive_thickness_um:.0f} $\\mu$m"  # IPAex has no "µ" glyph
         return text(
             f"正極 {thickness}, N/P {self.np_ratio:.2f}",
@@ -140,7 +142,16 @@ class CellDesign:
         return pd.DataFrame([row])
 
     def plot(self, x: str = "capacity", ax: Any = None, label: str | None = None) -> Any:
-        """The simulated discharge curve (``x`` as in ``DischargeResult.plot``)."""
+        """The simulated discharge curve (``x`` as in ``DischargeResult.plot``).
+
+        Args:
+            x: The x axis, as in ``DischargeResult.plot`` (e.g. ``"capacity"``, ``"time"``).
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+
+        Raises:
+            LabInputError: if ``x`` is not one of ``DischargeResult.plot``'s choices.
+        """
         return self.discharge.plot(x=x, ax=ax, label=self.label if label is None else label)
 
 
@@ -185,6 +196,14 @@ def design_cell(
         c_rate: C-rate of the simulated discharge, relative to the designed capacity.
         temperature_c: Chamber temperature of the discharge [℃].
         model: ``"spm"``, ``"spme"`` or ``"dfn"``.
+
+    Raises:
+        LabInputError: if ``base`` or ``model`` is not one listed above, a value is outside
+            its range above, ``c_rate`` or ``temperature_c`` is out of range, both
+            ``negative_thickness_um`` and ``np_ratio`` are given, or the implied N/P ratio is
+            outside 0.5–3.
+        LabSimulationError: if PyBaMM cannot read the parameters or the discharge cannot
+            finish.
     """
     base = one_of("base", base, DESIGN_BASES, label_ja="設計のもとにする電池 base")
     preset = get_preset(base)

@@ -43,10 +43,15 @@ class EISResult:
 
     @property
     def label(self) -> str:
+        """SOC and temperature (the default legend entry)."""
         return f"SOC {self.soc * 100:g} %, {self.ambient_temperature_c:g} " + text("℃", "°C")
 
     def with_impedance(self, impedance_ohm: np.ndarray) -> EISResult:
-        """A copy with another spectrum (used by :class:`denchi.labs.Instrument`)."""
+        """A copy with another spectrum (used by :class:`denchi.labs.Instrument`).
+
+        Args:
+            impedance_ohm: Complex impedance [Ω], the shape of ``frequency_hz``.
+        """
         return replace(self, impedance_ohm=impedance_ohm)
 
     def to_dataframe(self):
@@ -64,7 +69,12 @@ class EISResult:
         )
 
     def plot(self, ax: Any = None, label: str | None = None) -> Any:
-        """Nyquist plot: -Z'' against Z' in mΩ, with equal axis scales."""
+        """Nyquist plot: -Z'' against Z' in mΩ, with equal axis scales.
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+        """
         ax = plots.axes(ax)
         ax.plot(
             self.z_real_ohm * 1000,
@@ -78,7 +88,12 @@ class EISResult:
 
     def plot_bode(self, ax: Any = None, label: str | None = None) -> Any:
         """Bode plot: ``|Z|`` [mΩ] against frequency (log axes, solid line); phase [°] on a
-        second axis (dashed). A legend says which line is which. Returns the ``|Z|`` axes."""
+        second axis (dashed). A legend says which line is which. Returns the ``|Z|`` axes.
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+        """
         ax = plots.axes(ax)
         name = self.label if label is None else label
         (magnitude,) = ax.loglog(

@@ -42,7 +42,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def seeded(func: F) -> F:
     """Check the seed, ``func``'s first argument, before anything runs or is cached: a
-    wrong seed (``None``, a list, a negative number) is a ``LabInputError`` naming ``seed``."""
+    wrong seed (``None``, a list, a negative number) is a ``LabInputError`` naming ``seed``.
+
+    Args:
+        func: A function whose first argument is a seed.
+
+    Returns:
+        The wrapper; calling it raises ``LabInputError`` for a wrong seed, and whatever
+        ``func`` raises.
+    """
 
     @functools.wraps(func)
     def checked(seed: object, *args: Any, **kwargs: Any) -> Any:
@@ -53,7 +61,17 @@ def seeded(func: F) -> F:
 
 
 def production_spread(preset: Preset, seed: object) -> tuple[float, float]:
-    """(loading factor, extra contact resistance [Ω]) of the seeded cell from a batch."""
+    """(loading factor, extra contact resistance [Ω]) of the seeded cell from a batch.
+
+    Args:
+        preset: A preset with production spread (a key of ``DC_RESISTANCE_OHM``).
+        seed: A student id or a non-negative integer.
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed.
+        KeyError: if the preset has no entry in ``DC_RESISTANCE_OHM`` (``Cell`` allows a
+            seed only for presets with production spread).
+    """
     rng = np.random.default_rng([seed_number(seed), _CELL_STREAM])
     z_capacity, z_resistance = np.clip(rng.standard_normal(2), -3.0, 3.0)
     loading = 1.0 + CAPACITY_SPREAD * float(z_capacity)
@@ -72,6 +90,14 @@ DC_RESISTANCE_OHM = {
 
 
 def preset_dc_resistance_ohm(preset: Preset) -> float:
+    """The preset's 10-s, 1C pulse resistance at 50 % SOC and 25 ℃ [Ω].
+
+    Args:
+        preset: A preset with production spread.
+
+    Raises:
+        KeyError: if the preset has no entry in ``DC_RESISTANCE_OHM``.
+    """
     return DC_RESISTANCE_OHM[preset.key]
 
 
@@ -88,6 +114,11 @@ class Instrument:
         sample_s: Sampling interval [s] (every step's end is always recorded);
             ``None`` keeps the simulation's own time points.
         seed: Integer or string (e.g. a student id); the same seed gives the same noise.
+
+    Raises:
+        LabInputError: if a noise or ``sample_s`` is outside its range (noise_v 0–0.1 V,
+            noise_a 0–10 A, noise_c 0–5 ℃, noise_ohm 0–1 Ω, sample_s 0.01–3600 s) or
+            ``seed`` is not a valid seed.
     """
 
     noise_v: float = 0.001
@@ -125,6 +156,12 @@ class Instrument:
         Works on cycler records (discharge, charge, protocols, pulse tests, GITT), rate
         tests, OCV curves and impedance spectra. Capacities are counted again from the
         measured current, as a real cycler does.
+
+        Args:
+            result: A result of ``Cell`` (see above).
+
+        Raises:
+            LabInputError: if ``result`` is not one of those kinds.
         """
         rng = self._rng()
         if isinstance(result, CyclerRecord):

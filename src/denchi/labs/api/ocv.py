@@ -35,6 +35,7 @@ class OCVResult:
 
     @property
     def label(self) -> str:
+        """「開回路電圧」/"OCV" in the page language (the default legend entry)."""
         return text("開回路電圧", "OCV")
 
     def to_dataframe(self):
@@ -63,7 +64,13 @@ class OCVResult:
         return pd.DataFrame({"voltage_v": self.voltage_v, "dqdv_ah_per_v": dqdv})
 
     def plot(self, electrodes: bool = True, ax: Any = None, label: str | None = None) -> Any:
-        """OCV against SOC; with ``electrodes=True`` also each electrode's potential."""
+        """OCV against SOC; with ``electrodes=True`` also each electrode's potential.
+
+        Args:
+            electrodes: Also draw the electrode potentials (when the result has them).
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry of the cell voltage; ``None`` for 「電池の電圧」.
+        """
         ax = plots.axes(ax)
         soc_pct = self.soc * 100
         cell = text("電池の電圧", "Cell voltage") if label is None else label
@@ -86,7 +93,12 @@ class OCVResult:
         return plots.finish(ax, "soc", "potential" if show_electrodes else "ocv")
 
     def plot_dqdv(self, ax: Any = None, label: str | None = None) -> Any:
-        """dQ/dV [Ah/V] against the open-circuit voltage."""
+        """dQ/dV [Ah/V] against the open-circuit voltage.
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+        """
         ax = plots.axes(ax)
         table = self.dqdv()
         ax.plot(

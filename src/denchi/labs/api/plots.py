@@ -47,13 +47,25 @@ _LABELS = {
 
 
 def label(key: str) -> str:
-    """An axis label in the page language, e.g. ``label("voltage")`` → 「電圧 [V]」."""
+    """An axis label in the page language, e.g. ``label("voltage")`` → 「電圧 [V]」.
+
+    Args:
+        key: A key of the module's label table (``"voltage"``, ``"capacity"``, …).
+
+    Raises:
+        KeyError: if ``key`` has no label (a bug of the calling plot method).
+    """
     ja, en = _LABELS[key]
     return text(ja, en)
 
 
 def axes(ax: Any = None, *, size: tuple[float, float] = (6, 4)) -> Any:
-    """``ax`` itself, or the axes of a new figure with the bundled Japanese font."""
+    """``ax`` itself, or the axes of a new figure with the bundled Japanese font.
+
+    Args:
+        ax: Matplotlib axes, or ``None`` for a new figure.
+        size: Size of a new figure [inch] (width, height).
+    """
     from denchi.plotting import use_japanese_fonts
 
     use_japanese_fonts()
@@ -67,7 +79,16 @@ def axes(ax: Any = None, *, size: tuple[float, float] = (6, 4)) -> Any:
 
 def finish(ax: Any, x: str, y: str) -> Any:
     """Label both axes, draw a light grid and, once the axes holds more than one named curve,
-    a legend of all of them (redrawn at every call, so it lists every curve drawn so far)."""
+    a legend of all of them (redrawn at every call, so it lists every curve drawn so far).
+
+    Args:
+        ax: Matplotlib axes.
+        x: Label key of the x axis (see :func:`label`).
+        y: Label key of the y axis.
+
+    Raises:
+        KeyError: if ``x`` or ``y`` has no label.
+    """
     ax.set_xlabel(label(x))
     ax.set_ylabel(label(y))
     ax.grid(alpha=0.3)
@@ -78,7 +99,12 @@ def finish(ax: Any, x: str, y: str) -> Any:
 def legend_if_several(ax: Any, *more: Any) -> Any:
     """A legend of the named curves of ``ax`` (and of the twin axes ``more``, drawn on the
     last of them so no curve hides it) if there are at least two; returns it, or None.
-    Curves without a label (matplotlib's ``_child…`` names) are not counted."""
+    Curves without a label (matplotlib's ``_child…`` names) are not counted.
+
+    Args:
+        ax: Matplotlib axes.
+        *more: Twin axes sharing the figure (e.g. from ``ax.twinx()``).
+    """
     handles: list[Any] = []
     names: list[str] = []
     for a in (ax, *more):
@@ -91,7 +117,16 @@ def legend_if_several(ax: Any, *more: Any) -> Any:
 
 
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
-    """A plot option (``x=``, ``y=``) must be one of the listed names."""
+    """A plot option (``x=``, ``y=``) must be one of the listed names.
+
+    Args:
+        name: The option's name, for the error message.
+        value: What the caller gave.
+        choices: The allowed names.
+
+    Raises:
+        LabInputError: if ``value`` is not one of ``choices``.
+    """
     from denchi.validation import one_of
 
     return one_of(name, value, tuple(choices), label_ja=f"グラフの {name}")
@@ -106,6 +141,18 @@ def compare(
     ``labels`` name the legend entries (default: each result's own label; results of
     different cells get the cell's short name in front). ``options`` go to each result's
     ``plot`` (for example ``x="time"``).
+
+    Args:
+        results: Results of one kind (``DischargeResult``, ``AgingResult`` …); cycler records
+            of different kinds may share a figure.
+        ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+        labels: One legend entry per result; ``None`` for each result's label.
+        **options: Passed to each result's ``plot``.
+
+    Raises:
+        LabInputError: if ``results`` is not a non-empty list of results, mixes kinds, or
+            ``labels`` is not one string per result; or what a result's ``plot`` raises for
+            ``options``.
     """
     try:
         items = list(results)

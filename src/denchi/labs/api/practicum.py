@@ -57,7 +57,12 @@ CHARGE_RATE_RANGE = (0.05, 1.0)
 
 
 def pressed_thickness_um(coated_thickness_um: float, pressed_porosity: float) -> float:
-    """Thickness after pressing [µm]: the solid stays, only the pores shrink."""
+    """Thickness after pressing [µm]: the solid stays, only the pores shrink.
+
+    Args:
+        coated_thickness_um: Dried coating before pressing [µm] (porosity ``COATED_POROSITY``).
+        pressed_porosity: Porosity after pressing, below 1.
+    """
     return coated_thickness_um * (1.0 - COATED_POROSITY) / (1.0 - pressed_porosity)
 
 
@@ -134,6 +139,7 @@ class PracticumCell:
 
     @property
     def label(self) -> str:
+        """Coating, porosity and electrolyte fill (the default legend entry)."""
         return text(
             f"塗工 {self.coated_thickness_um:.0f} $\\mu$m・空隙率 {self.pressed_porosity:.2f}・"
             f"電解液 {self.electrolyte_fill:.1f}",
@@ -181,7 +187,12 @@ class PracticumCell:
         }
 
     def plot(self, ax: Any = None, label: str | None = None) -> Any:
-        """The test discharge: voltage against capacity taken out."""
+        """The test discharge: voltage against capacity taken out.
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+        """
         ax = plots.axes(ax)
         ax.plot(self.discharge_capacity_ah, self.voltage_v, label=label or self.label)
         return plots.finish(ax, "capacity", "voltage")
@@ -205,6 +216,11 @@ def practicum_cell(
         first_charge_c_rate: First-charge current, C-rate of the designed cell (0.05–1).
         test_c_rate: Test-discharge current, C-rate of the designed cell (0.05–1).
         base: The ``design_cell`` base preset (default: the laminate ``"lco_graphite"``).
+
+    Raises:
+        LabInputError: if a choice is outside its range above, ``base`` is not a design base,
+            or the resulting design is refused by ``design_cell`` (e.g. N/P outside 0.5–3).
+        LabSimulationError: if the first charge or the test discharge cannot finish.
     """
     coated = number_in_range(
         "coated_thickness_um",

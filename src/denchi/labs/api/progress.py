@@ -58,7 +58,11 @@ class Progress:
         return Pretty(bar)
 
     def update(self, n: int) -> None:
-        """Show that ``n`` of ``total`` are done."""
+        """Show that ``n`` of ``total`` are done.
+
+        Args:
+            n: How many are done so far (not an increment).
+        """
         now = time.monotonic()
         if self._handle is not None and (now - self._shown >= _MIN_INTERVAL_S or n >= self.total):
             self._handle.update(self._pretty(n))
@@ -67,7 +71,11 @@ class Progress:
             self._tqdm.update(n - self._tqdm.n)
 
     def close(self, n: int) -> None:
-        """Show the final count (also when stopped early) and release the bar."""
+        """Show the final count (also when stopped early) and release the bar.
+
+        Args:
+            n: How many were done in the end.
+        """
         if self._handle is not None:
             self._handle.update(self._pretty(n))
         if self._tqdm is not None:

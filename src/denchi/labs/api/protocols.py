@@ -95,7 +95,17 @@ def discharge(
     c_rate: float = 1.0, until_v: float | None = None, duration_s: float | None = None
 ) -> Step:
     """Constant-current discharge at ``c_rate`` until ``until_v`` (default: the cell's lower
-    cut-off voltage) or for at most ``duration_s`` seconds."""
+    cut-off voltage) or for at most ``duration_s`` seconds.
+
+    Args:
+        c_rate: Current as a C-rate (0.01–10).
+        until_v: End voltage [V] (0.5–5, and within the cell's window when run); ``None``
+            for the cell's lower cut-off.
+        duration_s: Longest duration [s] (0.1 s to 400 days); ``None`` for no limit.
+
+    Raises:
+        LabInputError: if a value is outside its range above.
+    """
     return _constant_current("discharge", c_rate, until_v, duration_s)
 
 
@@ -104,7 +114,17 @@ def charge(
     c_rate: float = 0.5, until_v: float | None = None, duration_s: float | None = None
 ) -> Step:
     """Constant-current charge at ``c_rate`` until ``until_v`` (default: the cell's upper
-    cut-off voltage) or for at most ``duration_s`` seconds."""
+    cut-off voltage) or for at most ``duration_s`` seconds.
+
+    Args:
+        c_rate: Current as a C-rate (0.01–10).
+        until_v: End voltage [V] (0.5–5, and within the cell's window when run); ``None``
+            for the cell's upper cut-off.
+        duration_s: Longest duration [s] (0.1 s to 400 days); ``None`` for no limit.
+
+    Raises:
+        LabInputError: if a value is outside its range above.
+    """
     return _constant_current("charge", c_rate, until_v, duration_s)
 
 
@@ -113,7 +133,16 @@ def hold(
     voltage_v: float, until_c_rate: float | None = None, duration_s: float | None = None
 ) -> Step:
     """Constant-voltage hold at ``voltage_v`` until the current falls below ``until_c_rate``
-    or for ``duration_s`` seconds (give at least one of the two)."""
+    or for ``duration_s`` seconds (give at least one of the two).
+
+    Args:
+        voltage_v: Hold voltage [V] (0.5–5, and within the cell's window when run).
+        until_c_rate: End current as a C-rate (0.001–10); ``None`` for none.
+        duration_s: Longest duration [s] (0.1 s to 400 days); ``None`` for no limit.
+
+    Raises:
+        LabInputError: if a value is outside its range above, or neither end is given.
+    """
     voltage = number_in_range("voltage_v", voltage_v, *VOLTAGE_RANGE_V, "V", label_ja="保持電圧")
     until = None
     if until_c_rate is not None:
@@ -133,12 +162,29 @@ def hold(
 
 @keywords_checked
 def rest(duration_s: float) -> Step:
-    """No current for ``duration_s`` seconds (the voltage relaxes)."""
+    """No current for ``duration_s`` seconds (the voltage relaxes).
+
+    Args:
+        duration_s: Rest time [s] (0.1 s to 400 days).
+
+    Raises:
+        LabInputError: if ``duration_s`` is outside that range.
+    """
     return Step("rest", duration_s=_duration(duration_s, required=True))
 
 
 def resolve(step: object, preset: Preset, position: int = 0) -> Step:
-    """Check a step against a cell (voltage window) and fill in its default end voltage."""
+    """Check a step against a cell (voltage window) and fill in its default end voltage.
+
+    Args:
+        step: A step from :func:`discharge`, :func:`charge`, :func:`hold` or :func:`rest`.
+        preset: The cell's preset (its voltage window).
+        position: The step's index in the protocol, for the error message.
+
+    Raises:
+        LabInputError: if ``step`` is not a step, a value is outside its range, or a voltage
+            is outside the preset's window.
+    """
     name = f"steps[{position}]"
     if not isinstance(step, Step) or step.kind not in KINDS:
         raise LabInputError(
@@ -169,7 +215,16 @@ def resolve(step: object, preset: Preset, position: int = 0) -> Step:
 
 
 def resolve_all(steps: object, preset: Preset, max_steps: int = 50) -> tuple[Step, ...]:
-    """Check a whole protocol (a list of steps) against a cell."""
+    """Check a whole protocol (a list of steps) against a cell.
+
+    Args:
+        steps: A step, or a list or tuple of 1 to ``max_steps`` steps.
+        preset: The cell's preset (its voltage window).
+        max_steps: Most steps allowed.
+
+    Raises:
+        LabInputError: if ``steps`` is not such a list, or a step fails :func:`resolve`.
+    """
     if isinstance(steps, Step):
         steps = [steps]
     if not isinstance(steps, (list, tuple)) or not 1 <= len(steps) <= max_steps:

@@ -89,6 +89,7 @@ class CyclerRecord:
 
     @property
     def label(self) -> str:
+        """The chamber temperature (the default legend entry)."""
         return f"{self.ambient_temperature_c:g} " + text("℃", "°C")
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -114,7 +115,17 @@ class CyclerRecord:
         self, x: str = "capacity", y: str = "voltage", ax: Any = None, label: str | None = None
     ) -> Any:
         """Plot ``y`` ("voltage", "current" or "temperature") against ``x``
-        ("capacity", "time" [h] or "dod", the depth of discharge in % of nominal)."""
+        ("capacity", "time" [h] or "dod", the depth of discharge in % of nominal).
+
+        Args:
+            x: ``"capacity"``, ``"time"`` [h] or ``"dod"`` [%].
+            y: ``"voltage"``, ``"current"`` or ``"temperature"``.
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+
+        Raises:
+            LabInputError: if ``x`` or ``y`` is not one of the names above.
+        """
         x = plots.check_choice("x", x, ("capacity", "time", "dod"))
         y = plots.check_choice("y", y, ("voltage", "current", "temperature"))
         ax = plots.axes(ax)
@@ -141,6 +152,7 @@ class DischargeResult(CyclerRecord):
 
     @property
     def label(self) -> str:
+        """C-rate and chamber temperature (the default legend entry)."""
         return f"{self.c_rate:g}C, {self.ambient_temperature_c:g} " + text("℃", "°C")
 
 
@@ -166,9 +178,18 @@ class ProtocolResult(CyclerRecord):
     def plot(
         self, x: str = "time", y: str = "voltage", ax: Any = None, label: str | None = None
     ) -> Any:
-        return super().plot(x=x, y=y, ax=ax, label=label)
+        """Plot ``y`` against ``x`` as :meth:`CyclerRecord.plot` does, against time by default.
 
-    plot.__doc__ = CyclerRecord.plot.__doc__
+        Args:
+            x: ``"capacity"``, ``"time"`` [h] or ``"dod"`` [%].
+            y: ``"voltage"``, ``"current"`` or ``"temperature"``.
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+
+        Raises:
+            LabInputError: if ``x`` or ``y`` is not one of the names above.
+        """
+        return super().plot(x=x, y=y, ax=ax, label=label)
 
     def segments(self) -> Iterator[tuple[int, int, slice]]:
         """(cycle, step, slice of samples) for every executed step, in order."""
@@ -266,7 +287,12 @@ class PulseTestResult(ProtocolResult):
         return (self._last(ends, cycle, before) - float(self.voltage_v[sl][-1])) / current
 
     def plot_resistance(self, ax: Any = None, label: str | None = None) -> Any:
-        """DC resistance [mΩ] of the discharge and charge pulses against SOC [%]."""
+        """DC resistance [mΩ] of the discharge and charge pulses against SOC [%].
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Prefix of the two legend entries; ``None`` uses the result's :attr:`label`.
+        """
         ax = plots.axes(ax)
         table = self.resistance_table()
         name = self.label if label is None else label
@@ -358,7 +384,12 @@ class GITTResult(ProtocolResult):
         return pd.DataFrame(rows)
 
     def plot_ocv(self, ax: Any = None, label: str | None = None) -> Any:
-        """The relaxed voltages (quasi-OCV) against SOC [%]."""
+        """The relaxed voltages (quasi-OCV) against SOC [%].
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+        """
         ax = plots.axes(ax)
         table = self.pulse_table()
         soc_end = table["soc_start"] - table["current_a"] * self.pulse_s / 3600 / (
@@ -380,14 +411,17 @@ class RateTestResult:
 
     @property
     def label(self) -> str:
+        """The chamber temperature of the discharges (empty if there are none)."""
         return self.discharges[0].label.split(", ")[-1] if self.discharges else ""
 
     @property
     def c_rates(self) -> np.ndarray:
+        """The C-rate of each discharge, shape (n,)."""
         return np.array([d.c_rate for d in self.discharges])
 
     @property
     def capacities_ah(self) -> np.ndarray:
+        """The delivered capacity of each discharge [Ah], shape (n,)."""
         return np.array([d.capacity_ah for d in self.discharges])
 
     def to_dataframe(self):
@@ -409,7 +443,17 @@ class RateTestResult:
         )
 
     def plot(self, x: str = "capacity", ax: Any = None, label: str | None = None) -> Any:
-        """The discharge curves in one figure (``x`` as in :meth:`CyclerRecord.plot`)."""
+        """The discharge curves in one figure (``x`` as in :meth:`CyclerRecord.plot`).
+
+        Args:
+            x: ``"capacity"``, ``"time"`` [h] or ``"dod"`` [%].
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Prefix of the legend entries (the C-rate follows); ``None`` for each
+                discharge's own label.
+
+        Raises:
+            LabInputError: if ``x`` is not one of the names above.
+        """
         ax = plots.axes(ax)
         for d in self.discharges:
             d.plot(x=x, ax=ax, label=d.label if label is None else f"{label}, {d.c_rate:g}C")
@@ -417,7 +461,12 @@ class RateTestResult:
         return ax
 
     def plot_capacity(self, ax: Any = None, label: str | None = None) -> Any:
-        """Delivered capacity against C-rate (the rate capability)."""
+        """Delivered capacity against C-rate (the rate capability).
+
+        Args:
+            ax: Matplotlib axes to draw on; ``None`` makes a new figure.
+            label: Legend entry; ``None`` uses the result's :attr:`label`.
+        """
         ax = plots.axes(ax)
         ax.plot(
             self.c_rates, self.capacities_ah, "o-", label=self.label if label is None else label
@@ -426,7 +475,11 @@ class RateTestResult:
 
 
 def series_fields(result: CyclerRecord) -> tuple[str, ...]:
-    """The names of a record's per-sample arrays (for resampling)."""
+    """The names of a record's per-sample arrays (for resampling).
+
+    Args:
+        result: A cycler record (a dataclass whose arrays have one value per sample).
+    """
     per_sample = len(result.time_s)
     return tuple(
         f.name
@@ -443,7 +496,15 @@ def results_checked(func: F) -> F:
     """Check that every argument of ``func`` annotated with a result class of the labs
     (``CyclerRecord``, ``GITTResult``, ``OCVResult`` …) is one, before ``func`` runs: a
     string, ``None`` or another kind of result is a ``LabInputError`` naming the argument
-    and the kind it needs, not an ``AttributeError`` from deep inside."""
+    and the kind it needs, not an ``AttributeError`` from deep inside.
+
+    Args:
+        func: A function with result-class annotations.
+
+    Returns:
+        The wrapper; calling it raises ``LabInputError`` for an argument of the wrong kind,
+        and whatever ``func`` raises.
+    """
     signature = inspect.signature(func)
 
     @functools.cache

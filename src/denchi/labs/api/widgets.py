@@ -41,7 +41,15 @@ def _show(draw: Callable[[Any], str]) -> None:
 
 @keywords_checked
 def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
-    """Sliders for C-rate and temperature; the 25 ℃, 0.2C curve stays as a reference."""
+    """Sliders for C-rate and temperature; the 25 ℃, 0.2C curve stays as a reference.
+
+    Args:
+        chemistry: The cell preset (see ``labs.PRESETS``).
+
+    Raises:
+        LabInputError: if ``chemistry`` is not a preset.
+        LabSimulationError: if the reference discharge cannot finish.
+    """
     import ipywidgets as widgets
 
     from denchi.labs.api.cell import Cell
@@ -76,7 +84,14 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
 @keywords_checked
 def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
     """Heating at high current and the effect of cooling: C-rate, cooling and room
-    temperature sliders; the figure shows the cell temperature during the discharge."""
+    temperature sliders; the figure shows the cell temperature during the discharge.
+
+    Args:
+        chemistry: A preset with a lumped thermal model (see ``labs.PRESETS``).
+
+    Raises:
+        LabInputError: if ``chemistry`` is not a preset or has no lumped thermal model.
+    """
     import ipywidgets as widgets
 
     from denchi.labs.api.cell import Cell
@@ -109,7 +124,12 @@ def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
 @keywords_checked
 def design_explorer(base: str = "nmc_graphite") -> Any:
     """Electrode thickness, porosity and N/P ratio sliders; the figure compares the designed
-    cell's discharge at 0.2C and 2C and the title gives its energy density."""
+    cell's discharge at 0.2C and 2C and the title gives its energy density.
+
+    Args:
+        base: The ``design_cell`` base preset; it is checked when a slider moves, and a
+            wrong one is shown as ``design_cell``'s error under the sliders.
+    """
     import ipywidgets as widgets
 
     from denchi.labs.api.design import design_cell
@@ -149,7 +169,11 @@ def design_explorer(base: str = "nmc_graphite") -> Any:
 def practicum_explorer() -> Any:
     """The four choices of the virtual small-cell practicum (h06) as sliders: coating,
     pressing, electrolyte and first-charge current. The figure compares the test discharge
-    with the standard choices; the title and the lines below give the results."""
+    with the standard choices; the title and the lines below give the results.
+
+    Raises:
+        LabSimulationError: if the standard cell's charge or test discharge cannot finish.
+    """
     import ipywidgets as widgets
 
     from denchi.labs.api.plots import compare

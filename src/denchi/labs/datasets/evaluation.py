@@ -75,7 +75,16 @@ def _copied(result: T, writable: bool) -> T:
 
 def kept(func: F) -> F:
     """Keep the data sets ``func`` makes (one per seed and arguments): the seed is checked
-    first, the cache holds a read-only copy and every call returns a writable copy."""
+    first, the cache holds a read-only copy and every call returns a writable copy.
+
+    Args:
+        func: A data-set function whose first argument is a seed, taking only positional
+            hashable arguments (numbers and strings).
+
+    Returns:
+        The wrapper; calling it raises ``LabInputError`` for a wrong seed or an unhashable
+        argument, and whatever ``func`` raises.
+    """
     cached = lru_cache(maxsize=16)(lambda *args: _copied(func(*args), writable=False))
 
     @seeded
@@ -97,7 +106,15 @@ def kept(func: F) -> F:
 
 @kept
 def eis_spectrum(seed: int | str) -> EISResult:
-    """e04: the impedance spectrum of this student's cell at 50 % SOC and 25 ℃, measured."""
+    """e04: the impedance spectrum of this student's cell at 50 % SOC and 25 ℃, measured.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed (checked before anything runs).
+        LabSimulationError: if the simulation cannot finish.
+    """
     cell = Cell(PRESET, model="spme", seed=seed)
     meter = Instrument(noise_ohm=EIS_NOISE_OHM, seed=seed)
     return meter.measure(cell.eis(EIS_FREQUENCIES_HZ, soc=EIS_SOC))
@@ -105,14 +122,26 @@ def eis_spectrum(seed: int | str) -> EISResult:
 
 @kept
 def thermal_discharge(seed: int | str) -> DischargeResult:
-    """e05: a 2C discharge at 25 ℃ in still air (10 W/(m²·K)), sampled every 10 s."""
+    """e05: a 2C discharge at 25 ℃ in still air (10 W/(m²·K)), sampled every 10 s.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed (checked before anything runs).
+        LabSimulationError: if the simulation cannot finish.
+    """
     cell = Cell(PRESET, model="spme", thermal="lumped", seed=seed)
     meter = Instrument(noise_v=0.001, noise_c=0.05, sample_s=10.0, seed=seed)
     return meter.measure(cell.discharge(c_rate=THERMAL_C_RATE, cooling_w_m2k=THERMAL_COOLING_W_M2K))
 
 
 def cooling_area_m2() -> float:
-    """The cooled surface of the cell [m²] (the parameter set's cell cooling surface area)."""
+    """The cooled surface of the cell [m²] (the parameter set's cell cooling surface area).
+
+    Raises:
+        LabSimulationError: if PyBaMM cannot read the parameter set.
+    """
     from denchi.labs import engine
     from denchi.labs.engine.presets import get_preset
 
@@ -123,13 +152,25 @@ def cooling_area_m2() -> float:
 
 
 def cell_ocv() -> OCVResult:
-    """The open-circuit voltage curve of the cell type (the data sheet's, same for all)."""
+    """The open-circuit voltage curve of the cell type (the data sheet's, same for all).
+
+    Raises:
+        LabSimulationError: if PyBaMM cannot compute the electrode potentials.
+    """
     return Cell(PRESET).ocv()
 
 
 def measured_checks(result: AgingResult, seed: int | str) -> AgingResult:
     """The aging result with seeded noise on every capacity check (relative
-    ``CAPACITY_NOISE``), as a cycler's capacity measurement would have."""
+    ``CAPACITY_NOISE``), as a cycler's capacity measurement would have.
+
+    Args:
+        result: The simulated aging result.
+        seed: A student id or a non-negative integer (with the noise stream, picks the noise).
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed.
+    """
     rng = np.random.default_rng([seed_number(seed), _CAPACITY_STREAM])
     noise = 1.0 + CAPACITY_NOISE * rng.standard_normal(len(result.capacity_ah))
     return replace(result, capacity_ah=result.capacity_ah * noise)
@@ -137,7 +178,16 @@ def measured_checks(result: AgingResult, seed: int | str) -> AgingResult:
 
 @kept
 def cycle_aging(seed: int | str) -> AgingResult:
-    """e06: 60 cycles of 1.5C CC-CV charge and 1C discharge at 5 ℃, measured."""
+    """e06: 60 cycles of 1.5C CC-CV charge and 1C discharge at 5 ℃, measured.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed (checked before anything runs).
+        LabInputError: also if the test did not reach its first capacity check.
+        LabSimulationError: if the simulation cannot finish.
+    """
     cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
     result = cell.aging(
         cycles=CYCLES,
@@ -150,7 +200,18 @@ def cycle_aging(seed: int | str) -> AgingResult:
 
 @kept
 def calendar_aging(seed: int | str, temperature_c: float) -> AgingResult:
-    """e06: a year of storage at full charge at ``temperature_c``, six capacity checks."""
+    """e06: a year of storage at full charge at ``temperature_c``, six capacity checks.
+
+    Args:
+        seed: The student id or a number that picks this student's cell and noise.
+        temperature_c: Storage temperature [℃] (−20 to 60).
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed (checked before anything runs).
+        LabInputError: also if ``temperature_c`` is out of range or the test did not reach
+            its first capacity check.
+        LabSimulationError: if the simulation cannot finish.
+    """
     cell = Cell(PRESET, model=AGING_MODEL, seed=seed)
     result = cell.calendar_aging(
         days=CALENDAR_DAYS, soc=1.0, temperature_c=temperature_c, checkups=CALENDAR_CHECKUPS

@@ -84,7 +84,11 @@ class Preset:
         return bool(self.temperature_source)
 
     def parameter_values(self, pybamm: Any) -> Any:
-        """Fresh PyBaMM parameter values for this preset."""
+        """Fresh PyBaMM parameter values for this preset.
+
+        Args:
+            pybamm: The imported ``pybamm`` module (``denchi.telemetry.import_pybamm()``).
+        """
         params = pybamm.ParameterValues(self.parameter_set)
         if self.adjust is not None:
             self.adjust(params, pybamm)
@@ -267,7 +271,14 @@ PRESETS: dict[str, Preset] = {
 
 
 def get_preset(key: object) -> Preset:
-    """The preset named ``key``; a clear error lists the presets that exist."""
+    """The preset named ``key``; a clear error lists the presets that exist.
+
+    Args:
+        key: A key of ``PRESETS`` (e.g. ``"nmc_graphite"``).
+
+    Raises:
+        LabInputError: if ``key`` is not a string naming a preset (the message lists them).
+    """
     if not isinstance(key, str) or key not in PRESETS:
         names = ", ".join(PRESETS)
         raise LabInputError(

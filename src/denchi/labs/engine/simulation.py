@@ -94,6 +94,12 @@ class Conditions:
     contact_ohm: float = 0.0  # extra contact resistance of this particular cell
 
     def inputs(self, spec: ModelSpec) -> dict[str, float]:
+        """PyBaMM input parameters of this run: chamber temperature [K], and the loading,
+        contact resistance [Ω] and heat transfer coefficient [W/(m² K)] where ``spec`` has them.
+
+        Args:
+            spec: The model, preset, thermal option, design and purpose of the cell.
+        """
         inputs = {CHAMBER: self.temperature_c + 273.15}
         if spec.varies:
             inputs.update({LOADING: self.loading, CONTACT: self.contact_ohm})
@@ -136,6 +142,16 @@ def pybamm_call(parameter: str, hint_ja: str, hint_en: str) -> Iterator[Any]:
     PyBaMM's logger, Python warnings (solver notes, extrapolation warnings) and the solver
     library's own messages on stderr are silenced for the duration, so that nothing reaches
     a notebook's stderr.
+
+    Args:
+        parameter: The argument the learner should change, named in the error.
+        hint_ja: What to try, in Japanese (appended to the message).
+        hint_en: The same hint in English.
+
+    Raises:
+        LabSimulationError: if PyBaMM fails (a solver error, ``RuntimeError``, ``ValueError``
+            or ``ArithmeticError``), explained in plain words.
+            A ``LabInputError`` passes through; other exceptions (bugs) are not caught.
     """
     pybamm = import_pybamm()
     logger = pybamm.logger
@@ -168,6 +184,12 @@ HINT_EN = "Try a smaller C-rate or a temperature closer to 25 °C."
 
 
 def model_options(spec: ModelSpec) -> dict[str, Any]:
+    """PyBaMM model options of the spec: the preset's own, and for a lithium-ion cell the
+    thermal model, contact resistance, surface form (impedance) and SEI/plating (aging).
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+    """
     options: dict[str, Any] = dict(spec.preset.options)
     if spec.preset.family != "lithium_ion":
         return options
@@ -191,7 +213,11 @@ LITHIUM_ION_MESH = {"x_n": 20, "x_s": 10, "x_p": 20, "r_n": 15, "r_p": 15}
 
 
 def mesh_points(spec: ModelSpec) -> dict[str, int] | None:
-    """Points per domain for the spec's model (``None``: PyBaMM's default)."""
+    """Points per domain for the spec's model (``None``: PyBaMM's default).
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+    """
     if spec.preset.family != "lithium_ion":
         return None
     points = dict(LITHIUM_ION_MESH)
@@ -201,6 +227,17 @@ def mesh_points(spec: ModelSpec) -> dict[str, int] | None:
 
 
 def build_model(spec: ModelSpec, pybamm: Any) -> Any:
+    """The PyBaMM model of the spec: sodium-ion BasicDFN, lead-acid LOQS/Full, or
+    lithium-ion SPM/SPMe/DFN with :func:`model_options`.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        pybamm: The imported ``pybamm`` module (``denchi.telemetry.import_pybamm()``).
+
+    Raises:
+        KeyError: if ``spec.fidelity`` is not a model of the preset's family (``Cell``
+            checks the model name first).
+    """
     family = spec.preset.family
     if family == "sodium_ion":
         return pybamm.sodium_ion.BasicDFN()
@@ -215,7 +252,12 @@ def build_model(spec: ModelSpec, pybamm: Any) -> Any:
 
 
 def plain_parameter_values(spec: ModelSpec, pybamm: Any) -> Any:
-    """The preset's parameter values with the design and aging additions, without inputs."""
+    """The preset's parameter values with the design and aging additions, without inputs.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        pybamm: The imported ``pybamm`` module (``denchi.telemetry.import_pybamm()``).
+    """
     params = spec.preset.parameter_values(pybamm)
     if spec.purpose in ("aging", "calendar") and spec.preset.aging_parameter_set:
         # the degradation parameters of the aging set: what the preset lacks, and its SEI
@@ -231,7 +273,12 @@ def plain_parameter_values(spec: ModelSpec, pybamm: Any) -> Any:
 
 
 def parameter_values(spec: ModelSpec, pybamm: Any) -> Any:
-    """Parameter values with the chamber, cooling and production spread as input parameters."""
+    """Parameter values with the chamber, cooling and production spread as input parameters.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        pybamm: The imported ``pybamm`` module (``denchi.telemetry.import_pybamm()``).
+    """
     params = plain_parameter_values(spec, pybamm)
     chamber = pybamm.InputParameter(CHAMBER)
     params.update({"Ambient temperature [K]": chamber, "Initial temperature [K]": chamber})
@@ -248,7 +295,11 @@ def parameter_values(spec: ModelSpec, pybamm: Any) -> Any:
 
 @cache
 def default_cooling_w_m2k(preset: Preset) -> float:
-    """The parameter set's own heat transfer coefficient [W/(m2 K)]."""
+    """The parameter set's own heat transfer coefficient [W/(m2 K)].
+
+    Args:
+        preset: The cell preset.
+    """
     return float(preset.parameter_values(import_pybamm())[COOLING])
 
 
@@ -269,7 +320,12 @@ def _output_variables(spec: ModelSpec, with_ocv: bool, model: Any) -> list[str]:
 @lru_cache(maxsize=8)
 def discharge_simulation(spec: ModelSpec, with_ocv: bool = False) -> Any:
     """A simulation built for constant-current discharge, current and chamber as inputs;
-    ``with_ocv`` also records the open-circuit voltage of the cell's mean state."""
+    ``with_ocv`` also records the open-circuit voltage of the cell's mean state.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        with_ocv: Also compute the open-circuit voltage [V].
+    """
     pybamm = import_pybamm()
     params = parameter_values(spec, pybamm)
     params.update({CURRENT: "[input]"})
@@ -300,6 +356,20 @@ def solve_discharge(
 
     Returns the recorded arrays (keys of ``SERIES_VARIABLES``; with ``with_ocv`` also
     ``ocv_v``, the open-circuit voltage of the cell's mean state).
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        current_a: Discharge current [A], positive.
+        conditions: Chamber temperature, cooling and the cell's production spread.
+        t_end_s: Longest duration [s].
+        initial_soc: Starting state of charge, 0–1 (``None``: the parameter set's own).
+        with_ocv: Also record ``ocv_v`` [V].
+
+    Raises:
+        LabSimulationError: if PyBaMM fails (a solver error, ``RuntimeError``, ``ValueError``
+            or ``ArithmeticError``), explained in plain words.
+        LabSimulationError: also if under 2 % of the capacity came out before the cut-off, or
+            the solution broke down (NaN) before it.
     """
     with pybamm_call("c_rate", HINT_JA, HINT_EN):
         sim = discharge_simulation(spec, with_ocv)
@@ -348,7 +418,12 @@ def _stopped_at_cut_off(data: dict[str, np.ndarray], cut_off_v: float) -> dict[s
 
 def sample_times(t_start_s: float, t_end_s: float) -> np.ndarray:
     """The times [s] at which a record is sampled: evenly spaced, every ``MAX_SAMPLE_S``
-    where ``MIN_SAMPLES`` to ``MAX_SAMPLES`` points allow it, both ends included."""
+    where ``MIN_SAMPLES`` to ``MAX_SAMPLES`` points allow it, both ends included.
+
+    Args:
+        t_start_s: First time [s].
+        t_end_s: Last time [s] (a span below 0 counts as 0).
+    """
     span = max(t_end_s - t_start_s, 0.0)
     count = min(MAX_SAMPLES, max(MIN_SAMPLES, math.ceil(span / MAX_SAMPLE_S))) + 1
     return np.linspace(t_start_s, t_end_s, count)
@@ -411,6 +486,10 @@ class Segment:
 
 @dataclass
 class ProtocolRun:
+    """What :func:`run_protocol` recorded: the kept segments, per-cycle values (``stepN_ah``,
+    ``end_time_s`` and the requested cycle variables), the cycles completed and why it
+    stopped early (``""`` if it ran to its end)."""
+
     segments: list[Segment] = field(default_factory=list)
     cycle_values: list[dict[str, float]] = field(default_factory=list)
     completed_cycles: int = 0
@@ -439,7 +518,12 @@ def _pybamm_step(pybamm: Any, index: int, shape: StepShape) -> Any:
 
 @lru_cache(maxsize=8)
 def experiment_simulation(spec: ModelSpec, shape: tuple[StepShape, ...]) -> Any:
-    """A one-cycle PyBaMM experiment whose step currents and voltages are inputs."""
+    """A one-cycle PyBaMM experiment whose step currents and voltages are inputs.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        shape: The protocol's steps, without their current or voltage values.
+    """
     pybamm = import_pybamm()
     steps = tuple(_pybamm_step(pybamm, i, s) for i, s in enumerate(shape))
     return pybamm.Simulation(
@@ -490,6 +574,23 @@ def run_protocol(
     step order (ignored for rests). Only cycles for which ``keep_cycle(n)`` is true keep
     their time series; ``cycle_variables`` are read at the end of every cycle.
     ``on_cycle(run)`` is called after each completed cycle and may return True to stop.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        shape: The protocol's steps (kind, duration [s], voltage [V] and current [A] limits).
+        values: One value per step: current [A] or hold voltage [V].
+        conditions: Chamber temperature, cooling and the cell's production spread.
+        cycles: How many times to run the protocol, ≥ 1.
+        initial_soc: Starting state of charge, 0–1.
+        keep_cycle: Which cycles (1-based) keep their time series.
+        cycle_variables: Result key to PyBaMM variable name, read at each cycle's end.
+        on_cycle: Called after each completed cycle; returning True stops the run.
+
+    Raises:
+        LabSimulationError: if PyBaMM fails (a solver error, ``RuntimeError``, ``ValueError``
+            or ``ArithmeticError``), explained in plain words.
+        ValueError: if ``values`` and ``shape`` differ in length (raised outside the PyBaMM
+            call, so not translated).
     """
     inputs = conditions.inputs(spec)
     for i, (s, value) in enumerate(zip(shape, values, strict=True)):
@@ -560,7 +661,11 @@ def _record_cycle(
 
 @lru_cache(maxsize=4)
 def impedance_simulation(spec: ModelSpec) -> Any:
-    """PyBaMM's frequency-domain impedance simulation (EISSimulation) of the cell."""
+    """PyBaMM's frequency-domain impedance simulation (EISSimulation) of the cell.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+    """
     pybamm = import_pybamm()
     return pybamm.EISSimulation(
         build_model(spec, pybamm),
@@ -572,7 +677,18 @@ def impedance_simulation(spec: ModelSpec) -> Any:
 def solve_impedance(
     spec: ModelSpec, frequencies_hz: np.ndarray, soc: float, conditions: Conditions
 ) -> np.ndarray:
-    """Complex impedance [ohm] at each frequency, around the rest state at ``soc``."""
+    """Complex impedance [ohm] at each frequency, around the rest state at ``soc``.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        frequencies_hz: Frequencies [Hz], shape (n,); the result has shape (n,).
+        soc: State of charge of the rest state, 0–1.
+        conditions: Chamber temperature, cooling and the cell's production spread.
+
+    Raises:
+        LabSimulationError: if PyBaMM fails (a solver error, ``RuntimeError``, ``ValueError``
+            or ``ArithmeticError``), explained in plain words.
+    """
     with pybamm_call(
         "soc",
         "SOC を 0.1〜0.9 の範囲にするか、温度を 25 ℃ に近づけてください。",
@@ -591,6 +707,14 @@ def open_circuit_potentials(spec: ModelSpec, soc: np.ndarray) -> tuple[np.ndarra
 
     Stoichiometries follow PyBaMM's electrode balancing of the cell between its voltage
     cut-offs, so ``positive - negative`` is the cell's open-circuit voltage.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        soc: States of charge, 0–1, shape (n,); each result has shape (n,).
+
+    Raises:
+        LabSimulationError: if PyBaMM fails (a solver error, ``RuntimeError``, ``ValueError``
+            or ``ArithmeticError``), explained in plain words.
     """
     with pybamm_call("points", "", "") as pybamm:
         params = plain_parameter_values(spec, pybamm)
@@ -603,7 +727,15 @@ def open_circuit_potentials(spec: ModelSpec, soc: np.ndarray) -> tuple[np.ndarra
 
 
 def stoichiometry_window(spec: ModelSpec) -> tuple[float, float, float, float]:
-    """(x_0, x_100, y_100, y_0): electrode stoichiometries at 0 % and 100 % SOC."""
+    """(x_0, x_100, y_100, y_0): electrode stoichiometries at 0 % and 100 % SOC.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+
+    Raises:
+        LabSimulationError: if PyBaMM fails (a solver error, ``RuntimeError``, ``ValueError``
+            or ``ArithmeticError``), explained in plain words.
+    """
     with pybamm_call("design", "", "") as pybamm:
         window = pybamm.lithium_ion.get_min_max_stoichiometries(
             plain_parameter_values(spec, pybamm)
@@ -612,7 +744,17 @@ def stoichiometry_window(spec: ModelSpec) -> tuple[float, float, float, float]:
 
 
 def numeric_parameters(spec: ModelSpec, names: Sequence[str]) -> dict[str, float]:
-    """Numeric parameters of a spec by name (e.g. thicknesses and densities)."""
+    """Numeric parameters of a spec by name (e.g. thicknesses and densities).
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+        names: PyBaMM parameter names (e.g. ``"Negative electrode thickness [m]"``).
+
+    Raises:
+        LabSimulationError: if PyBaMM fails (a solver error, ``RuntimeError``, ``ValueError``
+            or ``ArithmeticError``), explained in plain words.
+        KeyError: if a name is not a parameter of the set.
+    """
     with pybamm_call("design", "", "") as pybamm:
         params = plain_parameter_values(spec, pybamm)
         return {name: float(params[name]) for name in names}
