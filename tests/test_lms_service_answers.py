@@ -84,3 +84,31 @@ def test_an_unexpected_success_status_is_an_error():
     """202 is a score answer, not a line item container's."""
     with pytest.raises(ServiceError, match="HTTP 202"):
         every_call(client(GOOD | {"lineitems": httpx.Response(202, json=[])}))
+
+
+def test_the_line_item_is_found_on_a_later_page_of_the_container():
+    """A platform that pages its line item container (Link: rel="next") is read to the end
+    before a line item is created: otherwise each score would add a gradebook column."""
+    requests: list[tuple[str, str]] = []
+    second = f"{LMS}/lineitems?page=2"
+
+    def platform(request: httpx.Request) -> httpx.Response:
+        requests.append((request.method, str(request.url)))
+        if request.url.path == "/token":
+            return GOOD["token"]
+        if request.method == "POST":
+            return GOOD["create"]
+        if request.url.params.get("page") == "2":
+            return httpx.Response(200, json=[{"id": f"{LMS}/lineitems/7", "resourceId": "z01"}])
+        other = [{"id": f"{LMS}/lineitems/6", "resourceId": "z02"}]
+        return httpx.Response(200, json=other, headers={"Link": f'<{second}>; rel="next"'})
+
+    services = ServiceClient(Keys())  # type: ignore[arg-type]
+    services.http = httpx.Client(transport=httpx.MockTransport(platform))
+    found = services.find_or_create_lineitem(
+        TARGET, f"{LMS}/lineitems", resource_link_id="rl", resource_id="z01", label="z01",
+        score_maximum=3, scopes=SCOPES,
+    )  # fmt: skip
+    assert found == f"{LMS}/lineitems/7"
+    assert [m for m, _ in requests] == ["POST", "GET", "GET"]  # the token, two pages, no POST
+    assert requests[-1][1] == second

@@ -8,7 +8,9 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -218,26 +220,20 @@ class ServiceClient:
         scopes: tuple[str, ...],
     ) -> str:
         """The line item of this resource link and assignment, created if there is none."""
-        response = self._authorized(
-            target,
-            scopes,
-            "GET",
-            service_url(
-                lineitems_url,
-                params={"resource_link_id": resource_link_id, "resource_id": resource_id},
-            ),
-            READ_OK,
-            "line item container",
-            headers={"Accept": LINEITEM_CONTAINER},
+        first = service_url(
+            lineitems_url,
+            params={"resource_link_id": resource_link_id, "resource_id": resource_id},
         )
-        items = _json(response, "line item container")
-        if not isinstance(items, list):
-            raise ServiceError(f"GET {response.request.url}: not a list of line items")
-        for item in items:
-            if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
-                resource_link_id
-            ):
-                return item["id"]
+        for url, items in self._pages(
+            target, scopes, first, LINEITEM_CONTAINER, "line item container"
+        ):
+            if not isinstance(items, list):
+                raise ServiceError(f"GET {url}: not a list of line items")
+            for item in items:
+                if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
+                    resource_link_id
+                ):
+                    return item["id"]
         created = self._authorized(
             target,
             scopes,
@@ -277,20 +273,30 @@ class ServiceClient:
     def memberships(self, target: ServiceTarget, url: str, scopes: tuple[str, ...]) -> list[dict]:
         """Every member of the course, following ``Link: <...>; rel="next"`` pages."""
         members: list[dict] = []
+        for _url, page in self._pages(target, scopes, url, MEMBERSHIPS, "memberships"):
+            members += page.get("members", [])
+        return members
+
+    def _pages(
+        self, target: ServiceTarget, scopes: tuple[str, ...], url: str, accept: str, what: str
+    ) -> Iterator[tuple[str, Any]]:
+        """``(URL, JSON body)`` of each page of a container, following the
+        ``Link: <...>; rel="next"`` header from page to page.
+
+        Source: 1EdTech NRPS 2.0 ("Limit query parameter and paging") and AGS 2.0 (line item
+        service, the same paging of the line item container): the platform may answer a
+        part of the container and link the next part with ``rel="next"``.
+
+        Raises:
+            ServiceError: as :meth:`_call`, and when a page is not JSON.
+        """
         next_url: str | None = url
         for _ in range(1000):  # a bound, in case a platform links pages in a loop
             if next_url is None:
-                break
+                return
             response = self._authorized(
-                target,
-                scopes,
-                "GET",
-                next_url,
-                READ_OK,
-                "memberships",
-                headers={"Accept": MEMBERSHIPS},
+                target, scopes, "GET", next_url, READ_OK, what, headers={"Accept": accept}
             )
-            members += _json(response, "memberships").get("members", [])
+            yield next_url, _json(response, what)
             link = response.links.get("next")
             next_url = link["url"] if link else None
-        return members
