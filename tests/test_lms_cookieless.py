@@ -358,13 +358,13 @@ def test_an_expired_storage_login_is_refused(world, when):
                 .values(expires_at=utcnow() - timedelta(seconds=1))
             )
 
+    check_page = launch_page(safari, platform, answer)
+    assert check_page.status_code == 200  # while the state lives, the check page is served
     before = counts(tool)
+    expire()
     if when == "before the check page":
-        expire()
         refused = launch_page(safari, platform, answer)
     else:
-        check_page = launch_page(safari, platform, answer)
-        expire()
         refused = safari.storage_continue(tool, platform, check_page)
     assert refused.status_code == 401 and "（state）" in refused.text
     assert "期限が切れています" in refused.text

@@ -160,6 +160,8 @@ def test_an_expired_login_is_refused_at_its_test_request(world):
     )
     check = login.headers["location"]
     assert "/lti/login/check?" in check
+    goes_on = browser.http.get(check)  # while the state lives, on to the platform
+    assert goes_on.status_code == 302 and goes_on.headers["location"].startswith(platform.url)
     expire_login(tool, parse_qs(urlsplit(check).query)["state"][0])
     response = browser.http.get(check)
     assert response.status_code == 401 and "（state）" in response.text
