@@ -339,3 +339,33 @@ def test_in_a_real_browser_the_script_keeps_and_reads_the_state_in_the_lms_stora
     finally:
         tool.stop()
         platform.stop()
+
+
+@pytest.mark.parametrize("when", ["before the check page", "before the continuation"])
+def test_an_expired_storage_login_is_refused(world, when):
+    """The platform-storage way checks the login state's expiry at both of its steps."""
+    platform, tool, course = world
+    safari = Browser(cookies=False)
+    _, answer = safari.storage_login(
+        tool, platform, platform.launch_hint(STUDENT, course, "rl-nc"), STUDENT.sub
+    )
+
+    def expire() -> None:
+        with tool.rt.db.session() as s:
+            s.execute(
+                update(models.LoginState)
+                .where(models.LoginState.state == answer["state"])
+                .values(expires_at=utcnow() - timedelta(seconds=1))
+            )
+
+    check_page = launch_page(safari, platform, answer)
+    assert check_page.status_code == 200  # while the state lives, the check page is served
+    before = counts(tool)
+    expire()
+    if when == "before the check page":
+        refused = launch_page(safari, platform, answer)
+    else:
+        refused = safari.storage_continue(tool, platform, check_page)
+    assert refused.status_code == 401 and "（state）" in refused.text
+    assert "期限が切れています" in refused.text
+    assert counts(tool) == before

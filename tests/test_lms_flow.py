@@ -63,7 +63,7 @@ def test_dynamic_registration_then_launches_work(world):
     again = Browser().http.get(
         tool.registration["url"], params={"openid_configuration": tool.registration["openid"]}
     )
-    assert again.status_code == 403
+    assert again.status_code == 403 and "（register）" in again.text
 
 
 @pytest.fixture(scope="module")
@@ -204,9 +204,11 @@ def test_a_wrong_answer_gets_partial_credit_and_feedback_only_for_its_owner(worl
         tool, platform, platform.launch_hint(ALICE, course, _link(platform, "c1", DUMMY)), ALICE.sub
     ).text
     assert bob_feedback.split("/")[-2] not in alice_page
-    assert alice.http.get(bob_feedback).status_code == 403
+    refused = alice.http.get(bob_feedback)
+    assert refused.status_code == 403 and "（forbidden）" in refused.text
     # and a person without a session sees nothing
-    assert Browser().http.get(bob_feedback).status_code == 401
+    anonymous = Browser().http.get(bob_feedback)
+    assert anonymous.status_code == 401 and "（session）" in anonymous.text
 
 
 def test_learners_cannot_reach_instructor_pages(world, linked):
@@ -218,17 +220,20 @@ def test_learners_cannot_reach_instructor_pages(world, linked):
     )
     link_path = re.search(r'action="[^"]*/r/(\d+)/submit"', page.text).group(1)
     for path in ("", "/grades.csv", "/submissions.zip"):
-        assert alice.http.get(f"{tool.url}/instructor/{link_path}{path}").status_code == 403
+        response = alice.http.get(f"{tool.url}/instructor/{link_path}{path}")
+        assert response.status_code == 403 and "（forbidden）" in response.text, path
+        assert "先生だけ" in response.text, path
     for action in ("regrade", "roster", "resend"):
         response = alice.http.post(
             f"{tool.url}/instructor/{link_path}/{action}", data={"csrf": csrf_of(page.text)}
         )
-        assert response.status_code == 403
+        assert response.status_code == 403 and "（forbidden）" in response.text, action
+        assert "先生だけ" in response.text, action
     # a learner cannot start deep linking either
     denied = alice.post_launch(
         alice.login(tool, platform, platform.deep_link_hint(ALICE, course), ALICE.sub)
     )
-    assert denied.status_code == 403
+    assert denied.status_code == 403 and "（role）" in denied.text
 
 
 def test_instructor_view_roster_sync_regrade_zip_and_csv(world, alice, bob):

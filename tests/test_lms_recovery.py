@@ -290,7 +290,7 @@ def test_clock_skew_is_logged_with_the_times(tmp_path, platform, courseware, cap
         token = platform.sign({**claims, "iat": ahead, "nbf": ahead, "exp": ahead + 300})
         with caplog.at_level(logging.WARNING, logger="denchi.lms"):
             response = browser.post_launch(answer, id_token=token)
-        assert response.status_code == 401
+        assert response.status_code == 401 and "（iat）" in response.text
         warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
         skew = [w for w in warnings if platform.issuer in w and "iat" in w]
         assert skew, warnings

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
@@ -117,7 +120,8 @@ def test_a_replayed_launch_is_refused(world):
     answer = browser.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
     assert browser.post_launch(answer).status_code == 303
     before = counts(tool)
-    assert browser.post_launch(answer).status_code == 401  # the state cookie is gone
+    first = browser.post_launch(answer)  # the state cookie is gone
+    assert first.status_code == 401 and "（state）" in first.text
     # even with the state cookie put back, the state (and its nonce) is single use
     from denchi.lms.web import _state_cookie
 
@@ -126,6 +130,41 @@ def test_a_replayed_launch_is_refused(world):
     assert replay.status_code == 401 and "すでに使われた" in replay.text
     assert "（state）" in replay.text
     assert counts(tool) == before
+
+
+def expire_login(tool, state: str) -> None:
+    """Let the login state of ``state`` run out, as if the learner waited too long."""
+    with tool.rt.db.session() as s:
+        s.get_one(models.LoginState, state).expires_at = models.utcnow() - timedelta(seconds=1)
+
+
+def test_an_expired_login_state_is_refused(world):
+    platform, tool, course = world
+    browser = Browser()
+    answer = browser.login(tool, platform, platform.launch_hint(STUDENT, course, "rl-sec"), "x")
+    expire_login(tool, answer["state"])
+    before = counts(tool)
+    response = browser.post_launch(answer)
+    assert response.status_code == 401 and "（state）" in response.text
+    assert "期限が切れています" in response.text
+    assert counts(tool) == before
+
+
+def test_an_expired_login_is_refused_at_its_test_request(world):
+    """``/lti/login/check`` goes on to the platform only for a login that has not expired."""
+    platform, tool, course = world
+    browser = Browser()
+    login = browser.http.get(
+        f"{tool.url}/lti/login",
+        params={"iss": platform.issuer, "login_hint": "x", "target_link_uri": tool.url},
+    )
+    check = login.headers["location"]
+    assert "/lti/login/check?" in check
+    goes_on = browser.http.get(check)  # while the state lives, on to the platform
+    assert goes_on.status_code == 302 and goes_on.headers["location"].startswith(platform.url)
+    expire_login(tool, parse_qs(urlsplit(check).query)["state"][0])
+    response = browser.http.get(check)
+    assert response.status_code == 401 and "（state）" in response.text
 
 
 def test_a_launch_from_another_browser_is_refused(world):
@@ -243,15 +282,22 @@ def test_another_assignments_notebook_is_refused(world):
     source = tool.rt.courseware / "assessments/source/h04_lithium_ion/h04_lithium_ion.ipynb"
     response = upload(browser, url, page, "h04.ipynb", source.read_bytes())
     assert response.status_code == 400 and "ダウンロードし直して" in response.text
+    before = counts(tool)
     empty = nbformat.writes(nbformat.v4.new_notebook()).encode()
-    assert upload(browser, url, page, "empty.ipynb", empty).status_code == 400
+    refused = upload(browser, url, page, "empty.ipynb", empty)
+    # the reason on the learner's page: an empty notebook names no assignment
+    assert refused.status_code == 400 and "どの課題のものかの印がありません" in refused.text
+    assert "z01_dummy" in refused.text and counts(tool) == before
 
 
 def test_a_form_without_the_csrf_token_is_refused(world):
     platform, tool, course = world
     browser, page, url = learner_page(platform, tool, course)
+    before = counts(tool)
     response = browser.http.post(url, files={"notebook": ("a.ipynb", b"{}", "text/plain")})
-    assert response.status_code == 403
+    assert response.status_code == 403 and "（csrf）" in response.text
+    assert "フォームが古くなっています" in response.text
+    assert counts(tool) == before
 
 
 def test_path_tricks_in_the_file_name_do_nothing(world):
@@ -500,7 +546,6 @@ def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
 
 def test_of_two_racing_launches_with_one_state_only_one_wins(world):
     """Both passed the state check before either consumed it: the second consume refuses."""
-    from datetime import timedelta
 
     from denchi.lms.sessions import PageError
     from denchi.lms.web import _consume_state
@@ -520,3 +565,27 @@ def test_of_two_racing_launches_with_one_state_only_one_wins(world):
     with pytest.raises(PageError) as refused:
         _consume_state(tool.rt, "racing-state")
     assert refused.value.code == "state" and refused.value.status == 401
+
+
+def test_learner_names_a_spreadsheet_would_run_are_escaped_in_the_grades_csv(world):
+    """Names come from the LMS, so a learner controls them: in the teacher's grades.csv a name
+    that Excel would run as a formula is written as text (see denchi.grading.spreadsheet)."""
+    import csv
+    import io
+
+    platform, tool, course = world
+    teacher = Person("t-csv", "表 先生", "Instructor")
+    written = {'=HYPERLINK("x")': '\'=HYPERLINK("x")', "@SUM(1)": "'@SUM(1)",
+               "-1 太郎": "'-1 太郎", "+1": "+1", "-1": "-1"}  # fmt: skip
+    learners = [Person(f"u-csv{n}", name) for n, name in enumerate(written)]
+    course.members += [teacher, *learners]
+    for learner in learners:
+        Browser().launch(tool, platform, platform.launch_hint(learner, course, "rl-sec"), "x")
+    browser = Browser()
+    page = browser.launch(tool, platform, platform.launch_hint(teacher, course, "rl-sec"), "t")
+    link_id = re.search(r"/instructor/(\d+)/grades\.csv", page.text).group(1)
+    answer = browser.http.get(f"{tool.url}/instructor/{link_id}/grades.csv")
+    assert answer.status_code == 200
+    rows = list(csv.reader(io.StringIO(answer.text.removeprefix("\ufeff"))))
+    names = {row[2]: row[0] for row in rows[1:]}
+    assert {p.name: names[p.sub] for p in learners} == written

@@ -229,7 +229,7 @@ def test_a_failed_dynamic_registration_says_why_and_keeps_the_url(moodle):
     )
     assert done.status_code == 200, done.text
     again = Browser().http.get(url, params={"openid_configuration": openid})
-    assert again.status_code == 403  # used up once it worked
+    assert again.status_code == 403 and "（register）" in again.text  # used up once it worked
 
 
 @pytest.mark.slow  # a served tool and Moodle-shaped platform
@@ -256,3 +256,60 @@ def test_client_id_is_optional_at_login_where_the_issuer_has_one_registration(mo
         f"{tool.url}/lti/login", params=params | {"client_id": platform.client_id}
     )
     assert named.status_code == 302
+
+
+@pytest.mark.slow  # a served tool and Moodle-shaped platform
+@pytest.mark.parametrize(
+    "page, reason",
+    [("redirect", "HTTP 302 (Location: "), ("html", "HTTP 200 with text/html")],
+)
+def test_a_score_answered_by_a_page_stays_pending_until_it_is_recorded(moodle, page, reason):
+    """A score post answered by a redirect to a login page or an HTML page with status 200
+    did not reach the gradebook: the row stays pending with the reason (status, content type,
+    snippet), the teacher sees it, and the score arrives once the endpoint answers again."""
+    platform, tool, course = moodle
+    learner = LEARNERS[2]
+    recorded = len(platform.scores_for("2"))
+    platform.score_page = page
+    try:
+        browser = Browser()
+        launched = browser.launch(
+            tool, platform, platform.launch_hint(learner, course, "rl-m1"), "x"
+        )
+        link_path = re.search(r'action="[^"]*(/r/\d+)/submit"', launched.text).group(1)
+        release = tool.rt.grader.release_notebook(DUMMY, f"{DUMMY}.ipynb")
+        sent = browser.http.post(
+            f"{tool.url}{link_path}/submit",
+            data={"csrf": csrf_of(launched.text)},
+            files={"notebook": ("a.ipynb", answered(release), "application/octet-stream")},
+        )
+        assert sent.status_code == 303, sent.text
+
+        def failing_rows():
+            with tool.rt.db.session() as s:
+                return s.scalars(
+                    select(models.ScoreOutbox).where(
+                        models.ScoreOutbox.status == "pending",
+                        models.ScoreOutbox.attempts >= 1,
+                        models.ScoreOutbox.last_error.contains(reason),
+                    )
+                ).all()
+
+        wait_for(failing_rows, 60, f"a score post answered by {page}, kept pending")
+        row = failing_rows()[0]
+        assert "score service" in row.last_error and row.sent_at is None
+        if page == "html":  # the snippet of the page says what came
+            assert "Log in" in row.last_error
+        assert len(platform.scores_for("2")) == recorded  # nothing reached the gradebook
+        teacher = Browser()
+        view = teacher.launch(tool, platform, platform.launch_hint(TEACHER, course, "rl-m1"), "t")
+        assert "回失敗" in view.text and reason.split(" (")[0] in view.text
+    finally:
+        platform.score_page = None
+
+    def sent() -> bool:
+        with tool.rt.db.session() as s:
+            return s.get_one(models.ScoreOutbox, row.id).status == "sent"
+
+    wait_for(sent, 120, "the score sent once the score service answers again")
+    assert len(platform.scores_for("2")) == recorded + 1

@@ -239,7 +239,9 @@ def test_an_instructor_of_another_course_may_read_it_until_the_lms_removes_them(
             .where(models.Membership.user_id == user_id, models.Membership.role == "instructor")
             .values(active=False)
         )
-    assert browser.http.get(f"{tool.url}/teacher-book/").status_code == 403
+    refused = browser.http.get(f"{tool.url}/teacher-book/")
+    assert refused.status_code == 403 and "（forbidden）" in refused.text
+    assert "先生だけ" in refused.text
 
 
 def test_an_unbuilt_edition_is_explained_on_the_instructor_page(tmp_path):

@@ -120,6 +120,9 @@ class Platform:
         self.score_down = False  # answer 503 to every score post
         self.score_delay_s = 0.0  # a slow LMS: each score post answers after this long
         self.token_html = False  # the token endpoint answers an HTML page with status 200
+        # score posts answer a page instead of being recorded: "redirect" (302 to a login
+        # page, as a session-expired LMS or SSO proxy does) or "html" (a page with status 200)
+        self.score_page: str | None = None
         self.tokens: dict[str, list[str]] = {}
         self.deep_link_items: list[dict] = []
         self.registration_token = "reg-token-" + secrets.token_hex(4)
@@ -453,6 +456,10 @@ class Platform:
                 if self.score_down or self.score_failures > 0:
                     self.score_failures = max(self.score_failures - 1, 0)
                     return Response("down for maintenance", status_code=503)
+                if self.score_page == "redirect":
+                    return Response(status_code=302, headers={"Location": f"{self.url}/login"})
+                if self.score_page == "html":
+                    return HTMLResponse("<html><body><h1>Log in</h1></body></html>")
                 body = await request.json()
                 assert request.headers["content-type"].startswith(
                     "application/vnd.ims.lis.v1.score+json"

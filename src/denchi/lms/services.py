@@ -8,7 +8,9 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -59,18 +61,50 @@ def service_url(url: str, path: str = "", params: dict[str, str] | None = None) 
     )
 
 
+def _answer(response: httpx.Response) -> str:
+    """What came back, for an error text: status, content type and a short snippet."""
+    kind = response.headers.get("content-type", "no content type")
+    snippet = " ".join(response.text[:200].split())
+    where = response.headers.get("location")
+    moved = f" (Location: {where})" if where else ""
+    return f"HTTP {response.status_code}{moved} with {kind}: {snippet}"
+
+
 def _json(response: httpx.Response, what: str):
     """The JSON body of a platform's answer; anything else (an HTML login page with status
     200, a proxy's error page) is a retryable :class:`ServiceError` that says what came."""
     try:
         return response.json()
     except ValueError as exc:
-        kind = response.headers.get("content-type", "no content type")
-        snippet = " ".join(response.text[:200].split())
         raise ServiceError(
             f"{response.request.method} {response.request.url}: the {what} answered"
-            f" HTTP {response.status_code} with {kind} instead of JSON: {snippet}"
+            f" {_answer(response)} instead of JSON"
         ) from exc
+
+
+def _no_page(response: httpx.Response, what: str) -> None:
+    """Accept an answer that may have no body (a score post): empty or JSON, never a page.
+
+    An HTML page with status 200 is what a login screen or proxy in front of the LMS sends;
+    the score did not reach the gradebook, so it is a retryable :class:`ServiceError`.
+    """
+    kind = response.headers.get("content-type", "")
+    if response.content.strip() and "json" not in kind.lower():
+        raise ServiceError(
+            f"{response.request.method} {response.request.url}: the {what} answered"
+            f" {_answer(response)} instead of an empty or JSON body"
+        )
+
+
+# The statuses that mean success, per call; a redirect (3xx: httpx does not follow them, and
+# a login page behind one is no gradebook) or any other status is a failure. Sources: RFC 6749
+# section 5.1 (a token answer is "200 (OK)"); RFC 9110 section 15.3 (2xx) for the services,
+# whose specs (1EdTech AGS 2.0, NRPS 2.0) name no status lists: a GET of a container is 200,
+# the POST that creates a line item 200 or 201, a score POST 200, 201, 202 or 204.
+TOKEN_OK = (200,)
+READ_OK = (200,)
+CREATE_OK = (200, 201)
+SCORE_OK = (200, 201, 202, 204)
 
 
 class ServiceClient:
@@ -109,7 +143,8 @@ class ServiceClient:
             "client_assertion": assertion,
             "scope": scope,
         }
-        body = _json(self._call("POST", target.token_url, data=data), "token endpoint")
+        answer = self._call("POST", target.token_url, TOKEN_OK, "token endpoint", data=data)
+        body = _json(answer, "token endpoint")
         try:
             token, lifetime = str(body["access_token"]), float(body.get("expires_in", 3600))
         except (KeyError, TypeError, ValueError) as exc:
@@ -126,30 +161,48 @@ class ServiceClient:
             for key in [k for k in self._tokens if k[0] == target.platform_id]:
                 del self._tokens[key]
 
-    def _call(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def _call(
+        self, method: str, url: str, ok: tuple[int, ...], what: str, **kwargs
+    ) -> httpx.Response:
         """One request to ``url`` exactly as given (callers build it with :func:`service_url`;
-        httpx's ``params=`` would replace the URL's own query)."""
+        httpx's ``params=`` would replace the URL's own query).
+
+        Raises:
+            ServiceError: on a network error, and on any status not in ``ok`` (the success
+                statuses of this call): redirects and unexpected 2xx are retryable, as are
+                5xx, 401 (an expired token), 408 and 429; other 4xx are not.
+        """
         try:
             response = self.http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             log.warning("%s %s failed: %r", method, url, exc)
             raise ServiceError(f"{method} {url}: {exc!r}") from exc
         log.info("%s %s -> HTTP %s", method, response.request.url, response.status_code)
-        if response.status_code >= 400:
-            # 5xx, 429 and 401 (an expired token) may pass on retry; other 4xx will not
-            retryable = response.status_code >= 500 or response.status_code in (401, 408, 429)
+        if response.status_code not in ok:
+            retryable = (
+                response.status_code < 400
+                or response.status_code >= 500
+                or response.status_code in (401, 408, 429)
+            )
             raise ServiceError(
-                f"{method} {url}: HTTP {response.status_code} {response.text[:300]}", retryable
+                f"{method} {url}: the {what} answered {_answer(response)}", retryable
             )
         return response
 
     def _authorized(
-        self, target: ServiceTarget, scopes: tuple[str, ...], method: str, url: str, **kw
+        self,
+        target: ServiceTarget,
+        scopes: tuple[str, ...],
+        method: str,
+        url: str,
+        ok: tuple[int, ...],
+        what: str,
+        **kw,
     ) -> httpx.Response:
         headers = dict(kw.pop("headers", {}))
         headers["Authorization"] = f"Bearer {self.access_token(target, scopes)}"
         try:
-            return self._call(method, url, headers=headers, **kw)
+            return self._call(method, url, ok, what, headers=headers, **kw)
         except ServiceError as exc:
             if "HTTP 401" in str(exc):
                 self.forget_token(target)
@@ -167,29 +220,27 @@ class ServiceClient:
         scopes: tuple[str, ...],
     ) -> str:
         """The line item of this resource link and assignment, created if there is none."""
-        response = self._authorized(
-            target,
-            scopes,
-            "GET",
-            service_url(
-                lineitems_url,
-                params={"resource_link_id": resource_link_id, "resource_id": resource_id},
-            ),
-            headers={"Accept": LINEITEM_CONTAINER},
+        first = service_url(
+            lineitems_url,
+            params={"resource_link_id": resource_link_id, "resource_id": resource_id},
         )
-        items = _json(response, "line item container")
-        if not isinstance(items, list):
-            raise ServiceError(f"GET {response.request.url}: not a list of line items")
-        for item in items:
-            if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
-                resource_link_id
-            ):
-                return item["id"]
+        for url, items in self._pages(
+            target, scopes, first, LINEITEM_CONTAINER, "line item container"
+        ):
+            if not isinstance(items, list):
+                raise ServiceError(f"GET {url}: not a list of line items")
+            for item in items:
+                if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
+                    resource_link_id
+                ):
+                    return item["id"]
         created = self._authorized(
             target,
             scopes,
             "POST",
             lineitems_url,
+            CREATE_OK,
+            "line item container",
             json={
                 "scoreMaximum": score_maximum,
                 "label": label,
@@ -207,26 +258,45 @@ class ServiceClient:
     def post_score(
         self, target: ServiceTarget, lineitem_url: str, payload: dict, scopes: tuple[str, ...]
     ) -> None:
-        self._authorized(
+        answer = self._authorized(
             target,
             scopes,
             "POST",
             service_url(lineitem_url, "/scores"),
+            SCORE_OK,
+            "score service",
             json=payload,
             headers={"Content-Type": SCORE},
         )
+        _no_page(answer, "score service")
 
     def memberships(self, target: ServiceTarget, url: str, scopes: tuple[str, ...]) -> list[dict]:
         """Every member of the course, following ``Link: <...>; rel="next"`` pages."""
         members: list[dict] = []
+        for _url, page in self._pages(target, scopes, url, MEMBERSHIPS, "memberships"):
+            members += page.get("members", [])
+        return members
+
+    def _pages(
+        self, target: ServiceTarget, scopes: tuple[str, ...], url: str, accept: str, what: str
+    ) -> Iterator[tuple[str, Any]]:
+        """``(URL, JSON body)`` of each page of a container, following the
+        ``Link: <...>; rel="next"`` header from page to page.
+
+        Source: 1EdTech NRPS 2.0 ("Limit query parameter and paging") and AGS 2.0 (line item
+        service, the same paging of the line item container): the platform may answer a
+        part of the container and link the next part with ``rel="next"``.
+
+        Raises:
+            ServiceError: as :meth:`_call`, and when a page is not JSON.
+        """
         next_url: str | None = url
         for _ in range(1000):  # a bound, in case a platform links pages in a loop
             if next_url is None:
-                break
+                return
             response = self._authorized(
-                target, scopes, "GET", next_url, headers={"Accept": MEMBERSHIPS}
+                target, scopes, "GET", next_url, READ_OK, what, headers={"Accept": accept}
             )
-            members += _json(response, "memberships").get("members", [])
+            yield next_url, _json(response, what)
             link = response.links.get("next")
             next_url = link["url"] if link else None
-        return members
