@@ -10,7 +10,8 @@ book build; the tests marked `slow` or `book` are left out), for the edit-and-ch
 
 Both commands first create `.venv/` and install the exact versions recorded in `uv.lock`.
 Developer helpers: `python3 dev.py lock` (re-resolve uv.lock after editing pyproject.toml),
-`python3 dev.py build` (build the book only), `python3 dev.py lab` (JupyterLab on localhost),
+`python3 dev.py build` (build the book only), `python3 dev.py lab` (JupyterLab on the
+student notebook copies; `--source` on the repository's pages),
 `python3 dev.py new-module ID` (write the parts of a planned module from templates).
 
 The book has two editions from the same pages: `_build/student/html` (public: no answers) and
@@ -173,13 +174,39 @@ def install_lab_settings(prefix: Path) -> Path:
     return target
 
 
-def lab(port: int) -> None:
+def notebooks_dir() -> Path:
+    """The student notebook copies (as denchi.book.write_notebooks writes them)."""
+    return html_dir("student") / "notebooks"
+
+
+def lab_command(port: int, host: str, folder: Path, as_root: bool) -> list[str]:
+    """The JupyterLab command line: listen on ``host``:``port``, open ``folder``, and add
+    ``--allow-root`` as root (Jupyter Server refuses to start as root without it)."""
+    root = ["--allow-root"] if as_root else []
+    jupyter = str(VENV / BIN / "jupyter")
+    return [
+        jupyter,
+        "lab",
+        f"--ip={host}",
+        f"--port={port}",
+        "--no-browser",
+        *root,
+        f"--ServerApp.root_dir={folder}",
+    ]
+
+
+def lab(port: int, host: str, source: bool = False) -> None:
+    """Open JupyterLab on the learners' notebook copies (no teacher text, no answers), which
+    this writes first without running them; ``source`` opens the repository for authors."""
     sync()
     install_lab_settings(VENV)
-    # as root (a container, a school's server image) Jupyter refuses to start without this
-    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    jupyter = VENV / BIN / "jupyter"
-    _run(jupyter, "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", *as_root)
+    folder = ROOT
+    if not source:
+        _run(VENV / BIN / "python", "-m", "denchi.book", "notebooks")
+        folder = notebooks_dir()
+    # a container, a school's server image
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    _run(*lab_command(port, host, folder, as_root))
 
 
 def new_module(module_id: str) -> None:
@@ -215,8 +242,18 @@ def main() -> None:
     p_build.add_argument("--edition", choices=EDITIONS, help="build this edition only")
     p_zip = sub.add_parser("zip", help="build the student edition and write it as one zip")
     p_zip.add_argument("--output", type=Path, default=ROOT / "_build" / "denchi-book-student.zip")
-    p_lab = sub.add_parser("lab", help="open JupyterLab on localhost")
+    p_lab = sub.add_parser(
+        "lab", help="open JupyterLab on the student notebook copies (no teacher text)"
+    )
     p_lab.add_argument("--port", type=int, default=8888)
+    p_lab.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on: 0.0.0.0 in a container (default 127.0.0.1: this PC only)",
+    )
+    p_lab.add_argument(
+        "--source", action="store_true", help="open the repository's source pages (for authors)"
+    )
     p_new = sub.add_parser(
         "new-module", help="write the parts of a planned module of book/curriculum.yml"
     )
@@ -236,7 +273,7 @@ def main() -> None:
     elif args.command == "zip":
         zip_student(args.output)
     elif args.command == "lab":
-        lab(args.port)
+        lab(args.port, args.host, args.source)
     elif args.command == "new-module":
         new_module(args.module_id)
 

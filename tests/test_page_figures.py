@@ -168,6 +168,14 @@ HARD_QUESTION = re.compile(r"考察(?:課題)?[ \t]*[0-9０-９]")
 # (「確認問題 3」 is a page's self-check, no 問 N)
 HARD_ASSIGNMENT_QUESTION = re.compile(r"課題の問[ \t]*[0-9０-９]")
 HARD_GUIDE_QUESTION = re.compile(r"(?<!確認)問[ \t]*[0-9０-９]")
+# in a teacher guide: 「ワークシート 2-(4)」「ワークシート (4)」
+# (→ {ref}`ワークシート (4) <h08_environment-ws4>`, the target of the item's answer,
+# denchi.worksheet.worksheet_target), 「考えよう 3」「確認問題 3」
+# (a page's numbered questions: refer to them by what they ask, or by a target)
+HARD_GUIDE_WORKSHEET = re.compile(
+    r"ワークシート[ \t]*(?:[0-9０-９]+[ \t]*[-－ー][ \t]*)?[（(][ \t]*[0-9０-９]+[ \t]*[)）]"
+)
+HARD_GUIDE_NUMBERED = re.compile(r"(?:考えよう|確認問題)[ \t]*[0-9０-９]")
 GUIDES = "teacher_guides/"
 TAG = re.compile(r"\\tag\{")
 FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}.*?^\1\s*$", re.M | re.S)
@@ -208,7 +216,8 @@ def test_no_equation_or_question_number_is_typed_into_the_prose(page):
     text = (ROOT / page).read_text(encoding="utf-8")
     prose = _prose(text)
     patterns = [HARD_EQUATION, HARD_QUESTION, HARD_ASSIGNMENT_QUESTION]
-    patterns += [HARD_GUIDE_QUESTION] if page.startswith(GUIDES) else []
+    if page.startswith(GUIDES):
+        patterns += [HARD_GUIDE_QUESTION, HARD_GUIDE_WORKSHEET, HARD_GUIDE_NUMBERED]
     offenders = [m.group(0).strip() for pattern in patterns for m in pattern.finditer(prose)]
     offenders += ["\\tag{…}"] * len(TAG.findall(FENCE.sub("", text)))
     # an equation's label typed as text (「式 e04-randles」) is no link either
@@ -287,6 +296,19 @@ def _assignment_targets() -> dict[str, tuple[str, int | None]]:
     }
 
 
+def _worksheet_targets() -> dict[str, tuple[str, int | None]]:
+    """The target of each worksheet item's answer in its guide, with the item's number."""
+    from denchi.catalog import load_catalog
+    from denchi.worksheet import worksheet_items, worksheet_path, worksheet_target
+
+    return {
+        worksheet_target(m.id, number): (f"modules/{m.id}/90_worksheet.md", number)
+        for m in load_catalog(ROOT / "book" / "curriculum.yml").in_track("intro")
+        if worksheet_path(m.id, ROOT).is_file()
+        for number in worksheet_items(m.id, ROOT)
+    }
+
+
 def test_every_question_reference_shows_the_number_of_its_question():
     """``{ref}`考察 N <label>``` (or ``{ref}`N <label>``` in a range 「考察課題 1〜3」) links to
     the item ``N. (label)=`` of a 考察 list, ``{ref}`課題の問 N <h02_redox_cells-qN>``` to a
@@ -298,15 +320,18 @@ def test_every_question_reference_shows_the_number_of_its_question():
     assignments = _assignment_targets()
     assert len(assignments) >= 50, "the answer keys' targets are missing"
     targets |= assignments
+    worksheets = _worksheet_targets()
+    assert len(worksheets) >= 60, "the worksheets' items are missing"
+    targets |= worksheets
     wrong = []
     for page, text in texts.items():
         for shown, label in REF.findall(text):
             if label not in targets:
-                if "考察" in shown or "問" in shown:
+                if any(word in shown for word in ("考察", "問", "ワークシート")):
                     wrong.append(f"{page}: {shown} → {label} (no target {label})")
                 continue
             where, number = targets[label]
-            digits = re.search(r"(\d+)$", shown)
+            digits = re.search(r"(\d+)\)?$", shown)  # 「考察 6」, 「ワークシート (4)」
             if digits is None or int(digits.group(1)) != number:
                 wrong.append(f"{page}: {shown!r} → {label}, which is number {number} in {where}")
     assert not wrong, wrong

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 import test_catalog as catalog_rules
 import test_page_style as page_rules
+import test_worksheet_answers as worksheet_answer_rules
 import test_worksheets as worksheet_rules
 import yaml
 from nbgrader.nbgraderformat import MetadataValidator
@@ -78,6 +79,7 @@ def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, module_id, 
         worksheet_rules.test_the_worksheet_closes_its_module_after_the_labs(catalog, repo)
         worksheet_rules.test_worksheets_hold_questions_but_no_answers(catalog, repo)
         worksheet_rules.test_worksheet_classes_are_defined_in_the_stylesheet(catalog, repo)
+        worksheet_answer_rules.test_every_worksheet_item_has_an_answer_in_its_guide(catalog, repo)
     for page in written:
         if page.suffix == ".md":
             assert (repo / page).read_text(encoding="utf-8").startswith("---\njupytext:"), page

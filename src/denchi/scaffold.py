@@ -8,7 +8,8 @@ tier passes at once and the author replaces placeholders instead of copying anot
 
 - ``modules/<id>/index.md`` (the module overview cell) and ``01_page.md`` (objectives,
   narrative, a check question in a dropdown, まとめ, references), for a track with lesson pages;
-  for the intro track also ``90_worksheet.md`` (five ``ws-question`` boxes, no answers);
+  for the intro track also ``90_worksheet.md`` (five ``ws-question`` boxes, no answers; their
+  answers in the guide's 「ワークシートの解答」, :mod:`denchi.worksheet`);
 - ``labs/<lab id>/index.md`` for each id under ``labs:``;
 - ``assessments/source/<assignment>/<assignment>.ipynb`` (nbgrader cells: locked set-up, two
   questions with solution and test cells, visible ``checks.answered_*`` and hidden graded
@@ -229,10 +230,28 @@ Markdown("\\n".join(f"- {hook}" for hook in load_catalog().module("$id").guideli
 ## モデルで示せないこと
 
 - （✎ 限界）
-$answer_key
+$worksheet_answers$answer_key
 ## 参考文献
 
 ```{footbibliography}
+```
+"""
+)
+
+WORKSHEET_ANSWERS = Template(
+    """
+## ワークシートの解答
+
+{doc}`/modules/$id/90_worksheet` の解答例です。問いの番号はワークシートから読んでいるので、
+ワークシートに問いを足すと、ここに解答を書くまで教材のテストが通りません。
+
+```{code-cell} ipython3
+:tags: [remove-input]
+from denchi.worksheet import VARIES, worksheet_answers_markdown
+
+# ✎ compute numbers with denchi functions; start an answer that varies by student with VARIES
+Markdown(worksheet_answers_markdown("$id", {
+$answers}))
 ```
 """
 )
@@ -344,6 +363,7 @@ def _files(catalog: Catalog, module: Module) -> dict[Path, str]:
     paths = catalog.paths(module)
     track = catalog.track(module.track)
     files: dict[Path, str] = {}
+    worksheet_answers = ""
     if paths.lesson_dir is not None:
         flow = ["1. {doc}`01_page`：（✎ この節の内容）"]
         flow += [
@@ -357,6 +377,10 @@ def _files(catalog: Catalog, module: Module) -> dict[Path, str]:
             )
             files[paths.lesson_dir / "90_worksheet.md"] = WORKSHEET.substitute(
                 title_ja=module.title_ja, id=module.id, questions=questions
+            )
+            worksheet_answers = WORKSHEET_ANSWERS.substitute(
+                id=module.id,
+                answers="".join(f'    {n}: "（✎ 解答）",\n' for n in range(1, 6)),
             )
         files[paths.lesson_dir / "index.md"] = INDEX.substitute(
             title_ja=module.title_ja, id=module.id, flow="\n".join(flow)
@@ -377,6 +401,7 @@ def _files(catalog: Catalog, module: Module) -> dict[Path, str]:
         short=module.id.split("_", 1)[0],
         id=module.id,
         minutes=module.minutes,
+        worksheet_answers=worksheet_answers,
         answer_key=answer_key,
     )
     return files

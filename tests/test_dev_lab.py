@@ -1,0 +1,84 @@
+"""`python3 dev.py lab`: the command line it runs, checked without starting JupyterLab.
+
+Learners get the student notebook copies (``_build/student/html/notebooks``, written by
+``python -m denchi.book notebooks``: no teacher text, no raw roles); ``--source`` opens the
+repository for authors.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def dev():
+    spec = importlib.util.spec_from_file_location("denchi_dev_lab_script", ROOT / "dev.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def ran(dev, monkeypatch):
+    """The commands ``dev.lab`` runs (sync and the settings copy skipped)."""
+    commands: list[list[str]] = []
+    monkeypatch.setattr(dev, "sync", lambda: None)
+    monkeypatch.setattr(dev, "install_lab_settings", lambda prefix: prefix)
+    monkeypatch.setattr(dev, "_run", lambda *cmd: commands.append([str(c) for c in cmd]))
+    return commands
+
+
+def _option(command: list[str], name: str) -> str:
+    values = [arg.split("=", 1)[1] for arg in command if arg.startswith(f"{name}=")]
+    assert len(values) == 1, command
+    return values[0]
+
+
+@pytest.mark.parametrize("as_root", [False, True])
+def test_the_lab_command_listens_where_asked_and_allows_root_only_as_root(dev, as_root):
+    command = dev.lab_command(8890, "0.0.0.0", ROOT / "x", as_root)
+    assert command[1] == "lab"
+    assert _option(command, "--ip") == "0.0.0.0"
+    assert _option(command, "--port") == "8890"
+    assert _option(command, "--ServerApp.root_dir") == str(ROOT / "x")
+    assert ("--allow-root" in command) is as_root
+
+
+def test_learners_get_the_student_notebook_copies(dev, ran, monkeypatch):
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0, raising=False)
+    dev.lab(8888, "127.0.0.1")
+    write, jupyter = ran
+    assert write[1:] == ["-m", "denchi.book", "notebooks"]
+    assert _option(jupyter, "--ServerApp.root_dir") == str(
+        ROOT / "_build" / "student" / "html" / "notebooks"
+    )
+    assert _option(jupyter, "--ip") == "127.0.0.1"
+    assert "--allow-root" in jupyter
+
+
+def test_authors_get_the_repository_with_source(dev, ran, monkeypatch):
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000, raising=False)
+    dev.lab(8888, "127.0.0.1", source=True)
+    [jupyter] = ran  # nothing written first
+    assert _option(jupyter, "--ServerApp.root_dir") == str(ROOT)
+    assert "--allow-root" not in jupyter
+
+
+def test_the_command_line_offers_host_and_source():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "dev.py"), "lab", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--host" in result.stdout and "--source" in result.stdout
+    assert "127.0.0.1" in result.stdout
