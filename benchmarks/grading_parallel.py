@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -35,8 +36,20 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from denchi.grading import course as nbg
-from denchi.grading.pipeline import grade
+# the test helpers that hand in work and read the gradebook (tests/grading_support.py), as
+# benchmarks/lms_class.py takes the LMS harness: they are not part of the installed package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from grading_support import (  # noqa: E402
+    autograde,
+    fill_answers,
+    scores,
+    submit,
+    typical_wrong_answers,
+)
+
+from denchi.grading import course as nbg  # noqa: E402
+from denchi.grading.pipeline import grade  # noqa: E402
 
 ASSIGNMENT = "h04_lithium_ion"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
@@ -108,12 +121,12 @@ def make_class(workdir: Path, students: int) -> Path:
     blank = nbformat.read(release / NOTEBOOK, as_version=4)
     kinds = {
         "solution": nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4),
-        "wrong": nbg.fill_answers(blank, nbg.typical_wrong_answers(ASSIGNMENT)[NOTEBOOK]),
+        "wrong": fill_answers(blank, typical_wrong_answers(ASSIGNMENT)[NOTEBOOK]),
         "blank": blank,
     }
     for i in range(students):
         kind = list(kinds)[i % 3]
-        nbg.submit(course, ASSIGNMENT, f"{kind}{i:02d}", {NOTEBOOK: kinds[kind]})
+        submit(course, ASSIGNMENT, f"{kind}{i:02d}", {NOTEBOOK: kinds[kind]})
     return course
 
 
@@ -126,14 +139,14 @@ def run(students: int, workers: int, workdir: Path) -> dict:
 
     with PeakMemory() as baseline_memory:
         start, cpu = time.perf_counter(), _children_cpu_s()
-        nbg.autograde(baseline, ASSIGNMENT)
+        autograde(baseline, ASSIGNMENT)
         baseline_s, baseline_cpu = time.perf_counter() - start, _children_cpu_s() - cpu
     with PeakMemory() as parallel_memory:
         start, cpu = time.perf_counter(), _children_cpu_s()
         results = grade(parallel, ASSIGNMENT, workers=workers, feedback=False)
         parallel_s, parallel_cpu = time.perf_counter() - start, _children_cpu_s() - cpu
 
-    same = nbg.scores(baseline, ASSIGNMENT) == nbg.scores(parallel, ASSIGNMENT)
+    same = scores(baseline, ASSIGNMENT) == scores(parallel, ASSIGNMENT)
     kernel = [
         nbformat.read(parallel / "autograded" / s / ASSIGNMENT / NOTEBOOK, as_version=4).metadata[
             "denchi"

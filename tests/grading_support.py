@@ -1,7 +1,11 @@
 """A tiny nbgrader course for the grading tests: two questions, no PyBaMM, seconds to grade.
 
 It uses the real course's ``nbgrader_config.py`` (so the real autograde and feedback steps),
-and ``denchi.grading.checks`` in its tests like every assignment does.
+and ``denchi.grading.checks`` in its tests like every assignment does. The helpers that hand in
+work, run plain ``nbgrader autograde`` and read the gradebook (:func:`submit`, :func:`autograde`,
+:func:`scores`, :func:`max_score`, :func:`typical_wrong_answers`, :func:`fill_answers`) serve
+the tests and ``benchmarks/grading_parallel.py`` only, so they live here, not in the installed
+package (``docs/CONTRIBUTING.md``, "Where a test goes").
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from denchi.grading import course as nbg
+from denchi.grading.collect import SUBMITTED
 
 ASSIGNMENT = "tiny"
 NOTEBOOK = "tiny.ipynb"
@@ -86,6 +92,60 @@ def make_course(folder: Path, notebook: nbformat.NotebookNode | None = None) -> 
     return folder
 
 
+def submit(course: Path, assignment: str, student: str, notebooks: dict[str, object]) -> None:
+    """Place notebooks (file name -> notebook) as ``student``'s submission, as ``nbgrader
+    collect`` would: ``submitted/<student>/<assignment>/``."""
+    folder = course / SUBMITTED / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, folder / name)
+
+
+def autograde(course: Path, assignment: str) -> None:
+    """Plain ``nbgrader autograde`` of every submission (a subprocess; raises RuntimeError with
+    nbgrader's log if it fails)."""
+    nbg.nbgrader(course, "autograde", assignment, "--force")
+
+
+def scores(course: Path, assignment: str) -> dict[str, float]:
+    """Total score (points, after nbgrader's late penalty) of each student for ``assignment``,
+    from nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: s.score for s in gb.find_assignment(assignment).submissions}
+
+
+def max_score(course: Path, assignment: str) -> float:
+    """The points ``assignment`` is worth, from nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return gb.find_assignment(assignment).max_score
+
+
+def typical_wrong_answers(assignment: str, root: Path | None = None) -> dict[str, dict[str, str]]:
+    """The stored typical wrong submission, ``assessments/wrong_answers/<assignment>.yml``:
+    notebook file name -> solution cell grade_id -> code."""
+    path = nbg.course_dir(root) / "wrong_answers" / f"{assignment}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def fill_answers(release_nb: dict, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """A copy of a released notebook with the given code (grade_id -> code) in the named
+    solution cells; raises KeyError naming any grade_id that is no cell of the notebook."""
+    nb = nbformat.from_dict(release_nb)
+    unknown = set(answers)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+            unknown.discard(grade_id)
+    if unknown:
+        raise KeyError(f"no solution cells named {sorted(unknown)}")
+    return nb
+
+
 def copy_course(template: Path, folder: Path) -> Path:
     """A fresh copy of a generated course (cheaper than generating again)."""
     shutil.copytree(template, folder)
@@ -95,7 +155,7 @@ def copy_course(template: Path, folder: Path) -> Path:
 def student_notebook(course: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
     """The released notebook with ``answers`` (solution cell grade_id -> code) filled in."""
     released = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    return nbg.fill_answers(released, answers)
+    return fill_answers(released, answers)
 
 
 def write_submission(folder: Path, name: str, nb: nbformat.NotebookNode) -> Path:

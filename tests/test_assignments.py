@@ -7,7 +7,17 @@ import re
 
 import nbformat
 import pytest
-from grading_support import QUESTION, html_text, shown_scores
+from grading_support import (
+    QUESTION,
+    autograde,
+    fill_answers,
+    html_text,
+    max_score,
+    scores,
+    shown_scores,
+    submit,
+    typical_wrong_answers,
+)
 
 from denchi.catalog import load_catalog
 from denchi.grading import course as nbg
@@ -66,12 +76,12 @@ def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
     source = course / "source" / assignment
     names = sorted(p.name for p in source.glob("*.ipynb"))
     read = {n: nbformat.read(release / n, as_version=4) for n in names}
-    wrong = nbg.typical_wrong_answers(assignment)
+    wrong = typical_wrong_answers(assignment)
     uploads = {student: course.parent / "uploads" / student for student in ("blank", "wrong")}
     for name in names:
         for student, nb in (
             ("blank", read[name]),
-            ("wrong", nbg.fill_answers(read[name], wrong.get(name, {}))),
+            ("wrong", fill_answers(read[name], wrong.get(name, {}))),
         ):
             uploads[student].mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, uploads[student] / name)
@@ -84,8 +94,8 @@ def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
     return {
         "assignment": assignment,
         "course": course,
-        "scores": nbg.scores(course, assignment),
-        "max": nbg.max_score(course, assignment),
+        "scores": scores(course, assignment),
+        "max": max_score(course, assignment),
         "names": names,
         "results": results,
         "solvers": solvers,
@@ -191,10 +201,10 @@ def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_
     source = course / "source" / assignment
     notebooks = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
     for student in ("s2024001", "taro@example.ac.jp"):
-        nbg.submit(course, assignment, student, notebooks)
-    nbg.autograde(course, assignment)
-    maximum = nbg.max_score(course, assignment)
-    assert nbg.scores(course, assignment) == {
+        submit(course, assignment, student, notebooks)
+    autograde(course, assignment)
+    maximum = max_score(course, assignment)
+    assert scores(course, assignment) == {
         "s2024001": pytest.approx(maximum),
         "taro@example.ac.jp": pytest.approx(maximum),
     }
@@ -221,7 +231,7 @@ def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
     assignment, name = "e03_pulse_gitt", "e03_pulse_gitt.ipynb"
     course = nbg.copy_course(tmp_path / "course")
     release = nbg.generate(course, assignment)
-    wrong_q1 = nbg.typical_wrong_answers(assignment)[name]["q1_answer"]
+    wrong_q1 = typical_wrong_answers(assignment)[name]["q1_answer"]
     source = nbformat.read(course / "source" / assignment / name, as_version=4)
     solution = {
         c.metadata.nbgrader["grade_id"]: c.source  # the SOLUTION markers are comments
@@ -229,7 +239,7 @@ def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
         if c.metadata.get("nbgrader", {}).get("solution")
     }
     answers = {**solution, "q1_answer": wrong_q1}
-    nb = nbg.fill_answers(nbformat.read(release / name, as_version=4), answers)
+    nb = fill_answers(nbformat.read(release / name, as_version=4), answers)
     (tmp_path / "up").mkdir()
     nbformat.write(nb, tmp_path / "up" / name)
     grade(course, assignment, {"s2024001": tmp_path / "up"}, pool=pool)
@@ -281,7 +291,7 @@ def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, pool):
     uploads = {}
     for n, (kind, code) in enumerate(q4.items()):
         student = f"s20250{n}-{kind}"
-        nb = nbg.fill_answers(
+        nb = fill_answers(
             nbformat.read(release / name, as_version=4), {**solution, "q4_answer": code}
         )
         uploads[student] = tmp_path / "up" / student
@@ -320,7 +330,7 @@ def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, pool):
     unweighted = solution["q3_answer"].replace(weighted, "d = randles(f_hz, *p) - z_ohm")
     uploads = {}
     for student, q3 in (("s2025001", solution["q3_answer"]), ("s2025002", unweighted)):
-        nb = nbg.fill_answers(
+        nb = fill_answers(
             nbformat.read(release / name, as_version=4), {**solution, "q3_answer": q3}
         )
         uploads[student] = tmp_path / "up" / student

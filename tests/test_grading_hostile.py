@@ -17,13 +17,14 @@ from grading_support import (
     ASSIGNMENT,
     RIGHT,
     WRONG,
+    fill_answers,
     html_text,
     make_course,
+    scores,
     student_notebook,
     write_submission,
 )
 
-from denchi.grading import course as nbg
 from denchi.grading import sandbox
 from denchi.grading.pipeline import grade
 
@@ -289,7 +290,7 @@ def batch(tmp_path_factory):
         submissions[name] = write_submission(uploads, name, nb)
         cases[name] = (WRONG, 1.0, "test_cell_changed")
     nb = student_notebook(course, WRONG)
-    bonus = nbg.fill_answers(nb, {}).cells[3].copy()  # a fake grade cell worth 100 points
+    bonus = fill_answers(nb, {}).cells[3].copy()  # a fake grade cell worth 100 points
     bonus.metadata = {"nbgrader": {**bonus.metadata.nbgrader, "grade_id": "bonus", "points": 100}}
     bonus.source = "pass"
     bonus.id = "made-up-bonus"
@@ -330,8 +331,8 @@ def test_the_batch_completes_and_honest_grades_are_unchanged(batch):
     course, cases, results, before = batch
     assert set(results) == set(cases)
     assert all(r.status != "failed" for r in results.values())
-    assert nbg.scores(course, ASSIGNMENT)["honest_right"] == 3.0
-    assert nbg.scores(course, ASSIGNMENT)["honest_wrong"] == 1.0
+    assert scores(course, ASSIGNMENT)["honest_right"] == 3.0
+    assert scores(course, ASSIGNMENT)["honest_wrong"] == 1.0
 
 
 @needs_landlock

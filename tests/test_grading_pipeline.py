@@ -11,12 +11,15 @@ from grading_support import (
     QUESTION,
     RIGHT,
     WRONG,
+    autograde,
     copy_course,
     html_text,
     make_course,
+    scores,
     shown_scores,
     source_notebook,
     student_notebook,
+    submit,
     write_submission,
 )
 
@@ -62,9 +65,9 @@ def test_parallel_equals_sequential_nbgrader_autograde(graded, template, tmp_pat
     for student in out:
         folder = course / "submitted" / student / ASSIGNMENT
         notebooks = {p.name: _read(p) for p in folder.glob("*.ipynb")}
-        nbg.submit(sequential, ASSIGNMENT, student, notebooks)
-    nbg.autograde(sequential, ASSIGNMENT)  # plain `nbgrader autograde`, one process
-    assert nbg.scores(sequential, ASSIGNMENT) == nbg.scores(course, ASSIGNMENT)
+        submit(sequential, ASSIGNMENT, student, notebooks)
+    autograde(sequential, ASSIGNMENT)  # plain `nbgrader autograde`, one process
+    assert scores(sequential, ASSIGNMENT) == scores(course, ASSIGNMENT)
 
 
 def _read(path):
@@ -90,16 +93,16 @@ def test_feedback_labels_every_score_with_its_question(graded):
     top and at the cell, is labelled with its 問 number (Japanese first)."""
     _, out, _ = graded
     for student, points in (("right", (2, 1)), ("wrong", (0, 1)), ("blank", (0, 0))):
-        scores = shown_scores(out[student].feedback_html_path)
-        unlabelled = [line for line, _, _ in scores if not QUESTION.search(line)]
-        assert scores and not unlabelled, (student, unlabelled)
+        on_page = shown_scores(out[student].feedback_html_path)
+        unlabelled = [line for line, _, _ in on_page if not QUESTION.search(line)]
+        assert on_page and not unlabelled, (student, unlabelled)
         for label, got, out_of in (("問1", points[0], 2), ("問2", points[1], 1)):
-            shown = [(g, o) for line, g, o in scores if label in line]
-            assert shown == [(got, out_of)] * 2, (student, label, scores)  # list and cell
+            shown = [(g, o) for line, g, o in on_page if label in line]
+            assert shown == [(got, out_of)] * 2, (student, label, on_page)  # list and cell
         japanese_first = [
-            QUESTION.search(line).start() < line.find("Score") for line, _, _ in scores
+            QUESTION.search(line).start() < line.find("Score") for line, _, _ in on_page
         ]
-        assert all(japanese_first), (student, scores)
+        assert all(japanese_first), (student, on_page)
 
 
 def test_feedback_from_plain_nbgrader_and_the_formgrader_is_labelled_too(graded, tmp_path):
@@ -128,8 +131,8 @@ def test_feedback_from_plain_nbgrader_and_the_formgrader_is_labelled_too(graded,
     config.HTMLExporter.extra_template_basedirs = ["/nowhere"]
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
     assert api.generate_feedback(ASSIGNMENT, "wrong", force=True)["success"]
-    scores = shown_scores(page)
-    assert len(scores) == 4 and all(QUESTION.search(line) for line, _, _ in scores)
+    on_page = shown_scores(page)
+    assert len(on_page) == 4 and all(QUESTION.search(line) for line, _, _ in on_page)
 
 
 def test_results_can_be_read_back(graded):
@@ -210,9 +213,9 @@ def test_plain_nbgrader_autograde_seeds_kernel_and_hidden_tests_alike(tmp_path):
     course = _seeded_course(tmp_path / "course")
     source = _read(course / "source" / ASSIGNMENT / NOTEBOOK)
     for student in ("ab", "abcd"):
-        nbg.submit(course, ASSIGNMENT, student, {NOTEBOOK: source})
-    nbg.autograde(course, ASSIGNMENT)
-    assert nbg.scores(course, ASSIGNMENT) == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
+        submit(course, ASSIGNMENT, student, {NOTEBOOK: source})
+    autograde(course, ASSIGNMENT)
+    assert scores(course, ASSIGNMENT) == {"ab": MAX_SCORE, "abcd": MAX_SCORE}
 
 
 def test_a_limit_hit_after_the_last_test_keeps_the_grade_final(template, tmp_path):
