@@ -20,6 +20,7 @@ import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from denchi.grading import course as nbg
+from denchi.grading.answer_key import answer_key_markdown
 from denchi.grading.collect import SUBMITTED
 
 ASSIGNMENT = "tiny"
@@ -144,6 +145,18 @@ def fill_answers(release_nb: dict, answers: dict[str, str]) -> nbformat.Notebook
     if unknown:
         raise KeyError(f"no solution cells named {sorted(unknown)}")
     return nb
+
+
+# the MyST target of a question in an answer key, on the line before it: (h04_lithium_ion-q3)=
+KEY_TARGET = re.compile(r"^\((?P<label>[\w-]+-q(?P<number>\d+))\)=$", re.M)
+
+
+def key_targets(assignment: str, root: Path | None = None) -> dict[str, int]:
+    """The target of each question in the answer key a teacher guide renders
+    (:func:`denchi.grading.answer_key.answer_key_markdown`), with the question's number:
+    ``{"h02_redox_cells-q2": 2, …}``."""
+    key = answer_key_markdown(assignment, root)
+    return {m["label"]: int(m["number"]) for m in KEY_TARGET.finditer(key)}
 
 
 def copy_course(template: Path, folder: Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import nbformat
+from grading_support import key_targets
 
 from denchi.grading.answer_key import answer_key_markdown
 
@@ -26,10 +27,8 @@ def test_answer_key_shows_every_solution_and_no_hidden_test(root):
 def test_each_question_of_the_key_is_a_target_named_by_its_assignment_and_number(root):
     """A guide refers to 「課題の問 3」 with ``{ref}`` to the key's target, so renumbering the
     assignment cannot leave a typed number behind (tests/test_page_figures.py)."""
-    from denchi.grading.answer_key import question_targets
-
     key = answer_key_markdown("h04_lithium_ion", root)
-    targets = question_targets("h04_lithium_ion", root)
+    targets = key_targets("h04_lithium_ion", root)
     assert targets == {f"h04_lithium_ion-q{n}": n for n in range(1, 6)}
     for label, number in targets.items():
         # once, on the line before the question's heading (問3 has two graded parts)

@@ -142,7 +142,8 @@ def test_metrics_need_the_operators_token(rt, tmp_path):
 
 def test_logs_are_json_lines_with_the_fields_an_operator_filters_on():
     stream = io.StringIO()
-    handler = logs.json_handler(stream)
+    handler = logging.StreamHandler(stream)  # as logging_config() sets up stderr
+    handler.setFormatter(logs.json_formatter())
     log = logging.getLogger("denchi.lms.test-json")
     log.addHandler(handler)
     log.setLevel(logging.INFO)

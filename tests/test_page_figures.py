@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
+from grading_support import key_targets
 from sources import sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,7 +212,7 @@ def test_the_prose_keeps_captions_and_drops_code_and_roles():
 def test_no_equation_or_question_number_is_typed_into_the_prose(page):
     """「式 (2)」 → 「式 {eq}`e01-overpotential`」; 「考察 6」 → {ref}`考察 6 <e01-q-dfn>`;
     「課題の問 2」 → {ref}`課題の問 2 <h02_redox_cells-q2>` (the answer key's target,
-    ``denchi.grading.answer_key.question_targets``); an equation is numbered by its label
+    ``key_targets`` in ``tests/grading_support.py``); an equation is numbered by its label
     (``$$ … $$ (label)``), never by ``\\tag{2}``."""
     text = (ROOT / page).read_text(encoding="utf-8")
     prose = _prose(text)
@@ -286,13 +287,12 @@ def test_the_item_counter_counts_as_markdown_does():
 def _assignment_targets() -> dict[str, tuple[str, int | None]]:
     """The target of each question of every assignment's answer key, with its number."""
     from denchi.catalog import load_catalog
-    from denchi.grading.answer_key import question_targets
 
     return {
         label: (f"assessments/source/{m.assignment}", number)
         for m in load_catalog(ROOT / "book" / "curriculum.yml").available()
         if m.assignment
-        for label, number in question_targets(m.assignment, ROOT).items()
+        for label, number in key_targets(m.assignment, ROOT).items()
     }
 
 

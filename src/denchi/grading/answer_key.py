@@ -45,30 +45,6 @@ def _question_number(label: str | None) -> int | None:
     return int(found[1]) if found else None
 
 
-def question_targets(assignment: str, root: Path | None = None) -> dict[str, int]:
-    """The target of each question of ``assignment`` with solution cells in its answer key,
-    with the question's number (``{"h02_redox_cells-q2": 2, …}``), by the one rule of
-    :mod:`denchi.grading.questions` (the grade id ``q2_answer``, else the heading 「問2」).
-
-    Args:
-        assignment: The assignment's folder name under ``assessments/source`` (e.g.
-            ``"h02_redox_cells"``).
-        root: The repository root; ``None`` finds it with :func:`denchi.catalog.repo_root`.
-
-    Raises:
-        CatalogError: if ``root`` is ``None`` and the repository root cannot be found.
-    """
-    folder = (root or repo_root()) / "assessments" / "source" / assignment
-    targets: dict[str, int] = {}
-    for path in sorted(folder.glob("*.ipynb")):
-        cells = nbformat.read(path, as_version=4).cells
-        for cell, label in zip(cells, question_labels(cells), strict=True):
-            number = _question_number(label)
-            if cell.metadata.get("nbgrader", {}).get("solution") and number is not None:
-                targets[question_target(assignment, number)] = number
-    return targets
-
-
 def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
     """Markdown: each question (the Markdown cell before it), its solution code and points.
 

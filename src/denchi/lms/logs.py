@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import logging.config
 import time
-from typing import IO, Any
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -24,13 +24,6 @@ def json_formatter() -> JsonFormatter:
     formatter = JsonFormatter(FIELDS, datefmt="%Y-%m-%dT%H:%M:%S%z")
     formatter.converter = time.gmtime
     return formatter
-
-
-def json_handler(stream: IO[str] | None = None) -> logging.Handler:
-    """A handler writing JSON lines to ``stream`` (standard error by default)."""
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(json_formatter())
-    return handler
 
 
 def logging_config(level: int = logging.INFO) -> dict[str, Any]:
