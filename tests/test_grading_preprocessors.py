@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
+from nbgrader.utils import determine_grade
 
-from denchi.grading.feedback import StripHiddenTests
+from denchi.grading import capture
+from denchi.grading.cleanroom import VerifyAnswers
+from denchi.grading.feedback import LabelQuestions, StripHiddenTests
 from denchi.grading.nbconfig import tools_on_path
 from denchi.grading.outcome import Flag, flags_of
 from denchi.grading.restore import RestoreMissingCells, _nbgrader_metadata
@@ -27,40 +32,64 @@ TEST_Q1 = (
     "### END HIDDEN TESTS"
 )
 VISIBLE_Q1 = "assert isinstance(q1_v, float)\n"
+# partial credit: the hidden part's last value (nbgrader's rule), with numpy from the set-up
+TEST_Q2 = (
+    "assert isinstance(q2_n, int)\n"
+    "### BEGIN HIDDEN TESTS\n"
+    "float(np.clip(1.0 - abs(q2_n - 3) / 2, 0.0, 1.0))\n"
+    "### END HIDDEN TESTS"
+)
+# a visible part that shows the answer: in the student's kernel its value is an execute_result
+TEST_Q3 = "q3_ah\n### BEGIN HIDDEN TESTS\nassert abs(q3_ah - 0.5) < 0.01\n### END HIDDEN TESTS"
 
 
-@pytest.fixture(scope="module")
-def empty_gradebook(tmp_path_factory) -> Path:
-    """A gradebook holding one notebook of one assignment, as ``generate_assignment`` leaves
-    it: a locked set-up cell, an answer cell and a 2-point test cell, and one submission.
-    Made once (nbgrader runs alembic for a new gradebook); each test gets a copy."""
+def _make_gradebook(path: Path, cells: list[tuple[str, str, bool, float | None]]) -> Path:
+    """A gradebook holding one notebook ``nb`` of one assignment ``a1``, as
+    ``generate_assignment`` leaves it, with ``cells`` (grade id, source, locked, points of a
+    test cell or None), and one submission of student ``s1``."""
     tools_on_path()  # nbgrader creates a gradebook with the `alembic` command
-    path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
     with Gradebook(f"sqlite:///{path}") as gb:
         gb.add_assignment("a1")
         gb.add_notebook("nb", "a1")
-        gb.add_grade_cell("test_q1", "nb", "a1", max_score=2, cell_type="code")
-        for name, source, locked in [
-            ("setup", SETUP, True),
-            ("answer_q1", "q1_v = ...", False),
-            ("test_q1", TEST_Q1, True),
-        ]:
+        tests = [(name, points) for name, _, _, points in cells if points is not None]
+        for name, points in tests:
+            gb.add_grade_cell(name, "nb", "a1", max_score=points, cell_type="code")
+        for name, source, locked, _ in cells:
             gb.add_source_cell(
                 name, "nb", "a1", cell_type="code", locked=locked, source=source, checksum=""
             )
         gb.add_student("s1")
         gb.add_submission("a1", "s1")
-        # as nbgrader's SaveAutoGrades leaves a cell it could score
-        gb.find_grade("test_q1", "nb", "a1", "s1").needs_manual_grade = False
+        for name, _ in tests:  # as nbgrader's SaveAutoGrades leaves a cell it could score
+            gb.find_grade(name, "nb", "a1", "s1").needs_manual_grade = False
         gb.db.commit()
     return path
 
 
-@pytest.fixture
-def resources(tmp_path, empty_gradebook):
-    path = Path(shutil.copy(empty_gradebook, tmp_path / "gradebook.db"))
+@pytest.fixture(scope="module")
+def empty_gradebook(tmp_path_factory) -> Path:
+    """A locked set-up cell, an answer cell and a 2-point test cell. Made once (nbgrader runs
+    alembic for a new gradebook); each test gets a copy."""
+    path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
+    return _make_gradebook(
+        path,
+        [
+            ("setup", SETUP, True, None),
+            ("answer_q1", "q1_v = ...", False, None),
+            ("test_q1", TEST_Q1, True, 2),
+        ],
+    )
+
+
+def _resources(gradebook: Path, folder: Path) -> dict:
+    path = Path(shutil.copy(gradebook, folder / "gradebook.db"))
     url = f"sqlite:///{path}"
     return {"nbgrader": {"db_url": url, "assignment": "a1", "notebook": "nb", "student": "s1"}}
+
+
+@pytest.fixture
+def resources(tmp_path, empty_gradebook):
+    return _resources(empty_gradebook, tmp_path)
 
 
 def _cell(source: str, name: str | None = None, points: float | None = None, locked=True):
@@ -217,3 +246,155 @@ def test_feedback_without_flags_gets_no_notice(resources):
     nb, _ = _run(StripHiddenTests, nb, resources)
     assert [c.cell_type for c in nb.cells] == ["code"]
     assert nb.cells[0].source.strip() == VISIBLE_Q1.strip()
+
+
+# --- VerifyAnswers ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def clean_room_gradebook(tmp_path_factory) -> Path:
+    """Three questions: q1 pass/fail (2 points), q2 partial credit (1 point), q3 with a
+    visible part that shows the answer (2 points)."""
+    path = tmp_path_factory.mktemp("clean") / "gradebook.db"
+    return _make_gradebook(
+        path,
+        [
+            ("setup", SETUP, True, None),
+            ("answer_q1", "q1_v = ...", False, None),
+            ("test_q1", TEST_Q1, True, 2),
+            ("answer_q2", "q2_n = ...", False, None),
+            ("test_q2", TEST_Q2, True, 1),
+            ("answer_q3", "q3_ah = ...", False, None),
+            ("test_q3", TEST_Q3, True, 2),
+        ],
+    )
+
+
+def _captured(monkeypatch, **answers) -> dict:
+    """What ``SandboxedExecute`` takes from the student's kernel before a test cell: the real
+    :func:`denchi.grading.capture.snapshot`, run on a ``__main__`` holding ``answers``."""
+    main = types.ModuleType("__main__")
+    main.__dict__.update(answers)
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "__main__", main)
+        return {"snapshot": capture.snapshot(sorted(answers))}
+
+
+def _verify(nb, tmp_path, gradebook, monkeypatch, captures: dict[str, dict]):
+    """Run ``VerifyAnswers`` as ``SandboxedExecute`` hands over: the kernel's outputs in the
+    notebook, the captured answers of each test cell in ``resources["denchi"]``."""
+    resources = _resources(gradebook, tmp_path)
+    taken = {grade_id: _captured(monkeypatch, **a) for grade_id, a in captures.items()}
+    resources["denchi"] = {"flags": [], "captures": taken}
+    return _run(VerifyAnswers, nb, resources)
+
+
+def _points(nb, grade_id: str) -> float | None:
+    """The score nbgrader's ``SaveAutoGrades`` records for a test cell."""
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return determine_grade(cell)[0]
+
+
+@pytest.mark.parametrize(("answer", "points"), [(1.1, 2.0), (2.0, 0.0)])
+def test_the_clean_room_runs_the_test_the_gradebook_holds(
+    answer, points, tmp_path, clean_room_gradebook, monkeypatch
+):
+    """The student cut the hidden test out of the test cell (and the kernel ran what was
+    left): the clean room runs the teacher's test from the gradebook all the same."""
+    nb = _submission(
+        _cell(SETUP, "setup"),
+        _cell(f"q1_v = {answer}", "answer_q1", locked=False),
+        _cell(VISIBLE_Q1, "test_q1", 2),
+    )
+    captures = {"test_q1": {"q1_v": answer}}
+    nb, resources = _verify(nb, tmp_path, clean_room_gradebook, monkeypatch, captures)
+    assert _points(nb, "test_q1") == points
+    assert resources["denchi"]["flags"] == []  # the visible part passed in both places
+
+
+@pytest.mark.parametrize(("answer", "points"), [(3, 1.0), (2, 0.5), (0, 0.0)])
+def test_partial_credit_is_the_clean_rooms_value(
+    answer, points, tmp_path, clean_room_gradebook, monkeypatch
+):
+    nb = _submission(
+        _cell(SETUP, "setup"),
+        _cell(f"q2_n = {answer}", "answer_q2", locked=False),
+        _cell(TEST_Q2, "test_q2", 1),
+    )
+    nb, _ = _verify(nb, tmp_path, clean_room_gradebook, monkeypatch, {"test_q2": {"q2_n": answer}})
+    assert _points(nb, "test_q2") == points
+
+
+def test_a_kernel_value_shown_by_the_visible_test_is_no_partial_credit(
+    tmp_path, clean_room_gradebook, monkeypatch
+):
+    """The visible part ``q3_ah`` showed 0.5 in the student's kernel; as an execute_result
+    nbgrader would score it 0.5 of 2 points. It becomes display_data: still shown, no score."""
+    test = _cell(TEST_Q3, "test_q3", 2)
+    test.execution_count = 3
+    test.outputs = [new_output("execute_result", {"text/plain": "0.5"}, execution_count=3)]
+    nb = _submission(_cell("q3_ah = 0.5", "answer_q3", locked=False), test)
+    nb, _ = _verify(nb, tmp_path, clean_room_gradebook, monkeypatch, {"test_q3": {"q3_ah": 0.5}})
+    assert _points(nb, "test_q3") == 2.0
+    assert [o.output_type for o in nb.cells[1].outputs] == ["display_data"]
+    assert nb.cells[1].outputs[0].data["text/plain"] == "0.5"
+    assert "execution_count" not in nb.cells[1].outputs[0]
+
+
+def test_a_pass_in_the_kernel_that_the_clean_room_refutes_scores_nothing_and_is_flagged(
+    tmp_path, clean_room_gradebook, monkeypatch
+):
+    """The kernel's visible check passed (the student replaced ``isinstance``), but the
+    answer is a string: the clean room's verdict counts, and the teacher is told."""
+    nb = _submission(
+        _cell(SETUP, "setup"),
+        _cell('q1_v = "1.1"', "answer_q1", locked=False),
+        _cell(TEST_Q1, "test_q1", 2),
+    )
+    captures = {"test_q1": {"q1_v": "1.1"}}
+    nb, resources = _verify(nb, tmp_path, clean_room_gradebook, monkeypatch, captures)
+    assert _points(nb, "test_q1") == 0.0
+    assert [f.code for f in resources["denchi"]["flags"]] == ["results_differ"]
+
+
+# --- LabelQuestions -----------------------------------------------------------------------
+def _graded(source: str, grade_id: str, *, points: float | None = 1, solution=False):
+    cell = _cell(source, grade_id, None if solution else points)
+    cell.metadata.nbgrader["solution"] = solution
+    return cell
+
+
+def test_each_graded_cell_is_labelled_with_its_question():
+    """By grade id (q2_test -> 問2, q3a_test -> 問3(a)); a cell whose grade id names no
+    question by the 「問N」 heading above it; set-up, prose and untagged cells stay unlabelled."""
+    nb = _submission(
+        new_markdown_cell("# 課題"),
+        _cell(SETUP, "setup"),
+        new_markdown_cell("## 問1 容量"),
+        _graded("q1_v = 1.1", "q1_answer", solution=True),
+        _graded(VISIBLE_Q1, "q1_test", points=2),
+        new_markdown_cell("## 問2 電圧"),
+        _graded("v = 3.7", "voltage_answer", solution=True),
+        _graded("assert v", "voltage_check"),
+        new_code_cell("print(v)"),
+        _graded("assert True", "q3a_test"),
+        _graded("assert True", "q3b_test"),
+    )
+    nb, _ = LabelQuestions().preprocess(nb, {})
+    labels = [c.metadata.get("denchi", {}).get("question") for c in nb.cells]
+    assert labels == [None, None, None, "問1", "問1", None, "問2", "問2", None, "問3(a)", "問3(b)"]
+
+
+def test_the_late_note_of_late_work_is_handed_to_the_template(resources):
+    """nbgrader's GetGrades put the score (after the penalty) and the penalty in resources."""
+    from datetime import datetime, timedelta
+
+    info = resources["nbgrader"]
+    with Gradebook(info["db_url"]) as gb:
+        due = datetime(2026, 4, 10, 8, 0)
+        gb.update_or_create_assignment("a1", duedate=due)
+        gb.find_submission("a1", "s1").timestamp = due + timedelta(hours=2)
+        gb.db.commit()
+    info.update(score=1.0, late_penalty=1.0)
+    _, resources = LabelQuestions().preprocess(
+        _submission(_cell(VISIBLE_Q1, "test_q1", 2)), resources
+    )
+    assert resources["nbgrader"]["late_note"] == "提出遅れ 2 時間 (late by 2 h): −1 点"
