@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+import fast_tier
 import pytest
 from filelock import FileLock
 
@@ -29,8 +30,15 @@ def pytest_addoption(parser) -> None:
 
 
 def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "allows_program(name, reason=...): under --fast, a cached fixture of this test may run "
+        "the short-lived program `name` (tests/fast_tier.py)",
+    )
     if config.getoption("fast"):
         config.option.markexpr = "not slow and not book"
+        # a test that starts a kernel, a server, a subprocess or a PyBaMM solve fails
+        config.pluginmanager.register(fast_tier.Guard(), "fast-tier-guard")
 
 
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:

@@ -177,6 +177,7 @@ def test_the_zip_holds_the_edition_under_one_folder(tmp_path):
         dev.zip_edition(tmp_path / "missing", tmp_path / "x.zip")
 
 
+@pytest.mark.slow  # starts `dev.py serve`
 def test_the_teacher_edition_is_not_served_to_the_network():
     result = subprocess.run(
         [
@@ -227,6 +228,7 @@ def japanese_ext():
     return _load("denchi_japanese_ext", ROOT / "book" / "_ext" / "japanese_text.py")
 
 
+@pytest.mark.slow  # runs Node.js
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the splitter")
 def test_the_query_splitter_splits_as_the_index_does(japanese_ext, tmp_path):
     """The browser's splitQuery gives the words the index has (TinySegmenter, 2+ chars)."""

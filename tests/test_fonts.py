@@ -5,6 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a new Python process per figure (not in --fast)
+
 FIGURE = """
 import warnings
 import matplotlib

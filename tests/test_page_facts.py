@@ -115,6 +115,7 @@ def _peaks(o):
     return {name: analysis_ocv.named_peak(q, o.voltage_v, name) for name in ("low", "high")}
 
 
+@pytest.mark.slow  # PyBaMM solves (e02_curves)
 def test_e02_the_two_peaks_are_nearly_equally_tall(e02_curves):
     # 4.1: 「3.5〜4.0 V には、高さのほぼ等しいピークが 2 つある」
     fresh = _peaks(e02_curves[0.0])
@@ -122,6 +123,7 @@ def test_e02_the_two_peaks_are_nearly_equally_tall(e02_curves):
     assert min(heights) / max(heights) > 0.85, heights
 
 
+@pytest.mark.slow  # PyBaMM solves (e02_curves)
 def test_e02_lli_changes_the_heights_and_moves_the_peaks_by_under_10_mv(e02_curves):
     # 4.3: 「低電圧側のピークが LLI とともに低くなり、高電圧側のピークは新品より高くなる」
     #      「表の LLI の行の移動は、どれも 10 mV に満たない」; まとめ: 「位置の移動は数 mV」
@@ -136,6 +138,7 @@ def test_e02_lli_changes_the_heights_and_moves_the_peaks_by_under_10_mv(e02_curv
     assert np.all(np.diff(low) < 0), low
 
 
+@pytest.mark.slow  # PyBaMM solves (e02_curves)
 def test_e02_lam_raises_the_low_peak(e02_curves):
     # 4.3: 「表の LAM の 2 つのセルでは、低電圧側のピークが新品より高くなる」
     fresh = _peaks(e02_curves[0.0])["low"].height_ah_per_v
@@ -143,6 +146,7 @@ def test_e02_lam_raises_the_low_peak(e02_curves):
         assert _peaks(e02_curves[mode])["low"].height_ah_per_v > fresh, mode
 
 
+@pytest.mark.slow  # PyBaMM solves (e02_curves)
 def test_e02_the_tallest_bin_jumps_from_the_low_to_the_high_peak(e02_curves):
     # 4.3: 「「最も高い区間」の電圧は低電圧側から高電圧側のピークへ飛び移り」 (the table's last
     # column: the fresh cell's tallest bin in the low window, at 4 % LLI in the high window)

@@ -19,6 +19,7 @@ def _run(code: str, tmp_path, **env: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # a new Python process
 def test_importing_the_labs_does_not_import_pybamm(tmp_path):
     code = "import sys, denchi.labs; print('pybamm' in sys.modules)"
     assert _run(code, tmp_path) == "False"
