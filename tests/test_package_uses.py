@@ -12,8 +12,9 @@ registered it (``@router.get(...)``, ``@app.task(...)``: FastAPI's path operatio
 procrastinate's tasks) is used. A module-level function whose name none of them uses, other
 than its own definition, fails.
 
-Names are matched as names, not resolved to their module: a test-only function that shares
-its name with one the product uses is not found (the scan never flags a used function).
+Names in Python are taken as Python resolves them (see :func:`_names_used_in_python`); in the
+pages' code cells and in strings they are matched as names, so a test-only function that shares
+its name with one a page or a string uses is not found (the scan never flags a used function).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ PAGE_FOLDERS = ["modules", "labs", "teacher_guides", "assessments", "book"]
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
 AUTODOC = re.compile(r"^\.\. auto(function|module|class)::\s*([\w.]+)", re.M)
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+DOTTED = re.compile(r"[A-Za-z_]\w*(?:[.:][A-Za-z_]\w*)+")
+CALLED = re.compile(r"([A-Za-z_]\w*)\(")
 
 # Public functions the product does not call but learners or teachers do, by hand (in a
 # notebook or a shell), with where that use is documented. Keep it short: each entry is API
@@ -40,6 +43,8 @@ IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 ALLOWED: dict[str, str] = {
     "answered_text": "assignment authors' visible check (docs/CONTRIBUTING.md, 'Add an "
     "assignment'); no assignment asks for text yet",
+    "keywords": "assignment authors' graded check of a text answer (docs/CONTRIBUTING.md, 'Add "
+    "an assignment'); no assignment grades text yet",
     "new_revision": "contributors write an Alembic revision with it (docs/CONTRIBUTING.md, "
     "'Change the LMS tool's database')",
     "downgrade": "Alembic calls upgrade() and downgrade() of every revision by name (Alembic "
@@ -70,17 +75,42 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
+def _imported_names(tree: ast.AST) -> set[str]:
+    """The names a file binds by importing (``import a.b`` binds ``a``, ``from a import b as
+    c`` binds ``c``)."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            bound |= {a.asname or a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            bound |= {a.asname or a.name for a in node.names}
+    return bound
+
+
+def _chain_root(node: ast.expr) -> str | None:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def _names_used_in_python(source: str) -> set[str]:
     """Names a piece of Python reads, imports, or spells in a (non-docstring) string: a string
-    may be code (a page template of the scaffold, a dotted path a configuration loads)."""
+    may be code (a page template of the scaffold, a dotted path a configuration loads). As
+    Python resolves them: a bare name counts in the module that defines it (anywhere else it
+    is imported, and the import counts), an attribute only on an imported name
+    (``course.scores(...)``, not ``gb.max_score``); a local variable or another object's
+    attribute of the same name is no use of the function."""
     tree = ast.parse(source)
     docstrings = _docstrings(tree)
+    imported = _imported_names(tree)
+    own = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     used: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
+        if isinstance(node, ast.Name) and node.id in own:  # elsewhere it was imported by name
             used.add(node.id)
         elif isinstance(node, ast.Attribute):
-            used.add(node.attr)
+            if _chain_root(node.value) in imported:
+                used.add(node.attr)
         elif isinstance(node, ast.alias):
             used.update(node.name.split("."))
         elif (
@@ -88,8 +118,18 @@ def _names_used_in_python(source: str) -> set[str]:
             and isinstance(node.value, str)
             and id(node) not in docstrings
         ):
-            used.update(IDENTIFIER.findall(node.value))
+            used |= _names_in_string(node.value)
     return used
+
+
+def _names_in_string(text: str) -> set[str]:
+    """A string that is a dotted path (``"denchi.cli:main"``, ``"denchi.labs.api.design"``)
+    names all its parts; in other text (a code template, a message) only a name that is
+    called counts (``answer_key_markdown("h02")``, not a URL's ``/submit`` nor a dictionary
+    key ``"max_score"``)."""
+    if DOTTED.fullmatch(text):
+        return set(IDENTIFIER.findall(text))
+    return set(CALLED.findall(text))
 
 
 def _page_code(path: Path) -> Iterator[str]:
@@ -152,8 +192,13 @@ def _names_the_product_uses() -> frozenset[str]:
 def test_the_scan_sees_what_the_product_uses():
     """The scan itself: a function a page calls, one the CLI calls and one only a docstring
     names are told apart (so the test below can fail and can pass)."""
-    used = _names_used_in_python('"""Call :func:`only_named`."""\nimport a.b\nx = a.b.called(1)')
-    assert {"called", "a", "b"} <= used and "only_named" not in used
+    used = _names_used_in_python(
+        '"""Call :func:`only_named`."""\nimport a.b\nx = a.b.called(1)\ny = x.other_attr\n'
+        'z = ["a.b:in_path", "f\'{t}\' = templated(1)", "/url/submit"]\nscores = local(x)\n'
+        "def mine(): return scores\nhandler = mine"
+    )
+    assert {"called", "a", "b", "in_path", "templated", "mine"} <= used
+    assert not {"only_named", "other_attr", "submit", "url", "scores", "local"} & used
     public = _public_functions()
     assert "answer_key_markdown" in public  # a teacher guide's code cell calls it
     assert "download_all" not in public  # a route: FastAPI calls it
