@@ -72,6 +72,7 @@ def test_authors_get_the_repository_with_source(dev, ran, monkeypatch):
     assert "--allow-root" not in jupyter
 
 
+@pytest.mark.slow  # runs dev.py in a new process
 def test_the_command_line_offers_host_and_source():
     result = subprocess.run(
         [sys.executable, str(ROOT / "dev.py"), "lab", "--help"],
