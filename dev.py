@@ -88,8 +88,27 @@ def sync() -> None:
     )
 
 
+# The course image for JupyterHub and BinderHub (repo2docker reads binder/): the learner's
+# packages (the package's own and the "book" extra), pinned as uv.lock pins them.
+BINDER_REQUIREMENTS = ROOT / "binder" / "requirements.txt"
+
+
 def lock() -> None:
+    """Re-resolve uv.lock, then export the course image's pins to binder/requirements.txt."""
     _run(_uv(), "lock", "--python", sys.executable)
+    _run(
+        _uv(),
+        "export",
+        "--frozen",
+        "--no-hashes",
+        "--no-emit-project",
+        "--extra",
+        "book",
+        "--format",
+        "requirements.txt",
+        "--output-file",
+        BINDER_REQUIREMENTS.relative_to(ROOT).as_posix(),
+    )
 
 
 def build(edition: str | None = None) -> None:
