@@ -111,3 +111,104 @@ def secrets(root, catalog, computed_answers: bool = True) -> dict[str, str]:
             for fragment in _plain_fragments(block):
                 secrets[fragment] = f"teacher-only block of {page.relative_to(root)}"
     return secrets
+
+
+# ---- graded values shown as numbers -------------------------------------------------------
+# A graded answer that is the same for every student (the h-assignments) leaks when a page
+# shows the number with its unit, whatever the variable is called there: a self-check with
+# the assignment's numbers, a worked example, a printed result, a figure's alt text.
+
+# How a learner sees the unit of an answer (denchi.grading.answer_key names it from the
+# variable: q4_cells -> 個): the spellings the pages use for the same quantity.
+_SPELLINGS = {
+    "個": ("個", "本"),
+    "%": ("%", "％"),
+    "µm": ("µm", "μm"),  # the micro sign and the Greek mu look the same
+    "h": ("h", "時間"),
+    "t/GWh": ("t/GWh", "t"),  # 「1 GWh あたり 667 t」
+    "万 t": ("t",),  # 20 万 t is read as 200000 t (万 is a scale of the number)
+}
+_SCALES = {"万": 1e4, "億": 1e8}
+_LATEX = re.compile(r"\\(?:mathrm|text|textrm|mathit)\{([^{}]*)\}")
+_LATEX_SPACE = re.compile(r"\\[ ,;:!]|~|\$|\*\*")
+
+
+def _learner_text(text: str) -> str:
+    """Text with the math and emphasis markup a page renders away: ``$2.71\\ \\mathrm{V}$``
+    reads 2.71 V, ``**14 %**`` reads 14 %, ``1,000`` reads 1000."""
+    text = _LATEX.sub(r"\1", text).replace("\\%", "%")
+    text = _LATEX_SPACE.sub(" ", text)
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+
+
+class GradedValue:
+    """A numeric answer of an h-assignment, with the tolerance its hidden test grades by."""
+
+    def __init__(self, assignment: str, name: str, shown: str, rel_tol: float, abs_tol: float):
+        number, _, unit = shown.partition(" ")
+        self.assignment, self.name, self.shown = assignment, name, shown
+        scale = _SCALES.get(unit.split(" ")[0], 1.0) if " " in unit else 1.0
+        self.value = float(number) * scale
+        self.tolerance = max(abs_tol, rel_tol * abs(self.value), 1e-9)
+        spellings = _SPELLINGS.get(unit, (unit,))
+        units = "|".join(re.escape(u) for u in sorted(spellings, key=len, reverse=True))
+        self._pattern = re.compile(
+            r"(?<![\d.,A-Za-z])(?P<sign>[−\-]?)(?P<number>\d+(?:\.\d+)?)\s*(?P<scale>万|億)?\s*"
+            rf"(?:{units})(?![A-Za-z/])"
+        )
+
+    def shown_in(self, text: str) -> list[str]:
+        """Every place ``text`` shows a number with this answer's unit that the hidden test
+        would grade correct (the key rounds to 3 significant digits; the tolerance is the
+        test's ``rel_tol``/``abs_tol``)."""
+        found = []
+        for match in self._pattern.finditer(_learner_text(text)):
+            number = float(match["number"]) * _SCALES.get(match["scale"] or "", 1.0)
+            if match["sign"]:
+                number = -number
+            if abs(number - self.value) <= self.tolerance:
+                found.append(match[0].strip())
+        return found
+
+    def __repr__(self) -> str:
+        return f"{self.assignment} {self.name} = {self.shown}"
+
+
+def _tolerances(path) -> dict[str, tuple[float, float]]:
+    """``checks.number("q2_emf_v", …, rel_tol=…, abs_tol=…)`` of the hidden tests: name ->
+    (rel_tol, abs_tol); a tolerance that is not a literal counts as 0."""
+    import ast
+
+    found = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "number"):
+                continue
+            if not (node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            tol = {"rel_tol": 0.0, "abs_tol": 0.0}
+            for keyword in node.keywords:
+                if keyword.arg in tol:
+                    try:
+                        tol[keyword.arg] = float(ast.literal_eval(keyword.value))
+                    except ValueError:
+                        pass
+            found[node.args[0].value] = (tol["rel_tol"], tol["abs_tol"])
+    return found
+
+
+def graded_values(root, assignment: str) -> list[GradedValue]:
+    """The numeric answers of an h-assignment (``denchi.grading.answer_key.answer_values``,
+    which runs no simulation) with the tolerances of its hidden tests."""
+    from denchi.grading.answer_key import answer_values
+
+    tolerances = {}
+    for path in sorted((root / "assessments" / "source" / assignment).glob("*.ipynb")):
+        tolerances.update(_tolerances(path))
+    return [
+        GradedValue(assignment, name, shown, *tolerances.get(name, (0.0, 0.0)))
+        for name, shown in answer_values(assignment, root).items()
+        if re.match(r"-?\d", shown)
+    ]
