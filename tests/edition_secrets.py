@@ -176,7 +176,7 @@ class GradedValue:
 
 def _tolerances(path) -> dict[str, tuple[float, float]]:
     """``checks.number("q2_emf_v", …, rel_tol=…, abs_tol=…)`` of the hidden tests: name ->
-    (rel_tol, abs_tol); a tolerance that is not a literal counts as 0."""
+    (rel_tol, abs_tol); a tolerance that is not a number literal counts as 0."""
     import ast
 
     found = {}
@@ -190,11 +190,8 @@ def _tolerances(path) -> dict[str, tuple[float, float]]:
                 continue
             tol = {"rel_tol": 0.0, "abs_tol": 0.0}
             for keyword in node.keywords:
-                if keyword.arg in tol:
-                    try:
-                        tol[keyword.arg] = float(ast.literal_eval(keyword.value))
-                    except ValueError:
-                        pass
+                if keyword.arg in tol and isinstance(keyword.value, ast.Constant):
+                    tol[keyword.arg] = float(keyword.value.value)
             found[node.args[0].value] = (tol["rel_tol"], tol["abs_tol"])
     return found
 
@@ -212,3 +209,34 @@ def graded_values(root, assignment: str) -> list[GradedValue]:
         for name, shown in answer_values(assignment, root).items()
         if re.match(r"-?\d", shown)
     ]
+
+
+# Answers whose number with its unit is legitimately common on the module's pages: the page
+# shows the number for another reason and never the question's own working. Each says why.
+COMMON_ON_THE_PAGES = {
+    ("h04_lithium_ion", "q1_capacity_ah"): "5 Ah is the nominal capacity of the lab's cell "
+    "(LG M50) named on every page; 問1 finds a capacity from a current and a time of its own",
+    ("h04_lithium_ion", "q3_c_rate"): "the C-rates 0.2C–3C are the settings of the lab's "
+    "experiments; 問3 asks the rate of a capacity and current no page combines",
+    ("h09_careers", "q4_roles"): "「2 つ」 is how Japanese counts anything (「2 つ挙げましょう」); "
+    "問4 counts the roles of the self-check table, which the page has to show",
+}
+
+
+def leaked_values(root, catalog, texts: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(answer, file, what it shows) for every numeric h-answer that a file of its own
+    module (a name with ``modules/<id>/`` or ``labs/<lab id>/`` in it) shows, the values of
+    :data:`COMMON_ON_THE_PAGES` left out."""
+    found = []
+    for module in catalog.available():
+        if not (module.id.startswith("h") and module.assignment):
+            continue
+        paths = catalog.paths(module)
+        folders = [f"{d.as_posix()}/" for d in (paths.lesson_dir, *paths.lab_dirs) if d]
+        for value in graded_values(root, module.assignment):
+            if (value.assignment, value.name) in COMMON_ON_THE_PAGES:
+                continue
+            for name, text in texts.items():
+                if any(folder in name for folder in folders):
+                    found += [(str(value), name, shown) for shown in value.shown_in(text)]
+    return found
