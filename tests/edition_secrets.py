@@ -6,6 +6,7 @@ notebook copies (tests/test_student_notebooks.py)."""
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import nbformat
@@ -149,7 +150,10 @@ class GradedValue:
         self.assignment, self.name, self.shown = assignment, name, shown
         scale = _SCALES.get(unit.split(" ")[0], 1.0) if " " in unit else 1.0
         self.value = float(number) * scale
-        self.tolerance = max(abs_tol, rel_tol * abs(self.value), 1e-9)
+        # the key shows 3 significant digits (1.163 V as 1.16 V): the graded range around the
+        # unrounded answer lies within the test's tolerance plus half the key's last digit
+        rounding = 0.5 * 10 ** (math.floor(math.log10(abs(self.value) or 1)) - 2)
+        self.tolerance = max(abs_tol, rel_tol * abs(self.value)) + rounding
         spellings = _SPELLINGS.get(unit, (unit,))
         units = "|".join(re.escape(u) for u in sorted(spellings, key=len, reverse=True))
         self._pattern = re.compile(
@@ -159,8 +163,8 @@ class GradedValue:
 
     def shown_in(self, text: str) -> list[str]:
         """Every place ``text`` shows a number with this answer's unit that the hidden test
-        would grade correct (the key rounds to 3 significant digits; the tolerance is the
-        test's ``rel_tol``/``abs_tol``)."""
+        would grade correct (the tolerance is the test's ``rel_tol``/``abs_tol`` around the
+        key's value, widened by the key's rounding to 3 significant digits)."""
         found = []
         for match in self._pattern.finditer(_learner_text(text)):
             number = float(match["number"]) * _SCALES.get(match["scale"] or "", 1.0)

@@ -65,6 +65,8 @@ def test_the_allow_list_names_answers_that_exist(root):
     [
         ("2.71 V", "0.34 − (−2.37) = 2.71 V です。", ["2.71 V"]),
         ("2.71 V", "Na −2.71 V、Mg −2.37 V", []),  # another number: the sign is read
+        ("1.16 V", "起電力 1.163 V", ["1.163 V"]),  # the key rounds 1.163 (abs_tol 0.002)
+        ("1.16 V", "起電力 1.104 V", []),
         ("2.71 V", "$E = 2.71\\ \\mathrm{V}$", ["2.71 V"]),  # math as rendered
         ("1000 個", "800 ÷ 0.8 = 1000 本です。", ["1000 本"]),  # the counter pages use
         ("1000 個", "1,000 本", ["1000 本"]),
@@ -80,5 +82,6 @@ def test_the_allow_list_names_answers_that_exist(root):
 )
 def test_a_value_is_found_as_a_learner_reads_it(shown, text, found):
     tolerances = {"28.6 kg": (0.02, 0.0), "3.4 Ah": (0.0, 0.15), "1000 個": (0.01, 0.0)}
+    tolerances["1.16 V"] = (0.0, 0.002)
     value = GradedValue("hx", "q1", shown, *tolerances.get(shown, (0.0, 0.0)))
     assert value.shown_in(text) == found
