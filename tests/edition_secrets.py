@@ -228,19 +228,23 @@ COMMON_ON_THE_PAGES = {
 
 
 def leaked_values(root, catalog, texts: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(answer, file, what it shows) for every numeric h-answer that a file of its own
-    module (a name with ``modules/<id>/`` or ``labs/<lab id>/`` in it) shows, the values of
-    :data:`COMMON_ON_THE_PAGES` left out."""
-    found = []
-    for module in catalog.available():
-        if not (module.id.startswith("h") and module.assignment):
-            continue
-        paths = catalog.paths(module)
-        folders = [f"{d.as_posix()}/" for d in (paths.lesson_dir, *paths.lab_dirs) if d]
-        for value in graded_values(root, module.assignment):
-            if (value.assignment, value.name) in COMMON_ON_THE_PAGES:
-                continue
-            for name, text in texts.items():
-                if any(folder in name for folder in folders):
-                    found += [(str(value), name, shown) for shown in value.shown_in(text)]
-    return found
+    """(answer, file, what it shows) for every numeric h-answer that a file of an intro
+    module shows (a name with ``modules/<id>/`` or ``labs/<lab id>/`` of an h-module in it:
+    a learner opens the other modules' pages too), the values of :data:`COMMON_ON_THE_PAGES`
+    left out."""
+    intro = [m for m in catalog.available() if m.id.startswith("h") and m.assignment]
+    folders = [
+        f"{d.as_posix()}/"
+        for m in intro
+        for d in (catalog.paths(m).lesson_dir, *catalog.paths(m).lab_dirs)
+        if d is not None
+    ]
+    pages = {name: text for name, text in texts.items() if any(f in name for f in folders)}
+    return [
+        (str(value), name, shown)
+        for m in intro
+        for value in graded_values(root, m.assignment)
+        if (value.assignment, value.name) not in COMMON_ON_THE_PAGES
+        for name, text in pages.items()
+        for shown in value.shown_in(text)
+    ]

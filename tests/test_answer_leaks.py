@@ -1,12 +1,13 @@
-"""No page a student can open shows a graded answer of its module (issue 13).
+"""No intro page a student can open shows a graded answer of an intro assignment (issue 13).
 
 The intro assignments (h01–h09) have the same answer for every student. A lesson's self-check,
 worked example, printed result or figure text that repeats an assignment question with the same
 numbers shows that answer, whatever the variable is called there. This scans the student
-edition's sources of each h-module (lesson pages, worksheet, lab pages: ``{only} teacher``
+edition's sources of every h-module (lesson pages, worksheet, lab pages: ``{only} teacher``
 blocks removed by :func:`denchi.student_notebooks.student_notebook`, code cells and the figure
-metadata, alt text and caption, included) for every numeric answer shown with its unit as a
-number its hidden test would grade correct (``edition_secrets.GradedValue``). The built
+metadata, alt text and caption, included) for every numeric answer of every h-assignment (a
+learner opens the other modules' pages too), shown with its unit as a number its hidden test
+would grade correct (``edition_secrets.GradedValue``). The built
 edition (outputs of code cells included) is checked with the same values by
 ``tests/test_book.py::test_the_student_edition_shows_no_answers``."""
 
@@ -48,7 +49,7 @@ def student_texts(root, module) -> dict[str, str]:
     return texts
 
 
-def test_no_page_of_a_module_shows_its_graded_answers(root):
+def test_no_intro_page_shows_a_graded_answer(root):
     texts = {page: text for m in H_MODULES for page, text in student_texts(root, m).items()}
     assert len(texts) > 30  # lesson, worksheet and lab pages of every h-module
     leaks = leaked_values(root, load_catalog(), texts)

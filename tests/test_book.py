@@ -155,7 +155,7 @@ def test_the_student_edition_shows_no_answers(built_editions, root, catalog):
     # the h-answers as numbers with their units, outputs of code cells included (the sources
     # without outputs: tests/test_answer_leaks.py); each is in the teacher guide's table
     shown = edition_secrets.leaked_values(root, catalog, student)
-    assert not shown, f"{len(shown)} graded values on their module's pages, e.g. {shown[:8]}"
+    assert not shown, f"{len(shown)} graded values on the intro pages, e.g. {shown[:8]}"
     values = [
         v
         for m in catalog.available()
