@@ -6,6 +6,7 @@ notebook copies (tests/test_student_notebooks.py)."""
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import nbformat
@@ -111,3 +112,139 @@ def secrets(root, catalog, computed_answers: bool = True) -> dict[str, str]:
             for fragment in _plain_fragments(block):
                 secrets[fragment] = f"teacher-only block of {page.relative_to(root)}"
     return secrets
+
+
+# ---- graded values shown as numbers -------------------------------------------------------
+# A graded answer that is the same for every student (the h-assignments) leaks when a page
+# shows the number with its unit, whatever the variable is called there: a self-check with
+# the assignment's numbers, a worked example, a printed result, a figure's alt text.
+
+# How a learner sees the unit of an answer (denchi.grading.answer_key names it from the
+# variable: q4_cells -> 個): the spellings the pages use for the same quantity.
+_SPELLINGS = {
+    "個": ("個", "本"),
+    "%": ("%", "％"),
+    "µm": ("µm", "μm"),  # the micro sign and the Greek mu look the same
+    "h": ("h", "時間"),
+    "t/GWh": ("t/GWh", "t"),  # 「1 GWh あたり 667 t」
+    "万 t": ("t",),  # 20 万 t is read as 200000 t (万 is a scale of the number)
+}
+_SCALES = {"万": 1e4, "億": 1e8}
+_LATEX = re.compile(r"\\(?:mathrm|text|textrm|mathit)\{([^{}]*)\}")
+_LATEX_SPACE = re.compile(r"\\[ ,;:!]|~|\$|\*\*")
+
+
+def _learner_text(text: str) -> str:
+    """Text with the math and emphasis markup a page renders away: ``$2.71\\ \\mathrm{V}$``
+    reads 2.71 V, ``**14 %**`` reads 14 %, ``1,000`` reads 1000."""
+    text = _LATEX.sub(r"\1", text).replace("\\%", "%")
+    text = _LATEX_SPACE.sub(" ", text)
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+
+
+class GradedValue:
+    """A numeric answer of an h-assignment, with the tolerance its hidden test grades by."""
+
+    def __init__(self, assignment: str, name: str, shown: str, rel_tol: float, abs_tol: float):
+        number, _, unit = shown.partition(" ")
+        self.assignment, self.name, self.shown = assignment, name, shown
+        scale = _SCALES.get(unit.split(" ")[0], 1.0) if " " in unit else 1.0
+        self.value = float(number) * scale
+        # the key shows 3 significant digits (1.163 V as 1.16 V): the graded range around the
+        # unrounded answer lies within the test's tolerance plus half the key's last digit
+        rounding = 0.5 * 10 ** (math.floor(math.log10(abs(self.value) or 1)) - 2)
+        self.tolerance = max(abs_tol, rel_tol * abs(self.value)) + rounding
+        spellings = _SPELLINGS.get(unit, (unit,))
+        units = "|".join(re.escape(u) for u in sorted(spellings, key=len, reverse=True))
+        self._pattern = re.compile(
+            r"(?<![\d.,A-Za-z])(?P<sign>[−\-]?)(?P<number>\d+(?:\.\d+)?)\s*(?P<scale>万|億)?\s*"
+            rf"(?:{units})(?![A-Za-z/])"
+        )
+
+    def shown_in(self, text: str) -> list[str]:
+        """Every place ``text`` shows a number with this answer's unit that the hidden test
+        would grade correct (the tolerance is the test's ``rel_tol``/``abs_tol`` around the
+        key's value, widened by the key's rounding to 3 significant digits)."""
+        found = []
+        for match in self._pattern.finditer(_learner_text(text)):
+            number = float(match["number"]) * _SCALES.get(match["scale"] or "", 1.0)
+            if match["sign"]:
+                number = -number
+            if abs(number - self.value) <= self.tolerance:
+                found.append(match[0].strip())
+        return found
+
+    def __repr__(self) -> str:
+        return f"{self.assignment} {self.name} = {self.shown}"
+
+
+def _tolerances(path) -> dict[str, tuple[float, float]]:
+    """``checks.number("q2_emf_v", …, rel_tol=…, abs_tol=…)`` of the hidden tests: name ->
+    (rel_tol, abs_tol); a tolerance that is not a number literal counts as 0."""
+    import ast
+
+    found = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "number"):
+                continue
+            if not (node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            tol = {"rel_tol": 0.0, "abs_tol": 0.0}
+            for keyword in node.keywords:
+                if keyword.arg in tol and isinstance(keyword.value, ast.Constant):
+                    tol[keyword.arg] = float(keyword.value.value)
+            found[node.args[0].value] = (tol["rel_tol"], tol["abs_tol"])
+    return found
+
+
+def graded_values(root, assignment: str) -> list[GradedValue]:
+    """The numeric answers of an h-assignment (``denchi.grading.answer_key.answer_values``,
+    which runs no simulation) with the tolerances of its hidden tests."""
+    from denchi.grading.answer_key import answer_values
+
+    tolerances = {}
+    for path in sorted((root / "assessments" / "source" / assignment).glob("*.ipynb")):
+        tolerances.update(_tolerances(path))
+    return [
+        GradedValue(assignment, name, shown, *tolerances.get(name, (0.0, 0.0)))
+        for name, shown in answer_values(assignment, root).items()
+        if re.match(r"-?\d", shown)
+    ]
+
+
+# Answers whose number with its unit is legitimately common on the module's pages: the page
+# shows the number for another reason and never the question's own working. Each says why.
+COMMON_ON_THE_PAGES = {
+    ("h04_lithium_ion", "q1_capacity_ah"): "5 Ah is the nominal capacity of the lab's cell "
+    "(LG M50) named on every page; 問1 finds a capacity from a current and a time of its own",
+    ("h04_lithium_ion", "q3_c_rate"): "the C-rates 0.2C–3C are the settings of the lab's "
+    "experiments; 問3 asks the rate of a capacity and current no page combines",
+    ("h09_careers", "q4_roles"): "「2 つ」 is how Japanese counts anything (「2 つ挙げましょう」); "
+    "問4 counts the roles of the self-check table, which the page has to show",
+}
+
+
+def leaked_values(root, catalog, texts: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(answer, file, what it shows) for every numeric h-answer that a file of an intro
+    module shows (a name with ``modules/<id>/`` or ``labs/<lab id>/`` of an h-module in it:
+    a learner opens the other modules' pages too), the values of :data:`COMMON_ON_THE_PAGES`
+    left out."""
+    intro = [m for m in catalog.available() if m.id.startswith("h") and m.assignment]
+    folders = [
+        f"{d.as_posix()}/"
+        for m in intro
+        for d in (catalog.paths(m).lesson_dir, *catalog.paths(m).lab_dirs)
+        if d is not None
+    ]
+    pages = {name: text for name, text in texts.items() if any(f in name for f in folders)}
+    return [
+        (str(value), name, shown)
+        for m in intro
+        for value in graded_values(root, m.assignment)
+        if (value.assignment, value.name) not in COMMON_ON_THE_PAGES
+        for name, text in pages.items()
+        for shown in value.shown_in(text)
+    ]

@@ -34,3 +34,27 @@ def test_each_question_of_the_key_is_a_target_named_by_its_assignment_and_number
         # once, on the line before the question's heading (問3 has two graded parts)
         assert key.count(f"({label})=") == 1
         assert re.search(rf"^\({label}\)=\n\*\*問{number}　", key, re.M), label
+
+
+def test_answer_values_run_only_the_set_up_cells_the_solutions_read(tmp_path):
+    """A set-up cell that only shows something (h04 plots a PyBaMM discharge to be read) is not
+    run for the key; one whose names a solution reads is, through other set-up cells too."""
+    from denchi.grading.answer_key import answer_values
+
+    def cell(source, **nbgrader):
+        made = nbformat.v4.new_code_cell(source)
+        made.metadata["nbgrader"] = {"solution": False, "grade": False, **nbgrader}
+        return made
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        cell("volts = 1.5"),
+        cell("cells = 4\ntotal = volts * cells"),
+        cell("raise RuntimeError('a slow simulation the key must not run')\nax = None"),
+        cell("### BEGIN SOLUTION\nq1_total_v = total\n### END SOLUTION", solution=True),
+        cell("assert q1_total_v == 6", grade=True, points=1),
+    ]
+    folder = tmp_path / "assessments" / "source" / "hx_demo"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / "hx_demo.ipynb")
+    assert answer_values("hx_demo", tmp_path) == {"q1_total_v": "6 V"}

@@ -152,6 +152,17 @@ def test_the_student_edition_shows_no_answers(built_editions, root, catalog):
     assert not leaks, f"{len(leaks)} answers in the student edition, e.g. {leaks[:8]}"
     missing = [(n, o) for n, o in secrets.items() if n not in teacher]
     assert not missing, f"the teacher edition lacks {len(missing)}, e.g. {missing[:8]}"
+    # the h-answers as numbers with their units, outputs of code cells included (the sources
+    # without outputs: tests/test_answer_leaks.py); each is in the teacher guide's table
+    shown = edition_secrets.leaked_values(root, catalog, student)
+    assert not shown, f"{len(shown)} graded values on the intro pages, e.g. {shown[:8]}"
+    values = [
+        v
+        for m in catalog.available()
+        if m.id.startswith("h") and m.assignment
+        for v in edition_secrets.graded_values(root, m.assignment)
+    ]
+    assert len(values) > 20 and all(v.shown_in(teacher) for v in values)
 
 
 def test_every_learner_page_links_its_notebook_copy(built_editions, root):

@@ -201,11 +201,11 @@ def test_h_assignment_answers_are_computed_with_units():
     from denchi.grading.answer_key import answer_values, answer_values_markdown
 
     values = answer_values("h02_redox_cells")
-    assert values["q4_emf_v"] == "1.16 V"  # Zn | Zn2+ 0.01 M || Cu2+ 1 M | Cu (Nernst)
-    assert values["q2_emf_v"] == "2.71 V" and values["q5_copper_g"] == "6.35 g"
+    assert values["q4_emf_v"] == "1.04 V"  # Zn | Zn2+ 1 M || Cu2+ 0.01 M | Cu (Nernst)
+    assert values["q2_emf_v"] == "3.17 V" and values["q5_copper_g"] == "6.35 g"
     assert values["q1_choice"] == "A"
-    assert answer_values("h08_environment")["q1_li_t_per_gwh"] == "667 t/GWh"
-    assert "| `q4_emf_v` | 1.16 V |" in answer_values_markdown("h02_redox_cells")
+    assert answer_values("h08_environment")["q1_li_t_per_gwh"] == "633 t/GWh"
+    assert "| `q4_emf_v` | 1.04 V |" in answer_values_markdown("h02_redox_cells")
 
 
 @pytest.mark.slow  # PyBaMM solve

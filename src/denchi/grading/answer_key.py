@@ -137,9 +137,48 @@ def _new_figures_closed() -> Iterator[None]:
                 plt.close(number)
 
 
+def _defined_and_used(code: str) -> tuple[set[str], set[str]]:
+    """The names a cell's code binds (assignments, imports, definitions) and the names it reads."""
+    import ast
+
+    defined: set[str] = set()
+    used: set[str] = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (used if isinstance(node.ctx, ast.Load) else defined).add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            defined |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            defined.add(node.name)
+    return defined, used
+
+
+def _cells_the_solutions_need(cells: list[nbformat.NotebookNode]) -> list[str]:
+    """The code of the solution cells and of the set-up cells they read from, in order.
+
+    A set-up cell counts when it binds a name that a later kept cell reads (followed back
+    through the set-up cells); one that only shows something (h04 plots a PyBaMM discharge
+    for the learner to read) is left out, so the key costs no simulation. Test cells never
+    count."""
+    code: list[tuple[str, bool]] = []
+    for cell in cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and not (meta.get("grade") and not meta.get("solution")):
+            code.append((_solution_text(cell.source), bool(meta.get("solution"))))
+    needed: set[str] = set()
+    kept: list[str] = []
+    for text, solution in reversed(code):
+        defined, used = _defined_and_used(text)
+        if solution or defined & needed:
+            kept.append(text)
+            needed |= used
+    return kept[::-1]
+
+
 def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
     """The answers of an assignment whose answers are the same for every student (the
-    h-assignments), computed by running its set-up and solution cells in a fresh namespace.
+    h-assignments), computed by running its solution cells, with the set-up cells they read
+    from (:func:`_cells_the_solutions_need`), in a fresh namespace.
 
     Returns each answer variable (assigned in a solution cell, in order) with its value
     rounded to 3 significant digits and its unit from the variable's name
@@ -164,19 +203,14 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
     for path in sorted(folder.glob("*.ipynb")):
         namespace: dict[str, object] = {"__name__": f"answer_key_{assignment}"}
         names: list[str] = []
-        for cell in nbformat.read(path, as_version=4).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type != "code" or meta.get("grade") and not meta.get("solution"):
-                continue
-            code = _solution_text(cell.source)
-            if meta.get("solution"):
-                names += [
-                    target.id
-                    for node in ast.walk(ast.parse(code))
-                    if isinstance(node, ast.Assign)
-                    for target in node.targets
-                    if isinstance(target, ast.Name) and re.match(r"q\d+_", target.id)
-                ]
+        for code in _cells_the_solutions_need(nbformat.read(path, as_version=4).cells):
+            names += [
+                target.id
+                for node in ast.walk(ast.parse(code))
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Name) and re.match(r"q\d+_", target.id)
+            ]
             with contextlib.redirect_stdout(io.StringIO()), _new_figures_closed():
                 exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 (our own solution)
         values.update({name: _with_unit(name, namespace[name]) for name in names})
