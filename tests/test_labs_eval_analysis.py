@@ -17,6 +17,20 @@ from denchi.labs.datasets import evaluation as lab_datasets
 FREQUENCIES = np.logspace(-2, 4, 49)
 
 
+def test_the_unweighted_fit_is_a_real_alternative_with_a_larger_weighted_cost():
+    """``weighted=False`` (the e04 page's comparison) fits residuals in Ω: on a spectrum whose
+    noise grows with |Z| it lands elsewhere, and the modulus-weighted sum is larger there."""
+    true = dict(r0_ohm=0.006, r_ct_ohm=0.022, q=0.7, alpha=0.95, sigma_ohm_s05=0.001)
+    z = circuit_fit.randles_impedance(FREQUENCIES, **true)
+    noise = np.random.default_rng(2).standard_normal((2, len(z)))
+    z = z * (1 + 0.01 * (noise[0] + 1j * noise[1]))
+    weighted = circuit_fit.fit_randles(FREQUENCIES, z)
+    plain = circuit_fit.fit_randles(FREQUENCIES, z, weighted=False)
+    cost = [circuit_fit.modulus_weighted_cost(FREQUENCIES, z, f.params) for f in (weighted, plain)]
+    assert plain.params != pytest.approx(weighted.params, rel=1e-6)
+    assert cost[0] < cost[1]
+
+
 def test_randles_fit_recovers_the_circuit_it_was_made_from():
     true = dict(r0_ohm=0.006, r_ct_ohm=0.022, q=0.7, alpha=0.95, sigma_ohm_s05=0.001)
     z = circuit_fit.randles_impedance(FREQUENCIES, **true)

@@ -136,6 +136,12 @@ def modulus_weighted_cost(
     return float(np.sum(modulus_weighted_residuals(frequency_hz, impedance_ohm, values) ** 2))
 
 
+def _ohm_residuals(f: np.ndarray, z: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """Residuals in Ω (no weighting): the fit the e04 page compares against."""
+    diff = randles_impedance(f, *(float(v) for v in params)) - z
+    return np.concatenate([diff.real, diff.imag])
+
+
 def _first_guess(f: np.ndarray, z: np.ndarray) -> list[float]:
     """Start values read off the spectrum: the high-frequency end, the arc's foot and top."""
     order = np.argsort(f)[::-1]  # high to low frequency
@@ -159,6 +165,7 @@ def fit_randles(
     impedance_ohm: np.ndarray,
     f_min_hz: float = 0.0,
     f_max_hz: float = math.inf,
+    weighted: bool = True,
 ) -> CircuitFit:
     """Fit R0 + (R_ct ∥ CPE) + Warburg to a spectrum between ``f_min_hz`` and ``f_max_hz``.
 
@@ -167,6 +174,9 @@ def fit_randles(
         impedance_ohm: Complex impedance [Ω] at those frequencies.
         f_min_hz: The lowest frequency used in the fit [Hz].
         f_max_hz: The highest frequency used in the fit [Hz].
+        weighted: Modulus weighting (each residual divided by the measured ``|Z|``, the
+            default and the right fit); ``False`` fits the residuals in Ω, the unweighted fit
+            that the e04 page compares with it.
 
     Raises:
         LabInputError: if the two arrays differ in shape or fewer than 6 points lie between
@@ -189,8 +199,9 @@ def fit_randles(
     low = [0.0, 1e-9, 1e-12, 0.5, 0.0]
     high = [np.inf, np.inf, np.inf, 1.0, np.inf]
     start = np.clip(guess, np.array(low) + 1e-12, np.array(high) - 1e-9)
+    residuals = modulus_weighted_residuals if weighted else _ohm_residuals
     fit = least_squares(
-        lambda params: modulus_weighted_residuals(f, z, params),
+        lambda params: residuals(f, z, params),
         start,
         bounds=(low, high),
         x_scale="jac",
