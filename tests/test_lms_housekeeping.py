@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from lms.example import register_platform
 from sqlalchemy import select
 
 from denchi.lms import handoff, housekeeping, jobs
@@ -20,7 +21,6 @@ from denchi.lms.models import (
     User,
     utcnow,
 )
-from denchi.lms.registration import add_platform
 from denchi.lms.runtime import Runtime
 from denchi.lms.store import new_token, token_hash
 
@@ -43,15 +43,7 @@ def rt(tmp_path):
 def _fill(rt) -> dict[str, set]:
     """Rows of every kind, live and dead; returns the keys of those that must stay."""
     now = utcnow()
-    platform_id = add_platform(
-        rt.db,
-        issuer="https://moodle.example",
-        client_id="c-1",
-        login_url="https://moodle.example/auth",
-        token_url="https://moodle.example/token",
-        jwks_url="https://moodle.example/jwks",
-        deployment_ids=["d-1"],
-    )
+    platform_id = register_platform(rt.db, client_id="c-1", deployment="d-1")
     with rt.db.session() as s:
         user = User(platform_id=platform_id, sub="u-1", student_key="s1")
         s.add(user)

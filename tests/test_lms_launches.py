@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import jwt
 import pytest
+from lms.example import register_platform
 from sqlalchemy import func, select
 
 from denchi.lms import deep_linking, launches, lti
@@ -19,7 +20,6 @@ from denchi.lms.models import (
     ResourceLink,
     User,
 )
-from denchi.lms.registration import add_platform
 from denchi.lms.runtime import Runtime
 from denchi.lms.sessions import PageError
 from denchi.lms.store import token_hash
@@ -47,15 +47,7 @@ def rt(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def platform_id(rt) -> int:
-    return add_platform(
-        rt.db,
-        issuer=ISSUER,
-        client_id=CLIENT_ID,
-        login_url=f"{ISSUER}/auth",
-        token_url=f"{ISSUER}/token",
-        jwks_url=f"{ISSUER}/jwks",
-        deployment_ids=[DEPLOYMENT],
-    )
+    return register_platform(rt.db, ISSUER, CLIENT_ID, DEPLOYMENT)
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from lms.example import register_platform
 from prometheus_client.parser import text_string_to_metric_families
 
 from denchi.lms import logs, metrics, models
 from denchi.lms.config import make_config
 from denchi.lms.models import utcnow
-from denchi.lms.registration import add_platform
 from denchi.lms.runtime import Runtime
 from denchi.lms.web import create_app
 
@@ -42,15 +42,7 @@ def _class(rt) -> None:
     """Five submissions (2 queued, 1 grading, 2 graded after 20 s and 200 s) and three
     scores (one sent 4 s after it was recorded, one pending for 90 s, one failed)."""
     now = utcnow()
-    platform_id = add_platform(
-        rt.db,
-        issuer="https://moodle.example",
-        client_id="c",
-        login_url="https://moodle.example/a",
-        token_url="https://moodle.example/t",
-        jwks_url="https://moodle.example/j",
-        deployment_ids=["d"],
-    )
+    platform_id = register_platform(rt.db)
     with rt.db.session() as s:
         context = models.Context(platform_id=platform_id, deployment_id="d", context_id="c1")
         s.add(context)

@@ -10,12 +10,12 @@ import zipfile
 
 import nbformat
 import pytest
+from lms.example import register_platform
 from sqlalchemy import select
 
 from denchi.lms import launches, lti, submissions
 from denchi.lms.config import make_config
 from denchi.lms.models import ResourceLink, ScoreOutbox, Submission
-from denchi.lms.registration import add_platform
 from denchi.lms.runtime import Runtime
 
 ASSIGNMENT = "h02_redox_cells"
@@ -31,15 +31,7 @@ def course(tmp_path):
         data_dir=str(tmp_path / "data"),
     )
     rt = Runtime(config)
-    platform_id = add_platform(
-        rt.db,
-        issuer="https://lms.example",
-        client_id="c",
-        login_url="https://lms.example/auth",
-        token_url="https://lms.example/token",
-        jwks_url="https://lms.example/jwks",
-        deployment_ids=["d"],
-    )
+    platform_id = register_platform(rt.db, issuer="https://lms.example")
     users, path = {}, ""
     for sub, family, role in [("t", "先生", "Instructor"), ("a", "青木", "Learner"),
                               ("b", "馬場", "Learner"), ("c", "千葉", "Learner")]:  # fmt: skip
