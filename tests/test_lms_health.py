@@ -7,23 +7,16 @@ import errno
 import sqlite3
 
 import pytest
+from lms.example import runtime_in
 from sqlalchemy.exc import OperationalError
 
 from denchi.lms import health
-from denchi.lms.config import make_config
-from denchi.lms.runtime import Runtime
 
 
 @pytest.fixture
 def rt(tmp_path):
-    config = make_config(
-        tmp_path / "denchi-lms.toml",
-        database_url=f"sqlite:///{tmp_path / 'lms.db'}",
-        data_dir=str(tmp_path / "data"),
-    )
-    runtime = Runtime(config)
-    yield runtime
-    runtime.close()
+    with runtime_in(tmp_path) as runtime:
+        yield runtime
 
 
 def test_a_healthy_tool_passes_every_check_and_leaves_nothing_behind(rt):

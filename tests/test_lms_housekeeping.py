@@ -8,11 +8,10 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from lms.example import register_platform
+from lms.example import register_platform, runtime_in
 from sqlalchemy import select
 
 from denchi.lms import handoff, housekeeping, jobs
-from denchi.lms.config import make_config
 from denchi.lms.models import (
     BrowserSession,
     DeepLinkRequest,
@@ -21,7 +20,6 @@ from denchi.lms.models import (
     User,
     utcnow,
 )
-from denchi.lms.runtime import Runtime
 from denchi.lms.store import new_token, token_hash
 
 HOUR = timedelta(hours=1)
@@ -29,15 +27,8 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture
 def rt(tmp_path):
-    config = make_config(
-        tmp_path / "denchi-lms.toml",
-        base_url="https://tool.example",
-        database_url=f"sqlite:///{tmp_path / 'lms.db'}",
-        data_dir=str(tmp_path / "data"),
-    )
-    runtime = Runtime(config)
-    yield runtime
-    runtime.close()
+    with runtime_in(tmp_path, base_url="https://tool.example") as runtime:
+        yield runtime
 
 
 def _fill(rt) -> dict[str, set]:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import jwt
 import pytest
-from lms.example import register_platform
+from lms.example import register_platform, runtime_in
 from sqlalchemy import func, select
 
 from denchi.lms import deep_linking, launches, lti
-from denchi.lms.config import make_config
 from denchi.lms.models import (
     BrowserSession,
     Context,
@@ -20,7 +19,6 @@ from denchi.lms.models import (
     ResourceLink,
     User,
 )
-from denchi.lms.runtime import Runtime
 from denchi.lms.sessions import PageError
 from denchi.lms.store import token_hash
 from denchi.lms.targets import page_options
@@ -34,15 +32,8 @@ ASSIGNMENT = "h02_redox_cells"
 @pytest.fixture(scope="module")
 def rt(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lms-launches")
-    config = make_config(
-        folder / "denchi-lms.toml",
-        base_url="https://tool.example",
-        database_url=f"sqlite:///{folder / 'lms.db'}",
-        data_dir=str(folder / "data"),
-    )
-    runtime = Runtime(config)
-    yield runtime
-    runtime.close()
+    with runtime_in(folder, base_url="https://tool.example") as runtime:
+        yield runtime
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,10 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from lms.example import register_platform
+from lms.example import config_in, register_platform, runtime_in
 from prometheus_client.parser import text_string_to_metric_families
 
 from denchi.lms import logs, metrics, models
-from denchi.lms.config import make_config
 from denchi.lms.models import utcnow
 from denchi.lms.runtime import Runtime
 from denchi.lms.web import create_app
@@ -26,16 +25,8 @@ TOKEN = "s3cret-metrics-token-0123456789"
 
 @pytest.fixture
 def rt(tmp_path):
-    config = make_config(
-        tmp_path / "denchi-lms.toml",
-        base_url="https://tool.example",
-        database_url=f"sqlite:///{tmp_path / 'lms.db'}",
-        data_dir=str(tmp_path / "data"),
-        metrics_token=TOKEN,
-    )
-    runtime = Runtime(config)
-    yield runtime
-    runtime.close()
+    with runtime_in(tmp_path, base_url="https://tool.example", metrics_token=TOKEN) as runtime:
+        yield runtime
 
 
 def _class(rt) -> None:
@@ -124,11 +115,7 @@ def test_metrics_need_the_operators_token(rt, tmp_path):
         assert refused.status_code == 401, headers
         assert "denchi_lms" not in refused.text
     # without a token in the settings there is no /metrics at all
-    closed = make_config(
-        tmp_path / "closed.toml",
-        database_url=f"sqlite:///{tmp_path / 'lms.db'}",
-        data_dir=str(tmp_path / "data"),
-    )
+    closed = config_in(tmp_path, "closed.toml")
     assert TestClient(create_app(Runtime(closed))).get("/metrics").status_code == 404
 
 

@@ -17,10 +17,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from lms.example import config_in
 from sqlalchemy import select
 
 from denchi.lms import jobs, models, outbox
-from denchi.lms.config import LmsConfig, make_config
+from denchi.lms.config import LmsConfig
 from denchi.lms.grader import GradeOutcome
 from denchi.lms.outbox import OutboxPolicy
 from denchi.lms.schema import prepare_schema
@@ -88,12 +89,7 @@ class FakeTool:
 @pytest.fixture
 def tool(tmp_path):
     def make(grade_s: float = 0.0, lms_s: float = 0.0, **settings) -> FakeTool:
-        config = make_config(
-            tmp_path / "denchi-lms.toml",
-            database_url=f"sqlite:///{tmp_path / 'lms.db'}",
-            data_dir=str(tmp_path / "data"),
-            **settings,
-        )
+        config = config_in(tmp_path, **settings)
         (tmp_path / "data").mkdir(exist_ok=True)
         db = Database(config.database_url)
         prepare_schema(db, config.data_dir, config.sqlite_path)

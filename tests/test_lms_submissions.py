@@ -10,11 +10,10 @@ import zipfile
 
 import nbformat
 import pytest
-from lms.example import register_platform
+from lms.example import config_in, register_platform
 from sqlalchemy import select
 
 from denchi.lms import launches, lti, submissions
-from denchi.lms.config import make_config
 from denchi.lms.models import ResourceLink, ScoreOutbox, Submission
 from denchi.lms.runtime import Runtime
 
@@ -25,12 +24,7 @@ LIS = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 @pytest.fixture
 def course(tmp_path):
     """A tool with one assignment link in one course; returns (rt, link, {sub: user id})."""
-    config = make_config(
-        tmp_path / "denchi-lms.toml",
-        database_url=f"sqlite:///{tmp_path / 'lms.db'}",
-        data_dir=str(tmp_path / "data"),
-    )
-    rt = Runtime(config)
+    rt = Runtime(config_in(tmp_path))
     platform_id = register_platform(rt.db, issuer="https://lms.example")
     users, path = {}, ""
     for sub, family, role in [("t", "先生", "Instructor"), ("a", "青木", "Learner"),
