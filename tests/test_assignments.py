@@ -225,29 +225,47 @@ def test_visible_checks_give_hints_not_raw_errors(assignment):
                 assert not bare, (path.name, meta["grade_id"], bare)
 
 
-def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
-    """問2 says "use your 問1 resistance": a student whose 問1 is wrong but whose 問2 follows
-    from it correctly loses 問1's points only."""
-    assignment, name = "e03_pulse_gitt", "e03_pulse_gitt.ipynb"
+def _graded_variants(tmp_path, pool, assignment: str, variants) -> dict[str, dict]:
+    """Grade with ``denchi grade`` one submission per student of ``variants(solution)``
+    (student -> answer code by grade_id; ``solution`` is the source's answer code by grade_id,
+    SOLUTION markers being comments); each student's (score, max score) by test cell."""
+    name = f"{assignment}.ipynb"
     course = nbg.copy_course(tmp_path / "course")
     release = nbg.generate(course, assignment)
-    wrong_q1 = typical_wrong_answers(assignment)[name]["q1_answer"]
     source = nbformat.read(course / "source" / assignment / name, as_version=4)
     solution = {
-        c.metadata.nbgrader["grade_id"]: c.source  # the SOLUTION markers are comments
+        c.metadata.nbgrader["grade_id"]: c.source
         for c in source.cells
         if c.metadata.get("nbgrader", {}).get("solution")
     }
-    answers = {**solution, "q1_answer": wrong_q1}
-    nb = fill_answers(nbformat.read(release / name, as_version=4), answers)
-    (tmp_path / "up").mkdir()
-    nbformat.write(nb, tmp_path / "up" / name)
-    grade(course, assignment, {"s2024001": tmp_path / "up"}, pool=pool)
+    uploads = {}
+    for student, answers in variants(solution).items():
+        nb = fill_answers(nbformat.read(release / name, as_version=4), answers)
+        uploads[student] = tmp_path / "up" / student
+        uploads[student].mkdir(parents=True)
+        nbformat.write(nb, uploads[student] / name)
+    grade(course, assignment, uploads, pool=pool)
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        sub = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, "s2024001")
-        got = {g.name: (g.score, g.max_score) for g in sub.grades}
+        return {
+            student: {
+                g.name: (g.score, g.max_score)
+                for g in gb.find_submission_notebook(assignment, assignment, student).grades
+            }
+            for student in uploads
+        }
+
+
+def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
+    """問2 says "use your 問1 resistance": a student whose 問1 is wrong but whose 問2 follows
+    from it correctly loses 問1's points only."""
+    assignment = "e03_pulse_gitt"
+    wrong_q1 = typical_wrong_answers(assignment)[f"{assignment}.ipynb"]["q1_answer"]
+    student = "s2024001"
+    got = _graded_variants(
+        tmp_path, pool, assignment, lambda solution: {student: {**solution, "q1_answer": wrong_q1}}
+    )[student]
     assert got["q1_test"][0] < got["q1_test"][1]  # 問1 wrong
     assert got["q2_test"][0] == got["q2_test"][1]  # 問2 right from the student's own 問1
 
@@ -278,33 +296,16 @@ def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, pool):
     """問4 asks how loss of lithium changed the low-voltage peak: the solution scores its
     points; the tallest-peak answer (a jump of about 0.2 V between the two peaks), the shift
     in mV and the other peak's change score less."""
-    assignment, name = "e02_ocv_dqdv", "e02_ocv_dqdv.ipynb"
-    course = nbg.copy_course(tmp_path / "course")
-    release = nbg.generate(course, assignment)
-    source = nbformat.read(course / "source" / assignment / name, as_version=4)
-    solution = {
-        c.metadata.nbgrader["grade_id"]: c.source
-        for c in source.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    }
-    q4 = {"solution": solution["q4_answer"], **E02_WRONG_Q4}
-    uploads = {}
-    for n, (kind, code) in enumerate(q4.items()):
-        student = f"s20250{n}-{kind}"
-        nb = fill_answers(
-            nbformat.read(release / name, as_version=4), {**solution, "q4_answer": code}
-        )
-        uploads[student] = tmp_path / "up" / student
-        uploads[student].mkdir(parents=True)
-        nbformat.write(nb, uploads[student] / name)
-    grade(course, assignment, uploads, pool=pool)
-    from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        got = {}
-        for student in uploads:
-            sub = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, student)
-            got[student.split("-", 1)[1]] = {g.name: (g.score, g.max_score) for g in sub.grades}
+    def variants(solution: dict[str, str]) -> dict[str, dict[str, str]]:
+        q4 = {"solution": solution["q4_answer"], **E02_WRONG_Q4}
+        return {
+            f"s20250{n}-{kind}": {**solution, "q4_answer": code}
+            for n, (kind, code) in enumerate(q4.items())
+        }
+
+    graded = _graded_variants(tmp_path, pool, "e02_ocv_dqdv", variants)
+    got = {student.split("-", 1)[1]: cells for student, cells in graded.items()}
     assert all(score == maximum for score, maximum in got["solution"].values()), got["solution"]
     for kind in E02_WRONG_Q4:
         score, maximum = got[kind]["q4_test"]
@@ -316,34 +317,14 @@ def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, pool):
     """問3 asks for a fit whose residuals are divided by |Z|: the same fit without the weighting
     (whose R_ct, α and C fall inside their tolerances on these spectra) loses the points of the
     weighting check and keeps the others."""
-    assignment, name = "e04_eis", "e04_eis.ipynb"
-    course = nbg.copy_course(tmp_path / "course")
-    release = nbg.generate(course, assignment)
-    source = nbformat.read(course / "source" / assignment / name, as_version=4)
-    solution = {
-        c.metadata.nbgrader["grade_id"]: c.source
-        for c in source.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    }
     weighted = "d = (randles(f_hz, *p) - z_ohm) / np.abs(z_ohm)"
-    assert weighted in solution["q3_answer"]
-    unweighted = solution["q3_answer"].replace(weighted, "d = randles(f_hz, *p) - z_ohm")
-    uploads = {}
-    for student, q3 in (("s2025001", solution["q3_answer"]), ("s2025002", unweighted)):
-        nb = fill_answers(
-            nbformat.read(release / name, as_version=4), {**solution, "q3_answer": q3}
-        )
-        uploads[student] = tmp_path / "up" / student
-        uploads[student].mkdir(parents=True)
-        nbformat.write(nb, uploads[student] / name)
-    grade(course, assignment, uploads, pool=pool)
-    from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        got = {}
-        for student in uploads:
-            sub = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, student)
-            got[student] = {g.name: (g.score, g.max_score) for g in sub.grades}
+    def variants(solution: dict[str, str]) -> dict[str, dict[str, str]]:
+        assert weighted in solution["q3_answer"]
+        unweighted = solution["q3_answer"].replace(weighted, "d = randles(f_hz, *p) - z_ohm")
+        return {"s2025001": solution, "s2025002": {**solution, "q3_answer": unweighted}}
+
+    got = _graded_variants(tmp_path, pool, "e04_eis", variants)
     weighted_scores, unweighted_scores = got["s2025001"], got["s2025002"]
     assert all(s == m for s, m in weighted_scores.values()), weighted_scores
     lost = {cell for cell, (s, m) in unweighted_scores.items() if s < m}
