@@ -94,6 +94,15 @@ class CircuitFit:
         )
 
 
+def _residuals(f: np.ndarray, z: np.ndarray, params: np.ndarray, weighted: bool) -> np.ndarray:
+    """Real then imaginary residuals of the circuit ``params`` against ``z``: divided by the
+    measured ``|Z|`` when ``weighted`` (dimensionless), else in Ω."""
+    diff = randles_impedance(f, *(float(v) for v in params)) - z
+    if weighted:
+        diff = diff / np.abs(z)
+    return np.concatenate([diff.real, diff.imag])
+
+
 def modulus_weighted_residuals(
     frequency_hz: np.ndarray, impedance_ohm: np.ndarray, params: np.ndarray
 ) -> np.ndarray:
@@ -106,9 +115,7 @@ def modulus_weighted_residuals(
         impedance_ohm: Measured complex impedance [Ω], shape (n,).
         params: R0, R_ct, Q, α, σ (the order of :func:`randles_impedance`).
     """
-    z = np.asarray(impedance_ohm, dtype=complex)
-    diff = (randles_impedance(frequency_hz, *(float(v) for v in params)) - z) / np.abs(z)
-    return np.concatenate([diff.real, diff.imag])
+    return _residuals(frequency_hz, np.asarray(impedance_ohm, dtype=complex), params, True)
 
 
 def modulus_weighted_cost(
@@ -134,12 +141,6 @@ def modulus_weighted_cost(
             "params are five numbers: R0, R_ct, Q, alpha, sigma.",
         )
     return float(np.sum(modulus_weighted_residuals(frequency_hz, impedance_ohm, values) ** 2))
-
-
-def _ohm_residuals(f: np.ndarray, z: np.ndarray, params: np.ndarray) -> np.ndarray:
-    """Residuals in Ω (no weighting): the fit the e04 page compares against."""
-    diff = randles_impedance(f, *(float(v) for v in params)) - z
-    return np.concatenate([diff.real, diff.imag])
 
 
 def _first_guess(f: np.ndarray, z: np.ndarray) -> list[float]:
@@ -199,9 +200,8 @@ def fit_randles(
     low = [0.0, 1e-9, 1e-12, 0.5, 0.0]
     high = [np.inf, np.inf, np.inf, 1.0, np.inf]
     start = np.clip(guess, np.array(low) + 1e-12, np.array(high) - 1e-9)
-    residuals = modulus_weighted_residuals if weighted else _ohm_residuals
     fit = least_squares(
-        lambda params: residuals(f, z, params),
+        lambda params: _residuals(f, z, params, weighted),
         start,
         bounds=(low, high),
         x_scale="jac",
