@@ -23,6 +23,10 @@ class OutsideDataDir(ValueError):
 def inside(root: Path, *parts: str) -> Path:
     """``root/parts...`` resolved; :class:`OutsideDataDir` if it is not inside ``root``.
 
+    Args:
+        root: The folder the path must stay in (resolved, links followed).
+        *parts: Path parts below ``root`` (may come from outside: ids, file names).
+
     Raises:
         OutsideDataDir: a part is absolute, climbs out with ``..``, or a link leads out.
     """
@@ -34,8 +38,15 @@ def inside(root: Path, *parts: str) -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` if needed and make it readable by the owner only; folders it creates
-    on the way are private too (existing ones are left as they are)."""
+    """Create ``path`` if needed and make it readable by the owner only (mode 0700); folders
+    it creates on the way are private too (existing ones are left as they are).
+
+    Args:
+        path: The folder to create or tighten.
+
+    Raises:
+        OSError: the folder cannot be created or its mode changed (permissions, full disk).
+    """
     missing = [p for p in (path, *path.parents) if not p.exists()]
     for folder in reversed(missing):
         folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
@@ -45,7 +56,14 @@ def private_dir(path: Path) -> Path:
 
 
 def make_private(root: Path) -> None:
-    """Folders 0700 and files 0600 under ``root`` (and ``root`` itself), links left alone."""
+    """Folders 0700 and files 0600 under ``root`` (and ``root`` itself), links left alone.
+
+    Args:
+        root: The folder whose tree is made private.
+
+    Raises:
+        OSError: a mode cannot be changed (a file not owned by the tool's user).
+    """
     for folder, dirs, files in os.walk(root):
         os.chmod(folder, PRIVATE_DIR)
         for name in files:
@@ -56,7 +74,14 @@ def make_private(root: Path) -> None:
 
 
 def private_file(path: Path) -> Path:
-    """Create ``path`` empty with mode 0600 if it does not exist; tighten it if it does."""
+    """Create ``path`` empty with mode 0600 if it does not exist; tighten it if it does.
+
+    Args:
+        path: The file (its parent folders are created as needed).
+
+    Raises:
+        OSError: the file cannot be created or its mode changed.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
     path.chmod(PRIVATE_FILE)

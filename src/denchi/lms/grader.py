@@ -38,6 +38,12 @@ PREPARATION = b"2"
 
 @dataclass(frozen=True)
 class GradeOutcome:
+    """What grading one learner's submission gave, in points of the assignment.
+
+    ``score`` is None when the notebook could not be graded (``error`` then says so to the
+    learner, in Japanese and English); ``feedback_html`` is nbgrader's feedback page(s).
+    """
+
     score: float | None
     max_score: float
     feedback_html: str | None
@@ -75,23 +81,48 @@ class Grader:
 
     @property
     def source_dir(self) -> Path:
+        """The nbgrader course's ``source/`` folder in the courseware checkout."""
         return nbg.course_dir(self.courseware) / "source"
 
     def assignment(self, target: str) -> str:
-        """The catalog's own id equal to ``target``; ``KeyError`` if the catalog has none."""
+        """The catalog's own id equal to ``target``; ``KeyError`` if the catalog has none.
+
+        Args:
+            target: An assignment id from outside (a launch's custom parameter, a stored row).
+
+        Raises:
+            KeyError: the catalog has no assignment ``target``.
+        """
         if (known := catalog_id(self.assignments, target)) is None:
             raise KeyError(f"no assignment {target!r} in the catalog")
         return known
 
     def notebook_names(self, assignment: str) -> list[str]:
-        """The assignment's source notebook names; none for an id outside the catalog."""
+        """The assignment's source notebook names; none for an id outside the catalog.
+
+        Args:
+            assignment: An assignment id (compared with the catalog's).
+
+        Raises:
+            OutsideDataDir: the assignment's source folder is a link that leads out of
+                ``source/``.
+        """
         if assignment not in self.assignments:
             return []
         folder = inside(self.source_dir, self.assignment(assignment))
         return sorted(p.name for p in folder.glob("*.ipynb"))
 
     def source_notebook(self, assignment: str, name: str) -> Path:
-        """The teacher's source notebook (solutions and hidden tests: never sent to learners)."""
+        """The teacher's source notebook (solutions and hidden tests: never sent to learners).
+
+        Args:
+            assignment: An assignment id of the catalog.
+            name: The notebook's file name (``<assignment>.ipynb``).
+
+        Raises:
+            KeyError: the assignment is not in the catalog or has no notebook ``name``.
+            OutsideDataDir: the notebook's path is a link that leads out of ``source/``.
+        """
         if name not in self._known_notebooks(assignment):
             raise KeyError(name)
         return inside(self.source_dir, self.assignment(assignment), name)
@@ -112,7 +143,18 @@ class Grader:
         return digest.hexdigest()[:16]
 
     def prepare(self, assignment: str) -> Path:
-        """The prepared course of ``assignment`` (generated once per change of the sources)."""
+        """The prepared course of ``assignment`` (generated once per change of the sources).
+
+        Args:
+            assignment: An assignment id of the catalog.
+
+        Raises:
+            KeyError: the assignment is not in the catalog or has no source notebook.
+            OutsideDataDir: a path of the courseware leads out of its folder.
+            RuntimeError: nbgrader cannot generate the student version (its output is in
+                the message; :func:`denchi.grading.course.generate`).
+            OSError: the course cannot be copied into ``work_dir`` (e.g. a full disk).
+        """
         self._known_notebooks(assignment)
         with self._guard:
             lock = self._locks.setdefault(assignment, threading.Lock())
@@ -129,7 +171,16 @@ class Grader:
             return prepared
 
     def max_score(self, assignment: str) -> float:
-        """From the source notebooks (deep linking must not wait for nbgrader to generate)."""
+        """The assignment's points: the sum over the autograded cells of its source notebooks
+        (deep linking must not wait for nbgrader to generate).
+
+        Args:
+            assignment: An assignment id of the catalog.
+
+        Raises:
+            KeyError: the assignment is not in the catalog or has no source notebook.
+            OutsideDataDir: a notebook's path is a link that leads out of ``source/``.
+        """
         names = self._known_notebooks(assignment)
         return sum(
             nbg.notebook_points(nbformat.read(self.source_notebook(assignment, n), as_version=4))
@@ -137,7 +188,18 @@ class Grader:
         )
 
     def release_notebook(self, assignment: str, name: str) -> Path:
-        """The student version of one notebook, for download."""
+        """The student version of one notebook, for download (prepares the course first).
+
+        Args:
+            assignment: An assignment id of the catalog.
+            name: The notebook's file name (``<assignment>.ipynb``).
+
+        Raises:
+            KeyError: the assignment is not in the catalog or has no notebook ``name``.
+            OutsideDataDir: a path of the courseware leads out of its folder.
+            RuntimeError: nbgrader cannot generate the student version.
+            OSError: the course cannot be copied into ``work_dir``.
+        """
         if name not in self.notebook_names(assignment):
             raise KeyError(name)
         assignment = self.assignment(assignment)
@@ -158,7 +220,22 @@ class Grader:
         ``<work_dir>/logs/batches/`` and each submission's record (status, score, flags,
         seconds, the batch log) is appended to ``<work_dir>/logs/<assignment>/<label>.jsonl``,
         ``labels`` naming each student's submission (the LMS tool's submission id; default:
-        the student)."""
+        the student).
+
+        Args:
+            assignment: An assignment id of the catalog.
+            notebooks: ``{student id: {notebook file name: notebook JSON text}}``.
+            on_result: Called with ``(student, outcome)`` as each student's grading ends.
+            labels: ``{student id: label}`` naming the log file of each submission.
+
+        Raises:
+            KeyError: the assignment is not in the catalog or has no source notebook.
+            OutsideDataDir: a student id or notebook name would lead out of the batch folder.
+            RuntimeError: nbgrader cannot generate the student version.
+            GradingError: the machine has no sandbox and ``allow_unsandboxed`` is not set
+                (:func:`denchi.grading.pipeline.grade`).
+            OSError: the batch cannot be written into ``work_dir`` (e.g. a full disk).
+        """
         prepared = self.prepare(assignment)
         assignment = self.assignment(assignment)
         logs = private_dir(inside(private_dir(self.work_dir), "logs"))
@@ -201,7 +278,14 @@ class Grader:
     def sync_students(self, students: list[tuple[str, str, str, str, str]]) -> None:
         """Add or update students (id, first name, last name, email, LMS user id) in the
         tool's nbgrader gradebook, ``<data_dir>/grading/gradebook.db`` (the roster stays in
-        the private data directory, never in the courseware checkout)."""
+        the private data directory, never in the courseware checkout).
+
+        Args:
+            students: ``(student id, first name, last name, email, LMS user id)`` rows.
+
+        Raises:
+            OutsideDataDir: ``work_dir`` holds a ``gradebook.db`` link that leads out of it.
+        """
         from nbgrader.api import Gradebook
 
         path = private_file(inside(private_dir(self.work_dir), "gradebook.db"))

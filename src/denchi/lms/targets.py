@@ -14,13 +14,19 @@ from denchi.catalog import Catalog, Module
 
 @dataclass(frozen=True)
 class PageOption:
+    """A book page a resource link may open, as deep linking offers it."""
+
     module: Module
     docname: str  # Sphinx docname in the book, e.g. "modules/h04_lithium_ion/index"
     label: str
 
 
 def page_options(catalog: Catalog) -> list[PageOption]:
-    """Every book page a link may open: each available module's entry page and lab pages."""
+    """Every book page a link may open: each available module's entry page and lab pages.
+
+    Args:
+        catalog: The catalog (``book/curriculum.yml``) whose available modules are offered.
+    """
     options = []
     for module in catalog.available():
         entry = catalog.entry_page(module)
@@ -33,5 +39,11 @@ def page_options(catalog: Catalog) -> list[PageOption]:
 
 
 def catalog_id(known: set[str] | frozenset[str], value: object) -> str | None:
-    """The member of ``known`` equal to ``value`` (the catalog's string), else None."""
+    """The member of ``known`` equal to ``value`` (the catalog's string), else None.
+
+    Args:
+        known: The catalog's ids (assignment or page ids).
+        value: A string from outside (a custom parameter of a launch, a form field); any
+            object is accepted and only ever compared.
+    """
     return next((k for k in known if k == value), None)
