@@ -243,8 +243,9 @@ def raises_section(docstring: str | None) -> set[str]:
 
 
 # Where the name-based rule over-reaches, the reason why the callable cannot raise.
-# Each entry: (the exception class, an alias read as its class, it cannot raise; the reason).
-CANNOT_RAISE: dict[tuple[str, str], tuple[str, str]] = {
+# Each entry: (the exception class, or a tuple of classes, it cannot raise, an alias read as its
+# class; the reason).
+CANNOT_RAISE: dict[tuple[str, str], tuple[str | tuple[str, ...], str]] = {
     ("denchi.factory.process_map", "step_table_markdown"): (
         "InputError",
         "calls steps() with no area",
@@ -280,6 +281,12 @@ CANNOT_RAISE: dict[tuple[str, str], tuple[str, str]] = {
         "calls self.assignment() only with an id already in self.assignments, which "
         "catalog_id() then finds",
     ),
+    ("denchi.lms.schema", "prepare_schema"): (
+        ("DatabaseError", "OutsideDataDir"),
+        "backup_sqlite() runs inside _backup_or_refuse()'s try block, which turns its "
+        "sqlite3 errors into SchemaError; the backup's name is new (a time to the "
+        "microsecond) and has no '/', so it stays in data_dir",
+    ),
 }
 FOUND, ALIASES = _collect()
 CAN_RAISE = _can_raise(FOUND)
@@ -295,8 +302,13 @@ def can_raise(key: tuple[str, str]) -> set[str]:
     return {ALIASES.get(name, name) for name in CAN_RAISE[key]}
 
 
+def _cannot(name: str | tuple[str, ...]) -> set[str]:
+    """The class names one entry of ``CANNOT_RAISE`` holds (one name or a tuple of them)."""
+    return {name} if isinstance(name, str) else set(name)
+
+
 for _key, (_name, _) in CANNOT_RAISE.items():
-    CAN_RAISE[_key] = {n for n in CAN_RAISE[_key] if ALIASES.get(n, n) != _name}
+    CAN_RAISE[_key] = {n for n in CAN_RAISE[_key] if ALIASES.get(n, n) not in _cannot(_name)}
 CHECKED_CALLABLES = sorted(
     (key for key, c in FOUND.items() if c.public and key[0].startswith(CHECKED)),
     key=lambda key: f"{key[0]}.{key[1]}",
@@ -309,8 +321,9 @@ def test_exceptions_to_the_rule_are_still_needed() -> None:
     for key, (name, reason) in CANNOT_RAISE.items():
         assert key in FOUND, f"{key} no longer exists"
         flagged_names = {ALIASES.get(n, n) for n in flagged[key]}
-        assert name in flagged_names, (
-            f"{key} is no longer flagged for {name}; drop it from CANNOT_RAISE ({reason})"
+        stale = _cannot(name) - flagged_names
+        assert not stale, (
+            f"{key} is no longer flagged for {sorted(stale)}; drop it from CANNOT_RAISE ({reason})"
         )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the default of every time column)."""
     return datetime.now(timezone.utc)
 
 
@@ -32,18 +33,33 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse a naive time on its way into the database (SQLAlchemy ``TypeDecorator``).
+
+        Args:
+            value: The time to store (timezone-aware), or None.
+            dialect: The database's dialect (unused: every backend gets the same value).
+
+        Raises:
+            ValueError: ``value`` has no time zone (it would be read back as UTC, maybe wrongly).
+        """
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime")
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Read a stored time as UTC (SQLite gives it back naive; ``TypeDecorator``).
+
+        Args:
+            value: The time the database returned, or None.
+            dialect: The database's dialect (unused).
+        """
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
 
 
 class Base(DeclarativeBase):
-    pass
+    """The tables' common base (its metadata is what the Alembic migrations must match)."""
 
 
 class ToolKey(Base):
@@ -75,6 +91,8 @@ class Platform(Base):
 
 
 class Deployment(Base):
+    """A deployment of the tool in a registered LMS (the ``deployment_id`` claim, LTI 1.3 Core)."""
+
     __tablename__ = "deployments"
     __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +137,9 @@ class Context(Base):
 
 
 class User(Base):
+    """A person of a registered LMS, by the ``sub`` of its launches (LTI 1.3 Core's user
+    identity claims), with the nbgrader student id the tool gives them."""
+
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("platform_id", "sub"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +194,9 @@ class BrowserSession(Base):
 
 
 class Submission(Base):
+    """An uploaded notebook of one learner to one resource link, and its grading (status,
+    score in points, feedback); ``size`` is the upload's size in bytes."""
+
     __tablename__ = "submissions"
     __table_args__ = (
         # the grading queue: queued (or abandoned) submissions, oldest first (jobs.py)

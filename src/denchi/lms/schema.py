@@ -96,6 +96,7 @@ class SchemaReport:
 
     @property
     def changed(self) -> bool:
+        """Whether the database was stamped or upgraded (False: it was at the head)."""
         return self.plan.stamp or self.plan.upgrade
 
     def describe(self) -> str:
@@ -117,7 +118,13 @@ class SchemaReport:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration in code: the packaged migrations, and the connection that
-    ``migrations/env.py`` runs them on."""
+    ``migrations/env.py`` runs them on.
+
+    Args:
+        connection: The connection to run on, shared through ``Config.attributes`` (Alembic's
+            cookbook, "Sharing a Connection across one or more programmatic migration
+            commands"); None for commands that only read the scripts.
+    """
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
     config.set_main_option("path_separator", "os")  # version_locations split on os.pathsep
@@ -127,6 +134,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def scripts() -> ScriptDirectory:
+    """The packaged migrations as Alembic's ``ScriptDirectory`` (revisions and the head)."""
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -153,7 +161,12 @@ def schema_differences(
     """How tables made before Alembic (``found``: table → column names) differ from the
     baseline (``expected``), one ``table`` or ``table.column`` per entry, marked ``-``
     (missing) or ``+`` (not in the baseline); tables that are not the tool's are left out
-    (procrastinate's share a PostgreSQL database)."""
+    (procrastinate's share a PostgreSQL database).
+
+    Args:
+        found: Table name → column names, as the database has them.
+        expected: Table name → column names of the baseline (:func:`baseline_columns`).
+    """
     differences = []
     for table, columns in sorted(expected.items()):
         if table not in found:
@@ -211,8 +224,11 @@ def prepare_schema(
 ) -> SchemaReport:
     """Bring the database's schema to the code's head, or refuse (see the module's account).
 
-    ``data_dir`` receives the SQLite backup; ``sqlite_path`` is the database file (``None``
-    for PostgreSQL); ``explicit``: run by ``denchi lms migrate``.
+    Args:
+        db: The tool's database.
+        data_dir: The data folder; it receives the SQLite backup.
+        sqlite_path: The SQLite database file (``None`` for PostgreSQL).
+        explicit: Run by ``denchi lms migrate`` (upgrading PostgreSQL is allowed).
 
     Raises:
         SchemaError: the database is refused as it is (:func:`plan_schema`), the SQLite
@@ -280,8 +296,11 @@ def new_revision(message: str, version_path: Path | None = None) -> Path:
     read and complete it before committing: autogenerate does not see every change, e.g.
     renames, per Alembic's "What does Autogenerate Detect"). For developers.
 
-    ``version_path``: the folder to write to (default: the package's ``versions``).
     Returns the new file.
+
+    Args:
+        message: What the revision changes, in English (its slug names the file).
+        version_path: The folder to write to (default: the package's ``versions``).
     """
     script = scripts()
     head = script.get_current_head()
@@ -324,8 +343,16 @@ def backup_sqlite(database: Path, data_dir: Path, revision: str) -> Path:
     ``sqlite3.Connection.backup``), as ``<stem>-backup-<revision>-<UTC time>.db``, mode 0600,
     and check that the copy reads back (``PRAGMA quick_check``).
 
+    Args:
+        database: The SQLite database file.
+        data_dir: The data folder the copy is written to.
+        revision: The schema revision of the database (part of the copy's name).
+
     Raises:
-        sqlite3.Error: the copy could not be made or does not read back.
+        sqlite3.DatabaseError: the copy does not read back (``quick_check`` is not ``ok``).
+        sqlite3.Error: the copy could not be made.
+        OutsideDataDir: the copy's name in ``data_dir`` is a link that leads out of it.
+        OSError: the copy's file cannot be created (permissions, a full disk).
     """
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
     target = private_file(inside(data_dir, f"{database.stem}-backup-{revision}-{stamp}.db"))

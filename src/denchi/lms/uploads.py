@@ -23,6 +23,11 @@ def _refuse(ja: str, en: str, status: int = 400) -> PageError:
 
 
 def grade_ids(notebook: nbformat.NotebookNode) -> set[str]:
+    """The nbgrader ``grade_id`` of every cell that has one (``metadata.nbgrader.grade_id``).
+
+    Args:
+        notebook: A notebook (the assignment's source or an upload).
+    """
     return {
         cell.metadata["nbgrader"]["grade_id"]
         for cell in notebook.cells
@@ -31,6 +36,11 @@ def grade_ids(notebook: nbformat.NotebookNode) -> set[str]:
 
 
 def too_large(max_bytes: int) -> PageError:
+    """The bilingual refusal (HTTP 413, code ``upload``) of a file over ``max_bytes``.
+
+    Args:
+        max_bytes: The size limit [bytes] (shown to the learner in MB).
+    """
     return _refuse(
         f"ファイルが大きすぎます（{max_bytes / 1e6:g} MB まで）。出力のセルを消してから"
         "（「Kernel → Restart & Clear Output」）もう一度提出してください。",
@@ -51,6 +61,12 @@ class UploadLimits:
 
     @classmethod
     def of(cls, config: LmsConfig) -> UploadLimits:
+        """The limits the configuration sets (``max_extra_cells``, ``max_cell_chars``,
+        ``max_output_bytes``).
+
+        Args:
+            config: The tool's configuration.
+        """
         return cls(config.max_extra_cells, config.max_cell_chars, config.max_output_bytes)
 
 
@@ -62,6 +78,13 @@ class Received(NamedTuple):
 
 
 def too_many_cells(cells: int, own: int, most: int) -> PageError:
+    """The bilingual refusal (HTTP 413, code ``upload``) of a notebook with too many cells.
+
+    Args:
+        cells: The number of cells the upload has.
+        own: The number of cells the assignment's notebook has.
+        most: The most cells accepted (``own`` plus the configured extra cells).
+    """
     return _refuse(
         f"セルの数が多すぎます（{cells} 個。この課題のノートブックは {own} 個で、{most} 個まで"
         "提出できます）。空のセルや、答えに使っていないセルを消してから、もう一度提出して"
@@ -74,6 +97,13 @@ def too_many_cells(cells: int, own: int, most: int) -> PageError:
 
 
 def cell_too_long(number: int, chars: int, most: int) -> PageError:
+    """The bilingual refusal (HTTP 413, code ``upload``) of a cell whose source is too long.
+
+    Args:
+        number: The cell's position, counted from 1 at the top.
+        chars: The length of its source [characters].
+        most: The limit [characters].
+    """
     return _refuse(
         f"上から {number} 番目のセルが長すぎます（{chars} 文字。1 つのセルは {most} 文字まで）。"
         "貼り付けたデータなど、答えに要らない部分を消してから、もう一度提出してください。",
@@ -111,6 +141,12 @@ def read_notebook(data: bytes, source: Path, assignment: str, limits: UploadLimi
     ``source``): the assignment id the released notebook carries must be ``assignment``, its
     nbgrader cell ids must overlap the source's, and it must be within ``limits`` (outputs over
     the limit are cleared, not refused: a learner must not lose work because of them).
+
+    Args:
+        data: The uploaded file [bytes] (already within the size limit).
+        source: The assignment's source notebook on disk.
+        assignment: The catalog's assignment id the upload must carry.
+        limits: The per-submission limits.
 
     Raises:
         PageError: code ``upload``; 400 for an unreadable notebook or another assignment's,
