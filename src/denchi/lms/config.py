@@ -106,10 +106,16 @@ class LmsConfig(BaseModel):
         return urlsplit(self.base_url).scheme == "https"
 
     def url(self, path: str) -> str:
+        """The tool's absolute URL of ``path`` (``base_url`` without its trailing slash + path).
+
+        Args:
+            path: An absolute path of the tool, starting with ``/`` (e.g. ``/lti/launch``).
+        """
         return self.base_url.rstrip("/") + path
 
     @property
     def sqlite_path(self) -> Path | None:
+        """The SQLite database file of a ``sqlite:///`` ``database_url`` (None for PostgreSQL)."""
         if self.database_url.startswith("sqlite:///"):
             return Path(self.database_url.removeprefix("sqlite:///"))
         return None
@@ -125,7 +131,14 @@ _KINDS = {
 
 
 def allowed_values(key: str) -> tuple[str, str]:
-    """What ``key`` accepts, in Japanese and English, read from the field's type and limits."""
+    """What ``key`` accepts, in Japanese and English, read from the field's type and limits.
+
+    Args:
+        key: A setting of :class:`LmsConfig` (a key of the configuration file).
+
+    Raises:
+        KeyError: ``key`` is not a setting.
+    """
     if key in ("base_url", "book_url"):
         return "http:// か https:// で始まる URL", "an http:// or https:// URL"
     field = LmsConfig.model_fields[key]
@@ -173,6 +186,11 @@ def _explain(exc: ValidationError) -> ConfigError:
 def make_config(source: Path | None = None, **values: object) -> LmsConfig:
     """A checked configuration from keyword values (paths relative to ``source``'s folder).
 
+    Args:
+        source: The configuration file the values come from (None: relative to the current
+            folder).
+        **values: Settings by key, unchecked (from TOML or the command line).
+
     Raises:
         ConfigError: bilingual, naming each wrong key and the values it accepts.
     """
@@ -207,7 +225,16 @@ def make_config(source: Path | None = None, **values: object) -> LmsConfig:
 
 def load_config(path: Path, **overrides: object) -> LmsConfig:
     """Read and check the configuration file; ``overrides`` (e.g. from the command line) take
-    the place of the file's values and are checked the same way."""
+    the place of the file's values and are checked the same way.
+
+    Args:
+        path: The TOML configuration file.
+        **overrides: Settings by key that replace the file's.
+
+    Raises:
+        ConfigError: bilingual: the file is missing or is not valid TOML, or a setting is
+            wrong (naming the key and the values it accepts, :func:`make_config`).
+    """
     if not path.is_file():
         raise ConfigError(
             bilingual(
@@ -273,7 +300,17 @@ key_grace_days = 7
 def write_default_config(
     path: Path, base_url: str = "http://localhost:8765", book_url: str = "http://localhost:8000"
 ) -> Path:
-    """Write a commented configuration file (never overwrites an existing one)."""
+    """Write a commented configuration file (never overwrites an existing one).
+
+    Args:
+        path: Where to write the TOML file.
+        base_url: The tool's address as the LMS and browsers reach it.
+        book_url: Where the book (static HTML) is served.
+
+    Raises:
+        ConfigError: bilingual: ``path`` exists already (it is left as it is).
+        OSError: the file cannot be written.
+    """
     if path.exists():
         raise ConfigError(
             bilingual(

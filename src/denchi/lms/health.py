@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 
 def disk_full(exc: BaseException) -> bool:
     """Whether ``exc`` (or what caused it) says the disk is full: ``ENOSPC``/``EDQUOT``, SQLite's
-    "database or disk is full", PostgreSQL's disk_full (SQLSTATE 53100)."""
+    "database or disk is full", PostgreSQL's disk_full (SQLSTATE 53100, PostgreSQL's
+    "Appendix A. PostgreSQL Error Codes").
+
+    Args:
+        exc: The error; its ``orig`` (SQLAlchemy's wrapped driver error), ``__cause__`` and
+            ``__context__`` are followed too.
+    """
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -37,7 +43,11 @@ def disk_full(exc: BaseException) -> bool:
 
 
 def database_check(rt: Runtime) -> str:
-    """``"ok"`` when the database answers a query, else the reason (the error goes to the log)."""
+    """``"ok"`` when the database answers a query, else the reason (the error goes to the log).
+
+    Args:
+        rt: The tool instance.
+    """
     try:
         with rt.db.session() as s:
             s.scalar(select(func.count()).select_from(ToolKey))
@@ -49,7 +59,11 @@ def database_check(rt: Runtime) -> str:
 
 def data_dir_check(rt: Runtime) -> str:
     """``"ok"`` after a tiny write, flushed to the disk, and its removal in the data folder;
-    else the reason (the full disk named as such; the path goes to the log only)."""
+    else the reason (the full disk named as such; the path goes to the log only).
+
+    Args:
+        rt: The tool instance.
+    """
     path = rt.config.data_dir / f".health-{new_token(8)}"
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -67,5 +81,9 @@ def data_dir_check(rt: Runtime) -> str:
 
 
 def checks(rt: Runtime) -> dict[str, str]:
-    """Every check by name (``database``, ``data_dir``): ``"ok"`` or the reason it failed."""
+    """Every check by name (``database``, ``data_dir``): ``"ok"`` or the reason it failed.
+
+    Args:
+        rt: The tool instance.
+    """
     return {"database": database_check(rt), "data_dir": data_dir_check(rt)}

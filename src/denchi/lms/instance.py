@@ -51,6 +51,7 @@ class DataDirLock:
 
     @property
     def held(self) -> bool:
+        """Whether this instance holds the lock now."""
         return self._lock.is_locked
 
     def acquire(self) -> None:
@@ -79,6 +80,7 @@ class DataDirLock:
             ) from None
 
     def release(self) -> None:
+        """Give the lock up (whatever number of times it was taken; nothing if not held)."""
         self._lock.release(force=True)
 
 
@@ -93,7 +95,12 @@ def _has_keys(db: Database) -> bool:
 
 def lost_database(data_dir: Path, sqlite_path: Path | None) -> ToolStateError | None:
     """The refusal to give when the data folder shows the tool ran before but the SQLite file
-    is gone (checked before the database is opened, which would create it)."""
+    is gone (checked before the database is opened, which would create it).
+
+    Args:
+        data_dir: The data folder (where the marker is).
+        sqlite_path: The SQLite database file (None for PostgreSQL: never refused here).
+    """
     marker = _marker(data_dir)
     if marker.is_file() and sqlite_path is not None and not sqlite_path.exists():
         return _refusal(marker, f"{sqlite_path}")
@@ -102,6 +109,11 @@ def lost_database(data_dir: Path, sqlite_path: Path | None) -> ToolStateError | 
 
 def check_database(data_dir: Path, db: Database, database_url: str) -> None:
     """Refuse a database without the tool's keys where the marker says it had them.
+
+    Args:
+        data_dir: The data folder (where the marker is).
+        db: The opened database.
+        database_url: Its URL, for the message (a password in it is left out).
 
     Raises:
         ToolStateError: the marker exists and the database holds no signing key.
@@ -112,7 +124,16 @@ def check_database(data_dir: Path, db: Database, database_url: str) -> None:
 
 
 def record_instance(data_dir: Path, kid: str, new_keys: bool = False) -> None:
-    """Write the marker on the first start (and after an explicit ``--new-keys``)."""
+    """Write the marker on the first start (and after an explicit ``--new-keys``).
+
+    Args:
+        data_dir: The data folder.
+        kid: The id of the first signing key (kept in the marker).
+        new_keys: Overwrite an existing marker (the operator started over).
+
+    Raises:
+        OSError: the marker cannot be written.
+    """
     marker = _marker(data_dir)
     if marker.is_file() and not new_keys:
         return

@@ -35,6 +35,9 @@ def private_key(private_pem: str) -> rsa.RSAPrivateKey:
     check) takes about 150 ms of CPU for a 2048-bit key, signing with the parsed key about
     2 ms, and the tool signs for every score delivery and deep-linking answer.
 
+    Args:
+        private_pem: A PKCS#8 PEM private key without a password (as the tool stores it).
+
     Raises:
         ValueError: the PEM is unreadable or not an RSA key (the tool makes only RSA keys).
     """
@@ -45,7 +48,16 @@ def private_key(private_pem: str) -> rsa.RSAPrivateKey:
 
 
 def public_jwk(private_pem: str, kid: str) -> dict:
-    """The public half of a PEM key as a JWK with ``kid``, ``alg`` and ``use``."""
+    """The public half of a PEM key as a JWK with ``kid``, ``alg`` and ``use`` (RFC 7517,
+    section 4 "JSON Web Key (JWK) Format").
+
+    Args:
+        private_pem: The tool's PEM private key.
+        kid: Its key id (what a signed message's header names).
+
+    Raises:
+        ValueError: the PEM is unreadable or not an RSA key (:func:`private_key`).
+    """
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private_key(private_pem).public_key()))
     return {**jwk, "kid": kid, "alg": "RS256", "use": "sig"}
 
@@ -89,7 +101,15 @@ class ToolKeys:
             ).one()
 
     def jwks(self, now: datetime | None = None) -> dict:
-        """Active key and keys retired less than the grace period ago."""
+        """The JWK Set the tool publishes: the active key and keys retired less than the
+        grace period (``key_grace_days``) ago.
+
+        Args:
+            now: The time to count the grace period back from (default: now, UTC).
+
+        Raises:
+            ValueError: a stored key is unreadable (:func:`private_key`).
+        """
         self.ensure()
         since = (now or utcnow()) - self.grace
         with self.db.session() as s:
@@ -99,7 +119,14 @@ class ToolKeys:
             return {"keys": [public_jwk(k.private_pem, k.kid) for k in keys]}
 
     def sign(self, claims: dict) -> str:
-        """An RS256 JWT signed with the active key (``kid`` in the header)."""
+        """An RS256 JWT signed with the active key (``kid`` in the header).
+
+        Args:
+            claims: The JWT's claims (``iss``, ``aud``, ``exp`` … as the message needs).
+
+        Raises:
+            ValueError: the active key is unreadable (:func:`private_key`).
+        """
         key = self._active()
         return jwt.encode(
             claims, private_key(key.private_pem), algorithm="RS256", headers={"kid": key.kid}

@@ -24,7 +24,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def sqlalchemy_url(database_url: str) -> str:
-    """``postgresql://`` means psycopg 3 (the driver the lms extra installs)."""
+    """SQLAlchemy's URL of the configured ``database_url``: ``postgresql://`` means psycopg 3
+    (the driver the lms extra installs); any other URL is passed on as it is.
+
+    Args:
+        database_url: The ``database_url`` setting (``sqlite:///…`` or ``postgresql://…``).
+    """
     if database_url.startswith("postgresql://"):
         return "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     return database_url
@@ -54,6 +59,7 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        """Close the engine's pooled connections (at shutdown)."""
         self.engine.dispose()
 
 
@@ -63,6 +69,10 @@ def rows_changed(session: Session, statement: Update | Delete) -> int:
     ``Session.execute`` is typed as returning a plain ``Result`` for every statement, but for
     an UPDATE or DELETE without RETURNING it returns a ``CursorResult``, which has the row
     count (SQLAlchemy issue #9185); the check makes that explicit for the type checker.
+
+    Args:
+        session: The open session (its transaction).
+        statement: An UPDATE or DELETE without RETURNING.
     """
     result = session.execute(statement)
     assert isinstance(result, CursorResult)
@@ -70,8 +80,18 @@ def rows_changed(session: Session, statement: Update | Delete) -> int:
 
 
 def new_token(nbytes: int = 32) -> str:
+    """A random URL-safe secret (``secrets.token_urlsafe``; about 1.3 characters a byte).
+
+    Args:
+        nbytes: Its randomness [bytes].
+    """
     return secrets.token_urlsafe(nbytes)
 
 
 def token_hash(token: str) -> str:
+    """The SHA-256 of ``token`` as 64 hex digits: what the database keeps of a secret.
+
+    Args:
+        token: The secret (a cookie, a registration or hand-off token).
+    """
     return hashlib.sha256(token.encode()).hexdigest()
