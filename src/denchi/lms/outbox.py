@@ -29,6 +29,12 @@ log = logging.getLogger(__name__)
 
 
 def iso_timestamp(moment: datetime) -> str:
+    """ISO 8601 with milliseconds and the UTC offset, as an AGS score's ``timestamp`` is
+    written (1EdTech AGS 2.0, "Score publish service": "timestamp").
+
+    Args:
+        moment: A timezone-aware time.
+    """
     return moment.isoformat(timespec="milliseconds")
 
 
@@ -56,7 +62,18 @@ def score_payload(
     maximum: float | None = None,
     comment: str | None = None,
 ) -> ScorePayload:
-    """An AGS score; ``scoreGiven`` only when there is a grade."""
+    """An AGS score; ``scoreGiven`` only when there is a grade (1EdTech AGS 2.0, "Score
+    publish service": without ``scoreGiven`` the platform holds no score for the learner).
+
+    Args:
+        user: The learner (their ``sub`` is the score's ``userId``).
+        activity: ``activityProgress`` (``Submitted``, ``Completed`` …).
+        grading: ``gradingProgress`` (``Pending``, ``FullyGraded``, ``PendingManual``,
+            ``Failed`` …).
+        score: The points given (``scoreGiven``); with ``maximum`` only.
+        maximum: The assignment's points (``scoreMaximum``).
+        comment: A comment the gradebook shows (left out when empty).
+    """
     payload: ScorePayload = {
         "userId": user.sub,
         "activityProgress": activity,
@@ -77,7 +94,15 @@ def enqueue(
     payload: ScorePayload,
     submission_id: str | None,
 ) -> ScoreOutbox:
-    """Store a score for delivery; older undelivered scores of the same pair are superseded."""
+    """Store a score for delivery; older undelivered scores of the same pair are superseded.
+
+    Args:
+        session: The open transaction the score is stored in (with the grade it reports).
+        link: The resource link (with its context loaded).
+        user: The learner.
+        payload: The score (:func:`score_payload`).
+        submission_id: The submission it reports (None for a score of no submission).
+    """
     session.execute(
         update(ScoreOutbox)
         .where(
@@ -100,13 +125,21 @@ def enqueue(
 
 @dataclass(frozen=True)
 class OutboxPolicy:
+    """How deliveries are retried: at most ``max_attempts`` tries, waiting ``base_delay_s``
+    doubled per failure up to ``max_delay_s`` [s], a row claimed for ``claim_s`` [s]."""
+
     max_attempts: int = 12
     base_delay_s: float = 30.0
     max_delay_s: float = 3600.0
     claim_s: float = 120.0
 
     def delay(self, attempts: int) -> timedelta:
-        """Exponential back-off with jitter: base × 2^(attempts-1), capped."""
+        """Exponential back-off with jitter: base × 2^(attempts-1), capped, times a random
+        factor between 0.8 and 1.2.
+
+        Args:
+            attempts: The failed attempts so far (1 after the first failure).
+        """
         seconds = min(self.base_delay_s * 2 ** max(attempts - 1, 0), self.max_delay_s)
         return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
@@ -141,6 +174,11 @@ def _claim(db: Database, policy: OutboxPolicy) -> int | None:
 
 
 def service_target(platform: Platform) -> ServiceTarget:
+    """What the service client needs of a registered platform.
+
+    Args:
+        platform: The registered LMS.
+    """
     return ServiceTarget(
         platform.id, platform.client_id, platform.auth_token_url, platform.token_audience
     )
@@ -151,7 +189,20 @@ def lineitem_for(
 ) -> str:
     """The resource link's line item: from the launch, else found or created through AGS with
     the assignment's points (``points(assignment id)``) as its maximum, whichever score (a
-    "Submitted" without a maximum, or a grade) happens to be the first to need it."""
+    "Submitted" without a maximum, or a grade) happens to be the first to need it.
+
+    Args:
+        db: The tool's database (the found URL is kept on the link).
+        client: The service client.
+        link_id: The resource link's row id.
+        points: The points of an assignment, by its id.
+
+    Raises:
+        ServiceError: the LMS offers no line items for the course (not retryable), or the
+            line item service failed (:meth:`ServiceClient.find_or_create_lineitem`).
+        ValueError: the tool's signing key is unreadable.
+        sqlalchemy.exc.NoResultFound: no resource link ``link_id``.
+    """
     with db.session() as s:
         link = s.get_one(ResourceLink, link_id)
         if link.lineitem_url:
@@ -198,7 +249,16 @@ def deliver_due(
 ) -> int:
     """Deliver every score that is due now; returns how many reached the LMS.
 
-    ``points(assignment id)`` is the maximum of a line item the tool has to create.
+    A failed delivery is not raised: it is recorded on its row (``last_error``) and retried
+    after :meth:`OutboxPolicy.delay`, or marked failed when the error is not retryable or the
+    attempts are used up.
+
+    Args:
+        db: The tool's database.
+        client: The service client.
+        policy: The retry policy.
+        points: The points of an assignment, by its id: the maximum of a line item the tool
+            has to create.
     """
     delivered = 0
     while (row_id := _claim(db, policy)) is not None:
@@ -227,7 +287,13 @@ def deliver_due(
 
 
 def retry_failed(db: Database, link_id: int) -> int:
-    """An instructor's "send again": failed rows of a resource link become due now."""
+    """An instructor's "send again": failed rows of a resource link become due now.
+    Returns how many.
+
+    Args:
+        db: The tool's database.
+        link_id: The resource link's row id.
+    """
     with db.session() as s:
         return rows_changed(
             s,

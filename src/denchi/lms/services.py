@@ -49,6 +49,11 @@ def service_url(url: str, path: str = "", params: dict[str, str] | None = None) 
 
     Source: 1EdTech AGS 2.0, section 3.2 ("the line item URL ... may contain query
     parameters"); Moodle ``mod/lti/service/gradebookservices``.
+
+    Args:
+        url: A service URL the platform gave (a line item, the line items container).
+        path: What to append to its path (e.g. ``/scores``); empty: the path is kept.
+        params: Query parameters to add; one the URL has already is not replaced.
     """
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -117,9 +122,27 @@ class ServiceClient:
         self._lock = threading.Lock()
 
     def close(self) -> None:
+        """Close the HTTP connections (at shutdown)."""
         self.http.close()
 
     def access_token(self, target: ServiceTarget, scopes: tuple[str, ...]) -> str:
+        """An OAuth 2 access token for ``scopes`` at the platform, cached until 60 s before it
+        expires (``expires_in`` [s], 3600 if the platform gives none).
+
+        The client-credentials grant with a signed JWT assertion (``iss`` = ``sub`` = the
+        client id, ``aud`` the token URL or ``token_audience``, 300 s lifetime): 1EdTech
+        Security Framework 1.0, "Using JSON Web Tokens with OAuth 2.0 Client Credentials
+        Grant"; RFC 7523 section 2.2 (a JWT for client authentication).
+
+        Args:
+            target: The platform's token endpoint and the tool's client id there.
+            scopes: The scope URIs the token must carry (AGS, NRPS).
+
+        Raises:
+            ServiceError: the token endpoint is unreachable, answers another status than 200,
+                or its answer has no usable ``access_token`` (see :meth:`_call`).
+            ValueError: the tool's active signing key is unreadable (:meth:`ToolKeys.sign`).
+        """
         scope = " ".join(sorted(scopes))
         cache_key = (target.platform_id, scope)
         with self._lock:
@@ -157,6 +180,11 @@ class ServiceClient:
         return token
 
     def forget_token(self, target: ServiceTarget) -> None:
+        """Drop the cached tokens of the platform (after it answered 401).
+
+        Args:
+            target: The platform.
+        """
         with self._lock:
             for key in [k for k in self._tokens if k[0] == target.platform_id]:
                 del self._tokens[key]
@@ -219,7 +247,26 @@ class ServiceClient:
         score_maximum: float,
         scopes: tuple[str, ...],
     ) -> str:
-        """The line item of this resource link and assignment, created if there is none."""
+        """The line item of this resource link and assignment, created if there is none.
+
+        Looked up in the line items container filtered by ``resource_link_id`` and
+        ``resource_id``, then created there with a POST (1EdTech AGS 2.0, "Line item
+        service"). Returns the line item's URL (its ``id``).
+
+        Args:
+            target: The platform.
+            lineitems_url: The context's line items container (the AGS endpoint claim).
+            resource_link_id: The LMS's id of the resource link.
+            resource_id: The tool's id of the activity (the assignment id).
+            label: The gradebook column's title.
+            score_maximum: The assignment's points (the line item's ``scoreMaximum``).
+            scopes: The AGS scopes the launch granted.
+
+        Raises:
+            ServiceError: a call failed (:meth:`_call`), an answer is not JSON or not a list,
+                or the created line item has no ``id``.
+            ValueError: the tool's signing key is unreadable (:meth:`access_token`).
+        """
         first = service_url(
             lineitems_url,
             params={"resource_link_id": resource_link_id, "resource_id": resource_id},
@@ -258,6 +305,20 @@ class ServiceClient:
     def post_score(
         self, target: ServiceTarget, lineitem_url: str, payload: dict, scopes: tuple[str, ...]
     ) -> None:
+        """Post one score to ``<lineitem_url>/scores`` (1EdTech AGS 2.0, "Score publish
+        service"); the answer must be 200, 201, 202 or 204 with an empty or JSON body.
+
+        Args:
+            target: The platform.
+            lineitem_url: The line item's URL.
+            payload: The score (:func:`denchi.lms.outbox.score_payload`).
+            scopes: The AGS scopes the launch granted.
+
+        Raises:
+            ServiceError: the call failed (:meth:`_call`), or a page came back instead (a
+                login screen or proxy: retryable).
+            ValueError: the tool's signing key is unreadable (:meth:`access_token`).
+        """
         answer = self._authorized(
             target,
             scopes,
@@ -271,7 +332,19 @@ class ServiceClient:
         _no_page(answer, "score service")
 
     def memberships(self, target: ServiceTarget, url: str, scopes: tuple[str, ...]) -> list[dict]:
-        """Every member of the course, following ``Link: <...>; rel="next"`` pages."""
+        """Every member of the course, following ``Link: <...>; rel="next"`` pages (1EdTech
+        NRPS 2.0, "Membership container media type" and "Limit query parameter and paging").
+
+        Args:
+            target: The platform.
+            url: The context memberships URL (the NRPS claim's
+                ``context_memberships_url``).
+            scopes: The NRPS scope the launch granted.
+
+        Raises:
+            ServiceError: a call failed (:meth:`_call`) or a page is not JSON.
+            ValueError: the tool's signing key is unreadable (:meth:`access_token`).
+        """
         members: list[dict] = []
         for _url, page in self._pages(target, scopes, url, MEMBERSHIPS, "memberships"):
             members += page.get("members", [])
