@@ -71,7 +71,14 @@ def fair_share(waiting: int, in_progress: int, workers: int, most: int) -> int:
     """How many of ``waiting`` submissions one claim takes: an equal part of all outstanding
     work (``waiting`` plus the ``in_progress`` other workers are grading) for each of
     ``workers``, at most ``most`` (``grading_batch_size``). A lone worker takes the whole burst
-    in one nbgrader run; of two, the first takes half and the second the other half."""
+    in one nbgrader run; of two, the first takes half and the second the other half.
+
+    Args:
+        waiting: Submissions queued now.
+        in_progress: Submissions other workers are grading now.
+        workers: How many workers share the queue (fewer than 1 counts as 1).
+        most: The most one claim may take.
+    """
     share = math.ceil((waiting + in_progress) / max(workers, 1))
     return max(0, min(waiting, share, most))
 
@@ -278,8 +285,17 @@ def grade_pending(
 ) -> int:
     """Grade queued submissions, a fair share at a time (``workers``: how many workers share
     the queue, :func:`fair_share`), until none is left; returns how many were graded.
-    ``scores_enqueued`` is called whenever a score waits in the outbox (wakes delivery);
-    ``owner`` is recorded with each claim (:func:`release_claims`)."""
+
+    A round whose end cannot be recorded is logged and left claimed (taken again when its
+    claim runs out, ``grading_timeout_s`` × 3 + 120 s), not raised.
+
+    Args:
+        rt: The tool instance.
+        workers: How many workers share the queue.
+        scores_enqueued: Called whenever a score waits in the outbox (wakes delivery).
+        owner: Recorded with each claim (:func:`job_owner`, :func:`release_claims`); None
+            in the embedded queue.
+    """
     graded = 0
     while ids := _claim_submissions(rt, workers, owner):
         with rt.db.session() as s:
@@ -298,7 +314,11 @@ def grade_pending(
 
 
 def job_owner(job_id: int | None) -> str:
-    """How a claim names the procrastinate job that holds it (``Submission.claimed_by``)."""
+    """How a claim names the procrastinate job that holds it (``Submission.claimed_by``).
+
+    Args:
+        job_id: The procrastinate job's id (None outside a job).
+    """
     return f"job:{job_id}"
 
 
@@ -309,7 +329,12 @@ def release_claims(rt: Tool, owners: set[str] | None = None) -> tuple[int, int]:
     it may do (the embedded queue holding the data folder's lock; it also makes the scores
     it was sending due again). Submissions a dead process was grading go back to the queue,
     or end failed when they were already tried ``MAX_GRADING_ATTEMPTS`` times. Returns
-    (queued again, failed)."""
+    (queued again, failed).
+
+    Args:
+        rt: The tool instance.
+        owners: The :func:`job_owner` names of dead jobs; None: every claim.
+    """
     requeued = failed = 0
     held = Submission.status == "grading"
     if owners is not None:
@@ -340,12 +365,22 @@ def release_claims(rt: Tool, owners: set[str] | None = None) -> tuple[int, int]:
 
 
 def deliver_scores(rt: Tool) -> int:
+    """Deliver every score that is due (:func:`denchi.lms.outbox.deliver_due`); returns how
+    many reached the LMS. A failed delivery is recorded on its row and retried, not raised.
+
+    Args:
+        rt: The tool instance.
+    """
     return outbox.deliver_due(rt.db, rt.services, rt.policy, rt.grader.max_score)
 
 
 def sweep_expired(rt: Tool) -> housekeeping.Swept:
     """Delete expired login states, sessions, deep-linking requests and registration tokens
-    (:func:`denchi.lms.housekeeping.sweep`), logging what went."""
+    (:func:`denchi.lms.housekeeping.sweep`), logging what went.
+
+    Args:
+        rt: The tool instance.
+    """
     swept = housekeeping.sweep(rt.db)
     if swept != housekeeping.Swept():
         rt.log.info("housekeeping deleted %s", swept)
@@ -390,6 +425,8 @@ class EmbeddedQueue:
             self._threads.append(thread)
 
     def stop(self) -> None:
+        """Stop the threads (each given up to 30 s to finish its round) and release the data
+        folder."""
         self._stop.set()
         self._wake.set()
         self._deliver.set()
@@ -399,6 +436,7 @@ class EmbeddedQueue:
 
     @property
     def workers(self) -> int:
+        """The number of grading threads (``worker_threads``)."""
         return self.rt.config.worker_threads
 
     def submitted(self) -> None:
@@ -407,6 +445,7 @@ class EmbeddedQueue:
         self._deliver.set()
 
     def scores_enqueued(self) -> None:
+        """A score waits in the outbox: wake the delivery thread."""
         self._deliver.set()
 
     def _grade_loop(self) -> None:
@@ -571,10 +610,13 @@ class ProcrastinateQueue:
                 conn.exec_driver_sql(self.app.schema_manager.get_schema().replace("%", "%%"))
 
     def start(self) -> None:
+        """Open the procrastinate app (to defer jobs from ``serve``) and create its tables on
+        a new database."""
         self.app.open()
         self._ensure_schema()
 
     def stop(self) -> None:
+        """Close the procrastinate app."""
         self.app.close()
 
     def _defer(self, task) -> None:
@@ -584,10 +626,12 @@ class ProcrastinateQueue:
             task.defer()
 
     def submitted(self) -> None:
+        """A notebook arrived: defer a grading job and a delivery job (none if one waits)."""
         self._defer(self._grade)
         self._defer(self._deliver)
 
     def scores_enqueued(self) -> None:
+        """A score waits in the outbox: defer a delivery job (none if one waits)."""
         self._defer(self._deliver)
 
     def run_worker(self, concurrency: int = 1, wait: bool = True) -> None:
@@ -596,7 +640,12 @@ class ProcrastinateQueue:
 
         Procrastinate's documented way to run several workers in one process is several
         ``App.run_worker_async`` tasks, signal handlers installed by one of them only. Beside
-        them, :meth:`recover_stalled` runs every ``RECOVER_EVERY_S``."""
+        them, :meth:`recover_stalled` runs every ``RECOVER_EVERY_S``.
+
+        Args:
+            concurrency: How many grading jobs run at once in this process.
+            wait: Wait for new jobs (False: return when the queues are empty).
+        """
         self._ensure_schema()
 
         async def both() -> None:
