@@ -291,6 +291,16 @@ CANNOT_RAISE: dict[tuple[str, str], tuple[str | tuple[str, ...], str]] = {
         "ServiceError",
         "_deliver() runs in a try block that catches every Exception and records it on the row",
     ),
+    ("denchi.lms.book_site", "teacher_book_file"): (
+        "OutsideDataDir",
+        "inside() runs in a try block that turns a ValueError (OutsideDataDir is one) into "
+        "the PageError 'path'",
+    ),
+    ("denchi.lms.book_site", "teacher_book_link"): (
+        "OutsideDataDir",
+        "inside() runs in a try block that catches ValueError (OutsideDataDir is one) and "
+        "keeps the edition's start as the link",
+    ),
 }
 FOUND, ALIASES = _collect()
 CAN_RAISE = _can_raise(FOUND)

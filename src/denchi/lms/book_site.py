@@ -69,16 +69,30 @@ router = APIRouter()
 
 
 def teacher_book_dir(rt: Runtime) -> Path:
-    """The folder of the built teacher edition: the setting, else the checkout's build."""
+    """The folder of the built teacher edition: the setting, else the checkout's build.
+
+    Args:
+        rt: The tool instance.
+    """
     return rt.config.teacher_book_dir or rt.courseware / TEACHER_HTML
 
 
 def is_built(folder: Path) -> bool:
+    """Whether ``folder`` holds a built edition (its ``index.html``).
+
+    Args:
+        folder: The teacher edition's folder (:func:`teacher_book_dir`).
+    """
     return (folder / "index.html").is_file()
 
 
 def not_built_message(folder: Path) -> tuple[str, str]:
-    """What the instructor page and ``/teacher-book/`` say while the edition is not built."""
+    """What the instructor page and ``/teacher-book/`` say while the edition is not built
+    (Japanese, English).
+
+    Args:
+        folder: The folder where the edition was looked for.
+    """
     return (
         f"教師用テキスト（指導者版）がまだつくられていません（{folder} に index.html "
         f"がありません）。教材のチェックアウトで `{BUILD_COMMAND}` を実行するか、"
@@ -91,6 +105,10 @@ def not_built_message(folder: Path) -> tuple[str, str]:
 
 def require_instructor(rt: Runtime, request: Request) -> None:
     """The request's session must belong to an active instructor of at least one course.
+
+    Args:
+        rt: The tool instance.
+        request: The browser's request (its session cookie).
 
     Raises:
         PageError: status 403 (code ``forbidden``) without a session, for an expired one and
@@ -140,6 +158,15 @@ def _not_found() -> PageError:
 
 @router.get(PREFIX)
 def teacher_book_root(request: Request) -> Response:
+    """``/teacher-book``: a redirect to ``/teacher-book/`` (instructors only).
+
+    Args:
+        request: The browser's request.
+
+    Raises:
+        PageError: 403 (code ``forbidden``) for anyone but an instructor
+            (:func:`require_instructor`).
+    """
     rt: Runtime = request.app.state.rt
     require_instructor(rt, request)
     return RedirectResponse(rt.config.url(f"{PREFIX}/"), status_code=307)
@@ -148,7 +175,17 @@ def teacher_book_root(request: Request) -> Response:
 @router.get(PREFIX + "/{path:path}")
 def teacher_book_file(request: Request, path: str) -> Response:
     """A file of the teacher edition; a folder's ``index.html`` (after a redirect that adds
-    the slash, so that the page's relative links work)."""
+    the slash, so that the page's relative links work).
+
+    Args:
+        request: The browser's request.
+        path: The file's path below ``/teacher-book/`` (from the URL).
+
+    Raises:
+        PageError: 403 (``forbidden``) for anyone but an instructor; 404 (``not_built``)
+            while the edition is not built; 400 (``path``) for a path that leads outside the
+            edition's folder; 404 (``not_found``) for no such file.
+    """
     rt: Runtime = request.app.state.rt
     require_instructor(rt, request)
     folder = teacher_book_dir(rt)
@@ -175,7 +212,12 @@ def teacher_book_file(request: Request, path: str) -> Response:
 def teacher_book_link(request: Request, assignment: str | None = None) -> dict:
     """For the instructor page: ``built``, and the ``url`` to open (the teacher guide of the
     assignment's module where the edition has it, else the edition's start) or the
-    bilingual ``ja``/``en`` message saying how to build it."""
+    bilingual ``ja``/``en`` message saying how to build it.
+
+    Args:
+        request: The request of the instructor page.
+        assignment: The resource link's assignment id (None: the edition's start).
+    """
     rt: Runtime = request.app.state.rt
     folder = teacher_book_dir(rt)
     if not is_built(folder):
@@ -194,6 +236,10 @@ def teacher_book_link(request: Request, assignment: str | None = None) -> dict:
 
 
 def install(app: FastAPI) -> None:
-    """Serve the teacher edition in ``app`` and give the templates ``teacher_book``."""
+    """Serve the teacher edition in ``app`` and give the templates ``teacher_book``.
+
+    Args:
+        app: The tool's FastAPI application.
+    """
     templates.env.globals["teacher_book"] = teacher_book_link
     app.include_router(router)

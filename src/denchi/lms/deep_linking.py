@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 def pending_request(rt: Runtime, session_id: int, request_id: str) -> DeepLinkRequest:
     """The kept deep-linking request ``request_id`` of the browser session ``session_id``.
 
+    Args:
+        rt: The tool instance.
+        session_id: The browser session's row id.
+        request_id: The kept request's id (from the picker form).
+
     Raises:
         PageError: code ``deep_link`` (403) when it is unknown, another session's or expired.
     """
@@ -41,7 +46,11 @@ def pending_request(rt: Runtime, session_id: int, request_id: str) -> DeepLinkRe
 def options(rt: Runtime) -> list[dict]:
     """What an instructor can add: for each available module of the catalog a group with its
     titles, track and options (``value`` ``page:<docname>`` or ``assignment:<id>``,
-    ``label``)."""
+    ``label``).
+
+    Args:
+        rt: The tool instance (its catalog and grader).
+    """
     groups = []
     pages = page_options(rt.catalog)
     for module in rt.catalog.available():
@@ -65,7 +74,13 @@ def options(rt: Runtime) -> list[dict]:
 def content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
     """The ``ltiResourceLink`` content item of one chosen option, launching the tool with the
     custom parameters ``denchi_kind``/``denchi_target``; an assignment carries a line item
-    with its maximum score.
+    with its maximum score [points] (LTI Deep Linking 2.0, "LTI Resource Link" content item
+    type, and its ``lineItem``).
+
+    Args:
+        rt: The tool instance.
+        value: The chosen option (``page:<docname>`` or ``assignment:<id>``).
+        groups: The offered options (:func:`options`).
 
     Raises:
         PageError: code ``deep_link`` (400) when ``value`` is none of the offered options.
@@ -97,7 +112,11 @@ def content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
 
 
 def settings(row: DeepLinkRequest) -> dict:
-    """The platform's deep-linking settings of a kept request.
+    """The platform's deep-linking settings of a kept request (LTI Deep Linking 2.0, the
+    ``deep_linking_settings`` claim; ``accept_types`` default ``ltiResourceLink``).
+
+    Args:
+        row: The kept request (its claims).
 
     Raises:
         PageError: code ``deep_link`` (400) when the request accepts no resource link (the
@@ -122,7 +141,13 @@ def response(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str,
     """The signed LtiDeepLinkingResponse for the chosen ``values`` and where to post it
     (``deep_link_return_url``); the kept request is used up. Only the first item goes back
     where the platform accepts one (``accept_multiple``), and items carry a line item only
-    where it accepts them (``accept_lineitem``).
+    where it accepts them (``accept_lineitem``) (LTI Deep Linking 2.0, "Deep linking
+    response message").
+
+    Args:
+        rt: The tool instance.
+        row: The kept request.
+        values: The chosen options (:func:`content_item`).
 
     Raises:
         PageError: code ``deep_link`` (400) for a request that accepts no resource link or

@@ -35,7 +35,27 @@ def add_platform(
     name: str = "",
     token_audience: str | None = None,
 ) -> int:
-    """Create or update a platform and add its deployments; returns the platform's row id."""
+    """Create or update a platform and add its deployments; returns the platform's row id.
+
+    A platform is one issuer and one client id (LTI 1.3 Core, "Platform issuer" and the
+    tool's ``client_id`` there); a deployment already known is not added again.
+
+    Args:
+        db: The tool's database.
+        issuer: The platform's issuer (the ``iss`` of its id_tokens).
+        client_id: The tool's client id at the platform.
+        login_url: The platform's OIDC authorization endpoint (http or https).
+        token_url: Its OAuth 2 token endpoint (http or https).
+        jwks_url: Its public key set URL (http or https).
+        deployment_ids: The deployment ids to accept launches from.
+        name: A name for the operator's lists (default: the stored one, else the issuer).
+        token_audience: The ``aud`` of the tool's token requests when the platform wants
+            another than ``token_url`` (None: ``token_url``).
+
+    Raises:
+        RegistrationError: bilingual: ``login_url``, ``token_url`` or ``jwks_url`` is not an
+            http(s) URL (nothing is stored).
+    """
     for label, url in (("login_url", login_url), ("token_url", token_url), ("jwks_url", jwks_url)):
         if urlsplit(url).scheme not in ("http", "https"):
             raise RegistrationError(
@@ -62,7 +82,14 @@ def add_platform(
 
 
 def registration_url(db: Database, config: LmsConfig, hours: float = 72) -> str:
-    """A one-time dynamic-registration URL for an LMS admin (valid for ``hours``)."""
+    """A one-time dynamic-registration URL for an LMS admin (valid for ``hours``); only the
+    token's hash is stored.
+
+    Args:
+        db: The tool's database.
+        config: The configuration (the tool's ``base_url``).
+        hours: How long the URL stays valid [h].
+    """
     token = new_token(24)
     with db.session() as s:
         s.add(
@@ -74,7 +101,12 @@ def registration_url(db: Database, config: LmsConfig, hours: float = 72) -> str:
 
 
 def use_registration_token(db: Database, token: str) -> bool:
-    """Mark the token used; False if it is unknown, expired or used already."""
+    """Mark the token used; False if it is unknown, expired or used already.
+
+    Args:
+        db: The tool's database.
+        token: The token of a registration URL.
+    """
     now = utcnow()
     with db.session() as s:
         row = s.scalars(
@@ -87,7 +119,12 @@ def use_registration_token(db: Database, token: str) -> bool:
 
 
 def release_registration_token(db: Database, token: str) -> None:
-    """Make a token usable again after a registration with it failed."""
+    """Make a token usable again after a registration with it failed.
+
+    Args:
+        db: The tool's database.
+        token: The token of a registration URL (an unknown one is ignored).
+    """
     with db.session() as s:
         row = s.scalars(
             select(RegistrationToken).where(RegistrationToken.token_hash == token_hash(token))
@@ -108,6 +145,16 @@ def register_with_token(
     used or expired; the platform's row id on success. A failed registration leaves the token
     usable (and says so), so that the LMS administrator can simply try again.
 
+    Args:
+        db: The tool's database.
+        config: The configuration.
+        token: The token of the registration URL the LMS opened.
+        openid_configuration: The platform's OpenID configuration URL (the query parameter
+            the LMS adds, LTI Dynamic Registration 1.0).
+        registration_token: The platform's bearer token for its registration endpoint, if it
+            gave one.
+        timeout_s: The time limit of each HTTP request [s].
+
     Raises:
         RegistrationError: what failed, and that the URL still works.
     """
@@ -125,7 +172,11 @@ def register_with_token(
 
 
 def tool_configuration(config: LmsConfig) -> dict:
-    """The client registration request body (LTI Dynamic Registration, section 3.5)."""
+    """The client registration request body (LTI Dynamic Registration, section 3.5).
+
+    Args:
+        config: The configuration (the tool's URLs come from ``base_url``).
+    """
     return {
         "application_type": "web",
         "response_types": ["id_token"],
@@ -160,7 +211,25 @@ def register_dynamically(
     registration_token: str | None,
     timeout_s: float = 10.0,
 ) -> int:
-    """Fetch the platform's OpenID configuration, register the tool, store the platform."""
+    """Fetch the platform's OpenID configuration, register the tool, store the platform.
+    Returns the platform's row id.
+
+    The OpenID configuration's ``issuer`` must be the start of its URL and it must offer
+    RS256; the tool's registration request is :func:`tool_configuration` (1EdTech LTI
+    Dynamic Registration 1.0).
+
+    Args:
+        db: The tool's database.
+        config: The configuration.
+        openid_configuration: The platform's OpenID configuration URL.
+        registration_token: The platform's bearer token for its registration endpoint, if any.
+        timeout_s: The time limit of each HTTP request [s].
+
+    Raises:
+        RegistrationError: bilingual: the issuer does not match the URL, RS256 is not
+            offered, an endpoint answered an HTTP error or could not be reached, or an answer
+            lacks a required key (nothing is stored).
+    """
     step = "OpenID configuration"
     try:
         with httpx.Client(timeout=timeout_s) as http:

@@ -21,7 +21,15 @@ PERSON_FIELDS = ("name", "given_name", "family_name", "email")
 
 
 def upsert_user(s: Session, platform_id: int, sub: str, person: dict) -> User:
-    """The user ``sub`` of a platform, created if new; names and email updated if given."""
+    """The user ``sub`` of a platform, created if new; names and email updated if given.
+
+    Args:
+        s: The open session.
+        platform_id: The platform's row id.
+        sub: The user's id at the platform (the id_token's ``sub``, NRPS's ``user_id``).
+        person: Claims or an NRPS member: its ``name``, ``given_name``, ``family_name`` and
+            ``email`` are kept when present (LTI 1.3 Core, "User identity claims").
+    """
     user = s.scalars(select(User).where(User.platform_id == platform_id, User.sub == sub)).first()
     if user is None:
         # the nbgrader student id: stable, short, safe as a folder name
@@ -36,6 +44,15 @@ def upsert_user(s: Session, platform_id: int, sub: str, person: dict) -> User:
 
 
 def upsert_membership(s: Session, context_id: int, user_id: int, role: str, active: bool) -> None:
+    """Record a user's role in a course, created if new.
+
+    Args:
+        s: The open session.
+        context_id: The course's row id.
+        user_id: The user's row id.
+        role: ``learner`` or ``instructor`` (:func:`denchi.lms.lti.map_role`).
+        active: Whether the membership is active (NRPS ``status`` ``Active``).
+    """
     membership = s.scalars(
         select(Membership).where(Membership.context_id == context_id, Membership.user_id == user_id)
     ).first()
@@ -46,7 +63,25 @@ def upsert_membership(s: Session, context_id: int, user_id: int, role: str, acti
 
 
 def sync_roster(rt: Runtime, context_id: int) -> int:
-    """Fetch the members of a course through NRPS; returns the number of members."""
+    """Fetch the members of a course through NRPS; returns the number of members.
+
+    Members with a ``user_id`` are stored with their role; the course's memberships the
+    answer leaves out become inactive; the active learners go to the nbgrader gradebook
+    (1EdTech NRPS 2.0, "Membership container media type").
+
+    Args:
+        rt: The tool instance.
+        context_id: The course's row id.
+
+    Raises:
+        ServiceError: the LMS offers no Names and Roles service for the course (not
+            retryable), or the membership service failed
+            (:meth:`denchi.lms.services.ServiceClient.memberships`).
+        ValueError: the tool's signing key is unreadable.
+        sqlalchemy.exc.NoResultFound: no course ``context_id``.
+        OutsideDataDir: the gradebook's path leads out of the data folder
+            (:meth:`denchi.lms.grader.Grader.sync_students`).
+    """
     with rt.db.session() as s:
         context = s.get_one(Context, context_id)
         url, platform_id = context.memberships_url, context.platform_id
