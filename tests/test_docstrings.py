@@ -83,6 +83,17 @@ def _own_nodes(body: list[ast.stmt]):
         stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, nested))
 
 
+def _bound_calls(body: list[ast.stmt]) -> dict[str, ast.Call]:
+    """Variables of a function's own body bound to a call (``x = f()``, ``(x := f())``)."""
+    bound: dict[str, ast.Call] = {}
+    for node in _own_nodes(body):
+        if isinstance(node, ast.NamedExpr | ast.Assign) and isinstance(node.value, ast.Call):
+            targets = [node.target] if isinstance(node, ast.NamedExpr) else node.targets
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                bound[targets[0].id] = node.value
+    return bound
+
+
 def _exception_name(exc: ast.expr | None) -> str | None:
     target = exc.func if isinstance(exc, ast.Call) else exc
     if isinstance(target, ast.Name):
@@ -141,10 +152,13 @@ def _scan(source: str, module: str, found: dict[tuple[str, str], Callable]) -> d
         entry = Callable(module, qualname, node, ast.get_docstring(node))
         if isinstance(node, FUNCTION):
             entry.returns_annotation = _annotation_name(node.returns)
+            bound = _bound_calls(node.body)
             for sub in _own_nodes(node.body):
                 if isinstance(sub, ast.Raise) and (name := _exception_name(sub.exc)):
-                    if isinstance(sub.exc, ast.Call):
-                        entry.raised_calls.add((name, resolve(sub.exc, cls)))
+                    # ``raise refusal`` of ``refusal := helper(...)`` raises what helper returns
+                    exc = bound.get(name, sub.exc) if isinstance(sub.exc, ast.Name) else sub.exc
+                    if isinstance(exc, ast.Call) and (name := _exception_name(exc)):
+                        entry.raised_calls.add((name, resolve(exc, cls)))
                     else:
                         entry.raises.add(name)
                 elif (
@@ -384,6 +398,8 @@ def test_the_rule_sees_through_error_helpers() -> None:
         "def use_chained():\n    raise _chained(1) from None\n"
         "def use_class():\n    raise BadError(1)\n"
         "def use_builtin():\n    raise ValueError(1)\n"
+        "def use_named(x):\n    if (refusal := _plain(x)) is not None:\n        raise refusal\n"
+        "def use_assigned(x):\n    error = _annotated(x)\n    raise error\n"
         "class Tool:\n"
         "    def _fail(self) -> BadError:\n        return BadError(2)\n"
         "    def run(self):\n        raise self._fail()\n",
@@ -396,7 +412,9 @@ def test_the_rule_sees_through_error_helpers() -> None:
         "LabInputError": "InputError"
     }
     assert ALIASES["LabInputError"] == "InputError"
-    for user in ("use_annotated", "use_quoted", "use_plain", "use_chained", "use_class"):
+    users = ("use_annotated", "use_quoted", "use_plain", "use_chained", "use_class")
+    # ``raise name`` of a variable holding what a helper returned
+    for user in (*users, "use_named", "use_assigned"):
         assert can[("denchi.fake", user)] == {"BadError"}, user
     assert can[("denchi.fake", "Tool.run")] == {"BadError"}
     assert can[("denchi.fake", "use_builtin")] == {"ValueError"}
