@@ -42,6 +42,12 @@ CHECKED = (
     "denchi.grading",
     "denchi.lms",
 )
+# Modules under CHECKED that the rule leaves out, and why.
+NOT_CHECKED = {
+    "denchi.lms.migrations.versions": "Alembic revision scripts: upgrade() and downgrade() are "
+    "Alembic's hooks, the module docstring says what the revision changes, and a released "
+    "revision is never edited (docs/CONTRIBUTING.md)",
+}
 
 
 @dataclass
@@ -328,6 +334,11 @@ CANNOT_RAISE: dict[tuple[str, str], tuple[str | tuple[str, ...], str]] = {
         "inside() runs in a try block that catches ValueError (OutsideDataDir is one) and "
         "keeps the edition's start as the link",
     ),
+    ("denchi.lms.cli", "run"): (
+        ("ConfigError", "GradingError", "RegistrationError", "SchemaError", "ToolStateError"),
+        "each is caught where it can arise and printed, and run() returns 2 (SchemaError is a "
+        "ToolStateError)",
+    ),
 }
 
 
@@ -353,7 +364,11 @@ def can_raise(key: tuple[str, str]) -> set[str]:
 
 
 CHECKED_CALLABLES = sorted(
-    (key for key, c in FOUND.items() if c.public and key[0].startswith(CHECKED)),
+    (
+        key
+        for key, c in FOUND.items()
+        if c.public and key[0].startswith(CHECKED) and not key[0].startswith(tuple(NOT_CHECKED))
+    ),
     key=lambda key: f"{key[0]}.{key[1]}",
 )
 

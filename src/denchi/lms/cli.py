@@ -13,6 +13,11 @@ HELP = bilingual("LMS と結ぶ LTI 1.3 ツールを動かす", "Run and adminis
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``denchi lms`` subcommands and their options to ``parser``.
+
+    Args:
+        parser: The ``lms`` subparser of the ``denchi`` command line.
+    """
     parser.set_defaults(func=run)
     parser.add_argument(
         "--config", type=Path, default=Path(DEFAULT_CONFIG_NAME), help="configuration file"
@@ -133,6 +138,19 @@ def _serve(rt) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run one ``denchi lms`` subcommand; returns the exit status: 0, or 2 after printing a
+    refused configuration, tool state or schema, a missing sandbox, or a refused
+    ``add-platform`` (bilingual, on standard error).
+
+    Args:
+        args: The parsed command line (:func:`configure`).
+
+    Raises:
+        CatalogError: the courseware checkout is not found or its catalog is invalid (not
+            caught: shown as a traceback).
+        OSError: the catalog cannot be read, e.g. a wrong ``courseware_dir`` (not caught).
+        OutsideDataDir: ``data_dir/grading`` leads out of the data folder (not caught).
+    """
     from denchi.lms.instance import ToolStateError
 
     try:

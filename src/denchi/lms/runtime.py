@@ -19,18 +19,29 @@ from denchi.lms.store import Database
 
 
 class Runtime:
-    """Everything a request handler or a background job needs, built from the config."""
+    """Everything a request handler or a background job needs, built from the config.
+
+    Args:
+        config: The tool's configuration.
+        catalog: The catalog (default: ``book/curriculum.yml`` of the courseware checkout).
+        new_keys: The operator asked to start over when the database the data folder says
+            the tool had is missing (otherwise that is refused, see :mod:`.instance`).
+
+    Raises:
+        ToolStateError: the database is missing where the tool ran before, or holds no
+            signing key where it had one.
+        SchemaError: the database's schema is refused, or its upgrade failed and was rolled
+            back (:func:`denchi.lms.schema.prepare_schema`; a ToolStateError).
+        CatalogError: no courseware checkout is found (``courseware_dir`` unset) or its
+            catalog is invalid (:func:`denchi.catalog.load_catalog`).
+        OSError: the catalog cannot be read (e.g. a wrong ``courseware_dir``), or the data
+            folder cannot be made.
+        OutsideDataDir: ``data_dir/grading`` is a link that leads out of the data folder.
+    """
 
     def __init__(
         self, config: LmsConfig, catalog: Catalog | None = None, *, new_keys: bool = False
     ) -> None:
-        """``new_keys``: the operator asked to start over when the database the data folder
-        says the tool had is missing (otherwise that is refused, see :mod:`.instance`).
-
-        Raises:
-            ToolStateError: the database is missing where the tool ran before, or its
-                schema is refused (:class:`denchi.lms.schema.SchemaError`).
-        """
         self.config = config
         self.log = logging.getLogger("denchi.lms")
         private_dir(config.data_dir)
@@ -65,5 +76,6 @@ class Runtime:
         )
 
     def close(self) -> None:
+        """Close the service client's connections and the database's (at shutdown)."""
         self.services.close()
         self.db.dispose()
