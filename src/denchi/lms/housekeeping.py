@@ -51,7 +51,12 @@ class Swept:
 def sweep(db: Database, now: datetime | None = None) -> Swept:
     """Delete what has expired (or was used) by ``now`` (default: the current UTC time), in one
     transaction; returns the counts. Safe to run in several processes at once (each DELETE
-    removes a row once; a row another process deleted is simply not counted)."""
+    removes a row once; a row another process deleted is simply not counted).
+
+    Args:
+        db: The tool's database.
+        now: The time to compare expiry times with (timezone-aware).
+    """
     now = now or utcnow()
     with db.session() as s:
         dead_sessions = select(BrowserSession.id).where(BrowserSession.expires_at <= now)

@@ -29,7 +29,11 @@ def json_formatter() -> JsonFormatter:
 def logging_config(level: int = logging.INFO) -> dict[str, Any]:
     """The ``logging.config.dictConfig`` mapping that sends every log record of a process (the
     tool's, procrastinate's, uvicorn's) to standard error as JSON lines; ``uvicorn.run`` takes
-    it as ``log_config`` and applies it (uvicorn docs, "Settings: Logging")."""
+    it as ``log_config`` and applies it (uvicorn docs, "Settings: Logging").
+
+    Args:
+        level: The root logger's level (``logging.INFO`` …).
+    """
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -45,5 +49,9 @@ def logging_config(level: int = logging.INFO) -> dict[str, Any]:
 
 
 def configure(level: int = logging.INFO) -> None:
-    """Apply :func:`logging_config` to this process (``denchi lms worker``)."""
+    """Apply :func:`logging_config` to this process (``denchi lms worker``).
+
+    Args:
+        level: The root logger's level.
+    """
     logging.config.dictConfig(logging_config(level))

@@ -48,7 +48,13 @@ LAG_BUCKETS = (0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 3600.0)
 
 def allowed(config: LmsConfig, authorization: str | None) -> bool:
     """Whether a request with this ``Authorization`` header may read ``/metrics``: only with
-    ``Bearer <metrics_token>`` (compared in constant time), never when no token is set."""
+    ``Bearer <metrics_token>`` (compared in constant time), never when no token is set
+    (RFC 6750, section 2.1 "Authorization Request Header Field").
+
+    Args:
+        config: The configuration (its ``metrics_token``).
+        authorization: The request's ``Authorization`` header, if any.
+    """
     if not config.metrics_token or not authorization:
         return False
     scheme, _, token = authorization.partition(" ")
@@ -78,6 +84,9 @@ class ToolCollector(Collector):
         self.db = db
 
     def collect(self) -> Iterator[Metric]:
+        """The tool's metrics now (prometheus_client's custom collector): submissions and
+        scores by status, the age of the oldest pending score [s], and histograms of grading
+        turnaround and delivery lag [s]."""
         with self.db.session() as s:
             submissions: dict[str, int] = {
                 status: count
@@ -140,7 +149,11 @@ class ToolCollector(Collector):
 
 
 def exposition(db: Database) -> str:
-    """The metrics of ``db`` in the Prometheus text format (version 0.0.4)."""
+    """The metrics of ``db`` in the Prometheus text format (version 0.0.4).
+
+    Args:
+        db: The tool's database.
+    """
     registry = CollectorRegistry(auto_describe=False)
     registry.register(ToolCollector(db))
     return generate_latest(registry).decode()

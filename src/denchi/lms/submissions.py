@@ -67,7 +67,16 @@ def store(
     size: int,
 ) -> None:
     """Record the notebook (re-serialised; ``size`` in bytes as uploaded) for grading and tell
-    the LMS it was submitted (through the outbox)."""
+    the LMS it was submitted (through the outbox).
+
+    Args:
+        rt: The tool instance.
+        user_id: The learner's row id.
+        link: The resource link handed in to.
+        notebook: The checked notebook (:func:`denchi.lms.uploads.read_notebook`).
+        filename: The uploaded file's name (kept to 200 characters; never used as a path).
+        size: The upload's size [bytes].
+    """
     with rt.db.session() as s:
         sub = Submission(
             id=str(uuid.uuid4()),
@@ -85,7 +94,13 @@ def store(
 
 
 def learner_rows(rt: Runtime, link_id: int, user_id: int) -> list[dict]:
-    """One learner's submissions to a link, newest first, as the learner's page shows them."""
+    """One learner's submissions to a link, newest first, as the learner's page shows them.
+
+    Args:
+        rt: The tool instance.
+        link_id: The resource link's row id.
+        user_id: The learner's row id.
+    """
     with rt.db.session() as s:
         subs = s.scalars(
             select(Submission)
@@ -97,7 +112,13 @@ def learner_rows(rt: Runtime, link_id: int, user_id: int) -> list[dict]:
 
 def feedback_of(rt: Runtime, submission_id: str, user_id: int) -> tuple[bool, int | None, str]:
     """Whether ``user_id`` owns the submission, its resource link (None: no such submission)
-    and its feedback HTML ("" before grading)."""
+    and its feedback HTML ("" before grading).
+
+    Args:
+        rt: The tool instance.
+        submission_id: The submission's id (from the URL).
+        user_id: The user asking.
+    """
     with rt.db.session() as s:
         sub = s.get(Submission, submission_id)
         if sub is None:
@@ -106,7 +127,12 @@ def feedback_of(rt: Runtime, submission_id: str, user_id: int) -> tuple[bool, in
 
 
 def latest_by_user(rt: Runtime, link_id: int) -> tuple[dict[int, Submission], dict[int, int]]:
-    """The latest submission to a link per user id, and how many each user made."""
+    """The latest submission to a link per user id, and how many each user made.
+
+    Args:
+        rt: The tool instance.
+        link_id: The resource link's row id.
+    """
     with rt.db.session() as s:
         subs = s.scalars(
             select(Submission)
@@ -134,7 +160,12 @@ def _delivery_view(row: ScoreOutbox | None) -> dict:
 
 def class_list(rt: Runtime, link: ResourceLink) -> list[dict]:
     """A row per active learner of the link's course and per other user who submitted, by
-    name: the latest submission, the number of submissions, the score's delivery."""
+    name: the latest submission, the number of submissions, the score's delivery.
+
+    Args:
+        rt: The tool instance.
+        link: The resource link.
+    """
     latest, counts = latest_by_user(rt, link.id)
     with rt.db.session() as s:
         learners = s.scalars(
@@ -175,7 +206,13 @@ def class_list(rt: Runtime, link: ResourceLink) -> list[dict]:
 
 def regrade(rt: Runtime, link_id: int, submission_id: str | None = None) -> int:
     """Queue the latest submission of every learner of a link (or only ``submission_id``, if
-    it is one of them) for grading again; returns how many were queued."""
+    it is one of them) for grading again; returns how many were queued.
+
+    Args:
+        rt: The tool instance.
+        link_id: The resource link's row id.
+        submission_id: Only this submission (from the form); None: every learner's latest.
+    """
     latest, _ = latest_by_user(rt, link_id)
     chosen = [s.id for s in latest.values()]
     if submission_id:
@@ -190,7 +227,16 @@ def regrade(rt: Runtime, link_id: int, submission_id: str | None = None) -> int:
 
 
 def latest_zip(rt: Runtime, link: ResourceLink) -> bytes:
-    """A zip of every learner's latest notebook as ``<student key>/<notebook name>``."""
+    """A zip of every learner's latest notebook as ``<student key>/<notebook name>``.
+
+    Args:
+        rt: The tool instance.
+        link: The resource link (an assignment's).
+
+    Raises:
+        IndexError: the link's assignment has no source notebook now (e.g. it left the
+            catalog after the link was made).
+    """
     latest, _ = latest_by_user(rt, link.id)
     name = rt.grader.notebook_names(link.target)[0]
     buffer = io.BytesIO()
@@ -202,7 +248,13 @@ def latest_zip(rt: Runtime, link: ResourceLink) -> bytes:
 
 
 def grade_rows(rt: Runtime, link: ResourceLink) -> list[list]:
-    """The class list as rows under :data:`GRADE_COLUMNS` (scores of latest submissions)."""
+    """The class list as rows under :data:`GRADE_COLUMNS` (scores of latest submissions, in
+    points).
+
+    Args:
+        rt: The tool instance.
+        link: The resource link.
+    """
     rows = []
     for row in class_list(rt, link):
         sub, user = row["submission"] or {}, row["user"]
