@@ -39,7 +39,11 @@ class Landing:
 
 
 def platform_ref(platform: Platform) -> lti.PlatformRef:
-    """What the id_token checks and the deep-linking response need of a registered platform."""
+    """What the id_token checks and the deep-linking response need of a registered platform.
+
+    Args:
+        platform: The registered LMS (with its deployments loaded).
+    """
     return lti.PlatformRef(
         platform.issuer,
         platform.client_id,
@@ -144,6 +148,11 @@ def record_launch(rt: Runtime, platform_id: int, claims: dict) -> Landing:
     """Record a launch whose id_token passed every check: the user, course and membership
     (updated, never duplicated, on the next launch), then the resource link or the
     deep-linking request, and a new browser session.
+
+    Args:
+        rt: The tool instance.
+        platform_id: The row id of the platform that signed the id_token.
+        claims: The id_token's validated claims (:func:`denchi.lms.lti.validate_id_token`).
 
     Raises:
         PageError: code ``role`` (403) when someone other than an instructor asks to add

@@ -44,6 +44,11 @@ def link_target(rt: Runtime, kind: object, target: object) -> str:
     stored link); refuses anything the catalog does not offer, e.g. ``../x``, a typo or a
     trailing space.
 
+    Args:
+        rt: The tool instance.
+        kind: ``assignment`` or ``page`` (anything else is refused).
+        target: The assignment id or the book page's docname.
+
     Raises:
         PageError: code ``link``, status 400, with the bilingual "add it again" message.
     """
@@ -66,6 +71,15 @@ def link_target(rt: Runtime, kind: object, target: object) -> str:
 
 
 def render(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
+    """A page from the tool's Jinja templates, with ``base`` (the tool's URL) and the
+    security headers.
+
+    Args:
+        request: The request being answered.
+        name: The template's file name (``learner.html`` …).
+        status: The HTTP status.
+        **context: The template's values.
+    """
     rt = request.app.state.rt
     response = templates.TemplateResponse(
         request, name, {"base": rt.config.base_url.rstrip("/"), **context}, status_code=status
@@ -97,6 +111,14 @@ def set_cookie(
     Starlette's own ``partitioned=True`` needs Python 3.14 (``http.cookies`` learnt the
     attribute there; Starlette 1.10 raises ``ValueError`` before), so the attribute is
     appended to the header here, spelt as Python 3.14 writes it.
+
+    Args:
+        response: The response to set the cookie on.
+        config: The configuration (https or not).
+        name: The cookie's name.
+        value: Its value.
+        max_age: Its lifetime [s] (0 deletes it).
+        first_party: For a top-level window (``SameSite=Lax``, not partitioned).
     """
     cross_site = config.secure_cookies and not first_party
     response.set_cookie(
@@ -115,12 +137,24 @@ def set_cookie(
 
 def clear_cookie(response: Response, config: LmsConfig, name: str) -> None:
     """Delete a cookie set by :func:`set_cookie` inside the iframe (same attributes, so the
-    browser finds it in the same partition)."""
+    browser finds it in the same partition).
+
+    Args:
+        response: The response to clear the cookie on.
+        config: The configuration.
+        name: The cookie's name.
+    """
     set_cookie(response, config, name, "", 0)  # Max-Age=0 removes it (RFC 6265 §5.2.2)
 
 
 def start_session(rt: Runtime, user_id: int) -> tuple[str, int]:
-    """A new session for the launched user; returns the cookie value and the row id."""
+    """A new session for the launched user, valid for ``session_hours`` [h]; returns the
+    cookie value (only its hash is stored) and the row id.
+
+    Args:
+        rt: The tool instance.
+        user_id: The user's row id.
+    """
     token = new_token()
     with rt.db.session() as s:
         row = BrowserSession(
@@ -135,6 +169,16 @@ def start_session(rt: Runtime, user_id: int) -> tuple[str, int]:
 
 
 def current_session(rt: Runtime, request: Request) -> BrowserSession:
+    """The unexpired browser session of the request's session cookie (its user loaded).
+
+    Args:
+        rt: The tool instance.
+        request: The browser's request.
+
+    Raises:
+        PageError: code ``session`` (401) without a cookie, or for an unknown or expired
+            session.
+    """
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with rt.db.session() as s:
@@ -154,13 +198,28 @@ def current_session(rt: Runtime, request: Request) -> BrowserSession:
 
 @dataclass(frozen=True)
 class Access:
+    """What :func:`authorize` allowed: the session, the resource link and the user's role
+    in its course (``learner`` or ``instructor``)."""
+
     session: BrowserSession
     link: ResourceLink
     role: str
 
 
 def authorize(rt: Runtime, request: Request, link_id: int, *, instructor: bool) -> Access:
-    """The session's user must belong to the link's course (as instructor where asked)."""
+    """The session's user must belong to the link's course (as instructor where asked).
+
+    Args:
+        rt: The tool instance.
+        request: The browser's request (its session cookie).
+        link_id: The resource link's row id (from the URL).
+        instructor: Only an instructor of the course may pass.
+
+    Raises:
+        PageError: code ``session`` (401) without a valid session; ``forbidden`` (403) for
+            an unknown link, a user outside its course, or a learner where an instructor is
+            needed; ``link`` (400) for a stored link the catalog no longer offers.
+    """
     session = current_session(rt, request)
     with rt.db.session() as s:
         link = s.get(ResourceLink, link_id)
@@ -194,6 +253,15 @@ def authorize(rt: Runtime, request: Request, link_id: int, *, instructor: bool) 
 
 
 def check_csrf(access: Access, value: object) -> None:
+    """A form's CSRF token must be the session's (compared in constant time).
+
+    Args:
+        access: What :func:`authorize` allowed (the session).
+        value: The form's ``csrf`` field.
+
+    Raises:
+        PageError: code ``csrf`` (403): the form is stale or forged.
+    """
     if not hmac.compare_digest(str(value or ""), access.session.csrf_token):
         raise PageError(
             "csrf",
