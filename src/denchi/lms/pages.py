@@ -67,6 +67,16 @@ def _learner_page(
 
 @router.get("/r/{link_id}")
 def resource(request: Request, link_id: int) -> Response:
+    """``GET /r/<link>``: a page link goes to the book page, an instructor to the instructor
+    page, a learner sees the assignment page (with notes after a hand-in).
+
+    Args:
+        request: The browser's request.
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: the session or the link is refused (:func:`authorize`); the app's handler renders it as a bilingual page with its status.
+    """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=False)
     if access.link.kind == "page":
@@ -89,6 +99,17 @@ def resource(request: Request, link_id: int) -> Response:
 
 @router.get("/r/{link_id}/download/{name}")
 def download(request: Request, link_id: int, name: str) -> Response:
+    """``GET /r/<link>/download/<name>``: the student version of one notebook.
+
+    Args:
+        request: The browser's request.
+        link_id: The resource link's row id.
+        name: The notebook's file name (only the assignment's own are served).
+
+    Raises:
+        PageError: the session or the link is refused (:func:`authorize`), or 404 (code
+            ``download``) for a name that is not one of the assignment's notebooks; the app's handler renders it as a bilingual page with its status.
+    """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=False)
     try:
@@ -127,6 +148,19 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
 
 @router.post("/r/{link_id}/submit")
 async def submit(request: Request, link_id: int) -> Response:
+    """``POST /r/<link>/submit``: a learner hands in a notebook (at most ``max_upload_bytes``);
+    a refused notebook is shown on the learner's page with the reason, a stored one is
+    queued for grading.
+
+    Args:
+        request: The browser's multipart form (``csrf``, ``notebook``).
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: the session or the link is refused (:func:`authorize`); 400 (``upload``)
+            for a page link or no file; 403 (``role``) for anyone but a learner; 413
+            (``upload``) for a body over the limit; 403 (``csrf``) for a stale form; the app's handler renders it as a bilingual page with its status.
+    """
     rt = _rt(request)
     limit = rt.config.max_upload_bytes
     access = authorize(rt, request, link_id, instructor=False)
@@ -170,6 +204,18 @@ async def submit(request: Request, link_id: int) -> Response:
 
 @router.get("/submissions/{submission_id}/feedback")
 def feedback(request: Request, submission_id: str) -> Response:
+    """``GET /submissions/<id>/feedback``: nbgrader's feedback page of a submission, to its
+    owner and the course's instructors only, in a sandbox (``FEEDBACK_CSP``).
+
+    Args:
+        request: The browser's request.
+        submission_id: The submission's id.
+
+    Raises:
+        PageError: 401 (``session``) without a session; 404 (``forbidden``) for no such
+            submission; 403 for someone else's unless an instructor of its course; 404
+            (``feedback``) before grading; the app's handler renders it as a bilingual page with its status.
+    """
     rt = _rt(request)
     session = current_session(rt, request)
     owner, link_id, html = submissions.feedback_of(rt, submission_id, session.user_id)
@@ -185,6 +231,17 @@ def feedback(request: Request, submission_id: str) -> Response:
 
 @router.get("/instructor/{link_id}")
 def instructor(request: Request, link_id: int, message: str = "") -> Response:
+    """``GET /instructor/<link>``: the class list of a resource link, with its actions.
+
+    Args:
+        request: The browser's request.
+        link_id: The resource link's row id.
+        message: A note after an action (from the redirect's query).
+
+    Raises:
+        PageError: the session or the link is refused, or the user is not an instructor of
+            the course (:func:`authorize`); the app's handler renders it as a bilingual page with its status.
+    """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
     return render(
@@ -216,6 +273,17 @@ def _back(rt: Runtime, link_id: int, message: str) -> Response:
 
 @router.post("/instructor/{link_id}/regrade")
 async def regrade(request: Request, link_id: int) -> Response:
+    """``POST /instructor/<link>/regrade``: queue the latest submissions (or the form's
+    ``submission``) for grading again.
+
+    Args:
+        request: The instructor's form (``csrf``, optional ``submission``).
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: refused by :func:`authorize` (instructors only) or a stale form (``csrf``,
+            403); the app's handler renders it as a bilingual page with its status.
+    """
     rt, _access, form = await _instructor_form(request, link_id)
     count = submissions.regrade(rt, link_id, form.get("submission"))
     rt.queue.submitted()
@@ -224,6 +292,17 @@ async def regrade(request: Request, link_id: int) -> Response:
 
 @router.post("/instructor/{link_id}/roster")
 async def sync(request: Request, link_id: int) -> Response:
+    """``POST /instructor/<link>/roster``: fetch the course's members through NRPS; a
+    failed call is reported on the instructor page.
+
+    Args:
+        request: The instructor's form (``csrf``).
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: refused by :func:`authorize` (instructors only) or a stale form (``csrf``,
+            403); the app's handler renders it as a bilingual page with its status.
+    """
     rt, access, _ = await _instructor_form(request, link_id)
     try:
         count = await run_in_threadpool(roster.sync_roster, rt, access.link.context_id)
@@ -234,6 +313,16 @@ async def sync(request: Request, link_id: int) -> Response:
 
 @router.post("/instructor/{link_id}/resend")
 async def resend(request: Request, link_id: int) -> Response:
+    """``POST /instructor/<link>/resend``: scores that failed to reach the LMS are due again.
+
+    Args:
+        request: The instructor's form (``csrf``).
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: refused by :func:`authorize` (instructors only) or a stale form (``csrf``,
+            403); the app's handler renders it as a bilingual page with its status.
+    """
     rt, _access, _ = await _instructor_form(request, link_id)
     count = outbox.retry_failed(rt.db, link_id)
     rt.queue.scores_enqueued()
@@ -242,6 +331,17 @@ async def resend(request: Request, link_id: int) -> Response:
 
 @router.get("/instructor/{link_id}/submissions.zip")
 def download_all(request: Request, link_id: int) -> Response:
+    """``GET /instructor/<link>/submissions.zip``: every learner's latest notebook.
+
+    Args:
+        request: The browser's request.
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: refused by :func:`authorize` (instructors only); the app's handler renders it as a bilingual page with its status.
+        IndexError: the link is a page's, or its assignment has no notebook now
+            (:func:`denchi.lms.submissions.latest_zip`).
+    """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
     filename = f"{access.link.target}-submissions.zip"
@@ -254,7 +354,15 @@ def download_all(request: Request, link_id: int) -> Response:
 
 @router.get("/instructor/{link_id}/grades.csv")
 def grades_csv(request: Request, link_id: int) -> Response:
-    """Scores of the latest submissions for LMSs without LTI 1.3 (UTF-8 with BOM for Excel)."""
+    """Scores of the latest submissions for LMSs without LTI 1.3 (UTF-8 with BOM for Excel).
+
+    Args:
+        request: The browser's request.
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: refused by :func:`authorize` (instructors only); the app's handler renders it as a bilingual page with its status.
+    """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
     filename = f"{access.link.target}-grades.csv"
