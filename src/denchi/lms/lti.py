@@ -66,6 +66,9 @@ def context_role(role: str) -> str | None:
     (``urn:lti:role:ims/lis/Instructor``); None for system and institution roles.
 
     Source: LTI 1.3 Core, appendix A.2 (context roles) and A.2.1 (short names).
+
+    Args:
+        role: One entry of the ``roles`` claim (or of an NRPS member's ``roles``).
     """
     if role.startswith(LIS + "membership#"):
         return role.removeprefix(LIS + "membership#")
@@ -80,7 +83,12 @@ def context_role(role: str) -> str | None:
 
 def map_role(roles: list[str]) -> str:
     """The tool's role from LIS roles: ``instructor`` for teaching and administrator roles,
-    ``observer`` for mentors without a learner role, ``learner`` for everything else."""
+    ``observer`` for mentors without a learner role, ``learner`` for everything else
+    (LTI 1.3 Core, "Roles claim" and appendix A.2 "Role vocabularies").
+
+    Args:
+        roles: The ``roles`` claim of a launch or an NRPS member's ``roles`` (role strings).
+    """
     principals = {context_role(r) for r in roles}
     if principals & TEACHING_ROLES or set(roles) & ADMIN_URIS:
         return "instructor"
@@ -98,13 +106,27 @@ class LaunchError(Exception):
 
 
 def parse_jwks(jwks: dict) -> dict[str, jwt.PyJWK]:
-    """The keys of a JWKS document by ``kid`` (keys without a ``kid`` cannot be chosen)."""
+    """The keys of a JWKS document by ``kid`` (keys without a ``kid`` cannot be chosen).
+
+    Args:
+        jwks: A JWK Set (RFC 7517, section 5), as the platform's key set URL serves it.
+
+    Raises:
+        jwt.PyJWTError: the document is not a JWK Set PyJWT can read (no usable key).
+    """
     return {k.key_id: k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id}
 
 
 def check_state(state: str, cookie: str | None) -> None:
     """The launch's ``state`` must equal the cookie set in this browser at login initiation
-    (binds the launch to the browser that started it: no login CSRF, no stolen token).
+    (binds the launch to the browser that started it: no login CSRF, no stolen token;
+    1EdTech Security Framework 1.0, "Authentication Response Validation", and OpenID
+    Connect Core 1.0, section 3.1.2.1 on ``state``).
+
+    Args:
+        state: The ``state`` the launch form posted.
+        cookie: The state cookie of this browser (or the state the platform's storage kept),
+            None when the browser sent none.
 
     Raises:
         LaunchError: code ``state``, status 401.
@@ -146,6 +168,17 @@ class JwksCache:
             ) from exc
 
     def key(self, url: str, kid: str) -> jwt.PyJWK:
+        """The platform's public key ``kid`` from its key set URL (refetched when the cache is
+        older than ``max_age_s`` [s], or for an unknown ``kid`` after ``min_refetch_s`` [s]).
+
+        Args:
+            url: The platform's JWKS URL.
+            kid: The key id of the id_token's header.
+
+        Raises:
+            LaunchError: code ``jwks_unavailable`` (502) when the key set cannot be fetched
+                or read; ``unknown_kid`` (401) when it has no key ``kid``.
+        """
         with self._lock:
             fetched_at, keys = self._sets.get(url, (0.0, {}))
             age = time.monotonic() - fetched_at
@@ -211,7 +244,29 @@ def validate_id_token(
     jwks: JwksCache,
     leeway_s: int = 60,
 ) -> dict:
-    """Every check of the Security Framework; returns the verified claims or raises."""
+    """Every check of the Security Framework; returns the verified claims or raises.
+
+    The checks of 1EdTech Security Framework 1.0, "Authentication Response Validation"
+    (OpenID Connect Core 1.0, section 3.1.3.7 "ID Token Validation"): RS256 signature by the
+    platform's key ``kid``, ``iss``, ``aud`` (and ``azp`` with several audiences), ``exp``
+    and ``iat`` within ``leeway_s``, the nonce; then LTI 1.3 Core's required message claims:
+    ``version`` 1.3.0, a registered ``deployment_id``, a supported ``message_type`` with its
+    ``resource_link`` or ``deep_linking_settings`` (LTI Deep Linking 2.0), and ``roles``.
+
+    Args:
+        id_token: The id_token the launch form posted (a JWT).
+        platform: The registered platform the token names.
+        expected_nonce: The nonce the tool sent at login (single use).
+        jwks: The cache of platforms' public keys.
+        leeway_s: The clock skew allowed for ``exp``, ``iat`` and ``nbf`` [s].
+
+    Raises:
+        LaunchError: status 401 with ``code`` naming the failed check (``malformed``,
+            ``alg``, ``kid_missing``, ``expired``, ``iat``, ``aud``, ``iss``, ``signature``,
+            ``invalid``, ``azp``, ``nonce``, ``version``, ``deployment``, ``claims``,
+            ``message_type``), or from :meth:`JwksCache.key` (``jwks_unavailable``, 502;
+            ``unknown_kid``, 401).
+    """
     try:
         header = jwt.get_unverified_header(id_token)
     except jwt.PyJWTError as exc:
@@ -308,7 +363,18 @@ def validate_id_token(
 def deep_linking_response(
     platform: PlatformRef, request_claims: dict, items: list[dict], nonce: str, now: int
 ) -> dict:
-    """Claims of the LtiDeepLinkingResponse (signed by the tool's key by the caller)."""
+    """Claims of the LtiDeepLinkingResponse (signed by the tool's key by the caller): the
+    tool as ``iss``, the platform as ``aud``, valid for 600 s, the request's
+    ``deployment_id`` and ``data`` echoed (LTI Deep Linking 2.0, "Deep linking response
+    message"; 1EdTech Security Framework 1.0, tool-originating messages).
+
+    Args:
+        platform: The registered platform the request came from.
+        request_claims: The kept deep-linking request's claims.
+        items: The content items (:func:`denchi.lms.deep_linking.content_item`).
+        nonce: A new random nonce.
+        now: The issue time [s since the epoch].
+    """
     settings = request_claims[DL_SETTINGS]
     claims = {
         "iss": platform.client_id,
