@@ -67,7 +67,14 @@ def check_url(rt: Runtime, session_id: int, user_id: int, target: str) -> str:
     """Where a launch sends the browser: ``/lti/check`` with a fresh hand-off token for the
     launch's session ``session_id`` of ``user_id``, and the tool path ``target`` (e.g.
     ``/r/3``) to go on to. The token names the session (``<id>.<random>``) so that the new
-    window gets that very session (a deep-linking request belongs to it)."""
+    window gets that very session (a deep-linking request belongs to it).
+
+    Args:
+        rt: The tool instance.
+        session_id: The launch's browser session (row id).
+        user_id: The launched user's row id.
+        target: The tool path to go on to (``/r/<link>`` or ``/lti/deep-link?…``).
+    """
     token = f"{session_id}.{new_token()}"
     with rt.db.session() as s:
         s.add(
@@ -95,7 +102,16 @@ def _local_path(target: str) -> str:
 @router.get("/lti/check")
 def check(request: Request, target: str = Query("", alias="next"), h: str = "") -> Response:
     """The test request after a launch: on to ``target`` when the session cookie came back
-    (the unused hand-off is deleted), else the page that offers the new window."""
+    (the unused hand-off is deleted), else the page that offers the new window.
+
+    Args:
+        request: The browser's request.
+        target: The tool path to go on to (query ``next``).
+        h: The hand-off token of :func:`check_url`.
+
+    Raises:
+        PageError: code ``handoff`` (400) when ``target`` is not a path of this tool.
+    """
     rt: Runtime = request.app.state.rt
     target = _local_path(target)
     try:
@@ -114,7 +130,12 @@ def check(request: Request, target: str = Query("", alias="next"), h: str = "") 
 
 def blocked_page(request: Request, open_url: str) -> Response:
     """The bilingual page :data:`BLOCKED` with the button that opens ``open_url`` in a new
-    window (also shown at login, :func:`denchi.lms.web`'s login check)."""
+    window (also shown at login, :func:`denchi.lms.web`'s login check).
+
+    Args:
+        request: The request being answered.
+        open_url: The URL the button opens at the top level.
+    """
     return render(
         request,
         "new_window.html",
@@ -131,8 +152,14 @@ def open_window(request: Request, target: str = Query("", alias="next"), h: str 
     """In the new (top-level) window: claim the hand-off once, within 60 s, and give this
     window a first-party session cookie.
 
+    Args:
+        request: The browser's request (in the new window).
+        target: The tool path to go on to (query ``next``).
+        h: The hand-off token of :func:`check_url`.
+
     Raises:
-        PageError: code ``handoff``, status 401, when the token is unknown, used or expired.
+        PageError: code ``handoff``, status 401, when the token is unknown, used or expired;
+            status 400 when ``target`` is not a path of this tool.
     """
     rt: Runtime = request.app.state.rt
     target = _local_path(target)

@@ -130,6 +130,8 @@ def check_state(state: str, cookie: str | None) -> None:
 
     Raises:
         LaunchError: code ``state``, status 401.
+        TypeError: ``state`` or ``cookie`` holds non-ASCII characters
+            (``hmac.compare_digest`` refuses to compare them).
     """
     if not state or not cookie or not hmac.compare_digest(cookie, state):
         raise LaunchError(
@@ -266,6 +268,8 @@ def validate_id_token(
             ``invalid``, ``azp``, ``nonce``, ``version``, ``deployment``, ``claims``,
             ``message_type``), or from :meth:`JwksCache.key` (``jwks_unavailable``, 502;
             ``unknown_kid``, 401).
+        TypeError: the signed ``nonce`` claim holds non-ASCII characters
+            (``hmac.compare_digest`` refuses to compare them).
     """
     try:
         header = jwt.get_unverified_header(id_token)

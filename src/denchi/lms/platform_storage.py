@@ -53,36 +53,62 @@ FAILED = (
 
 
 def new_state(storage: bool) -> str:
-    """A fresh OIDC state; one for a login that uses platform storage carries the prefix."""
+    """A fresh OIDC state; one for a login that uses platform storage carries the prefix.
+
+    Args:
+        storage: The login uses the platform's storage (it sent ``lti_storage_target``).
+    """
     return (STORAGE_PREFIX if storage else "") + new_token()
 
 
 def uses_storage(state: str) -> bool:
-    """Whether the login of ``state`` was started with platform storage."""
+    """Whether the login of ``state`` was started with platform storage.
+
+    Args:
+        state: The OIDC state.
+    """
     return state.startswith(STORAGE_PREFIX)
 
 
 def storage_target(value: str | None) -> str | None:
-    """The ``lti_storage_target`` of a request, or None when absent or not a frame name."""
+    """The ``lti_storage_target`` of a request, or None when absent or not a frame name.
+
+    Args:
+        value: The parameter as the platform sent it (at most ``MAX_TARGET`` characters).
+    """
     if not value or len(value) > MAX_TARGET or not value.isprintable():
         return None
     return value
 
 
 def origin(url: str) -> str:
-    """``scheme://host[:port]`` of ``url``, as browsers serialize an origin (lowercase)."""
+    """``scheme://host[:port]`` of ``url``, as browsers serialize an origin (lowercase).
+
+    Args:
+        url: An absolute URL.
+    """
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def stored_items(state: str, nonce: str) -> list[dict[str, str]]:
     """What the login page puts into platform storage (keys hold the value, as Canvas advises,
-    so that launches in several tabs do not overwrite each other)."""
+    so that launches in several tabs do not overwrite each other).
+
+    Args:
+        state: The login's OIDC state.
+        nonce: The login's nonce.
+    """
     return [{"key": f"state_{state}", "value": state}, {"key": f"nonce_{nonce}", "value": nonce}]
 
 
 def fetched_items(state: str, nonce: str) -> list[dict[str, str]]:
-    """What the launch check page reads back, and the form field each value goes into."""
+    """What the launch check page reads back, and the form field each value goes into.
+
+    Args:
+        state: The login's OIDC state.
+        nonce: The login's nonce.
+    """
     return [
         {"key": f"state_{state}", "field": "stored_state"},
         {"key": f"nonce_{nonce}", "field": "stored_nonce"},
@@ -101,9 +127,19 @@ def check(
     platform storage, the POST came from the tool's own page and the values read back from the
     platform's storage are this login's state and nonce.
 
+    Args:
+        request: The continuation's POST (its ``Origin`` header).
+        config: The configuration (the tool's origin).
+        state: The launch's state.
+        nonce: The login-state row's nonce.
+        stored_state: The state the page read from the platform's storage.
+        stored_nonce: The nonce it read.
+
     Raises:
         LaunchError: code ``state`` (not a platform-storage login, or values that differ) or
             ``origin`` (the POST did not come from the tool's own page), status 401/403.
+        TypeError: the ``Origin`` header holds non-ASCII characters (``hmac.compare_digest``
+            refuses to compare them).
     """
     if not uses_storage(state):
         raise LaunchError(

@@ -261,6 +261,8 @@ def check_csrf(access: Access, value: object) -> None:
 
     Raises:
         PageError: code ``csrf`` (403): the form is stale or forged.
+        TypeError: ``value`` holds non-ASCII characters (``hmac.compare_digest`` refuses to
+            compare them).
     """
     if not hmac.compare_digest(str(value or ""), access.session.csrf_token):
         raise PageError(

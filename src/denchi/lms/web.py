@@ -192,7 +192,11 @@ SERVER_ERROR = (
 
 
 def create_app(rt: Runtime) -> FastAPI:
-    """The FastAPI application of one tool instance."""
+    """The FastAPI application of one tool instance.
+
+    Args:
+        rt: The tool instance the routes serve (its queue starts and stops with the app).
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
