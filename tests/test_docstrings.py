@@ -2,17 +2,20 @@
 units, the errors raised and the source of each model or formula").
 
 The rule is checked on the source, without importing PyBaMM or ipywidgets: a public function,
-method or class *can raise* an exception class ``E`` if its body (not counting nested functions,
-which run later) has ``raise E(...)``, or calls a ``denchi`` function or method that can raise
-``E``. Calls are resolved by name: module-level functions, names imported from other
-``denchi`` modules, and ``self.method(...)``. A class can raise what its ``__init__`` or
-``__post_init__`` can raise. ``raise helper(...)``, where ``helper`` is a ``denchi`` function
-that *returns* an exception (``def _refuse(...) -> LaunchError``), raises the class named in the
-helper's return annotation, or else the class its ``return X(...)`` statements build. A
-module-level alias of a class (``LabInputError = InputError``) is the class it names. Every such
-``E`` (or an alias of it) must be named in a ``Raises:`` section of the docstring (Google
-style, as napoleon renders it), e.g. ``denchi.errors.InputError: ...``. Every argument of a
-public function has an ``Args:`` entry (where its unit and range go).
+method or class (``async def`` ones included) *can raise* an exception class ``E`` if its body
+(not counting nested functions, which run later) has ``raise E(...)``, or calls a ``denchi``
+function or method that can raise ``E``, unless ``CANNOT_RAISE`` says with a reason that the
+callee never lets ``E`` out (then its callers do not get ``E`` through it either). Calls are
+resolved by name: module-level functions, names imported from other ``denchi`` modules, and
+``self.method(...)``. A class can raise what its ``__init__`` or ``__post_init__`` can raise.
+``raise helper(...)``, where ``helper`` is a ``denchi`` function that *returns* an exception
+(``def _refuse(...) -> LaunchError``), raises the class named in the helper's return annotation,
+or else the class its ``return X(...)`` statements build; ``raise name`` of a variable bound to
+a call (``refusal := helper(...)``) counts as raising that call. A module-level alias of a class
+(``LabInputError = InputError``) is the class it names. Every such ``E`` (or an alias of it)
+must be named in a ``Raises:`` section of the docstring (Google style, as napoleon renders it),
+e.g. ``denchi.errors.InputError: ...``. Every argument of a public function has an ``Args:``
+entry (where its unit and range go), and every public module starts with a purpose line.
 """
 
 from __future__ import annotations
@@ -546,6 +549,35 @@ def _params(node: ast.AST) -> set[str]:
     if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list):
         names = names[1:]
     return set(names + [a.arg for a in node.args.kwonlyargs]) - {"self"}
+
+
+def _module_docstrings() -> dict[str, str | None]:
+    """The docstring of every public module under ``CHECKED`` (a package by its ``__init__``)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        public = not any(part.startswith("_") for part in module.split("."))
+        if public and module.startswith(CHECKED) and not module.startswith(tuple(NOT_CHECKED)):
+            found[module] = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+MODULE_DOCSTRINGS = _module_docstrings()
+
+
+def test_the_rule_sees_every_public_module() -> None:
+    """Packages count by their ``__init__``; private modules are left out."""
+    assert "denchi.lms" in MODULE_DOCSTRINGS
+    assert "denchi.lms.web" in MODULE_DOCSTRINGS
+    assert "denchi.labs.engine" in MODULE_DOCSTRINGS
+    assert not [m for m in MODULE_DOCSTRINGS if "._" in m]
+
+
+@pytest.mark.parametrize("module", sorted(MODULE_DOCSTRINGS))
+def test_public_module_has_a_purpose_line(module: str) -> None:
+    """Every public module starts with a docstring whose first line says what it is for."""
+    docstring = MODULE_DOCSTRINGS[module]
+    assert docstring and docstring.splitlines()[0].strip(), f"{module} has no purpose line"
 
 
 FUNCTIONS_WITH_ARGS = [k for k in CHECKED_CALLABLES if _params(FOUND[k].node)]

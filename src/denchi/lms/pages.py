@@ -4,7 +4,8 @@ re-grade, roster sync, score re-send, zip download and CSV export.
 
 Each route authorizes (:func:`denchi.lms.sessions.authorize`), reads the form, calls a service
 (:mod:`denchi.lms.submissions`, :mod:`denchi.lms.roster`, :mod:`denchi.lms.outbox`) and renders
-or redirects."""
+or redirects. A route's :class:`~denchi.lms.sessions.PageError` is rendered by the app's
+handler as a bilingual page with its status."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def resource(request: Request, link_id: int) -> Response:
         link_id: The resource link's row id.
 
     Raises:
-        PageError: the session or the link is refused (:func:`authorize`); the app's handler renders it as a bilingual page with its status.
+        PageError: the session or the link is refused (:func:`authorize`).
     """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=False)
@@ -108,7 +109,7 @@ def download(request: Request, link_id: int, name: str) -> Response:
 
     Raises:
         PageError: the session or the link is refused (:func:`authorize`), or 404 (code
-            ``download``) for a name that is not one of the assignment's notebooks; the app's handler renders it as a bilingual page with its status.
+            ``download``) for a name that is not one of the assignment's notebooks.
     """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=False)
@@ -159,7 +160,7 @@ async def submit(request: Request, link_id: int) -> Response:
     Raises:
         PageError: the session or the link is refused (:func:`authorize`); 400 (``upload``)
             for a page link or no file; 403 (``role``) for anyone but a learner; 413
-            (``upload``) for a body over the limit; 403 (``csrf``) for a stale form; the app's handler renders it as a bilingual page with its status.
+            (``upload``) for a body over the limit; 403 (``csrf``) for a stale form.
     """
     rt = _rt(request)
     limit = rt.config.max_upload_bytes
@@ -214,7 +215,7 @@ def feedback(request: Request, submission_id: str) -> Response:
     Raises:
         PageError: 401 (``session``) without a session; 404 (``forbidden``) for no such
             submission; 403 for someone else's unless an instructor of its course; 404
-            (``feedback``) before grading; the app's handler renders it as a bilingual page with its status.
+            (``feedback``) before grading.
     """
     rt = _rt(request)
     session = current_session(rt, request)
@@ -240,7 +241,7 @@ def instructor(request: Request, link_id: int, message: str = "") -> Response:
 
     Raises:
         PageError: the session or the link is refused, or the user is not an instructor of
-            the course (:func:`authorize`); the app's handler renders it as a bilingual page with its status.
+            the course (:func:`authorize`).
     """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
@@ -282,7 +283,7 @@ async def regrade(request: Request, link_id: int) -> Response:
 
     Raises:
         PageError: refused by :func:`authorize` (instructors only) or a stale form (``csrf``,
-            403); the app's handler renders it as a bilingual page with its status.
+            403).
     """
     rt, _access, form = await _instructor_form(request, link_id)
     count = submissions.regrade(rt, link_id, form.get("submission"))
@@ -301,7 +302,7 @@ async def sync(request: Request, link_id: int) -> Response:
 
     Raises:
         PageError: refused by :func:`authorize` (instructors only) or a stale form (``csrf``,
-            403); the app's handler renders it as a bilingual page with its status.
+            403).
     """
     rt, access, _ = await _instructor_form(request, link_id)
     try:
@@ -321,7 +322,7 @@ async def resend(request: Request, link_id: int) -> Response:
 
     Raises:
         PageError: refused by :func:`authorize` (instructors only) or a stale form (``csrf``,
-            403); the app's handler renders it as a bilingual page with its status.
+            403).
     """
     rt, _access, _ = await _instructor_form(request, link_id)
     count = outbox.retry_failed(rt.db, link_id)
@@ -338,7 +339,7 @@ def download_all(request: Request, link_id: int) -> Response:
         link_id: The resource link's row id.
 
     Raises:
-        PageError: refused by :func:`authorize` (instructors only); the app's handler renders it as a bilingual page with its status.
+        PageError: refused by :func:`authorize` (instructors only).
         IndexError: the link is a page's, or its assignment has no notebook now
             (:func:`denchi.lms.submissions.latest_zip`).
     """
@@ -361,7 +362,7 @@ def grades_csv(request: Request, link_id: int) -> Response:
         link_id: The resource link's row id.
 
     Raises:
-        PageError: refused by :func:`authorize` (instructors only); the app's handler renders it as a bilingual page with its status.
+        PageError: refused by :func:`authorize` (instructors only).
     """
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
