@@ -27,6 +27,10 @@ def grade_ids(notebook: nbformat.NotebookNode) -> set[str]:
 
     Args:
         notebook: A notebook (the assignment's source or an upload).
+
+    Raises:
+        TypeError: a cell's ``metadata.nbgrader`` is a string holding ``grade_id`` (valid
+            notebook JSON, so an upload can carry it).
     """
     return {
         cell.metadata["nbgrader"]["grade_id"]
@@ -151,6 +155,8 @@ def read_notebook(data: bytes, source: Path, assignment: str, limits: UploadLimi
     Raises:
         PageError: code ``upload``; 400 for an unreadable notebook or another assignment's,
             413 for too many cells or too long a cell.
+        TypeError: a cell's ``metadata.nbgrader`` is a string holding ``grade_id``
+            (:func:`grade_ids`).
     """
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
