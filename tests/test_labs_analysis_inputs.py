@@ -503,3 +503,22 @@ def test_degraded_ocv_refuses_a_preset_without_single_material_electrodes(chemis
     assert info.value.parameter == "chemistry"
     assert _named("chemistry", info.value.message_ja)
     assert _named("chemistry", info.value.message_en)
+
+
+def test_a_data_set_takes_its_arguments_by_name():
+    """``lab_datasets.calendar_aging(seed, temperature_c=...)`` was Python's TypeError even
+    when spelt right (the cache took positional arguments only); an unhashable value is
+    named by its argument."""
+    with pytest.raises(labs.LabInputError) as info:
+        evaluation.calendar_aging("s1", temperature_c=[25.0])
+    assert info.value.parameter == "temperature_c"
+    assert _named("temperature_c", info.value.message_ja)
+    assert _named("temperature_c", info.value.message_en)
+
+
+@pytest.mark.slow  # PyBaMM solves
+def test_a_data_set_by_name_is_the_one_by_position():
+    by_name = evaluation.calendar_aging(seed="s1", temperature_c=25.0)
+    np.testing.assert_array_equal(
+        by_name.capacity_ah, evaluation.calendar_aging("s1", 25.0).capacity_ah
+    )
