@@ -325,8 +325,10 @@ def _numeric(
     if array.size < min_count:
         raise InputError(
             name,
-            f"{label_ja} には {min_count} 個以上の値が必要です（{array.size} 個が渡されました）。",
-            f"{name} needs at least {min_count} values (got {array.size}).",
+            f"{label_ja} には {min_count} 個以上の値が必要です（{array.size} 個が渡されました）。"
+            "測定したデータの列を渡してください。",
+            f"{name} needs at least {min_count} value{'s' if min_count > 1 else ''} "
+            f"(got {array.size}). Pass the measured data.",
         )
     return array
 
