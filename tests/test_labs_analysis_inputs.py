@@ -6,9 +6,9 @@ and English messages both name the argument, never with Python's ``TypeError``,
 ``KeyError``, ``IndexError`` or a plain ``ValueError``. Each function is also called with
 valid input, which must give a result, so a function that refuses everything fails here.
 
-No PyBaMM solve: every input is made here, and the two functions that read PyBaMM's parameter
-sets (``degraded_ocv``, ``entropic_coefficient_v_per_k``) are called validly only in the
-slow test at the end; their hostile inputs are refused before PyBaMM is imported.
+No PyBaMM solve: every input is made here, and the functions that read PyBaMM's parameter
+sets (``NEEDS_PYBAMM``) are called validly only in the slow test at the end; their hostile
+inputs are refused before PyBaMM is imported.
 """
 
 from __future__ import annotations
@@ -389,7 +389,14 @@ CASES: dict[str, Case] = {
         evaluation.measured_checks, {"result": _aging(), "seed": "s1"}, results={"result": _ocv()}
     ),
 }
-NEEDS_PYBAMM = {"ocv.degraded_ocv", "heat.entropic_coefficient_v_per_k"}
+# valid calls that read PyBaMM's parameter sets (the reversible heat needs the entropic
+# coefficient); their hostile calls are refused before PyBaMM is imported
+NEEDS_PYBAMM = {
+    "ocv.degraded_ocv",
+    "heat.entropic_coefficient_v_per_k",
+    "heat.reversible_heat_w",
+    "heat.heat_generation",
+}
 
 
 def _hostile() -> list[Any]:
