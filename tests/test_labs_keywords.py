@@ -9,7 +9,9 @@ import inspect
 import pytest
 
 from denchi import labs
+from denchi.labs.analysis import circuit_fit, fade, heat, ocv, pulse, rate
 from denchi.labs.api import protocols, widgets
+from denchi.labs.datasets import evaluation
 
 CLASSES = [
     labs.Cell,
@@ -24,6 +26,20 @@ CLASSES = [
     labs.AgingResult,
     labs.CellDesign,
     labs.PracticumCell,
+    heat.HeatBalance,
+    circuit_fit.CircuitFit,
+]
+# every public function of the analysis modules and the data sets (what a learner calls with
+# measured data), found by inspection so that a new one is checked too; not the decorator
+# ``kept`` (its argument ``func`` is a function, never a learner's)
+ANALYSIS = [
+    value
+    for module in (rate, ocv, pulse, circuit_fit, heat, fade, evaluation)
+    for name, value in vars(module).items()
+    if inspect.isfunction(value)
+    and not name.startswith("_")
+    and inspect.unwrap(value).__module__ == module.__name__
+    and "func" not in inspect.signature(value).parameters
 ]
 FUNCTIONS = [
     labs.design_cell,
@@ -36,6 +52,7 @@ FUNCTIONS = [
     widgets.thermal_explorer,
     widgets.design_explorer,
     widgets.practicum_explorer,
+    *ANALYSIS,
 ]
 METHODS = [
     (cls, name)

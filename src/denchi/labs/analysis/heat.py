@@ -22,11 +22,13 @@ import numpy as np
 
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import CyclerRecord, results_checked
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, keywords_checked, methods_checked
+from denchi.validation import number_array, number_in_range, one_of
 
 ENTROPY_PARAMETER_SET = "ORegan2022"  # measured entropic coefficients of the LG M50
 
 
+@keywords_checked
 @results_checked
 def state_of_charge(record: CyclerRecord) -> np.ndarray:
     """SOC along a record that starts full, from the charge taken out and the nominal capacity.
@@ -44,6 +46,7 @@ def state_of_charge(record: CyclerRecord) -> np.ndarray:
     return np.clip(1.0 - moved / record.nominal_capacity_ah, 0.0, 1.0)
 
 
+@keywords_checked
 @results_checked
 def irreversible_heat_w(record: CyclerRecord, ocv: OCVResult) -> np.ndarray:
     """I (U_ocv − V) [W] at every sample: the OCV looked up at the record's SOC.
@@ -62,24 +65,29 @@ def irreversible_heat_w(record: CyclerRecord, ocv: OCVResult) -> np.ndarray:
     return record.current_a * (u_ocv - record.voltage_v)
 
 
+@keywords_checked
 def entropic_coefficient_v_per_k(soc: np.ndarray, preset: str = "nmc_graphite") -> np.ndarray:
     """dU_ocv/dT of the cell [V/K] at the given SOC: positive minus negative electrode, at
     the stoichiometries of the preset's voltage window (O'Regan et al., LG M50).
 
     Args:
-        soc: State of charge in 0–1, any shape; the result has the same shape.
+        soc: State of charge in 0–1, any shape (a number too); the result has the same shape.
         preset: The cell preset; only ``"nmc_graphite"`` has measured coefficients.
 
     Raises:
-        LabInputError: if ``preset`` is not ``"nmc_graphite"``.
+        LabInputError: if ``soc`` is not numbers in 0–1 or ``preset`` is not
+            ``"nmc_graphite"``.
         LabSimulationError: if PyBaMM cannot evaluate the stoichiometry window or the
             coefficients.
     """
-    if preset != "nmc_graphite":
+    state = number_array("soc", soc, 0.0, 1.0, "", label_ja="充電率 soc", any_shape=True)
+    if not isinstance(preset, str) or preset != "nmc_graphite":
         raise LabInputError(
             "preset",
-            "エントロピー係数（dU/dT）の測定値があるのは nmc_graphite（LG M50）だけです。",
-            "Measured entropic coefficients (dU/dT) exist for nmc_graphite (LG M50) only.",
+            'エントロピー係数（dU/dT）の測定値があるのは preset="nmc_graphite"（LG M50）'
+            f"だけです（指定値: {preset!r:.60}）。",
+            'Measured entropic coefficients (dU/dT) exist for preset="nmc_graphite" '
+            f"(LG M50) only (got {preset!r:.60}).",
         )
     from denchi.labs import engine
     from denchi.labs.engine.presets import get_preset
@@ -87,7 +95,6 @@ def entropic_coefficient_v_per_k(soc: np.ndarray, preset: str = "nmc_graphite") 
 
     spec = engine.ModelSpec(get_preset(preset), "spm")
     x_0, x_100, y_100, y_0 = engine.stoichiometry_window(spec)
-    state = np.asarray(soc, dtype=float)
     with engine.pybamm_call("soc", "", ""):
         params = import_pybamm().ParameterValues(ENTROPY_PARAMETER_SET)
         d_pos = params["Positive electrode OCP entropic change [V.K-1]"]
@@ -97,6 +104,7 @@ def entropic_coefficient_v_per_k(soc: np.ndarray, preset: str = "nmc_graphite") 
         )
 
 
+@keywords_checked
 @results_checked
 def reversible_heat_w(record: CyclerRecord) -> np.ndarray:
     """−I T dU_ocv/dT [W] at every sample (T the cell temperature in kelvin).
@@ -116,6 +124,7 @@ def reversible_heat_w(record: CyclerRecord) -> np.ndarray:
     return -record.current_a * (record.temperature_c + 273.15) * dudt
 
 
+@methods_checked
 @dataclass(frozen=True)
 class HeatBalance:
     """Heat generated along a record.
@@ -142,13 +151,14 @@ class HeatBalance:
             part: ``"irreversible"``, ``"reversible"`` or ``"total"``.
 
         Raises:
-            KeyError: if ``part`` is none of the three names.
+            LabInputError: if ``part`` is none of the three names.
         """
-        power = {
+        powers = {
             "irreversible": self.irreversible_w,
             "reversible": self.reversible_w,
             "total": self.total_w,
-        }[part]
+        }
+        power = powers[one_of("part", part, powers, label_ja="熱の種類 part")]
         return float(np.trapezoid(power, self.time_s))
 
     def mean_w(self, part: str = "total") -> float:
@@ -158,11 +168,12 @@ class HeatBalance:
             part: ``"irreversible"``, ``"reversible"`` or ``"total"``.
 
         Raises:
-            KeyError: if ``part`` is none of the three names.
+            LabInputError: if ``part`` is none of the three names.
         """
         return self.energy_j(part) / float(self.time_s[-1] - self.time_s[0])
 
 
+@keywords_checked
 @results_checked
 def heat_generation(record: CyclerRecord, ocv: OCVResult) -> HeatBalance:
     """Irreversible and reversible heat of a record that starts from a full cell.
@@ -183,6 +194,7 @@ def heat_generation(record: CyclerRecord, ocv: OCVResult) -> HeatBalance:
     )
 
 
+@keywords_checked
 @results_checked
 def time_to_temperature_s(record: CyclerRecord, limit_c: float) -> float:
     """First time [s] the cell temperature reaches ``limit_c`` (linear interpolation between
@@ -190,11 +202,13 @@ def time_to_temperature_s(record: CyclerRecord, limit_c: float) -> float:
 
     Args:
         record: A record with the cell temperature (``thermal="lumped"``).
-        limit_c: Temperature limit [℃].
+        limit_c: Temperature limit [℃], −100 to 1000.
 
     Raises:
-        LabInputError: if ``record`` is not a ``CyclerRecord``.
+        LabInputError: if ``record`` is not a ``CyclerRecord`` or ``limit_c`` is not a
+            number in −100–1000 ℃.
     """
+    limit_c = number_in_range("limit_c", limit_c, -100.0, 1000.0, "℃", label_ja="温度 limit_c")
     t = record.time_s - record.time_s[0]
     above = np.flatnonzero(record.temperature_c >= limit_c)
     if len(above) == 0:

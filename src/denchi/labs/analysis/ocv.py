@@ -23,13 +23,55 @@ import numpy as np
 from denchi.labs.api.instrument import seeded
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult, results_checked
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, keywords_checked
 from denchi.labs.seeds import seed_number
-from denchi.validation import number_in_range
+from denchi.validation import integer_in_range, number_array, number_in_range, same_length
 
 _AGED_STREAM = 3  # random stream (with the seed) of an aged cell's lithium loss
+VOLTAGE_RANGE_V = (0.0, 10.0)  # a cell's voltage; millivolts (3700) are refused
+CAPACITY_RANGE_AH = (-1e5, 1e5)  # charge moved, negative while charging
+MAX_BINS = 1_000_000  # bins of one dQ/dV or dV/dQ curve (8 MB of counts)
+_POSITIVE_OCP = "Positive electrode OCP [V]"  # PyBaMM's names of single-material electrodes
+_NEGATIVE_OCP = "Negative electrode OCP [V]"
 
 
+def _curve(capacity_ah: object, voltage_v: object, min_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """A charge–voltage curve checked: two 1-D series of the same length, at least
+    ``min_count`` points, charge in :data:`CAPACITY_RANGE_AH`, voltage in
+    :data:`VOLTAGE_RANGE_V`."""
+    q = number_array(
+        "capacity_ah",
+        capacity_ah,
+        *CAPACITY_RANGE_AH,
+        "Ah",
+        label_ja="容量 capacity_ah",
+        min_count=min_count,
+    )
+    v = number_array(
+        "voltage_v",
+        voltage_v,
+        *VOLTAGE_RANGE_V,
+        "V",
+        label_ja="電圧 voltage_v",
+        min_count=min_count,
+    )
+    same_length("voltage_v", v, "capacity_ah", q, label_ja="電圧 voltage_v")
+    return q, v
+
+
+def _bins(name: str, label_ja: str, span: float, width: float, unit: str) -> None:
+    """Refuse a bin width that cuts ``span`` into more than :data:`MAX_BINS` bins."""
+    if span / width > MAX_BINS:
+        raise LabInputError(
+            name,
+            f"{label_ja} が細かすぎます。{span:g} {unit}を {width:g} {unit}ずつに分けると区間が "
+            f"{MAX_BINS} 個を超えます。{name} を {span / MAX_BINS:.2g} {unit}以上にしてください。",
+            f"{name} is too fine: {span:g} {unit} in steps of {width:g} {unit} makes more than "
+            f"{MAX_BINS} bins. Use {name} of at least {span / MAX_BINS:.2g} {unit}.",
+        )
+
+
+@keywords_checked
 def incremental_capacity(
     capacity_ah: np.ndarray, voltage_v: np.ndarray, bin_v: float = 0.01
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -40,23 +82,16 @@ def incremental_capacity(
     (the charge counts positive either way).
 
     Args:
-        capacity_ah: Charge moved [Ah], 1-D, shape (n,), n ≥ 3.
-        voltage_v: Cell voltage [V], shape (n,).
+        capacity_ah: Charge moved [Ah], 1-D, shape (n,), n ≥ 3, finite (±1e5 Ah).
+        voltage_v: Cell voltage [V], shape (n,), 0 to 10 V.
         bin_v: Width of the voltage bins [V], 1e-4 to 0.5.
 
     Raises:
-        LabInputError: if ``bin_v`` is outside 1e-4–0.5 V or the two arrays are not 1-D of
-            the same length with at least 3 points.
+        LabInputError: if ``bin_v`` is outside 1e-4–0.5 V or the two arrays are not 1-D
+            series of numbers of the same length with at least 3 points in the ranges above.
     """
-    q = np.asarray(capacity_ah, dtype=float)
-    v = np.asarray(voltage_v, dtype=float)
-    width = number_in_range("bin_v", bin_v, 1e-4, 0.5, "V", label_ja="電圧の区間幅")
-    if q.shape != v.shape or q.ndim != 1 or len(q) < 3:
-        raise LabInputError(
-            "capacity_ah",
-            "容量と電圧は、同じ長さ（3 点以上）の 1 次元の数列にしてください。",
-            "capacity and voltage must be 1-D sequences of the same length (at least 3).",
-        )
+    q, v = _curve(capacity_ah, voltage_v, 3)
+    width = number_in_range("bin_v", bin_v, 1e-4, 0.5, "V", label_ja="電圧の区間幅 bin_v")
     dq = np.abs(np.diff(q))
     v_mid = 0.5 * (v[1:] + v[:-1])
     edges = np.arange(np.floor(v.min() / width) * width, v.max() + width, width)
@@ -64,6 +99,7 @@ def incremental_capacity(
     return 0.5 * (edges[1:] + edges[:-1]), charge / width
 
 
+@keywords_checked
 def differential_voltage(
     capacity_ah: np.ndarray, voltage_v: np.ndarray, bin_ah: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -71,16 +107,21 @@ def differential_voltage(
     mean voltage in each bin. Returns (bin centres [Ah], the absolute value ``abs(dV/dQ)``).
 
     Args:
-        capacity_ah: Charge moved [Ah], 1-D, shape (n,) (counted from its first value).
-        voltage_v: Cell voltage [V], shape (n,).
-        bin_ah: Width of the capacity bins [Ah], 1e-4 to 10.
+        capacity_ah: Charge moved [Ah], 1-D, shape (n,), n ≥ 2, finite (±1e5 Ah), counted
+            from its first value.
+        voltage_v: Cell voltage [V], shape (n,), 0 to 10 V.
+        bin_ah: Width of the capacity bins [Ah], 1e-4 to 10, at most
+            :data:`MAX_BINS` bins over the charge moved.
 
     Raises:
-        LabInputError: if ``bin_ah`` is outside 1e-4–10 Ah.
+        LabInputError: if ``bin_ah`` is outside 1e-4–10 Ah or makes too many bins, or the
+            two arrays are not 1-D series of numbers of the same length with at least 2
+            points in the ranges above.
     """
-    q = np.abs(np.asarray(capacity_ah, dtype=float) - capacity_ah[0])
-    v = np.asarray(voltage_v, dtype=float)
-    width = number_in_range("bin_ah", bin_ah, 1e-4, 10.0, "Ah", label_ja="容量の区間幅")
+    charge, v = _curve(capacity_ah, voltage_v, 2)
+    q = np.abs(charge - charge[0])
+    width = number_in_range("bin_ah", bin_ah, 1e-4, 10.0, "Ah", label_ja="容量の区間幅 bin_ah")
+    _bins("bin_ah", "容量の区間幅 bin_ah", float(q.max()), width, "Ah")
     edges = np.arange(0.0, q.max() + width, width)
     index = np.digitize(q, edges) - 1
     counts = np.bincount(index, minlength=len(edges))[: len(edges) - 1]
@@ -91,6 +132,7 @@ def differential_voltage(
     return 0.5 * (centres[1:] + centres[:-1]), np.abs(np.diff(mean_v) / np.diff(centres))
 
 
+@keywords_checked
 def peak_positions(
     x: np.ndarray, y: np.ndarray, prominence: float = 0.1, count: int | None = None
 ) -> np.ndarray:
@@ -98,17 +140,32 @@ def peak_positions(
     value (scipy.signal.find_peaks), highest peak first; at most ``count`` of them.
 
     Args:
-        x: Positions, shape (n,) (e.g. bin centres [V] from :func:`incremental_capacity`).
-        y: Values at ``x``, shape (n,); NaN counts as 0.
-        prominence: Least prominence as a fraction of ``max(y)``.
-        count: Most peaks returned; ``None`` for all.
+        x: Positions, shape (n,), n ≥ 1, finite (e.g. bin centres [V] from
+            :func:`incremental_capacity`).
+        y: Values at ``x``, shape (n,); NaN counts as 0 (a gap), infinity is refused.
+        prominence: Least prominence as a fraction of ``max(y)``, 0 to 1.
+        count: Most peaks returned (1 to 10000); ``None`` for all.
+
+    Returns:
+        The peaks' positions, in the unit of ``x``, shape (m,), m ≤ ``count``.
+
+    Raises:
+        LabInputError: if ``x`` and ``y`` are not 1-D series of numbers of the same length,
+            ``prominence`` is outside 0–1 or ``count`` is not a whole number in 1–10000.
     """
     from scipy.signal import find_peaks
 
-    values = np.nan_to_num(np.asarray(y, dtype=float))
-    found, _ = find_peaks(values, prominence=prominence * float(values.max()))
+    positions = number_array("x", x, -np.inf, np.inf, "", label_ja="位置 x")
+    raw = number_array("y", y, -np.inf, np.inf, "", label_ja="値 y", nan_allowed=True)
+    same_length("y", raw, "x", positions, label_ja="値 y")
+    share = number_in_range("prominence", prominence, 0.0, 1.0, "", label_ja="目立ち prominence")
+    most = (
+        None if count is None else integer_in_range("count", count, 1, 10_000, label_ja="数 count")
+    )
+    values = np.nan_to_num(raw)
+    found, _ = find_peaks(values, prominence=share * float(values.max()))
     order = np.argsort(values[found])[::-1]
-    return np.asarray(x, dtype=float)[found[order]][:count]
+    return positions[found[order]][:most]
 
 
 #: The two dQ/dV peaks of the NMC811/graphite cell (``nmc_graphite``) by name, each with the
@@ -125,6 +182,7 @@ class Peak(NamedTuple):
     height_ah_per_v: float
 
 
+@keywords_checked
 def named_peak(
     capacity_ah: np.ndarray, voltage_v: np.ndarray, name: str = "high", bin_v: float = 0.01
 ) -> Peak:
@@ -140,14 +198,15 @@ def named_peak(
 
     Raises:
         LabInputError: for an unknown name, no data in the peak's window, ``bin_v`` out of
-            range, or arrays of different lengths.
+            range, or arrays that are not 1-D series of numbers of the same length (as
+            :func:`incremental_capacity`).
     """
-    if name not in NAMED_PEAKS_V:
+    if not isinstance(name, str) or name not in NAMED_PEAKS_V:
         names = ", ".join(NAMED_PEAKS_V)
         raise LabInputError(
             "name",
-            f"ピークの名前 {name!r} はありません。次から選んでください: {names}",
-            f"No peak called {name!r}. Choose one of: {names}",
+            f"ピークの名前 name={name!r:.60} はありません。次から選んでください: {names}",
+            f"No peak called name={name!r:.60}. Choose one of: {names}",
         )
     low_v, high_v = NAMED_PEAKS_V[name]
     centres, values = incremental_capacity(capacity_ah, voltage_v, bin_v)
@@ -170,6 +229,7 @@ class PeakChange(NamedTuple):
     height_change_ah_per_v: float
 
 
+@keywords_checked
 @results_checked
 def peak_change(
     fresh: OCVResult, aged: OCVResult, name: str = "low", bin_v: float = 0.01
@@ -199,6 +259,7 @@ def peak_change(
     )
 
 
+@keywords_checked
 def degraded_ocv(
     chemistry: str = "nmc_graphite",
     lli: float = 0.0,
@@ -213,26 +274,37 @@ def degraded_ocv(
         lli: Loss of lithium inventory, as a fraction of the fresh cell's capacity.
         lam_ne: Loss of (delithiated) active material of the negative electrode, a fraction.
         lam_pe: Loss of (delithiated) active material of the positive electrode, a fraction.
-        points: Points of the returned curve.
+        points: Points of the returned curve, 3 to 10000 (as ``Cell.ocv``).
 
     Capacities are counted in units of the fresh cell's capacity between the voltage limits
     (that of ``Cell(chemistry).ocv()``); ``capacity_ah`` of the result is the aged capacity.
 
     Raises:
-        LabInputError: if a loss is outside 0–0.5 or ``chemistry`` is not a preset.
+        LabInputError: if a loss is outside 0–0.5, ``points`` is not a whole number in
+            3–10000, or ``chemistry`` is not a preset or has an electrode of more than one
+            material (``graphite_siox``) or none (``lead_acid``).
         LabSimulationError: if PyBaMM cannot compute the electrode potentials.
     """
     from denchi.labs import engine
     from denchi.labs.api.cell import Cell
 
     losses = {
-        name: number_in_range(name, value, 0.0, 0.5, "", label_ja="劣化の割合")
+        name: number_in_range(name, value, 0.0, 0.5, "", label_ja=f"劣化の割合 {name}")
         for name, value in (("lli", lli), ("lam_ne", lam_ne), ("lam_pe", lam_pe))
     }
+    count = integer_in_range("points", points, 3, 10_000, label_ja="点の数 points")
     cell = Cell(chemistry)
     spec = cell._spec
     with engine.pybamm_call("chemistry", "", "") as pybamm:
         params = engine.plain_parameter_values(spec, pybamm)
+        if not {_POSITIVE_OCP, _NEGATIVE_OCP} <= set(params.keys()):
+            raise LabInputError(
+                "chemistry",
+                f"chemistry={chemistry!r} の電極は 1 種類の材料でできていないため、劣化を"
+                "まねられません。nmc_graphite などのリチウムイオン電池を選んでください。",
+                f"chemistry={chemistry!r} has no single-material electrodes, so its ageing "
+                "cannot be emulated. Choose a lithium-ion preset such as nmc_graphite.",
+            )
         x_0, x_100, y_100, y_0 = pybamm.lithium_ion.get_min_max_stoichiometries(params)
         q_n = (1.0 - losses["lam_ne"]) / (x_100 - x_0)
         q_p = (1.0 - losses["lam_pe"]) / (y_0 - y_100)
@@ -246,14 +318,14 @@ def degraded_ocv(
         def potential(name: str, sto: np.ndarray) -> np.ndarray:
             return params[name](pybamm.Vector(sto)).evaluate().ravel()
 
-        positive = potential("Positive electrode OCP [V]", y)
-        negative = potential("Negative electrode OCP [V]", x)
+        positive = potential(_POSITIVE_OCP, y)
+        negative = potential(_NEGATIVE_OCP, x)
     voltage = np.maximum.accumulate(positive - negative)  # rises with x (charging)
     low, high = cell.preset.voltage_min_v, cell.preset.voltage_max_v
     x_empty = float(np.interp(low, voltage, x)) if voltage[0] < low else x_low
     x_full = float(np.interp(high, voltage, x)) if voltage[-1] > high else x_high
     fresh_ah = cell.ocv(points=3).capacity_ah
-    soc = np.linspace(0.0, 1.0, int(points))
+    soc = np.linspace(0.0, 1.0, count)
     x_soc = x_empty + soc * (x_full - x_empty)
     y_soc = (lithium - x_soc * q_n) / q_p
     pos = np.interp(y_soc, y[::-1], positive[::-1])
@@ -268,6 +340,7 @@ def degraded_ocv(
     )
 
 
+@keywords_checked
 @seeded
 def measured_slow_discharge(seed: int | str) -> DischargeResult:
     """Lab e02's pseudo-OCV measurement: the seeded NMC cell (DFN, 25 ℃) discharged at C/20,
@@ -291,6 +364,7 @@ def measured_slow_discharge(seed: int | str) -> DischargeResult:
     return meter.measure(cell.discharge(c_rate=0.05))
 
 
+@keywords_checked
 @seeded
 def aged_lli(seed: int | str) -> float:
     """The loss of lithium inventory (a fraction, 0.08 to 0.16) of the aged cell of ``seed``.
@@ -306,6 +380,7 @@ def aged_lli(seed: int | str) -> float:
     return round(float(rng.uniform(0.08, 0.16)), 3)
 
 
+@keywords_checked
 @seeded
 def measured_aged_ocv(seed: int | str) -> tuple[OCVResult, OCVResult]:
     """(fresh, aged) OCV curves of lab e02's assignment, each with 1 mV noise: the fresh

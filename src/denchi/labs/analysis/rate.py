@@ -13,12 +13,14 @@ import numpy as np
 
 from denchi.labs.api.instrument import seeded
 from denchi.labs.api.results import RateTestResult, results_checked
-from denchi.labs.errors import LabInputError
+from denchi.labs.errors import LabInputError, keywords_checked
+from denchi.validation import number_array, same_length
 
 #: C-rates of the assignment's rate test (C/5 to 3C).
 ASSIGNMENT_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0)
 
 
+@keywords_checked
 @seeded
 def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> RateTestResult:
     """The rate test of lab e01's assignment: the seeded cell of ``chemistry`` (SPMe,
@@ -43,6 +45,7 @@ def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> Rate
     return meter.measure(cell.rate_test(ASSIGNMENT_C_RATES))
 
 
+@keywords_checked
 @results_checked
 def rate_table(result: RateTestResult):
     """Per discharge: C-rate, mean current [A], duration [h], capacity [Ah] (from the
@@ -73,31 +76,48 @@ def rate_table(result: RateTestResult):
     return pd.DataFrame(rows)
 
 
+@keywords_checked
 def peukert_fit(currents_a: Sequence[float], durations_h: Sequence[float]) -> tuple[float, float]:
     """Peukert's law ``t = H (C / (I H))^k`` fitted as ``ln t = a - k ln I`` by least
     squares; returns ``(k, a)``. ``k = 1`` means the capacity does not depend on the current.
 
     Args:
-        currents_a: Discharge currents [A], shape (n,), n ≥ 2, all > 0.
-        durations_h: Discharge durations [h], shape (n,), all > 0.
+        currents_a: Discharge currents [A], shape (n,), n ≥ 2, each above 0 and at most
+            1e4, at least two different.
+        durations_h: Discharge durations [h], shape (n,), each above 0 and at most 1e6.
 
     Raises:
-        LabInputError: if the two are not 1-D of the same length with at least 2 points, or a
-            value is not positive.
+        LabInputError: if the two are not 1-D series of numbers of the same length with at
+            least 2 points in the ranges above (a value that is not positive cannot be
+            log-transformed), or every current is the same.
     """
-    current = np.asarray(currents_a, dtype=float)
-    hours = np.asarray(durations_h, dtype=float)
-    if current.shape != hours.shape or current.ndim != 1 or len(current) < 2:
+    current = number_array(
+        "currents_a",
+        currents_a,
+        0.0,
+        1e4,
+        "A",
+        label_ja="電流 currents_a",
+        min_count=2,
+        above_low=True,
+    )
+    hours = number_array(
+        "durations_h",
+        durations_h,
+        0.0,
+        1e6,
+        "h",
+        label_ja="放電時間 durations_h",
+        min_count=2,
+        above_low=True,
+    )
+    same_length("durations_h", hours, "currents_a", current, label_ja="放電時間 durations_h")
+    if np.ptp(current) == 0:
         raise LabInputError(
             "currents_a",
-            "電流と放電時間は、同じ長さ（2 点以上）の 1 次元の数列にしてください。",
-            "currents and durations must be 1-D sequences of the same length (at least 2).",
-        )
-    if np.any(current <= 0) or np.any(hours <= 0):
-        raise LabInputError(
-            "currents_a",
-            "電流と放電時間は正の値にしてください（対数をとるため）。",
-            "currents and durations must be positive (they are log-transformed).",
+            "電流 currents_a がすべて同じ値です。ちがう電流での放電が 2 つ以上必要です。",
+            "Every value of currents_a is the same; discharges at two or more different "
+            "currents are needed.",
         )
     slope, intercept = np.polyfit(np.log(current), np.log(hours), 1)
     return float(-slope), float(intercept)

@@ -12,6 +12,7 @@ of its own, so a learner may write ``z_ohm *= 1000`` without changing anybody el
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
@@ -24,8 +25,8 @@ from denchi.labs.api.cell import Cell
 from denchi.labs.api.impedance import EISResult
 from denchi.labs.api.instrument import Instrument, seeded
 from denchi.labs.api.ocv import OCVResult
-from denchi.labs.api.results import DischargeResult
-from denchi.labs.errors import LabInputError
+from denchi.labs.api.results import DischargeResult, results_checked
+from denchi.labs.errors import LabInputError, keywords_checked
 from denchi.labs.seeds import seed_number
 
 PRESET = "nmc_graphite"  # LG M50: the only preset with impedance, heat and aging parameters
@@ -78,27 +79,34 @@ def kept(func: F) -> F:
     first, the cache holds a read-only copy and every call returns a writable copy.
 
     Args:
-        func: A data-set function whose first argument is a seed, taking only positional
-            hashable arguments (numbers and strings).
+        func: A data-set function whose first argument is a seed, taking hashable
+            arguments (numbers and strings), by position or by name.
 
     Returns:
-        The wrapper; calling it raises ``LabInputError`` for a wrong seed or an unhashable
-        argument, and whatever ``func`` raises.
+        The wrapper; calling it raises ``LabInputError`` for a wrong seed, an unknown
+        keyword, a wrong number of arguments or an unhashable argument, and whatever
+        ``func`` raises.
     """
     cached = lru_cache(maxsize=16)(lambda *args: _copied(func(*args), writable=False))
+    signature = inspect.signature(func)
 
+    @keywords_checked
     @seeded
     @functools.wraps(func)
-    def learner_copy(*args: Any) -> Any:
-        try:
-            hash(args)
-        except TypeError:
-            raise LabInputError(
-                func.__name__,
-                f"{func.__name__} の引数には数や文字列を指定してください（指定値: {args!r:.80}）。",
-                f"{func.__name__} takes numbers and strings; got {args!r:.80}.",
-            ) from None
-        return _copied(cached(*args), writable=True)
+    def learner_copy(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)  # keywords_checked has checked the call
+        bound.apply_defaults()
+        for name, value in bound.arguments.items():
+            try:
+                hash(value)
+            except TypeError:
+                raise LabInputError(
+                    name,
+                    f"{func.__name__} の引数 {name} には数か文字列を指定してください"
+                    f"（指定値: {value!r:.60}）。",
+                    f"{func.__name__}: {name} must be a number or a string; got {value!r:.60}.",
+                ) from None
+        return _copied(cached(*bound.args), writable=True)
 
     learner_copy.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return learner_copy  # type: ignore[return-value]
@@ -136,6 +144,7 @@ def thermal_discharge(seed: int | str) -> DischargeResult:
     return meter.measure(cell.discharge(c_rate=THERMAL_C_RATE, cooling_w_m2k=THERMAL_COOLING_W_M2K))
 
 
+@keywords_checked
 def cooling_area_m2() -> float:
     """The cooled surface of the cell [m²] (the parameter set's cell cooling surface area).
 
@@ -151,6 +160,7 @@ def cooling_area_m2() -> float:
     ]
 
 
+@keywords_checked
 def cell_ocv() -> OCVResult:
     """The open-circuit voltage curve of the cell type (the data sheet's, same for all).
 
@@ -160,6 +170,8 @@ def cell_ocv() -> OCVResult:
     return Cell(PRESET).ocv()
 
 
+@keywords_checked
+@results_checked
 def measured_checks(result: AgingResult, seed: int | str) -> AgingResult:
     """The aging result with seeded noise on every capacity check (relative
     ``CAPACITY_NOISE``), as a cycler's capacity measurement would have.
@@ -169,7 +181,8 @@ def measured_checks(result: AgingResult, seed: int | str) -> AgingResult:
         seed: A student id or a non-negative integer (with the noise stream, picks the noise).
 
     Raises:
-        LabInputError: if ``seed`` is not a valid seed.
+        LabInputError: if ``result`` is not an ``AgingResult`` or ``seed`` is not a valid
+            seed.
     """
     rng = np.random.default_rng([seed_number(seed), _CAPACITY_STREAM])
     noise = 1.0 + CAPACITY_NOISE * rng.standard_normal(len(result.capacity_ah))

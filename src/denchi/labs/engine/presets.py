@@ -283,7 +283,7 @@ def get_preset(key: object) -> Preset:
         names = ", ".join(PRESETS)
         raise LabInputError(
             "chemistry",
-            f"電池の種類 {key!r} はありません。次から選んでください: {names}",
-            f"Unknown cell preset {key!r}. Choose one of: {names}",
+            f"電池の種類 chemistry={key!r:.60} はありません。次から選んでください: {names}",
+            f"Unknown cell preset chemistry={key!r:.60}. Choose one of: {names}",
         )
     return PRESETS[key]
