@@ -46,7 +46,7 @@ SLIDER = [(0.5, 25.0), (1.5, 10.0), (2.0, 0.0), (3.0, 40.0), (0.8, -10.0), (2.5,
 def plain_discharge(pybamm, c_rate: float, temperature_c: float, model: str = "dfn") -> float:
     """Plain PyBaMM: the same parameters, model, mesh and solver as the labs, from scratch."""
     from denchi.labs.engine.presets import PRESETS
-    from denchi.labs.engine.simulation import LITHIUM_ION_MESH, sample_times
+    from denchi.labs.engine.simulation import LITHIUM_ION_MESH, kinetics_floors, sample_times
 
     preset = PRESETS["nmc_graphite"]
     params = preset.parameter_values(pybamm)  # Chen2020 with O'Regan's temperature data
@@ -58,9 +58,10 @@ def plain_discharge(pybamm, c_rate: float, temperature_c: float, model: str = "d
             "Initial temperature [K]": kelvin,
         }
     )
-    built = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[model](
-        options={"thermal": "isothermal"}
-    )
+    with kinetics_floors(pybamm):  # the labs' floor of j0 in a depleted electrolyte
+        built = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[model](
+            options={"thermal": "isothermal"}
+        )
     solver = pybamm.IDAKLUSolver()
     sim = pybamm.Simulation(built, parameter_values=params, solver=solver, var_pts=LITHIUM_ION_MESH)
     t_end = 3600.0 / c_rate * 1.5
