@@ -158,18 +158,23 @@ class Browser:
     def close(self) -> None:
         self.http.close()
 
-    def login(self, tool: Tool, platform: Platform, hint: str, sub: str) -> dict:
-        """Login initiation at the tool, authorization at the platform; returns its answer."""
-        response = self.http.get(
-            f"{tool.url}/lti/login",
-            params={
-                "iss": platform.issuer,
-                "login_hint": sub,
-                "target_link_uri": f"{tool.url}/lti/launch",
-                "lti_message_hint": hint,
-                "client_id": platform.client_id,
-            },
-        )
+    def login(
+        self, tool: Tool, platform: Platform, hint: str, sub: str, *, post: bool = False
+    ) -> dict:
+        """Login initiation at the tool, authorization at the platform; returns its answer.
+        ``post``: initiate with a form POST, as Moodle does (its auto-submitted form), instead
+        of a GET."""
+        params = {
+            "iss": platform.issuer,
+            "login_hint": sub,
+            "target_link_uri": f"{tool.url}/lti/launch",
+            "lti_message_hint": hint,
+            "client_id": platform.client_id,
+        }
+        if post:
+            response = self.http.post(f"{tool.url}/lti/login", data=params)
+        else:
+            response = self.http.get(f"{tool.url}/lti/login", params=params)
         assert response.status_code == 302, response.text
         return self.http.get(self.login_redirect(tool, response).headers["location"]).json()
 
@@ -227,9 +232,12 @@ class Browser:
             data={"id_token": id_token or answer["id_token"], "state": answer["state"]},
         )
 
-    def launch(self, tool: Tool, platform: Platform, hint: str, sub: str) -> httpx.Response:
-        """The whole launch; returns the page the tool finally shows."""
-        response = self.post_launch(self.login(tool, platform, hint, sub))
+    def launch(
+        self, tool: Tool, platform: Platform, hint: str, sub: str, *, post: bool = False
+    ) -> httpx.Response:
+        """The whole launch; returns the page the tool finally shows (``post``: see
+        :meth:`login`)."""
+        response = self.post_launch(self.login(tool, platform, hint, sub, post=post))
         assert response.status_code == 303, response.text
         return self.follow(response)
 
