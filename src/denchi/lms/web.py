@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+import anyio.to_thread
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import (
@@ -143,6 +144,9 @@ def create_app(rt: Runtime) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # sync routes run in anyio's default threadpool (Starlette, "Thread Pool": 40 tokens
+        # unless set); the database pool is sized to the same number (runtime.connections)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = rt.config.web_threads
         rt.queue.start()
         yield
         rt.queue.stop()
@@ -212,8 +216,11 @@ def create_app(rt: Runtime) -> FastAPI:
 
     @app.post("/lti/login")
     async def login_post(request: Request) -> Response:
+        """The login initiation as Moodle sends it (a form POST); the form is read here, the
+        database work runs in the threadpool like every sync route's (never in the event
+        loop, which would hold up every other request)."""
         form = await request.form()
-        return _login(rt, request, {k: str(v) for k, v in form.items()})
+        return await run_in_threadpool(_login, rt, request, {k: str(v) for k, v in form.items()})
 
     @app.get("/lti/login/check")
     def login_check(request: Request, state: str = "", login: str = "") -> Response:
