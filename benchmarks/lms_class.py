@@ -27,13 +27,18 @@ burst: compare the graded time of ``--workers 1`` and ``--workers 2`` in one ses
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
@@ -43,12 +48,14 @@ from lms.harness import (  # noqa: E402
     csrf_of,
     make_courseware,
     register_manually,
-    start_tool,
+    tool_settings,
 )
-from lms.platform import Person, Platform  # noqa: E402
+from lms.platform import Person, Platform, bound_socket  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from denchi.lms import models  # noqa: E402
+from denchi.lms.config import make_config  # noqa: E402
+from denchi.lms.runtime import Runtime  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -93,18 +100,72 @@ class HealthMonitor:
         )
 
 
+class ServedTool:
+    """The tool in a process of its own, started by ``denchi lms serve`` as an operator does,
+    so that the browsers and the emulator of this process do not share its interpreter (its
+    GIL). ``rt`` is a runtime on the same database, for reading it (no queue runs in it)."""
+
+    def __init__(self, folder: Path, courseware: Path, **settings: object) -> None:
+        sock = bound_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        self.url = f"http://127.0.0.1:{port}"
+        values = tool_settings(folder, courseware, self.url) | settings | {"port": port}
+        config_file = folder / "denchi-lms.toml"
+        config_file.write_text(
+            "".join(f"{key} = {json.dumps(value)}\n" for key, value in values.items()),
+            encoding="utf-8",
+        )
+        self.rt = Runtime(make_config(config_file, **values))
+        denchi = Path(sys.executable).parent / "denchi"
+        self.log = (folder / "serve.log").open("wb")
+        self.process = subprocess.Popen(
+            [str(denchi), "lms", "serve", "--config", str(config_file)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 120
+        while True:
+            assert self.process.poll() is None, (folder / "serve.log").read_text()
+            assert time.monotonic() < deadline, "denchi lms serve did not answer"
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+
+    def cpu_s(self) -> float:
+        """CPU seconds the tool's process has used (user + system; Linux /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+        self.rt.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--workers", type=int, default=1, help="worker_threads")
     parser.add_argument("--lms-delay", type=float, default=0.0, help="seconds per score post")
+    parser.add_argument(
+        "--unsandboxed", action="store_true", help="allow_unsandboxed_grading (no Landlock here)"
+    )
     args = parser.parse_args()
     n = args.learners
     folder = Path(tempfile.mkdtemp(prefix="lms-bench-"))
     platform = Platform()
     platform.start()
     platform.score_delay_s = args.lms_delay
-    tool = start_tool(folder, make_courseware(folder / "courseware"), worker_threads=args.workers)
+    tool = ServedTool(
+        folder,
+        make_courseware(folder / "courseware"),
+        worker_threads=args.workers,
+        allow_unsandboxed_grading=args.unsandboxed,
+    )
     register_manually(tool, platform)
     people = [Person(f"b-{i:03d}", f"生徒 {i}") for i in range(n)]
     course = platform.course("bench", *people)
@@ -134,7 +195,9 @@ def main() -> None:
         monitor.start()
         time.sleep(1.0)
         monitor.phase = "launch burst"
+        tool_cpu, own_cpu = tool.cpu_s(), time.process_time()
         launched = list(pool.map(launch, range(n)))
+        tool_cpu, own_cpu = tool.cpu_s() - tool_cpu, time.process_time() - own_cpu
         monitor.phase = "between"
     latencies = [t for t, _ in launched]
 
@@ -183,6 +246,10 @@ def main() -> None:
     print(f"launch latency: median {med * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
     print(f"baseline (/health, same concurrency): median {base * 1000:.1f} ms")
     print(f"launch / baseline (median): {med / base:.1f}x")
+    print(
+        f"CPU per launch: the tool's process {tool_cpu / n * 1000:.0f} ms,"
+        f" this one (browsers, emulator, monitor) {own_cpu / n * 1000:.0f} ms"
+    )
     for phase in ("quiet", "launch burst", "uploads and grading"):
         print(monitor.report(phase))
     print(f"all {n} uploads stored in {stored:.1f} s ({n / stored * 60:.0f} per minute)")

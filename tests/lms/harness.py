@@ -112,10 +112,9 @@ class Tool:
         self.rt.close()
 
 
-def start_tool(folder: Path, courseware: Path, **settings) -> Tool:
-    sock = bound_socket()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    values = dict(
+def tool_settings(folder: Path, courseware: Path, url: str) -> dict:
+    """The test tool's settings: database and data in ``folder``, served at ``url``."""
+    return dict(
         base_url=url,
         database_url=f"sqlite:///{folder / 'lms.db'}",
         data_dir=str(folder / "data"),
@@ -126,6 +125,12 @@ def start_tool(folder: Path, courseware: Path, **settings) -> Tool:
         outbox_max_attempts=100,
         max_upload_bytes=200_000,
     )
+
+
+def start_tool(folder: Path, courseware: Path, **settings) -> Tool:
+    sock = bound_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    values = tool_settings(folder, courseware, url)
     config = make_config(folder / "denchi-lms.toml", **(values | settings))
     rt = Runtime(config)
     server, thread = serve(create_app(rt), sock)
