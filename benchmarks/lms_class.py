@@ -141,7 +141,11 @@ class ServedTool:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still grading: the benchmark was cut short
+            self.process.kill()
+            self.process.wait()
         self.log.close()
         self.rt.close()
 
@@ -166,102 +170,104 @@ def main() -> None:
         worker_threads=args.workers,
         allow_unsandboxed_grading=args.unsandboxed,
     )
-    register_manually(tool, platform)
-    people = [Person(f"b-{i:03d}", f"生徒 {i}") for i in range(n)]
-    course = platform.course("bench", *people)
-    course.links["rl"] = {
-        "title": "練習課題",
-        "url": f"{tool.url}/lti/launch",
-        "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
-    }
-    release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")  # warm-up
-    browsers = [Browser() for _ in people]
+    try:
+        register_manually(tool, platform)
+        people = [Person(f"b-{i:03d}", f"生徒 {i}") for i in range(n)]
+        course = platform.course("bench", *people)
+        course.links["rl"] = {
+            "title": "練習課題",
+            "url": f"{tool.url}/lti/launch",
+            "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+        }
+        release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")  # warm-up
+        browsers = [Browser() for _ in people]
 
-    def health(i: int) -> float:
+        def health(i: int) -> float:
+            start = time.perf_counter()
+            browsers[i].http.get(f"{tool.url}/health").raise_for_status()
+            return time.perf_counter() - start
+
+        def launch(i: int) -> tuple[float, str]:
+            start = time.perf_counter()
+            hint = platform.launch_hint(people[i], course, "rl")
+            page = browsers[i].launch(tool, platform, hint, people[i].sub, post=True)
+            assert page.status_code == 200
+            return time.perf_counter() - start, page.text
+
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            baseline = list(pool.map(health, range(n)))
+            monitor = HealthMonitor(f"{tool.url}/health")
+            monitor.start()
+            time.sleep(1.0)
+            monitor.phase = "launch burst"
+            tool_cpu, own_cpu = tool.cpu_s(), time.process_time()
+            launched = list(pool.map(launch, range(n)))
+            tool_cpu, own_cpu = tool.cpu_s() - tool_cpu, time.process_time() - own_cpu
+            monitor.phase = "between"
+        latencies = [t for t, _ in launched]
+
+        def submit(i: int) -> None:
+            text = launched[i][1]
+            url = text.split('/submit"')[0].rsplit('action="', 1)[1] + "/submit"
+            data = answered(release)
+            files = {"notebook": ("a.ipynb", data, "text/plain")}
+            response = browsers[i].http.post(url, data={"csrf": csrf_of(text)}, files=files)
+            assert response.status_code == 303
+
         start = time.perf_counter()
-        browsers[i].http.get(f"{tool.url}/health").raise_for_status()
-        return time.perf_counter() - start
-
-    def launch(i: int) -> tuple[float, str]:
-        start = time.perf_counter()
-        hint = platform.launch_hint(people[i], course, "rl")
-        page = browsers[i].launch(tool, platform, hint, people[i].sub, post=True)
-        assert page.status_code == 200
-        return time.perf_counter() - start, page.text
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        baseline = list(pool.map(health, range(n)))
-        monitor = HealthMonitor(f"{tool.url}/health")
-        monitor.start()
-        time.sleep(1.0)
-        monitor.phase = "launch burst"
-        tool_cpu, own_cpu = tool.cpu_s(), time.process_time()
-        launched = list(pool.map(launch, range(n)))
-        tool_cpu, own_cpu = tool.cpu_s() - tool_cpu, time.process_time() - own_cpu
-        monitor.phase = "between"
-    latencies = [t for t, _ in launched]
-
-    def submit(i: int) -> None:
-        text = launched[i][1]
-        url = text.split('/submit"')[0].rsplit('action="', 1)[1] + "/submit"
-        data = answered(release)
-        files = {"notebook": ("a.ipynb", data, "text/plain")}
-        response = browsers[i].http.post(url, data={"csrf": csrf_of(text)}, files=files)
-        assert response.status_code == 303
-
-    start = time.perf_counter()
-    monitor.phase = "uploads and grading"
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        list(pool.map(submit, range(n)))
-    stored = time.perf_counter() - start
-    while True:
+        monitor.phase = "uploads and grading"
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            list(pool.map(submit, range(n)))
+        stored = time.perf_counter() - start
+        while True:
+            with tool.rt.db.session() as s:
+                statuses = [sub.status for sub in s.scalars(select(models.Submission))]
+            if len(statuses) == n and all(st in ("graded", "failed") for st in statuses):
+                break
+            time.sleep(0.5)
+        graded = time.perf_counter() - start
+        monitor.phase = "after grading"
+        monitor.stop()
+        while len([s for s in platform.scores if "scoreGiven" in s]) < n:
+            time.sleep(0.5)
+        delivered = time.perf_counter() - start
         with tool.rt.db.session() as s:
-            statuses = [sub.status for sub in s.scalars(select(models.Submission))]
-        if len(statuses) == n and all(st in ("graded", "failed") for st in statuses):
-            break
-        time.sleep(0.5)
-    graded = time.perf_counter() - start
-    monitor.phase = "after grading"
-    monitor.stop()
-    while len([s for s in platform.scores if "scoreGiven" in s]) < n:
-        time.sleep(0.5)
-    delivered = time.perf_counter() - start
-    with tool.rt.db.session() as s:
-        subs = s.scalars(select(models.Submission)).all()
-        first_graded = min(sub.graded_at for sub in subs if sub.graded_at) - min(
-            sub.created_at for sub in subs
+            subs = s.scalars(select(models.Submission)).all()
+            first_graded = min(sub.graded_at for sub in subs if sub.graded_at) - min(
+                sub.created_at for sub in subs
+            )
+            sent = s.scalars(
+                select(models.ScoreOutbox).where(models.ScoreOutbox.status == "sent")
+            ).all()
+            graded_at = {sub.id: sub.graded_at for sub in subs}
+            waits = [
+                (row.sent_at - graded_at[row.submission_id]).total_seconds()
+                for row in sent
+                if row.payload.get("gradingProgress") != "Pending" and row.sent_at
+            ]
+        med, p95 = statistics.median(latencies), percentile(latencies, 0.95)
+        base = statistics.median(baseline)
+        print(f"learners: {n}")
+        print(f"launch latency: median {med * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+        print(f"baseline (/health, same concurrency): median {base * 1000:.1f} ms")
+        print(f"launch / baseline (median): {med / base:.1f}x")
+        print(
+            f"CPU per launch: the tool's process {tool_cpu / n * 1000:.0f} ms,"
+            f" this one (browsers, emulator, monitor) {own_cpu / n * 1000:.0f} ms"
         )
-        sent = s.scalars(
-            select(models.ScoreOutbox).where(models.ScoreOutbox.status == "sent")
-        ).all()
-        graded_at = {sub.id: sub.graded_at for sub in subs}
-        waits = [
-            (row.sent_at - graded_at[row.submission_id]).total_seconds()
-            for row in sent
-            if row.payload.get("gradingProgress") != "Pending" and row.sent_at
-        ]
-    med, p95 = statistics.median(latencies), percentile(latencies, 0.95)
-    base = statistics.median(baseline)
-    print(f"learners: {n}")
-    print(f"launch latency: median {med * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    print(f"baseline (/health, same concurrency): median {base * 1000:.1f} ms")
-    print(f"launch / baseline (median): {med / base:.1f}x")
-    print(
-        f"CPU per launch: the tool's process {tool_cpu / n * 1000:.0f} ms,"
-        f" this one (browsers, emulator, monitor) {own_cpu / n * 1000:.0f} ms"
-    )
-    for phase in ("quiet", "launch burst", "uploads and grading"):
-        print(monitor.report(phase))
-    print(f"all {n} uploads stored in {stored:.1f} s ({n / stored * 60:.0f} per minute)")
-    print(f"all {n} graded in {graded:.1f} s ({n / graded * 60:.1f} submissions per minute)")
-    print(f"workers: {args.workers}, LMS delay per score: {args.lms_delay:g} s")
-    print(f"first grade recorded {first_graded.total_seconds():.1f} s after the first upload")
-    print(
-        f"grade -> LMS: median {statistics.median(waits):.1f} s, max {max(waits):.1f} s;"
-        f" all {n} scores at the LMS {delivered:.1f} s after the uploads began"
-    )
-    tool.stop()
-    platform.stop()
+        for phase in ("quiet", "launch burst", "uploads and grading"):
+            print(monitor.report(phase))
+        print(f"all {n} uploads stored in {stored:.1f} s ({n / stored * 60:.0f} per minute)")
+        print(f"all {n} graded in {graded:.1f} s ({n / graded * 60:.1f} submissions per minute)")
+        print(f"workers: {args.workers}, LMS delay per score: {args.lms_delay:g} s")
+        print(f"first grade recorded {first_graded.total_seconds():.1f} s after the first upload")
+        print(
+            f"grade -> LMS: median {statistics.median(waits):.1f} s, max {max(waits):.1f} s;"
+            f" all {n} scores at the LMS {delivered:.1f} s after the uploads began"
+        )
+    finally:
+        tool.stop()
+        platform.stop()
 
 
 if __name__ == "__main__":
