@@ -14,8 +14,10 @@ also given as a ratio to it.
 Responsiveness (issue 21): a monitor asks /health one request at a time, every 50 ms,
 throughout; its median and p95 are printed for the quiet start, the launch burst and the
 grading of the uploads (target: p95 at most 100 ms in both, with the launch p95 at most
-300 ms). The emulator, the 40 browsers and the tool share this one process, as the tests do:
-the figures are an upper bound of the tool's own time.
+300 ms). The tool runs as ``denchi lms serve`` in a process of its own, as an operator runs
+it; the emulator and the 40 browsers share this process, so they do not take the tool's
+interpreter (its GIL). The CPU time of the tool's process per launch is printed beside that of
+this process: on a shared machine the latencies vary from run to run, the CPU time much less.
 
 Throughput and fairness (issue 21): when grading of the first upload began, and how long each
 grade waited between being recorded and reaching the LMS (median and max of the outbox's
