@@ -111,7 +111,7 @@ def test_labs_layers_cover_every_module():
 
 # The LMS tool (docs/ARCHITECTURE.md): route modules speak HTTP and call services; the services
 # take plain values (the Runtime, claims, ids) and return plain results.
-LMS_ROUTES = ["web", "pages", "book_site"]
+LMS_ROUTES = ["web", "pages", "book_site", "handoff"]
 LMS_SERVICES = ["launches", "deep_linking", "health", "submissions"]
 HTTP_LIBRARIES = ("fastapi", "starlette")
 
@@ -126,6 +126,36 @@ def test_lms_services_speak_no_http_and_import_no_route(service):
     http = sorted(n for n in names if n.split(".")[0] in HTTP_LIBRARIES)
     routes = sorted(n for n in names if _is_lms_route(n))
     assert not http and not routes, f"denchi.lms.{service} imports {http + routes}"
+
+
+def _defines_routes(path: Path) -> bool:
+    """Whether a module makes a FastAPI application or router (it holds routes)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func
+            if getattr(called, "id", called) in ("FastAPI", "APIRouter"):
+                return True
+    return False
+
+
+LMS_ROUTE_MODULES = sorted(p.stem for p in (SRC / "lms").glob("*.py") if _defines_routes(p))
+DATABASE_NAMES = ("sqlalchemy", "denchi.lms.models")
+
+
+def test_every_lms_module_with_routes_is_a_declared_route():
+    assert sorted(LMS_ROUTES) == LMS_ROUTE_MODULES
+
+
+@pytest.mark.parametrize("route", LMS_ROUTE_MODULES)
+def test_lms_routes_leave_the_database_to_services(route):
+    """Issue 20: a route module (one that makes an app or a router) parses the request, calls
+    a service and renders; the queries and writes are the services' (it imports neither
+    SQLAlchemy nor the tables)."""
+    names = _imported_names(SRC / "lms" / f"{route}.py")
+    database = sorted(
+        n for n in names if any(n == d or n.startswith(f"{d}.") for d in DATABASE_NAMES)
+    )
+    assert not database, f"denchi.lms.{route} imports {database}"
 
 
 def test_only_routes_and_the_command_line_import_the_lms_routes():

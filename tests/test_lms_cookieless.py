@@ -20,7 +20,7 @@ from lms.harness import Browser, make_courseware, register_manually, start_tool,
 from lms.platform import Person, Platform
 from sqlalchemy import func, select, update
 
-from denchi.lms import handoff, models
+from denchi.lms import handoff, handoff_tokens, models
 from denchi.lms.models import utcnow
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
@@ -158,7 +158,7 @@ def test_where_cookies_work_a_storage_login_goes_on_by_cookie(world):
         assert (
             s.scalars(
                 select(models.BrowserSession).where(
-                    models.BrowserSession.token_hash == handoff._handoff_hash(token)
+                    models.BrowserSession.token_hash == handoff_tokens._handoff_hash(token)
                 )
             ).all()
             == []
@@ -255,7 +255,7 @@ def test_the_new_window_token_expires_after_a_minute(world):
     with tool.rt.db.session() as s:
         row = s.scalars(
             select(models.BrowserSession).where(
-                models.BrowserSession.token_hash == handoff._handoff_hash(token)
+                models.BrowserSession.token_hash == handoff_tokens._handoff_hash(token)
             )
         ).one()
         assert timedelta(seconds=50) < row.expires_at - utcnow() <= timedelta(seconds=60)

@@ -11,7 +11,7 @@ import pytest
 from lms.example import register_platform, runtime_in
 from sqlalchemy import select
 
-from denchi.lms import handoff, housekeeping, jobs
+from denchi.lms import handoff_tokens, housekeeping, jobs
 from denchi.lms.models import (
     BrowserSession,
     DeepLinkRequest,
@@ -73,8 +73,8 @@ def _fill(rt) -> dict[str, set]:
             s.add(RegistrationToken(token_hash=token_hash(name), expires_at=expires,
                                     used_at=used))  # fmt: skip
     # a new-window hand-off token of lms/handoff.py (60 s), then one that has run out
-    handoff.check_url(rt, live.id, user.id, "/r/1")
     with rt.db.session() as s:
+        handoff_tokens.new_handoff(s, live.id, user.id)
         s.add(BrowserSession(token_hash=token_hash(f"handoff:{live.id}.{new_token()}"),
                              csrf_token="x", user_id=user.id,
                              expires_at=now - timedelta(seconds=1)))  # fmt: skip

@@ -8,13 +8,14 @@ from __future__ import annotations
 import jwt
 import pytest
 from lms.example import register_platform, runtime_in
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from denchi.lms import deep_linking, launches, lti
+from denchi.lms import deep_linking, launches, login_states, lti
 from denchi.lms.models import (
     BrowserSession,
     Context,
     DeepLinkRequest,
+    LoginState,
     Membership,
     ResourceLink,
     User,
@@ -307,3 +308,62 @@ def test_a_kept_request_is_only_for_its_own_session(rt, platform_id):
         with pytest.raises(PageError) as refused:
             deep_linking.pending_request(rt, session_id, wanted)
         assert (refused.value.code, refused.value.status) == ("deep_link", 403)
+
+
+def commits_of(rt, action):
+    """What ``action()`` returns and how many transactions it committed."""
+    commits: list[object] = []
+
+    def count_commit(connection) -> None:
+        commits.append(connection)
+
+    event.listen(rt.db.engine, "commit", count_commit)
+    try:
+        result = action()
+    finally:
+        event.remove(rt.db.engine, "commit", count_commit)
+    return result, len(commits)
+
+
+def test_a_launch_is_recorded_in_one_transaction(rt, platform_id):
+    """Issue 21: user, course, membership, link, session and hand-off in one unit of work
+    (each commit of SQLite is a write lock and a log write that 40 launches queue for)."""
+    claims = launch_claims(
+        "u-one",
+        "c-one",
+        [LEARNER],
+        custom={"denchi_kind": "assignment", "denchi_target": ASSIGNMENT},
+    )
+    landing, commits = commits_of(rt, lambda: launches.record_launch(rt, platform_id, claims))
+    assert commits == 1
+    assert landing.path.startswith("/r/") and count(rt, User, User.sub == "u-one") == 1
+    assert session_id_of(rt, landing) == landing.session_id
+
+
+def test_the_launch_consumes_its_login_state_in_its_own_transaction(rt, platform_id):
+    login = login_states.begin(rt, "state-one", ISSUER, CLIENT_ID)
+    assert login_states.pending(rt, "state-one").nonce == login.nonce
+    claims = launch_claims("u-state", "c-one", [LEARNER])
+    landing, commits = commits_of(
+        rt, lambda: launches.record_launch(rt, platform_id, claims, state="state-one")
+    )
+    assert commits == 1 and count(rt, LoginState, LoginState.state == "state-one") == 0
+    sessions = count(rt, BrowserSession)
+    with pytest.raises(PageError) as used:  # single use: the same state again records nothing
+        launches.record_launch(rt, platform_id, launch_claims("u-again", "c-one", [LEARNER]),
+                               state="state-one")  # fmt: skip
+    assert (used.value.code, used.value.status) == ("state", 401)
+    assert count(rt, BrowserSession) == sessions and count(rt, User, User.sub == "u-again") == 0
+    assert landing.handoff.startswith(f"{landing.session_id}.")
+
+
+def test_a_refused_launch_records_nothing_but_uses_up_its_state(rt, platform_id):
+    login_states.begin(rt, "state-refused", ISSUER, CLIENT_ID)
+    custom = {"denchi_kind": "assignment", "denchi_target": "../x"}
+    claims = launch_claims("u-refused", "c-refused", [LEARNER], custom=custom)
+    sessions = count(rt, BrowserSession)
+    with pytest.raises(PageError) as refused:
+        launches.record_launch(rt, platform_id, claims, state="state-refused")
+    assert refused.value.code == "link"
+    assert count(rt, BrowserSession) == sessions and count(rt, User, User.sub == "u-refused") == 0
+    assert count(rt, LoginState, LoginState.state == "state-refused") == 0

@@ -547,8 +547,8 @@ def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
 def test_of_two_racing_launches_with_one_state_only_one_wins(world):
     """Both passed the state check before either consumed it: the second consume refuses."""
 
+    from denchi.lms.login_states import consume
     from denchi.lms.sessions import PageError
-    from denchi.lms.web import _consume_state
 
     _platform, tool, _course = world
     with tool.rt.db.session() as s:
@@ -561,9 +561,10 @@ def test_of_two_racing_launches_with_one_state_only_one_wins(world):
                 expires_at=models.utcnow() + timedelta(minutes=5),
             )
         )
-    _consume_state(tool.rt, "racing-state")
-    with pytest.raises(PageError) as refused:
-        _consume_state(tool.rt, "racing-state")
+    with tool.rt.db.session() as s:
+        consume(s, "racing-state")
+    with pytest.raises(PageError) as refused, tool.rt.db.session() as s:
+        consume(s, "racing-state")
     assert refused.value.code == "state" and refused.value.status == 401
 
 

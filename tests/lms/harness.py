@@ -112,10 +112,9 @@ class Tool:
         self.rt.close()
 
 
-def start_tool(folder: Path, courseware: Path, **settings) -> Tool:
-    sock = bound_socket()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    values = dict(
+def tool_settings(folder: Path, courseware: Path, url: str) -> dict:
+    """The test tool's settings: database and data in ``folder``, served at ``url``."""
+    return dict(
         base_url=url,
         database_url=f"sqlite:///{folder / 'lms.db'}",
         data_dir=str(folder / "data"),
@@ -126,6 +125,12 @@ def start_tool(folder: Path, courseware: Path, **settings) -> Tool:
         outbox_max_attempts=100,
         max_upload_bytes=200_000,
     )
+
+
+def start_tool(folder: Path, courseware: Path, **settings) -> Tool:
+    sock = bound_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    values = tool_settings(folder, courseware, url)
     config = make_config(folder / "denchi-lms.toml", **(values | settings))
     rt = Runtime(config)
     server, thread = serve(create_app(rt), sock)
@@ -158,18 +163,23 @@ class Browser:
     def close(self) -> None:
         self.http.close()
 
-    def login(self, tool: Tool, platform: Platform, hint: str, sub: str) -> dict:
-        """Login initiation at the tool, authorization at the platform; returns its answer."""
-        response = self.http.get(
-            f"{tool.url}/lti/login",
-            params={
-                "iss": platform.issuer,
-                "login_hint": sub,
-                "target_link_uri": f"{tool.url}/lti/launch",
-                "lti_message_hint": hint,
-                "client_id": platform.client_id,
-            },
-        )
+    def login(
+        self, tool: Tool, platform: Platform, hint: str, sub: str, *, post: bool = False
+    ) -> dict:
+        """Login initiation at the tool, authorization at the platform; returns its answer.
+        ``post``: initiate with a form POST, as Moodle does (its auto-submitted form), instead
+        of a GET."""
+        params = {
+            "iss": platform.issuer,
+            "login_hint": sub,
+            "target_link_uri": f"{tool.url}/lti/launch",
+            "lti_message_hint": hint,
+            "client_id": platform.client_id,
+        }
+        if post:
+            response = self.http.post(f"{tool.url}/lti/login", data=params)
+        else:
+            response = self.http.get(f"{tool.url}/lti/login", params=params)
         assert response.status_code == 302, response.text
         return self.http.get(self.login_redirect(tool, response).headers["location"]).json()
 
@@ -227,9 +237,12 @@ class Browser:
             data={"id_token": id_token or answer["id_token"], "state": answer["state"]},
         )
 
-    def launch(self, tool: Tool, platform: Platform, hint: str, sub: str) -> httpx.Response:
-        """The whole launch; returns the page the tool finally shows."""
-        response = self.post_launch(self.login(tool, platform, hint, sub))
+    def launch(
+        self, tool: Tool, platform: Platform, hint: str, sub: str, *, post: bool = False
+    ) -> httpx.Response:
+        """The whole launch; returns the page the tool finally shows (``post``: see
+        :meth:`login`)."""
+        response = self.post_launch(self.login(tool, platform, hint, sub, post=post))
         assert response.status_code == 303, response.text
         return self.follow(response)
 

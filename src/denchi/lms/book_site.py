@@ -24,10 +24,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import select
 
+from denchi.lms import roster
 from denchi.lms.files import inside
-from denchi.lms.models import Membership
 from denchi.lms.sessions import SECURITY_HEADERS, PageError, current_session, templates
 
 if TYPE_CHECKING:
@@ -125,17 +124,7 @@ def require_instructor(rt: Runtime, request: Request) -> None:
             "instructor (no session, or it expired).",
             status=403,
         ) from None
-    with rt.db.session() as s:
-        teaching = s.scalars(
-            select(Membership.id)
-            .where(
-                Membership.user_id == session.user_id,
-                Membership.role == "instructor",
-                Membership.active.is_(True),
-            )
-            .limit(1)
-        ).first()
-    if teaching is None:
+    if not roster.teaches_somewhere(rt, session.user_id):
         raise PageError(
             "forbidden",
             "教師用テキスト（指導書・解答）は先生だけが開けます。",

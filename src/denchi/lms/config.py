@@ -86,6 +86,9 @@ class LmsConfig(BaseModel):
     # burst (the outstanding work divided among the workers), so workers split it
     grading_batch_size: _Count = 40
     worker_threads: Annotated[int, Field(strict=True, ge=1, le=64)] = 1
+    # threads that answer requests at once (Starlette's threadpool; its own default is 40);
+    # the database pool keeps a connection for each of them and each background thread
+    web_threads: Annotated[int, Field(strict=True, ge=1, le=200)] = 40
     # old signing keys stay in the JWKS this long after a rotation
     key_grace_days: _NonNegativeInt = 7
     session_hours: _Count = 12

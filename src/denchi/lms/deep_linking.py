@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING
 
 from denchi.lms import lti
-from denchi.lms.launches import platform_ref
+from denchi.lms.login_states import platform_ref
 from denchi.lms.models import DeepLinkRequest, Platform, utcnow
 from denchi.lms.sessions import PageError
 from denchi.lms.store import new_token

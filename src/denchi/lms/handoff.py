@@ -14,7 +14,8 @@ request); a browser that sent the new session cookie back goes straight on to it
 the LMS (no extra click where cookies work: Chrome with ``Partitioned``, Firefox), and only a
 browser that did not gets the bilingual page :data:`BLOCKED` with a button that opens the tool in
 a new window. The button carries a one-time hand-off token: the hash of ``handoff:<token>`` is
-stored as a session row that expires after :data:`HANDOFF_TTL` (60 s); ``/lti/open`` claims it
+stored as a session row that expires after
+:data:`~denchi.lms.handoff_tokens.HANDOFF_TTL` (60 s); ``/lti/open`` claims it
 with one DELETE (a second use, or a use after 60 s, finds nothing) and gives the launch's own
 session (named in the token) a new cookie value, set as the window's first-party cookie. The
 token is never a session cookie itself (different hash input), and ``/lti/check`` deletes it
@@ -23,22 +24,19 @@ when the cookie worked.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import delete, select
 
-from denchi.lms.models import BrowserSession, utcnow
+from denchi.lms import handoff_tokens
+from denchi.lms.config import LmsConfig
 from denchi.lms.sessions import SESSION_COOKIE, PageError, current_session, render, set_cookie
-from denchi.lms.store import new_token, token_hash
 
 if TYPE_CHECKING:
     from denchi.lms.runtime import Runtime
 
-HANDOFF_TTL = timedelta(seconds=60)
 BLOCKED_TITLE = "新しいウィンドウで開いてください"
 BLOCKED = (
     "このブラウザは、LMS の中に表示されたツールの Cookie を止めています（Safari や iPad の"
@@ -59,33 +57,17 @@ EXPIRED = (
 router = APIRouter()
 
 
-def _handoff_hash(token: str) -> str:
-    return token_hash(f"handoff:{token}")
-
-
-def check_url(rt: Runtime, session_id: int, user_id: int, target: str) -> str:
-    """Where a launch sends the browser: ``/lti/check`` with a fresh hand-off token for the
-    launch's session ``session_id`` of ``user_id``, and the tool path ``target`` (e.g.
-    ``/r/3``) to go on to. The token names the session (``<id>.<random>``) so that the new
-    window gets that very session (a deep-linking request belongs to it).
+def check_url(config: LmsConfig, token: str, target: str) -> str:
+    """Where a launch sends the browser: ``/lti/check`` with the launch's hand-off ``token``
+    and the tool path ``target`` (e.g. ``/r/3``) to go on to.
 
     Args:
-        rt: The tool instance.
-        session_id: The launch's browser session (row id).
-        user_id: The launched user's row id.
+        config: The tool's settings (its public URL).
+        token: The launch's hand-off token (:func:`denchi.lms.handoff_tokens.new_handoff`,
+            made in the launch's transaction; it names the session, ``<id>.<random>``).
         target: The tool path to go on to (``/r/<link>`` or ``/lti/deep-link?…``).
     """
-    token = f"{session_id}.{new_token()}"
-    with rt.db.session() as s:
-        s.add(
-            BrowserSession(
-                token_hash=_handoff_hash(token),
-                csrf_token=new_token(16),
-                user_id=user_id,
-                expires_at=utcnow() + HANDOFF_TTL,
-            )
-        )
-    return rt.config.url("/lti/check?" + urlencode({"next": target, "h": token}))
+    return config.url("/lti/check?" + urlencode({"next": target, "h": token}))
 
 
 def _local_path(target: str) -> str:
@@ -115,16 +97,11 @@ def check(request: Request, target: str = Query("", alias="next"), h: str = "") 
     rt: Runtime = request.app.state.rt
     target = _local_path(target)
     try:
-        session = current_session(rt, request)
+        user_id: int | None = current_session(rt, request).user_id
     except PageError:
-        session = None
-    with rt.db.session() as s:
-        handoff = s.scalars(
-            select(BrowserSession).where(BrowserSession.token_hash == _handoff_hash(h))
-        ).first()
-        if session is not None and (handoff is None or handoff.user_id == session.user_id):
-            s.execute(delete(BrowserSession).where(BrowserSession.token_hash == _handoff_hash(h)))
-            return RedirectResponse(rt.config.url(target), status_code=303)
+        user_id = None
+    if handoff_tokens.cookie_came_back(rt, user_id, h):
+        return RedirectResponse(rt.config.url(target), status_code=303)
     return blocked_page(request, rt.config.url("/lti/open?" + urlencode({"h": h, "next": target})))
 
 
@@ -163,30 +140,8 @@ def open_window(request: Request, target: str = Query("", alias="next"), h: str 
     """
     rt: Runtime = request.app.state.rt
     target = _local_path(target)
-    token = new_token()
-    session_id = h.partition(".")[0]
-    with rt.db.session() as s:
-        row = s.scalars(
-            select(BrowserSession).where(
-                BrowserSession.token_hash == _handoff_hash(h),
-                BrowserSession.expires_at > utcnow(),
-            )
-        ).first()
-        moved = False
-        # one DELETE decides between two racing claims; the launch's session gets a new cookie
-        if row is not None and session_id.isdigit():
-            claimed = s.query(BrowserSession).filter(BrowserSession.id == row.id).delete()
-            moved = claimed == 1 and (
-                s.query(BrowserSession)
-                .filter(
-                    BrowserSession.id == int(session_id),
-                    BrowserSession.user_id == row.user_id,
-                    BrowserSession.expires_at > utcnow(),
-                )
-                .update({BrowserSession.token_hash: token_hash(token)}, synchronize_session=False)
-                == 1
-            )
-    if not moved:
+    token = handoff_tokens.claim(rt, h)
+    if token is None:
         raise PageError("handoff", *EXPIRED, status=401)
     response = RedirectResponse(rt.config.url(target), status_code=303)
     set_cookie(

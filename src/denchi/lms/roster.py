@@ -62,6 +62,26 @@ def upsert_membership(s: Session, context_id: int, user_id: int, role: str, acti
     membership.role, membership.active = role, active
 
 
+def teaches_somewhere(rt: Runtime, user_id: int) -> bool:
+    """Whether the user ``user_id`` is an active instructor of at least one course.
+
+    Args:
+        rt: The tool instance.
+        user_id: The user's row id.
+    """
+    with rt.db.session() as s:
+        teaching = s.scalars(
+            select(Membership.id)
+            .where(
+                Membership.user_id == user_id,
+                Membership.role == "instructor",
+                Membership.active.is_(True),
+            )
+            .limit(1)
+        ).first()
+    return teaching is not None
+
+
 def sync_roster(rt: Runtime, context_id: int) -> int:
     """Fetch the members of a course through NRPS; returns the number of members.
 

@@ -17,6 +17,19 @@ from denchi.lms.schema import prepare_schema
 from denchi.lms.services import ServiceClient
 from denchi.lms.store import Database
 
+BACKGROUND_THREADS = 2  # besides the grading threads: score delivery and housekeeping
+
+
+def connections(config: LmsConfig) -> int:
+    """The database connections one tool process keeps: one for each thread that may use the
+    database at once (``web_threads`` serving requests, ``worker_threads`` grading,
+    :data:`BACKGROUND_THREADS`).
+
+    Args:
+        config: The tool's settings (``web_threads``, ``worker_threads``).
+    """
+    return config.web_threads + config.worker_threads + BACKGROUND_THREADS
+
 
 class Runtime:
     """Everything a request handler or a background job needs, built from the config.
@@ -47,7 +60,7 @@ class Runtime:
         private_dir(config.data_dir)
         if not new_keys and (refusal := lost_database(config.data_dir, config.sqlite_path)):
             raise refusal
-        self.db = Database(config.database_url)
+        self.db = Database(config.database_url, connections=connections(config))
         try:
             self.schema = prepare_schema(self.db, config.data_dir, config.sqlite_path)
             if not new_keys:

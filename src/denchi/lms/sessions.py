@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from denchi.lms.config import LmsConfig
 from denchi.lms.models import BrowserSession, Membership, ResourceLink, utcnow
@@ -147,25 +148,26 @@ def clear_cookie(response: Response, config: LmsConfig, name: str) -> None:
     set_cookie(response, config, name, "", 0)  # Max-Age=0 removes it (RFC 6265 §5.2.2)
 
 
-def start_session(rt: Runtime, user_id: int) -> tuple[str, int]:
-    """A new session for the launched user, valid for ``session_hours`` [h]; returns the
-    cookie value (only its hash is stored) and the row id.
+def start_session(s: Session, session_hours: int, user_id: int) -> tuple[str, int]:
+    """A new session for the launched user, valid for ``session_hours`` [h] and added in the
+    caller's transaction ``s``; returns the cookie value (only its hash is stored) and the
+    row id.
 
     Args:
-        rt: The tool instance.
+        s: The launch's database session (its transaction).
+        session_hours: How long the session lasts [h].
         user_id: The user's row id.
     """
     token = new_token()
-    with rt.db.session() as s:
-        row = BrowserSession(
-            token_hash=token_hash(token),
-            csrf_token=new_token(16),
-            user_id=user_id,
-            expires_at=utcnow() + timedelta(hours=rt.config.session_hours),
-        )
-        s.add(row)
-        s.flush()
-        return token, row.id
+    row = BrowserSession(
+        token_hash=token_hash(token),
+        csrf_token=new_token(16),
+        user_id=user_id,
+        expires_at=utcnow() + timedelta(hours=session_hours),
+    )
+    s.add(row)
+    s.flush()
+    return token, row.id
 
 
 def current_session(rt: Runtime, request: Request) -> BrowserSession:

@@ -16,8 +16,15 @@ from denchi.lms.files import private_file
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Each new SQLite connection: write-ahead log, wait up to 30 s for the writer's lock,
+    foreign keys enforced, and ``synchronous=NORMAL``: in WAL mode a commit then writes the
+    log without waiting for the disk (the log is synced at checkpoints). SQLite's documentation
+    (https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html):
+    WAL with NORMAL is safe from corruption and consistent, and durable across a crash of the
+    tool; only a power loss or an operating-system crash may roll back the last commits."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -35,21 +42,37 @@ def sqlalchemy_url(database_url: str) -> str:
     return database_url
 
 
+OVERFLOW = 10  # connections a pool opens beyond its size for a moment (SQLAlchemy max_overflow)
+
+
 class Database:
     """Engine and sessions. The tables are made and upgraded by the migrations
     (:func:`denchi.lms.schema.prepare_schema`), not here."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, connections: int = 10) -> None:
+        """``connections``: the pool keeps that many connections, one for each thread that may
+        hold one at once (the web's threadpool and the background threads), so that no request
+        waits for a connection while a thread is free; :data:`OVERFLOW` more may be opened for
+        a moment (a thread that holds two).
+
+        Raises:
+            sqlalchemy.exc.ArgumentError: ``database_url`` is not a database URL.
+        """
         url = sqlalchemy_url(database_url)
         if url.startswith("sqlite:///"):
             # the database holds the tool's signing keys and the roster: owner only
             private_file(Path(url.removeprefix("sqlite:///")))
             self.engine: Engine = create_engine(
-                url, connect_args={"check_same_thread": False, "timeout": 30}
+                url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                pool_size=connections,
+                max_overflow=OVERFLOW,
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            self.engine = create_engine(
+                url, pool_pre_ping=True, pool_size=connections, max_overflow=OVERFLOW
+            )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

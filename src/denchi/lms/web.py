@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hmac
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+import anyio.to_thread
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import (
@@ -24,19 +24,19 @@ from fastapi.responses import (
     RedirectResponse,
     Response,
 )
-from sqlalchemy import select
 
 from denchi.lms import (
     deep_linking,
     handoff,
     health,
     launches,
+    login_states,
     lti,
     metrics,
     platform_storage,
     registration,
 )
-from denchi.lms.models import LoginState, Platform, utcnow
+from denchi.lms.login_states import LOGIN_TTL, PendingLogin
 from denchi.lms.runtime import Runtime
 from denchi.lms.sessions import (
     PageError,
@@ -45,27 +45,9 @@ from denchi.lms.sessions import (
     render,
     set_cookie,
 )
-from denchi.lms.store import new_token, token_hash
+from denchi.lms.store import token_hash
 
 STATE_COOKIE = "denchi_lti_state"
-LOGIN_TTL = timedelta(minutes=10)
-
-
-def _find_platform(s, issuer: str, client_id: str | None) -> Platform:
-    query = select(Platform).where(Platform.issuer == issuer)
-    if client_id:
-        query = query.where(Platform.client_id == client_id)
-    platforms = s.scalars(query).all()
-    if len(platforms) != 1:
-        raise PageError(
-            "login",
-            "この LMS は登録されていません。" if not platforms else "client_id が必要です。",
-            f"Unknown platform {issuer!r}/{client_id!r}."
-            if not platforms
-            else "Several registrations share this issuer; the login must name the client_id.",
-            status=400,
-        )
-    return platforms[0]
 
 
 def _state_cookie(state: str) -> str:
@@ -77,22 +59,22 @@ LOGIN_KEYS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "clien
               "lti_deployment_id")  # fmt: skip
 
 
-def _auth_url(rt: Runtime, platform: Platform, params: dict, state: str, nonce: str) -> str:
+def _auth_url(rt: Runtime, login: PendingLogin, params: dict) -> str:
     """The OIDC authentication request to the platform (1EdTech Security Framework 5.1.1.2)."""
     query = {
         "scope": "openid",
         "response_type": "id_token",
         "response_mode": "form_post",
         "prompt": "none",
-        "client_id": platform.client_id,
+        "client_id": login.platform.client_id,
         "redirect_uri": rt.config.url("/lti/launch"),
         "login_hint": params["login_hint"],
-        "state": state,
-        "nonce": nonce,
+        "state": login.state,
+        "nonce": login.nonce,
     }
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
-    return f"{platform.auth_login_url}?{urlencode(query)}"
+    return f"{login.auth_login_url}?{urlencode(query)}"
 
 
 def _login(rt: Runtime, request: Request, params: dict) -> Response:
@@ -114,15 +96,9 @@ def _login(rt: Runtime, request: Request, params: dict) -> Response:
                 status=400,
             )
     frame = platform_storage.storage_target(params.get("lti_storage_target"))
-    state, nonce = platform_storage.new_state(frame is not None), new_token()
-    with rt.db.session() as s:
-        platform = _find_platform(s, params["iss"], params.get("client_id"))
-        s.add(
-            LoginState(
-                state=state, nonce=nonce, platform_id=platform.id, expires_at=utcnow() + LOGIN_TTL
-            )
-        )
-        target = _auth_url(rt, platform, params, state, nonce)
+    state = platform_storage.new_state(frame is not None)
+    pending = login_states.begin(rt, state, params["iss"], params.get("client_id"))
+    target = _auth_url(rt, pending, params)
     login = urlencode({k: params[k] for k in LOGIN_KEYS if params.get(k)})
     check = rt.config.url("/lti/login/check?" + urlencode({"state": state, "login": login}))
     response: Response = RedirectResponse(check, status_code=302)
@@ -135,9 +111,9 @@ def _login(rt: Runtime, request: Request, params: dict) -> Response:
             action=target,
             next=target,
             fields={},
-            origin=platform_storage.origin(platform.auth_login_url),
+            origin=platform_storage.origin(pending.auth_login_url),
             target=frame,
-            items=platform_storage.stored_items(state, nonce),
+            items=platform_storage.stored_items(state, pending.nonce),
             failed_ja=platform_storage.FAILED[0],
             failed_en=platform_storage.FAILED[1],
             script=platform_storage.SCRIPT_PATH,
@@ -146,37 +122,9 @@ def _login(rt: Runtime, request: Request, params: dict) -> Response:
     return response
 
 
-def _check_state(rt: Runtime, request: Request, state: str) -> LoginState:
+def _check_state(rt: Runtime, request: Request, state: str) -> PendingLogin:
     lti.check_state(state, request.cookies.get(_state_cookie(state)) if state else None)
-    return _login_state(rt, state)
-
-
-def _login_state(rt: Runtime, state: str) -> LoginState:
-    """The unexpired login-state row of ``state``.
-
-    Raises:
-        PageError: code ``state``, status 401, when it was used already or has expired.
-    """
-    with rt.db.session() as s:
-        login = s.get(LoginState, state)
-        if login is None or login.expires_at < utcnow():
-            raise PageError(
-                "state",
-                "この起動はすでに使われたか、期限が切れています。",
-                "This launch was used already or has expired.",
-                status=401,
-            )
-        return login
-
-
-def _consume_state(rt: Runtime, state: str) -> None:
-    """Delete the state; only one of two racing launches with the same state wins."""
-    with rt.db.session() as s:
-        deleted = s.query(LoginState).filter(LoginState.state == state).delete()
-    if deleted != 1:
-        raise PageError(
-            "state", "この起動はすでに使われました。", "This launch was used already.", status=401
-        )
+    return login_states.pending(rt, state)
 
 
 DISK_FULL = (
@@ -200,6 +148,9 @@ def create_app(rt: Runtime) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # sync routes run in anyio's default threadpool (Starlette, "Thread Pool": 40 tokens
+        # unless set); the database pool is sized to the same number (runtime.connections)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = rt.config.web_threads
         rt.queue.start()
         yield
         rt.queue.stop()
@@ -269,8 +220,11 @@ def create_app(rt: Runtime) -> FastAPI:
 
     @app.post("/lti/login")
     async def login_post(request: Request) -> Response:
+        """The login initiation as Moodle sends it (a form POST); the form is read here, the
+        database work runs in the threadpool like every sync route's (never in the event
+        loop, which would hold up every other request)."""
         form = await request.form()
-        return _login(rt, request, {k: str(v) for k, v in form.items()})
+        return await run_in_threadpool(_login, rt, request, {k: str(v) for k, v in form.items()})
 
     @app.get("/lti/login/check")
     def login_check(request: Request, state: str = "", login: str = "") -> Response:
@@ -278,7 +232,7 @@ def create_app(rt: Runtime) -> FastAPI:
         else the page whose button starts the same login in a new (first-party) window."""
         params = dict(parse_qsl(login))
         params = {k: params[k] for k in LOGIN_KEYS if params.get(k)}
-        row = _login_state(rt, state)
+        pending = login_states.pending(rt, state)
         if request.cookies.get(_state_cookie(state)) != state:
             return handoff.blocked_page(request, rt.config.url("/lti/login?" + urlencode(params)))
         if not params.get("login_hint"):
@@ -288,9 +242,7 @@ def create_app(rt: Runtime) -> FastAPI:
                 "The login initiation lacks login_hint.",
                 status=400,
             )
-        with rt.db.session() as s:
-            platform = s.get_one(Platform, row.platform_id)
-            return RedirectResponse(_auth_url(rt, platform, params, state, row.nonce), 302)
+        return RedirectResponse(_auth_url(rt, pending, params), 302)
 
     @app.get(platform_storage.SCRIPT_PATH)
     def platform_storage_script() -> FileResponse:
@@ -315,9 +267,7 @@ def create_app(rt: Runtime) -> FastAPI:
         return _finish_launch(_check_state(rt, request, state), id_token, state)
 
     def _storage_check_page(request: Request, id_token: str, state: str, frame: str) -> Response:
-        login = _login_state(rt, state)
-        with rt.db.session() as s:
-            auth_url = s.get_one(Platform, login.platform_id).auth_login_url
+        login = login_states.pending(rt, state)
         response = render(
             request,
             "platform_storage.html",
@@ -326,7 +276,7 @@ def create_app(rt: Runtime) -> FastAPI:
             action=rt.config.url("/lti/launch/storage"),
             next="",
             fields={"id_token": id_token, "state": state, "stored_state": "", "stored_nonce": ""},
-            origin=platform_storage.origin(auth_url),
+            origin=platform_storage.origin(login.auth_login_url),
             target=platform_storage.storage_target(frame) or "",
             items=platform_storage.fetched_items(state, login.nonce),
             failed_ja=platform_storage.FAILED[0],
@@ -346,20 +296,16 @@ def create_app(rt: Runtime) -> FastAPI:
         stored_nonce: str = Form(""),
     ) -> Response:
         """The continuation of a launch whose state was checked by platform storage."""
-        login = _login_state(rt, state)
+        login = login_states.pending(rt, state)
         platform_storage.check(request, rt.config, state, login.nonce, stored_state, stored_nonce)
         return _finish_launch(login, id_token, state)
 
-    def _finish_launch(login: LoginState, id_token: str, state: str) -> Response:
-        with rt.db.session() as s:
-            platform = s.get_one(Platform, login.platform_id)
-            ref = launches.platform_ref(platform)
+    def _finish_launch(login: PendingLogin, id_token: str, state: str) -> Response:
         claims = lti.validate_id_token(
-            id_token, ref, login.nonce, rt.jwks, leeway_s=rt.config.clock_leeway_s
+            id_token, login.platform, login.nonce, rt.jwks, leeway_s=rt.config.clock_leeway_s
         )
-        _consume_state(rt, state)
-        landing = launches.record_launch(rt, platform.id, claims)
-        check = handoff.check_url(rt, landing.session_id, landing.user_id, landing.path)
+        landing = launches.record_launch(rt, login.platform_id, claims, state=state)
+        check = handoff.check_url(rt.config, landing.handoff, landing.path)
         response = RedirectResponse(check, status_code=303)
         clear_cookie(response, rt.config, _state_cookie(state))
         set_cookie(
