@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 from jupyter_client.client import KernelClient
@@ -38,7 +39,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer
 
-from denchi.grading import capture, sandbox
+from denchi.grading import capture, forkserver, sandbox
+from denchi.grading.forkserver import ForkedKernel, ForkServer, ForkServerError
 from denchi.grading.hidden import visible_part
 from denchi.grading.outcome import Flag, error_output
 from denchi.grading.student import graded_student
@@ -56,9 +58,37 @@ MEMORY_RESERVE_NAME = "_denchi_memory_reserve"
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """Starts the kernel command behind the sandbox launcher (``launcher`` is set per run)."""
+    """Starts the kernel command behind the sandbox launcher (``launcher`` is set per run),
+    forked by ``fork_server`` when one is set (:mod:`denchi.grading.forkserver`)."""
 
     launcher: list[str] = []
+    fork_server: ForkServer | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Start the kernel: a copy of the fork server that protects itself with the
+        launcher's arguments, or (no server, or it failed) the launcher as a new process.
+
+        Args:
+            kernel_cmd: The launcher and kernel command (:meth:`format_kernel_cmd`).
+            kw: jupyter_client's launch arguments (``env``, ``cwd``, …).
+        """
+        launcher = list(sandbox.LAUNCHER)
+        provisioner = self.provisioner
+        forkable = kernel_cmd[: len(launcher)] == launcher
+        if self.fork_server is not None and forkable and isinstance(provisioner, LocalProvisioner):
+            try:
+                process = self.fork_server.spawn(
+                    kernel_cmd[len(launcher) :], env=kw["env"], cwd=str(kw["cwd"])
+                )
+            except ForkServerError as exc:
+                self.log.warning("Kernel started without the fork server: %s", exc)
+            else:
+                provisioner.process = process  # type: ignore[assignment]
+                provisioner.pid, provisioner.pgid = process.pid, process.pid
+                provisioner.cwd = kw["cwd"]
+                self._reconcile_connection_info(provisioner.connection_info)
+                return
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """The kernel command (jupyter_client's) behind ``launcher``.
@@ -72,10 +102,18 @@ class SandboxedKernelManager(AsyncKernelManager):
 class Watchdog:
     """Kills a process tree when it passes its deadline or memory limit; remembers why."""
 
-    def __init__(self, pid: int, deadline: float, memory_bytes: int, poll_s: float = 0.2):
+    def __init__(
+        self,
+        pid: int,
+        deadline: float,
+        memory_bytes: int,
+        poll_s: float = 0.2,
+        inherited_bytes: int = 0,
+    ):
         self.root = psutil.Process(pid)
         self.deadline = deadline
         self.memory_bytes = memory_bytes
+        self.inherited_bytes = inherited_bytes  # a forked kernel's pages shared with its server
         self.poll_s = poll_s
         self.reason: str | None = None
         self.peak_rss = 0
@@ -105,7 +143,7 @@ class Watchdog:
                 except psutil.Error:
                     continue
             self.peak_rss = max(self.peak_rss, rss)
-            if rss > self.memory_bytes:
+            if rss - self.inherited_bytes > self.memory_bytes:
                 self.kill("memory_limit")
             elif time.monotonic() > self.deadline:
                 self.kill("time_limit")
@@ -143,11 +181,18 @@ class SandboxedExecute(Execute):
     time_limit_s = Float(300.0, help="Wall time allowed for one notebook, in seconds.").tag(
         config=True
     )
-    memory_mb = Integer(1024, help="Memory (resident set) allowed for the kernel's processes.").tag(
-        config=True
-    )
+    memory_mb = Integer(
+        1024,
+        help="Memory (resident set) allowed for the kernel's processes, in MB; for a kernel "
+        "forked by the fork server, beyond the pages it shares with the server (its imports).",
+    ).tag(config=True)
     require_sandbox = Bool(
         False, help="Refuse to grade where Landlock is unavailable (instead of flagging)."
+    ).tag(config=True)
+    fork_kernels = Bool(
+        True,
+        help="Fork kernels from a server that has the course's imports loaded (Linux; "
+        "denchi.grading.forkserver) instead of starting a new Python for each notebook.",
     ).tag(config=True)
 
     # attributes of nbclient's NotebookClient, with its types (nbgrader, the base class, has no
@@ -168,6 +213,7 @@ class SandboxedExecute(Execute):
         its connection file in the scratch folder."""
         km = super().create_kernel_manager()
         km.launcher = self._launcher
+        km.fork_server = self._fork_server
         km.connection_file = str(self._scratch / ".runtime" / "kernel.json")
         return km
 
@@ -221,6 +267,8 @@ class SandboxedExecute(Execute):
         self._flags: list[Flag] = report["flags"]
         self._watchdog: Watchdog | None = None
         self._output_bytes = 0
+        # the server starts (imports) on first use: before the notebook's clock starts
+        self._fork_server = forkserver.shared() if self.fork_kernels else None
         self._deadline = time.monotonic() + self.time_limit_s
         landlock_on = sandbox.available()
         if not landlock_on:
@@ -265,8 +313,10 @@ class SandboxedExecute(Execute):
             try:
                 with self.setup_kernel(cwd=str(self._scratch), env=env):
                     started = True
-                    pid = self._kernel_pid()
-                    self._watchdog = Watchdog(pid, self._deadline, self.memory_mb * 2**20).start()
+                    pid, inherited = self._kernel_pid()
+                    self._watchdog = Watchdog(
+                        pid, self._deadline, self.memory_mb * 2**20, inherited_bytes=inherited
+                    ).start()
                     assert self.kc is not None  # setup_kernel made the client
                     reply = self.wait_for_reply(self.kc.kernel_info())
                     if reply is not None:
@@ -294,11 +344,15 @@ class SandboxedExecute(Execute):
                     _mark_not_run(cell)
                 return
 
-    def _kernel_pid(self) -> int:
-        """The process id of the kernel (jupyter_client's local provisioner started it)."""
+    def _kernel_pid(self) -> tuple[int, int]:
+        """The process id of the kernel (jupyter_client's local provisioner started it, or
+        the fork server forked it) and the bytes of its resident set it shares with the fork
+        server (0 for a launched kernel)."""
         provisioner = self.km.provisioner if self.km is not None else None
         assert isinstance(provisioner, LocalProvisioner) and provisioner.process is not None
-        return provisioner.process.pid
+        process = provisioner.process
+        inherited = process.inherited_bytes if isinstance(process, ForkedKernel) else 0
+        return process.pid, inherited
 
     def _forget_kernel(self) -> None:
         """End a kernel that failed to start; the next start gets a new manager and ports."""

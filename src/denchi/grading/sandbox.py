@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from denchi.grading import landlock, seccomp
@@ -45,6 +46,7 @@ SYSTEM_FILES = (
 )
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 FILE_SIZE_MB = 100  # the largest file a kernel may write
+LAUNCHER = (sys.executable, "-m", "denchi.grading.sandbox")  # what :func:`main` runs as
 
 
 def available() -> bool:
@@ -169,7 +171,7 @@ def launcher_args(
         cpu_s: CPU time limit [s] (rounded up to whole seconds).
         landlock_on: Add the Landlock read and write rules.
     """
-    args = [sys.executable, "-m", "denchi.grading.sandbox"]
+    args = [*LAUNCHER]
     args += ["--memory-mb", str(memory_mb), "--cpu-s", str(int(cpu_s) + 1)]
     if landlock_on:
         args += ["--write", str(scratch)]
@@ -197,18 +199,35 @@ def _limit(resource_id: int, soft: int, hard: int | None = None) -> None:
     resource.setrlimit(resource_id, (soft, hard))
 
 
-def main(argv: list[str] | None = None) -> None:
-    """The sandbox launcher (``python -m denchi.grading.sandbox``): set resource limits, drop
-    capabilities, apply Landlock and seccomp, then replace itself with the kernel command.
+@dataclass(frozen=True)
+class Protection:
+    """What the launcher applies to itself before it becomes the kernel (its command line).
+
+    Attributes:
+        memory_mb: Memory limit (``RLIMIT_DATA``) [MB].
+        cpu_s: CPU time limit (``RLIMIT_CPU``) [s].
+        read: Paths the kernel may read (Landlock); empty with ``write`` for no Landlock.
+        write: Paths the kernel may read and write (Landlock); empty for no Landlock.
+        command: The kernel command (``[python, "-m", "ipykernel_launcher", "-f", file]``).
+    """
+
+    memory_mb: int
+    cpu_s: int
+    read: tuple[Path, ...]
+    write: tuple[Path, ...]
+    command: tuple[str, ...]
+
+
+def parse(argv: list[str]) -> Protection:
+    """Read the launcher's command line (see :func:`launcher_args`, without its
+    ``python -m denchi.grading.sandbox`` prefix).
 
     Args:
-        argv: The command line (``--memory-mb``, ``--cpu-s``, ``--read``, ``--write``, then
-            ``--`` and the kernel command); ``None`` reads ``sys.argv``.
+        argv: ``--memory-mb``, ``--cpu-s``, ``--read``, ``--write``, then ``--`` and the kernel
+            command.
 
     Raises:
         SystemExit: if the command line is wrong (argparse's error).
-        OSError: if a limit, Landlock or seccomp cannot be applied, or the kernel cannot be
-            started; the launcher never runs the kernel unprotected.
     """
     parser = argparse.ArgumentParser(prog="python -m denchi.grading.sandbox")
     parser.add_argument("--memory-mb", type=int, required=True)
@@ -220,26 +239,60 @@ def main(argv: list[str] | None = None) -> None:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no kernel command after --")
+    return Protection(
+        args.memory_mb, args.cpu_s, tuple(args.read), tuple(args.write), tuple(command)
+    )
+
+
+def protect(protection: Protection) -> None:
+    """Apply ``protection`` to this process (and so to everything it becomes or starts):
+    resource limits, no capabilities, Landlock (when ``write`` is given) and seccomp.
+
+    Args:
+        protection: The limits and paths (:func:`parse`).
+
+    Raises:
+        OSError: if a limit, Landlock or seccomp cannot be applied; the caller must then not
+            run the kernel.
+    """
     if sys.platform != "win32":
         import resource
 
-        _limit(resource.RLIMIT_DATA, args.memory_mb * 1024 * 1024)
-        _limit(resource.RLIMIT_CPU, args.cpu_s, args.cpu_s + 5)
+        _limit(resource.RLIMIT_DATA, protection.memory_mb * 1024 * 1024)
+        _limit(resource.RLIMIT_CPU, protection.cpu_s, protection.cpu_s + 5)
         _limit(resource.RLIMIT_FSIZE, FILE_SIZE_MB * 1024 * 1024)
         _limit(resource.RLIMIT_CORE, 0)
         os.umask(0o077)
     if sys.platform.startswith("linux") and os.geteuid() == 0:
         landlock.drop_capabilities()
-    if args.write:
+    if protection.write:
         policy = landlock.Policy(
-            read=args.read,
-            write=args.write,
+            read=list(protection.read),
+            write=list(protection.write),
             devices=[Path(d) for d in DEVICES],
-            bind_ports=_kernel_ports(command),
+            bind_ports=_kernel_ports(list(protection.command)),
         )
         landlock.restrict_self(policy)
     seccomp.restrict_sockets()
-    os.execv(command[0], command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The sandbox launcher (``python -m denchi.grading.sandbox``): set resource limits, drop
+    capabilities, apply Landlock and seccomp (:func:`protect`), then replace itself with the
+    kernel command.
+
+    Args:
+        argv: The command line (``--memory-mb``, ``--cpu-s``, ``--read``, ``--write``, then
+            ``--`` and the kernel command); ``None`` reads ``sys.argv``.
+
+    Raises:
+        SystemExit: if the command line is wrong (argparse's error).
+        OSError: if a limit, Landlock or seccomp cannot be applied, or the kernel cannot be
+            started; the launcher never runs the kernel unprotected.
+    """
+    protection = parse(sys.argv[1:] if argv is None else argv)
+    protect(protection)
+    os.execv(protection.command[0], list(protection.command))
 
 
 if __name__ == "__main__":

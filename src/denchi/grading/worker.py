@@ -27,9 +27,14 @@ def _become_subreaper() -> None:
 
 
 def _end_leftover_processes() -> None:
+    """End every process a submission left behind (its kernel's children included), but not
+    the fork server, which serves the next submission's kernel."""
     import psutil
 
-    leftovers = psutil.Process().children(recursive=True)
+    from denchi.grading.forkserver import server_pids
+
+    spared = server_pids()
+    leftovers = [p for p in psutil.Process().children(recursive=True) if p.pid not in spared]
     for proc in leftovers:
         try:
             proc.kill()

@@ -1,0 +1,155 @@
+"""The fork server of grading kernels (denchi.grading.forkserver), as plain parts: what a forked
+kernel holds, how it is protected, how it ends.
+
+Each test forks small "kernels" that run a probe module written into their scratch folder (the
+server runs ``python -m <module>`` in the forked copy, as it runs ``ipykernel_launcher``). The
+grading path through real kernels is tested by tests/test_grading_hostile.py, which grades every
+hostile submission in forked kernels.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+
+from denchi.grading import forkserver, sandbox
+from denchi.grading.forkserver import ForkServer, ForkServerError
+
+pytestmark = pytest.mark.slow  # starts processes (not in --fast)
+
+LIGHT = ("json",)  # a small preload: these tests are about the server, not PyBaMM
+
+# Reads this process's whole readable memory and lists every student id and scratch folder
+# name in it. It is told no needle: a needle it was given would be in its memory.
+MEMORY_PROBE = textwrap.dedent("""
+    import json, re
+
+    def readable_memory():
+        with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
+            for line in maps:
+                span, perms = line.split()[:2]
+                if not perms.startswith("r"):
+                    continue
+                start, end = (int(x, 16) for x in span.split("-"))
+                try:
+                    mem.seek(start)
+                    yield mem.read(end - start)
+                except (OSError, ValueError, OverflowError):
+                    continue
+
+    pattern = re.compile(rb"(?:student|scratch)-[0-9a-f]{32}")
+    found = set()
+    for chunk in readable_memory():
+        found.update(m.decode() for m in pattern.findall(chunk))
+    with open("probe.json", "w") as out:
+        json.dump(sorted(found), out)
+""")
+
+
+@pytest.fixture
+def server():
+    running = ForkServer(LIGHT)
+    yield running
+    running.close()
+
+
+def _spawn(server: ForkServer, folder: Path, probe: str, env: dict[str, str], argv=()):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "denchi_probe.py").write_text(probe)
+    command = [sys.executable, "-m", "denchi_probe"]
+    limits = ["--memory-mb", "500", "--cpu-s", "30", *argv, "--"]
+    return server.spawn([*limits, *command], env={"PATH": "/usr/bin", **env}, cwd=str(folder))
+
+
+def test_a_kernel_holds_nothing_of_an_earlier_kernels_request(server, tmp_path):
+    """The server forks before it reads a request, so a later kernel (another student's)
+    cannot find an earlier one's student id or scratch folder anywhere in its memory."""
+    earlier = {"id": f"student-{uuid.uuid4().hex}", "folder": f"scratch-{uuid.uuid4().hex}"}
+    own = {"id": f"student-{uuid.uuid4().hex}", "folder": f"scratch-{uuid.uuid4().hex}"}
+    # the earlier request holds its id in strings of several lengths, which a server that
+    # read requests itself would keep in freed memory the later request does not overwrite
+    env = {"ID": earlier["id"], **{f"NOTE{n}": f"{earlier['id']} " * n for n in (2, 5, 13)}}
+    first = _spawn(server, tmp_path / earlier["folder"], "pass\n", env)
+    assert first.wait(timeout=60) == 0
+    second = _spawn(server, tmp_path / own["folder"], MEMORY_PROBE, {"ID": own["id"]})
+    assert second.wait(timeout=120) == 0
+    found = json.loads((tmp_path / own["folder"] / "probe.json").read_text())
+    assert {own["id"], own["folder"]} <= set(found), "the probe must find its own request"
+    assert earlier["id"] not in found
+    assert earlier["folder"] not in found
+
+
+def test_exit_codes_are_reported_as_popen_reports_them(server, tmp_path):
+    exits = _spawn(server, tmp_path / "exit", "raise SystemExit(3)\n", {})
+    assert exits.wait(timeout=60) == 3
+    sleeps = _spawn(server, tmp_path / "sleep", "import time\ntime.sleep(60)\n", {})
+    assert sleeps.poll() is None
+    sleeps.kill()
+    assert sleeps.wait(timeout=30) == -signal.SIGKILL
+    sleeps.kill()  # an ended kernel is not signalled again (its pid may be reused)
+
+
+def test_a_forked_kernel_gets_the_limits_and_environment_it_was_given(server, tmp_path):
+    probe = textwrap.dedent("""
+        import json, os, resource
+        json.dump({
+            "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0],
+            "env": sorted(os.environ),
+            "cwd": os.getcwd(),
+            "sid": os.getsid(0) == os.getpid(),
+        }, open("probe.json", "w"))
+    """)
+    kernel = _spawn(server, tmp_path / "k", probe, {"ONLY_THIS": "1"})
+    assert kernel.wait(timeout=60) == 0
+    seen = json.loads((tmp_path / "k" / "probe.json").read_text())
+    assert seen["cpu"] == 30
+    assert seen["env"] == ["ONLY_THIS", "PATH"]  # nothing of the server's environment
+    assert seen["cwd"] == str(tmp_path / "k")
+    assert seen["sid"]  # its own session: signals to the grader's group do not reach it
+
+
+@pytest.mark.skipif(not sandbox.available(), reason="Linux Landlock unavailable")
+def test_a_forked_kernel_cannot_read_outside_its_scratch_folder(server, tmp_path):
+    private = tmp_path / "course"
+    private.mkdir()
+    (private / "gradebook.db").write_text("secret")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    probe = textwrap.dedent(f"""
+        import json
+        try:
+            open({str(private / "gradebook.db")!r}).read()
+            result = "read"
+        except PermissionError:
+            result = "refused"
+        json.dump(result, open("probe.json", "w"))
+    """)
+    launcher = sandbox.launcher_args(scratch, [private], memory_mb=500, cpu_s=30, landlock_on=True)
+    paths = launcher[len(sandbox.LAUNCHER) : -1]  # the --read/--write options, as execute passes
+    paths = [a for a in paths if a not in ("--memory-mb", "500", "--cpu-s", "31")]
+    kernel = _spawn(server, scratch, probe, {}, argv=paths)
+    assert kernel.wait(timeout=60) == 0
+    assert json.loads((scratch / "probe.json").read_text()) == "refused"
+
+
+def test_a_server_that_cannot_import_its_preload_is_refused():
+    with pytest.raises(ForkServerError):
+        ForkServer(("denchi_no_such_module_anywhere",))
+
+
+def test_the_shared_server_is_restarted_after_it_ended(monkeypatch):
+    monkeypatch.setattr(forkserver, "_shared", None)
+    monkeypatch.setattr(forkserver, "_failures", 0)
+    first = forkserver.shared(LIGHT)
+    assert first is not None and first.alive
+    assert forkserver.server_pids() == {first.pid}
+    first.close()
+    second = forkserver.shared(LIGHT)
+    assert second is not None and second.alive and second.pid != first.pid
+    second.close()
