@@ -4,15 +4,19 @@ Each worker takes one submission at a time. A worker that dies, or takes longer 
 deadline (the notebook time limits plus a margin), is killed with all its processes; its task is
 reported as failed and a fresh worker takes the next task. Nothing one submission does can stop
 the batch.
+
+Each worker's answers are read by a thread of its own into one queue (not with ``selectors``,
+which cannot wait on pipes on Windows), so the pool works the same on every system.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -41,6 +45,12 @@ class _Worker:
         self.proc.stdin.write(json.dumps(task) + "\n")
         self.proc.stdin.flush()
 
+    def read_into(self, answers: queue.Queue[tuple[_Worker, str]]) -> None:
+        """Put each answer line of this worker into ``answers`` until its pipe closes (a
+        reader thread's loop)."""
+        for line in self.stdout:
+            answers.put((self, line))
+
     def kill(self) -> None:
         try:
             tree = [psutil.Process(self.proc.pid)]
@@ -63,7 +73,7 @@ class WorkerPool:
     size: int
     log: IO[str] | None = None
     workers: list[_Worker] = field(default_factory=list)
-    selector: selectors.BaseSelector = field(default_factory=selectors.DefaultSelector)
+    answers: queue.Queue[tuple[_Worker, str]] = field(default_factory=queue.Queue)
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -93,11 +103,13 @@ class WorkerPool:
         )
         worker = _Worker(proc)
         self.workers.append(worker)
-        self.selector.register(worker.stdout, selectors.EVENT_READ, worker)
+        reader = threading.Thread(
+            target=worker.read_into, args=(self.answers,), name="denchi-pool-reader", daemon=True
+        )
+        reader.start()
         return worker
 
     def _remove(self, worker: _Worker) -> None:
-        self.selector.unregister(worker.stdout)
         worker.kill()
         self.workers.remove(worker)
 
@@ -119,14 +131,12 @@ class WorkerPool:
         pending = deque(tasks)
         while pending or any(w.task for w in self.workers):
             for worker in [w for w in self.workers if w.task is None]:
-                if pending:
-                    worker.send(pending.popleft(), seconds_per_task)
+                if pending and not self._give(worker, pending, seconds_per_task):
+                    self._remove(worker)  # it died while idle (between batches, say)
             while pending and len(self.workers) < self.size:
-                self._start().send(pending.popleft(), seconds_per_task)
-            for key, _ in self.selector.select(timeout=0.5):
-                answering: _Worker = key.data
-                line = answering.stdout.readline()
-                if line and answering.task is not None:
+                self._give(self._start(), pending, seconds_per_task)
+            for answering, line in self._answered(timeout=0.5):
+                if answering in self.workers and answering.task is not None:
                     task, answering.task = answering.task, None
                     on_done(task, json.loads(line))
             for worker, task in [(w, w.task) for w in self.workers if w.task is not None]:
@@ -136,6 +146,34 @@ class WorkerPool:
                     worker.task = None
                     self._remove(worker)
                     on_done(task, {"student": task["student"], "ok": False, "error": reason})
+
+    @staticmethod
+    def _give(worker: _Worker, pending: deque[dict], seconds: float) -> bool:
+        """Send ``worker`` the next pending task; False (the task stays pending) when the
+        worker has ended and its pipe is closed."""
+        if worker.proc.poll() is not None:
+            return False
+        task = pending.popleft()
+        try:
+            worker.send(task, seconds)
+        except OSError:  # BrokenPipeError: it ended just now
+            worker.task = None
+            pending.appendleft(task)
+            return False
+        return True
+
+    def _answered(self, timeout: float) -> list[tuple[_Worker, str]]:
+        """Every answer that has come in, waiting up to ``timeout`` [s] for the first (all of
+        them are taken before any worker is judged dead: an answer precedes an exit)."""
+        try:
+            got = [self.answers.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                got.append(self.answers.get_nowait())
+            except queue.Empty:
+                return got
 
     def close(self) -> None:
         """End the workers (they finish when their input closes)."""
@@ -147,6 +185,4 @@ class WorkerPool:
                 worker.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
-            self.selector.unregister(worker.stdout)
-            worker.stdout.close()
         self.workers.clear()
