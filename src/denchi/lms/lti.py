@@ -8,7 +8,6 @@ web layer checks the cookie and hands the stored nonce to :func:`validate_id_tok
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 import time
@@ -18,6 +17,7 @@ import httpx
 import jwt
 
 from denchi.i18n import bilingual
+from denchi.lms.untrusted import same_secret
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,11 @@ def check_state(state: str, cookie: str | None) -> None:
             None when the browser sent none.
 
     Raises:
-        LaunchError: code ``state``, status 401.
-        TypeError: ``state`` or ``cookie`` holds non-ASCII characters
-            (``hmac.compare_digest`` refuses to compare them).
+        LaunchError: code ``state``, status 401 (also for a ``state`` or ``cookie`` that is
+            empty or not the same text, whatever characters it holds:
+            :func:`denchi.lms.untrusted.same_secret`).
     """
-    if not state or not cookie or not hmac.compare_digest(cookie, state):
+    if not same_secret(cookie, state):
         raise LaunchError(
             "state",
             "ログインを始めたブラウザと違うブラウザからの起動か、Cookie が届いていません。"
@@ -268,8 +268,6 @@ def validate_id_token(
             ``invalid``, ``azp``, ``nonce``, ``version``, ``deployment``, ``claims``,
             ``message_type``), or from :meth:`JwksCache.key` (``jwks_unavailable``, 502;
             ``unknown_kid``, 401).
-        TypeError: the signed ``nonce`` claim holds non-ASCII characters
-            (``hmac.compare_digest`` refuses to compare them).
     """
     try:
         header = jwt.get_unverified_header(id_token)
@@ -329,7 +327,7 @@ def validate_id_token(
             "複数の宛先がある id_token の azp がこのツールの client_id ではありません。",
             "With several audiences, azp must be this tool's client_id.",
         )
-    if not hmac.compare_digest(str(claims["nonce"]), expected_nonce):
+    if not same_secret(claims["nonce"], expected_nonce):
         raise _refuse(
             "nonce", "nonce が一致しません（再送された可能性）。", "Nonce mismatch (replay?)."
         )
