@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 
 import jwt
 import nbformat
@@ -262,7 +263,7 @@ def test_the_zip_of_a_page_link_is_a_clear_refusal_and_of_an_assignment_a_zip(wo
     _platform, tool, _course = world
     browser, _page, page_link = teacher(world, "rl-p")
     refused = browser.http.get(f"{tool.url}/instructor/{page_link}/submissions.zip")
-    assert refused.status_code == 404 and "（zip）" in refused.text, refused.text[:300]
+    assert refused.status_code == 404 and "（notebook）" in refused.text, refused.text[:300]
     assert SERVER_ERROR not in refused.text
     _browser, _page, assignment_link = teacher(world, "rl-a")
     done = browser.http.get(f"{tool.url}/instructor/{assignment_link}/submissions.zip")
@@ -303,29 +304,48 @@ def test_a_malformed_roster_is_reported_on_the_instructors_page(world, answer):
     assert "LMS の名簿を同期しました（2 人）" in synced.text
 
 
-def test_an_unreadable_signing_key_is_reported_on_the_instructors_page(world):
-    platform, tool, _course = world
-    browser, page, link_id = teacher(world)
-    with tool.rt.db.session() as s:  # a token cached from an earlier sync needs no signing
+@contextmanager
+def unreadable_signing_key(tool):
+    """The tool's active key garbled in the database for the block (then put back)."""
+    with tool.rt.db.session() as s:  # a token cached from an earlier call needs no signing
         tool.rt.services.forget_token(service_target(s.scalars(select(models.Platform)).one()))
     with tool.rt.db.session() as s:
         key = s.scalars(select(models.ToolKey).where(models.ToolKey.retired_at.is_(None))).one()
         pem, key.private_pem = key.private_pem, "-----BEGIN PRIVATE KEY-----\nbroken\n"
     try:
+        yield
+    finally:
+        with tool.rt.db.session() as s:
+            s.get_one(models.ToolKey, key.id).private_pem = pem
+
+
+def test_an_unreadable_signing_key_is_reported_on_the_instructors_page(world):
+    _platform, tool, _course = world
+    browser, page, link_id = teacher(world)
+    with unreadable_signing_key(tool):
         response = browser.follow(
             browser.http.post(
                 f"{tool.url}/instructor/{link_id}/roster", data={"csrf": csrf_of(page)}
             )
         )
-    finally:
-        with tool.rt.db.session() as s:
-            s.get_one(models.ToolKey, key.id).private_pem = pem
     assert response.status_code == 200, response.text[:300]
     assert "名簿を取得できませんでした" in response.text and "rotate-keys" in response.text
     synced = browser.follow(
         browser.http.post(f"{tool.url}/instructor/{link_id}/roster", data={"csrf": csrf_of(page)})
     )
     assert "LMS の名簿を同期しました（2 人）" in synced.text
+
+
+def test_an_unreadable_signing_key_at_deep_linking_says_so_and_keeps_the_request(world):
+    platform, tool, course = world
+    browser = Browser()
+    picker = browser.launch(tool, platform, platform.deep_link_hint(TEACHER, course), "t")
+    with unreadable_signing_key(tool):
+        refused = choose_items(browser, tool, picker, [f"assignment:{DUMMY}"])
+    assert refused.status_code == 500 and "（signing_key）" in refused.text, refused.text[:300]
+    assert "rotate-keys" in refused.text and SERVER_ERROR not in refused.text
+    answer = choose_items(browser, tool, picker, [f"assignment:{DUMMY}"])  # the same request
+    assert answer.status_code == 200 and 'name="JWT"' in answer.text
 
 
 def _openid(platform: Platform, **changes) -> dict:

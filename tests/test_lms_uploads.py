@@ -113,9 +113,7 @@ def test_the_limits_are_settings_checked_like_the_others(tmp_path, key):
         ("schema_version", "3"),
     ],
 )
-def test_nbgrader_metadata_of_the_wrong_type_in_one_cell_is_refused_naming_it(
-    source, where, value
-):
+def test_nbgrader_metadata_of_the_wrong_type_in_one_cell_is_refused_naming_it(source, where, value):
     nb = released()
     if where == "nbgrader":
         nb.cells[3].metadata["nbgrader"] = value
