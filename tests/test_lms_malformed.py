@@ -181,6 +181,19 @@ def test_a_signed_non_ascii_nonce_is_a_nonce_mismatch(world):
     assert browser.post_launch(again).status_code == 303
 
 
+def test_a_signed_claim_of_the_wrong_type_is_refused_naming_it(world):
+    platform, tool, course = world
+    browser = Browser()
+    answer = browser.login(tool, platform, platform.launch_hint(LEARNER, course, "rl-a"), "x")
+    claims = jwt.decode(answer["id_token"], options={"verify_signature": False})
+    context = "https://purl.imsglobal.org/spec/lti/claim/context"
+    forged = browser.post_launch(answer, platform.sign({**claims, context: "mal"}))
+    assert forged.status_code == 401 and "（claims）" in forged.text, forged.text[:300]
+    assert context in forged.text and SERVER_ERROR not in forged.text
+    again = browser.login(tool, platform, platform.launch_hint(LEARNER, course, "rl-a"), "x")
+    assert browser.post_launch(again).status_code == 303
+
+
 # ------------------------------------------------------------------ notebooks of the wrong shape
 
 
