@@ -209,9 +209,10 @@ def _fail(ja: str, en: str) -> RegistrationError:
     return RegistrationError(bilingual(ja, en))
 
 
-# what the LMS's answers must hold, by the JSON type of each value (RFC 8414 section 2 and
-# RFC 7591 section 3.2.1 for the OpenID configuration and the registration answer; LTI
-# Dynamic Registration 1.0, sections 3.3 and 3.6, for the LTI parts)
+# what the LMS's answers must hold, by the JSON type of each value: OpenID Connect Discovery
+# 1.0, section 3 (the provider metadata: URLs are strings, the signing algorithms a JSON
+# array), RFC 7591, section 3.2.1 (the registration answer's client_id, a string), and LTI
+# Dynamic Registration 1.0 for its two objects (platform and tool configuration)
 _KINDS: dict[type, tuple[str, str]] = {
     str: ("文字列", "a string"),
     dict: ("JSON のオブジェクト", "a JSON object"),

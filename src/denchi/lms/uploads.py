@@ -31,7 +31,7 @@ def grade_ids(notebook: nbformat.NotebookNode) -> set[str]:
     Args:
         notebook: A notebook (the assignment's source or an upload).
     """
-    ids = set()
+    ids: set[str] = set()
     for cell in notebook.cells:
         meta = cell.get("metadata", {}).get("nbgrader")
         if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
