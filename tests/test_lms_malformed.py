@@ -145,11 +145,11 @@ def test_a_non_ascii_state_and_cookie_are_refused_as_a_state_mismatch(world):
 
     browser = Browser()
     answer = browser.login(tool, platform, platform.launch_hint(LEARNER, course, "rl-a"), "x")
-    cookie = f"denchi_lti_state_{token_hash(ODD)[:16]}"
+    cookie = f"denchi_lti_state_{token_hash(answer['state'])[:16]}"  # this login's cookie
     raw = f"{cookie}={ODD}".encode()  # a browser may send any bytes; Starlette reads latin-1
     forged = browser.http.post(
         answer["action"],
-        data={"id_token": answer["id_token"], "state": ODD},
+        data={"id_token": answer["id_token"], "state": answer["state"]},
         headers={"Cookie": raw},
     )
     assert forged.status_code == 401 and "（state）" in forged.text, forged.text[:300]
