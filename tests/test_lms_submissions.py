@@ -145,9 +145,7 @@ def test_the_zip_holds_each_learners_latest_notebook_under_their_student_key(cou
     "kind, target",
     [("page", "modules/h02_redox_cells/index"), ("assignment", "e99_gone_from_the_catalog")],
 )
-def test_a_link_without_an_assignment_notebook_has_no_zip_but_a_clear_refusal(
-    course, kind, target
-):
+def test_a_link_without_an_assignment_notebook_has_no_zip_but_a_refusal(course, kind, target):
     from denchi.lms.sessions import PageError
 
     rt, link, users = course
