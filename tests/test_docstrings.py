@@ -282,6 +282,14 @@ def raises_section(docstring: str | None) -> set[str]:
 # Each entry: (the exception class, or a tuple of classes, it cannot raise, an alias read as its
 # class; the reason).
 CANNOT_RAISE: dict[tuple[str, str], tuple[str | tuple[str, ...], str]] = {
+    ("denchi.lms.runtime", "courseware_catalog"): (
+        "CatalogError",
+        "repo_root's and load_catalog's CatalogError is caught there, as a ConfigError",
+    ),
+    ("denchi.lms.runtime", "data_folder"): (
+        "OutsideDataDir",
+        "inside's OutsideDataDir is caught there, as a ConfigError",
+    ),
     ("denchi.grading.forkserver", "serve"): (
         "EOFError",
         "_read_line's EOFError (the client closed stdin) ends the loop; the child's reads are "

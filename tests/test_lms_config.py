@@ -92,3 +92,53 @@ def test_the_teacher_edition_folder_is_read_beside_the_file_and_optional(tmp_pat
     assert load_config(written).teacher_book_dir is None
     (tmp_path / "other.toml").write_text('teacher_book_dir = "books/teacher"\n', encoding="utf-8")
     assert load_config(tmp_path / "other.toml").teacher_book_dir == tmp_path / "books/teacher"
+
+
+@pytest.mark.parametrize("command", ["info", "serve"])
+@pytest.mark.parametrize(
+    "courseware, named",
+    [
+        ("no-such-folder", "courseware_dir"),  # no catalog there
+        ("broken", "courseware_dir"),  # a catalog that is not YAML
+        ("invalid", "courseware_dir"),  # a catalog that does not check
+    ],
+)
+def test_a_wrong_courseware_folder_stops_the_tool_with_the_setting_named(
+    served, capsys, command, courseware, named
+):
+    calls, config = served
+    (config.parent / "broken" / "book").mkdir(parents=True)
+    (config.parent / "broken" / "book" / "curriculum.yml").write_text("tracks: [\n")
+    (config.parent / "invalid" / "book").mkdir(parents=True)
+    (config.parent / "invalid" / "book" / "curriculum.yml").write_text("tracks: []\n")
+    config.write_text(f'courseware_dir = "{courseware}"\n', encoding="utf-8")
+    assert main(["lms", command, "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    japanese, english = err.strip().split("\n")[-2:]
+    assert named in japanese and named in english and "Traceback" not in err
+    assert str(config.parent / courseware) in english
+    assert calls == []
+    config.write_text("", encoding="utf-8")  # the same tool with the checkout found starts
+    assert main(["lms", command, "--config", str(config)]) == 0
+
+
+def test_a_grading_folder_that_leads_out_of_the_data_folder_stops_the_tool(served, capsys):
+    calls, config = served
+    data = config.parent / "lms-data"
+    data.mkdir(mode=0o700)
+    (config.parent / "elsewhere").mkdir()
+    (data / "grading").symlink_to(config.parent / "elsewhere")
+    assert main(["lms", "serve", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "data_dir" in err and "grading" in err and "Traceback" not in err
+    assert calls == []
+    (data / "grading").unlink()
+    assert main(["lms", "serve", "--config", str(config)]) == 0
+
+
+def test_a_data_folder_that_is_a_file_stops_the_tool_with_the_setting_named(served, capsys):
+    calls, config = served
+    (config.parent / "lms-data").write_text("not a folder")
+    assert main(["lms", "info", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "data_dir" in err and "Traceback" not in err

@@ -170,3 +170,43 @@ def test_the_state_must_be_the_one_bound_to_this_browser(cookie):
     assert refused.value.code == "state"
     with pytest.raises(LaunchError):
         check_state("", "")
+
+
+def _shapes():
+    from denchi.lms import lti
+
+    return {
+        "roles": {lti.ROLES: ["Learner", 7]},
+        "resource_link id": {lti.RESOURCE_LINK: {"id": ["rl-1"]}},
+        "context": {lti.CONTEXT: "course-1"},
+        "context id": {lti.CONTEXT: {"title": "no id"}},
+        "custom": {lti.CUSTOM: ["denchi_kind"]},
+        "endpoint": {lti.AGS_ENDPOINT: "https://lms/lineitems"},
+        "endpoint lineitems": {lti.AGS_ENDPOINT: {"lineitems": {"url": "x"}}},
+        "endpoint scope": {lti.AGS_ENDPOINT: {"scope": "https://purl.imsglobal.org/x"}},
+        "namesroleservice context_memberships_url": {lti.NRPS: {"context_memberships_url": 5}},
+    }
+
+
+@pytest.mark.parametrize("wrong", list(_shapes()))
+def test_a_claim_the_tool_reads_must_have_the_type_lti_sets(keys, cache, wrong):
+    from denchi.lms.lti import LaunchError
+
+    with pytest.raises(LaunchError) as refused:
+        check(cache, sign(keys, {**good_claims(), **_shapes()[wrong]}))
+    assert refused.value.code == "claims" and refused.value.status == 401
+    assert wrong.split()[-1] in refused.value.en
+
+
+def test_every_optional_claim_of_the_right_type_passes(keys, cache):
+    from denchi.lms import lti
+
+    claims = good_claims() | {
+        lti.CONTEXT: {"id": "c-1", "title": "電池", "type": ["CourseOffering"]},
+        lti.CUSTOM: {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+        lti.AGS_ENDPOINT: {"scope": [lti.SCOPE_SCORE], "lineitems": "https://lms/li"},
+        lti.NRPS: {"context_memberships_url": "https://lms/m", "service_versions": ["2.0"]},
+    }
+    assert check(cache, sign(keys, claims))[lti.CONTEXT]["id"] == "c-1"
+    empty = good_claims() | {lti.CUSTOM: [], lti.CONTEXT: {"id": "c-2"}}  # PHP's empty map
+    assert check(cache, sign(keys, empty))[lti.CUSTOM] == []

@@ -112,3 +112,51 @@ def test_the_line_item_is_found_on_a_later_page_of_the_container():
     assert found == f"{LMS}/lineitems/7"
     assert [m for m, _ in requests] == ["POST", "GET", "GET"]  # the token, two pages, no POST
     assert requests[-1][1] == second
+
+
+MEMBERS = f"{LMS}/memberships"
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (["u1"], "not a JSON object"),
+        ({"members": {"user_id": "u1"}}, "members is not a list"),
+        ({"members": ["u1", "u2"]}, "member 1 is not a JSON object"),
+        ({"members": [{"user_id": "u1"}, {"user_id": ["u2"]}]}, "member 2: user_id"),
+        ({"members": [{"user_id": "u1", "roles": "Learner"}]}, "member 1: roles"),
+        ({"members": [{"user_id": "u1", "roles": ["Learner", 5]}]}, "member 1: roles"),
+        ({"members": [{"user_id": "u1", "status": 1}]}, "member 1: status"),
+    ],
+)
+def test_a_malformed_membership_answer_is_an_error_naming_what_is_wrong(body, reason):
+    services = client(GOOD | {"memberships": httpx.Response(200, json=body)})
+    with pytest.raises(ServiceError, match=reason) as refused:
+        services.memberships(TARGET, MEMBERS, SCOPES)
+    assert MEMBERS in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "answers, reason",
+    [
+        ({"lineitems": httpx.Response(200, json=["x"])}, "line item 1 is not a JSON object"),
+        (
+            {"lineitems": httpx.Response(200, json=[{"resourceId": "z01", "id": 5}])},
+            "line item 1: id",
+        ),
+    ],
+)
+def test_a_malformed_line_item_answer_is_an_error_naming_what_is_wrong(answers, reason):
+    with pytest.raises(ServiceError, match=reason):
+        every_call(client(GOOD | answers))
+
+
+def test_an_unreadable_signing_key_is_a_service_error_saying_what_to_do():
+    class BrokenKeys:
+        def sign(self, claims: dict) -> str:
+            raise ValueError("Could not deserialize key data")
+
+    services = client(GOOD)
+    services.keys = BrokenKeys()  # type: ignore[assignment]
+    with pytest.raises(ServiceError, match="rotate-keys"):
+        services.memberships(TARGET, MEMBERS, SCOPES)

@@ -139,3 +139,20 @@ def test_the_zip_holds_each_learners_latest_notebook_under_their_student_key(cou
     name = f"{ASSIGNMENT}.ipynb"
     assert sorted(archive.namelist()) == sorted([f"{rows['a']}/{name}", f"{rows['c']}/{name}"])
     assert "answer = 2" in archive.read(f"{rows['a']}/{name}").decode()
+
+
+@pytest.mark.parametrize(
+    "kind, target",
+    [("page", "modules/h02_redox_cells/index"), ("assignment", "e99_gone_from_the_catalog")],
+)
+def test_a_link_without_an_assignment_notebook_has_no_zip_but_a_refusal(course, kind, target):
+    from denchi.lms.sessions import PageError
+
+    rt, link, users = course
+    hand_in(rt, link, users["a"], "answer = 1")
+    link.kind, link.target = kind, target  # not stored: the service reads the link it is given
+    with pytest.raises(PageError) as refused:
+        submissions.latest_zip(rt, link)
+    assert refused.value.status == 404 and refused.value.code == "notebook"
+    assert "提出するノートブックがありません" in refused.value.ja
+    assert "no notebook to hand in" in refused.value.en

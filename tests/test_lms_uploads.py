@@ -96,3 +96,48 @@ def test_the_limits_are_settings_checked_like_the_others(tmp_path, key):
     assert key in japanese and "整数" in japanese and key in english and "integer" in english
     config = make_config(tmp_path / "denchi-lms.toml", **{key: 7})
     assert getattr(UploadLimits.of(config), key.removeprefix("max_")) == 7
+
+
+@pytest.mark.parametrize(
+    "where, value",
+    [
+        ("nbgrader", "grade_id q1"),  # passes nbformat.validate: cell metadata is free-form
+        ("nbgrader", ["grade_id"]),
+        ("nbgrader", None),
+        ("nbgrader", 7),
+        ("grade_id", ["q1"]),
+        ("grade_id", None),
+        ("grade", "yes"),
+        ("solution", 1),
+        ("points", "2"),
+        ("schema_version", "3"),
+    ],
+)
+def test_nbgrader_metadata_of_the_wrong_type_in_one_cell_is_refused_naming_it(source, where, value):
+    nb = released()
+    if where == "nbgrader":
+        nb.cells[3].metadata["nbgrader"] = value
+    else:
+        nb.cells[3].metadata["nbgrader"][where] = value
+    data = upload(nb)
+    nbformat.validate(nbformat.reads(data.decode(), as_version=4))
+    error = refusal(data, source)
+    assert error.status == 400 and error.code == "upload"
+    assert "この課題のノートブックではないようです" in error.ja and "4 番目" in error.ja
+    assert "does not belong to this assignment" in error.en and "cell 4" in error.en
+
+
+@pytest.mark.parametrize("value", ["z01_dummy", ["assignment"], None, 3])
+def test_a_notebook_whose_denchi_metadata_is_not_an_object_names_no_assignment(source, value):
+    nb = released()
+    nb.metadata["denchi"] = value
+    error = refusal(upload(nb), source)
+    assert error.status == 400 and "どの課題のものかの印がありません" in error.ja
+
+
+def test_nbgrader_metadata_of_the_right_types_is_taken_with_or_without_optional_keys(source):
+    nb = released()
+    nb.cells[1].metadata["nbgrader"].update(checksum="0" * 32, cell_type="code")
+    del nb.cells[3].metadata["nbgrader"]["schema_version"]
+    received = read_notebook(upload(nb), source, ASSIGNMENT, LIMITS)
+    assert received.notebook.cells[1].source == "answer = 42"

@@ -127,6 +127,11 @@ class Platform:
         self.deep_link_items: list[dict] = []
         self.registration_token = "reg-token-" + secrets.token_hex(4)
         self.registered: list[dict] = []
+        # a broken LMS: answers that replace the JSON of the OpenID configuration, the
+        # registration endpoint or the memberships service (None: the right answer)
+        self.openid_answer: object = None
+        self.registration_answer: object = None
+        self.members_answer: object = None
         self.page_size = 2
         # the platform's storage frame (lti-pm-s): values by the origin that put them, and key
         self.storage: dict[tuple[str, str], str] = {}
@@ -311,28 +316,33 @@ class Platform:
         app = FastAPI()
 
         @app.get("/.well-known/openid-configuration")
-        def openid() -> dict:
-            return self.openid_configuration()
+        def openid() -> Response:
+            answer = self.openid_configuration()
+            return JSONResponse(answer if self.openid_answer is None else self.openid_answer)
 
         @app.get("/jwks")
         def jwks() -> dict:
             return {"keys": [jwk_of(pem, kid) for kid, pem in self.keys.items()]}
 
         @app.post("/register")
-        async def register(request: Request) -> dict:
+        async def register(request: Request) -> Response:
             if request.headers.get("authorization") != f"Bearer {self.registration_token}":
                 raise HTTPException(401, "bad registration token")
             body = await request.json()
+            if self.registration_answer is not None:
+                return JSONResponse(self.registration_answer)
             self.registered.append(body)
             self.tool_jwks_url = body["jwks_uri"]
-            return {
-                **body,
-                "client_id": self.client_id,
-                "https://purl.imsglobal.org/spec/lti-tool-configuration": {
-                    **body["https://purl.imsglobal.org/spec/lti-tool-configuration"],
-                    "deployment_id": self.deployment_id,
-                },
-            }
+            return JSONResponse(
+                {
+                    **body,
+                    "client_id": self.client_id,
+                    "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                        **body["https://purl.imsglobal.org/spec/lti-tool-configuration"],
+                        "deployment_id": self.deployment_id,
+                    },
+                }
+            )
 
         @app.get("/auth")
         def auth(request: Request) -> JSONResponse:
@@ -489,6 +499,8 @@ class Platform:
                     for p in chunk
                 ],
             }
+            if self.members_answer is not None:
+                return JSONResponse(self.members_answer)
             headers = {}
             if (page + 1) * self.page_size < len(course.members):
                 headers["Link"] = f'<{self.memberships_url(course_id, page + 1)}>; rel="next"'

@@ -100,12 +100,14 @@ def generate(course: Path, assignment: str) -> Path:
 
 
 def assignment_of(nb: nbformat.NotebookNode) -> str | None:
-    """The assignment id :func:`generate` wrote into a released notebook (None if absent).
+    """The assignment id :func:`generate` wrote into a released notebook (None if absent, or
+    if a hand-in's ``metadata.denchi`` or the id in it is not of the type written there).
 
     Args:
         nb: A notebook (a hand-in or a released one).
     """
-    value = nb.get("metadata", {}).get("denchi", {}).get("assignment")
+    mark = nb.get("metadata", {}).get("denchi")
+    value = mark.get("assignment") if isinstance(mark, dict) else None
     return value if isinstance(value, str) else None
 
 

@@ -80,15 +80,16 @@ def _migrate(args: argparse.Namespace) -> None:
     stopped the tool and backed up); prints the revisions from and to, and the SQLite backup.
 
     Raises:
-        ConfigError, ToolStateError: as at a start (a lost database, a refused schema).
+        ConfigError, ToolStateError: as at a start (a data folder that cannot be used, a
+            lost database, a refused schema).
     """
-    from denchi.lms.files import private_dir
     from denchi.lms.instance import lost_database
+    from denchi.lms.runtime import data_folder
     from denchi.lms.schema import prepare_schema
     from denchi.lms.store import Database
 
     config = load_config(args.config)
-    private_dir(config.data_dir)
+    data_folder(config)
     if refusal := lost_database(config.data_dir, config.sqlite_path):
         raise refusal
     db = Database(config.database_url)
@@ -139,17 +140,12 @@ def _serve(rt) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one ``denchi lms`` subcommand; returns the exit status: 0, or 2 after printing a
-    refused configuration, tool state or schema, a missing sandbox, or a refused
-    ``add-platform`` (bilingual, on standard error).
+    refused configuration (a wrong setting, a data folder that cannot be used, a courseware
+    checkout without a readable catalog), tool state or schema, a missing sandbox, or a
+    refused ``add-platform`` (bilingual, on standard error, without a traceback).
 
     Args:
         args: The parsed command line (:func:`configure`).
-
-    Raises:
-        CatalogError: the courseware checkout is not found or its catalog is invalid (not
-            caught: shown as a traceback).
-        OSError: the catalog cannot be read, e.g. a wrong ``courseware_dir`` (not caught).
-        OutsideDataDir: ``data_dir/grading`` leads out of the data folder (not caught).
     """
     from denchi.lms.instance import ToolStateError
 

@@ -151,7 +151,9 @@ def response(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str,
 
     Raises:
         PageError: code ``deep_link`` (400) for a request that accepts no resource link or
-            a value that is not offered.
+            a value that is not offered; code ``signing_key`` (500) when the tool's signing
+            key is unreadable (the request is kept, so the choice can be made again once the
+            operator has made a new key).
     """
     claim = settings(row)
     groups = options(rt)
@@ -162,6 +164,19 @@ def response(rt: Runtime, row: DeepLinkRequest, values: list[str]) -> tuple[str,
         items = [{k: v for k, v in item.items() if k != "lineItem"} for item in items]
     with rt.db.session() as s:
         ref = platform_ref(s.get_one(Platform, row.platform_id))
+        claims = lti.deep_linking_response(ref, row.claims, items, new_token(16), int(time.time()))
+        try:
+            signed = rt.keys.sign(claims)
+        except ValueError as exc:
+            raise PageError(
+                "signing_key",
+                "ツールの署名鍵が読めないため、LMS に返せませんでした。管理者に「denchi lms"
+                " rotate-keys で新しい鍵を作ってください」と伝え、そのあとでもう一度選んで"
+                "ください。",
+                "The tool's signing key cannot be read, so nothing could be sent back to the LMS;"
+                " ask the administrator to make a new key with `denchi lms rotate-keys`, then"
+                " choose again.",
+                status=500,
+            ) from exc
         s.delete(s.get(DeepLinkRequest, row.id))
-    claims = lti.deep_linking_response(ref, row.claims, items, new_token(16), int(time.time()))
-    return claim["deep_link_return_url"], rt.keys.sign(claims)
+    return claim["deep_link_return_url"], signed

@@ -45,12 +45,14 @@ def private_dir(path: Path) -> Path:
         path: The folder to create or tighten.
 
     Raises:
-        OSError: the folder cannot be created or its mode changed (permissions, full disk).
+        OSError: the folder cannot be created or its mode changed (permissions, full disk);
+            ``FileExistsError`` when ``path`` is a file (which is left as it is).
     """
     missing = [p for p in (path, *path.parents) if not p.exists()]
     for folder in reversed(missing):
         folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
         folder.chmod(PRIVATE_DIR)
+    path.mkdir(exist_ok=True)  # a file of that name: FileExistsError before its mode changes
     path.chmod(PRIVATE_DIR)
     return path
 

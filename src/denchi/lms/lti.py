@@ -8,7 +8,6 @@ web layer checks the cookie and hands the stored nonce to :func:`validate_id_tok
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 import time
@@ -18,6 +17,7 @@ import httpx
 import jwt
 
 from denchi.i18n import bilingual
+from denchi.lms.untrusted import same_secret
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,11 @@ def check_state(state: str, cookie: str | None) -> None:
             None when the browser sent none.
 
     Raises:
-        LaunchError: code ``state``, status 401.
-        TypeError: ``state`` or ``cookie`` holds non-ASCII characters
-            (``hmac.compare_digest`` refuses to compare them).
+        LaunchError: code ``state``, status 401 (also for a ``state`` or ``cookie`` that is
+            empty or not the same text, whatever characters it holds:
+            :func:`denchi.lms.untrusted.same_secret`).
     """
-    if not state or not cookie or not hmac.compare_digest(cookie, state):
+    if not same_secret(cookie, state):
         raise LaunchError(
             "state",
             "ログインを始めたブラウザと違うブラウザからの起動か、Cookie が届いていません。"
@@ -253,7 +253,9 @@ def validate_id_token(
     platform's key ``kid``, ``iss``, ``aud`` (and ``azp`` with several audiences), ``exp``
     and ``iat`` within ``leeway_s``, the nonce; then LTI 1.3 Core's required message claims:
     ``version`` 1.3.0, a registered ``deployment_id``, a supported ``message_type`` with its
-    ``resource_link`` or ``deep_linking_settings`` (LTI Deep Linking 2.0), and ``roles``.
+    ``resource_link`` or ``deep_linking_settings`` (LTI Deep Linking 2.0), and ``roles``; and
+    every claim the tool reads of the JSON type LTI sets (:func:`_malformed_claim`), so that a
+    broken LMS's launch is refused rather than failing later.
 
     Args:
         id_token: The id_token the launch form posted (a JWT).
@@ -268,8 +270,6 @@ def validate_id_token(
             ``invalid``, ``azp``, ``nonce``, ``version``, ``deployment``, ``claims``,
             ``message_type``), or from :meth:`JwksCache.key` (``jwks_unavailable``, 502;
             ``unknown_kid``, 401).
-        TypeError: the signed ``nonce`` claim holds non-ASCII characters
-            (``hmac.compare_digest`` refuses to compare them).
     """
     try:
         header = jwt.get_unverified_header(id_token)
@@ -329,7 +329,7 @@ def validate_id_token(
             "複数の宛先がある id_token の azp がこのツールの client_id ではありません。",
             "With several audiences, azp must be this tool's client_id.",
         )
-    if not hmac.compare_digest(str(claims["nonce"]), expected_nonce):
+    if not same_secret(claims["nonce"], expected_nonce):
         raise _refuse(
             "nonce", "nonce が一致しません（再送された可能性）。", "Nonce mismatch (replay?)."
         )
@@ -361,7 +361,60 @@ def validate_id_token(
         )
     if not isinstance(claims.get(ROLES), list):
         raise _refuse("claims", "roles がありません。", "Missing roles claim.")
+    if wrong := _malformed_claim(claims):
+        raise _refuse(
+            "claims",
+            f"id_token の {wrong} の形が LTI 1.3 の決まりと違います。LMS の管理者に伝えて"
+            "ください。",
+            f"The id_token's {wrong} is not of the form LTI 1.3 sets; tell the LMS's"
+            " administrator.",
+        )
     return claims
+
+
+# The claims the tool reads besides the required ones, when present: an object whose named
+# members are strings (LTI 1.3 Core, 5.4.1 "Context claim" (id required) and 5.4.6 "Custom
+# properties"; LTI AGS 2.0, 3.1 "Assignment and grade service claim"; LTI NRPS 2.0, 3.6.1.1
+# "LTI 1.3 integration"). Other members are read as text (str()) or compared only.
+_OPTIONAL_OBJECTS: dict[str, tuple[str, ...]] = {
+    CONTEXT: ("id",),
+    CUSTOM: (),
+    AGS_ENDPOINT: ("lineitems", "lineitem"),
+    NRPS: ("context_memberships_url",),
+}
+
+
+def _malformed_claim(claims: dict) -> str | None:
+    """The name of the first claim (or claim member) of a signed id_token whose JSON type is
+    not the one LTI 1.3 sets, among those the tool reads (PyJWT checks ``sub``): ``roles`` a
+    list of strings, the resource link's ``id`` a string, :data:`_OPTIONAL_OBJECTS` objects with
+    their named members strings (``id`` of the context required), the AGS ``scope`` a list of
+    strings (LTI 1.3 Core, 5.3 "Required message claims"); None when all are.
+
+    Args:
+        claims: The verified claims of a launch whose required claims are present.
+    """
+
+    def strings(value: object) -> bool:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+    if not strings(claims[ROLES]):
+        return "roles"
+    link = claims[RESOURCE_LINK] if claims[MESSAGE_TYPE] == RESOURCE_LINK_REQUEST else {}
+    if link and not isinstance(link["id"], str):
+        return f"{RESOURCE_LINK} id"
+    for claim, members in _OPTIONAL_OBJECTS.items():
+        value = claims.get(claim)
+        if not value:  # absent or empty ([] is how PHP's json_encode writes an empty map)
+            continue
+        if not isinstance(value, dict):
+            return claim
+        for member in members:
+            if (member in value or claim == CONTEXT) and not isinstance(value.get(member), str):
+                return f"{claim} {member}"
+        if claim == AGS_ENDPOINT and not strings(value.get("scope", [])):
+            return f"{claim} scope"
+    return None
 
 
 def deep_linking_response(

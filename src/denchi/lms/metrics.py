@@ -25,7 +25,6 @@ neither an open endpoint nor one trusted by network position would do.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
@@ -37,6 +36,7 @@ from sqlalchemy import func, select
 from denchi.lms.config import LmsConfig
 from denchi.lms.models import ScoreOutbox, Submission, utcnow
 from denchi.lms.store import Database
+from denchi.lms.untrusted import same_secret
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 SUBMISSION_STATUSES = ("queued", "grading", "graded", "failed", "superseded")
@@ -58,9 +58,7 @@ def allowed(config: LmsConfig, authorization: str | None) -> bool:
     if not config.metrics_token or not authorization:
         return False
     scheme, _, token = authorization.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(
-        token.strip().encode(), config.metrics_token.encode()
-    )
+    return scheme.lower() == "bearer" and same_secret(token.strip(), config.metrics_token)
 
 
 def _histogram(

@@ -199,8 +199,8 @@ def lineitem_for(
 
     Raises:
         ServiceError: the LMS offers no line items for the course (not retryable), or the
-            line item service failed (:meth:`ServiceClient.find_or_create_lineitem`).
-        ValueError: the tool's signing key is unreadable.
+            line item service failed or could not be asked
+            (:meth:`ServiceClient.find_or_create_lineitem`).
         sqlalchemy.exc.NoResultFound: no resource link ``link_id``.
     """
     with db.session() as s:

@@ -176,13 +176,13 @@ async def submit(request: Request, link_id: int) -> Response:
         )
     bounded = await _bounded(request, limit)
     form = await bounded.form(max_files=1, max_fields=5)
-    check_csrf(access, form.get("csrf"))
+    check_csrf(access.session, form.get("csrf"))
     upload = form.get("notebook")
     if not isinstance(upload, UploadFile):
         raise PageError("upload", "ファイルを選んでください。", "Choose a file.", 400)
     try:
         data = await _read_limited(upload, limit)
-        name = rt.grader.notebook_names(access.link.target)[0]
+        name = submissions.notebook_name(rt, access.link)
         source = rt.grader.source_notebook(access.link.target, name)
         received = await run_in_threadpool(
             read_notebook, data, source, access.link.target, UploadLimits.of(rt.config)
@@ -260,7 +260,7 @@ async def _instructor_form(request: Request, link_id: int) -> tuple[Runtime, Acc
     rt = _rt(request)
     access = authorize(rt, request, link_id, instructor=True)
     form = await request.form(max_files=0, max_fields=5)
-    check_csrf(access, form.get("csrf"))
+    check_csrf(access.session, form.get("csrf"))
     return rt, access, {k: str(v) for k, v in form.items()}
 
 
@@ -339,8 +339,8 @@ def download_all(request: Request, link_id: int) -> Response:
         link_id: The resource link's row id.
 
     Raises:
-        PageError: refused by :func:`authorize` (instructors only).
-        IndexError: the link is a page's, or its assignment has no notebook now
+        PageError: refused by :func:`authorize` (instructors only); 404 (``notebook``) for a
+            page's link or an assignment without notebooks now
             (:func:`denchi.lms.submissions.latest_zip`).
     """
     rt = _rt(request)

@@ -32,7 +32,6 @@ the cookie (``Partitioned`` where the browser supports it) or a new window is th
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -40,6 +39,7 @@ from fastapi import Request
 from denchi.lms.config import LmsConfig
 from denchi.lms.lti import LaunchError
 from denchi.lms.store import new_token
+from denchi.lms.untrusted import same_secret
 
 STORAGE_PREFIX = "ps."  # "." is not in a token's alphabet (base64url)
 SCRIPT_PATH = "/lti/static/platform_storage.js"
@@ -137,9 +137,8 @@ def check(
 
     Raises:
         LaunchError: code ``state`` (not a platform-storage login, or values that differ) or
-            ``origin`` (the POST did not come from the tool's own page), status 401/403.
-        TypeError: the ``Origin`` header holds non-ASCII characters (``hmac.compare_digest``
-            refuses to compare them).
+            ``origin`` (the POST did not come from the tool's own page, whatever characters
+            its ``Origin`` holds), status 401/403.
     """
     if not uses_storage(state):
         raise LaunchError(
@@ -150,7 +149,7 @@ def check(
             status=401,
         )
     sent_from = request.headers.get("origin", "")
-    if not hmac.compare_digest(sent_from, origin(config.base_url)):
+    if not same_secret(sent_from, origin(config.base_url)):
         raise LaunchError(
             "origin",
             "この確認は、ツール自身のページから送られたものではありません。LMS からもう一度"
@@ -159,8 +158,5 @@ def check(
             "; open the link from the LMS again.",
             status=403,
         )
-    if not (
-        hmac.compare_digest(stored_state.encode(), state.encode())
-        and hmac.compare_digest(stored_nonce.encode(), nonce.encode())
-    ):
+    if not (same_secret(stored_state, state) and same_secret(stored_nonce, nonce)):
         raise LaunchError("state", *FAILED, status=401)

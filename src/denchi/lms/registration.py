@@ -4,6 +4,7 @@ LTI Dynamic Registration (the LMS admin pastes one URL, e.g. Moodle 4.x "Registe
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -157,13 +158,17 @@ def register_with_token(
 
     Raises:
         RegistrationError: what failed, and that the URL still works.
+        sqlalchemy.exc.SQLAlchemyError: the database failed (the token is released first,
+            if the database lets it).
     """
     if not use_registration_token(db, token):  # claimed first: two tries cannot both use it
         return None
     try:
         return register_dynamically(db, config, openid_configuration, registration_token, timeout_s)
-    except RegistrationError as exc:
+    except Exception as exc:  # whatever failed, the URL is not used up
         release_registration_token(db, token)
+        if not isinstance(exc, RegistrationError):
+            raise
         ja, _, en = str(exc).partition("\n")
         raise _fail(
             f"{ja} この登録用 URL は、原因を直してからもう一度使えます。",
@@ -204,6 +209,45 @@ def _fail(ja: str, en: str) -> RegistrationError:
     return RegistrationError(bilingual(ja, en))
 
 
+# what the LMS's answers must hold, by the JSON type of each value: OpenID Connect Discovery
+# 1.0, section 3 (the provider metadata: URLs are strings, the signing algorithms a JSON
+# array), RFC 7591, section 3.2.1 (the registration answer's client_id, a string), and LTI
+# Dynamic Registration 1.0 for its two objects (platform and tool configuration)
+_KINDS: dict[type, tuple[str, str]] = {
+    str: ("文字列", "a string"),
+    dict: ("JSON のオブジェクト", "a JSON object"),
+    list: ("配列", "a list"),
+}
+
+
+def _value(document: dict, key: str, kind: type, step: str, *, required: bool = True) -> Any:
+    """``document[key]`` when it is a ``kind``; None when it is absent and not ``required``;
+    else a :class:`RegistrationError` naming the key, what it must be and the step."""
+    value = document.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, kind):
+        ja, en = _KINDS[kind]
+        found_ja, found_en = ("ありません", "missing") if value is None else (
+            f"{ja}ではありません", f"of another type ({type(value).__name__})"
+        )  # fmt: skip
+        raise _fail(
+            f"LMS の {step} の応答の {key} が{found_ja}（{ja}が必要です）。",
+            f"The answer of the LMS's {step} has {key} {found_en}; it must be {en}.",
+        )
+    return value
+
+
+def _object(answer: object, step: str) -> dict:
+    """The LMS's answer when it is a JSON object; else a :class:`RegistrationError`."""
+    if not isinstance(answer, dict):
+        raise _fail(
+            f"LMS の {step} の応答が JSON のオブジェクトではありません。",
+            f"The answer of the LMS's {step} is not a JSON object.",
+        )
+    return answer
+
+
 def register_dynamically(
     db: Database,
     config: LmsConfig,
@@ -228,36 +272,53 @@ def register_dynamically(
     Raises:
         RegistrationError: bilingual: the issuer does not match the URL, RS256 is not
             offered, an endpoint answered an HTTP error or could not be reached, or an answer
-            lacks a required key (nothing is stored).
+            is not JSON, not an object, or lacks a required key or has it of another type
+            (nothing is stored).
     """
     step = "OpenID configuration"
     try:
         with httpx.Client(timeout=timeout_s) as http:
-            platform_config = http.get(openid_configuration).raise_for_status().json()
-            issuer = platform_config["issuer"]
+            platform_config = _object(
+                http.get(openid_configuration).raise_for_status().json(), step
+            )
+            issuer = _value(platform_config, "issuer", str, step)
             if not openid_configuration.startswith(issuer.rstrip("/")):
                 raise _fail(
                     "OpenID 設定の issuer が設定の URL と一致しません。",
                     "The OpenID configuration's issuer does not match its URL.",
                 )
-            if "RS256" not in platform_config.get("id_token_signing_alg_values_supported", []):
+            algorithms = _value(
+                platform_config, "id_token_signing_alg_values_supported", list, step
+            )
+            if "RS256" not in algorithms:
                 raise _fail("LMS が RS256 に対応していません。", "The LMS does not offer RS256.")
+            endpoints = {
+                key: _value(platform_config, key, str, step)
+                for key in ("authorization_endpoint", "token_endpoint", "jwks_uri",
+                            "registration_endpoint")
+            }  # fmt: skip
+            audience = _value(platform_config, "authorization_server", str, step, required=False)
+            lms = _value(platform_config, PLATFORM_CONFIGURATION, dict, step, required=False)
+            name = _value(lms or {}, "product_family_code", str, step, required=False)
             headers = (
                 {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
             )
             step = "registration endpoint"
-            answer = (
+            answer = _object(
                 http.post(
-                    platform_config["registration_endpoint"],
+                    endpoints["registration_endpoint"],
                     json=tool_configuration(config),
                     headers=headers,
                 )
                 .raise_for_status()
-                .json()
+                .json(),
+                step,
             )
-            client_id = str(answer["client_id"])
-            for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-                platform_config[key]  # noqa: B018 - a KeyError names the missing key
+            if type(answer.get("client_id")) is int:  # a number some LMSs may send as the id
+                answer["client_id"] = str(answer["client_id"])
+            client_id = _value(answer, "client_id", str, step)
+            tool = _value(answer, TOOL_CONFIGURATION, dict, step, required=False)
+            deployment = _value(tool or {}, "deployment_id", str, step, required=False)
     except httpx.HTTPStatusError as exc:
         status, url = exc.response.status_code, exc.request.url
         body = " ".join(exc.response.text[:200].split())  # one line: the message is 2 lines
@@ -270,22 +331,21 @@ def register_dynamically(
             f"LMS の {step} と通信できませんでした: {exc!r}",
             f"Talking to the LMS's {step} failed: {exc!r}",
         ) from exc
-    except (KeyError, ValueError, TypeError) as exc:
+    except ValueError as exc:  # the body is not JSON (json.JSONDecodeError)
         if isinstance(exc, RegistrationError):
             raise
         raise _fail(
-            f"LMS の {step} の応答に必要な項目がありません: {exc}",
-            f"The answer of the LMS's {step} lacks {exc}.",
+            f"LMS の {step} の応答が JSON ではありません: {exc}",
+            f"The answer of the LMS's {step} is not JSON: {exc}.",
         ) from exc
-    deployment = answer.get(TOOL_CONFIGURATION, {}).get("deployment_id")
     return add_platform(
         db,
         issuer=issuer,
         client_id=client_id,
-        login_url=platform_config["authorization_endpoint"],
-        token_url=platform_config["token_endpoint"],
-        jwks_url=platform_config["jwks_uri"],
+        login_url=endpoints["authorization_endpoint"],
+        token_url=endpoints["token_endpoint"],
+        jwks_url=endpoints["jwks_uri"],
         deployment_ids=[deployment] if deployment else [],
-        name=platform_config.get(PLATFORM_CONFIGURATION, {}).get("product_family_code", ""),
-        token_audience=platform_config.get("authorization_server"),
+        name=name or "",
+        token_audience=audience,
     )

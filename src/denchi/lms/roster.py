@@ -95,9 +95,9 @@ def sync_roster(rt: Runtime, context_id: int) -> int:
 
     Raises:
         ServiceError: the LMS offers no Names and Roles service for the course (not
-            retryable), or the membership service failed
+            retryable), or the membership service failed, answered malformed members or could
+            not be asked for want of a readable signing key
             (:meth:`denchi.lms.services.ServiceClient.memberships`).
-        ValueError: the tool's signing key is unreadable.
         sqlalchemy.exc.NoResultFound: no course ``context_id``.
         OutsideDataDir: the gradebook's path leads out of the data folder
             (:meth:`denchi.lms.grader.Grader.sync_students`).

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from denchi.catalog import CATALOG_RELPATH, Catalog, load_catalog, repo_root
-from denchi.lms.config import LmsConfig
-from denchi.lms.files import inside, private_dir
+import yaml
+
+from denchi.catalog import CATALOG_RELPATH, Catalog, CatalogError, load_catalog, repo_root
+from denchi.i18n import bilingual
+from denchi.lms.config import ConfigError, LmsConfig
+from denchi.lms.files import OutsideDataDir, inside, private_dir
 from denchi.lms.grader import Grader
 from denchi.lms.instance import ToolStateError, check_database, lost_database, record_instance
 from denchi.lms.jobs import EmbeddedQueue, ProcrastinateQueue
@@ -31,6 +35,81 @@ def connections(config: LmsConfig) -> int:
     return config.web_threads + config.worker_threads + BACKGROUND_THREADS
 
 
+def _one_line(error: BaseException) -> str:
+    """An error's text on one line (a YAML error's spans lines; the message keeps two)."""
+    return " ".join(str(error).split())
+
+
+def data_folder(config: LmsConfig) -> Path:
+    """The data folder (``data_dir``) made private, and its folder for grading inside it.
+
+    Args:
+        config: The tool's settings (``data_dir``).
+
+    Raises:
+        ConfigError: bilingual, naming ``data_dir``: the folder cannot be made (a file of
+            that name, no permission, a full disk), or ``data_dir/grading`` is a link that
+            leads out of it (:func:`denchi.lms.files.inside`).
+    """
+    folder = config.data_dir
+    try:
+        private_dir(folder)
+        return inside(folder, "grading")
+    except OutsideDataDir as exc:
+        raise ConfigError(
+            bilingual(
+                f"data_dir（データフォルダー {folder}）の中の grading が、フォルダーの外を指す"
+                "リンクになっています。ツールを止めてからそのリンクを消してください（次の起動で"
+                "作り直します）。",
+                f"data_dir: {folder / 'grading'} is a link that leads out of the data folder;"
+                " stop the tool and remove the link (the next start makes the folder again).",
+            )
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            bilingual(
+                f"data_dir（データフォルダー {folder}）を使えません: {_one_line(exc)}。設定ファイル"
+                "の data_dir に、ツールを動かすユーザーが書き込めるフォルダーを書いてください。",
+                f"data_dir: cannot use the data folder {folder}: {_one_line(exc)}. Set data_dir"
+                " in the configuration file to a folder the tool's user can write to.",
+            )
+        ) from exc
+
+
+def courseware_catalog(config: LmsConfig, catalog: Catalog | None = None) -> tuple[Path, Catalog]:
+    """The courseware checkout (``courseware_dir``, else this package's checkout,
+    :func:`denchi.catalog.repo_root`) and its catalog (``catalog`` when one is given).
+
+    Args:
+        config: The tool's settings (``courseware_dir``).
+        catalog: A catalog to use instead of the checkout's (tests).
+
+    Raises:
+        ConfigError: bilingual, naming ``courseware_dir`` and the catalog's path: no checkout
+            is found, or its ``book/curriculum.yml`` is missing, unreadable, not YAML or
+            invalid (:func:`denchi.catalog.load_catalog`).
+    """
+    where = config.courseware_dir
+    try:
+        folder = where or repo_root()
+        return folder, catalog or load_catalog(folder / CATALOG_RELPATH)
+    except (CatalogError, OSError, yaml.YAMLError) as exc:
+        place = where / CATALOG_RELPATH if where else "(courseware_dir が空 / courseware_dir empty)"
+        missing = isinstance(exc, FileNotFoundError)
+        reason_ja = "ファイルがありません" if missing else _one_line(exc)
+        reason_en = "there is no such file" if missing else _one_line(exc)
+        raise ConfigError(
+            bilingual(
+                f"courseware_dir（教材のフォルダー）の教材一覧 {place} を読めません: "
+                f"{reason_ja}。設定ファイルの courseware_dir に、book/curriculum.yml のある"
+                "教材リポジトリのフォルダーを書いてください。",
+                f"courseware_dir: cannot read the catalog {place}: {reason_en}. Set"
+                " courseware_dir in the configuration file to the courseware checkout (the"
+                " folder that holds book/curriculum.yml).",
+            )
+        ) from exc
+
+
 class Runtime:
     """Everything a request handler or a background job needs, built from the config.
 
@@ -45,11 +124,9 @@ class Runtime:
             signing key where it had one.
         SchemaError: the database's schema is refused, or its upgrade failed and was rolled
             back (:func:`denchi.lms.schema.prepare_schema`; a ToolStateError).
-        CatalogError: no courseware checkout is found (``courseware_dir`` unset) or its
-            catalog is invalid (:func:`denchi.catalog.load_catalog`).
-        OSError: the catalog cannot be read (e.g. a wrong ``courseware_dir``), or the data
-            folder cannot be made.
-        OutsideDataDir: ``data_dir/grading`` is a link that leads out of the data folder.
+        ConfigError: the data folder cannot be made or its ``grading`` folder leads out of it
+            (:func:`data_folder`), or the courseware's catalog cannot be read
+            (:func:`courseware_catalog`); checked before the database is opened.
     """
 
     def __init__(
@@ -57,7 +134,8 @@ class Runtime:
     ) -> None:
         self.config = config
         self.log = logging.getLogger("denchi.lms")
-        private_dir(config.data_dir)
+        grading = data_folder(config)
+        self.courseware, self.catalog = courseware_catalog(config, catalog)
         if not new_keys and (refusal := lost_database(config.data_dir, config.sqlite_path)):
             raise refusal
         self.db = Database(config.database_url, connections=connections(config))
@@ -72,11 +150,9 @@ class Runtime:
         record_instance(config.data_dir, self.keys.ensure(), new_keys)
         self.jwks = JwksCache(config.jwks_cache_s, timeout_s=config.http_timeout_s)
         self.services = ServiceClient(self.keys, config.http_timeout_s)
-        self.courseware = config.courseware_dir or repo_root()
-        self.catalog = catalog or load_catalog(self.courseware / CATALOG_RELPATH)
         self.grader = Grader(
             self.courseware,
-            inside(config.data_dir, "grading"),
+            grading,
             config.grading_timeout_s,
             assignments=(m.assignment for m in self.catalog.available() if m.assignment),
             allow_unsandboxed=config.allow_unsandboxed_grading,

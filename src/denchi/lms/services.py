@@ -24,6 +24,28 @@ MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 log = logging.getLogger(__name__)
 
 
+def _member_problem(member: object) -> str:
+    """What is wrong with one member of an NRPS answer ("" when nothing is): it must be an
+    object whose ``user_id`` (if any) is a string or a number, ``roles`` (if any) a list of
+    strings and ``status`` (if any) a string (1EdTech NRPS 2.0, "Membership container media
+    type": ``user_id`` and ``roles`` are required, ``status`` optional; members without a
+    ``user_id`` are passed over by :func:`denchi.lms.roster.sync_roster`).
+
+    Args:
+        member: One entry of the answer's ``members``.
+    """
+    if not isinstance(member, dict):
+        return " is not a JSON object"
+    user_id, roles = member.get("user_id"), member.get("roles", [])
+    if user_id is not None and (isinstance(user_id, bool) or not isinstance(user_id, str | int)):
+        return f": user_id {user_id!r:.60} is not a string"
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        return f": roles {roles!r:.60} is not a list of strings"
+    if not isinstance(member.get("status", ""), str):
+        return f": status {member['status']!r:.60} is not a string"
+    return ""
+
+
 class ServiceError(Exception):
     """A call to the platform failed; ``retryable`` is False for errors a retry cannot fix."""
 
@@ -140,8 +162,9 @@ class ServiceClient:
 
         Raises:
             ServiceError: the token endpoint is unreachable, answers another status than 200,
-                or its answer has no usable ``access_token`` (see :meth:`_call`).
-            ValueError: the tool's active signing key is unreadable (:meth:`ToolKeys.sign`).
+                or its answer has no usable ``access_token`` (see :meth:`_call`); or the
+                tool's active signing key is unreadable (:meth:`ToolKeys.sign`), saying that
+                ``denchi lms rotate-keys`` makes a new one (retryable: a delivery waits for it).
         """
         scope = " ".join(sorted(scopes))
         cache_key = (target.platform_id, scope)
@@ -150,16 +173,24 @@ class ServiceClient:
             if cached and cached[0] > time.monotonic():
                 return cached[1]
         now = int(time.time())
-        assertion = self.keys.sign(
-            {
-                "iss": target.client_id,
-                "sub": target.client_id,
-                "aud": target.token_audience or target.token_url,
-                "iat": now,
-                "exp": now + 300,
-                "jti": secrets.token_urlsafe(16),
-            }
-        )
+        try:
+            assertion = self.keys.sign(
+                {
+                    "iss": target.client_id,
+                    "sub": target.client_id,
+                    "aud": target.token_audience or target.token_url,
+                    "iat": now,
+                    "exp": now + 300,
+                    "jti": secrets.token_urlsafe(16),
+                }
+            )
+        except ValueError as exc:
+            log.exception("the tool's signing key cannot be read")
+            raise ServiceError(
+                f"the tool's signing key cannot be read ({exc}); the operator makes a new one"
+                " with `denchi lms rotate-keys` (every LMS then fetches it from the tool's"
+                " JWKS URL)"
+            ) from exc
         data = {
             "grant_type": "client_credentials",
             "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
@@ -263,9 +294,9 @@ class ServiceClient:
             scopes: The AGS scopes the launch granted.
 
         Raises:
-            ServiceError: a call failed (:meth:`_call`), an answer is not JSON or not a list,
-                or the created line item has no ``id``.
-            ValueError: the tool's signing key is unreadable (:meth:`access_token`).
+            ServiceError: a call failed (:meth:`_call`), an answer is not JSON or not a list
+                of objects, the found line item's ``id`` is not a string, the created line
+                item has no ``id``, or the signing key is unreadable (:meth:`access_token`).
         """
         first = service_url(
             lineitems_url,
@@ -276,10 +307,14 @@ class ServiceClient:
         ):
             if not isinstance(items, list):
                 raise ServiceError(f"GET {url}: not a list of line items")
-            for item in items:
+            for number, item in enumerate(items, start=1):
+                if not isinstance(item, dict):
+                    raise ServiceError(f"GET {url}: line item {number} is not a JSON object")
                 if item.get("resourceId") == resource_id or item.get("resourceLinkId") == (
                     resource_link_id
                 ):
+                    if not isinstance(item.get("id"), str):
+                        raise ServiceError(f"GET {url}: line item {number}: id is not a URL")
                     return item["id"]
         created = self._authorized(
             target,
@@ -316,8 +351,8 @@ class ServiceClient:
 
         Raises:
             ServiceError: the call failed (:meth:`_call`), or a page came back instead (a
-                login screen or proxy: retryable).
-            ValueError: the tool's signing key is unreadable (:meth:`access_token`).
+                login screen or proxy: retryable), or the signing key is unreadable
+                (:meth:`access_token`).
         """
         answer = self._authorized(
             target,
@@ -333,7 +368,8 @@ class ServiceClient:
 
     def memberships(self, target: ServiceTarget, url: str, scopes: tuple[str, ...]) -> list[dict]:
         """Every member of the course, following ``Link: <...>; rel="next"`` pages (1EdTech
-        NRPS 2.0, "Membership container media type" and "Limit query parameter and paging").
+        NRPS 2.0, "Membership container media type" and "Limit query parameter and paging"),
+        each checked as :func:`_member_problem` says.
 
         Args:
             target: The platform.
@@ -342,12 +378,22 @@ class ServiceClient:
             scopes: The NRPS scope the launch granted.
 
         Raises:
-            ServiceError: a call failed (:meth:`_call`) or a page is not JSON.
-            ValueError: the tool's signing key is unreadable (:meth:`access_token`).
+            ServiceError: a call failed (:meth:`_call`), a page is not JSON, not an object or
+                its ``members`` not a list, a member is malformed (:func:`_member_problem`),
+                or the signing key is unreadable (:meth:`access_token`).
         """
         members: list[dict] = []
-        for _url, page in self._pages(target, scopes, url, MEMBERSHIPS, "memberships"):
-            members += page.get("members", [])
+        for page_url, page in self._pages(target, scopes, url, MEMBERSHIPS, "memberships"):
+            if not isinstance(page, dict):
+                raise ServiceError(f"GET {page_url}: the memberships are not a JSON object")
+            page_members = page.get("members", [])
+            if not isinstance(page_members, list):
+                raise ServiceError(f"GET {page_url}: members is not a list")
+            for member in page_members:
+                if problem := _member_problem(member):
+                    number = len(members) + 1
+                    raise ServiceError(f"GET {page_url}: member {number}{problem}")
+                members.append(member)
         return members
 
     def _pages(

@@ -3,7 +3,6 @@ the authorization checks every page makes (who may see which resource link)."""
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from denchi.lms.config import LmsConfig
 from denchi.lms.models import BrowserSession, Membership, ResourceLink, utcnow
 from denchi.lms.store import new_token, token_hash
 from denchi.lms.targets import catalog_id, page_options
+from denchi.lms.untrusted import same_secret
 
 if TYPE_CHECKING:
     from denchi.lms.runtime import Runtime
@@ -254,19 +254,18 @@ def authorize(rt: Runtime, request: Request, link_id: int, *, instructor: bool) 
     return Access(session, link, membership.role)
 
 
-def check_csrf(access: Access, value: object) -> None:
-    """A form's CSRF token must be the session's (compared in constant time).
+def check_csrf(session: BrowserSession, value: object) -> None:
+    """A form's CSRF token must be the session's (:func:`denchi.lms.untrusted.same_secret`:
+    constant time; any other text or type, a missing field included, is refused).
 
     Args:
-        access: What :func:`authorize` allowed (the session).
-        value: The form's ``csrf`` field.
+        session: The browser session the form was shown in (:func:`current_session`).
+        value: The form's ``csrf`` field as it came (a string, an upload, None).
 
     Raises:
         PageError: code ``csrf`` (403): the form is stale or forged.
-        TypeError: ``value`` holds non-ASCII characters (``hmac.compare_digest`` refuses to
-            compare them).
     """
-    if not hmac.compare_digest(str(value or ""), access.session.csrf_token):
+    if not same_secret(value, session.csrf_token):
         raise PageError(
             "csrf",
             "フォームが古くなっています。ページを開き直してください。",

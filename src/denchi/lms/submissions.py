@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from denchi.grading.labels import status_ja
 from denchi.lms import outbox
 from denchi.lms.models import Membership, ResourceLink, ScoreOutbox, Submission, User
+from denchi.lms.sessions import PageError
 
 if TYPE_CHECKING:
     from denchi.lms.runtime import Runtime
@@ -226,6 +227,30 @@ def regrade(rt: Runtime, link_id: int, submission_id: str | None = None) -> int:
     return len(chosen)
 
 
+def notebook_name(rt: Runtime, link: ResourceLink) -> str:
+    """The file name of the notebook learners hand in to ``link`` (its assignment's).
+
+    Args:
+        rt: The tool instance.
+        link: The resource link.
+
+    Raises:
+        PageError: code ``notebook`` (404): the link is a page's, or its assignment has no
+            source notebook now (it left the catalog or its files are gone).
+    """
+    names = rt.grader.notebook_names(link.target)
+    if not names:
+        raise PageError(
+            "notebook",
+            "このリンクには、提出するノートブックがありません（読むページへのリンクか、課題が"
+            "教材から外されました）。",
+            "This link has no notebook to hand in (it links a page, or its assignment left the"
+            " courseware).",
+            status=404,
+        )
+    return names[0]
+
+
 def latest_zip(rt: Runtime, link: ResourceLink) -> bytes:
     """A zip of every learner's latest notebook as ``<student key>/<notebook name>``.
 
@@ -234,11 +259,11 @@ def latest_zip(rt: Runtime, link: ResourceLink) -> bytes:
         link: The resource link (an assignment's).
 
     Raises:
-        IndexError: the link's assignment has no source notebook now (e.g. it left the
-            catalog after the link was made).
+        PageError: code ``notebook`` (404): the link has no assignment notebook
+            (:func:`notebook_name`).
     """
+    name = notebook_name(rt, link)
     latest, _ = latest_by_user(rt, link.id)
-    name = rt.grader.notebook_names(link.target)[0]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, rt.db.session() as s:
         for user_id, sub in latest.items():

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 import nbformat
 from nbformat.validator import ValidationError
+from nbgrader.nbgraderformat import MetadataValidator
 
 from denchi.grading.course import assignment_of
 from denchi.lms.config import LmsConfig
@@ -23,20 +25,66 @@ def _refuse(ja: str, en: str, status: int = 400) -> PageError:
 
 
 def grade_ids(notebook: nbformat.NotebookNode) -> set[str]:
-    """The nbgrader ``grade_id`` of every cell that has one (``metadata.nbgrader.grade_id``).
+    """The nbgrader ``grade_id`` of every cell that has one (``metadata.nbgrader.grade_id``, a
+    string in an object); cells whose metadata is of another form have none.
 
     Args:
         notebook: A notebook (the assignment's source or an upload).
-
-    Raises:
-        TypeError: a cell's ``metadata.nbgrader`` is a string holding ``grade_id`` (valid
-            notebook JSON, so an upload can carry it).
     """
-    return {
-        cell.metadata["nbgrader"]["grade_id"]
-        for cell in notebook.cells
-        if "grade_id" in cell.get("metadata", {}).get("nbgrader", {})
-    }
+    ids: set[str] = set()
+    for cell in notebook.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
+            ids.add(meta["grade_id"])
+    return ids
+
+
+# JSON Schema's types (draft 4, section 3.5 of its core) as Python's json module reads them;
+# JSON's true and false are bool, which Python counts as int, so they never pass as numbers
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+    "object": (dict,),
+    "array": (list,),
+}
+
+
+@cache
+def _nbgrader_types() -> dict[str, tuple[type, ...]]:
+    """The Python types of each key of a cell's ``metadata.nbgrader``, read from nbgrader's own
+    schema of it (``nbgrader/nbgraderformat/v3.json``, the schema nbgrader validates with)."""
+    properties = MetadataValidator().schema["properties"]
+    return {key: _JSON_TYPES[rule["type"]] for key, rule in properties.items()}
+
+
+def _of_type(value: object, kinds: tuple[type, ...]) -> bool:
+    return isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool))
+
+
+def malformed_cell(notebook: nbformat.NotebookNode) -> int | None:
+    """The number (from 1 at the top) of the first cell whose ``metadata.nbgrader`` is not an
+    object, or holds a key of nbgrader's schema with a value of another type (a ``grade_id``
+    that is a list, ``points`` as text); None when every cell's is of the right form.
+
+    ``nbformat.validate`` leaves cell metadata free-form, so an upload can pass it with any
+    of these, and nbgrader's own validator indexes them without checking
+    (``MetadataValidatorV3.validate_cell``); the keys and types are nbgrader's schema's.
+
+    Args:
+        notebook: An uploaded notebook (valid nbformat).
+    """
+    types = _nbgrader_types()
+    for number, cell in enumerate(notebook.cells, start=1):
+        if "nbgrader" not in cell.metadata:
+            continue
+        meta = cell.metadata["nbgrader"]
+        if not isinstance(meta, dict) or any(
+            key in meta and not _of_type(meta[key], kinds) for key, kinds in types.items()
+        ):
+            return number
+    return None
 
 
 def too_large(max_bytes: int) -> PageError:
@@ -153,10 +201,9 @@ def read_notebook(data: bytes, source: Path, assignment: str, limits: UploadLimi
         limits: The per-submission limits.
 
     Raises:
-        PageError: code ``upload``; 400 for an unreadable notebook or another assignment's,
-            413 for too many cells or too long a cell.
-        TypeError: a cell's ``metadata.nbgrader`` is a string holding ``grade_id``
-            (:func:`grade_ids`).
+        PageError: code ``upload``; 400 for an unreadable notebook, another assignment's,
+            or one with a cell whose nbgrader metadata is of the wrong form
+            (:func:`malformed_cell`), 413 for too many cells or too long a cell.
     """
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
@@ -182,6 +229,16 @@ def read_notebook(data: bytes, source: Path, assignment: str, limits: UploadLimi
             "提出してください。",
             f"This is the notebook of assignment {claimed}, not of this assignment"
             f" ({assignment}); submit this assignment's notebook.",
+        )
+    if (number := malformed_cell(notebook)) is not None:
+        raise _refuse(
+            f"この課題のノートブックではないようです（上から {number} 番目のセルの採点用の情報"
+            "（metadata.nbgrader）が、読めない形になっています）。ダウンロードしたノートブックに"
+            "答えを書き写して提出してください。",
+            "This notebook does not belong to this assignment (the grading metadata,"
+            f" metadata.nbgrader, of cell {number} counted from the top is not of the form"
+            " nbgrader writes); copy your answers into the notebook you downloaded and submit"
+            " that.",
         )
     own = nbformat.read(source, as_version=4)
     expected = grade_ids(own)

@@ -9,7 +9,6 @@ health checks are :mod:`denchi.lms.health`. Learner and instructor pages are in
 
 from __future__ import annotations
 
-import hmac
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -40,12 +39,14 @@ from denchi.lms.login_states import LOGIN_TTL, PendingLogin
 from denchi.lms.runtime import Runtime
 from denchi.lms.sessions import (
     PageError,
+    check_csrf,
     clear_cookie,
     current_session,
     render,
     set_cookie,
 )
 from denchi.lms.store import token_hash
+from denchi.lms.untrusted import same_secret
 
 STATE_COOKIE = "denchi_lti_state"
 
@@ -233,7 +234,7 @@ def create_app(rt: Runtime) -> FastAPI:
         params = dict(parse_qsl(login))
         params = {k: params[k] for k in LOGIN_KEYS if params.get(k)}
         pending = login_states.pending(rt, state)
-        if request.cookies.get(_state_cookie(state)) != state:
+        if not same_secret(request.cookies.get(_state_cookie(state)), state):
             return handoff.blocked_page(request, rt.config.url("/lti/login?" + urlencode(params)))
         if not params.get("login_hint"):
             raise PageError(
@@ -339,8 +340,7 @@ def create_app(rt: Runtime) -> FastAPI:
         form = await request.form()
         session = current_session(rt, request)
         row = deep_linking.pending_request(rt, session.id, str(form.get("request_id", "")))
-        if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf_token):
-            raise PageError("csrf", "フォームが古くなっています。", "Stale form.", status=403)
+        check_csrf(session, form.get("csrf"))
         values = [str(v) for v in form.getlist("item")]
         action, jwt_value = await run_in_threadpool(deep_linking.response, rt, row, values)
         return render(
