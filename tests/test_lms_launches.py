@@ -343,15 +343,18 @@ def test_a_launch_is_recorded_in_one_transaction(rt, platform_id):
 def test_the_launch_consumes_its_login_state_in_its_own_transaction(rt, platform_id):
     login = login_states.begin(rt, "state-one", ISSUER, CLIENT_ID)
     assert login_states.pending(rt, "state-one").nonce == login.nonce
-    claims = launch_claims("u-state", "c-one", [LEARNER])
+    # its own link and target: the test must not rely on another test's link (under xdist
+    # the other may run later or in another process)
+    custom = {"denchi_kind": "assignment", "denchi_target": ASSIGNMENT}
+    claims = launch_claims("u-state", "c-state", [LEARNER], link="rl-state", custom=custom)
     landing, commits = commits_of(
         rt, lambda: launches.record_launch(rt, platform_id, claims, state="state-one")
     )
     assert commits == 1 and count(rt, LoginState, LoginState.state == "state-one") == 0
     sessions = count(rt, BrowserSession)
     with pytest.raises(PageError) as used:  # single use: the same state again records nothing
-        launches.record_launch(rt, platform_id, launch_claims("u-again", "c-one", [LEARNER]),
-                               state="state-one")  # fmt: skip
+        again = launch_claims("u-again", "c-state", [LEARNER], link="rl-state", custom=custom)
+        launches.record_launch(rt, platform_id, again, state="state-one")
     assert (used.value.code, used.value.status) == ("state", 401)
     assert count(rt, BrowserSession) == sessions and count(rt, User, User.sub == "u-again") == 0
     assert landing.handoff.startswith(f"{landing.session_id}.")
