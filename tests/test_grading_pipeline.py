@@ -289,7 +289,24 @@ def _metadata_stripped(course):
     return nb
 
 
-@pytest.mark.parametrize("case", [_answer_moved_to_a_new_cell, _metadata_stripped])
+def _metadata_edited_by_hand(course):
+    """The nbgrader metadata of cells edited into other forms (a text editor, a converter):
+    a string in place of the object, a list as grade_id, points as text."""
+    nb = student_notebook(course, RIGHT)
+    for cell in nb.cells:
+        meta = cell.metadata.nbgrader
+        if meta["grade_id"] == "q1_answer":
+            cell.metadata["nbgrader"] = f"grade_id {meta['grade_id']}"
+        elif meta["grade_id"] == "q1_test":
+            meta["grade_id"] = [meta["grade_id"]]
+        elif meta["grade_id"] == "q2_test":
+            meta["points"] = str(meta.get("points", 1))
+    return nb
+
+
+@pytest.mark.parametrize(
+    "case", [_answer_moved_to_a_new_cell, _metadata_stripped, _metadata_edited_by_hand]
+)
 def test_missing_cells_are_restored_and_answers_graded_by_name(template, tmp_path, case):
     course = copy_course(template, tmp_path / "course")
     path = write_submission(tmp_path / "uploads", "odd", case(course))

@@ -45,6 +45,7 @@ def configure_course(c: Config) -> None:
         SaveAutoGrades,
     )
 
+    from denchi.grading.cellmeta import DropMalformedMetadata
     from denchi.grading.cleanroom import VerifyAnswers
     from denchi.grading.execute import SandboxedExecute
     from denchi.grading.feedback import FeedbackExporter, LabelQuestions, StripHiddenTests
@@ -52,6 +53,7 @@ def configure_course(c: Config) -> None:
     from denchi.grading.review import FlagForReview, NoteChangedCells
 
     c.Autograde.sanitize_preprocessors = [
+        DropMalformedMetadata,
         ClearOutput,
         DeduplicateIds,
         OverwriteKernelspec,

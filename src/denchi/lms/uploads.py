@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 import nbformat
 from nbformat.validator import ValidationError
-from nbgrader.nbgraderformat import MetadataValidator
 
+from denchi.grading import cellmeta
 from denchi.grading.course import assignment_of
 from denchi.lms.config import LmsConfig
 from denchi.lms.sessions import PageError
@@ -39,30 +38,6 @@ def grade_ids(notebook: nbformat.NotebookNode) -> set[str]:
     return ids
 
 
-# JSON Schema's types (draft 4, section 3.5 of its core) as Python's json module reads them;
-# JSON's true and false are bool, which Python counts as int, so they never pass as numbers
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "boolean": (bool,),
-    "integer": (int,),
-    "number": (int, float),
-    "object": (dict,),
-    "array": (list,),
-}
-
-
-@cache
-def _nbgrader_types() -> dict[str, tuple[type, ...]]:
-    """The Python types of each key of a cell's ``metadata.nbgrader``, read from nbgrader's own
-    schema of it (``nbgrader/nbgraderformat/v3.json``, the schema nbgrader validates with)."""
-    properties = MetadataValidator().schema["properties"]
-    return {key: _JSON_TYPES[rule["type"]] for key, rule in properties.items()}
-
-
-def _of_type(value: object, kinds: tuple[type, ...]) -> bool:
-    return isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool))
-
-
 def malformed_cell(notebook: nbformat.NotebookNode) -> int | None:
     """The number (from 1 at the top) of the first cell whose ``metadata.nbgrader`` is not an
     object, or holds a key of nbgrader's schema with a value of another type (a ``grade_id``
@@ -75,14 +50,8 @@ def malformed_cell(notebook: nbformat.NotebookNode) -> int | None:
     Args:
         notebook: An uploaded notebook (valid nbformat).
     """
-    types = _nbgrader_types()
     for number, cell in enumerate(notebook.cells, start=1):
-        if "nbgrader" not in cell.metadata:
-            continue
-        meta = cell.metadata["nbgrader"]
-        if not isinstance(meta, dict) or any(
-            key in meta and not _of_type(meta[key], kinds) for key, kinds in types.items()
-        ):
+        if cellmeta.malformed(cell):
             return number
     return None
 
