@@ -5,7 +5,7 @@
     denchi grade autograde h04_lithium_ion --workers 2         # parallel, sandboxed
     denchi grade feedback  h04_lithium_ion --zip return.zip    # HTML feedback, zipped to return
     denchi grade export    h04_lithium_ion --format moodle     # CSV for the LMS's grade import
-    denchi grade moodle-quiz h01_society -o h01.xml            # an intro assignment as a Moodle quiz
+    denchi grade moodle-quiz h01_society -o h01.xml            # an intro assignment as a quiz
     denchi grade status    h04_lithium_ion                     # scores and what to review
     denchi grade due       h04_lithium_ion 2026-04-10T17:00    # due date (Japan time)
 

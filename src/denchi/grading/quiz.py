@@ -49,6 +49,7 @@ from denchi.grading import checks
 from denchi.grading.answer_key import drawn_figures, unit_of
 from denchi.grading.errors import GradingError
 from denchi.grading.questions import HEADING, question_labels
+from denchi.plotting import use_japanese_fonts
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -59,6 +60,9 @@ if TYPE_CHECKING:
 GRADED = frozenset({"number", "choice", "keywords", "array", "curve", "minimises"})
 _HELPERS = frozenset({"total", "earlier"})
 _RECORDER = "__denchi_quiz_recorder__"
+# how much narrower than the notebook's a quiz's absolute tolerance is, relative to it (see
+# NumberAnswer.absolute_tolerance): far below any difference a student could type
+TOLERANCE_MARGIN = 1e-9
 _OPTION = re.compile(r"^\*\*([A-Z])\*\*\s*(.*)$", re.DOTALL)
 
 
@@ -109,9 +113,12 @@ class NumberAnswer:
         ``e > 0`` and ``rel_tol = r`` that is ``[e(1 − r), e / (1 − r)]`` (widened to
         ``e ± abs_tol``). The symmetric interval has the same lower end and an upper end lower
         by ``r²e / (1 − r)`` (0.01 % of ``e`` at ``r`` = 1 %), so every value it accepts the
-        notebook accepts too.
+        notebook accepts too. At the very ends float arithmetic decides (6.35 − 0.0635 is
+        6.286499999999999, which ``checks.number`` rejects), and Moodle widens its interval by
+        ``10⁻¹⁴ · max(1, |answer|)`` (``get_tolerance_interval()``): so ``t`` is made smaller
+        by :data:`TOLERANCE_MARGIN` of itself.
         """
-        return max(self.rel_tol * abs(self.expected), self.abs_tol)
+        return max(self.rel_tol * abs(self.expected), self.abs_tol) * (1 - TOLERANCE_MARGIN)
 
 
 @dataclass(frozen=True)
@@ -482,6 +489,7 @@ def notebook_questions(path: Path, assignment: str) -> list[Question]:
         OSError: if the notebook cannot be read.
     """
     nb = nbformat.read(path, as_version=4)
+    use_japanese_fonts()  # a cell that draws with plain matplotlib still shows Japanese
     namespace: dict[str, object] = {"__name__": f"quiz_{assignment}"}
     markdown = ""  # the last Markdown cell: the text of the questions below it
     section = 0  # how many question headings (問N) are above; figures of 0 go with every question
