@@ -115,22 +115,35 @@ def _keyword(call: ast.Call, name: str):
 
 
 # ----------------------------------------------------------------- Moodle, as Moodle grades
-def moodle_numerical(question: ET.Element, value: float, unit: str = "") -> float:
-    """The fraction Moodle gives ``value`` (typed with ``unit``): ``apply_units`` divides by
-    the unit's multiplier; the first answer whose nominal interval holds it, ``*`` any."""
+def moodle_match(question: ET.Element, value: float, unit: str = "") -> ET.Element | None:
+    """The answer Moodle matches ``value`` (typed with ``unit``) with: ``apply_units`` divides
+    by the unit's multiplier; then the first answer whose nominal interval holds it, ``*`` any
+    (``get_matching_answer()``)."""
     for entry in question.findall("units/unit"):
         if entry.findtext("unit_name") == unit:
             value /= float(entry.findtext("multiplier", "1"))
     for answer in question.findall("answer"):
         text = answer.findtext("text", "").strip()
-        fraction = float(answer.get("fraction", "0")) / 100
         if text == "*":
-            return fraction
+            return answer
         right, tolerance = float(text), abs(float(answer.findtext("tolerance", "0")))
         tolerance += 10**-PHP_PRECISION * max(1.0, abs(right))
         if right - tolerance <= value <= right + tolerance:
-            return fraction
-    return 0.0
+            return answer
+    return None
+
+
+def moodle_numerical(question: ET.Element, value: float, unit: str = "") -> float:
+    """The fraction Moodle gives ``value`` (typed with ``unit``)."""
+    answer = moodle_match(question, value, unit)
+    return 0.0 if answer is None else float(answer.get("fraction", "0")) / 100
+
+
+def moodle_feedback(question: ET.Element, value: float) -> str:
+    """The feedback Moodle shows for ``value`` as text: its Japanese line, then English."""
+    answer = moodle_match(question, value)
+    text = "" if answer is None else answer.findtext("feedback/text", "")
+    return "\n".join(html.unescape(p) for p in re.findall(r"<p[^>]*>(.*?)</p>", text))
 
 
 def moodle_choice(question: ET.Element, letter: str) -> float:
@@ -162,9 +175,14 @@ def _clean_room(nb) -> CleanRoom:
 
 
 def _notebook_verdict(room: CleanRoom, source: str, answers: dict) -> bool:
+    return _notebook_run(room, source, answers)[0]
+
+
+def _notebook_run(room: CleanRoom, source: str, answers: dict) -> tuple[bool, str]:
+    """Right or not, and the message a wrong answer gets (the check's hint, slip named)."""
     room.put(answers, *names_read_by(source))
     verdict = room.run(source)
-    return verdict.passed and (verdict.score is None or verdict.score > 0)
+    return verdict.passed and (verdict.score is None or verdict.score > 0), verdict.message
 
 
 # ------------------------------------------------------------------------------- the tests
@@ -246,10 +264,12 @@ def test_typical_wrong_answers_are_graded_alike(assignment, quiz_folder):
     for grade_id, cell in _test_cells(nb).items():
         question = questions[f"denchi {assignment} {question_label(grade_id)}"]
         name = ast.literal_eval(_hidden_call(cell.source).args[0])
-        right_in_notebook = _notebook_verdict(room, cell.source, answers)
+        right_in_notebook, message = _notebook_run(room, cell.source, answers)
         value = answers[name]
         if question.get("type") == "numerical":
             fraction = moodle_numerical(question, float(value))  # type: ignore[arg-type]
+            if not right_in_notebook:  # the same hint, the same slip named
+                assert moodle_feedback(question, float(value)) == message  # type: ignore[arg-type]
         else:
             fraction = moodle_choice(question, str(value))
         assert (fraction == 1.0) == right_in_notebook, (grade_id, value)
