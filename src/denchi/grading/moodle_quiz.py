@@ -311,6 +311,7 @@ def write_moodle_quiz(assignment: str, output: Path, course: Path) -> QuizExport
     Raises:
         GradingError: if no module of the intro track has this assignment, or as
             :func:`denchi.grading.quiz.assignment_questions`.
+        CatalogError: if the catalog (``book/curriculum.yml``) cannot be found or read.
         OSError: if the file cannot be written.
     """
     module = next((m for m in load_catalog().modules if m.assignment == assignment), None)
