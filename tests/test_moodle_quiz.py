@@ -20,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -242,8 +243,8 @@ def test_moodle_right_answers_pass_the_hidden_tests(assignment, quiz_folder):
             assert graded in (None, 1.0), (grade_id, value)
 
 
-def _answers_of(code_by_cell: dict[str, str]) -> dict[str, object]:
-    namespace: dict[str, object] = {}
+def _answers_of(code_by_cell: dict[str, str]) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
     for code in code_by_cell.values():
         exec(code, namespace)  # noqa: S102 (the repository's own typical wrong answers)
     return {k: v for k, v in namespace.items() if re.match(r"q\d+_", k)}
@@ -267,9 +268,9 @@ def test_typical_wrong_answers_are_graded_alike(assignment, quiz_folder):
         right_in_notebook, message = _notebook_run(room, cell.source, answers)
         value = answers[name]
         if question.get("type") == "numerical":
-            fraction = moodle_numerical(question, float(value))  # type: ignore[arg-type]
+            fraction = moodle_numerical(question, float(value))
             if not right_in_notebook:  # the same hint, the same slip named
-                assert moodle_feedback(question, float(value)) == message  # type: ignore[arg-type]
+                assert moodle_feedback(question, float(value)) == message
         else:
             fraction = moodle_choice(question, str(value))
         assert (fraction == 1.0) == right_in_notebook, (grade_id, value)

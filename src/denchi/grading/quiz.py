@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
@@ -215,7 +215,7 @@ class Question:
 @dataclass(frozen=True)
 class _Call:
     function: str
-    arguments: dict[str, object]
+    arguments: dict[str, Any]  # as the test cell passed them: any values
 
 
 class _Recorder:
@@ -350,11 +350,8 @@ def _run(code: str, namespace: dict[str, object], where: str) -> list[MplFigure]
 def _recorded(code: str, namespace: dict[str, object], where: str) -> list[_Call]:
     """Run a test cell with its ``checks`` calls recorded, not run."""
     modules = {name for name, value in namespace.items() if value is checks}
-    functions = {
-        name: value.__name__
-        for name, value in namespace.items()
-        if inspect.isfunction(value) and getattr(checks, value.__name__, None) is value
-    }
+    own = [(name, value) for name, value in vars(checks).items() if inspect.isfunction(value)]
+    functions = {bound: name for bound, value in namespace.items() for name, f in own if value is f}
     tree = _ToRecorder(modules, functions).visit(ast.parse(code))
     recorder = _Recorder()
     namespace[_RECORDER] = recorder
@@ -392,9 +389,9 @@ def _answer(call: _Call, options: dict[str, str], where: str) -> Answer:
         name = str(args["name"])
         unit = args["unit"]
         return NumberAnswer(
-            expected=float(args["expected"]),  # type: ignore[arg-type]
-            rel_tol=float(args["rel_tol"]),  # type: ignore[arg-type]
-            abs_tol=float(args["abs_tol"]),  # type: ignore[arg-type]
+            expected=float(args["expected"]),
+            rel_tol=float(args["rel_tol"]),
+            abs_tol=float(args["abs_tol"]),
             unit=str(unit) if unit else unit_of(name),
             accepts_units=bool(unit),
             carried_forward=args["carried_forward"] is not None,
@@ -416,8 +413,7 @@ def _answer(call: _Call, options: dict[str, str], where: str) -> Answer:
         )
     if call.function == "keywords":
         required = tuple(
-            (item,) if isinstance(item, str) else tuple(item)
-            for item in args["required"]  # type: ignore[attr-defined]
+            (item,) if isinstance(item, str) else tuple(item) for item in args["required"]
         )
         return KeywordsAnswer(required=required, partial=args["points"] is not None)
     return NotQuizzable(
