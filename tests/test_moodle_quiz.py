@@ -469,3 +469,13 @@ def test_the_command_writes_a_quiz_and_refuses_other_tracks(tmp_path, capsys):
     said = capsys.readouterr().err
     assert "入門コース" in said and "intro track" in said and "Traceback" not in said
     assert not (tmp_path / "e.xml").exists()
+    assert main(["grade", "moodle-quiz", "h03_battery_types", "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "moodle-quiz-h03_battery_types.xml").is_file()
+
+
+@pytest.mark.parametrize("assignment", INTRO)
+def test_a_part_of_a_question_says_which_part_it_asks(assignment, quiz_folder):
+    for name, question in _questions(_export(assignment, quiz_folder)).items():
+        label = name.rsplit(" ", 1)[1]
+        said = f"<strong>{label}</strong> に答えます" in question.findtext("questiontext/text", "")
+        assert said == label.endswith(")"), name

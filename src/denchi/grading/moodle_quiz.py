@@ -13,7 +13,8 @@ The elements are those Moodle's own importer reads (``question/format/xml/format
   ``<questiontext format="html">`` with its ``<text>`` and one ``<file name path="/"
   encoding="base64">`` per figure (``import_text_with_files()`` → ``import_files_as_draft()``;
   the text shows it as ``<img src="@@PLUGINFILE@@/<name>">``), ``<generalfeedback>``,
-  ``<defaultgrade>`` (the test cell's nbgrader points), ``<penalty>`` (Moodle's default
+  ``<defaultgrade>`` (the test cell's nbgrader points; a part of a question, 問3(a), is a
+  question of its own whose text says which part it asks), ``<penalty>`` (Moodle's default
   0.3333333, used only by its "interactive" behaviour) and ``<hidden>``.
 - ``numerical`` (``import_numerical()``): ``<answer fraction="…">`` (a percentage, read as
   fraction/100) with ``<text>``, ``<feedback>`` and ``<tolerance>``. Moodle's tolerance is
@@ -145,6 +146,11 @@ def _question_element(quiz: ET.Element, kind: str, question: Question) -> ET.Ele
         f'\n<p><img src="@@PLUGINFILE@@/{figure.name}" alt="{html.escape(figure.alt)}"></p>'
         for figure in question.figures
     )
+    if question.label.endswith(")"):  # one part of a question (問3(a)): its text shows every part
+        label = html.escape(question.label)
+        text += (
+            f"\n<p>この問題では <strong>{label}</strong> に答えます（answer {label} here）。</p>"
+        )
     body = _text(element, "questiontext", text)
     for figure in question.figures:
         file = ET.SubElement(body, "file", {"name": figure.name, "path": "/", "encoding": "base64"})
@@ -305,7 +311,9 @@ def write_moodle_quiz(assignment: str, output: Path, course: Path) -> QuizExport
     Args:
         assignment: The assignment (``"h01_society"``); its module must be of the intro
             track, whose answers are the same for every student.
-        output: The XML file to write (its folder is created).
+        output: The XML file to write (its folder is created); a folder gets
+            ``moodle-quiz-<assignment>.xml`` in it. It is replaced only once the new file is
+            complete.
         course: The nbgrader course folder (``assessments/``).
 
     Raises:
@@ -326,8 +334,12 @@ def write_moodle_quiz(assignment: str, output: Path, course: Path) -> QuizExport
         )
     questions = assignment_questions(assignment, course)
     tree, skipped, notes = moodle_quiz_xml(assignment, module.title_ja, questions)
+    if output.is_dir():
+        output = output / f"moodle-quiz-{assignment}.xml"
     output.parent.mkdir(parents=True, exist_ok=True)
-    tree.write(output, encoding="UTF-8", xml_declaration=True)
+    partial = output.with_name(output.name + ".part")
+    tree.write(partial, encoding="UTF-8", xml_declaration=True)
+    partial.replace(output)  # a file written before stays whole until the new one is
     written = [q for q in questions if not isinstance(q.answer, NotQuizzable)]
     return QuizExport(
         path=output,
