@@ -65,7 +65,7 @@ def _electrons(value: int) -> int:
     return integer_in_range("electrons", value, 1, 12, label_ja="電子の数")
 
 
-def _shaped(values: np.ndarray, given: object) -> float | np.ndarray:
+def _shaped(values: np.ndarray, given: float | np.ndarray) -> float | np.ndarray:
     """A plain float for a single number given, else the array."""
     return float(values) if np.ndim(given) == 0 else values
 
