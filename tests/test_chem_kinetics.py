@@ -126,3 +126,15 @@ def test_bad_input_names_the_argument(call, parameter):
     with pytest.raises(InputError) as err:
         call()
     assert err.value.parameter == parameter
+
+
+def test_tafel_fit_leaves_out_pairs_with_nan():
+    eta = np.linspace(0.1, 0.3, 9)
+    j = chem.butler_volmer_current_density(eta, 2.0)
+    eta_gap, j_gap = eta.copy(), j.copy()
+    eta_gap[0], j_gap[-1] = np.nan, np.nan
+    fit = chem.tafel_fit(eta_gap, j_gap)
+    assert fit.points == 7
+    assert fit.slope_mv_per_decade == pytest.approx(
+        chem.tafel_fit(eta, j).slope_mv_per_decade, rel=0.01
+    )

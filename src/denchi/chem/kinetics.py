@@ -216,12 +216,13 @@ def tafel_fit(
     Only the points with ``min_overpotential_v <= |η| <= max_overpotential_v`` on the
     chosen side count: close to equilibrium the other direction's reaction still runs and
     the line does not hold (at |η| = 0.1 V and α = 0.5 it adds 2 % at 25 ℃); at large |η|
-    mass transport and resistance bend the curve.
+    mass transport and resistance bend the curve. A pair with NaN (a step of
+    ``Cell.polarisation`` that reached a voltage limit) is left out.
 
     Args:
-        overpotential_v: Overpotentials η [V], shape (n,), each −2 to 2.
+        overpotential_v: Overpotentials η [V], shape (n,), each −2 to 2 or NaN.
         current_density_a_m2: Current densities j [A/m²] at those overpotentials, shape (n,)
-            (positive: oxidation).
+            (positive: oxidation), or NaN.
         branch: ``"anodic"`` (η > 0, j > 0) or ``"cathodic"`` (η < 0, j < 0).
         min_overpotential_v: Smallest |η| used [V], 0 to 2 (default 0.1).
         max_overpotential_v: Largest |η| used [V], 0 to 2 (default 2).
@@ -240,10 +241,21 @@ def tafel_fit(
         (``bard2001``).
     """
     eta = number_array(
-        "overpotential_v", overpotential_v, *OVERPOTENTIAL_RANGE_V, "V", label_ja="過電圧"
+        "overpotential_v",
+        overpotential_v,
+        *OVERPOTENTIAL_RANGE_V,
+        "V",
+        label_ja="過電圧",
+        nan_allowed=True,
     )
     j = number_array(
-        "current_density_a_m2", current_density_a_m2, -1e9, 1e9, "A/m²", label_ja="電流密度"
+        "current_density_a_m2",
+        current_density_a_m2,
+        -1e9,
+        1e9,
+        "A/m²",
+        label_ja="電流密度",
+        nan_allowed=True,
     )
     same_length(
         "current_density_a_m2", j, "overpotential_v", eta, label_ja="電流密度 current_density_a_m2"
@@ -256,7 +268,7 @@ def tafel_fit(
         "max_overpotential_v", max_overpotential_v, low, 2.0, "V", label_ja="最大の過電圧"
     )
     sign = 1.0 if side == "anodic" else -1.0
-    window = (sign * eta >= low) & (sign * eta <= high)
+    window = (sign * eta >= low) & (sign * eta <= high) & np.isfinite(j)
     if np.count_nonzero(window) < 3 or np.any(sign * j[window] <= 0):
         raise InputError(
             "overpotential_v",
