@@ -62,3 +62,36 @@ def test_a_wrong_seed_is_refused_by_name(seed):
         with pytest.raises(LabInputError) as err:
             func(seed)
         assert err.value.parameter == "seed"
+
+
+# the tolerances of the hidden tests of assessments/source/u01_electrochemistry (q1–q3)
+SLOPE_REL_TOL, J0_REL_TOL = 0.05, 0.2
+HONEST_WINDOWS_V = [(0.05, 0.3), (0.08, 0.3), (0.1, 0.2), (0.15, 0.3), (0.2, 0.3), (0.08, 0.25)]
+
+
+@pytest.mark.parametrize("seed", [*range(40), "practice"])
+def test_the_graded_tolerances_accept_honest_windows_and_reject_the_typical_slips(seed):
+    data = u01.polarisation_curve(seed)
+    eta, j = data.overpotential_v, data.current_density_a_m2
+    for branch in ("anodic", "cathodic"):
+        reference = u01.tafel_reference(seed, branch=branch)
+        for window in HONEST_WINDOWS_V:
+            fit = chem.tafel_fit(eta, j, branch, *window)
+            assert fit.slope_mv_per_decade == pytest.approx(
+                reference.slope_mv_per_decade, rel=SLOPE_REL_TOL
+            )
+            assert fit.exchange_current_density_a_m2 == pytest.approx(
+                reference.exchange_current_density_a_m2, rel=J0_REL_TOL
+            )
+        # natural logarithm: the slope per e-fold, and j0 from it read as a power of ten
+        side = (eta >= 0.1) if branch == "anodic" else (eta <= -0.1)
+        slope, intercept = np.polyfit(np.log(np.abs(j[side])), eta[side], 1)
+        assert slope * 1000 != pytest.approx(reference.slope_mv_per_decade, rel=SLOPE_REL_TOL)
+        assert 10 ** (-intercept / slope) != pytest.approx(
+            reference.exchange_current_density_a_m2, rel=J0_REL_TOL
+        )
+        # the sign dropped on the cathodic branch
+        if branch == "cathodic":
+            assert -reference.slope_mv_per_decade != pytest.approx(
+                reference.slope_mv_per_decade, rel=SLOPE_REL_TOL
+            )

@@ -19,7 +19,7 @@ from denchi.labs.datasets.evaluation import kept
 from denchi.labs.seeds import seed_number
 
 # the electrodes of the class: log-uniform j0, uniform αa, αc = 1 − αa (one-step reaction)
-EXCHANGE_CURRENT_RANGE_A_M2 = (0.5, 20.0)
+EXCHANGE_CURRENT_RANGE_A_M2 = (2.0, 40.0)
 ALPHA_A_RANGE = (0.35, 0.65)
 POLARISATION_TEMPERATURE_C = 25.0
 OVERPOTENTIALS_V = tuple(np.round(np.arange(-0.30, 0.3001, 0.01), 3).tolist())
@@ -79,7 +79,7 @@ def polarisation_curve(seed: int | str) -> PolarisationData:
     """u01: this student's polarisation curve at 25 ℃, η from −0.30 to 0.30 V every 10 mV.
 
     The current is the Butler–Volmer current of the student's electrode
-    (:func:`denchi.chem.butler_volmer_current_density`, j0 from 0.5 to 20 A/m², αa from 0.35
+    (:func:`denchi.chem.butler_volmer_current_density`, j0 from 2 to 40 A/m², αa from 0.35
     to 0.65, αc = 1 − αa) with 2 % noise and a small offset noise; there is no mass
     transport or resistance in it, so the Tafel lines stay straight to ±0.30 V.
 
