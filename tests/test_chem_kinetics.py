@@ -3,11 +3,11 @@
 References for the expected values:
 - Butler–Volmer, its linear region (charge-transfer resistance R T / (F j0)) and the Tafel
   slope ln(10) R T / (α F) = 118 mV per decade for α = 0.5 at 25 ℃: Bard & Faulkner,
-  Electrochemical Methods, 2nd ed. (2001), ch. 3.
+  Electrochemical Methods, 2nd ed. (2001).
 - The symmetric form j = 2 j0 sinh(F η / (2 R T)): PyBaMM's ``SymmetricButlerVolmer``
   (docs.pybamm.org, pybamm.kinetics).
 - ΔG = −n F E: the Daniell cell, n = 2, E° = 1.10 V gives −212 kJ/mol (the standard 化学
-  exercise; Bard & Faulkner ch. 2).
+  exercise; Bard & Faulkner).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def test_a_cold_cell_polarises_more(chemistry):
 
 def test_the_negative_electrode_has_pybamms_tafel_slope_for_alpha_one_half():
     """PyBaMM's symmetric Butler–Volmer has α = 0.5: 118 mV per decade at 25 ℃ (Bard &
-    Faulkner ch. 3) once the reaction is far from equilibrium, which slow kinetics reach."""
+    Faulkner) once the reaction is far from equilibrium, which slow kinetics reach."""
     r = labs.Cell("nmc_graphite").polarisation(
         c_rates=[0.2, 0.5, 1.0, 2.0], exchange_current_factor=0.1
     )

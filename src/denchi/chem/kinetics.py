@@ -7,7 +7,7 @@ Sign convention (IUPAC, and PyBaMM's): the overpotential is ``η = E − E_eq`` 
 
 and, far enough from equilibrium that one branch dominates, the Tafel line
 ``η = b log10(|j| / j0)`` with the Tafel slope ``b = ln(10) R T / (α F)``. Bard & Faulkner
-(2001, ch. 3, ``bard2001``) write the same equation with the cathodic current positive; the
+(2001, ``bard2001``) write the same equation with the cathodic current positive; the
 signs of both terms swap, nothing else changes. With ``αa = αc = 0.5`` it is PyBaMM's
 symmetric form ``j = 2 j0 sinh(F η / (2 R T))`` (``pybamm_butler_volmer``).
 
@@ -101,7 +101,7 @@ def butler_volmer_current_density(
             message names it, in Japanese and English).
 
     References:
-        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), ch. 3 (``bard2001``; there
+        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001) (``bard2001``; there
         with the cathodic current positive); PyBaMM's ``SymmetricButlerVolmer``
         (``pybamm_butler_volmer``) is the case αa = αc = 0.5.
     """
@@ -177,7 +177,7 @@ def tafel_slope_mv_per_decade(alpha: float, temperature_c: float = STANDARD_TEMP
         denchi.errors.InputError: If an argument is not a finite number in its range.
 
     References:
-        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), ch. 3, Tafel behaviour
+        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), Tafel behaviour
         (``bard2001``).
     """
     return 1000.0 * math.log(10) * _thermal_voltage_v(temperature_c) / _alpha("alpha", alpha)
@@ -237,7 +237,7 @@ def tafel_fit(
             them has the wrong sign of current).
 
     References:
-        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), ch. 3, Tafel plots
+        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), Tafel plots
         (``bard2001``).
     """
     eta = number_array(
@@ -307,7 +307,7 @@ def gibbs_energy_kj_mol(emf_v: float, electrons: int = 1) -> float:
         denchi.errors.InputError: If an argument is not a finite number in its range.
 
     References:
-        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), ch. 2 (``bard2001``).
+        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001) (``bard2001``).
     """
     emf = number_in_range("emf_v", emf_v, -10.0, 10.0, "V", label_ja="起電力")
     return -_electrons(electrons) * FARADAY_C_PER_MOL * emf / 1000.0
@@ -328,7 +328,7 @@ def reaction_entropy_j_mol_k(emf_temperature_coefficient_v_k: float, electrons: 
         denchi.errors.InputError: If an argument is not a finite number in its range.
 
     References:
-        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), ch. 2 (``bard2001``).
+        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001) (``bard2001``).
     """
     slope = number_in_range(
         "emf_temperature_coefficient_v_k",
@@ -386,7 +386,7 @@ def diffusion_time_s(length_m: float, diffusivity_m2_s: float) -> float:
         denchi.errors.InputError: If an argument is not a finite number in its range.
 
     References:
-        Fick's second law, Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), ch. 4
+        Fick's second law, Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001)
         (``bard2001``).
     """
     length = number_in_range("length_m", length_m, 1e-10, 1.0, "m", label_ja="長さ")
@@ -421,7 +421,7 @@ def limiting_current_density_a_m2(
         denchi.errors.InputError: If an argument is not a finite number in its range.
 
     References:
-        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), ch. 1, mass-transfer-limited
+        Bard & Faulkner, Electrochemical Methods, 2nd ed. (2001), mass-transfer-limited
         current (``bard2001``).
     """
     c = number_in_range(
