@@ -15,10 +15,28 @@ import test_worksheets as worksheet_rules
 import yaml
 from nbgrader.nbgraderformat import MetadataValidator
 
-from denchi.catalog import _parse
+from denchi.catalog import _parse, load_catalog
 from denchi.scaffold import ScaffoldError, main, new_module
 
 PARTS = ("book", "modules", "labs", "assessments", "teacher_guides")
+
+
+def _planned(track: str | None = None, *, lab: bool | None = None, assignment: bool = True) -> str:
+    """A module of the catalog that is still planned and fits: the scaffold needs one nobody
+    has written yet, and modules get written (u01 was named here until it was), so the tests
+    name none. ``track`` None: any track; ``lab`` None: with or without labs."""
+    for module in load_catalog().modules:
+        if (
+            module.status == "planned"
+            and track in (None, module.track)
+            and lab in (None, bool(module.labs))
+            and (module.assignment is not None) == assignment
+        ):
+            return module.id
+    raise LookupError(f"no planned module left (track {track}, lab {lab})")
+
+
+SPECIALIST = _planned("specialist", lab=False)
 
 
 @pytest.fixture
@@ -49,10 +67,10 @@ def _as_intro_module_with_a_lab(repo: Path, module_id: str) -> None:
 @pytest.mark.parametrize(
     "module_id, intro",
     [
-        ("u01_electrochemistry", False),  # specialist, no lab
-        ("u03_modeling", False),  # specialist with a lab
-        ("t01_teacher_training", False),  # no assignment
-        ("u02_materials", True),  # intro: a worksheet closes the module after its lab
+        (SPECIALIST, False),  # specialist, no lab
+        (_planned("specialist", lab=True), False),  # specialist with a lab
+        (_planned(assignment=False), False),  # no assignment
+        (SPECIALIST, True),  # intro: a worksheet closes the module after its lab
     ],
 )
 def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, module_id, intro):
@@ -90,8 +108,8 @@ def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, module_id, 
 
 
 def test_the_scaffolded_assignment_is_valid_nbgrader_with_two_graded_cells(repo):
-    new_module("u01_electrochemistry", repo)
-    path = repo / "assessments" / "source" / "u01_electrochemistry" / "u01_electrochemistry.ipynb"
+    new_module(SPECIALIST, repo)
+    path = repo / "assessments" / "source" / SPECIALIST / f"{SPECIALIST}.ipynb"
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)  # nbformat 4.5: every cell has an id
     MetadataValidator().validate_nb(nb)  # nbgrader's own schema (grade_id, points, locked)
@@ -110,11 +128,11 @@ def test_the_scaffolded_assignment_is_valid_nbgrader_with_two_graded_cells(repo)
     [
         ("zz_unknown", "not in book/curriculum.yml"),
         ("h02_redox_cells", "already available"),
-        ("u02_materials", "exist already"),  # a part of it is there (below)
+        (SPECIALIST, "exist already"),  # a part of it is there (below)
     ],
 )
 def test_a_refused_scaffold_writes_nothing(repo, module_id, message):
-    (repo / "teacher_guides" / "u02_materials.md").write_text("draft\n", encoding="utf-8")
+    (repo / "teacher_guides" / f"{SPECIALIST}.md").write_text("draft\n", encoding="utf-8")
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
     with pytest.raises(ScaffoldError, match=message):
         new_module(module_id, repo)
@@ -126,5 +144,5 @@ def test_the_command_line_names_the_problem_and_exits_2(repo, monkeypatch, capsy
     monkeypatch.setenv("DENCHI_ROOT", str(repo))
     assert main(["zz_unknown"]) == 2
     assert "'zz_unknown' is not in book/curriculum.yml" in capsys.readouterr().err
-    assert main(["u01_electrochemistry"]) == 0
-    assert "modules/u01_electrochemistry/index.md" in capsys.readouterr().out
+    assert main([SPECIALIST]) == 0
+    assert f"modules/{SPECIALIST}/index.md" in capsys.readouterr().out
