@@ -67,3 +67,14 @@ def test_presets_without_a_single_reaction_per_electrode_are_refused(chemistry):
     with pytest.raises(labs.LabInputError) as err:
         labs.Cell(chemistry).polarisation()
     assert err.value.parameter == "polarisation"
+
+
+def test_the_result_draws_the_total_and_its_parts_and_makes_a_table():
+    r = labs.Cell("lfp_graphite", model="spm").polarisation(c_rates=[0.5, 1.0])
+    table = r.to_dataframe()
+    assert list(table["c_rate"]) == [-1.0, -0.5, 0.5, 1.0]
+    assert table["overpotential_v"].to_numpy() == pytest.approx(r.overpotential_v)
+    ax = r.plot(parts=True)
+    names = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert len(names) == 4 and names[0] == r.label
+    assert ax.get_xlabel() and ax.get_ylabel()

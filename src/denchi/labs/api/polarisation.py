@@ -18,9 +18,9 @@ class PolarisationResult:
     """Overpotentials at the end of short current steps from rest (``Cell.polarisation``).
 
     Arrays have shape (n,), one value per step, sorted by current (charge first); a step that
-    reached a voltage limit before its end is NaN. Every overpotential is ``OCV − V`` and its
-    parts, in volts, positive on discharge and negative on charge; the parts add up to
-    ``overpotential_v``.
+    reached a voltage limit before its end (or that the solver could not run) is NaN. Every
+    overpotential is ``OCV − V`` and its parts, in volts, positive on discharge and negative
+    on charge; the parts add up to ``overpotential_v``.
 
     Attributes:
         preset: Key of the cell preset.

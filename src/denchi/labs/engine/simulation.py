@@ -778,7 +778,8 @@ def solve_polarisation(
 
     Returns one array per key of :data:`POLARISATION_VARIABLES` (plus ``contact_v`` for a
     seeded cell), each of shape (n,) for the n currents, NaN for a step that reached a
-    voltage limit before its end (its overpotential is not that of the full step).
+    voltage limit before its end (its overpotential is not that of the full step) or that
+    the solver could not start (PyBaMM's ``SolverError``; a limit crossed at once is one).
 
     Args:
         spec: The cell, with ``purpose="polarisation"``.
@@ -789,7 +790,7 @@ def solve_polarisation(
         duration_s: Length of each step [s].
 
     Raises:
-        LabSimulationError: if PyBaMM fails, or every step reached a voltage limit.
+        LabSimulationError: if PyBaMM fails otherwise, or no step reached its end.
     """
     outputs = _polarisation_outputs(spec)
     data = {key: np.full(len(currents_a), np.nan) for key in outputs}
@@ -804,7 +805,7 @@ def solve_polarisation(
                     initial_soc=soc,
                     t_interp=np.array([0.0, duration_s]),
                 )
-            except pybamm.SolverError:  # a voltage limit already at the start
+            except pybamm.SolverError:  # mostly a voltage limit crossed at once
                 continue
             if solution.t[-1] < duration_s * (1 - 1e-9):  # stopped at a voltage limit
                 continue
