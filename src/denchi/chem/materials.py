@@ -134,7 +134,7 @@ def molar_mass_g_mol(formula: str) -> float:
     return mass
 
 
-def active_material(name: str) -> ActiveMaterial:
+def _active_material(name: str) -> ActiveMaterial:
     """The active material called ``name`` in :data:`ACTIVE_MATERIALS`.
 
     Raises:
@@ -161,7 +161,7 @@ def material_capacity_mah_g(name: str) -> float:
     Raises:
         denchi.errors.InputError: If ``name`` is not a key of :data:`ACTIVE_MATERIALS`.
     """
-    material = active_material(name)
+    material = _active_material(name)
     return theoretical_capacity_mah_g(molar_mass_g_mol(material.formula) / material.electrons)
 
 
