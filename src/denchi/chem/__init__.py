@@ -4,8 +4,10 @@
     chem.cell_voltage("Zn", "Cu").voltage_v                 # Daniell cell: 1.10 V
     chem.cell_voltage("Zn", "Cu", 0.01, 1.0).voltage_v      # dilute Zn2+: higher voltage
     chem.mass_from_charge(9650, electrons=2, molar_mass_g_mol=63.5)  # 3.175 g of copper
-    chem.butler_volmer_current_density(0.1, 2.0)             # kinetics: j [A/m2] at η = 0.1 V
-    chem.tafel_slope_mv_per_decade(0.5)                      # 118 mV per decade at 25 ℃
+    chem.material_capacity_mah_g("LFP")                    # 169.9 mAh/g (see ``materials``)
+    chem.cell_energy_density(...).cell_wh_kg               # active → stack → cell [Wh/kg]
+    chem.butler_volmer_current_density(0.1, 2.0)           # kinetics: j [A/m2] at η = 0.1 V
+    chem.tafel_slope_mv_per_decade(0.5)                    # 118 mV per decade at 25 ℃
 
 Standard potentials come from the CRC Handbook's electrochemical series (see ``potentials``).
 Inputs are checked; a bad one raises ``InputError`` naming it, in Japanese and English.
@@ -46,6 +48,17 @@ from denchi.chem.kinetics import (
     tafel_fit,
     tafel_slope_mv_per_decade,
 )
+from denchi.chem.materials import (
+    ACTIVE_MATERIALS,
+    ATOMIC_WEIGHTS,
+    PARTS,
+    ActiveMaterial,
+    EnergyDensity,
+    cell_energy_density,
+    material_capacity_mah_g,
+    molar_mass_g_mol,
+    pair_specific_energy_wh_kg,
+)
 from denchi.chem.nernst import CellVoltage, cell_voltage, electrode_potential_v, nernst_slope_v
 from denchi.chem.potentials import COUPLES, Couple, couple, ionisation_series
 
@@ -85,4 +98,14 @@ __all__ = [
     "tafel_fit",
     "tafel_slope_mv_per_decade",
     "theoretical_capacity_mah_g",
+    # u02
+    "ACTIVE_MATERIALS",
+    "ATOMIC_WEIGHTS",
+    "PARTS",
+    "ActiveMaterial",
+    "EnergyDensity",
+    "cell_energy_density",
+    "material_capacity_mah_g",
+    "molar_mass_g_mol",
+    "pair_specific_energy_wh_kg",
 ]
