@@ -58,3 +58,39 @@ def test_answer_values_run_only_the_set_up_cells_the_solutions_read(tmp_path):
     folder.mkdir(parents=True)
     nbformat.write(notebook, folder / "hx_demo.ipynb")
     assert answer_values("hx_demo", tmp_path) == {"q1_total_v": "6 V"}
+
+
+# The unit of every numeric answer of every assignment, read from its question (a new
+# assignment adds its answers here). The guides print answers with the unit of their name.
+UNITS = {
+    "q1_capacity_ah": "Ah", "q1_heat_w": "W", "q1_kwh": "kWh", "q1_li_t_per_gwh": "t/GWh",
+    "q1_r0_mohm": "mΩ", "q1_retention_pct": "%", "q1_tafel_slope_mv_per_decade": "mV/decade",
+    "q1_theoretical_mah_g": "mAh/g", "q1_thickness_um": "µm", "q1_watt": "W",
+    "q2_active_wh_kg": "Wh/kg", "q2_capacity_ah": "Ah", "q2_cells": "個", "q2_daily_kwh": "kWh",
+    "q2_emf_v": "V", "q2_energy_wh": "Wh", "q2_fade_per_100": "%/100 サイクル",
+    "q2_j0_a_per_m2": "A/m²", "q2_li_man_t": "万 t", "q2_low_height_ah_per_v": "Ah/V",
+    "q2_peak_hz": "Hz", "q2_power_w": "W", "q2_ratio": "倍", "q2_rise_k": "K",
+    "q3_alpha": "", "q3_battery_kwh": "kWh", "q3_c_f": "F", "q3_c_rate": "C",
+    "q3_cathodic_slope_mv_per_decade": "mV/decade", "q3_cell_wh_kg": "Wh/kg",
+    "q3_diffusivity_m2_s": "m²/s", "q3_energy_wh": "Wh", "q3_eol_cycles": "サイクル",
+    "q3_fade_pct": "%", "q3_hours": "h", "q3_kwh": "kWh", "q3_minutes": "分",
+    "q3_percent": "%", "q3_r_ct_mohm": "mΩ", "q3_retention_pct": "%", "q4_capacity_ah": "Ah",
+    "q4_cells": "個", "q4_ea_kj_mol": "kJ/mol", "q4_emf_v": "V",
+    "q4_entropy_j_per_mol_k": "J/(mol·K)", "q4_height_change_ah_per_v": "Ah/V",
+    "q4_hours": "h", "q4_kg": "kg", "q4_peukert_k": "", "q4_roles": "つ", "q4_shift_v": "V",
+    "q4_steady_k": "K", "q5_copper_g": "g", "q5_diffusion_time_hours": "h", "q5_power_w": "W",
+}  # fmt: skip
+
+
+def test_every_numeric_answer_gets_the_unit_of_its_question(root):
+    from denchi.grading.answer_key import unit_of
+
+    names = {
+        name
+        for path in (root / "assessments" / "source").glob("*/*.ipynb")
+        for cell in nbformat.read(path, as_version=4).cells
+        for name in re.findall(r'checks\.answered_number\("(\w+)"', cell.source)
+    }
+    assert names - set(UNITS) == set(), "add the new answers' units to UNITS"
+    wrong = {name: unit_of(name) for name in names if unit_of(name) != UNITS[name]}
+    assert wrong == {}

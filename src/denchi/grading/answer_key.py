@@ -88,25 +88,44 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
     return "\n\n---\n\n".join(parts)
 
 
-# Units of an answer, from the end of its variable name (longest first), as the assignments
-# name them (q2_emf_v, q1_li_t_per_gwh, q2_li_man_t …).
+# Units of an answer, from the end of its variable name, as the assignments name them
+# (q2_emf_v, q1_li_t_per_gwh, q3_cell_wh_kg …). The longest matching ending wins, so a
+# compound unit is never read as its last part (q3_cell_wh_kg is Wh/kg, not kg); "" marks an
+# ending of a number without a unit that a shorter ending would mislabel (q4_peukert_k is
+# not in K). tests/test_answer_key.py checks every numeric answer of every assignment.
 _UNITS = (
+    ("_mv_per_decade", "mV/decade"),
+    ("_j_per_mol_k", "J/(mol·K)"),
+    ("_fade_per_100", "%/100 サイクル"),
     ("_t_per_gwh", "t/GWh"),
-    ("_man_t", "万 t"),
-    ("_c_rate", "C"),
+    ("_a_per_m2", "A/m²"),
+    ("_ah_per_v", "Ah/V"),
+    ("_peukert_k", ""),
+    ("_minutes", "分"),
     ("_percent", "%"),
+    ("_c_rate", "C"),
+    ("_cycles", "サイクル"),
+    ("_kj_mol", "kJ/mol"),
+    ("_mah_g", "mAh/g"),
+    ("_wh_kg", "Wh/kg"),
+    ("_m2_s", "m²/s"),
+    ("_man_t", "万 t"),
     ("_hours", "h"),
     ("_watt", "W"),
     ("_cells", "個"),
     ("_ratio", "倍"),
     ("_roles", "つ"),
+    ("_mohm", "mΩ"),
     ("_kwh", "kWh"),
     ("_ohm", "Ω"),
     ("_pct", "%"),
+    ("_c_f", "F"),
+    ("_hz", "Hz"),
     ("_wh", "Wh"),
     ("_ah", "Ah"),
     ("_kg", "kg"),
     ("_um", "µm"),
+    ("_k", "K"),
     ("_v", "V"),
     ("_g", "g"),
     ("_w", "W"),
@@ -114,14 +133,14 @@ _UNITS = (
 
 
 def unit_of(name: str) -> str:
-    """The unit of an answer variable, from the end of its name (``"q2_emf_v"`` -> ``"V"``,
-    ``"q2_li_man_t"`` -> ``"万 t"``, ``"q4_cells"`` -> ``"個"``); ``""`` for a name without a
-    known suffix (``"q5_choice"``).
+    """The unit of the answer variable ``name`` from its ending (``"q3_cell_wh_kg"`` →
+    ``"Wh/kg"``; ``""`` for a number without a unit or an ending not in the table).
 
     Args:
         name: The answer variable's name.
     """
-    return next((u for suffix, u in _UNITS if name.endswith(suffix)), "")
+    endings = [(suffix, unit) for suffix, unit in _UNITS if name.endswith(suffix)]
+    return max(endings, key=lambda item: len(item[0]))[1] if endings else ""
 
 
 def _with_unit(name: str, value: object) -> str:
