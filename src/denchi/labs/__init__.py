@@ -64,6 +64,8 @@ _MODULES = {
     "heat": "denchi.labs.analysis.heat",
     "fade": "denchi.labs.analysis.fade",
     "lab_datasets": "denchi.labs.datasets.evaluation",
+    "analysis_ecm": "denchi.labs.analysis.ecm",
+    "modeling_datasets": "denchi.labs.datasets.modeling",
 }
 
 __all__ = ["LabInputError", "LabSimulationError", *_MODULES, *_EXPORTS]
