@@ -165,7 +165,8 @@ def fit_relaxation(time_s: np.ndarray, voltage_v: np.ndarray) -> RelaxationFit:
             "ください。",
             "No exponential fits voltage_v; pass only the rest after the pulse.",
         ) from None
-    return RelaxationFit(*(float(p) for p in params), t0_s=t0)
+    v_inf, amplitude, tau = (float(p) for p in params)
+    return RelaxationFit(v_inf, amplitude, tau, t0)
 
 
 @keywords_checked
@@ -267,7 +268,8 @@ def _pulse_parts(result: ProtocolResult) -> tuple[np.ndarray, np.ndarray, np.nda
             "result needs at least 4 samples each of cycle 1's rest (step 0), pulse (1) and "
             "relaxation (2); pass a pulse record (measured_pulse).",
         )
-    return parts  # type: ignore[return-value]
+    rest, pulse, relax = parts
+    return rest, pulse, relax
 
 
 @keywords_checked

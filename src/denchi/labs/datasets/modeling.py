@@ -61,7 +61,7 @@ def _write(path: Path = REFERENCE_FILE) -> None:
         record = _solve(soc)
         arrays.update({f"{soc:g}/{name}": getattr(record, name) for name in _ARRAYS})
         arrays["steps"] = np.array(record.steps)
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, allow_pickle=False, **arrays)
 
 
 def _stored(soc: float) -> ProtocolResult:
