@@ -133,8 +133,19 @@ def test_a_student_gets_the_same_pulse_each_time_and_another_student_another():
     assert modeling.pulse_soc("s1") in modeling.SOCS
 
 
-def test_the_seeds_spread_over_every_stored_state_of_charge():
+def test_the_seeds_spread_over_the_students_states_of_charge_and_never_the_labs():
+    """The lab page fits the record from LAB_SOC: no student gets it."""
     assert {modeling.pulse_soc(n) for n in range(40)} == set(modeling.SOCS)
+    assert modeling.LAB_SOC not in modeling.SOCS
+    assert set(modeling.STORED_SOCS) == {*modeling.SOCS, modeling.LAB_SOC}
+
+
+def test_a_state_of_charge_that_is_not_stored_is_refused():
+    for soc in (0.45, -0.1, "0.5", None):
+        with pytest.raises(labs.LabInputError) as info:
+            modeling.dfn_pulse(soc)
+        assert info.value.parameter == "soc"
+    assert modeling.dfn_pulse(0.5).voltage_v.size > 700
 
 
 def test_the_measured_pulse_is_the_dfn_record_with_the_cells_contact_resistance_and_noise():
@@ -144,7 +155,7 @@ def test_the_measured_pulse_is_the_dfn_record_with_the_cells_contact_resistance_
     from denchi.labs.engine.presets import get_preset
 
     seed = "s1"
-    stored = modeling._stored(modeling.pulse_soc(seed))
+    stored = modeling.dfn_pulse(modeling.pulse_soc(seed))
     measured = modeling.measured_pulse(seed)
     _, contact = production_spread(get_preset(modeling.PRESET), seed)
     assert contact > 0
@@ -172,9 +183,9 @@ def test_the_circuit_fits_the_dfn_pulse_within_millivolts_and_not_exactly():
 
 @pytest.mark.slow  # a DFN solve
 def test_the_stored_records_are_what_the_engine_solves_now():
-    soc = 0.5
+    soc = modeling.LAB_SOC
     fresh = modeling._solve(soc)
-    stored = modeling._stored(soc)
+    stored = modeling.dfn_pulse(soc)
     np.testing.assert_allclose(fresh.time_s, stored.time_s, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(fresh.step, stored.step)
     np.testing.assert_allclose(fresh.voltage_v, stored.voltage_v, rtol=0, atol=2e-4)

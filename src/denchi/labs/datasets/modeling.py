@@ -2,10 +2,11 @@
 discharge pulse, to which the students fit an equivalent circuit.
 
 The data come from PyBaMM's Doyle–Fuller–Newman model of the ``nmc_graphite`` preset (LG M50),
-solved once by the engine for each of :data:`SOCS` and stored in ``u03_dfn_pulses.npz``
+solved once by the engine for each of :data:`STORED_SOCS` and stored in ``u03_dfn_pulses.npz``
 beside this module (``python -m denchi.labs.datasets.modeling`` writes it again;
-``tests/test_labs_modeling_data.py`` solves it again and compares). A student's record is one
-of them, picked by the seed, with the seeded cell's extra contact resistance
+``tests/test_labs_ecm.py`` solves one again and compares). The lab page fits the circuit to
+the noiseless record from :data:`LAB_SOC` (:func:`dfn_pulse`); a student's record is one of
+the others (:data:`SOCS`), picked by the seed, so that no page shows a student's answer, with the seeded cell's extra contact resistance
 (:func:`denchi.labs.api.instrument.production_spread`; a series resistance, so exactly
 ``V − I R_contact``) and the instrument's voltage noise. The seeded cell's 0.3 % spread of
 active-material loading is left out (it would need a solve per student). Making a record
@@ -23,11 +24,15 @@ from denchi.labs.api.instrument import Instrument, production_spread
 from denchi.labs.api.results import ProtocolResult
 from denchi.labs.datasets.evaluation import kept
 from denchi.labs.engine.presets import get_preset
+from denchi.labs.errors import LabInputError, keywords_checked
 from denchi.labs.seeds import seed_number
+from denchi.validation import number_in_range
 
 PRESET = "nmc_graphite"
 MODEL = "dfn"
-SOCS = (0.4, 0.5, 0.6)  # the state of charge at the start of the pulse, one per record
+LAB_SOC = 0.5  # the lab page's record
+SOCS = (0.3, 0.6, 0.7)  # the students' records: the state of charge at the pulse's start
+STORED_SOCS = (*SOCS, LAB_SOC)
 REST_S = 60.0  # rest before the pulse
 PULSE_C_RATE = 1.0
 PULSE_S = 120.0
@@ -55,17 +60,34 @@ def _solve(soc: float) -> ProtocolResult:
 
 
 def _write(path: Path = REFERENCE_FILE) -> None:
-    """Solve every record of :data:`SOCS` and store them in ``path`` (a ``.npz`` file)."""
+    """Solve every record of :data:`STORED_SOCS` and store them in ``path`` (a ``.npz``)."""
     arrays: dict[str, np.ndarray] = {}
-    for soc in SOCS:
+    for soc in STORED_SOCS:
         record = _solve(soc)
         arrays.update({f"{soc:g}/{name}": getattr(record, name) for name in _ARRAYS})
         arrays["steps"] = np.array(record.steps)
     np.savez_compressed(path, allow_pickle=False, **arrays)
 
 
-def _stored(soc: float) -> ProtocolResult:
-    """The stored DFN record of the pulse from ``soc`` (one of :data:`SOCS`)."""
+@keywords_checked
+def dfn_pulse(soc: float = LAB_SOC) -> ProtocolResult:
+    """The DFN's own record of the pulse of :func:`measured_pulse` from ``soc``, without
+    contact resistance or noise (read from the stored records).
+
+    Args:
+        soc: State of charge at the start of the pulse, one of :data:`STORED_SOCS`.
+
+    Raises:
+        LabInputError: if ``soc`` is not one of :data:`STORED_SOCS`.
+    """
+    number_in_range("soc", soc, 0.0, 1.0, "", label_ja="開始の SOC soc")
+    if soc not in STORED_SOCS:
+        listed = ", ".join(f"{s:g}" for s in STORED_SOCS)
+        raise LabInputError(
+            "soc",
+            f"開始の SOC soc は {listed} のどれかにしてください（指定値: {soc:g}）。",
+            f"soc must be one of {listed} (got {soc:g}).",
+        )
     with np.load(REFERENCE_FILE) as data:
         arrays = {name: data[f"{soc:g}/{name}"] for name in _ARRAYS}
         steps = tuple(str(s) for s in data["steps"])
@@ -106,7 +128,7 @@ def measured_pulse(seed: int | str) -> ProtocolResult:
     Raises:
         LabInputError: if ``seed`` is not a valid seed (checked before anything runs).
     """
-    record = _stored(pulse_soc(seed))
+    record = dfn_pulse(pulse_soc(seed))
     _, contact_ohm = production_spread(get_preset(PRESET), seed)
     cell = replace(record, voltage_v=record.voltage_v - record.current_a * contact_ohm)
     return Instrument(noise_v=NOISE_V, noise_c=0.0, sample_s=None, seed=seed).measure(cell)
