@@ -58,3 +58,41 @@ def test_answer_values_run_only_the_set_up_cells_the_solutions_read(tmp_path):
     folder.mkdir(parents=True)
     nbformat.write(notebook, folder / "hx_demo.ipynb")
     assert answer_values("hx_demo", tmp_path) == {"q1_total_v": "6 V"}
+
+
+def test_answer_values_list_unpacked_answers_with_the_units_of_their_names(tmp_path):
+    """``(q2_v_inf_v, q2_tau_s), _ = curve_fit(...)`` binds answers too (u03 was missing its
+    τ), and the names' units reach the key: seconds, farads, millivolts, m²/s, mΩ, Hz, kJ/mol,
+    cycles (e03's diffusivity, e04's capacitance and resistances, e06's activation energy
+    were shown without a unit)."""
+    from denchi.grading.answer_key import answer_values
+
+    def cell(source, **nbgrader):
+        made = nbformat.v4.new_code_cell(source)
+        made.metadata["nbgrader"] = {"solution": False, "grade": False, **nbgrader}
+        return made
+
+    solution = (
+        "### BEGIN SOLUTION\n"
+        "(q1_v_inf_v, [q1_tau_s, q1_rest_mv]), _ = (3.7, [60.0, 4.5]), None\n"
+        "q2_c1_f = 4600.0\n"
+        "q3_diffusivity_m2_s = 4e-15\n"
+        "q4_r_mohm, q4_peak_hz, q4_ea_kj_mol, q4_eol_cycles = 28.0, 0.5, 50.0, 900\n"
+        "### END SOLUTION"
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [cell(solution, solution=True), cell("assert True", grade=True, points=1)]
+    folder = tmp_path / "assessments" / "source" / "ux_demo"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / "ux_demo.ipynb")
+    assert answer_values("ux_demo", tmp_path) == {
+        "q1_v_inf_v": "3.7 V",
+        "q1_tau_s": "60 s",
+        "q1_rest_mv": "4.5 mV",
+        "q2_c1_f": "4600 F",
+        "q3_diffusivity_m2_s": "0.000000000000004 m²/s",
+        "q4_r_mohm": "28 mΩ",
+        "q4_peak_hz": "0.5 Hz",
+        "q4_ea_kj_mol": "50 kJ/mol",
+        "q4_eol_cycles": "900 サイクル",
+    }

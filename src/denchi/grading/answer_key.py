@@ -99,6 +99,13 @@ _UNITS = (
     ("_roles", "つ"),
     ("_kwh", "kWh"),
     ("_ohm", "Ω"),
+    ("_m2_s", "m²/s"),
+    ("_kj_mol", "kJ/mol"),
+    ("_minutes", "分"),
+    ("_cycles", "サイクル"),
+    ("_mohm", "mΩ"),
+    ("_hz", "Hz"),
+    ("_mv", "mV"),
     ("_pct", "%"),
     ("_wh", "Wh"),
     ("_ah", "Ah"),
@@ -107,6 +114,8 @@ _UNITS = (
     ("_v", "V"),
     ("_g", "g"),
     ("_w", "W"),
+    ("_s", "s"),
+    ("_f", "F"),
 )
 
 
@@ -205,11 +214,13 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
         names: list[str] = []
         for code in _cells_the_solutions_need(nbformat.read(path, as_version=4).cells):
             names += [
-                target.id
+                name.id
                 for node in ast.walk(ast.parse(code))
                 if isinstance(node, ast.Assign)
                 for target in node.targets
-                if isinstance(target, ast.Name) and re.match(r"q\d+_", target.id)
+                # a tuple or list target binds each of its names (``(q2_a_v, q2_b_s), _ = ...``)
+                for name in ast.walk(target)
+                if isinstance(name, ast.Name) and re.match(r"q\d+_", name.id)
             ]
             with contextlib.redirect_stdout(io.StringIO()), _new_figures_closed():
                 exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 (our own solution)
