@@ -6,7 +6,8 @@ solved once by the engine for each of :data:`STORED_SOCS` and stored in ``u03_df
 beside this module (``python -m denchi.labs.datasets.modeling`` writes it again;
 ``tests/test_labs_ecm.py`` solves one again and compares). The lab page fits the circuit to
 the noiseless record from :data:`LAB_SOC` (:func:`dfn_pulse`); a student's record is one of
-the others (:data:`SOCS`), picked by the seed, so that no page shows a student's answer, with the seeded cell's extra contact resistance
+the others (:data:`SOCS`), picked by the seed, so that no page shows a student's answer. To
+it come the seeded cell's extra contact resistance
 (:func:`denchi.labs.api.instrument.production_spread`; a series resistance, so exactly
 ``V − I R_contact``) and the instrument's voltage noise. The seeded cell's 0.3 % spread of
 active-material loading is left out (it would need a solve per student). Making a record
