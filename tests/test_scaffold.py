@@ -50,7 +50,7 @@ def _as_intro_module_with_a_lab(repo: Path, module_id: str) -> None:
     "module_id, intro",
     [
         ("u01_electrochemistry", False),  # specialist, no lab
-        ("u03_modeling", False),  # specialist with a lab
+        ("u04_cell_design", False),  # specialist with a lab (u03_modeling is written)
         ("t01_teacher_training", False),  # no assignment
         ("u02_materials", True),  # intro: a worksheet closes the module after its lab
     ],
