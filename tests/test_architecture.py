@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "denchi"
 # shared base modules every package may use
 BASE = {"errors", "validation", "i18n", "plotting", "telemetry"}
 ALLOWED = {
-    "labs": BASE,
+    "labs": BASE | {"chem"},  # seeded data made by chem's closed forms (u01's polarisation)
     "chem": BASE,
     "factory": BASE,
     "sustain": BASE,

@@ -216,6 +216,20 @@ def test_pulse_test(cell, drawn):
 @SETTINGS
 @given(
     drawn=calls(
+        c_rates=st.lists(st.floats(0.05, 2), min_size=1, max_size=3),
+        soc=st.floats(0.3, 0.7),
+        pulse_s=st.floats(0.5, 30),
+        temperature_c=TEMPERATURE,
+        exchange_current_factor=st.floats(0.1, 10),
+    )
+)
+def test_polarisation(cell, drawn):
+    _check(cell.polarisation, drawn)
+
+
+@SETTINGS
+@given(
+    drawn=calls(
         pulse_c_rate=st.floats(0.1, 1),
         pulse_s=st.floats(10, 1200),
         rest_s=st.floats(10, 1200),

@@ -25,6 +25,32 @@ def test_a_healthy_tool_passes_every_check_and_leaves_nothing_behind(rt):
     assert set(rt.config.data_dir.iterdir()) == before
 
 
+def test_probes_at_once_share_one_run_of_the_checks(rt, monkeypatch):
+    """Forty probes at once (a burst) sync one file, not forty; a probe after ``max_age_s``
+    runs the checks again and sees a change."""
+    import threading
+    import time
+
+    runs = []
+
+    def counted(runtime):
+        runs.append(time.monotonic())
+        time.sleep(0.05)  # a slow fsync: the others arrive while it runs
+        return {"database": "ok", "data_dir": f"run {len(runs)}"}
+
+    monkeypatch.setattr(health, "checks", counted)
+    recent = health.Recent(max_age_s=0.5)
+    answers = []
+    probes = [threading.Thread(target=lambda: answers.append(recent.checks(rt))) for _ in range(40)]
+    for probe in probes:
+        probe.start()
+    for probe in probes:
+        probe.join()
+    assert len(runs) == 1 and answers == [{"database": "ok", "data_dir": "run 1"}] * 40
+    time.sleep(0.6)
+    assert recent.checks(rt)["data_dir"] == "run 2"
+
+
 def test_a_data_folder_that_takes_no_write_fails_its_check_only(rt, tmp_path):
     data = rt.config.data_dir
     data.rename(tmp_path / "aside")

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lms.example import config_in, register_platform, runtime_in
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 
 from denchi.lms import logs, metrics, models
 from denchi.lms.models import utcnow
@@ -29,11 +30,15 @@ def rt(tmp_path):
         yield runtime
 
 
-def _class(rt) -> None:
-    """Five submissions (2 queued, 1 grading, 2 graded after 20 s and 200 s) and three
-    scores (one sent 4 s after it was recorded, one pending for 90 s, one failed)."""
+SCHOOL = (("client_id", "c"), ("issuer", "https://moodle.example"))
+
+
+def _class(rt, issuer: str = "https://moodle.example") -> None:
+    """A class at the school ``issuer``: five submissions (2 queued, 1 grading, 2 graded
+    after 20 s and 200 s) and three scores (one sent 4 s after it was recorded, one pending
+    for 90 s, one failed)."""
     now = utcnow()
-    platform_id = register_platform(rt.db)
+    platform_id = register_platform(rt.db, issuer=issuer)
     with rt.db.session() as s:
         context = models.Context(platform_id=platform_id, deployment_id="d", context_id="c1")
         s.add(context)
@@ -42,7 +47,7 @@ def _class(rt) -> None:
             context_id=context.id, resource_link_id="r", kind="assignment", target="h02"
         )
         s.add(link)
-        user = models.User(platform_id=platform_id, sub="u", student_key="s1")
+        user = models.User(platform_id=platform_id, sub="u", student_key=f"s{platform_id}")
         s.add(user)
         s.flush()
         for status, graded_after in [
@@ -88,7 +93,7 @@ def _samples(text: str) -> dict[tuple[str, tuple], float]:
 def test_metrics_report_the_queue_grading_time_and_delivery(rt):
     _class(rt)
     samples = _samples(metrics.exposition(rt.db))
-    queue = {status: samples[("denchi_lms_submissions", (("status", status),))]
+    queue = {status: samples[("denchi_lms_submissions", (*SCHOOL, ("status", status)))]
              for status in ("queued", "grading", "graded", "failed")}  # fmt: skip
     assert queue == {"queued": 2, "grading": 1, "graded": 2, "failed": 0}
     turnaround = "denchi_lms_grading_turnaround_seconds"
@@ -99,9 +104,69 @@ def test_metrics_report_the_queue_grading_time_and_delivery(rt):
     lag = "denchi_lms_score_delivery_lag_seconds"
     assert samples[(lag + "_count", ())] == 1
     assert samples[(lag + "_sum", ())] == pytest.approx(4)
-    assert samples[("denchi_lms_scores", (("status", "failed"),))] == 1
-    assert samples[("denchi_lms_scores", (("status", "pending"),))] == 1
-    assert samples[("denchi_lms_oldest_pending_score_age_seconds", ())] == pytest.approx(90, abs=5)
+    assert samples[("denchi_lms_scores", (*SCHOOL, ("status", "failed")))] == 1
+    assert samples[("denchi_lms_scores", (*SCHOOL, ("status", "pending")))] == 1
+    oldest = ("denchi_lms_oldest_pending_score_age_seconds", SCHOOL)
+    assert samples[oldest] == pytest.approx(90, abs=5)
+
+
+def test_each_school_is_reported_apart(rt, tmp_path, capsys):
+    """Two schools' LMSs on one tool (issue 21, "per-school views for operators"): the
+    metrics and ``denchi lms schools`` give each its own queue and deliveries; a school that
+    registered but never launched is listed with nothing."""
+    from denchi.lms import schools
+
+    _class(rt)
+    _class(rt, issuer="https://lms.school-b.example")
+    with rt.db.session() as s:  # school B's grading moved on: one queued notebook is graded
+        queued = s.scalars(
+            select(models.Submission)
+            .join(models.ResourceLink)
+            .join(models.Context)
+            .join(models.Platform)
+            .where(models.Platform.issuer == "https://lms.school-b.example")
+            .where(models.Submission.status == "queued")
+        ).first()
+        queued.status = "graded"
+        queued.graded_at = utcnow()
+    register_platform(rt.db, issuer="https://quiet.example")
+    samples = _samples(metrics.exposition(rt.db))
+
+    def queue(issuer: str, status: str) -> float:
+        labels = (("client_id", "c"), ("issuer", issuer), ("status", status))
+        return samples[("denchi_lms_submissions", labels)]
+
+    assert queue("https://moodle.example", "queued") == 2
+    assert queue("https://lms.school-b.example", "queued") == 1
+    assert queue("https://lms.school-b.example", "graded") == 3
+    assert queue("https://quiet.example", "queued") == 0
+    rows = {row.issuer: row for row in schools.activity(rt.db)}
+    assert list(rows) == [
+        "https://moodle.example",
+        "https://lms.school-b.example",
+        "https://quiet.example",
+    ]
+    b = rows["https://lms.school-b.example"]
+    assert (b.courses, b.people, b.submissions) == (1, 1, {"queued": 1, "grading": 1, "graded": 3})
+    assert b.scores == {"sent": 1, "pending": 1, "failed": 1}
+    assert b.oldest_pending_score_s == pytest.approx(90, abs=5)
+    quiet = rows["https://quiet.example"]
+    assert (quiet.courses, quiet.submissions, quiet.last_submission_at) == (0, {}, None)
+
+    from denchi.cli import main
+
+    config = tmp_path / "operator.toml"
+    config.write_text(
+        f'database_url = "{rt.config.database_url}"\n'
+        f'data_dir = "{rt.config.data_dir}"\n'
+        "allow_unsandboxed_grading = true\n",
+        encoding="utf-8",
+    )
+    assert main(["lms", "--config", str(config), "schools"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("学校 (LMS) / school\t")
+    school_b = next(line.split("\t") for line in lines if "school-b" in line)
+    assert school_b[2:10] == ["1", "1", "1", "1", "3", "0", "1", "1"]
 
 
 def test_metrics_need_the_operators_token(rt, tmp_path):

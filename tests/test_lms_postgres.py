@@ -3,6 +3,7 @@ procrastinate; a worker in another process grades the class and delivers the sco
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import httpx
 import pytest
 from lms.harness import (
     Browser,
@@ -44,21 +46,52 @@ def postgres(tmp_path, monkeypatch):
     server.cleanup()
 
 
-def test_a_worker_process_grades_and_delivers_through_postgres(tmp_path, postgres):
+class RoundRobin(httpx.BaseTransport):
+    """A reverse proxy in front of several web processes, as an operator runs one: each
+    request to the public address ``front`` goes to the next of ``backends`` in turn (no
+    sticky sessions); any other request (the LMS's) passes unchanged."""
+
+    def __init__(self, front: str, backends: list[str]) -> None:
+        self.front = httpx.URL(front)
+        self.backends = [httpx.URL(url) for url in backends]
+        self.served = {str(url): 0 for url in self.backends}
+        self.inner = httpx.HTTPTransport()
+        self.turn = itertools.count()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if (request.url.host, request.url.port) == (self.front.host, self.front.port):
+            backend = self.backends[next(self.turn) % len(self.backends)]
+            self.served[str(backend)] += 1
+            request.url = request.url.copy_with(port=backend.port)
+        return self.inner.handle_request(request)
+
+
+def test_two_web_processes_and_two_workers_share_one_postgres_database(tmp_path, postgres):
+    """Many schools (issue 21): two web processes behind one address (as behind a proxy
+    that sends each request to either) and two worker processes, each with a data folder of
+    its own as on separate machines, share one PostgreSQL database. The requests of each
+    learner's login, launch and upload alternate between the web processes; the web processes
+    only queue the work; the two workers share it and deliver every score."""
     platform = Platform()
     platform.start()
     courseware = make_courseware(tmp_path / "courseware")
-    settings = dict(database_url=postgres, queue="procrastinate", data_dir=str(tmp_path / "data"))
-    tool = start_tool(tmp_path, courseware, **settings)
+    settings = dict(database_url=postgres, queue="procrastinate")
+    web_a = start_tool(tmp_path, courseware, data_dir=str(tmp_path / "data-a"), **settings)
+    # the second web process answers for the same address: the proxy's
+    web_b = start_tool(
+        tmp_path, courseware, data_dir=str(tmp_path / "data-b"), base_url=web_a.url, **settings
+    )
     try:
-        register_manually(tool, platform)
+        register_manually(web_a, platform)
         course = platform.course("pg", *LEARNERS)
-        place_assignment(platform, tool, course, "rl-pg", "7")
-        release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+        place_assignment(platform, web_a, course, "rl-pg", "7")
+        release = web_a.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")
+        proxy = RoundRobin(web_a.url, [web_a.url, web_b.url])
         for person in LEARNERS:
             browser = Browser()
+            browser.http = httpx.Client(timeout=60, transport=proxy)
             page = browser.launch(
-                tool, platform, platform.launch_hint(person, course, "rl-pg"), "x"
+                web_a, platform, platform.launch_hint(person, course, "rl-pg"), "x", post=True
             )
             url = page.text.split('/submit"')[0].rsplit('action="', 1)[1] + "/submit"
             response = browser.http.post(
@@ -66,54 +99,55 @@ def test_a_worker_process_grades_and_delivers_through_postgres(tmp_path, postgre
                 data={"csrf": csrf_of(page.text)},
                 files={"notebook": ("a.ipynb", answered(release), "text/plain")},
             )
-            assert response.status_code == 303
-        with tool.rt.db.session() as s:
+            assert response.status_code == 303, response.text
+        # each process answered part of every learner's requests
+        assert min(proxy.served.values()) >= 3 * len(LEARNERS), proxy.served
+        with web_b.rt.db.session() as s:
             assert {sub.status for sub in s.scalars(select(models.Submission))} == {"queued"}
-        # the web process only queued the work; a worker elsewhere does it
-        config = tmp_path / "worker.toml"
-        config.write_text(
-            "\n".join(
-                [
-                    f'base_url = "{tool.url}"',
-                    f'database_url = "{postgres}"',
-                    'queue = "procrastinate"',
-                    f'data_dir = "{tmp_path / "worker-data"}"',
-                    f'courseware_dir = "{courseware}"',
-                ]
-            ),
-            encoding="utf-8",
-        )
+        # the web processes only queued the work; two workers elsewhere do it
         env = dict(
             os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
         )
-        worker = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "denchi.cli",
-                "lms",
-                "--config",
-                str(config),
-                "worker",
-                "--once",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-        )
-        assert worker.returncode == 0, worker.stderr[-2000:]
+        workers = []
+        for name in ("worker-1", "worker-2"):
+            config = tmp_path / f"{name}.toml"
+            config.write_text(
+                "\n".join(
+                    [
+                        f'base_url = "{web_a.url}"',
+                        f'database_url = "{postgres}"',
+                        'queue = "procrastinate"',
+                        f'data_dir = "{tmp_path / name}"',
+                        f'courseware_dir = "{courseware}"',
+                    ]
+                ),
+                encoding="utf-8",
+            )
+            args = [sys.executable, "-m", "denchi.cli", "lms", "--config", str(config)]
+            workers.append(
+                subprocess.Popen(
+                    [*args, "worker", "--once"],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=env,
+                )
+            )
+        for worker in workers:
+            _, stderr = worker.communicate(timeout=600)
+            assert worker.returncode == 0, stderr[-2000:]
         deadline = time.monotonic() + 30
         while len([s for s in platform.scores if "scoreGiven" in s]) < 3:
             assert time.monotonic() < deadline, dump(platform.scores)
             time.sleep(0.2)
-        with tool.rt.db.session() as s:
+        with web_a.rt.db.session() as s:
             subs = s.scalars(select(models.Submission)).all()
             assert {(sub.status, sub.score) for sub in subs} == {("graded", 3.0)}
         graded = [s for s in platform.scores if "scoreGiven" in s]
         assert sorted(s["userId"] for s in graded) == [p.sub for p in LEARNERS]
     finally:
-        tool.stop()
+        web_b.stop()
+        web_a.stop()
         platform.stop()
 
 

@@ -305,23 +305,29 @@ def test_clock_skew_is_logged_with_the_times(tmp_path, platform, courseware, cap
 def test_health_checks_the_database_and_the_data_folder(tmp_path, courseware):
     import httpx
 
+    def health(status: int) -> httpx.Response:
+        """/health once it answers ``status`` (its answer may be up to 1 s old)."""
+        deadline = time.monotonic() + 10
+        while (response := httpx.get(f"{tool.url}/health")).status_code != status:
+            assert time.monotonic() < deadline, response.text
+            time.sleep(0.2)
+        return response
+
     tool = start_tool(tmp_path, courseware)
     try:
-        healthy = httpx.get(f"{tool.url}/health")
+        healthy = health(200)
         assert healthy.status_code == 200 and healthy.json()["status"] == "ok"
 
         data = Path(tool.rt.config.data_dir)
         aside = data.with_name("data-aside")
         data.rename(aside)
         data.write_text("not a folder")  # the data folder cannot be written to
-        response = httpx.get(f"{tool.url}/health")
-        assert response.status_code == 503
-        body = response.json()
+        body = health(503).json()
         assert body["status"] == "error" and body["checks"]["data_dir"] != "ok"
         assert body["checks"]["database"] == "ok"
         data.unlink()
         aside.rename(data)
-        assert httpx.get(f"{tool.url}/health").status_code == 200
+        health(200)
 
         tool.rt.db.engine.dispose()
         moved = tmp_path / "moved"
@@ -329,14 +335,60 @@ def test_health_checks_the_database_and_the_data_folder(tmp_path, courseware):
         for path in tmp_path.glob("lms.db*"):
             path.rename(moved / path.name)
         (tmp_path / "lms.db").mkdir()  # the database file cannot be opened
-        response = httpx.get(f"{tool.url}/health")
-        assert response.status_code == 503
-        assert response.json()["checks"]["database"] != "ok"
+        assert health(503).json()["checks"]["database"] != "ok"
         (tmp_path / "lms.db").rmdir()
         tool.rt.db.engine.dispose()
         for path in moved.iterdir():
             path.rename(tmp_path / path.name)
-        assert httpx.get(f"{tool.url}/health").status_code == 200
+        health(200)
+    finally:
+        tool.stop()
+
+
+def test_health_answers_while_every_web_thread_is_busy(tmp_path, courseware, monkeypatch):
+    """A class's burst of launches may hold every web thread (``web_threads``); a monitor or
+    load balancer asking ``/health`` then must not wait behind them (issue 21: /health p95
+    rose to 0.3-0.7 s during a burst, and a balancer would take the busy tool for dead)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from denchi.lms import login_states
+
+    held, release = threading.Semaphore(0), threading.Event()
+    begin = login_states.begin
+
+    def stalled_begin(*args, **kwargs):  # a login whose database work takes its time
+        held.release()
+        release.wait(60)
+        return begin(*args, **kwargs)
+
+    monkeypatch.setattr(login_states, "begin", stalled_begin)
+    tool = start_tool(tmp_path, courseware, web_threads=2)
+    try:
+        with ThreadPoolExecutor(2) as logins:
+            busy = [
+                logins.submit(
+                    httpx.post,
+                    f"{tool.url}/lti/login",
+                    data={
+                        "iss": "https://lms.example",
+                        "login_hint": "x",
+                        "target_link_uri": f"{tool.url}/lti/launch",
+                    },
+                    timeout=90,
+                )  # fmt: skip
+                for _ in range(2)
+            ]
+            try:
+                for _ in range(2):  # both web threads are inside a login now
+                    assert held.acquire(timeout=30)
+                answer = httpx.get(f"{tool.url}/health", timeout=10)
+                assert answer.status_code == 200 and answer.json()["status"] == "ok"
+            finally:
+                release.set()
+            assert all(future.result().status_code < 500 for future in busy)
     finally:
         tool.stop()
 

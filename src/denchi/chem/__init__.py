@@ -1,9 +1,13 @@
-"""Closed-form electrochemistry for the intro track: redox, Nernst, Faraday.
+"""Closed-form electrochemistry: redox, Nernst, Faraday, kinetics, thermodynamics, transport.
 
     from denchi import chem
     chem.cell_voltage("Zn", "Cu").voltage_v                 # Daniell cell: 1.10 V
     chem.cell_voltage("Zn", "Cu", 0.01, 1.0).voltage_v      # dilute Zn2+: higher voltage
     chem.mass_from_charge(9650, electrons=2, molar_mass_g_mol=63.5)  # 3.175 g of copper
+    chem.material_capacity_mah_g("LFP")                    # 169.9 mAh/g (see ``materials``)
+    chem.cell_energy_density(...).cell_wh_kg               # active → stack → cell [Wh/kg]
+    chem.butler_volmer_current_density(0.1, 2.0)           # kinetics: j [A/m2] at η = 0.1 V
+    chem.tafel_slope_mv_per_decade(0.5)                    # 118 mV per decade at 25 ℃
 
 Standard potentials come from the CRC Handbook's electrochemical series (see ``potentials``).
 Inputs are checked; a bad one raises ``InputError`` naming it, in Japanese and English.
@@ -32,6 +36,29 @@ from denchi.chem.figures import (
     draw_mass_per_kwh,
     draw_thermal_runaway_loop,
 )
+from denchi.chem.kinetics import (
+    TafelFit,
+    butler_volmer_current_density,
+    diffusion_time_s,
+    gibbs_energy_kj_mol,
+    limiting_current_density_a_m2,
+    overpotential_from_current_density,
+    reaction_entropy_j_mol_k,
+    reversible_heat_w,
+    tafel_fit,
+    tafel_slope_mv_per_decade,
+)
+from denchi.chem.materials import (
+    ACTIVE_MATERIALS,
+    ATOMIC_WEIGHTS,
+    PARTS,
+    ActiveMaterial,
+    EnergyDensity,
+    cell_energy_density,
+    material_capacity_mah_g,
+    molar_mass_g_mol,
+    pair_specific_energy_wh_kg,
+)
 from denchi.chem.nernst import CellVoltage, cell_voltage, electrode_potential_v, nernst_slope_v
 from denchi.chem.potentials import COUPLES, Couple, couple, ionisation_series
 
@@ -42,12 +69,15 @@ __all__ = [
     "TYPICAL_WH_PER_KG",
     "CellVoltage",
     "Couple",
+    "TafelFit",
     "ah_to_c",
+    "butler_volmer_current_density",
     "c_to_ah",
     "cell_voltage",
     "charge_c",
     "charge_from_mass",
     "couple",
+    "diffusion_time_s",
     "draw_daniell_cell",
     "draw_energy_conversion",
     "draw_ionisation_series",
@@ -55,10 +85,27 @@ __all__ = [
     "draw_mass_per_kwh",
     "draw_thermal_runaway_loop",
     "electrode_potential_v",
+    "gibbs_energy_kj_mol",
     "ionisation_series",
+    "limiting_current_density_a_m2",
     "mass_from_charge",
     "moles_from_charge",
     "moles_of_electrons",
     "nernst_slope_v",
+    "overpotential_from_current_density",
+    "reaction_entropy_j_mol_k",
+    "reversible_heat_w",
+    "tafel_fit",
+    "tafel_slope_mv_per_decade",
     "theoretical_capacity_mah_g",
+    # u02
+    "ACTIVE_MATERIALS",
+    "ATOMIC_WEIGHTS",
+    "PARTS",
+    "ActiveMaterial",
+    "EnergyDensity",
+    "cell_energy_density",
+    "material_capacity_mah_g",
+    "molar_mass_g_mol",
+    "pair_specific_energy_wh_kg",
 ]

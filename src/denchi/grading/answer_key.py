@@ -88,7 +88,10 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
 # Units of an answer, from the end of its variable name (longest first), as the assignments
 # name them (q2_emf_v, q1_li_t_per_gwh, q2_li_man_t …).
 _UNITS = (
+    ("_mv_per_decade", "mV/decade"),
+    ("_j_per_mol_k", "J/(mol·K)"),
     ("_t_per_gwh", "t/GWh"),
+    ("_a_per_m2", "A/m²"),
     ("_man_t", "万 t"),
     ("_c_rate", "C"),
     ("_percent", "%"),

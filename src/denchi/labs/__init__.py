@@ -6,7 +6,7 @@
     r.capacity_ah, r.energy_wh, r.plot()
 
 Experiments of a ``Cell``: ``discharge``, ``rate_test``, ``charge``, ``cycle`` (with
-``labs.protocols``), ``ocv``, ``pulse_test``, ``gitt``, ``eis``, ``aging`` and
+``labs.protocols``), ``ocv``, ``pulse_test``, ``polarisation``, ``gitt``, ``eis``, ``aging`` and
 ``calendar_aging``; ``labs.design_cell`` builds a cell from electrode choices;
 ``labs.practicum_cell`` makes a cell in the four steps of the small-cell practicum;
 ``labs.Instrument`` turns results into seeded "measured" data; ``labs.compare`` draws results
@@ -45,6 +45,7 @@ _EXPORTS = {
     "ProtocolResult": "denchi.labs.api.results",
     "PulseTestResult": "denchi.labs.api.results",
     "GITTResult": "denchi.labs.api.results",
+    "PolarisationResult": "denchi.labs.api.polarisation",
     "RateTestResult": "denchi.labs.api.results",
     "OCVResult": "denchi.labs.api.ocv",
     "EISResult": "denchi.labs.api.impedance",
@@ -64,8 +65,9 @@ _MODULES = {
     "heat": "denchi.labs.analysis.heat",
     "fade": "denchi.labs.analysis.fade",
     "lab_datasets": "denchi.labs.datasets.evaluation",
+    "u01_datasets": "denchi.labs.datasets.electrochemistry",
     "analysis_ecm": "denchi.labs.analysis.ecm",
-    "modeling_datasets": "denchi.labs.datasets.modeling",
+    "u03_datasets": "denchi.labs.datasets.modeling",
 }
 
 __all__ = ["LabInputError", "LabSimulationError", *_MODULES, *_EXPORTS]

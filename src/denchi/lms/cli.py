@@ -58,6 +58,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     manual.add_argument("--name", default="")
     manual.add_argument("--token-audience", default=None)
     add("platforms", help="list registered LMSs and deployments")
+    add(
+        "schools",
+        help="per registered LMS (school): courses, people, grading queue, scores not yet"
+        " delivered, last submission",
+    )
     add("rotate-keys", help="make a new signing key (the old one stays published)")
     add(
         "migrate",
@@ -224,6 +229,10 @@ def run(args: argparse.Namespace) -> int:
             for p in s.scalars(select(Platform)):
                 deployments = ", ".join(d.deployment_id for d in p.deployments) or "-"
                 print(f"{p.issuer}\tclient_id={p.client_id}\tdeployments={deployments}")
+    elif command == "schools":
+        from denchi.lms.schools import activity, table
+
+        print(table(activity(rt.db)))
     elif command == "rotate-keys":
         print(f"新しい鍵 / new key: {rt.keys.rotate()}")
     rt.close()

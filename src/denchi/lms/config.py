@@ -87,8 +87,13 @@ class LmsConfig(BaseModel):
     grading_batch_size: _Count = 40
     worker_threads: Annotated[int, Field(strict=True, ge=1, le=64)] = 1
     # threads that answer requests at once (Starlette's threadpool; its own default is 40);
-    # the database pool keeps a connection for each of them and each background thread
-    web_threads: Annotated[int, Field(strict=True, ge=1, le=200)] = 40
+    # the database pool keeps a connection for each of them and each background thread.
+    # 8, not 40: the requests' work is CPU under one GIL, so more threads only contend for it
+    # (benchmarks/lms_class.py --web-threads, 40 launches at once, paired runs: 25-31 ms of
+    # the tool's CPU per launch with 8 against 35-37 ms with 40, /health p95 152-214 ms
+    # against 277-590 ms), and several web processes on PostgreSQL must stay within its
+    # max_connections (100 by default)
+    web_threads: Annotated[int, Field(strict=True, ge=1, le=200)] = 8
     # old signing keys stay in the JWKS this long after a rotation
     key_grace_days: _NonNegativeInt = 7
     session_hours: _Count = 12

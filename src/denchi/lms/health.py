@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -87,3 +89,32 @@ def checks(rt: Runtime) -> dict[str, str]:
         rt: The tool instance.
     """
     return {"database": database_check(rt), "data_dir": data_dir_check(rt)}
+
+
+class Recent:
+    """:func:`checks`, run at most once per ``max_age_s``: the requests that arrive meanwhile
+    (a monitor, a load balancer, and during a class's burst many of them at once) get the
+    last answer instead of each syncing a file to the disk.
+
+    Args:
+        max_age_s: How old [s] an answer may be when it is given again.
+    """
+
+    def __init__(self, max_age_s: float = 1.0) -> None:
+        self.max_age_s = max_age_s
+        self._lock = threading.Lock()
+        self._answer: dict[str, str] | None = None
+        self._at = 0.0
+
+    def checks(self, rt: Runtime) -> dict[str, str]:
+        """The checks' answer (``checks(rt)``), at most ``max_age_s`` old; a request that
+        comes while they run waits for their answer (one run at a time).
+
+        Args:
+            rt: The tool instance.
+        """
+        with self._lock:
+            if self._answer is None or time.monotonic() - self._at > self.max_age_s:
+                self._answer = checks(rt)
+                self._at = time.monotonic()
+            return dict(self._answer)

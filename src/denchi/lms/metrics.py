@@ -2,14 +2,17 @@
 
 Every figure is read from the database at each scrape, so that one ``serve`` process reports
 the work of every worker process and machine (PostgreSQL mode) and nothing is lost when a
-process restarts:
+process restarts. Every gauge is given per registered LMS (labels ``issuer`` and
+``client_id``, the schools of ``denchi lms schools``, :mod:`denchi.lms.schools`; Prometheus's
+``sum without (issuer, client_id)`` gives the whole tool); the histograms are the whole tool's:
 
-- ``denchi_lms_submissions{status}``: submissions by status (the grading queue: ``queued``,
-  ``grading``; and ``graded``, ``failed``, ``superseded``);
+- ``denchi_lms_submissions{issuer,client_id,status}``: submissions by status (the grading
+  queue: ``queued``, ``grading``; and ``graded``, ``failed``, ``superseded``);
 - ``denchi_lms_grading_turnaround_seconds``: a histogram of the time from upload to grade
   (waiting in the queue plus grading: what a learner waits), over every graded submission;
-- ``denchi_lms_scores{status}``: scores for the LMS by status (``failed``: deliveries that
-  gave up after ``outbox_max_attempts``), ``denchi_lms_oldest_pending_score_age_seconds``, and
+- ``denchi_lms_scores{issuer,client_id,status}``: scores for the LMS by status (``failed``:
+  deliveries that gave up after ``outbox_max_attempts``),
+  ``denchi_lms_oldest_pending_score_age_seconds{issuer,client_id}``, and
   ``denchi_lms_score_delivery_lag_seconds``, a histogram of the time from a recorded score to
   the LMS accepting it.
 
@@ -31,10 +34,11 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from denchi.lms.config import LmsConfig
-from denchi.lms.models import ScoreOutbox, Submission, utcnow
+from denchi.lms.models import ScoreOutbox, Submission
+from denchi.lms.schools import PlatformActivity, activity
 from denchi.lms.store import Database
 from denchi.lms.untrusted import same_secret
 
@@ -43,6 +47,8 @@ SUBMISSION_STATUSES = ("queued", "grading", "graded", "failed", "superseded")
 SCORE_STATUSES = ("pending", "sent", "superseded", "failed")
 # seconds: a learner waits seconds to minutes for a grade; an LMS answers in under a second
 TURNAROUND_BUCKETS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
+# each LMS (school) apart: its issuer and the tool's client id there (denchi.lms.schools)
+PLATFORM_LABELS = ["issuer", "client_id"]
 LAG_BUCKETS = (0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 3600.0)
 
 
@@ -71,6 +77,10 @@ def _histogram(
     return family
 
 
+def _labels(school: PlatformActivity) -> list[str]:
+    return [school.issuer, school.client_id]
+
+
 def _durations(rows: Iterable[Sequence[datetime | None]]) -> list[float]:
     return [max(0.0, (end - start).total_seconds()) for start, end in rows if start and end]
 
@@ -85,19 +95,8 @@ class ToolCollector(Collector):
         """The tool's metrics now (prometheus_client's custom collector): submissions and
         scores by status, the age of the oldest pending score [s], and histograms of grading
         turnaround and delivery lag [s]."""
+        schools = activity(self.db)
         with self.db.session() as s:
-            submissions: dict[str, int] = {
-                status: count
-                for status, count in s.execute(
-                    select(Submission.status, func.count()).group_by(Submission.status)
-                )
-            }
-            scores: dict[str, int] = {
-                status: count
-                for status, count in s.execute(
-                    select(ScoreOutbox.status, func.count()).group_by(ScoreOutbox.status)
-                )
-            }
             turnaround = _durations(
                 s.execute(
                     select(Submission.created_at, Submission.graded_at).where(
@@ -112,14 +111,12 @@ class ToolCollector(Collector):
                     )
                 ).all()
             )
-            oldest = s.scalar(
-                select(func.min(ScoreOutbox.created_at)).where(ScoreOutbox.status == "pending")
-            )
         queue = GaugeMetricFamily(
-            "denchi_lms_submissions", "Submissions by status", labels=["status"]
+            "denchi_lms_submissions", "Submissions by status", labels=[*PLATFORM_LABELS, "status"]
         )
-        for status in sorted({*SUBMISSION_STATUSES, *submissions}):
-            queue.add_metric([status], submissions.get(status, 0))
+        for school in schools:
+            for status in sorted({*SUBMISSION_STATUSES, *school.submissions}):
+                queue.add_metric([*_labels(school), status], school.submissions.get(status, 0))
         yield queue
         yield _histogram(
             "denchi_lms_grading_turnaround_seconds",
@@ -128,16 +125,21 @@ class ToolCollector(Collector):
             TURNAROUND_BUCKETS,
         )
         outbox = GaugeMetricFamily(
-            "denchi_lms_scores", "Scores for the LMS by delivery status", labels=["status"]
+            "denchi_lms_scores",
+            "Scores for the LMS by delivery status",
+            labels=[*PLATFORM_LABELS, "status"],
         )
-        for status in sorted({*SCORE_STATUSES, *scores}):
-            outbox.add_metric([status], scores.get(status, 0))
-        yield outbox
-        yield GaugeMetricFamily(
+        oldest = GaugeMetricFamily(
             "denchi_lms_oldest_pending_score_age_seconds",
             "Age of the oldest score not yet accepted by the LMS (0: none pending)",
-            value=(utcnow() - oldest).total_seconds() if oldest else 0.0,
+            labels=PLATFORM_LABELS,
         )
+        for school in schools:
+            for status in sorted({*SCORE_STATUSES, *school.scores}):
+                outbox.add_metric([*_labels(school), status], school.scores.get(status, 0))
+            oldest.add_metric(_labels(school), school.oldest_pending_score_s or 0.0)
+        yield outbox
+        yield oldest
         yield _histogram(
             "denchi_lms_score_delivery_lag_seconds",
             "Time from a recorded score to the LMS accepting it",

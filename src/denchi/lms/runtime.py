@@ -21,13 +21,15 @@ from denchi.lms.schema import prepare_schema
 from denchi.lms.services import ServiceClient
 from denchi.lms.store import Database
 
-BACKGROUND_THREADS = 2  # besides the grading threads: score delivery and housekeeping
+# besides the grading threads: score delivery, housekeeping, and /health's own thread
+# (web.py: it must not queue behind a burst of launches for the web threads)
+BACKGROUND_THREADS = 3
 
 
 def connections(config: LmsConfig) -> int:
     """The database connections one tool process keeps: one for each thread that may use the
     database at once (``web_threads`` serving requests, ``worker_threads`` grading,
-    :data:`BACKGROUND_THREADS`).
+    :data:`BACKGROUND_THREADS`: score delivery, housekeeping, ``/health``).
 
     Args:
         config: The tool's settings (``web_threads``, ``worker_threads``).

@@ -185,11 +185,18 @@ def create_app(rt: Runtime) -> FastAPI:
             error = PageError("server", *SERVER_ERROR, status=500)
         return await page_error(request, error)
 
+    # /health runs its checks on a thread of its own, not in the web threads' pool: during
+    # a class's burst of launches all those threads may be busy, and a monitor or load
+    # balancer that waits for one would see a slow (or dead) tool that is only busy; and
+    # at most once a second (health.Recent), so that many probes at once sync one file
+    health_thread = anyio.CapacityLimiter(1)
+    recent_health = health.Recent()
+
     @app.get("/health")
-    def health_report() -> JSONResponse:
+    async def health_report() -> JSONResponse:
         """200 when the database answers and the data folder takes a write; else 503 and
-        which check failed (for a monitor or a load balancer)."""
-        checks = health.checks(rt)
+        which check failed (for a monitor or a load balancer); at most 1 s old."""
+        checks = await anyio.to_thread.run_sync(recent_health.checks, rt, limiter=health_thread)
         ok = all(value == "ok" for value in checks.values())
         return JSONResponse(
             {"status": "ok" if ok else "error", "checks": checks}, status_code=200 if ok else 503

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from denchi.labs.api.aging import AgingResult
 from denchi.labs.api.impedance import EISResult
 from denchi.labs.api.instrument import production_spread
 from denchi.labs.api.ocv import OCVResult
+from denchi.labs.api.polarisation import PolarisationResult
 from denchi.labs.api.progress import Progress
 from denchi.labs.api.results import (
     DischargeResult,
@@ -37,6 +39,7 @@ C_RATE_RANGE = p.C_RATE_RANGE
 TEMPERATURE_RANGE_C = (-20.0, 60.0)
 COOLING_RANGE_W_M2K = (0.1, 1000.0)
 FREQUENCY_RANGE_HZ = (1e-4, 1e6)
+EXCHANGE_FACTOR_RANGE = (0.01, 100.0)  # polarisation: j0 from a hundredth to a hundredfold
 DEFAULT_FREQUENCIES_HZ = tuple(np.logspace(-3, 4, 50).tolist())  # 1 mHz to 10 kHz
 CUTOFF_C_RATE = 0.05  # end of a constant-voltage hold (C/20)
 # Seconds per aging cycle on one core of a school laptop, for the expected duration shown
@@ -570,6 +573,79 @@ class Cell:
                 "smaller pulse C-rate or a higher temperature.",
             )
         return result
+
+    def polarisation(
+        self,
+        c_rates: Sequence[float] = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0),
+        soc: float = 0.5,
+        pulse_s: float = 10.0,
+        temperature_c: float = 25.0,
+        exchange_current_factor: float = 1.0,
+    ) -> PolarisationResult:
+        """Polarisation: a discharge and a charge step at each C-rate, each ``pulse_s`` long
+        from rest at ``soc``, and the overpotential ``OCV − V`` at its end split into its
+        reaction, concentration and ohmic parts (PyBaMM's voltage components).
+
+        ``exchange_current_factor`` multiplies the exchange-current density j0 of both
+        electrodes (PyBaMM's "… electrode exchange-current density [A.m-2]"), the knob of
+        electrode kinetics: 0.1 is a ten times slower reaction.
+
+        Args:
+            c_rates: Step currents as C-rates, 1 to 20 values, each 0.01–10 (each is run as a
+                discharge and as a charge).
+            soc: State of charge before every step (0.1–0.9).
+            pulse_s: Length of every step [s] (0.1–60).
+            temperature_c: Chamber temperature [℃].
+            exchange_current_factor: Factor on j0 of both electrodes (0.01–100).
+
+        Raises:
+            LabInputError: if the preset is not a single-material lithium-ion cell, or an
+                argument is outside its range above, or the temperature is out of range.
+            LabSimulationError: if the simulation cannot finish, or every step reached a
+                voltage limit.
+        """
+        self._require(
+            "polarisation",
+            self.preset.family == "lithium_ion" and not self.preset.options,
+            "nmc_graphite・lfp_graphite・lco_graphite・nca_graphite を使ってください。",
+            "Use nmc_graphite, lfp_graphite, lco_graphite or nca_graphite.",
+        )
+        rates = numbers_in_range(
+            "c_rates", c_rates, *C_RATE_RANGE, "C", label_ja="C レート", max_count=20
+        )
+        start = number_in_range("soc", soc, 0.1, 0.9, "", label_ja="SOC")
+        pulse = number_in_range("pulse_s", pulse_s, 0.1, 60.0, "s", label_ja="ステップの長さ")
+        factor = number_in_range(
+            "exchange_current_factor",
+            exchange_current_factor,
+            *EXCHANGE_FACTOR_RANGE,
+            "",
+            label_ja="交換電流密度の倍率",
+        )
+        conditions = replace(self._conditions(temperature_c), exchange_current_factor=factor)
+        signed = np.sort(np.array([*(-r for r in rates), *rates]))
+        currents = signed * self.nominal_capacity_ah
+        spec = self._spec.but(purpose="polarisation")
+        data = engine.solve_polarisation(spec, currents.tolist(), conditions, start, pulse)
+        area = engine.electrode_area_m2(spec)
+        ohmic = data["electrolyte_ohmic_v"] + data["solid_ohmic_v"] + data.get("contact_v", 0.0)
+        concentration = data["electrolyte_concentration_v"] + data["particle_concentration_v"]
+        return PolarisationResult(
+            preset=self.preset.key,
+            c_rate=signed,
+            current_a=currents,
+            current_density_a_m2=currents / area,
+            overpotential_v=data["ocv_v"] - data["voltage_v"],
+            reaction_v=-data["reaction_v"],
+            concentration_v=-concentration,
+            ohmic_v=-ohmic,
+            negative_reaction_v=data["negative_reaction_v"],
+            positive_reaction_v=data["positive_reaction_v"],
+            soc=start,
+            pulse_s=pulse,
+            temperature_c=conditions.temperature_c,
+            exchange_current_factor=factor,
+        )
 
     def gitt(
         self,

@@ -34,6 +34,7 @@ _LABELS = {
     "c_rate": ("C レート", "C-rate"),
     "delivered": ("取り出せた容量 [Ah]", "Delivered capacity [Ah]"),
     "resistance": ("直流内部抵抗 [mΩ]", "DC resistance [mΩ]"),
+    "overpotential": ("過電圧 [mV]", "Overpotential [mV]"),
     "z_real": ("Z' [mΩ]", "Z' [mΩ]"),
     "z_imag": ("-Z'' [mΩ]", "-Z'' [mΩ]"),
     "frequency": ("周波数 [Hz]", "Frequency [Hz]"),

@@ -12,6 +12,7 @@ from denchi.labs.engine.simulation import (
     ProtocolRun,
     StepShape,
     discharge_simulation,
+    electrode_area_m2,
     experiment_simulation,
     impedance_simulation,
     numeric_parameters,
@@ -21,6 +22,7 @@ from denchi.labs.engine.simulation import (
     run_protocol,
     solve_discharge,
     solve_impedance,
+    solve_polarisation,
     stoichiometry_window,
 )
 
@@ -32,6 +34,7 @@ __all__ = [
     "ProtocolRun",
     "StepShape",
     "discharge_simulation",
+    "electrode_area_m2",
     "experiment_simulation",
     "impedance_simulation",
     "numeric_parameters",
@@ -41,5 +44,6 @@ __all__ = [
     "run_protocol",
     "solve_discharge",
     "solve_impedance",
+    "solve_polarisation",
     "stoichiometry_window",
 ]

@@ -36,6 +36,7 @@ CHAMBER = "Chamber temperature [K]"
 LOADING = "Active material loading factor"
 CONTACT = "Contact resistance [Ohm]"
 COOLING = "Total heat transfer coefficient [W.m-2.K-1]"
+EXCHANGE = "Exchange-current density factor"  # multiplies j0 of both electrodes (polarisation)
 STEP_LIMIT_S = 150 * 3600.0  # the longest a current step may run without its own duration
 QUIET_SOLVER = {"silence_sundials_errors": True}  # failures come back as exceptions only
 # Recorded samples: the solver itself reports the solution on this grid (IDAKLU's output
@@ -76,7 +77,8 @@ class ModelSpec:
     fidelity: str
     thermal: str = "isothermal"
     design: tuple[tuple[str, float], ...] = ()  # parameter overrides of a designed cell
-    purpose: str = "cycler"  # "cycler", "impedance", "aging" or "calendar" (SEI only)
+    # "cycler", "impedance", "aging", "calendar" (SEI only) or "polarisation" (j0 as input)
+    purpose: str = "cycler"
     varies: bool = False  # a seeded cell: loading and contact resistance are inputs too
 
     def but(self, **changes: Any) -> ModelSpec:
@@ -92,10 +94,12 @@ class Conditions:
     cooling_w_m2k: float | None = None  # None: the parameter set's value (lumped thermal only)
     loading: float = 1.0  # active-material loading relative to the preset
     contact_ohm: float = 0.0  # extra contact resistance of this particular cell
+    exchange_current_factor: float = 1.0  # j0 of both electrodes times this (polarisation)
 
     def inputs(self, spec: ModelSpec) -> dict[str, float]:
         """PyBaMM input parameters of this run: chamber temperature [K], and the loading,
-        contact resistance [Ω] and heat transfer coefficient [W/(m² K)] where ``spec`` has them.
+        contact resistance [Ω], heat transfer coefficient [W/(m² K)] and exchange-current
+        factor where ``spec`` has them.
 
         Args:
             spec: The model, preset, thermal option, design and purpose of the cell.
@@ -109,6 +113,8 @@ class Conditions:
                 if self.cooling_w_m2k is not None
                 else default_cooling_w_m2k(spec.preset)
             )
+        if spec.purpose == "polarisation":
+            inputs[EXCHANGE] = self.exchange_current_factor
         return inputs
 
 
@@ -326,7 +332,26 @@ def parameter_values(spec: ModelSpec, pybamm: Any) -> Any:
         params.update({"Contact resistance [Ohm]": pybamm.InputParameter(CONTACT)})
     if spec.thermal == "lumped":
         params[COOLING] = pybamm.InputParameter(COOLING)
+    if spec.purpose == "polarisation":
+        factor = pybamm.InputParameter(EXCHANGE)
+        for key in EXCHANGE_CURRENT_DENSITIES:
+            params[key] = _scaled(params[key], factor)
     return params
+
+
+# the exchange-current densities j0 of the two electrodes' main reaction (PyBaMM's names;
+# functions of c_e, c_s_surf, c_s_max and T, or numbers), scaled for polarisation studies
+EXCHANGE_CURRENT_DENSITIES = (
+    "Negative electrode exchange-current density [A.m-2]",
+    "Positive electrode exchange-current density [A.m-2]",
+)
+
+
+def _scaled(value: Any, factor: Any) -> Any:
+    """A parameter (a number or a function of PyBaMM symbols) times ``factor``."""
+    if callable(value):
+        return lambda *args: factor * value(*args)
+    return factor * value
 
 
 @cache
@@ -692,6 +717,111 @@ def _record_cycle(
     run.cycle_values.append(values)
 
 
+# ------------------------------------------------------------------ polarisation
+
+# What a polarisation step records at its end: the cell voltage, the open-circuit voltage of
+# the cell's mean state, and PyBaMM's split of their difference (its "battery" voltage
+# components, which add up to V - OCV_bulk; negative on discharge). The electrode reaction
+# overpotentials keep PyBaMM's (IUPAC) sign: positive where the electrode is oxidised.
+POLARISATION_VARIABLES = {
+    "voltage_v": "Voltage [V]",
+    "ocv_v": OCV_VARIABLE,
+    "reaction_v": "X-averaged battery reaction overpotential [V]",
+    "negative_reaction_v": "X-averaged battery negative reaction overpotential [V]",
+    "positive_reaction_v": "X-averaged battery positive reaction overpotential [V]",
+    "electrolyte_concentration_v": "X-averaged battery concentration overpotential [V]",
+    "particle_concentration_v": "Battery particle concentration overpotential [V]",
+    "electrolyte_ohmic_v": "X-averaged battery electrolyte ohmic losses [V]",
+    "solid_ohmic_v": "X-averaged battery solid phase ohmic losses [V]",
+}
+CONTACT_VARIABLE = "Contact overpotential [V]"
+
+
+def _polarisation_outputs(spec: ModelSpec) -> dict[str, str]:
+    outputs = dict(POLARISATION_VARIABLES)
+    if spec.varies:  # a seeded cell's contact resistance is part of its ohmic drop
+        outputs["contact_v"] = CONTACT_VARIABLE
+    return outputs
+
+
+@lru_cache(maxsize=4)
+def polarisation_simulation(spec: ModelSpec) -> Any:
+    """A simulation of one constant-current step whose current and exchange-current factor
+    (and chamber) are inputs; ``spec.purpose`` must be ``"polarisation"``.
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+    """
+    pybamm = import_pybamm()
+    params = parameter_values(spec, pybamm)
+    params.update({CURRENT: "[input]"})
+    solver = pybamm.IDAKLUSolver(
+        output_variables=list(_polarisation_outputs(spec).values()), options=QUIET_SOLVER
+    )
+    return pybamm.Simulation(
+        build_model(spec, pybamm),
+        parameter_values=params,
+        solver=solver,
+        var_pts=mesh_points(spec),
+    )
+
+
+def solve_polarisation(
+    spec: ModelSpec,
+    currents_a: Sequence[float],
+    conditions: Conditions,
+    soc: float,
+    duration_s: float,
+) -> dict[str, np.ndarray]:
+    """Constant-current steps of ``duration_s``, each from rest at ``soc``; the values at
+    each step's end.
+
+    Returns one array per key of :data:`POLARISATION_VARIABLES` (plus ``contact_v`` for a
+    seeded cell), each of shape (n,) for the n currents, NaN for a step that reached a
+    voltage limit before its end (its overpotential is not that of the full step) or that
+    the solver could not start (PyBaMM's ``SolverError``; a limit crossed at once is one).
+
+    Args:
+        spec: The cell, with ``purpose="polarisation"``.
+        currents_a: Step currents [A] (positive: discharge), shape (n,).
+        conditions: Chamber temperature, the cell's production spread and the
+            exchange-current factor.
+        soc: State of charge before each step, 0–1.
+        duration_s: Length of each step [s].
+
+    Raises:
+        LabSimulationError: if PyBaMM fails otherwise, or no step reached its end.
+    """
+    outputs = _polarisation_outputs(spec)
+    data = {key: np.full(len(currents_a), np.nan) for key in outputs}
+    with pybamm_call("c_rates", HINT_JA, HINT_EN) as pybamm:
+        sim = polarisation_simulation(spec)
+        for i, current in enumerate(currents_a):
+            inputs = {**conditions.inputs(spec), CURRENT: float(current)}
+            try:
+                solution = sim.solve(
+                    [0.0, duration_s],
+                    inputs=inputs,
+                    initial_soc=soc,
+                    t_interp=np.array([0.0, duration_s]),
+                )
+            except pybamm.SolverError:  # mostly a voltage limit crossed at once
+                continue
+            if solution.t[-1] < duration_s * (1 - 1e-9):  # stopped at a voltage limit
+                continue
+            for key, name in outputs.items():
+                data[key][i] = float(np.ravel(solution[name].entries)[-1])
+    if np.all(np.isnan(data["voltage_v"])):
+        raise LabSimulationError(
+            "c_rates",
+            "どの電流でも、ステップの途中で電圧の上限か下限に達しました。"
+            "C レートを小さくするか、温度を上げるか、SOC を 0.5 に近づけてください。",
+            "Every step reached a voltage limit before its end. Use smaller C-rates, a higher "
+            "temperature or a SOC closer to 0.5.",
+        )
+    return data
+
+
 # ------------------------------------------------------------------ impedance
 
 
@@ -794,3 +924,24 @@ def numeric_parameters(spec: ModelSpec, names: Sequence[str]) -> dict[str, float
     with pybamm_call("design", "", "") as pybamm:
         params = plain_parameter_values(spec, pybamm)
         return {name: float(params[name]) for name in names}
+
+
+AREA_PARAMETERS = (
+    "Electrode width [m]",
+    "Electrode height [m]",
+    "Number of electrodes connected in parallel to make a cell",
+)
+
+
+def electrode_area_m2(spec: ModelSpec) -> float:
+    """The electrode area the cell's current flows through [m²]: width × height × the
+    electrode pairs in parallel (PyBaMM's current density is the current over this area).
+
+    Args:
+        spec: The model, preset, thermal option, design and purpose of the cell.
+
+    Raises:
+        LabSimulationError: if PyBaMM cannot read the parameter set.
+    """
+    values = numeric_parameters(spec, AREA_PARAMETERS)
+    return math.prod(values[name] for name in AREA_PARAMETERS)
