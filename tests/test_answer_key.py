@@ -63,8 +63,8 @@ def test_answer_values_run_only_the_set_up_cells_the_solutions_read(tmp_path):
 def test_answer_values_list_unpacked_answers_with_the_units_of_their_names(tmp_path):
     """``(q2_v_inf_v, q2_tau_s), _ = curve_fit(...)`` binds answers too (u03 was missing its
     τ), and the names' units reach the key: seconds, farads, millivolts, m²/s, mΩ, Hz, kJ/mol,
-    cycles (e03's diffusivity, e04's capacitance and resistances, e06's activation energy
-    were shown without a unit)."""
+    cycles, mAh/g, Wh/kg (e03's diffusivity, e04's capacitance and resistances, e06's
+    activation energy were shown without a unit, u02's Wh/kg as kg and mAh/g as g)."""
     from denchi.grading.answer_key import answer_values
 
     def cell(source, **nbgrader):
@@ -78,6 +78,7 @@ def test_answer_values_list_unpacked_answers_with_the_units_of_their_names(tmp_p
         "q2_c1_f = 4600.0\n"
         "q3_diffusivity_m2_s = 4e-15\n"
         "q4_r_mohm, q4_peak_hz, q4_ea_kj_mol, q4_eol_cycles = 28.0, 0.5, 50.0, 900\n"
+        "q5_capacity_mah_g, q5_cell_wh_kg = 274.0, 250.0\n"
         "### END SOLUTION"
     )
     notebook = nbformat.v4.new_notebook()
@@ -95,4 +96,6 @@ def test_answer_values_list_unpacked_answers_with_the_units_of_their_names(tmp_p
         "q4_peak_hz": "0.5 Hz",
         "q4_ea_kj_mol": "50 kJ/mol",
         "q4_eol_cycles": "900 サイクル",
+        "q5_capacity_mah_g": "274 mAh/g",
+        "q5_cell_wh_kg": "250 Wh/kg",
     }

@@ -103,6 +103,8 @@ _UNITS = (
     ("_kwh", "kWh"),
     ("_ohm", "Ω"),
     ("_m2_s", "m²/s"),
+    ("_mah_g", "mAh/g"),
+    ("_wh_kg", "Wh/kg"),
     ("_kj_mol", "kJ/mol"),
     ("_minutes", "分"),
     ("_cycles", "サイクル"),
