@@ -196,3 +196,43 @@ def test_a_page_with_an_explorer_runs_again_when_the_explorer_code_or_the_engine
     assert src / "explorers.py" in inputs
     assert src / "labs" / "engine" / "simulation.py" in inputs
     assert root / "uv.lock" in inputs  # bokeh's and PyBaMM's versions
+
+
+def _offline_assets():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "book" / "_ext" / "offline_assets.py"
+    spec = importlib.util.spec_from_file_location("denchi_offline_assets_explorers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class _App:
+    """What the book's extension uses of Sphinx's application."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.builder = type("Builder", (), {"format": "html"})()
+        self.scripts: list[str] = []
+
+    def add_js_file(self, name: str) -> None:
+        self.scripts.append(name)
+
+
+def test_the_book_loads_bokehjs_from_its_static_files_on_explorer_pages_only(tmp_path):
+    ext = _offline_assets()
+    app = _App(tmp_path)
+    embed = explorers.StaticExplorer(_grid()).embed()
+    ext._bokeh_on_explorer_pages(app, "labs/h01_society/index", "page.html", {"body": "<p>"}, None)
+    assert app.scripts == []
+    ext._bokeh_on_explorer_pages(
+        app, "labs/h04_lithium_ion/index", "page.html", {"body": embed}, None
+    )
+    assert app.scripts == [f"bokeh/{name}" for name in explorers.bokeh_file_names()]
+    ext._copy_bokeh(app, None)
+    copied = sorted(p.name for p in (tmp_path / "_static" / "bokeh").iterdir())
+    assert copied == sorted(explorers.bokeh_file_names())
