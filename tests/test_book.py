@@ -81,7 +81,11 @@ def test_glossary_and_bibliography_pages(built_book):
 
 
 # the pages that hold a static explorer (denchi.explorers)
-EXPLORER_PAGES = ("labs/h04_lithium_ion/index", "labs/h07_safety/index")
+EXPLORER_PAGES = (
+    "labs/h04_lithium_ion/index",
+    "labs/h06_build_a_cell/index",
+    "labs/h07_safety/index",
+)
 
 
 def _pages(built_book):

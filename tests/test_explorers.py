@@ -236,3 +236,19 @@ def test_the_book_loads_bokehjs_from_its_static_files_on_explorer_pages_only(tmp
     ext._copy_bokeh(app, None)
     copied = sorted(p.name for p in (tmp_path / "_static" / "bokeh").iterdir())
     assert copied == sorted(explorers.bokeh_file_names())
+
+
+def test_mathtext_of_the_labels_becomes_plain_text_and_unknown_mathtext_is_refused():
+    def draw(ax, rate: float) -> str:
+        ax.plot([0, 1], [0, rate], label="塗工 140 $\\mu$m")
+        ax.set_ylabel("電位 [V vs Li/Li$^+$]")
+        return "10 $\\mu$m"
+
+    frame = explorers.build_grid("math", draw, [RATE], arguments={}, engine="e").frames[0]
+    assert (frame.lines[0].label, frame.y_label, frame.title) == (
+        "塗工 140 μm",
+        "電位 [V vs Li/Li⁺]",
+        "10 μm",
+    )
+    with pytest.raises(ValueError, match="MATHTEXT"):
+        explorers.plain("$\\alpha$")

@@ -52,6 +52,9 @@ MARKER = "denchi-explorer"  # class of the element that holds a static explorer
 MAX_POINTS = 120  # samples kept per line (the first, the last and evenly spaced between)
 BOKEH_FILES = ("bokeh", "bokeh-widgets")  # the BokehJS bundles a static explorer loads
 FIGURE_SIZE_PX = (640, 400)  # as the live figure (6 × 4 inch at about 100 dpi)
+# matplotlib mathtext the labs write in labels ("$\\mu$m", "Li/Li$^+$"), as plain text for
+# the browser (Bokeh's own TeX needs MathJax, 1.8 MB more)
+MATHTEXT = {r"$\mu$": "μ", "$^+$": "⁺", "$^2$": "²", "$^{2}$": "²", "$^-$": "⁻"}
 CALLBACK = """
 const index = controls.map((widget, k) => {
   if (kinds[k] === "slider") {
@@ -243,19 +246,32 @@ def capture(draw: Callable[..., str], values: Mapping[str, float]) -> Frame:
         name = str(line.get_label())
         lines.append(
             Line(
-                label="" if name.startswith("_") else name,
+                label="" if name.startswith("_") else plain(name),
                 colour=matplotlib.colors.to_hex(line.get_color()),
                 x=tuple(float(x[i]) for i in keep),
                 y=tuple(float(y[i]) for i in keep),
             )
         )
     return Frame(
-        title=title,
-        x_label=ax.get_xlabel(),
-        y_label=ax.get_ylabel(),
+        title=plain(title),
+        x_label=plain(ax.get_xlabel()),
+        y_label=plain(ax.get_ylabel()),
         lines=tuple(lines),
         notes=printed.getvalue().strip(),
     )
+
+
+def plain(label: str) -> str:
+    """``label`` with the mathtext of :data:`MATHTEXT` written as Unicode (「10 μm」).
+
+    Raises:
+        ValueError: if other mathtext is left (add it to :data:`MATHTEXT`).
+    """
+    for tex, character in MATHTEXT.items():
+        label = label.replace(tex, character)
+    if label.count("$") >= 2:
+        raise ValueError(f"mathtext without a plain form in {label!r}: add it to MATHTEXT")
+    return label
 
 
 def _frame_from_json(data: dict[str, Any]) -> Frame:

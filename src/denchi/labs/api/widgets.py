@@ -30,7 +30,12 @@ def _grid(low: float, high: float, step: float) -> tuple[float, ...]:
 
 
 def discharge_title(capacity_ah: float, energy_wh: float) -> str:
-    """The discharge explorer's figure title: delivered capacity [Ah] and energy [Wh]."""
+    """The discharge explorer's figure title in the page language.
+
+    Args:
+        capacity_ah: The delivered capacity [Ah].
+        energy_wh: The delivered energy [Wh].
+    """
     return text(
         f"取り出せた容量 {capacity_ah:.2f} Ah、電力量 {energy_wh:.1f} Wh",
         f"Delivered {capacity_ah:.2f} Ah, {energy_wh:.1f} Wh",
@@ -51,6 +56,9 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
     Raises:
         LabInputError: if ``chemistry`` is not a preset.
         LabSimulationError: if the reference discharge cannot finish.
+        ValueError: if a control's grid is malformed (a bug of this module, never a
+            learner's input).
+        ModuleNotFoundError: in the book build, if the engine's code is not importable.
     """
     from denchi.labs.api.cell import Cell
     from denchi.labs.api.plots import compare
@@ -101,6 +109,9 @@ def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
 
     Raises:
         LabInputError: if ``chemistry`` is not a preset or has no lumped thermal model.
+        ValueError: if a control's grid is malformed (a bug of this module, never a
+            learner's input).
+        ModuleNotFoundError: in the book build, if the engine's code is not importable.
     """
     from denchi.labs.api.cell import Cell
 
@@ -148,12 +159,17 @@ def design_explorer(base: str = "nmc_graphite") -> Any:
     """Electrode thickness, porosity and N/P ratio sliders; the figure compares the designed
     cell's discharge at 0.2C and 2C and the title gives its energy density.
 
-    The static book offers thicknesses 30–150 µm in steps of 30, porosities 0.2–0.5 in steps
-    of 0.1 and N/P ratios 0.9–1.5 in steps of 0.2.
+    The static form offers thicknesses 50, 75 and 100 µm and porosities 0.25, 0.33 and 0.4 at
+    N/P 1.1 (every point builds two designed cells, a few seconds each).
 
     Args:
         base: The ``design_cell`` base preset; it is checked when a slider moves, and a
             wrong one is shown as ``design_cell``'s error under the sliders.
+
+    Raises:
+        ValueError: if a control's grid is malformed (a bug of this module, never a
+            learner's input).
+        ModuleNotFoundError: in the book build, if the engine's code is not importable.
     """
     from denchi.labs.api.design import design_cell
     from denchi.labs.api.plots import compare
@@ -183,18 +199,18 @@ def design_explorer(base: str = "nmc_graphite") -> Any:
             Control(
                 "positive_thickness_um",
                 text("正極の厚さ [μm]", "Positive [μm]"),
-                _grid(30.0, 150.0, 30.0),
+                (50.0, 75.0, 100.0),
                 (75.0, 30.0, 150.0, 5.0),
-                90.0,
+                75.0,
             ),
             Control(
                 "positive_porosity",
                 text("正極の空隙率", "Porosity"),
-                _grid(0.2, 0.5, 0.1),
+                (0.25, 0.33, 0.4),
                 (0.33, 0.2, 0.5, 0.01),
-                0.3,
+                0.33,
             ),
-            Control("np_ratio", "N/P", _grid(0.9, 1.5, 0.2), (1.1, 0.9, 1.5, 0.05), 1.1),
+            Control("np_ratio", "N/P", (1.1,), (1.1, 0.9, 1.5, 0.05), 1.1),
         ],
         arguments={"base": base},
         packages=ENGINE,
@@ -208,12 +224,15 @@ def practicum_explorer() -> Any:
     pressing, electrolyte and first-charge current. The figure compares the test discharge
     with the standard choices; the title and the lines below give the results.
 
-    The static book offers coatings 40–250 µm in steps of 30 (and 140), porosities 0.2–0.5
-    in steps of 0.1, electrolyte 0.4–1.6 in steps of 0.3 and first charges 0.05, 0.2 and
-    1.0C.
+    The static book offers coatings of 100, 140 and 190 µm, porosities 0.3 and 0.4,
+    electrolyte 0.4, 0.7 and 1.0 and first charges at 0.2 and 1C (36 points: every coating
+    and porosity builds a cell of its own, a few seconds each).
 
     Raises:
         LabSimulationError: if the standard cell's charge or test discharge cannot finish.
+        ValueError: if a control's grid is malformed (a bug of this module, never a
+            learner's input).
+        ModuleNotFoundError: in the book build, if the engine's code is not importable.
     """
     from denchi.labs.api.plots import compare
     from denchi.labs.api.practicum import practicum_cell
@@ -250,28 +269,28 @@ def practicum_explorer() -> Any:
             Control(
                 "coated_thickness_um",
                 text("塗工 [μm]", "Coat [μm]"),
-                (40.0, 70.0, 100.0, 140.0, 190.0, 250.0),
+                (100.0, 140.0, 190.0),
                 (140.0, 40.0, 250.0, 10.0),
                 140.0,
             ),
             Control(
                 "pressed_porosity",
                 text("プレス後の空隙率", "Porosity"),
-                _grid(0.2, 0.5, 0.1),
+                (0.3, 0.4),
                 (0.3, 0.2, 0.5, 0.05),
                 0.3,
             ),
             Control(
                 "electrolyte_fill",
                 text("電解液の量", "Electrolyte"),
-                _grid(0.4, 1.6, 0.3),
+                (0.4, 0.7, 1.0),
                 (1.0, 0.4, 1.6, 0.1),
                 1.0,
             ),
             Control(
                 "first_charge_c_rate",
                 text("初回充電 [C]", "1st charge [C]"),
-                (0.05, 0.2, 1.0),
+                (0.2, 1.0),
                 (0.2, 0.05, 1.0, 0.05),
                 0.2,
             ),
