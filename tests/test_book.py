@@ -85,6 +85,7 @@ EXPLORER_PAGES = (
     "labs/h04_lithium_ion/index",
     "labs/h06_build_a_cell/index",
     "labs/h07_safety/index",
+    "labs/h08_environment/index",
 )
 
 

@@ -252,3 +252,19 @@ def test_mathtext_of_the_labels_becomes_plain_text_and_unknown_mathtext_is_refus
     )
     with pytest.raises(ValueError, match="MATHTEXT"):
         explorers.plain("$\\alpha$")
+
+
+def test_an_explorer_that_only_prints_shows_its_lines_without_a_figure(monkeypatch, tmp_path):
+    """h08's materials explorer: the sums of denchi.sustain at every slider step."""
+    from denchi.sustain import material_demand_kt
+    from denchi.sustain.widgets import materials_explorer
+
+    monkeypatch.setenv(explorers.STATIC_ENV, "1")
+    monkeypatch.setenv(explorers.CACHE_ENV, str(tmp_path))
+    static = materials_explorer()
+    frame = static.grid.frame(capacity_gwh=300)
+    assert frame.lines == () and frame.title == ""
+    assert f"{material_demand_kt(300)['lithium']:7.0f} kt" in frame.notes
+    assert len(static.grid.frames) == 60
+    html = static.embed()
+    assert "Figure" not in html and "aria-label" not in html

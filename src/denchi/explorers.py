@@ -72,7 +72,9 @@ for (let j = 0; j < sources.length; j++) {
   sources[j].data = {x: line.x, y: line.y};
   legend_items[j].label = {value: line.label};
 }
-plot.title.text = frame.title;
+if (plot !== null) {
+  plot.title.text = frame.title;
+}
 notes.text = frame.notes;
 """
 
@@ -168,6 +170,13 @@ class Grid:
     def frame(self, **values: float) -> Frame:
         """The frame nearest ``values`` (see :meth:`index`)."""
         return self.frames[self.index(**values)]
+
+
+def evenly(low: float, high: float, step: float) -> tuple[float, ...]:
+    """``low, low + step, …, high``, rounded so that no floating-point drift (0.30000000000000004)
+    reaches a label: the grid of an evenly spaced control."""
+    count = round((high - low) / step) + 1
+    return tuple(round(low + i * step, 10) for i in range(count))
 
 
 def static_wanted() -> bool:
@@ -421,7 +430,7 @@ def bokeh_layout(grid: Grid) -> Any:
             kinds.append("buttons")
             shown.append(column(Div(text=control.label), widget))
         inputs.append(widget)
-    notes = Div(text=_notes_html(first.notes))
+    notes = Div(text=_notes_html(first.notes), styles={"white-space": "pre-wrap"})
     frames = [
         {
             "title": f.title,
@@ -445,7 +454,7 @@ def bokeh_layout(grid: Grid) -> Any:
             "frames": frames,
             "sources": [sources[j] for j in moving],
             "legend_items": [items[j] for j in moving],
-            "plot": plot,
+            "plot": plot if any(f.lines for f in grid.frames) else None,
             "notes": notes,
         },
         code=CALLBACK,
@@ -453,7 +462,8 @@ def bokeh_layout(grid: Grid) -> Any:
     for widget, kind in zip(inputs, kinds, strict=True):
         if widget is not None:
             widget.js_on_change("value" if kind == "slider" else "active", callback)
-    return column(*shown, plot, notes)
+    drawn = any(f.lines for f in grid.frames)  # an explorer that only prints shows no figure
+    return column(*shown, *([plot] if drawn else []), notes)
 
 
 def _notes_html(notes: str) -> str:
@@ -490,14 +500,15 @@ class StaticExplorer:
 
         script, div = components(bokeh_layout(self.grid))
         first = self.grid.frames[0]
+        chosen = [c.label for c in self.grid.controls if len(c.grid) > 1]
+        if not any(f.lines for f in self.grid.frames):  # text only: the text is read out
+            return f'<div class="{MARKER}">{div}{script}</div>'
         label = escape(
             text(
                 f"グラフ（横軸 {first.x_label}、縦軸 {first.y_label}）。"
-                f"{'、'.join(c.label for c in self.grid.controls if len(c.grid) > 1)}"
-                "を選ぶと、線と見出しが変わります。",
+                f"{'、'.join(chosen)}を選ぶと、線と見出しが変わります。",
                 f"Figure ({first.x_label} against {first.y_label}); choose "
-                f"{', '.join(c.label for c in self.grid.controls if len(c.grid) > 1)} "
-                "to change the lines and the title.",
+                f"{', '.join(chosen)} to change the lines and the title.",
             ),
             quote=True,
         )
@@ -532,6 +543,7 @@ def explorer(
     arguments: Mapping[str, object],
     packages: Sequence[str],
     distributions: Sequence[str] = (),
+    figure: bool = True,
 ) -> Any:
     """The explorer in the form the environment wants: ``ipywidgets.interactive`` in a
     notebook, a :class:`StaticExplorer` when the book is built (:func:`static_wanted`).
@@ -543,6 +555,8 @@ def explorer(
         arguments: The explorer's own arguments (part of the cache key).
         packages: The packages whose code computes the drawing (``"denchi.labs"``).
         distributions: The installed distributions that do too (``"pybamm"``).
+        figure: ``False`` for an explorer that only prints (its ``draw`` ignores ``ax``,
+            returns ``""``, and the forms show the printed lines alone).
 
     Raises:
         whatever ``draw`` raises for a grid point (static form only).
@@ -556,16 +570,19 @@ def explorer(
             name, draw, controls, arguments=arguments, engine=engine, cache=cache_folder()
         )
         return StaticExplorer(grid)
-    return _live(draw, controls)
+    return _live(draw, controls, figure)
 
 
-def _live(draw: Callable[..., str], controls: tuple[Control, ...]) -> Any:
+def _live(draw: Callable[..., str], controls: tuple[Control, ...], figure: bool) -> Any:
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
     from denchi.plotting import figure_axes
 
     def show(**values: float) -> None:
+        if not figure:
+            draw(None, **values)
+            return
         ax = figure_axes(figsize=(6, 4))
         ax.set_title(draw(ax, **values))
         plt.show()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from denchi.explorers import Control, explorer
+from denchi.explorers import Control, evenly, explorer
 from denchi.i18n import text
 from denchi.labs.errors import keywords_checked
 
@@ -21,12 +21,6 @@ PHYSICS = ("pybamm", "numpy", "scipy")  # and the libraries
 C_RATE = ("C レート", "C-rate")
 # the chamber temperatures the static discharge explorer offers (those in a preset's range)
 TEMPERATURES_C = (-20.0, -10.0, 0.0, 10.0, 25.0, 40.0, 60.0)
-
-
-def _grid(low: float, high: float, step: float) -> tuple[float, ...]:
-    """``low, low + step, …, high`` without floating-point drift (0.30000000000000004)."""
-    count = round((high - low) / step) + 1
-    return tuple(round(low + i * step, 10) for i in range(count))
 
 
 def discharge_title(capacity_ah: float, energy_wh: float) -> str:
@@ -87,7 +81,7 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
         "discharge",
         draw,
         [
-            Control("c_rate", text(*C_RATE), _grid(0.2, 3.0, 0.2), (1.0, 0.1, 3.0, 0.1), 1.0),
+            Control("c_rate", text(*C_RATE), evenly(0.2, 3.0, 0.2), (1.0, 0.1, 3.0, 0.1), 1.0),
             temperature,
         ],
         arguments={"chemistry": cell.preset.key},
@@ -132,7 +126,7 @@ def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
         "thermal",
         draw,
         [
-            Control("c_rate", text(*C_RATE), _grid(0.5, 5.0, 0.5), (2.0, 0.5, 5.0, 0.5), 2.0),
+            Control("c_rate", text(*C_RATE), evenly(0.5, 5.0, 0.5), (2.0, 0.5, 5.0, 0.5), 2.0),
             Control(
                 "cooling_w_m2k",
                 text("冷却 [W/(m²K)]", "Cooling [W/(m²K)]"),
