@@ -268,3 +268,18 @@ def test_an_explorer_that_only_prints_shows_its_lines_without_a_figure(monkeypat
     assert len(static.grid.frames) == 60
     html = static.embed()
     assert "Figure" not in html and "aria-label" not in html
+
+
+def test_guide_lines_in_axes_coordinates_are_left_out_of_a_frame():
+    """``axhline``/``axvline`` span the axes, not data: their (0, 1) ends are not data to plot."""
+
+    def draw(ax, rate: float) -> str:
+        ax.plot([-2.0, 2.0], [-rate, rate], label="line")
+        ax.axhline(0, color="0.6")
+        ax.axvline(0, color="0.6")
+        return "title"
+
+    frame = explorers.capture(draw, {"rate": 1.0})
+    assert [(line.label, line.x, line.y) for line in frame.lines] == [
+        ("line", (-2.0, 2.0), (-1.0, 1.0))
+    ]

@@ -235,6 +235,8 @@ def capture(draw: Callable[..., str], values: Mapping[str, float]) -> Frame:
     """Call ``draw(ax, **values)`` on a figure that is never shown and read back the frame.
 
     Lines whose label starts with ``_`` (matplotlib's unnamed lines) keep an empty label.
+    Guide lines drawn in axes coordinates (``axhline``, ``axvline``: their ends are 0 and 1
+    of the axes, not data) are left out.
     """
     import matplotlib.colors
     import numpy as np
@@ -249,6 +251,8 @@ def capture(draw: Callable[..., str], values: Mapping[str, float]) -> Frame:
         title = draw(ax, **values)
     lines = []
     for line in ax.get_lines():
+        if line.get_transform() != ax.transData:
+            continue
         x = np.asarray(line.get_xdata(), dtype=float)
         y = np.asarray(line.get_ydata(), dtype=float)
         keep = thin(len(x))
