@@ -86,6 +86,9 @@ EXPLORER_PAGES = (
     "labs/h06_build_a_cell/index",
     "labs/h07_safety/index",
     "labs/h08_environment/index",
+    "labs/u01_electrochemistry/index",
+    "labs/u02_materials/index",
+    "labs/u03_modeling/index",
 )
 
 

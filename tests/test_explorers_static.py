@@ -68,6 +68,70 @@ def test_the_thermal_grid_is_the_engines_own_result(static_env):
     assert (frame.x_label, frame.y_label) == ("時間 [h]", "セル温度 [℃]")
 
 
+def test_the_polarisation_grid_is_the_engines_own_result(static_env):
+    grid = widgets.polarisation_explorer().grid
+    assert [c.grid for c in grid.controls] == [(0.1, 1.0, 10.0), (0.0, 10.0, 25.0, 45.0)]
+    frame = grid.frame(exchange_current_factor=0.1, temperature_c=0.0)
+    result = labs.Cell("nmc_graphite").polarisation(
+        c_rates=widgets.POLARISATION_C_RATES, temperature_c=0.0, exchange_current_factor=0.1
+    )
+    lines = {line.label: line for line in frame.lines}
+    assert set(lines) == {
+        "基準 j0 × 1、25 ℃",
+        "j0 × 0.1、0 ℃",
+        "j0 × 0.1、0 ℃：反応",
+        "j0 × 0.1、0 ℃：濃度",
+        "j0 × 0.1、0 ℃：オーム",
+    }  # and no axhline/axvline guides
+    for label, values in (
+        ("j0 × 0.1、0 ℃", result.overpotential_v),
+        ("j0 × 0.1、0 ℃：反応", result.reaction_v),
+        ("j0 × 0.1、0 ℃：オーム", result.ohmic_v),
+    ):
+        np.testing.assert_allclose(lines[label].x, result.current_a, rtol=1e-9)
+        np.testing.assert_allclose(lines[label].y, values * 1000, rtol=1e-9)
+    assert frame.title == widgets.polarisation_title(result)
+    assert (frame.x_label, frame.y_label) == ("電流 [A]", "過電圧 [mV]")
+
+
+def test_the_ocv_window_grid_is_the_engines_own_result(static_env):
+    grid = widgets.ocv_window_explorer().grid
+    assert len(grid.frames) == 4 * 2
+    frame = grid.frame(lli=0.2, lam_pe=0.2)
+    fresh = labs.analysis_ocv.degraded_ocv("nmc_graphite")
+    aged = labs.analysis_ocv.degraded_ocv("nmc_graphite", lli=0.2, lam_pe=0.2)
+    new, cell, positive, negative = frame.lines
+    np.testing.assert_allclose(new.y, _thinned(fresh.voltage_v), rtol=1e-9)
+    np.testing.assert_allclose(cell.x, _thinned(aged.soc * aged.capacity_ah), rtol=1e-9)
+    np.testing.assert_allclose(cell.y, _thinned(aged.voltage_v), rtol=1e-9)
+    np.testing.assert_allclose(positive.y, _thinned(aged.positive_potential_v), rtol=1e-9)
+    np.testing.assert_allclose(negative.y, _thinned(aged.negative_potential_v), rtol=1e-9)
+    assert aged.capacity_ah < 0.95 * fresh.capacity_ah  # lithium and cathode lost
+    assert frame.title == widgets.ocv_window_title(aged.capacity_ah, fresh.capacity_ah)
+
+
+def test_the_thevenin_grid_is_the_engines_own_result_and_the_fit_is_near_its_best(static_env):
+    grid = widgets.thevenin_explorer().grid
+    assert len(grid.frames) == 5 * 5 * 3
+    pulse = labs.u03_datasets.dfn_pulse(0.5)
+    fit = labs.analysis_ecm.fit_pulse(pulse)
+    frame = grid.frame(r0_mohm=25.0, r1_mohm=15.0, tau_s=80.0)
+    dfn, circuit = frame.lines
+    fitted = labs.analysis_ecm.model_voltage_v(
+        pulse,
+        labs.analysis_ecm.TheveninFit(
+            0.025, 0.015, 80.0 / 0.015, 80.0, fit.v_before_v, fit.v_inf_v
+        ),
+    )
+    np.testing.assert_allclose(dfn.y, _thinned(pulse.voltage_v), rtol=1e-9)
+    np.testing.assert_allclose(circuit.y, _thinned(fitted), rtol=1e-9)
+    rms = 1000 * float(np.sqrt(np.mean((fitted - pulse.voltage_v) ** 2)))
+    assert frame.title == widgets.thevenin_title(rms)
+    # the grid point nearest the fit (23 mΩ, 13 mΩ, 77 s) differs least from the DFN
+    best = min(grid.frames, key=lambda f: float(f.title.split("）")[1].split()[0]))
+    assert best == frame
+
+
 # what the browser reads from the Bokeh document: the title and each legend entry's line
 STATE = """() => {
   const models = [...Bokeh.documents[0].all_models];
