@@ -517,6 +517,8 @@ def thevenin_explorer() -> Any:
     160 s (75 points of the closed-form circuit, no solve).
 
     Raises:
+        LabInputError: if the stored DFN pulse does not fit the circuit (a damaged record,
+            never a learner's input).
         ValueError: if a control's grid is malformed (a bug of this module, never a
             learner's input).
         ModuleNotFoundError: in the book build, if the engine's code is not importable.
