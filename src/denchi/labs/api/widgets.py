@@ -10,6 +10,7 @@ slider goes anywhere in its range.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from denchi.explorers import Control, evenly, explorer
@@ -340,7 +341,8 @@ def polarisation_explorer(chemistry: str = "nmc_graphite") -> Any:
 
     Raises:
         LabInputError: if ``chemistry`` is not such a preset.
-        LabSimulationError: if the reference steps cannot run.
+        LabSimulationError: in the book build, if a grid point's steps cannot run (the
+            live form shows it under the sliders).
         ValueError: if a control's grid is malformed (a bug of this module, never a
             learner's input).
         ModuleNotFoundError: in the book build, if the engine's code is not importable.
@@ -348,7 +350,10 @@ def polarisation_explorer(chemistry: str = "nmc_graphite") -> Any:
     from denchi.labs.api.cell import Cell
 
     cell = Cell(chemistry)
-    reference = cell.polarisation(c_rates=POLARISATION_C_RATES)
+
+    @cache
+    def reference() -> Any:  # solved at the first draw only, so never for a cached grid
+        return cell.polarisation(c_rates=POLARISATION_C_RATES)
 
     def draw(ax: Any, exchange_current_factor: float, temperature_c: float) -> str:
         result = cell.polarisation(
@@ -356,7 +361,7 @@ def polarisation_explorer(chemistry: str = "nmc_graphite") -> Any:
             temperature_c=temperature_c,
             exchange_current_factor=exchange_current_factor,
         )
-        reference.plot(ax=ax, label=text("基準 ", "reference ") + reference.label)
+        reference().plot(ax=ax, label=text("基準 ", "reference ") + reference().label)
         result.plot(parts=True, ax=ax)
         return polarisation_title(result)
 
