@@ -14,6 +14,7 @@ import pytest
 
 from denchi import explorers, labs
 from denchi.labs.api import widgets
+from denchi.labs.datasets import widgets as specialist
 
 pytestmark = pytest.mark.slow  # PyBaMM solves and a browser
 
@@ -95,7 +96,7 @@ def test_the_polarisation_grid_is_the_engines_own_result(static_env):
 
 
 def test_the_ocv_window_grid_is_the_engines_own_result(static_env):
-    grid = widgets.ocv_window_explorer().grid
+    grid = specialist.ocv_window_explorer().grid
     assert len(grid.frames) == 4 * 2
     frame = grid.frame(lli=0.2, lam_pe=0.2)
     fresh = labs.analysis_ocv.degraded_ocv("nmc_graphite")
@@ -107,11 +108,11 @@ def test_the_ocv_window_grid_is_the_engines_own_result(static_env):
     np.testing.assert_allclose(positive.y, _thinned(aged.positive_potential_v), rtol=1e-9)
     np.testing.assert_allclose(negative.y, _thinned(aged.negative_potential_v), rtol=1e-9)
     assert aged.capacity_ah < 0.95 * fresh.capacity_ah  # lithium and cathode lost
-    assert frame.title == widgets.ocv_window_title(aged.capacity_ah, fresh.capacity_ah)
+    assert frame.title == specialist.ocv_window_title(aged.capacity_ah, fresh.capacity_ah)
 
 
 def test_the_thevenin_grid_is_the_engines_own_result_and_the_fit_is_near_its_best(static_env):
-    grid = widgets.thevenin_explorer().grid
+    grid = specialist.thevenin_explorer().grid
     assert len(grid.frames) == 5 * 5 * 3
     pulse = labs.u03_datasets.dfn_pulse(0.5)
     fit = labs.analysis_ecm.fit_pulse(pulse)
@@ -126,7 +127,7 @@ def test_the_thevenin_grid_is_the_engines_own_result_and_the_fit_is_near_its_bes
     np.testing.assert_allclose(dfn.y, _thinned(pulse.voltage_v), rtol=1e-9)
     np.testing.assert_allclose(circuit.y, _thinned(fitted), rtol=1e-9)
     rms = 1000 * float(np.sqrt(np.mean((fitted - pulse.voltage_v) ** 2)))
-    assert frame.title == widgets.thevenin_title(rms)
+    assert frame.title == specialist.thevenin_title(rms)
     # the grid point nearest the fit (23 mΩ, 13 mΩ, 77 s) differs least from the DFN
     best = min(grid.frames, key=lambda f: float(f.title.split("）")[1].split()[0]))
     assert best == frame
