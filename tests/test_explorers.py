@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_book import EXPLORER_PAGES
 
 from denchi import explorers, page_cache
 from denchi.explorers import Control
@@ -283,3 +284,18 @@ def test_guide_lines_in_axes_coordinates_are_left_out_of_a_frame():
     assert [(line.label, line.x, line.y) for line in frame.lines] == [
         ("line", (-2.0, 2.0), (-1.0, 1.0))
     ]
+
+
+@pytest.mark.parametrize("page", EXPLORER_PAGES)
+def test_an_explorer_page_shows_its_explorers_output(page):
+    """The book shows the static document only if the explorer's cell keeps its output."""
+    import jupytext
+
+    cells = [
+        cell
+        for cell in jupytext.read(Path(__file__).parents[1] / f"{page}.md").cells
+        if cell.cell_type == "code" and re.search(r"\b\w+_explorer\(", cell.source)
+    ]
+    assert cells, f"{page} calls no explorer"
+    hidden = [c.source for c in cells if "remove-output" in c.metadata.get("tags", [])]
+    assert not hidden, f"{page}: remove-output hides the explorer of {hidden}"
