@@ -143,19 +143,19 @@ def _learner(rt: Runtime, request: Request, link_id: int) -> Access:
     return access
 
 
-async def _bounded(request: Request, limit: int, refusal: PageError) -> Request:
+async def _bounded(request: Request, limit: int) -> Request | None:
     """The request with its body (a notebook of up to ``limit`` bytes and the form around it)
-    read into memory, refused (``refusal``, a 413) as soon as it is too large: with a
-    Content-Length before anything is read, with chunked transfer while it arrives, so that
+    read into memory; None (the caller refuses it with a 413) as soon as it is too large: with
+    a Content-Length before anything is read, with chunked transfer while it arrives, so that
     no oversized body is ever spooled to disk."""
     most = limit + 64_000
     if int(request.headers.get("content-length") or 0) > most:
-        raise refusal
+        return None
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > most:
-            raise refusal
+            return None
 
     async def replay() -> dict:
         return {"type": "http.request", "body": bytes(body), "more_body": False}
@@ -188,7 +188,8 @@ async def submit(request: Request, link_id: int) -> Response:
     rt = _rt(request)
     limit = rt.config.max_upload_bytes
     access = _learner(rt, request, link_id)
-    bounded = await _bounded(request, limit, too_large(limit))
+    if (bounded := await _bounded(request, limit)) is None:
+        raise too_large(limit)
     form = await bounded.form(max_files=1, max_fields=5)
     check_csrf(access.session, form.get("csrf"))
     upload = form.get("notebook")
@@ -312,8 +313,8 @@ async def submit_form(request: Request, link_id: int) -> Response:
             :data:`denchi.lms.webform.MAX_FORM_BYTES`; 403 (``csrf``) for a stale form.
     """
     rt, access, questions = await _form_access(request, link_id)
-    refusal = PageError("form", *FORM_TOO_LARGE, status=413)
-    bounded = await _bounded(request, webform.MAX_FORM_BYTES, refusal)
+    if (bounded := await _bounded(request, webform.MAX_FORM_BYTES)) is None:
+        raise PageError("form", *FORM_TOO_LARGE, status=413)
     form = await bounded.form(max_files=0, max_fields=len(questions) + 4)
     check_csrf(access.session, form.get("csrf"))
     answers = webform.read_form(questions, form)

@@ -250,6 +250,7 @@ def form_notebook(
 
     Raises:
         OSError: the released notebook cannot be read.
+        TypeError: a value that is neither a float nor a str (:func:`answer_code`).
     """
     notebook = nbformat.read(release, as_version=4)
     code = answer_code(questions, values)
