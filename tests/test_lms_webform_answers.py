@@ -155,3 +155,48 @@ def test_a_cell_with_no_answered_question_is_left_as_released():
     not_a_value: dict[str, Any] = {"q4_test": object()}
     with pytest.raises(TypeError):
         answer_code(questions, not_a_value)
+
+
+def test_the_form_page_labels_every_field_and_inlines_each_figure_once():
+    """The template as a learner's browser gets it: every field has its label (a number its
+    unit and a decimal keypad, a choice a fieldset with one radio per option), a figure is an
+    inline PNG with its alt text, shown once when two parts of a question share it, and a
+    refused field is marked and says why in both languages."""
+    from types import SimpleNamespace
+
+    from denchi.grading.quiz import Figure
+    from denchi.lms import webform
+    from denchi.lms.sessions import templates
+
+    figure = Figure("h99-fig1.png", b"\x89PNG fake", "グラフ。横軸は時間 [h]。")
+    a = Question("h99", "q3a_test", "問3(a)", "<p>Q3</p>", (figure,), 1.0, "q3_c", NUMBER, "", "",
+                 (), "q3_answer")  # fmt: skip
+    b = Question("h99", "q3b_test", "問3(b)", "<p>Q3</p>", (figure,), 1.0, "q3_h", NUMBER, "", "",
+                 (), "q3_answer")  # fmt: skip
+    c = _question("q5_test", "q5_choice", CHOICE, "q5_answer")
+    answers = read_form([a, b, c], {field_name(a): "x<b>", field_name(c): "B"})
+    page = templates.get_template("webform.html").render(
+        base="https://tool.example",
+        link=SimpleNamespace(id=7, title="h99"),
+        module=None,
+        questions=[a, b, c],
+        field_name=webform.field_name,
+        field_kind=webform.field_kind,
+        figure_src=webform.figure_src,
+        max_chars=MAX_FIELD_CHARS,
+        typed=answers.typed,
+        errors=answers.errors,
+        csrf="token",
+    )
+    for q in (a, b):
+        assert f'<label for="{field_name(q)}">' in page
+        assert f'id="{field_name(q)}" name="{field_name(q)}" inputmode="decimal"' in page
+    assert page.count("<span> kWh</span>") == 2
+    assert page.count("<p>Q3</p>") == 1  # the text of both parts once
+    assert page.count('<img src="data:image/png;base64,iVBORyBmYWtl"') == 1
+    assert 'alt="グラフ。横軸は時間 [h]。"' in page
+    assert page.count(f'type="radio" id="{field_name(c)}-') == 3
+    assert 'value="B" checked' in page and "<legend>" in page
+    assert 'value="x&lt;b&gt;" aria-invalid="true"' in page  # kept, escaped, marked
+    assert "数として読めませんでした" in page and "is not a number" in page
+    assert 'action="https://tool.example/r/7/form"' in page and 'value="token"' in page
