@@ -1,0 +1,136 @@
+"""denchi.factory.quality: X̄–R limits, Western Electric rules, Cp and Cpk against worked
+examples read in textbooks' solutions (sources in each test)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from denchi import factory
+from denchi.errors import InputError
+from denchi.factory.quality import XBAR_R_CONSTANTS, ControlLimits
+
+
+def test_constants_follow_their_definition():
+    # A2 = 3 / (d2 sqrt(n)) (SAS QC documentation, "Deriving Control Chart Constants"): a
+    # mistyped A2 or d2 in the table breaks it beyond the rounding of three decimals
+    for n, (a2, d3, d4, d2) in XBAR_R_CONSTANTS.items():
+        assert a2 == pytest.approx(3.0 / (d2 * math.sqrt(n)), abs=1.5e-3), n
+        # D3 + D4 = 2 wherever D3 > 0 (both are 1 ∓ 3 d3/d2)
+        if d3 > 0:
+            assert d3 + d4 == pytest.approx(2.0, abs=1.5e-3), n
+    # the table of the SixSigma vignette for n = 5: A2 0.5768, D4 2.1145, d2 2.3259
+    assert XBAR_R_CONSTANTS[5] == pytest.approx((0.577, 0.0, 2.114, 2.326), abs=6e-4)
+
+
+def test_limits_of_the_piston_example():
+    # Heizer & Render, Operations Management, solved problem S6.7 (read in a course
+    # solution): n = 10, X̿ = 155.16 mm, R̄ = 4.48 mm -> X̄ chart 153.78 to 156.54 mm,
+    # R chart 1.00 to 7.96 mm
+    xbar, r = factory.xbar_r_limits(155.16, 4.48, 10)
+    assert (xbar.lower, xbar.center, xbar.upper) == pytest.approx(
+        (153.78, 155.16, 156.54), abs=0.005
+    )
+    assert (r.lower, r.center, r.upper) == pytest.approx((1.00, 4.48, 7.96), abs=0.005)
+
+
+def test_limits_for_subgroups_of_five():
+    # the same solutions, S6.10: n = 5, X̿ = 10, R̄ = 3.3 -> 8.10 to 11.90; R chart 0 to 6.98
+    xbar, r = factory.xbar_r_limits(10.0, 3.3, 5)
+    assert (xbar.lower, xbar.upper) == pytest.approx((8.10, 11.90), abs=0.005)
+    assert (r.lower, r.upper) == pytest.approx((0.0, 6.98), abs=0.005)
+
+
+def test_chart_from_raw_subgroups():
+    samples = [[1.0, 2.0, 3.0], [2.0, 2.0, 5.0], [0.0, 1.0, 2.0]]
+    chart = factory.xbar_r_chart(samples)
+    assert chart.means == pytest.approx([2.0, 3.0, 1.0])
+    assert chart.ranges == pytest.approx([2.0, 3.0, 2.0])
+    assert chart.subgroup_size == 3
+    rbar = 7.0 / 3.0
+    assert chart.xbar.upper == pytest.approx(2.0 + 1.023 * rbar)
+    assert chart.r.upper == pytest.approx(2.574 * rbar)
+    assert chart.sigma == pytest.approx(rbar / 1.693)
+
+
+def test_capability_of_the_cocoa_example():
+    # "Computing the Cpk value at Cocoa Fizz" (Stevenson, Operations Management, as read):
+    # 16.0 ± 0.2 oz, μ = 15.9 oz, σ = 0.1 oz -> Cpk = 0.33 (and Cp = 0.4/0.6 = 0.67)
+    c = factory.process_capability(15.9, 0.1, 15.8, 16.2)
+    assert c.cpk == pytest.approx(1 / 3)
+    assert c.cp == pytest.approx(2 / 3)
+
+
+def test_capability_of_a_centred_process():
+    # μ = 100, σ = 4, LSL 90, USL 110 -> Cpk = 0.8333 = Cp (a centred process)
+    c = factory.process_capability(100.0, 4.0, 90.0, 110.0)
+    assert c.cpk == pytest.approx(0.8333, abs=1e-4)
+    assert c.cp == pytest.approx(c.cpk)
+    # a mean outside the specification gives a negative Cpk
+    assert factory.process_capability(111.0, 4.0, 90.0, 110.0).cpk < 0
+
+
+def test_capability_from_a_chart_uses_rbar_over_d2():
+    chart = factory.xbar_r_chart([[1.0, 2.0, 3.0], [2.0, 2.0, 5.0], [0.0, 1.0, 2.0]])
+    c = factory.capability_from_chart(chart, -4.0, 10.0)
+    assert c.cp == pytest.approx(14.0 / (6.0 * chart.sigma))
+    assert c.cpk == pytest.approx(6.0 / (3.0 * chart.sigma))
+
+
+LIMITS = ControlLimits(0.0, -3.0, 3.0)  # σ = 1 of the plotted statistic
+
+
+def _rules(values):
+    return [(v.index, v.rule, v.side) for v in factory.run_rule_violations(values, LIMITS)]
+
+
+def test_no_rule_is_broken_by_a_calm_series():
+    assert _rules([0.5, -0.5, 0.2, -0.9, 0.1, -0.3, 0.4, -0.2, 0.6, -0.1]) == []
+
+
+def test_rule_1_one_point_beyond_the_limits():
+    assert _rules([0.0, -3.2, 0.1]) == [(1, 1, -1)]
+
+
+def test_rule_2_two_of_three_beyond_two_sigma_on_one_side():
+    assert _rules([2.5, 0.0, 2.1]) == [(2, 2, 1)]
+    # on opposite sides it is no signal
+    assert _rules([2.5, 0.0, -2.1]) == []
+
+
+def test_rule_3_four_of_five_beyond_one_sigma():
+    assert _rules([1.5, 1.2, 0.0, 1.1, 1.3]) == [(4, 3, 1)]
+
+
+def test_rule_4_eight_in_a_row_on_one_side():
+    assert _rules([-0.2] * 7) == []
+    assert _rules([-0.2] * 8) == [(7, 4, -1)]
+    # the ninth point completes another run of eight
+    assert _rules([-0.2] * 9) == [(7, 4, -1), (8, 4, -1)]
+
+
+def test_a_pattern_is_reported_where_it_appears():
+    # 2 of 3 beyond 2σ at index 1; index 2 is calm and repeats nothing
+    assert _rules([2.5, 2.6, 0.0]) == [(1, 2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter"),
+    [
+        (lambda: factory.xbar_r_limits(1.0, 0.1, 11), "subgroup_size"),
+        (lambda: factory.xbar_r_limits(1.0, -0.1, 5), "mean_range"),
+        (lambda: factory.xbar_r_chart([1.0, 2.0, 3.0]), "samples"),
+        (lambda: factory.xbar_r_chart([[1.0] * 11, [2.0] * 11]), "subgroup_size"),
+        (lambda: factory.xbar_r_chart([[1.0, float("nan")], [1.0, 2.0]]), "samples"),
+        (lambda: factory.process_capability(1.0, 0.0, 0.0, 2.0), "sigma"),
+        (lambda: factory.process_capability(1.0, 0.1, 2.0, 0.0), "usl"),
+        (lambda: factory.run_rule_violations([0.0], ControlLimits(0.0, 0.0, 0.0)), "limits"),
+        (lambda: factory.run_rule_violations("abc", LIMITS), "values"),
+    ],
+)
+def test_bad_input_names_the_argument(call, parameter):
+    with pytest.raises(InputError) as caught:
+        call()
+    assert caught.value.parameter.startswith(parameter)
+    assert caught.value.message_ja and caught.value.message_en
