@@ -134,3 +134,46 @@ def test_bad_input_names_the_argument(call, parameter):
         call()
     assert caught.value.parameter.startswith(parameter)
     assert caught.value.message_ja and caught.value.message_en
+
+
+# ------------------------------------------------------------------ figures (Agg backend)
+
+
+@pytest.fixture
+def agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    yield
+    plt.close("all")
+
+
+def test_xbar_r_figure_marks_the_signals_of_the_run_rules(agg):
+    rows = [[5.0, 5.01, 4.99, 5.0, 5.0]] * 6 + [[5.02, 5.03, 5.01, 5.02, 5.02]] * 3
+    rows = [
+        [v + 0.004 * ((i * 7 + j) % 5 - 2) for j, v in enumerate(r)] for i, r in enumerate(rows)
+    ]
+    top, bottom = factory.draw_xbar_r_chart(rows, baseline=6)
+    chart = factory.xbar_r_chart(rows[:6])
+    signals = factory.run_rule_violations(factory.xbar_r_chart(rows).means, chart.xbar)
+    assert signals  # the last three subgroups sit far above the baseline's limits
+    red_points = [ln for ln in top.lines if ln.get_color() == "tab:red" and ln.get_marker() == "o"]
+    assert len(red_points) == len(signals)
+    assert {t.get_text() for t in top.texts} == {str(v.rule) for v in signals}
+    # limits of the baseline, drawn as lines on both charts
+    ys = {round(ln.get_ydata()[0], 6) for ln in top.lines if ln.get_linestyle() == "--"}
+    assert ys == {round(chart.xbar.upper, 6), round(chart.xbar.lower, 6)}
+    assert "[Ah]" in top.get_ylabel() and "[Ah]" in bottom.get_ylabel()
+    assert bottom.get_xlabel() == "サブグループの番号"
+
+
+def test_capability_figure_shows_the_limits_and_cpk(agg):
+    ax = factory.draw_capability([4.98, 5.0, 5.01, 5.02, 4.99], 4.94, 5.06, sigma=0.01)
+    c = factory.process_capability(5.0, 0.01, 4.94, 5.06)
+    assert f"Cpk = {c.cpk:.2f}" in ax.get_title()
+    xs = sorted(ln.get_xdata()[0] for ln in ax.lines if ln.get_linestyle() == "--")
+    assert xs == pytest.approx([4.94, 5.06])
+    with pytest.raises(InputError):
+        factory.draw_capability([5.0, 5.0], 5.06, 4.94, sigma=0.01)

@@ -63,6 +63,7 @@ from denchi.factory.quality import (
     xbar_r_chart,
     xbar_r_limits,
 )
+from denchi.factory.quality_figures import draw_capability, draw_xbar_r_chart
 from denchi.factory.steps import Area, Step, area, areas, step, steps
 
 __all__ = [
@@ -108,4 +109,6 @@ __all__ = [
     "run_rule_violations",
     "xbar_r_chart",
     "xbar_r_limits",
+    "draw_capability",
+    "draw_xbar_r_chart",
 ]

@@ -66,6 +66,7 @@ _MODULES = {
     "fade": "denchi.labs.analysis.fade",
     "lab_datasets": "denchi.labs.datasets.evaluation",
     "u01_datasets": "denchi.labs.datasets.electrochemistry",
+    "u06_datasets": "denchi.labs.datasets.quality",
 }
 
 __all__ = ["LabInputError", "LabSimulationError", *_MODULES, *_EXPORTS]
