@@ -27,7 +27,7 @@ def draw_xbar_r_chart(
 ) -> tuple[Any, Any]:
     """The X̄ chart (top) and R chart (bottom) of subgroups, limits from the first
     ``baseline`` subgroups (a grey band marks them), points that break a Western Electric
-    rule on the X̄ chart in red with the rule's number beside them.
+    rule on the X̄ chart in red with the rules' numbers beside them ("1,3").
 
     Args:
         samples: Measured values, shape (k, n) as :func:`denchi.factory.xbar_r_chart` takes.
@@ -58,18 +58,22 @@ def draw_xbar_r_chart(
     top, bottom = axes
     number = np.arange(1, k + 1)
     _draw_limits(top, every.means, chart.xbar, number, used < k, used)
+    rules: dict[int, list[int]] = {}
     for v in run_rule_violations(every.means, chart.xbar):
-        top.plot(number[v.index], every.means[v.index], "o", color="tab:red", zorder=3)
+        rules.setdefault(v.index, []).append(v.rule)
+    for i, numbers in rules.items():
+        top.plot(number[i], every.means[i], "o", color="tab:red", zorder=3)
+        label = ",".join(str(n) for n in sorted(set(numbers)))
         top.annotate(
-            str(v.rule),
-            (number[v.index], every.means[v.index]),
+            label,
+            (number[i], every.means[i]),
             color="tab:red",
             textcoords="offset points",
             xytext=(4, 4),
             fontsize=8,
         )
     _draw_limits(bottom, every.ranges, chart.r, number, used < k, used)
-    top.set_ylabel(f"{quantity_ja}の平均 X̄ [{unit}]")
+    top.set_ylabel(f"{quantity_ja}の平均 $\\bar{{X}}$ [{unit}]")
     bottom.set_ylabel(f"範囲 R [{unit}]")
     bottom.set_xlabel("サブグループの番号")
     return top, bottom
@@ -144,10 +148,12 @@ def draw_capability(
         ax.axvline(limit, color="tab:red", ls="--", lw=1.2)
         ax.annotate(
             name,
-            (limit, 0.95),
+            (limit, 0.5),
             xycoords=("data", "axes fraction"),
             color="tab:red",
-            ha="center",
+            rotation=90,
+            ha="right",
+            va="center",
             fontsize=8,
         )
     ax.set_xlabel(f"{quantity_ja} [{unit}]")
