@@ -79,6 +79,8 @@ UNITS = {
     "q4_entropy_j_per_mol_k": "J/(mol·K)", "q4_height_change_ah_per_v": "Ah/V",
     "q4_hours": "h", "q4_kg": "kg", "q4_peukert_k": "", "q4_roles": "つ", "q4_shift_v": "V",
     "q4_steady_k": "K", "q5_copper_g": "g", "q5_diffusion_time_hours": "h", "q5_power_w": "W",
+    # u06
+    "q1_lcl_ah": "Ah", "q1_ucl_ah": "Ah", "q2_sigma_ah": "Ah", "q3_cpk": "", "q4_first_signal": "",
 }  # fmt: skip
 
 
