@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from denchi import factory
@@ -179,3 +180,32 @@ def test_capability_figure_shows_the_limits_and_cpk(agg):
     assert xs == pytest.approx([4.94, 5.06])
     with pytest.raises(InputError):
         factory.draw_capability([5.0, 5.0], 5.06, 4.94, sigma=0.01)
+
+
+def test_scaled_spread_scales_deviations_and_moves_the_mean():
+    values = np.array([[4.9, 5.0, 5.1], [5.0, 5.2, 4.8]])
+    out = factory.scaled_spread(values, 2.0, shift=0.01)
+    assert out.shape == values.shape
+    assert out.mean() == pytest.approx(values.mean() + 0.01)
+    assert (out - out.mean()) == pytest.approx(2.0 * (values - values.mean()))
+    # twice the spread: half the capability
+    c1 = factory.capability_from_chart(factory.xbar_r_chart(values), 4.0, 6.0)
+    c2 = factory.capability_from_chart(
+        factory.xbar_r_chart(factory.scaled_spread(values, 2.0)), 4.0, 6.0
+    )
+    assert c2.cp == pytest.approx(c1.cp / 2)
+    with pytest.raises(InputError):
+        factory.scaled_spread(values, -1.0)
+
+
+def test_capability_explorer_prints_the_share_outside(agg, capsys):
+    from denchi.factory.quality_widgets import capability_explorer
+
+    rows = [[4.95, 4.96, 4.94, 4.95, 4.97], [4.96, 4.95, 4.93, 4.96, 4.95]] * 4
+    widget = capability_explorer(rows, 4.92, 5.00)
+    capsys.readouterr()
+    widget.update()  # outside a kernel, the Output widget passes prints to stdout
+    out = capsys.readouterr().out
+    assert "規格の外に出る割合" in out and "σ = R̄/d2" in out
+    with pytest.raises(InputError):
+        capability_explorer(rows, 5.00, 4.92)

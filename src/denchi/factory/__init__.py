@@ -60,6 +60,7 @@ from denchi.factory.quality import (
     capability_from_chart,
     process_capability,
     run_rule_violations,
+    scaled_spread,
     xbar_r_chart,
     xbar_r_limits,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "capability_from_chart",
     "process_capability",
     "run_rule_violations",
+    "scaled_spread",
     "xbar_r_chart",
     "xbar_r_limits",
     "draw_capability",

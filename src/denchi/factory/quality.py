@@ -265,6 +265,35 @@ def process_capability(mean: float, sigma: float, lsl: float, usl: float) -> Cap
     return Capability((high - low) / (6.0 * s), min(high - mu, mu - low) / (3.0 * s))
 
 
+def scaled_spread(values: object, spread: float, shift: float = 0.0) -> np.ndarray:
+    """The values of a line whose spread is ``spread`` times as large and whose mean is moved
+    by ``shift``: mean + spread × (value − mean) + shift.
+
+    A first-order model of a changed tolerance: each value's deviation from the mean is taken
+    to be proportional to the deviation of the input that varies (for the virtual cells of
+    the labs, the capacity to the active-material loading).
+
+    Args:
+        values: Measured values, any shape (e.g. (k, n) subgroups).
+        spread: Factor on the deviations from the mean, 0 to 10.
+        shift: Added to every value (unit of the values).
+
+    Returns:
+        The scaled values, same shape.
+
+    Raises:
+        denchi.errors.InputError: If a value is not finite, or ``spread`` or ``shift`` is out
+            of range.
+    """
+    data = number_array(
+        "values", values, -math.inf, math.inf, "", label_ja="測定値 values", any_shape=True
+    )
+    k = number_in_range("spread", spread, 0.0, 10.0, "", label_ja="ばらつきの倍率")
+    dx = number_in_range("shift", shift, -math.inf, math.inf, "", label_ja="平均のずれ")
+    mean = data.mean()
+    return mean + k * (data - mean) + dx
+
+
 def capability_from_chart(chart: XbarRChart, lsl: float, usl: float) -> Capability:
     """Cp and Cpk of a stable process from its X̄–R chart: μ = X̿ and σ = R̄/d2.
 
