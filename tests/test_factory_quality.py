@@ -198,14 +198,41 @@ def test_scaled_spread_scales_deviations_and_moves_the_mean():
         factory.scaled_spread(values, -1.0)
 
 
+ROWS = [[4.95, 4.96, 4.94, 4.95, 4.97], [4.96, 4.95, 4.93, 4.96, 4.95]] * 4
+
+
 def test_capability_explorer_prints_the_share_outside(agg, capsys):
     from denchi.factory.quality_widgets import capability_explorer
 
-    rows = [[4.95, 4.96, 4.94, 4.95, 4.97], [4.96, 4.95, 4.93, 4.96, 4.95]] * 4
-    widget = capability_explorer(rows, 4.92, 5.00)
+    widget = capability_explorer(ROWS, 4.92, 5.00)
     capsys.readouterr()
     widget.update()  # outside a kernel, the Output widget passes prints to stdout
     out = capsys.readouterr().out
     assert "規格の外に出る割合" in out and "σ = R̄/d2" in out
     with pytest.raises(InputError):
-        capability_explorer(rows, 5.00, 4.92)
+        capability_explorer(ROWS, 5.00, 4.92)
+    with pytest.raises(InputError):
+        capability_explorer([4.9, 5.0, 5.1], 4.92, 5.00)  # not subgroups
+
+
+def test_capability_explorer_in_the_book_is_the_closed_forms_grid(agg, tmp_path, monkeypatch):
+    from denchi import explorers
+    from denchi.factory.quality_widgets import SHIFTS_MAH, SPREADS, capability_explorer
+
+    monkeypatch.setenv(explorers.STATIC_ENV, "1")
+    monkeypatch.setenv(explorers.CACHE_ENV, str(tmp_path))
+    grid = capability_explorer(ROWS, 4.92, 5.00).grid
+    assert len(grid.frames) == len(SPREADS) * len(SHIFTS_MAH) == 56
+    frame = grid.frame(spread=2.0, shift_mah=-10.0)
+    values = factory.scaled_spread(ROWS, 2.0, -0.010)
+    c = factory.process_capability(values.mean(), factory.xbar_r_chart(values).sigma, 4.92, 5.0)
+    assert frame.title == f"Cp = {c.cp:.2f}、Cpk = {c.cpk:.2f}"
+    labels = [line.label for line in frame.lines]
+    assert labels[-2:] == ["LSL", "USL"]
+    assert frame.lines[-2].x[0] == pytest.approx(4.92) and frame.lines[-1].x[0] == pytest.approx(
+        5.0
+    )
+    assert (frame.x_label, frame.y_label) == ("容量 [Ah]", "確率密度 [1/Ah]")
+    assert "規格の外に出る割合" in frame.notes
+    # a wider spread: a lower Cpk in the title
+    assert grid.frame(spread=0.5, shift_mah=-10.0).title != frame.title
