@@ -41,6 +41,7 @@ def capability_explorer(capacity_ah: object, lsl: float, usl: float) -> Any:
         denchi.errors.InputError: If the capacities are not a table of subgroups or the
             limits are not finite numbers with ``usl`` above ``lsl``.
         ValueError: if a control's grid is malformed (a bug of this module).
+        ModuleNotFoundError: in the book build, if this package's code is not importable.
     """
     table = number_array(
         "capacity_ah", capacity_ah, 0.0, 1e6, "Ah", label_ja="容量 capacity_ah", any_shape=True
