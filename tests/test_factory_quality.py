@@ -56,7 +56,7 @@ def test_chart_from_raw_subgroups():
 
 
 def test_capability_of_the_cocoa_example():
-    # "Computing the Cpk value at Cocoa Fizz" (Stevenson, Operations Management, as read):
+    # "Computing the Cpk value at Cocoa Fizz" (a worked example read in course slides, secondary):
     # 16.0 ± 0.2 oz, μ = 15.9 oz, σ = 0.1 oz -> Cpk = 0.33 (and Cp = 0.4/0.6 = 0.67)
     c = factory.process_capability(15.9, 0.1, 15.8, 16.2)
     assert c.cpk == pytest.approx(1 / 3)
