@@ -8,10 +8,10 @@
 
 Sources:
 
-- The control-chart constants A2, D3, D4 and d2 for subgroups of 2 to 10 are the standard
-  Shewhart constants (ASTM E2587; Montgomery, *Introduction to Statistical Quality Control*),
-  as tabulated to three decimals in the SixSigma R package's vignette "Shewhart Constants
-  for Control Charts" (read at rdrr.io), which computes them from d2, d3 and c4; the
+- The control-chart constants A2, D3, D4 and d2 for subgroups of 2 to 10 are the Shewhart
+  constants as tabulated (to four decimals, rounded here to three) in the SixSigma R
+  package's vignette "Shewhart Constants for Control Charts" (read at rdrr.io), which
+  computes them from d2, d3 and c4; the
   relations A2 = 3/(d2 √n), D3 = max(0, 1 − 3 d3/d2), D4 = 1 + 3 d3/d2 are those of the SAS
   QC documentation ("Deriving Control Chart Constants"). UCL = X̿ + A2 R̄, LCL = X̿ − A2 R̄;
   the R chart's limits are D3 R̄ and D4 R̄; σ is estimated as R̄/d2.
