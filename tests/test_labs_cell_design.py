@@ -63,3 +63,12 @@ def test_rule_violations_do_not_raise():
     assert not outside.meets and "N/P" in outside.note_ja
     wrong = evaluate_design(5, 0.35, 1.05)  # outside design_cell's range: a verdict, no error
     assert not wrong.meets and math.isnan(wrong.np_ratio) and wrong.note_ja
+
+
+def test_sheet_answers_follow_the_sheet():
+    s, a = electrode_sheet("s0001"), cell_design.sheet_answers("s0001")
+    loading = (1 - s.porosity) * s.thickness_um * 1e-4 * s.solid_density_g_cm3 * 1000  # mg/cm2
+    assert a.areal_mah_cm2 == pytest.approx(loading * 1e-3 * s.active_fraction * s.specific_mah_g)
+    assert a.np_ratio == pytest.approx(s.negative_mah_cm2 / a.areal_mah_cm2)
+    assert a.pressed_thickness_um < s.thickness_um
+    assert a.efficiency_ratio == pytest.approx((s.pressed_porosity / s.porosity) ** 1.5)

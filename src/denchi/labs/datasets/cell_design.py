@@ -21,7 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from denchi.chem import areal_capacity_mah_cm2, coating_loading_mg_cm2
+from denchi.chem import (
+    areal_capacity_mah_cm2,
+    bruggeman_transport_efficiency,
+    calendered_thickness_um,
+    coating_loading_mg_cm2,
+)
 from denchi.labs.api.design import design_cell
 from denchi.i18n import bilingual
 from denchi.labs.errors import LabInputError, LabSimulationError
@@ -112,6 +117,49 @@ def electrode_sheet(seed: int | str) -> ElectrodeSheet:
         specific_mah_g=specific,
         negative_mah_cm2=round(positive * float(rng.uniform(1.05, 1.25)), 2),
         pressed_porosity=round(float(rng.uniform(0.25, 0.35)), 2),
+    )
+
+
+@dataclass(frozen=True)
+class SheetAnswers:
+    """The reference answers of the sheet's questions (問1–問3 of the assignment).
+
+    Attributes:
+        areal_mah_cm2: Positive areal capacity [mAh/cm²] (``chem.areal_capacity_mah_cm2``).
+        np_ratio: Negative over positive areal capacity.
+        pressed_thickness_um: Thickness after pressing [µm] (``chem.calendered_thickness_um``).
+        efficiency_ratio: Bruggeman transport efficiency after over before pressing.
+    """
+
+    areal_mah_cm2: float
+    np_ratio: float
+    pressed_thickness_um: float
+    efficiency_ratio: float
+
+
+def sheet_answers(seed: int | str) -> SheetAnswers:
+    """The reference answers for the sheet of the student with ``seed`` (hidden tests, guide).
+
+    Args:
+        seed: The student's seed, as for :func:`electrode_sheet`.
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed.
+    """
+    s = electrode_sheet(seed)
+    areal = areal_capacity_mah_cm2(
+        coating_loading_mg_cm2(s.thickness_um, s.porosity, s.solid_density_g_cm3),
+        s.specific_mah_g,
+        s.active_fraction,
+    )
+    return SheetAnswers(
+        areal_mah_cm2=areal,
+        np_ratio=s.negative_mah_cm2 / areal,
+        pressed_thickness_um=calendered_thickness_um(
+            s.thickness_um, s.porosity, s.pressed_porosity
+        ),
+        efficiency_ratio=bruggeman_transport_efficiency(s.pressed_porosity)
+        / bruggeman_transport_efficiency(s.porosity),
     )
 
 
