@@ -116,9 +116,10 @@ _UNITS = (
     ("_mohm", "mΩ"),
     ("_kwh", "kWh"),
     ("_ohm", "Ω"),
+    ("_hz", "Hz"),
+    ("_mv", "mV"),
     ("_pct", "%"),
     ("_c_f", "F"),
-    ("_hz", "Hz"),
     ("_wh", "Wh"),
     ("_ah", "Ah"),
     ("_kg", "kg"),
@@ -127,6 +128,8 @@ _UNITS = (
     ("_v", "V"),
     ("_g", "g"),
     ("_w", "W"),
+    ("_s", "s"),
+    ("_f", "F"),
 )
 
 
@@ -146,9 +149,11 @@ def _with_unit(name: str, value: object) -> str:
         return value
     import numpy as np
 
-    number = np.format_float_positional(
-        float(cast(SupportsFloat, value)), precision=3, unique=True, fractional=False, trim="-"
-    )
+    x = float(cast(SupportsFloat, value))
+    if x != 0 and not 1e-3 <= abs(x) < 1e7:  # 4e-15 m²/s, not 0.000000000000004 m²/s
+        number = np.format_float_scientific(x, precision=2, unique=True, trim="-", exp_digits=1)
+    else:
+        number = np.format_float_positional(x, precision=3, unique=True, fractional=False, trim="-")
     return f"{number} {unit_of(name)}".strip()
 
 
@@ -235,11 +240,13 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
         names: list[str] = []
         for code in _cells_the_solutions_need(nbformat.read(path, as_version=4).cells):
             names += [
-                target.id
+                name.id
                 for node in ast.walk(ast.parse(code))
                 if isinstance(node, ast.Assign)
                 for target in node.targets
-                if isinstance(target, ast.Name) and re.match(r"q\d+_", target.id)
+                # a tuple or list target binds each of its names (``(q2_a_v, q2_b_s), _ = ...``)
+                for name in ast.walk(target)
+                if isinstance(name, ast.Name) and re.match(r"q\d+_", name.id)
             ]
             with contextlib.redirect_stdout(io.StringIO()), _new_figures_closed():
                 exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 (our own solution)
