@@ -72,3 +72,18 @@ def test_sheet_answers_follow_the_sheet():
     assert a.np_ratio == pytest.approx(s.negative_mah_cm2 / a.areal_mah_cm2)
     assert a.pressed_thickness_um < s.thickness_um
     assert a.efficiency_ratio == pytest.approx((s.pressed_porosity / s.porosity) ** 1.5)
+
+
+@pytest.mark.slow
+def test_ragone_points_trade_energy_for_power():
+    from denchi import labs
+
+    design = labs.design_cell(positive_thickness_um=60, np_ratio=1.1, c_rate=0.2, model="spme")
+    table = design.ragone(c_rates=(0.2, 1, 2))
+    assert list(table["c_rate"]) == [0.2, 1, 2]
+    assert table["power_w_kg"].is_monotonic_increasing
+    assert table["energy_wh_kg"].is_monotonic_decreasing
+    # C/5 from full is the design's own discharge: the same energy per mass
+    assert table["energy_wh_kg"][0] == pytest.approx(design.gravimetric_wh_kg, rel=1e-3)
+    # mean power of a C-rate discharge is about C-rate x energy per mass
+    assert table["power_w_kg"][2] == pytest.approx(2 * table["energy_wh_kg"][2], rel=0.1)
