@@ -40,7 +40,9 @@ def hand_in(course, student, source):
 
 
 def design(t, eps=0.35, np_ratio=1.05):
-    return f"q4_positive_thickness_um = {t}\nq4_positive_porosity = {eps}\nq4_np_ratio = {np_ratio}\n"
+    return (
+        f"q4_positive_thickness_um = {t}\nq4_positive_porosity = {eps}\nq4_np_ratio = {np_ratio}\n"
+    )
 
 
 def test_read_design_takes_literals_only():

@@ -431,9 +431,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "grade sheet (.xlsx)",
     )
     command("status", _status, "採点結果を見る", "show the results")
-    sub = command(
-        "contest", _contest, "設計コンテストの順位表をつくる", "rank the class's designs"
-    )
+    sub = command("contest", _contest, "設計コンテストの順位表をつくる", "rank the class's designs")
     sub.add_argument("--format", default="markdown", choices=["markdown", "csv"])
     sub.add_argument("--output", type=Path, help="write the table to this file")
     sub.add_argument("--workers", type=int, default=2, help="processes that simulate designs")

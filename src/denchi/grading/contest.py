@@ -5,10 +5,11 @@
     print(to_markdown(rows))
 
 The design question of u04 asks for three plain numbers (positive electrode thickness, porosity
-and N/P ratio). For each student with an autograded notebook (``autograded/<student>/<assignment>/``),
-the design is read from that question's answer cell **without running the student's code**:
-only top-level assignments of a number literal (``q4_np_ratio = 1.05``) count, the last one of
-each name wins. Each distinct design is then simulated again by the assignment's own rule
+and N/P ratio). For each student with an autograded notebook
+(``autograded/<student>/<assignment>/``), the design is read from that question's answer
+cell **without running the student's code**: only top-level assignments of a number literal
+(``q4_np_ratio = 1.05``) count, the last one of each name wins. Each distinct design is then
+simulated again by the assignment's own rule
 (:func:`denchi.labs.datasets.cell_design.evaluate_design`, the function the hidden test calls),
 in ``workers`` processes, so no value the student's kernel printed or stored is trusted. The
 table ranks designs that meet the rule by Wh/kg; the others follow, unranked.
@@ -184,10 +185,10 @@ def contest_rows(
     distinct = sorted({d for d in designs.values() if d is not None})
     rule = evaluate or _evaluate_rule
     if workers == 1 or len(distinct) < 2:
-        verdicts = dict(zip(distinct, map(rule, distinct)))
+        verdicts = dict(zip(distinct, map(rule, distinct), strict=True))
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(distinct))) as pool:
-            verdicts = dict(zip(distinct, pool.map(rule, distinct)))
+            verdicts = dict(zip(distinct, pool.map(rule, distinct), strict=True))
     return _ranked(designs, verdicts)
 
 
@@ -197,7 +198,12 @@ def _ranked(designs: dict, verdicts: dict) -> list[ContestRow]:
         if design is None:
             rows.append(
                 ContestRow(
-                    None, student, None, math.nan, math.nan, False,
+                    None,
+                    student,
+                    None,
+                    math.nan,
+                    math.nan,
+                    False,
                     "設計の 3 つの値を数値として読み取れません（数値をそのまま書く決まり）。",
                 )  # fmt: skip
             )

@@ -27,8 +27,8 @@ from denchi.chem import (
     calendered_thickness_um,
     coating_loading_mg_cm2,
 )
-from denchi.labs.api.design import design_cell
 from denchi.i18n import bilingual
+from denchi.labs.api.design import design_cell
 from denchi.labs.errors import LabInputError, LabSimulationError
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
@@ -262,7 +262,8 @@ def evaluate_design(
         note_en = f"The N/P ratio is outside the rule's {low:g} to {high:g}."
     elif capacity_ratio < RATE_REQUIREMENT:
         note_ja = (
-            f"2C の容量が C/5 の {capacity_ratio:.0%} で、要求の {RATE_REQUIREMENT:.0%} に届きません。"
+            f"2C の容量が C/5 の {capacity_ratio:.0%} で、"
+            f"要求の {RATE_REQUIREMENT:.0%} に届きません。"
         )
         note_en = (
             f"At 2C it delivers {capacity_ratio:.0%} of its C/5 capacity; "
