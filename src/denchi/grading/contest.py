@@ -229,14 +229,23 @@ def _ranked(designs: dict, verdicts: dict) -> list[ContestRow]:
 
 
 def to_markdown(rows: Iterable[ContestRow]) -> str:
-    """The table as Markdown (a header row, then one row per student)."""
+    """The table as Markdown (a header row, then one row per student).
+
+    Args:
+        rows: The rows of :func:`contest_rows`, in the order to show them.
+    """
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(c.replace("|", "/") for c in row.cells()) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def to_csv(rows: Iterable[ContestRow]) -> str:
-    """The table as CSV (UTF-8 text with a header row; Excel opens it with a BOM added)."""
+    """The table as CSV (text with a header row; ``denchi grade contest --output`` writes it
+    with a UTF-8 BOM so that Excel reads the Japanese).
+
+    Args:
+        rows: The rows of :func:`contest_rows`, in the order to show them.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)

@@ -219,12 +219,12 @@ def evaluate_design(
             simulated but does not meet the rule).
 
     Returns:
-        The :class:`DesignEvaluation`. A design that PyBaMM cannot charge or discharge at C/5
-        gets 0 Wh/kg and does not meet the rule; one that stops at once at 2C gets a
-        capacity ratio of 0.
+        The :class:`DesignEvaluation` (0 Wh/kg for a design that cannot be simulated).
 
-    A value outside ``labs.design_cell``'s ranges (or not a number) does not raise: the
-    design then does not meet the rule, and the notes carry ``LabInputError``'s message.
+    A bad design never raises: a ``LabInputError`` (a value outside ``labs.design_cell``'s
+    ranges, or not a number) and a ``LabSimulationError`` (PyBaMM could not charge or
+    discharge the cell) become a verdict that does not meet the rule, with the reason in its
+    notes; a 2C discharge that stops at once counts as a capacity ratio of 0.
     """
     try:
         ratio = number_in_range("np_ratio", np_ratio, 0.5, 3.0, "", label_ja="N/P 比")
