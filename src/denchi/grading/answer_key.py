@@ -12,13 +12,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import SupportsFloat, cast
+from typing import TYPE_CHECKING, SupportsFloat, cast
 
 import nbformat
 
 from denchi.catalog import repo_root
 from denchi.grading.course import notebook_points
 from denchi.grading.questions import question_labels
+
+if TYPE_CHECKING:  # matplotlib is imported only by the cells that draw
+    from matplotlib.figure import Figure
 
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.MULTILINE)
 _HEADING = re.compile(r"^#+\s*(.+)$", re.MULTILINE)
@@ -158,17 +161,25 @@ def _with_unit(name: str, value: object) -> str:
 
 
 @contextmanager
-def _new_figures_closed() -> Iterator[None]:
-    """Close the figures a solution draws (h04 plots its discharge): a guide calling
-    :func:`answer_values` would otherwise show them, as images without alt text."""
+def drawn_figures() -> Iterator[list[Figure]]:
+    """The matplotlib figures drawn inside the block, closed when it ends.
+
+    Yields a list that holds, once the block is over, the figures it drew (in the order
+    drawn); they are closed (``pyplot.close``) but can still be saved
+    (``Figure.savefig``). A guide calling :func:`answer_values` would otherwise show the
+    figures a solution draws (h04 plots its discharge), as images without alt text;
+    :mod:`denchi.grading.quiz` saves the figures of a question's cells as PNG.
+    """
     plt = sys.modules.get("matplotlib.pyplot")
     before = set(plt.get_fignums()) if plt else set()
+    drawn: list[Figure] = []
     try:
-        yield
+        yield drawn
     finally:
         plt = sys.modules.get("matplotlib.pyplot")
         if plt is not None:
-            for number in set(plt.get_fignums()) - before:
+            for number in sorted(set(plt.get_fignums()) - before):
+                drawn.append(plt.figure(number))
                 plt.close(number)
 
 
@@ -248,7 +259,7 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
                 for name in ast.walk(target)
                 if isinstance(name, ast.Name) and re.match(r"q\d+_", name.id)
             ]
-            with contextlib.redirect_stdout(io.StringIO()), _new_figures_closed():
+            with contextlib.redirect_stdout(io.StringIO()), drawn_figures():
                 exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 (our own solution)
         values.update({name: _with_unit(name, namespace[name]) for name in names})
     return values
