@@ -363,6 +363,11 @@ CANNOT_RAISE: dict[tuple[str, str], tuple[str | tuple[str, ...], str]] = {
         "each is caught where it can arise and printed, and run() returns 2 (SchemaError is a "
         "ToolStateError)",
     ),
+    ("denchi.labs.datasets.cell_design", "evaluate_design"): (
+        ("InputError", "LabSimulationError"),
+        "a design that design_cell refuses or cannot simulate becomes a verdict that does not "
+        "meet the rule (the contest table lists it with the reason)",
+    ),
 }
 
 
