@@ -63,6 +63,9 @@ def test_answer_values_run_only_the_set_up_cells_the_solutions_read(tmp_path):
 # The unit of every numeric answer of every assignment, read from its question (a new
 # assignment adds its answers here). The guides print answers with the unit of their name.
 UNITS = {
+    "q1_areal_mah_cm2": "mAh/cm²", "q2_np_ratio": "倍", "q3_thickness_um": "µm",
+    "q3_efficiency_ratio": "倍", "q4_positive_thickness_um": "µm", "q4_positive_porosity": "",
+    "q4_np_ratio": "倍",
     "q1_capacity_ah": "Ah", "q1_heat_w": "W", "q1_kwh": "kWh", "q1_li_t_per_gwh": "t/GWh",
     "q1_r0_mohm": "mΩ", "q1_retention_pct": "%", "q1_tafel_slope_mv_per_decade": "mV/decade",
     "q1_theoretical_mah_g": "mAh/g", "q1_thickness_um": "µm", "q1_watt": "W",
@@ -81,6 +84,8 @@ UNITS = {
     "q4_steady_k": "K", "q5_copper_g": "g", "q5_diffusion_time_hours": "h", "q5_power_w": "W",
     "q1_r0_ohm": "Ω", "q2_amplitude_v": "V", "q2_tau_s": "s", "q2_v_inf_v": "V", "q3_c1_f": "F",
     "q3_r1_ohm": "Ω", "q4_rms_mv": "mV",
+    # u06
+    "q1_lcl_ah": "Ah", "q1_ucl_ah": "Ah", "q2_sigma_ah": "Ah", "q3_cpk": "", "q4_first_signal": "",
 }  # fmt: skip
 
 

@@ -133,6 +133,29 @@ def test_the_thevenin_grid_is_the_engines_own_result_and_the_fit_is_near_its_bes
     assert best == frame
 
 
+def test_the_design_grid_is_the_engines_own_result(static_env):
+    grid = widgets.design_explorer().grid
+    assert [c.name for c in grid.controls] == [
+        "positive_thickness_um", "positive_porosity", "np_ratio",
+    ]  # fmt: skip
+    assert len(grid.frames) == 3 * 3  # every point computed, none failed
+    frame = grid.frame(positive_thickness_um=100.0, positive_porosity=0.25, np_ratio=1.1)
+    slow = labs.design_cell(
+        positive_thickness_um=100, positive_porosity=0.25, np_ratio=1.1, c_rate=0.2,
+        model="spme",
+    )  # fmt: skip
+    fast = slow.cell.discharge(c_rate=2.0)
+    _, line = frame.lines
+    np.testing.assert_allclose(line.y, _thinned(fast.voltage_v), rtol=1e-9)
+    assert frame.title == widgets.design_title(
+        slow.gravimetric_wh_kg, fast.energy_wh / slow.mass_kg, fast.capacity_ah / slow.capacity_ah
+    )
+    # the dense, thick electrode loses most of its capacity at 2C; the thin, open one does not
+    share = fast.capacity_ah / slow.capacity_ah
+    thin = grid.frame(positive_thickness_um=50.0, positive_porosity=0.4, np_ratio=1.1)
+    assert share < 0.5 and "2C の容量は 0.2C の 9" in thin.title
+
+
 # what the browser reads from the Bokeh document: the title and each legend entry's line
 STATE = """() => {
   const models = [...Bokeh.documents[0].all_models];

@@ -29,8 +29,9 @@ def _planned(wanted: Callable[[Module], bool]) -> str:
 
 
 # planned modules of each kind the scaffold handles
+# (a planned module with a lab is made from NO_LAB in the copy: once u04 was written, no planned
+# entry of the catalog had a lab)
 NO_LAB = _planned(lambda m: m.track == "specialist" and not m.labs and m.assignment is not None)
-WITH_LAB = _planned(lambda m: m.track == "specialist" and bool(m.labs) and m.assignment is not None)
 NO_ASSIGNMENT = _planned(lambda m: m.assignment is None)
 
 
@@ -47,30 +48,33 @@ def _fresh_catalog(repo: Path):
     return _parse(yaml.safe_load(text))
 
 
-def _as_intro_module_with_a_lab(repo: Path, module_id: str) -> None:
-    """Turn a planned specialist entry into an intro one with a lab (no intro module is
-    planned any more, but the worksheet rules apply to the next one)."""
+def _with_a_lab(repo: Path, module_id: str, *, intro: bool) -> None:
+    """Give a planned specialist entry without a lab a lab of its own id, and with ``intro``
+    make it an intro module (no intro module is planned any more, but the worksheet rules
+    apply to the next one)."""
     path = repo / "book" / "curriculum.yml"
     text = path.read_text(encoding="utf-8")
     start = text.index(f"  - id: {module_id}\n")
     end = text.index("  - id:", start + 1)
-    entry = text[start:end].replace("track: specialist", "track: intro")
-    entry = entry.replace("labs: []", f"labs: [{module_id}]")
+    entry = text[start:end].replace("labs: []", f"labs: [{module_id}]")
+    if intro:
+        entry = entry.replace("track: specialist", "track: intro")
     path.write_text(text[:start] + entry + text[end:], encoding="utf-8")
 
 
 @pytest.mark.parametrize(
-    "module_id, intro",
+    "module_id, lab, intro",
     [
-        (NO_LAB, False),  # specialist, no lab
-        (WITH_LAB, False),  # specialist with a lab
-        (NO_ASSIGNMENT, False),  # no assignment
-        (NO_LAB, True),  # made intro: a worksheet closes the module after its lab
+        (NO_LAB, False, False),  # specialist, no lab
+        (NO_LAB, True, False),  # specialist with a lab
+        (NO_ASSIGNMENT, False, False),  # no assignment
+        (NO_LAB, True, True),  # made intro: a worksheet closes the module after its lab
     ],
 )
-def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, module_id, intro):
-    if intro:
-        _as_intro_module_with_a_lab(repo, module_id)
+def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, module_id, lab, intro):
+    if lab:
+        _with_a_lab(repo, module_id, intro=intro)
+    assert bool(_fresh_catalog(repo).module(module_id).labs) == lab
     assert not _fresh_catalog(repo).module(module_id).available
 
     written = new_module(module_id, repo)

@@ -8,6 +8,8 @@
     chem.cell_energy_density(...).cell_wh_kg               # active → stack → cell [Wh/kg]
     chem.butler_volmer_current_density(0.1, 2.0)           # kinetics: j [A/m2] at η = 0.1 V
     chem.tafel_slope_mv_per_decade(0.5)                    # 118 mV per decade at 25 ℃
+    chem.areal_capacity_mah_cm2(23.0, 190, 0.95)           # electrode design [mAh/cm2]
+    chem.bruggeman_tortuosity_factor(0.3)                  # tortuosity factor 1.83 (b = 1.5)
 
 Standard potentials come from the CRC Handbook's electrochemical series (see ``potentials``).
 Inputs are checked; a bad one raises ``InputError`` naming it, in Japanese and English.
@@ -17,6 +19,15 @@ Importing this package never imports PyBaMM.
 from __future__ import annotations
 
 from denchi.chem.constants import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from denchi.chem.design import (
+    BRUGGEMAN_EXPONENT,
+    areal_capacity_mah_cm2,
+    bruggeman_tortuosity_factor,
+    bruggeman_transport_efficiency,
+    calendered_thickness_um,
+    coating_loading_mg_cm2,
+    materials_cost_per_kwh,
+)
 from denchi.chem.faraday import (
     ah_to_c,
     c_to_ah,
@@ -108,4 +119,12 @@ __all__ = [
     "material_capacity_mah_g",
     "molar_mass_g_mol",
     "pair_specific_energy_wh_kg",
+    # u04
+    "BRUGGEMAN_EXPONENT",
+    "areal_capacity_mah_cm2",
+    "bruggeman_tortuosity_factor",
+    "bruggeman_transport_efficiency",
+    "calendered_thickness_um",
+    "coating_loading_mg_cm2",
+    "materials_cost_per_kwh",
 ]

@@ -6,6 +6,8 @@
     factory.production_energy(60).total_kwh          # factory energy for 60 kWh of cells
     factory.production_energy(60, process="dry")     # with solvent-free electrodes
     factory.cells_to_start(1000, scrap_rate=0.1)     # 1112 cells for 1000 good ones
+    factory.xbar_r_chart(samples).xbar.upper         # X̄–R control limits (u06)
+    factory.process_capability(5.0, 0.01, 4.95, 5.1).cpk   # Cp and Cpk (u06)
 
 Every number comes from a cited source (see the docstrings of ``energy`` and ``line``);
 inputs are checked and a bad one raises ``InputError`` in Japanese and English. Importing
@@ -48,6 +50,21 @@ from denchi.factory.process_map import (
     process_map_markdown,
     step_table_markdown,
 )
+
+# u06: statistical process control
+from denchi.factory.quality import (
+    Capability,
+    ControlLimits,
+    RunRuleViolation,
+    XbarRChart,
+    capability_from_chart,
+    process_capability,
+    run_rule_violations,
+    scaled_spread,
+    xbar_r_chart,
+    xbar_r_limits,
+)
+from denchi.factory.quality_figures import draw_capability, draw_xbar_r_chart
 from denchi.factory.steps import Area, Step, area, areas, step, steps
 
 __all__ = [
@@ -83,4 +100,17 @@ __all__ = [
     "step_table_markdown",
     "steps",
     "takt_time_s",
+    # u06: statistical process control
+    "Capability",
+    "ControlLimits",
+    "RunRuleViolation",
+    "XbarRChart",
+    "capability_from_chart",
+    "process_capability",
+    "run_rule_violations",
+    "scaled_spread",
+    "xbar_r_chart",
+    "xbar_r_limits",
+    "draw_capability",
+    "draw_xbar_r_chart",
 ]

@@ -106,6 +106,7 @@ _UNITS = (
     ("_c_rate", "C"),
     ("_cycles", "サイクル"),
     ("_kj_mol", "kJ/mol"),
+    ("_mah_cm2", "mAh/cm²"),
     ("_mah_g", "mAh/g"),
     ("_wh_kg", "Wh/kg"),
     ("_m2_s", "m²/s"),

@@ -8,6 +8,7 @@
     denchi grade moodle-quiz h01_society -o h01.xml            # an intro assignment as a quiz
     denchi grade status    h04_lithium_ion                     # scores and what to review
     denchi grade due       h04_lithium_ion 2026-04-10T17:00    # due date (Japan time)
+    denchi grade contest   u04_cell_design --format csv        # ranked table of the designs
 
 The course is ``assessments/`` of the courseware unless ``--course`` says otherwise.
 """
@@ -353,6 +354,19 @@ def _due(args) -> int:
     return 0
 
 
+def _contest(args) -> int:
+    from denchi.grading.contest import contest_rows, to_csv, to_markdown
+
+    rows = contest_rows(_course(args), args.assignment, workers=args.workers)
+    table = to_csv(rows) if args.format == "csv" else to_markdown(rows)
+    if args.output:
+        args.output.write_text(table, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        _say(f"書き出しました: {args.output}", f"Written: {args.output}")
+    else:
+        print(table, end="")
+    return 0
+
+
 def _usage(ja: str, en: str):
     from denchi.grading.errors import GradingError
 
@@ -376,8 +390,8 @@ def _friendly(command):
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the ``denchi grade`` subcommands (generate, due, collect, autograde, export, status) to
-    ``parser``; each runs through a wrapper that prints a ``GradingError`` or
+    """Add the ``denchi grade`` subcommands (generate, due, collect, autograde, export, status,
+    contest) to ``parser``; each runs through a wrapper that prints a ``GradingError`` or
     ``CatalogError`` in Japanese and English and returns exit status 2.
 
     Args:
@@ -455,3 +469,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     sub.add_argument("-o", "--output", type=Path, help="XML file (default: exports/ in the course)")
     command("status", _status, "採点結果を見る", "show the results")
+    sub = command("contest", _contest, "設計コンテストの順位表をつくる", "rank the class's designs")
+    sub.add_argument("--format", default="markdown", choices=["markdown", "csv"])
+    sub.add_argument("--output", type=Path, help="write the table to this file")
+    sub.add_argument("--workers", type=int, default=2, help="processes that simulate designs")

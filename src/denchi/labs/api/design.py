@@ -22,6 +22,7 @@ Definitions used here (stated on the reference page as well):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -140,6 +141,39 @@ class CellDesign:
         }
         row["c_rate"] = self.discharge.c_rate
         return pd.DataFrame([row])
+
+    def ragone(self, c_rates: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 3.0)):
+        """Energy and mean power per stack mass at several C-rates: the points of a Ragone plot.
+
+        Each rate is a discharge from full (``cell.rate_test``); its energy over the stack
+        mass is the specific energy [Wh/kg], and that energy over the discharge's duration
+        over the stack mass is the mean specific power [W/kg].
+
+        Args:
+            c_rates: The C-rates (as ``Cell.rate_test``: 1 to 20 values, each 0.01–10).
+
+        Returns:
+            A pandas table with columns ``c_rate``, ``capacity_ah``, ``energy_wh_kg`` and
+            ``power_w_kg``, one row per rate.
+
+        Raises:
+            LabInputError: if ``c_rates`` is not as above.
+            LabSimulationError: if a discharge cannot be computed.
+        """
+        import pandas as pd
+
+        rows = []
+        for d in self.cell.rate_test(c_rates=c_rates).discharges:
+            hours = (d.time_s[-1] - d.time_s[0]) / 3600.0
+            rows.append(
+                {
+                    "c_rate": d.c_rate,
+                    "capacity_ah": d.capacity_ah,
+                    "energy_wh_kg": d.energy_wh / self.mass_kg,
+                    "power_w_kg": d.energy_wh / hours / self.mass_kg,
+                }
+            )
+        return pd.DataFrame(rows)
 
     def plot(self, x: str = "capacity", ax: Any = None, label: str | None = None) -> Any:
         """The simulated discharge curve (``x`` as in ``DischargeResult.plot``).
