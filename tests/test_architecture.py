@@ -11,7 +11,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "denchi"
 # shared base modules every package may use
 BASE = {"errors", "validation", "i18n", "plotting", "telemetry"}
 ALLOWED = {
-    "labs": BASE | {"chem"},  # seeded data made by chem's closed forms (u01's polarisation)
+    # seeded data made by chem's closed forms (u01's polarisation) and factory's line (u05)
+    "labs": BASE | {"chem", "factory"},
     "chem": BASE,
     "factory": BASE,
     "sustain": BASE,
