@@ -63,7 +63,8 @@ def test_answer_values_run_only_the_set_up_cells_the_solutions_read(tmp_path):
 # The unit of every numeric answer of every assignment, read from its question (a new
 # assignment adds its answers here). The guides print answers with the unit of their name.
 UNITS = {
-    "q1_capacity_ah": "Ah", "q1_heat_w": "W", "q1_kwh": "kWh", "q1_li_t_per_gwh": "t/GWh",
+    "q1_capacity_ah": "Ah", "q1_overall_yield": "", "q4_good_cells_per_day": "個/日",
+    "q5_line_oee": "", "q1_heat_w": "W", "q1_kwh": "kWh", "q1_li_t_per_gwh": "t/GWh",
     "q1_r0_mohm": "mΩ", "q1_retention_pct": "%", "q1_tafel_slope_mv_per_decade": "mV/decade",
     "q1_theoretical_mah_g": "mAh/g", "q1_thickness_um": "µm", "q1_watt": "W",
     "q2_active_wh_kg": "Wh/kg", "q2_capacity_ah": "Ah", "q2_cells": "個", "q2_daily_kwh": "kWh",

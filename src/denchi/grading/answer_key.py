@@ -92,6 +92,7 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
 # not in K). tests/test_answer_key.py checks every numeric answer of every assignment.
 _UNITS = (
     ("_mv_per_decade", "mV/decade"),
+    ("_cells_per_day", "個/日"),
     ("_j_per_mol_k", "J/(mol·K)"),
     ("_fade_per_100", "%/100 サイクル"),
     ("_t_per_gwh", "t/GWh"),
