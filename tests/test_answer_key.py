@@ -95,3 +95,24 @@ def test_every_numeric_answer_gets_the_unit_of_its_question(root):
     assert names - set(UNITS) == set(), "add the new answers' units to UNITS"
     wrong = {name: unit_of(name) for name in names if unit_of(name) != UNITS[name]}
     assert wrong == {}
+
+
+def test_answer_values_show_an_array_answer_element_by_element(tmp_path):
+    """An array answer (u05's good cells per station, e01's capacities) is shown as its rounded
+    values with the unit of its name, not refused as a number."""
+    from denchi.grading.answer_key import answer_values
+
+    notebook = nbformat.v4.new_notebook()
+    solution = nbformat.v4.new_code_cell(
+        "### BEGIN SOLUTION\nimport numpy as np\nq1_capacity_ah = np.array([4.98765, 4.5, 3.0])\n"
+        "q2_good_cells_per_hour = [597.354, 659.485]\n### END SOLUTION"
+    )
+    solution.metadata["nbgrader"] = {"solution": True, "grade": False}
+    notebook.cells = [solution]
+    folder = tmp_path / "assessments" / "source" / "ex_demo"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / "ex_demo.ipynb")
+    assert answer_values("ex_demo", tmp_path) == {
+        "q1_capacity_ah": "[4.99, 4.5, 3] Ah",
+        "q2_good_cells_per_hour": "[597, 659] 個/h",
+    }

@@ -16,9 +16,16 @@ SEEDS = [0, 1, 7, "s1001", "s1002", "practice", "学籍番号42"] + list(range(1
 
 def _line(seed):
     data = line_stations(seed)
-    return data, factory.line_performance(
-        [factory.Station(*row) for row in data.rows()], data.hours_per_day
-    )
+    return data, data.line_performance()
+
+
+def test_the_reference_is_factory_s_line_model_over_the_rows():
+    data = line_stations("s1001")
+    stations = [factory.Station(*row) for row in data.rows()]
+    expected = factory.line_performance(stations, data.hours_per_day)
+    assert data.line_performance() == expected
+    assert [s.name for s in stations] == list(data.names)
+    assert [s.machines for s in stations] == data.machines.tolist()
 
 
 def test_the_same_seed_gives_the_same_line_and_two_students_differ():

@@ -76,6 +76,13 @@ class SeededLine:
             )
         ]
 
+    def line_performance(self) -> factory.LinePerformance:
+        """The line's bottleneck, daily output and OEE (:func:`denchi.factory.line_performance`
+        over :meth:`rows` and :attr:`hours_per_day`): the reference of the assignment."""
+        return factory.line_performance(
+            [factory.Station(*row) for row in self.rows()], self.hours_per_day
+        )
+
 
 def _draw(rng: np.random.Generator) -> SeededLine:
     machines = np.array([rng.choice(choices) for *_, choices, _ in _STATIONS], dtype=int)
@@ -101,7 +108,7 @@ def _draw(rng: np.random.Generator) -> SeededLine:
 
 def _clear_bottleneck(line: SeededLine) -> bool:
     """The bottleneck is not aging and allows clearly fewer good cells than the next station."""
-    result = factory.line_performance([factory.Station(*row) for row in line.rows()])
+    result = line.line_performance()
     first, second = sorted(result.good_at_end_per_hour)[:2]
     return second >= first * (1 + _MIN_GAP) and result.bottleneck.name != "エージング"
 
