@@ -80,6 +80,8 @@ UNITS = {
     "q4_entropy_j_per_mol_k": "J/(mol·K)", "q4_height_change_ah_per_v": "Ah/V",
     "q4_hours": "h", "q4_kg": "kg", "q4_peukert_k": "", "q4_roles": "つ", "q4_shift_v": "V",
     "q4_steady_k": "K", "q5_copper_g": "g", "q5_diffusion_time_hours": "h", "q5_power_w": "W",
+    "q1_r0_ohm": "Ω", "q2_amplitude_v": "V", "q2_tau_s": "s", "q2_v_inf_v": "V", "q3_c1_f": "F",
+    "q3_r1_ohm": "Ω", "q4_rms_mv": "mV",
 }  # fmt: skip
 
 
@@ -95,6 +97,47 @@ def test_every_numeric_answer_gets_the_unit_of_its_question(root):
     assert names - set(UNITS) == set(), "add the new answers' units to UNITS"
     wrong = {name: unit_of(name) for name in names if unit_of(name) != UNITS[name]}
     assert wrong == {}
+
+
+def test_answer_values_list_unpacked_answers_with_the_units_of_their_names(tmp_path):
+    """``(q2_v_inf_v, q2_tau_s), _ = curve_fit(...)`` binds answers too (u03 was missing its
+    τ), and the names' units reach the key: seconds, farads, millivolts, m²/s, mΩ, Hz, kJ/mol,
+    cycles, mAh/g, Wh/kg (e03's diffusivity, e04's capacitance and resistances, e06's
+    activation energy were shown without a unit, u02's Wh/kg as kg and mAh/g as g)."""
+    from denchi.grading.answer_key import answer_values
+
+    def cell(source, **nbgrader):
+        made = nbformat.v4.new_code_cell(source)
+        made.metadata["nbgrader"] = {"solution": False, "grade": False, **nbgrader}
+        return made
+
+    solution = (
+        "### BEGIN SOLUTION\n"
+        "(q1_v_inf_v, [q1_tau_s, q1_rest_mv]), _ = (3.7, [60.0, 4.5]), None\n"
+        "q2_c1_f = 4600.0\n"
+        "q3_diffusivity_m2_s = 4e-15\n"
+        "q4_r_mohm, q4_peak_hz, q4_ea_kj_mol, q4_eol_cycles = 28.0, 0.5, 50.0, 900\n"
+        "q5_capacity_mah_g, q5_cell_wh_kg = 274.0, 250.0\n"
+        "### END SOLUTION"
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [cell(solution, solution=True), cell("assert True", grade=True, points=1)]
+    folder = tmp_path / "assessments" / "source" / "ux_demo"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / "ux_demo.ipynb")
+    assert answer_values("ux_demo", tmp_path) == {
+        "q1_v_inf_v": "3.7 V",
+        "q1_tau_s": "60 s",
+        "q1_rest_mv": "4.5 mV",
+        "q2_c1_f": "4600 F",
+        "q3_diffusivity_m2_s": "4e-15 m²/s",
+        "q4_r_mohm": "28 mΩ",
+        "q4_peak_hz": "0.5 Hz",
+        "q4_ea_kj_mol": "50 kJ/mol",
+        "q4_eol_cycles": "900 サイクル",
+        "q5_capacity_mah_g": "274 mAh/g",
+        "q5_cell_wh_kg": "250 Wh/kg",
+    }
 
 
 def test_answer_values_show_an_array_answer_element_by_element(tmp_path):

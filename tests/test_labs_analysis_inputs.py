@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from denchi import labs
-from denchi.labs.analysis import circuit_fit, fade, heat, ocv, pulse, rate
+from denchi.labs.analysis import circuit_fit, ecm, fade, heat, ocv, pulse, rate
 from denchi.labs.api.aging import AgingResult
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult, GITTResult
@@ -122,6 +122,33 @@ BALANCE = heat.HeatBalance(
     reversible_w=np.array([0.2, -0.1, -0.3]),
 )
 FIT = circuit_fit.CircuitFit(**CIRCUIT)
+T_RELAX = np.arange(0.0, 60.0)
+V_RELAX = 3.7 - 0.05 * np.exp(-T_RELAX / 15.0)
+Q_PULSE = np.clip(T_PULSE - 10.0, 0.0, None) * 5.0 / 3600.0
+
+
+def _pulse_record() -> labs.ProtocolResult:
+    """Rest, a 5-A pulse and a relaxation (cycle 1, steps 0, 1, 2), 10 samples each."""
+    t = np.arange(30.0)
+    step = (t // 10).astype(int)
+    current = np.where(step == 1, 5.0, 0.0)
+    voltage = np.where(step == 0, 3.7, np.where(step == 1, 3.55 - 0.002 * (t - 10), 3.69))
+    voltage[20:] -= 0.03 * np.exp(-(t[20:] - 20.0) / 4.0)
+    return labs.ProtocolResult(
+        preset="nmc_graphite",
+        nominal_capacity_ah=5.0,
+        ambient_temperature_c=25.0,
+        time_s=t,
+        voltage_v=voltage,
+        current_a=current,
+        discharge_capacity_ah=np.cumsum(current) / 3600.0,
+        temperature_c=np.full(30, 25.0),
+        cycle=np.ones(30, dtype=int),
+        step=step,
+    )
+
+
+THEVENIN = ecm.TheveninFit(0.025, 0.015, 4000.0, 60.0, 3.7, 3.69)
 
 
 # --- hostile values ---------------------------------------------------------------------------
@@ -384,6 +411,68 @@ CASES: dict[str, Case] = {
             "f_max_hz": [None, "1e3", math.nan, -1.0, [1e3]],
             "weighted": ["yes", None, 2],
         },
+    ),
+    "ecm.thevenin_voltage": Case(
+        ecm.thevenin_voltage,
+        {
+            "time_s": T_PULSE,
+            "current_a": I_PULSE,
+            "ocv_v": 3.7,
+            "r0_ohm": 0.025,
+            "r1_ohm": 0.015,
+            "c1_f": 4000.0,
+        },
+        series=("time_s", "current_a"),
+        numbers=("r0_ohm", "r1_ohm", "c1_f"),
+        impossible={
+            "time_s": [-5.0],
+            "ocv_v": [None, "3.7", -1.0, [3.7, 3.6], np.full((2, 20), 3.7), math.nan],
+            "r0_ohm": [-0.01],
+            "r1_ohm": [-0.01],
+            "c1_f": [0.0, -1.0],
+        },
+    ),
+    "ecm.fit_relaxation": Case(
+        ecm.fit_relaxation,
+        {"time_s": T_RELAX, "voltage_v": V_RELAX},
+        series=("time_s", "voltage_v"),
+        impossible={"time_s": [-5.0], "voltage_v": [-1.0, 20.0]},
+    ),
+    "ecm.rc_from_relaxation": Case(
+        ecm.rc_from_relaxation,
+        {"amplitude_v": 0.05, "tau_s": 60.0, "current_a": 5.0, "pulse_s": 120.0},
+        numbers=("amplitude_v", "tau_s", "current_a", "pulse_s"),
+        impossible={
+            "amplitude_v": [0.0, -0.05, 20.0],
+            "tau_s": [0.0, -60.0],
+            "current_a": [0.0, -5.0],
+            "pulse_s": [0.0, -1.0],
+        },
+    ),
+    "ecm.pulse_ocv_v": Case(
+        ecm.pulse_ocv_v,
+        {"charge_ah": Q_PULSE, "v_before_v": 3.7, "v_inf_v": 3.68},
+        numbers=("v_before_v", "v_inf_v"),
+        impossible={
+            # the only series: any length is valid, so its wrong values are given whole (not
+            # object(), whose repr in the test id differs between pytest-xdist's workers)
+            "charge_ah": [
+                *(value for what, value in NOT_A_SERIES.items() if what != "object"),
+                np.stack([Q_PULSE, Q_PULSE]),
+                np.where(T_PULSE == 1.0, math.nan, Q_PULSE),
+                np.where(T_PULSE == 1.0, 2e6, Q_PULSE),
+                np.zeros(20),
+            ],
+            "v_before_v": [-1.0, 20.0],
+            "v_inf_v": [-1.0, 20.0],
+        },
+    ),
+    "ecm.fit_pulse": Case(ecm.fit_pulse, {"result": _pulse_record()}, results={"result": _ocv()}),
+    "ecm.model_voltage_v": Case(
+        ecm.model_voltage_v,
+        {"result": _pulse_record(), "fit": THEVENIN},
+        results={"result": _ocv()},
+        impossible={"fit": [None, "fit", FIT, (0.025, 0.015, 4000.0)]},
     ),
     "evaluation.measured_checks": Case(
         evaluation.measured_checks, {"result": _aging(), "seed": "s1"}, results={"result": _ocv()}

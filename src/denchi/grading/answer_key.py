@@ -12,13 +12,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import SupportsFloat, cast
+from typing import TYPE_CHECKING, SupportsFloat, cast
 
 import nbformat
 
 from denchi.catalog import repo_root
 from denchi.grading.course import notebook_points
 from denchi.grading.questions import question_labels
+
+if TYPE_CHECKING:  # matplotlib is imported only by the cells that draw
+    from matplotlib.figure import Figure
 
 _MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.MULTILINE)
 _HEADING = re.compile(r"^#+\s*(.+)$", re.MULTILINE)
@@ -117,9 +120,10 @@ _UNITS = (
     ("_mohm", "mΩ"),
     ("_kwh", "kWh"),
     ("_ohm", "Ω"),
+    ("_hz", "Hz"),
+    ("_mv", "mV"),
     ("_pct", "%"),
     ("_c_f", "F"),
-    ("_hz", "Hz"),
     ("_wh", "Wh"),
     ("_ah", "Ah"),
     ("_kg", "kg"),
@@ -128,6 +132,8 @@ _UNITS = (
     ("_v", "V"),
     ("_g", "g"),
     ("_w", "W"),
+    ("_s", "s"),
+    ("_f", "F"),
 )
 
 
@@ -150,9 +156,10 @@ def _with_unit(name: str, value: object) -> str:
     import numpy as np
 
     def rounded(number: object) -> str:
-        return np.format_float_positional(
-            float(cast(SupportsFloat, number)), precision=3, unique=True, fractional=False, trim="-"
-        )
+        x = float(cast(SupportsFloat, number))
+        if x != 0 and not 1e-3 <= abs(x) < 1e7:  # 4e-15 m²/s, not 0.000000000000004 m²/s
+            return np.format_float_scientific(x, precision=2, unique=True, trim="-", exp_digits=1)
+        return np.format_float_positional(x, precision=3, unique=True, fractional=False, trim="-")
 
     if isinstance(value, (list, tuple, np.ndarray)):
         text = "[" + ", ".join(rounded(v) for v in np.ravel(np.asarray(value, dtype=float))) + "]"
@@ -162,17 +169,25 @@ def _with_unit(name: str, value: object) -> str:
 
 
 @contextmanager
-def _new_figures_closed() -> Iterator[None]:
-    """Close the figures a solution draws (h04 plots its discharge): a guide calling
-    :func:`answer_values` would otherwise show them, as images without alt text."""
+def drawn_figures() -> Iterator[list[Figure]]:
+    """The matplotlib figures drawn inside the block, closed when it ends.
+
+    Yields a list that holds, once the block is over, the figures it drew (in the order
+    drawn); they are closed (``pyplot.close``) but can still be saved
+    (``Figure.savefig``). A guide calling :func:`answer_values` would otherwise show the
+    figures a solution draws (h04 plots its discharge), as images without alt text;
+    :mod:`denchi.grading.quiz` saves the figures of a question's cells as PNG.
+    """
     plt = sys.modules.get("matplotlib.pyplot")
     before = set(plt.get_fignums()) if plt else set()
+    drawn: list[Figure] = []
     try:
-        yield
+        yield drawn
     finally:
         plt = sys.modules.get("matplotlib.pyplot")
         if plt is not None:
-            for number in set(plt.get_fignums()) - before:
+            for number in sorted(set(plt.get_fignums()) - before):
+                drawn.append(plt.figure(number))
                 plt.close(number)
 
 
@@ -244,13 +259,15 @@ def answer_values(assignment: str, root: Path | None = None) -> dict[str, str]:
         names: list[str] = []
         for code in _cells_the_solutions_need(nbformat.read(path, as_version=4).cells):
             names += [
-                target.id
+                name.id
                 for node in ast.walk(ast.parse(code))
                 if isinstance(node, ast.Assign)
                 for target in node.targets
-                if isinstance(target, ast.Name) and re.match(r"q\d+_", target.id)
+                # a tuple or list target binds each of its names (``(q2_a_v, q2_b_s), _ = ...``)
+                for name in ast.walk(target)
+                if isinstance(name, ast.Name) and re.match(r"q\d+_", name.id)
             ]
-            with contextlib.redirect_stdout(io.StringIO()), _new_figures_closed():
+            with contextlib.redirect_stdout(io.StringIO()), drawn_figures():
                 exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 (our own solution)
         values.update({name: _with_unit(name, namespace[name]) for name in names})
     return values

@@ -140,6 +140,26 @@ _UNITS: dict[str, tuple[str, float]] = {
     "Ω": ("resistance", 1.0),
     "mΩ": ("resistance", 1e-3),
 }
+
+
+def units_like(unit: str) -> dict[str, float]:
+    """Every unit of the table of the same quantity as ``unit``, each with the number of
+    itself in one ``unit`` (``units_like("Ah")`` -> ``{"Ah": 1.0, "mAh": 1000.0, "C": 3600.0}``):
+    what :func:`number` with ``unit=`` converts a string answer by, and a Moodle numerical
+    question's unit ``multiplier`` (Moodle divides the typed number by it).
+
+    Args:
+        unit: A unit of the table (``"Ah"``, ``"mV"``, ``"Wh/kg"`` …).
+
+    Raises:
+        ValueError: if ``unit`` is not in the table.
+    """
+    if unit not in _UNITS:
+        raise ValueError(f"unknown unit {unit!r}; known: {', '.join(_UNITS)}")
+    quantity, factor = _UNITS[unit]
+    return {name: factor / f for name, (q, f) in _UNITS.items() if q == quantity}
+
+
 _QUANTITY = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)?$")
 
 
@@ -225,7 +245,8 @@ def answered_number(name: str) -> None:
 
 
 # the usual slips: (factors the answer is off by, Japanese, English); the first that fits names it
-_SLIPS: tuple[tuple[tuple[float, ...], str, str], ...] = (
+# (public: a Moodle quiz gives the same feedback to the same slips, denchi.grading.moodle_quiz)
+SLIPS: tuple[tuple[tuple[float, ...], str, str], ...] = (
     ((-1.0,), "符号が逆になっています。", "The sign is the wrong way round."),
     (
         (1e3, 1e-3),
@@ -257,7 +278,7 @@ _SLIPS: tuple[tuple[tuple[float, ...], str, str], ...] = (
 
 def _slip(value: float, expected: float, rel_tol: float, abs_tol: float) -> tuple[str, str]:
     """The usual slip that turns ``expected`` into ``value``, named (or two empty strings)."""
-    for factors, ja, en in _SLIPS if expected else ():
+    for factors, ja, en in SLIPS if expected else ():
         if any(_close(value, expected * k, rel_tol, abs_tol) for k in factors):
             return f"（{ja}）", f" ({en})"
     return "", ""

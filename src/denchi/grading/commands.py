@@ -5,6 +5,7 @@
     denchi grade autograde h04_lithium_ion --workers 2         # parallel, sandboxed
     denchi grade feedback  h04_lithium_ion --zip return.zip    # HTML feedback, zipped to return
     denchi grade export    h04_lithium_ion --format moodle     # CSV for the LMS's grade import
+    denchi grade moodle-quiz h01_society -o h01.xml            # an intro assignment as a quiz
     denchi grade status    h04_lithium_ion                     # scores and what to review
     denchi grade due       h04_lithium_ion 2026-04-10T17:00    # due date (Japan time)
 
@@ -255,6 +256,36 @@ def _export(args) -> int:
     return 0
 
 
+def _moodle_quiz(args) -> int:
+    from denchi.grading.moodle_quiz import write_moodle_quiz
+
+    course = _course(args)
+    output = args.output or course / "exports" / f"moodle-quiz-{args.assignment}.xml"
+    done = write_moodle_quiz(args.assignment, output, course)
+    for notice in done.skipped:
+        print(
+            bilingual(
+                f"注意: {notice.label} は書き出していません。{notice.message_ja}",
+                f"Warning: {notice.label} is left out. {notice.message_en}",
+            ),
+            file=sys.stderr,
+        )
+    for notice in done.notes:
+        print(
+            bilingual(
+                f"{notice.label}: {notice.message_ja}", f"{notice.label}: {notice.message_en}"
+            ),
+            file=sys.stderr,
+        )
+    _say(
+        f"書き出しました: {done.path}（{done.questions} 問、合計 {done.points:g} 点）。Moodle の"
+        "問題バンクで「インポート」→「Moodle XML 形式」を選んで読みこみます。",
+        f"Written: {done.path} ({done.questions} questions, {done.points:g} points). Import it "
+        'in Moodle\'s question bank: Import, format "Moodle XML".',
+    )
+    return 0
+
+
 def _status(args) -> int:
     from denchi.grading.pipeline import results
 
@@ -416,4 +447,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the LMS's own sheet to fill in: Moodle's grading worksheet (.csv) or manaba's "
         "grade sheet (.xlsx)",
     )
+    sub = command(
+        "moodle-quiz",
+        _moodle_quiz,
+        "入門コースの課題を Moodle の小テスト（Moodle XML）にする",
+        "write an intro assignment as a Moodle quiz (Moodle XML)",
+    )
+    sub.add_argument("-o", "--output", type=Path, help="XML file (default: exports/ in the course)")
     command("status", _status, "採点結果を見る", "show the results")

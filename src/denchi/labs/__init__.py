@@ -66,6 +66,8 @@ _MODULES = {
     "fade": "denchi.labs.analysis.fade",
     "lab_datasets": "denchi.labs.datasets.evaluation",
     "u01_datasets": "denchi.labs.datasets.electrochemistry",
+    "analysis_ecm": "denchi.labs.analysis.ecm",
+    "u03_datasets": "denchi.labs.datasets.modeling",
 }
 
 __all__ = ["LabInputError", "LabSimulationError", *_MODULES, *_EXPORTS]
