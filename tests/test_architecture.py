@@ -9,7 +9,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "denchi"
 # shared base modules every package may use
-BASE = {"errors", "validation", "i18n", "plotting", "telemetry"}
+BASE = {"errors", "validation", "i18n", "plotting", "telemetry", "explorers"}
 ALLOWED = {
     # seeded data made by chem's closed forms (u01's polarisation) and factory's line (u05)
     "labs": BASE | {"chem", "factory"},

@@ -80,6 +80,15 @@ def test_glossary_and_bibliography_pages(built_book):
     assert "10.1149/1945-7111/ab9050" in bibliography or "Chen" in bibliography
 
 
+# the pages that hold a static explorer (denchi.explorers)
+EXPLORER_PAGES = (
+    "labs/h04_lithium_ion/index",
+    "labs/h06_build_a_cell/index",
+    "labs/h07_safety/index",
+    "labs/h08_environment/index",
+)
+
+
 def _pages(built_book):
     return [p for p in built_book.rglob("*.html") if "_static" not in p.parts]
 
@@ -95,6 +104,19 @@ def test_pages_load_nothing_from_third_parties(built_book):
     assert not offenders, f"pages that load third-party resources: {offenders}"
     mathjax = built_book / "_static" / "MathJax.js"
     assert mathjax.is_file(), "MathJax must be served from the book itself"
+    # the static explorers' pages load BokehJS from the book's own _static, and only they do
+    script = re.compile(r'<script\b[^>]*\bsrc="([^"]*)"')
+    for page in _pages(built_book):
+        html = page.read_text(encoding="utf-8")
+        bokeh = [src for src in script.findall(html) if "/bokeh/" in src]
+        name = page.relative_to(built_book).as_posix()
+        if name.removesuffix(".html") not in EXPLORER_PAGES:
+            assert not bokeh, f"{name} loads BokehJS but holds no explorer"
+            continue
+        assert 'class="denchi-explorer"' in html and "画面では動きません" not in html, name
+        assert len(bokeh) == 2 and "cdn.bokeh.org" not in html, (name, bokeh)
+        for src in bokeh:
+            assert (page.parent / src.split("?")[0]).resolve().is_file(), (name, src)
 
 
 def test_japanese_lines_are_joined_without_spaces(built_book):
@@ -281,6 +303,17 @@ def test_japanese_compound_words_are_found_in_the_browser(built_book, query):
     assert holding, f"no page holds {query}: the test would prove nothing"
     with _serving(built_book) as (base, _):
         assert _search_hits(base, query) >= 0.9 * len(holding), (query, holding)
+
+
+@needs_chromium
+@pytest.mark.parametrize("page", EXPLORER_PAGES)
+def test_explorer_pages_load_every_file_they_ask_for(built_book, page):
+    """The page and BokehJS come from the book's server; nothing is missing."""
+    with _serving(built_book) as (base, requests):
+        _chromium("--dump-dom", f"{base}/{page}.html")
+    assert any("/_static/bokeh/bokeh-" in path for _, path in requests), requests[-10:]
+    missing = [path for status, path in requests if status >= 400 and path != "/favicon.ico"]
+    assert not missing, f"not served: {missing}"
 
 
 @needs_chromium

@@ -4,6 +4,8 @@ Learners' browsers must not contact anyone but the operator's server, and many s
 networks block CDNs anyway. MathJax comes from the ``jupyter-server-mathjax`` package
 (MathJax 2.7, the version Jupyter itself ships offline); ipywidgets' CDN loader is disabled,
 since widgets need a live kernel and the static book shows pre-computed figures instead.
+The static explorers (:mod:`denchi.explorers`) are Bokeh documents: BokehJS is copied from the
+installed ``bokeh`` wheel into ``_static/bokeh/`` and loaded only by the pages that hold one.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util.fileutil import copy_asset_file
+
+from denchi import explorers
 
 MATHJAX_DIR = "mathjax"
+BOKEH_DIR = "bokeh"  # under _static: BokehJS of the static explorers
 WEB_FONT = "STIX-Web"  # the web font shipped in fonts/HTML-CSS/ (the only one)
 # Sphinx renders math as \( \) and \[ \]; MyST adds the "math" class to its math nodes.
 MATHJAX2_CONFIG = {
@@ -55,7 +61,29 @@ def _use_local_mathjax(app: Sphinx, config: Config) -> None:
     config.nb_ipywidgets_js = {}
 
 
+def _bokeh_on_explorer_pages(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    """Load BokehJS on a page that holds a static explorer (Sphinx adds a script file
+    given during ``html-page-context`` to that page only)."""
+    if f'class="{explorers.MARKER}"' in context.get("body", ""):
+        for name in explorers.bokeh_file_names():
+            app.add_js_file(f"{BOKEH_DIR}/{name}")
+
+
+def _copy_bokeh(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the BokehJS bundles the explorers load into ``_static/bokeh/`` (two files, not
+    the wheel's whole static folder)."""
+    if exception is None and app.builder.format == "html":
+        target = Path(app.outdir) / "_static" / BOKEH_DIR
+        target.mkdir(parents=True, exist_ok=True)
+        for source, name in zip(explorers.bokeh_files(), explorers.bokeh_file_names(), strict=True):
+            copy_asset_file(str(source), str(target / name))
+
+
 def setup(app: Sphinx) -> dict:
     # priority > 500: run after jupyter-book and myst-nb have filled in their defaults
     app.connect("config-inited", _use_local_mathjax, priority=900)
+    app.connect("html-page-context", _bokeh_on_explorer_pages)
+    app.connect("build-finished", _copy_bokeh)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,10 @@ notebook execution error) as a failure:
   (:mod:`denchi.student_notebooks`, written and linked by ``book/_ext/notebook_downloads.py``
   in the student build; ``python -m denchi.book notebooks`` writes them alone).
 
-Pages run once for both: their outputs come from the shared execution cache.
+Pages run once for both: their outputs come from the shared execution cache. The build
+sets ``$DENCHI_STATIC_EXPLORERS=1``, so a lab's explorer (``discharge_explorer()``) shows as a
+static Bokeh document computed over a grid of its controls, cached in
+``_build/explorer_cache`` (:mod:`denchi.explorers`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from denchi import page_cache
+from denchi import explorers, page_cache
 from denchi.catalog import Catalog, Module, load_catalog, repo_root
 
 FRONT_PAGES = ("book/how_to_use",)
@@ -251,7 +254,14 @@ def build(
     warnings)."""
     root = root or repo_root()
     tocs = {e: write_toc(root, root / BUILD_DIR / e / "_toc.yml", e) for e in editions}
-    env = dict(os.environ, PYBAMM_DISABLE_TELEMETRY="true", DENCHI_ROOT=str(root))
+    # explorers render as static Bokeh documents, their grids cached under _build/
+    # (denchi.explorers); in a notebook they stay ipywidgets
+    env = dict(
+        os.environ,
+        PYBAMM_DISABLE_TELEMETRY="true",
+        DENCHI_ROOT=str(root),
+        **{explorers.STATIC_ENV: "1"},
+    )
     env.pop("MPLBACKEND", None)  # notebooks must use the inline backend so figures are kept
     # every page of every edition (the teacher edition holds them all)
     stale = page_cache.invalidate(root, toc_pages(toc(load_catalog(), root, TEACHER), root))

@@ -53,21 +53,35 @@ def materials_explorer():
     """Production capacity [GWh/year] -> kt/year of each material, and how far the secured
     amounts go (BASC estimate in the seed deck, METI 2023, p.14).
 
-    Needs ipywidgets and a live kernel; the sums are :func:`denchi.sustain.material_demand_kt`.
+    In a notebook, a live slider (10–600 GWh in steps of 10); in the book, the same lines
+    for every step, chosen in the browser (:mod:`denchi.explorers`). The sums are
+    :func:`denchi.sustain.material_demand_kt`.
 
     Returns:
-        An ``ipywidgets.interactive`` widget.
+        An ``ipywidgets.interactive`` widget, or a static explorer in the book build.
+
+    Raises:
+        ValueError: if the control's grid is malformed (a bug of this module).
+        ModuleNotFoundError: in the book build, if this package's code is not importable.
     """
-    import ipywidgets as widgets
+    from denchi.explorers import Control, evenly, explorer
 
     secured = secured_share()
 
-    def show(capacity_gwh: float) -> None:
+    def show(ax: object, capacity_gwh: float) -> str:
         demand = material_demand_kt(capacity_gwh)
         for m in MATERIALS:
             line = f"{m.name_ja:　<6} {demand[m.key]:7.0f} kt"
             if m.key in secured:
                 line += f"（確保できた量でまかなえる生産: {150 * secured[m.key]:.0f} GWh 分）"
             print(line)
+        return ""
 
-    return widgets.interactive(show, capacity_gwh=_slider(150, 10, 600, 10, "生産 [GWh]"))
+    return explorer(
+        "materials",
+        show,
+        [Control("capacity_gwh", "生産 [GWh]", evenly(10, 600, 10), (150, 10, 600, 10), 150)],
+        arguments={},
+        packages=("denchi.sustain",),
+        figure=False,
+    )

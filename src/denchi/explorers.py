@@ -1,0 +1,605 @@
+"""Explorers: a live ipywidgets form in a notebook, a static Bokeh document in the book.
+
+An explorer is a drawing function ``draw(ax, **controls) -> title`` (matplotlib, the same
+function in both forms) and its controls. In a notebook (JupyterLab, JupyterHub, Colab),
+:func:`explorer` returns ``ipywidgets.interactive`` sliders that call ``draw`` again at every
+release. When the book is built (``$DENCHI_STATIC_EXPLORERS`` is ``1``, set by
+``python -m denchi.book build``), it instead calls ``draw`` once for every point of the
+controls' grid (the product of each control's ``grid`` values), on a matplotlib figure that
+is never shown, and reads back what was drawn: the lines (data, legend label, colour), the
+axis labels, the title and the printed lines. The page then shows a standalone Bokeh
+document whose widgets (a slider for evenly spaced grid values, buttons otherwise) swap in
+the drawing of the chosen grid point with a ``CustomJS`` callback: no kernel, no Python, no
+request to any other host (BokehJS comes from the book's ``_static``, see
+``book/_ext/offline_assets.py``). So the physics has one source, the engine that ``draw``
+calls, and the labels, units and colours one source, the matplotlib figure.
+
+Grids are cached on disk (``$DENCHI_EXPLORER_CACHE``, by default
+``$DENCHI_ROOT/_build/explorer_cache``) under a key of everything that changes them: the
+explorer's name and arguments, the grid, the page language, and a fingerprint of the code
+and library versions that compute them (:func:`fingerprint`).
+
+Bokeh's documents, widgets and ``CustomJS``: https://docs.bokeh.org/en/latest/docs/user_guide/
+interaction/js_callbacks.html; embedding with ``bokeh.embed.components``:
+https://docs.bokeh.org/en/latest/docs/user_guide/output/embed.html.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import io
+import itertools
+import json
+import math
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from denchi.i18n import get_language, text
+
+STATIC_ENV = "DENCHI_STATIC_EXPLORERS"  # "1": explorers render as static documents (the book)
+CACHE_ENV = "DENCHI_EXPLORER_CACHE"  # folder of the cached grids (optional)
+ROOT_ENV = "DENCHI_ROOT"  # the repository, set by the book build (cache under its _build/)
+CACHE_FOLDER = Path("_build", "explorer_cache")
+MARKER = "denchi-explorer"  # class of the element that holds a static explorer
+MAX_POINTS = 120  # samples kept per line (the first, the last and evenly spaced between)
+BOKEH_FILES = ("bokeh", "bokeh-widgets")  # the BokehJS bundles a static explorer loads
+FIGURE_SIZE_PX = (640, 400)  # as the live figure (6 × 4 inch at about 100 dpi)
+# matplotlib mathtext the labs write in labels ("$\\mu$m", "Li/Li$^+$"), as plain text for
+# the browser (Bokeh's own TeX needs MathJax, 1.8 MB more)
+MATHTEXT = {r"$\mu$": "μ", "$^+$": "⁺", "$^2$": "²", "$^{2}$": "²", "$^-$": "⁻"}
+CALLBACK = """
+const index = controls.map((widget, k) => {
+  if (kinds[k] === "slider") {
+    return Math.round((widget.value - widget.start) / widget.step);
+  }
+  return kinds[k] === "buttons" ? widget.active : 0;
+});
+let flat = 0;
+for (let k = 0; k < index.length; k++) {
+  flat = flat * sizes[k] + Math.min(Math.max(index[k], 0), sizes[k] - 1);
+}
+const frame = frames[flat];
+for (let j = 0; j < sources.length; j++) {
+  const line = frame.lines[j];
+  sources[j].data = {x: line.x, y: line.y};
+  legend_items[j].label = {value: line.label};
+}
+if (plot !== null) {
+  plot.title.text = frame.title;
+}
+notes.text = frame.notes;
+"""
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of an explorer.
+
+    Attributes:
+        name: The keyword argument of ``draw`` it sets.
+        label: What the widget says, in the page language, with its unit (「温度 [℃]」).
+        grid: The values the static book offers (ascending; the live slider's value is
+            snapped to the nearest of them by :meth:`snap`).
+        live: ``(value, low, high, step)`` of the live slider; ``None`` keeps the control at
+            ``grid[0]`` in the live form (``ipywidgets.fixed``).
+        default: The value shown first (must be in ``grid``); ``None`` for ``grid[0]``.
+    """
+
+    name: str
+    label: str
+    grid: tuple[float, ...]
+    live: tuple[float, float, float, float] | None = None
+    default: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.grid or list(self.grid) != sorted(set(self.grid)):
+            raise ValueError(f"control {self.name}: grid must be ascending, got {self.grid}")
+        if self.default is not None and self.default not in self.grid:
+            raise ValueError(f"control {self.name}: default {self.default} is not in the grid")
+
+    @property
+    def first(self) -> float:
+        """The value shown first."""
+        return self.grid[0] if self.default is None else self.default
+
+    @property
+    def step(self) -> float | None:
+        """The spacing of an evenly spaced grid of three or more values, else ``None``."""
+        if len(self.grid) < 3:
+            return None
+        steps = [b - a for a, b in itertools.pairwise(self.grid)]
+        return steps[0] if all(math.isclose(s, steps[0], rel_tol=1e-9) for s in steps) else None
+
+    def snap(self, value: float) -> int:
+        """Index of the grid value nearest ``value`` (the first of two equally near)."""
+        return min(range(len(self.grid)), key=lambda i: abs(self.grid[i] - value))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One drawn line: legend label, colour (``#rrggbb``), x and y data."""
+
+    label: str
+    colour: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What ``draw`` drew for one grid point: title, axis labels, lines and printed text."""
+
+    title: str
+    x_label: str
+    y_label: str
+    lines: tuple[Line, ...]
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The frames of every grid point, in row-major order of the controls' grids.
+
+    Attributes:
+        controls: The controls, in the order of ``draw``'s keywords on the page.
+        frames: One :class:`Frame` per grid point (``len == prod(len(c.grid))``).
+    """
+
+    controls: tuple[Control, ...]
+    frames: tuple[Frame, ...] = field(repr=False)
+
+    def index(self, **values: float) -> int:
+        """Flat index of the frame for ``values`` (each snapped to its control's grid).
+
+        Raises:
+            KeyError: if a control has no value in ``values``.
+        """
+        flat = 0
+        for control in self.controls:
+            flat = flat * len(control.grid) + control.snap(values[control.name])
+        return flat
+
+    def frame(self, **values: float) -> Frame:
+        """The frame nearest ``values`` (see :meth:`index`)."""
+        return self.frames[self.index(**values)]
+
+
+def evenly(low: float, high: float, step: float) -> tuple[float, ...]:
+    """``low, low + step, …, high``, rounded so that no floating-point drift (0.30000000000000004)
+    reaches a label: the grid of an evenly spaced control."""
+    count = round((high - low) / step) + 1
+    return tuple(round(low + i * step, 10) for i in range(count))
+
+
+def static_wanted() -> bool:
+    """Whether explorers render as static documents (``$DENCHI_STATIC_EXPLORERS`` is ``1``)."""
+    return os.environ.get(STATIC_ENV, "") == "1"
+
+
+def cache_folder() -> Path | None:
+    """Where grids are cached: ``$DENCHI_EXPLORER_CACHE``, else ``$DENCHI_ROOT/_build/
+    explorer_cache``, else nowhere (``None``: every grid is computed)."""
+    if folder := os.environ.get(CACHE_ENV):
+        return Path(folder)
+    if root := os.environ.get(ROOT_ENV):
+        return Path(root) / CACHE_FOLDER
+    return None
+
+
+def fingerprint(packages: Sequence[str], distributions: Sequence[str]) -> str:
+    """A digest of the source of ``packages`` (every file of ``denchi.labs`` …, this module
+    and the base modules included by the caller) and the installed versions of
+    ``distributions`` (``pybamm``, ``matplotlib`` …): what computes a grid.
+
+    Raises:
+        ModuleNotFoundError: if a package is not importable.
+        importlib.metadata.PackageNotFoundError: if a distribution is not installed.
+    """
+    digest = hashlib.sha256()
+    for module in sorted({*packages, __name__}):
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError(f"no module named {module!r}", name=module)
+        if spec.submodule_search_locations:  # a package: every file in its folder
+            folder = Path(spec.origin).parent
+            files = sorted(
+                p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
+        else:
+            files = [Path(spec.origin)]
+        for path in files:
+            digest.update(f"{module}:{path.name}".encode())
+            digest.update(path.read_bytes())
+    for name in sorted(distributions):
+        digest.update(f"{name}=={metadata.version(name)}".encode())
+    return digest.hexdigest()
+
+
+def thin(count: int, limit: int = MAX_POINTS) -> list[int]:
+    """Indices of at most ``limit`` samples of ``count``: the first, the last and evenly
+    spaced ones between (all of them when ``count <= limit``)."""
+    if count <= limit:
+        return list(range(count))
+    return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
+
+
+def capture(draw: Callable[..., str], values: Mapping[str, float]) -> Frame:
+    """Call ``draw(ax, **values)`` on a figure that is never shown and read back the frame.
+
+    Lines whose label starts with ``_`` (matplotlib's unnamed lines) keep an empty label.
+    """
+    import matplotlib.colors
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from denchi.plotting import use_japanese_fonts
+
+    use_japanese_fonts()
+    ax = Figure(figsize=(6, 4)).add_subplot()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        title = draw(ax, **values)
+    lines = []
+    for line in ax.get_lines():
+        x = np.asarray(line.get_xdata(), dtype=float)
+        y = np.asarray(line.get_ydata(), dtype=float)
+        keep = thin(len(x))
+        name = str(line.get_label())
+        lines.append(
+            Line(
+                label="" if name.startswith("_") else plain(name),
+                colour=matplotlib.colors.to_hex(line.get_color()),
+                x=tuple(float(x[i]) for i in keep),
+                y=tuple(float(y[i]) for i in keep),
+            )
+        )
+    return Frame(
+        title=plain(title),
+        x_label=plain(ax.get_xlabel()),
+        y_label=plain(ax.get_ylabel()),
+        lines=tuple(lines),
+        notes=printed.getvalue().strip(),
+    )
+
+
+def plain(label: str) -> str:
+    """``label`` with the mathtext of :data:`MATHTEXT` written as Unicode (「10 μm」).
+
+    Raises:
+        ValueError: if other mathtext is left (add it to :data:`MATHTEXT`).
+    """
+    for tex, character in MATHTEXT.items():
+        label = label.replace(tex, character)
+    if label.count("$") >= 2:
+        raise ValueError(f"mathtext without a plain form in {label!r}: add it to MATHTEXT")
+    return label
+
+
+def _frame_from_json(data: dict[str, Any]) -> Frame:
+    lines = tuple(
+        Line(line["label"], line["colour"], tuple(line["x"]), tuple(line["y"]))
+        for line in data["lines"]
+    )
+    return Frame(data["title"], data["x_label"], data["y_label"], lines, data["notes"])
+
+
+def _frame_to_json(frame: Frame) -> dict[str, Any]:
+    return {
+        "title": frame.title,
+        "x_label": frame.x_label,
+        "y_label": frame.y_label,
+        "notes": frame.notes,
+        "lines": [line.__dict__ for line in frame.lines],
+    }
+
+
+def build_grid(
+    name: str,
+    draw: Callable[..., str],
+    controls: Sequence[Control],
+    *,
+    arguments: Mapping[str, object],
+    engine: str,
+    cache: Path | None = None,
+) -> Grid:
+    """Draw every grid point of ``controls`` with ``draw``, or read them from the cache.
+
+    Args:
+        name: The explorer's name (part of the cache key).
+        draw: ``draw(ax, **values) -> title`` (matplotlib axes; values by control name).
+        controls: The controls; the grid is the product of their ``grid`` values.
+        arguments: The explorer's own arguments (the preset …; part of the cache key).
+        engine: What computes the frames (:func:`fingerprint`; part of the cache key).
+        cache: Folder of the cached grids; ``None`` computes without caching.
+
+    Raises:
+        whatever ``draw`` raises for a grid point (a grid must hold only valid inputs).
+    """
+    controls = tuple(controls)
+    key = json.dumps(
+        {
+            "name": name,
+            "arguments": {k: repr(v) for k, v in sorted(arguments.items())},
+            "grid": [[c.name, list(c.grid)] for c in controls],
+            "language": get_language(),
+            "engine": engine,
+            "points": MAX_POINTS,
+        },
+        sort_keys=True,
+    )
+    path = None
+    if cache is not None:
+        path = cache / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                return Grid(controls, tuple(_frame_from_json(f) for f in stored["frames"]))
+    frames = tuple(
+        capture(draw, {c.name: v for c, v in zip(controls, point, strict=True)})
+        for point in itertools.product(*(c.grid for c in controls))
+    )
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        stored = {"key": key, "frames": [_frame_to_json(f) for f in frames]}
+        partial.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)  # atomic: a page running at the same time reads all or nothing
+    return Grid(controls, frames)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def bokeh_layout(grid: Grid) -> Any:
+    """The Bokeh layout of a grid: widgets, the figure and the printed text, wired by one
+    ``CustomJS`` callback (:data:`CALLBACK`) to the precomputed frames.
+
+    Raises:
+        ValueError: if frames of the grid draw different numbers of lines (they share one
+            figure).
+    """
+    import numpy as np
+    from bokeh.layouts import column
+    from bokeh.models import ColumnDataSource, CustomJS
+    from bokeh.models.annotations.legends import Legend, LegendItem
+    from bokeh.models.widgets.groups import RadioButtonGroup
+    from bokeh.models.widgets.markups import Div
+    from bokeh.models.widgets.sliders import Slider
+    from bokeh.plotting import figure
+
+    first = grid.frame(**{c.name: c.first for c in grid.controls})
+    counts = {len(f.lines) for f in grid.frames}
+    if len(counts) != 1:
+        raise ValueError(f"every frame must draw the same number of lines, got {counts}")
+    moving = [
+        j for j in range(len(first.lines)) if any(f.lines[j] != first.lines[j] for f in grid.frames)
+    ]
+    width, height = FIGURE_SIZE_PX
+    plot = figure(
+        title=first.title,
+        x_axis_label=first.x_label,
+        y_axis_label=first.y_label,
+        width=width,
+        height=height,
+        tools="pan,box_zoom,reset",
+        toolbar_location="above",
+    )
+    plot.grid.grid_line_alpha = 0.3  # as plots.finish
+    plot.toolbar.logo = None
+    for axis in (*plot.xaxis, *plot.yaxis):
+        axis.axis_label_text_font_style = "normal"  # matplotlib's labels are upright
+    sources, items = [], []
+    for line in first.lines:
+        source = ColumnDataSource({"x": np.array(line.x), "y": np.array(line.y)})
+        renderer: Any = plot.line("x", "y", source=source, line_color=line.colour, line_width=2)
+        sources.append(source)
+        items.append(LegendItem(label=line.label, renderers=[renderer]))
+    if sum(bool(line.label) for line in first.lines) >= 2:  # as plots.legend_if_several
+        plot.add_layout(Legend(items=items, location="bottom_left"))
+    shown: list[Any] = []  # what the page shows above the figure
+    inputs: list[Any] = []  # per control: its widget, None for a fixed one
+    kinds: list[str] = []
+    for control in grid.controls:
+        widget: Any = None
+        if len(control.grid) == 1:
+            kinds.append("fixed")
+        elif (step := control.step) is not None:
+            widget = Slider(
+                title=control.label,
+                start=control.grid[0],
+                end=control.grid[-1],
+                step=step,
+                value=control.first,
+                format="0[.]0[0]",
+            )
+            kinds.append("slider")
+            shown.append(widget)
+        else:
+            widget = RadioButtonGroup(
+                labels=[_number(v) for v in control.grid], active=control.grid.index(control.first)
+            )
+            kinds.append("buttons")
+            shown.append(column(Div(text=control.label), widget))
+        inputs.append(widget)
+    notes = Div(text=_notes_html(first.notes), styles={"white-space": "pre-wrap"})
+    frames = [
+        {
+            "title": f.title,
+            "notes": _notes_html(f.notes),
+            "lines": [  # the lines that change (a reference line is sent once)
+                {
+                    "label": f.lines[j].label,
+                    "x": np.array(f.lines[j].x, dtype=np.float32),
+                    "y": np.array(f.lines[j].y, dtype=np.float32),
+                }
+                for j in moving
+            ],
+        }
+        for f in grid.frames
+    ]
+    callback = CustomJS(
+        args={
+            "controls": inputs,
+            "kinds": kinds,
+            "sizes": [len(c.grid) for c in grid.controls],
+            "frames": frames,
+            "sources": [sources[j] for j in moving],
+            "legend_items": [items[j] for j in moving],
+            "plot": plot if any(f.lines for f in grid.frames) else None,
+            "notes": notes,
+        },
+        code=CALLBACK,
+    )
+    for widget, kind in zip(inputs, kinds, strict=True):
+        if widget is not None:
+            widget.js_on_change("value" if kind == "slider" else "active", callback)
+    drawn = any(f.lines for f in grid.frames)  # an explorer that only prints shows no figure
+    return column(*shown, *([plot] if drawn else []), notes)
+
+
+def _notes_html(notes: str) -> str:
+    return "<br>".join(escape(line) for line in notes.splitlines())
+
+
+def bokeh_files() -> list[Path]:
+    """The BokehJS bundles a static explorer needs, from the installed ``bokeh`` wheel."""
+    from bokeh.util.paths import bokehjs_path
+
+    return [Path(bokehjs_path()) / "js" / f"{name}.min.js" for name in BOKEH_FILES]
+
+
+def bokeh_file_names() -> list[str]:
+    """The names the bundles are served under (with Bokeh's version, as its CDN names them:
+    ``bokeh-3.9.2.min.js``), so a browser never keeps an old one after an upgrade."""
+    import bokeh
+
+    return [f"{name}-{bokeh.__version__}.min.js" for name in BOKEH_FILES]
+
+
+class StaticExplorer:
+    """A grid shown as a standalone Bokeh document: in a notebook output (``text/html``, the
+    script tags of BokehJS left to the page: ``book/_ext/offline_assets.py`` adds them to the
+    pages holding :data:`MARKER`), or as an HTML file of its own (:meth:`write_html`)."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+
+    def embed(self) -> str:
+        """The document's ``<div>`` and ``<script>`` (``bokeh.embed.components``), in an
+        element of class :data:`MARKER`."""
+        from bokeh.embed import components
+
+        script, div = components(bokeh_layout(self.grid))
+        first = self.grid.frames[0]
+        chosen = [c.label for c in self.grid.controls if len(c.grid) > 1]
+        if not any(f.lines for f in self.grid.frames):  # text only: the text is read out
+            return f'<div class="{MARKER}">{div}{script}</div>'
+        label = escape(
+            text(
+                f"グラフ（横軸 {first.x_label}、縦軸 {first.y_label}）。"
+                f"{'、'.join(chosen)}を選ぶと、線と見出しが変わります。",
+                f"Figure ({first.x_label} against {first.y_label}); choose "
+                f"{', '.join(chosen)} to change the lines and the title.",
+            ),
+            quote=True,
+        )
+        return f'<div class="{MARKER}" role="figure" aria-label="{label}">{div}{script}</div>'
+
+    def _repr_html_(self) -> str:
+        return self.embed()
+
+    def write_html(self, path: Path, title: str = "explorer") -> Path:
+        """Write a standalone page at ``path`` and BokehJS beside it (``bokeh/…``); returns
+        ``path``. The page loads nothing but those files."""
+        folder = path.parent / "bokeh"
+        folder.mkdir(parents=True, exist_ok=True)
+        tags = []
+        for source, name in zip(bokeh_files(), bokeh_file_names(), strict=True):
+            shutil.copyfile(source, folder / name)
+            tags.append(f'<script src="bokeh/{name}"></script>')
+        path.write_text(
+            "<!DOCTYPE html>\n"
+            f'<html lang="ja"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"{''.join(tags)}</head><body>{self.embed()}</body></html>\n",
+            encoding="utf-8",
+        )
+        return path
+
+
+def explorer(
+    name: str,
+    draw: Callable[..., str],
+    controls: Iterable[Control],
+    *,
+    arguments: Mapping[str, object],
+    packages: Sequence[str],
+    distributions: Sequence[str] = (),
+    figure: bool = True,
+) -> Any:
+    """The explorer in the form the environment wants: ``ipywidgets.interactive`` in a
+    notebook, a :class:`StaticExplorer` when the book is built (:func:`static_wanted`).
+
+    Args:
+        name: The explorer's name (the cache key of its grid).
+        draw: ``draw(ax, **values) -> title``: draws into a matplotlib Axes, returns the title.
+        controls: Its controls, in the order of ``draw``'s keywords.
+        arguments: The explorer's own arguments (part of the cache key).
+        packages: The packages whose code computes the drawing (``"denchi.labs"``).
+        distributions: The installed distributions that do too (``"pybamm"``).
+        figure: ``False`` for an explorer that only prints (its ``draw`` ignores ``ax``,
+            returns ``""``, and the forms show the printed lines alone).
+
+    Raises:
+        whatever ``draw`` raises for a grid point (static form only).
+    """
+    controls = tuple(controls)
+    if static_wanted():
+        engine = fingerprint(
+            (*packages, "denchi.i18n", "denchi.plotting"), ("matplotlib", *distributions)
+        )
+        grid = build_grid(
+            name, draw, controls, arguments=arguments, engine=engine, cache=cache_folder()
+        )
+        return StaticExplorer(grid)
+    return _live(draw, controls, figure)
+
+
+def _live(draw: Callable[..., str], controls: tuple[Control, ...], figure: bool) -> Any:
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from denchi.plotting import figure_axes
+
+    def show(**values: float) -> None:
+        if not figure:
+            draw(None, **values)
+            return
+        ax = figure_axes(figsize=(6, 4))
+        ax.set_title(draw(ax, **values))
+        plt.show()
+
+    sliders: dict[str, Any] = {}
+    for c in controls:
+        if c.live is None:
+            sliders[c.name] = widgets.fixed(c.grid[0])
+            continue
+        value, low, high, step = c.live
+        sliders[c.name] = widgets.FloatSlider(
+            value=value,
+            min=low,
+            max=high,
+            step=step,
+            description=c.label,
+            continuous_update=False,
+            style={"description_width": "initial"},
+        )
+    return widgets.interactive(show, **sliders)
