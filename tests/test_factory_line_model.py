@@ -116,3 +116,40 @@ def test_a_bad_line_is_refused():
         factory.line_performance([A, A])  # the same name twice
     with pytest.raises(InputError, match="hours_per_day"):
         factory.line_performance([A], hours_per_day=25)
+
+
+# ------------------------------------------------------------------ the lab's explorer
+
+
+def test_the_balance_explorer_grid_is_the_line_model_at_every_point(monkeypatch, tmp_path):
+    """u05's explorer in the book: each grid point draws line_performance of the changed line."""
+    from denchi import explorers
+    from denchi.factory.widgets import balance_explorer
+
+    monkeypatch.setenv(explorers.STATIC_ENV, "1")
+    monkeypatch.setenv(explorers.CACHE_ENV, str(tmp_path))
+    static = balance_explorer([A, B, C], hours_per_day=20, station="B")
+    grid = static.grid
+    assert [c.name for c in grid.controls] == ["added_machines", "availability", "faster_pct"]
+    assert len(grid.frames) == 3 * 10 * 3
+    # B with one more machine, availability 0.9 and a 30 % shorter cycle time
+    frame = grid.frame(added_machines=1, availability=0.9, faster_pct=30)
+    changed = B.with_changes(machines=3, availability=0.9, cycle_time_s=30 * 0.7)
+    expected = factory.line_performance([A, changed, C], hours_per_day=20)
+    stations_line, output_line = frame.lines
+    assert stations_line.x == (1.0, 2.0, 3.0)
+    assert stations_line.y == pytest.approx(expected.good_at_end_per_hour)
+    assert output_line.y == pytest.approx((expected.good_cells_per_hour,) * 2)
+    assert f"{expected.good_cells_per_day:,.0f}" in frame.title
+    assert expected.bottleneck.name in frame.title
+    assert "1 A" in frame.notes and "MWh/日" in frame.notes
+    # the first frame shown is the line as it is: B's own availability, nothing added
+    first = {c.name: c.first for c in grid.controls}
+    assert first == {"added_machines": 0, "availability": 0.8, "faster_pct": 0}
+
+
+def test_the_balance_explorer_refuses_a_station_not_in_the_line():
+    from denchi.factory.widgets import balance_explorer
+
+    with pytest.raises(InputError, match="station"):
+        balance_explorer([A, B, C], hours_per_day=20, station="D")
