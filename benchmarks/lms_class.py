@@ -1,7 +1,7 @@
 """Launch latency and submissions per minute for a class of 40, against the platform emulator.
 
     .venv/bin/python benchmarks/lms_class.py [--learners 40] [--workers 1] [--lms-delay 0]
-                                             [--launches-only]
+                                             [--launches-only] [--web-form [h01_society]]
 
 Prints the median and p95 of a full LTI launch with 40 learners launching at once: the login
 initiation as Moodle sends it (a form POST to ``/lti/login``), the login's test request, the
@@ -25,6 +25,11 @@ grade waited between being recorded and reaching the LMS (median and max of the 
 ``sent_at - graded_at``); ``--lms-delay`` makes the emulator's score endpoint that slow (a slow
 LMS must not delay grading), ``--workers`` sets ``worker_threads`` (two workers must split the
 burst: compare the graded time of ``--workers 1`` and ``--workers 2`` in one session).
+
+The web form (issue 15, :mod:`denchi.lms.webform`): ``--web-form`` links an intro assignment
+(h01_society unless named) instead of the dummy, and each learner, instead of uploading, opens
+the form and hands in the solution's values (typed as an IME would: full-width digits, a decimal
+comma), all at once. Budget: every score at the LMS within 2 minutes of the first hand-in.
 """
 
 from __future__ import annotations
@@ -49,8 +54,10 @@ from lms.harness import (  # noqa: E402
     Browser,
     answered,
     csrf_of,
+    form_fields,
     make_courseware,
     register_manually,
+    solution_values,
     tool_settings,
 )
 from lms.platform import Person, Platform, bound_socket  # noqa: E402
@@ -165,7 +172,16 @@ def main() -> None:
     parser.add_argument(
         "--launches-only", action="store_true", help="stop after the launch burst (no uploads)"
     )
+    parser.add_argument(
+        "--web-form",
+        nargs="?",
+        const="h01_society",
+        default=None,
+        metavar="ASSIGNMENT",
+        help="hand in an intro assignment through the web form (default h01_society)",
+    )
     args = parser.parse_args()
+    target = args.web_form or "z01_dummy"
     n = args.learners
     folder = Path(tempfile.mkdtemp(prefix="lms-bench-"))
     platform = Platform()
@@ -185,9 +201,11 @@ def main() -> None:
         course.links["rl"] = {
             "title": "練習課題",
             "url": f"{tool.url}/lti/launch",
-            "custom": {"denchi_kind": "assignment", "denchi_target": "z01_dummy"},
+            "custom": {"denchi_kind": "assignment", "denchi_target": target},
         }
-        release = tool.rt.grader.release_notebook("z01_dummy", "z01_dummy.ipynb")  # warm-up
+        release = tool.rt.grader.release_notebook(target, f"{target}.ipynb")  # warm-up
+        questions = tool.rt.grader.questions(target) if args.web_form else []
+        fields = form_fields(questions, solution_values(questions))
         browsers = [Browser() for _ in people]
 
         def health(i: int) -> float:
@@ -231,11 +249,17 @@ def main() -> None:
 
         def submit(i: int) -> None:
             text = launched[i][1]
-            url = text.split('/submit"')[0].rsplit('action="', 1)[1] + "/submit"
-            data = answered(release)
-            files = {"notebook": ("a.ipynb", data, "text/plain")}
-            response = browsers[i].http.post(url, data={"csrf": csrf_of(text)}, files=files)
-            assert response.status_code == 303
+            link = text.split('/submit"')[0].rsplit('action="', 1)[1]
+            if args.web_form:  # open the form, then hand it in
+                form = browsers[i].http.get(f"{link}/form")
+                assert form.status_code == 200, form.text
+                data = fields | {"csrf": csrf_of(form.text)}
+                response = browsers[i].http.post(f"{link}/form", data=data)
+            else:
+                files = {"notebook": ("a.ipynb", answered(release), "text/plain")}
+                data = {"csrf": csrf_of(text)}
+                response = browsers[i].http.post(f"{link}/submit", data=data, files=files)
+            assert response.status_code == 303, response.text
 
         start = time.perf_counter()
         monitor.phase = "uploads and grading"
@@ -269,6 +293,9 @@ def main() -> None:
                 if row.payload.get("gradingProgress") != "Pending" and row.sent_at
             ]
         print(monitor.report("uploads and grading"))
+        given = [s["scoreGiven"] for s in platform.scores if "scoreGiven" in s]
+        print(f"hand-in: {'web form of ' + target if args.web_form else 'notebook upload'};"
+              f" scores at the LMS from {min(given):g} to {max(given):g}")  # fmt: skip
         print(f"all {n} uploads stored in {stored:.1f} s ({n / stored * 60:.0f} per minute)")
         print(f"all {n} graded in {graded:.1f} s ({n / graded * 60:.1f} submissions per minute)")
         print(f"workers: {args.workers}, LMS delay per score: {args.lms_delay:g} s")

@@ -82,6 +82,8 @@ UNITS = {
     "q4_steady_k": "K", "q5_copper_g": "g", "q5_diffusion_time_hours": "h", "q5_power_w": "W",
     "q1_r0_ohm": "Ω", "q2_amplitude_v": "V", "q2_tau_s": "s", "q2_v_inf_v": "V", "q3_c1_f": "F",
     "q3_r1_ohm": "Ω", "q4_rms_mv": "mV",
+    # u06
+    "q1_lcl_ah": "Ah", "q1_ucl_ah": "Ah", "q2_sigma_ah": "Ah", "q3_cpk": "", "q4_first_signal": "",
 }  # fmt: skip
 
 

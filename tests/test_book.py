@@ -87,6 +87,7 @@ EXPLORER_PAGES = (
     "labs/h07_safety/index",
     "labs/h08_environment/index",
     "labs/u05_manufacturing/index",
+    "labs/u06_quality/index",
 )
 
 

@@ -282,6 +282,10 @@ def raises_section(docstring: str | None) -> set[str]:
 # Each entry: (the exception class, or a tuple of classes, it cannot raise, an alias read as its
 # class; the reason).
 CANNOT_RAISE: dict[tuple[str, str], tuple[str | tuple[str, ...], str]] = {
+    ("denchi.lms.webform", "read_form"): (
+        "AnswerError",
+        "read_answer's AnswerError is caught there and kept, per field, in FormAnswers.errors",
+    ),
     ("denchi.lms.runtime", "courseware_catalog"): (
         "CatalogError",
         "repo_root's and load_catalog's CatalogError is caught there, as a ConfigError",

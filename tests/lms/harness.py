@@ -15,10 +15,12 @@ import httpx
 import nbformat
 import yaml
 
+from denchi.grading.quiz import ChoiceAnswer, NumberAnswer, Question
 from denchi.lms.config import make_config
 from denchi.lms.registration import add_platform
 from denchi.lms.runtime import Runtime
 from denchi.lms.web import create_app
+from denchi.lms.webform import field_name
 from lms.platform import Platform, bound_socket, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -320,3 +322,42 @@ def place_assignment(platform: Platform, tool: Tool, course, link_id: str, linei
         "custom": {"denchi_kind": "assignment", "denchi_target": DUMMY},
         "lineitem_id": lineitem_id,
     }
+
+
+# ---------------------------------------------------------------- the web form (lms.webform)
+# the full-width forms of ASCII are at U+FF01..U+FF5E, 0xFEE0 above it (Unicode, Halfwidth and
+# Fullwidth Forms)
+FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789.-e"}
+
+
+def typed(value: float, style: int) -> str:
+    """A number as a learner with a Japanese IME might type it: plain, full-width, or with a
+    decimal comma (where the comma cannot be read as a thousands separator)."""
+    text = repr(float(value))
+    decimals = text.partition(".")[2]
+    if style % 3 == 1 or (style % 3 == 2 and len(decimals) == 3):
+        return text.translate(FULL_WIDTH)
+    return text.replace(".", ",") if style % 3 == 2 else text
+
+
+def form_fields(questions: list[Question], values: dict[str, object]) -> dict[str, str]:
+    """The form's fields for the values of the answer variables (by name)."""
+    fields: dict[str, str] = {}
+    for number, q in enumerate(questions):
+        if q.name not in values:
+            continue
+        value = values[q.name]
+        if isinstance(q.answer, NumberAnswer):
+            fields[field_name(q)] = typed(float(str(value)), number)
+        else:
+            fields[field_name(q)] = str(value)
+    return fields
+
+
+def solution_values(questions: list[Question]) -> dict[str, object]:
+    """The values the hidden tests expect, from the question model."""
+    values: dict[str, object] = {}
+    for q in questions:
+        assert isinstance(q.answer, NumberAnswer | ChoiceAnswer), q.grade_id
+        values[q.name] = q.answer.expected
+    return values

@@ -9,6 +9,8 @@
     line = factory.line_performance([factory.Station("積層", cycle_time_s=2, availability=0.9),
                                      factory.Station("化成", cycle_time_s=72_000, machines=40_000)])
     line.bottleneck.name, line.good_cells_per_day, line.oee   # u05's line model
+    factory.xbar_r_chart(samples).xbar.upper         # X̄–R control limits (u06)
+    factory.process_capability(5.0, 0.01, 4.95, 5.1).cpk   # Cp and Cpk (u06)
 
 Every number comes from a cited source (see the docstrings of ``energy`` and ``line``);
 inputs are checked and a bad one raises ``InputError`` in Japanese and English. Importing
@@ -54,6 +56,21 @@ from denchi.factory.process_map import (
     process_map_markdown,
     step_table_markdown,
 )
+
+# u06: statistical process control
+from denchi.factory.quality import (
+    Capability,
+    ControlLimits,
+    RunRuleViolation,
+    XbarRChart,
+    capability_from_chart,
+    process_capability,
+    run_rule_violations,
+    scaled_spread,
+    xbar_r_chart,
+    xbar_r_limits,
+)
+from denchi.factory.quality_figures import draw_capability, draw_xbar_r_chart
 from denchi.factory.steps import Area, Step, area, areas, step, steps
 
 __all__ = [
@@ -89,6 +106,19 @@ __all__ = [
     "step_table_markdown",
     "steps",
     "takt_time_s",
+    # u06: statistical process control
+    "Capability",
+    "ControlLimits",
+    "RunRuleViolation",
+    "XbarRChart",
+    "capability_from_chart",
+    "process_capability",
+    "run_rule_violations",
+    "scaled_spread",
+    "xbar_r_chart",
+    "xbar_r_limits",
+    "draw_capability",
+    "draw_xbar_r_chart",
     # u05: the line model
     "LinePerformance",
     "Station",

@@ -197,6 +197,9 @@ class Question:
         hint_en: The same hint in English.
         solution_calls: The functions the solution cell calls (``("chem.cell_voltage",)``):
             a question meant to be answered with code; ``()`` for arithmetic or a value.
+        answer_cell: The ``grade_id`` of the solution cell the answer is written in (the
+            last one above the test cell and below the question's text: ``"q3_answer"`` for
+            both 問3(a) and 問3(b) of h04); ``""`` if there is none.
     """
 
     assignment: str
@@ -210,6 +213,7 @@ class Question:
     hint_ja: str
     hint_en: str
     solution_calls: tuple[str, ...]
+    answer_cell: str
 
 
 @dataclass(frozen=True)
@@ -432,6 +436,7 @@ def _question(
     markdown: str,
     figures: tuple[Figure, ...],
     solution: str,
+    answer_cell: str,
     calls: list[_Call],
 ) -> Question:
     meta = cell.metadata["nbgrader"]
@@ -466,6 +471,7 @@ def _question(
         hint_ja=hint_ja,
         hint_en=hint_en,
         solution_calls=_calls_in(solution) if solution else (),
+        answer_cell=answer_cell,
     )
 
 
@@ -490,7 +496,7 @@ def notebook_questions(path: Path, assignment: str) -> list[Question]:
     markdown = ""  # the last Markdown cell: the text of the questions below it
     section = 0  # how many question headings (問N) are above; figures of 0 go with every question
     figures: dict[int, list[Figure]] = {}
-    solution = ""
+    solution, answer_cell = "", ""
     drawn = 0
     questions: list[Question] = []
     for cell, label in zip(nb.cells, question_labels(nb.cells), strict=True):
@@ -498,13 +504,16 @@ def notebook_questions(path: Path, assignment: str) -> list[Question]:
         where = f"{assignment} {meta.get('grade_id') or 'cell ' + str(cell.get('id', '?'))}"
         if meta.get("solution"):
             solution = cell.source if cell.cell_type == "code" else ""
+            answer_cell = str(meta.get("grade_id", "")) if cell.cell_type == "code" else ""
         elif cell.cell_type == "markdown":
-            markdown, solution = cell.source, ""
+            markdown, solution, answer_cell = cell.source, "", ""
             section += bool(HEADING.search(cell.source))
         elif meta.get("grade"):
             calls = _recorded(cell.source, namespace, where)
             mine = tuple(figures.get(0, []) + figures.get(section, []))
-            questions.append(_question(assignment, cell, label, markdown, mine, solution, calls))
+            questions.append(
+                _question(assignment, cell, label, markdown, mine, solution, answer_cell, calls)
+            )
         elif cell.cell_type == "code":
             for figure in _run(cell.source, namespace, where):
                 drawn += 1

@@ -68,6 +68,7 @@ _MODULES = {
     "u01_datasets": "denchi.labs.datasets.electrochemistry",
     "analysis_ecm": "denchi.labs.analysis.ecm",
     "u03_datasets": "denchi.labs.datasets.modeling",
+    "u06_datasets": "denchi.labs.datasets.quality",
 }
 
 __all__ = ["LabInputError", "LabSimulationError", *_MODULES, *_EXPORTS]

@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 from denchi.grading import course as nbg
-from denchi.grading import pipeline
+from denchi.grading import pipeline, quiz
 from denchi.i18n import bilingual
 from denchi.lms.files import inside, make_private, private_dir, private_file
 from denchi.lms.targets import catalog_id
@@ -74,6 +74,8 @@ class Grader:
         self.assignments = frozenset(assignments)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._questions: dict[tuple[str, str], list[quiz.Question]] = {}
+        self._questions_lock = threading.Lock()
         # nbgrader's Gradebook runs `alembic` from PATH, in this process too
         tools = str(Path(sys.executable).parent)
         if tools not in os.environ.get("PATH", "").split(os.pathsep):
@@ -169,6 +171,29 @@ class Grader:
                 (prepared / "READY").write_text("ok")
                 make_private(prepared)
             return prepared
+
+    def questions(self, assignment: str) -> list[quiz.Question]:
+        """The assignment's questions (:func:`denchi.grading.quiz.assignment_questions`, read
+        from its source notebooks), made once per change of the sources and kept in memory.
+        One at a time: reading them runs the notebook's set-up and test cells with matplotlib
+        (not thread-safe), h04's a PyBaMM solve (about 20 s on 2 cores).
+
+        Args:
+            assignment: An assignment id of the catalog.
+
+        Raises:
+            KeyError: the assignment is not in the catalog or has no source notebook.
+            OutsideDataDir: a path of the courseware leads out of its folder.
+            GradingError: a cell of the notebook fails (bilingual, naming the cell).
+        """
+        self._known_notebooks(assignment)
+        assignment = self.assignment(assignment)
+        key = (assignment, self._fingerprint(assignment))
+        with self._questions_lock:
+            if key not in self._questions:
+                course = nbg.course_dir(self.courseware)
+                self._questions[key] = quiz.assignment_questions(assignment, course)
+            return self._questions[key]
 
     def max_score(self, assignment: str) -> float:
         """The assignment's points: the sum over the autograded cells of its source notebooks

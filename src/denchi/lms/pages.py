@@ -9,13 +9,15 @@ handler as a bilingual page with its status."""
 
 from __future__ import annotations
 
+import nbformat
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from denchi.grading.quiz import Question
 from denchi.grading.spreadsheet import csv_text
-from denchi.lms import outbox, roster, submissions
+from denchi.lms import outbox, roster, submissions, webform
 from denchi.lms.runtime import Runtime
 from denchi.lms.services import ServiceError
 from denchi.lms.sessions import (
@@ -57,6 +59,7 @@ def _learner_page(
         notebooks=rt.grader.notebook_names(link.target),
         jupyterhub=rt.config.jupyterhub_url.format(**template_values),
         jupyterlite=rt.config.jupyterlite_url.format(**template_values),
+        web_form=_offers_form(rt, link.target),
         csrf=access.session.csrf_token,
         max_mb=f"{rt.config.max_upload_bytes / 1e6:g}",
         submissions=views,
@@ -120,19 +123,39 @@ def download(request: Request, link_id: int, name: str) -> Response:
     return FileResponse(path, filename=name, media_type="application/x-ipynb+json")
 
 
-async def _bounded(request: Request, limit: int) -> Request:
+def _learner(rt: Runtime, request: Request, link_id: int) -> Access:
+    """The access of a learner who may hand in to an assignment's link.
+
+    Raises:
+        PageError: refused by :func:`authorize`; 400 (``upload``) for a page's link; 403
+            (``role``) for anyone but a learner.
+    """
+    access = authorize(rt, request, link_id, instructor=False)
+    if access.link.kind != "assignment":
+        raise PageError("upload", "提出できないページです。", "Nothing to submit here.", 400)
+    if access.role != "learner":
+        raise PageError(
+            "role",
+            "提出できるのは学習者だけです（メンター・保護者などの立場では提出できません）。",
+            "Only learners submit here (not mentors or observers).",
+            403,
+        )
+    return access
+
+
+async def _bounded(request: Request, limit: int) -> Request | None:
     """The request with its body (a notebook of up to ``limit`` bytes and the form around it)
-    read into memory, refused (413) as soon as it is too large: with a Content-Length before
-    anything is read, with chunked transfer while it arrives, so that no oversized body is
-    ever spooled to disk."""
+    read into memory; None (the caller refuses it with a 413) as soon as it is too large: with
+    a Content-Length before anything is read, with chunked transfer while it arrives, so that
+    no oversized body is ever spooled to disk."""
     most = limit + 64_000
     if int(request.headers.get("content-length") or 0) > most:
-        raise too_large(limit)
+        return None
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > most:
-            raise too_large(limit)
+            return None
 
     async def replay() -> dict:
         return {"type": "http.request", "body": bytes(body), "more_body": False}
@@ -164,17 +187,9 @@ async def submit(request: Request, link_id: int) -> Response:
     """
     rt = _rt(request)
     limit = rt.config.max_upload_bytes
-    access = authorize(rt, request, link_id, instructor=False)
-    if access.link.kind != "assignment":
-        raise PageError("upload", "提出できないページです。", "Nothing to submit here.", 400)
-    if access.role != "learner":
-        raise PageError(
-            "role",
-            "提出できるのは学習者だけです（メンター・保護者などの立場では提出できません）。",
-            "Only learners submit here (not mentors or observers).",
-            403,
-        )
-    bounded = await _bounded(request, limit)
+    access = _learner(rt, request, link_id)
+    if (bounded := await _bounded(request, limit)) is None:
+        raise too_large(limit)
     form = await bounded.form(max_files=1, max_fields=5)
     check_csrf(access.session, form.get("csrf"))
     upload = form.get("notebook")
@@ -201,6 +216,124 @@ async def submit(request: Request, link_id: int) -> Response:
     rt.queue.submitted()
     cleared = "&cleared=1" if received.cleared_output_bytes else ""
     return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1{cleared}"), status_code=303)
+
+
+def _offers_form(rt: Runtime, assignment: str) -> bool:
+    """Whether the assignment is offered as a web form: an intro-track module's
+    (:data:`denchi.lms.webform.FORM_TRACK`), with one notebook."""
+    module = next((m for m in rt.catalog.modules if m.assignment == assignment), None)
+    return (
+        module is not None
+        and module.track == webform.FORM_TRACK
+        and len(rt.grader.notebook_names(assignment)) == 1
+    )
+
+
+NO_FORM = (
+    "この課題はブラウザのフォームでは答えられません。ノートブックで答えて提出してください。",
+    "This assignment has no web form; answer it in the notebook and upload that.",
+)
+FORM_TOO_LARGE = (
+    "送られたフォームが大きすぎます。答えを短くして、もう一度送ってください。",
+    "The form sent is too large; shorten the answers and send it again.",
+)
+
+
+async def _form_access(request: Request, link_id: int) -> tuple[Runtime, Access, list[Question]]:
+    """A learner's access to the web form of a link, and the assignment's questions.
+
+    Raises:
+        PageError: refused by :func:`_learner`; 404 (``form``) for an assignment without a
+            web form.
+    """
+    rt = _rt(request)
+    access = _learner(rt, request, link_id)
+    if not _offers_form(rt, access.link.target):
+        raise PageError("form", *NO_FORM, status=404)
+    questions = await run_in_threadpool(rt.grader.questions, access.link.target)
+    return rt, access, questions
+
+
+def _form_page(
+    request: Request,
+    access: Access,
+    questions: list[Question],
+    answers: webform.FormAnswers | None = None,
+    status: int = 200,
+) -> Response:
+    rt = _rt(request)
+    link = access.link
+    module = next((m for m in rt.catalog.modules if m.assignment == link.target), None)
+    return render(
+        request,
+        "webform.html",
+        status=status,
+        link=link,
+        module=module,
+        questions=questions,
+        field_name=webform.field_name,
+        field_kind=webform.field_kind,
+        figure_src=webform.figure_src,
+        max_chars=webform.MAX_FIELD_CHARS,
+        typed=answers.typed if answers else {},
+        errors=answers.errors if answers else {},
+        csrf=access.session.csrf_token,
+    )
+
+
+@router.get("/r/{link_id}/form")
+async def answer_form(request: Request, link_id: int) -> Response:
+    """``GET /r/<link>/form``: the intro assignment's questions as a web form
+    (:mod:`denchi.lms.webform`).
+
+    Args:
+        request: The browser's request.
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: refused by :func:`_form_access` (a learner of an intro assignment only).
+    """
+    _, access, questions = await _form_access(request, link_id)
+    return _form_page(request, access, questions)
+
+
+@router.post("/r/{link_id}/form")
+async def submit_form(request: Request, link_id: int) -> Response:
+    """``POST /r/<link>/form``: the web form's answers become the released notebook with each
+    answer cell set to the parsed values (:func:`denchi.lms.webform.form_notebook`), stored and
+    queued exactly like an upload. A field that cannot be read shows the form again (400) with
+    every typed answer kept and the reason beside the field; nothing is stored then.
+
+    Args:
+        request: The browser's form (``csrf``, ``answer-<grade_id>`` per question).
+        link_id: The resource link's row id.
+
+    Raises:
+        PageError: refused by :func:`_form_access`; 413 (``form``) for a body over
+            :data:`denchi.lms.webform.MAX_FORM_BYTES`; 403 (``csrf``) for a stale form.
+    """
+    rt, access, questions = await _form_access(request, link_id)
+    if (bounded := await _bounded(request, webform.MAX_FORM_BYTES)) is None:
+        raise PageError("form", *FORM_TOO_LARGE, status=413)
+    form = await bounded.form(max_files=0, max_fields=len(questions) + 4)
+    check_csrf(access.session, form.get("csrf"))
+    answers = webform.read_form(questions, form)
+    if answers.errors:
+        return _form_page(request, access, questions, answers, status=400)
+    name = submissions.notebook_name(rt, access.link)
+    release = await run_in_threadpool(rt.grader.release_notebook, access.link.target, name)
+    notebook = webform.form_notebook(release, questions, answers.values)
+    await run_in_threadpool(
+        submissions.store,
+        rt,
+        access.session.user_id,
+        access.link,
+        notebook,
+        webform.FORM_FILENAME,
+        len(nbformat.writes(notebook).encode()),
+    )
+    rt.queue.submitted()
+    return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1"), status_code=303)
 
 
 @router.get("/submissions/{submission_id}/feedback")

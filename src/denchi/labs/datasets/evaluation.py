@@ -56,8 +56,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _copied(result: T, writable: bool) -> T:
-    """A copy of ``result`` with every array copied (nested results too), read-only or
-    writable."""
+    """A copy of ``result`` with every array copied (nested results too, in a tuple or as a
+    field), read-only or writable."""
     if isinstance(result, tuple):
         return tuple(_copied(item, writable) for item in result)  # type: ignore[return-value]
     if not is_dataclass(result) or isinstance(result, type):
@@ -69,7 +69,9 @@ def _copied(result: T, writable: bool) -> T:
             value = value.copy()
             value.flags.writeable = writable
             changes[f.name] = value
-        elif isinstance(value, tuple) and any(is_dataclass(v) for v in value):
+        elif (isinstance(value, tuple) and any(is_dataclass(v) for v in value)) or (
+            is_dataclass(value) and not isinstance(value, type)
+        ):
             changes[f.name] = _copied(value, writable)
     return replace(result, **changes)
 
