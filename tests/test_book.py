@@ -86,6 +86,7 @@ EXPLORER_PAGES = (
     "labs/h06_build_a_cell/index",
     "labs/h07_safety/index",
     "labs/h08_environment/index",
+    "labs/u05_manufacturing/index",
     "labs/u06_quality/index",
     "labs/u04_cell_design/index",
 )
