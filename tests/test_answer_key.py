@@ -66,6 +66,7 @@ UNITS = {
     "q1_areal_mah_cm2": "mAh/cm²", "q2_np_ratio": "倍", "q3_thickness_um": "µm",
     "q3_efficiency_ratio": "倍", "q4_positive_thickness_um": "µm", "q4_positive_porosity": "",
     "q4_np_ratio": "倍",
+    "q1_overall_yield": "", "q4_good_cells_per_day": "個/日", "q5_line_oee": "",
     "q1_capacity_ah": "Ah", "q1_heat_w": "W", "q1_kwh": "kWh", "q1_li_t_per_gwh": "t/GWh",
     "q1_r0_mohm": "mΩ", "q1_retention_pct": "%", "q1_tafel_slope_mv_per_decade": "mV/decade",
     "q1_theoretical_mah_g": "mAh/g", "q1_thickness_um": "µm", "q1_watt": "W",
@@ -141,4 +142,25 @@ def test_answer_values_list_unpacked_answers_with_the_units_of_their_names(tmp_p
         "q4_eol_cycles": "900 サイクル",
         "q5_capacity_mah_g": "274 mAh/g",
         "q5_cell_wh_kg": "250 Wh/kg",
+    }
+
+
+def test_answer_values_show_an_array_answer_element_by_element(tmp_path):
+    """An array answer (u05's good cells per station, e01's capacities) is shown as its rounded
+    values with the unit of its name, not refused as a number."""
+    from denchi.grading.answer_key import answer_values
+
+    notebook = nbformat.v4.new_notebook()
+    solution = nbformat.v4.new_code_cell(
+        "### BEGIN SOLUTION\nimport numpy as np\nq1_capacity_ah = np.array([4.98765, 4.5, 3.0])\n"
+        "q2_good_cells_per_hour = [597.354, 659.485]\n### END SOLUTION"
+    )
+    solution.metadata["nbgrader"] = {"solution": True, "grade": False}
+    notebook.cells = [solution]
+    folder = tmp_path / "assessments" / "source" / "ex_demo"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / "ex_demo.ipynb")
+    assert answer_values("ex_demo", tmp_path) == {
+        "q1_capacity_ah": "[4.99, 4.5, 3] Ah",
+        "q2_good_cells_per_hour": "[597, 659] 個/h",
     }

@@ -11,8 +11,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "denchi"
 # shared base modules every package may use
 BASE = {"errors", "validation", "i18n", "plotting", "telemetry", "explorers"}
 ALLOWED = {
-    # seeded data made by chem's closed forms (u01's polarisation) and analysed with factory's
-    # process control (u06's production record)
+    # seeded data made by chem's closed forms (u01's polarisation), checked with factory's line
+    # model (u05's line) and analysed with factory's process control (u06's production record)
     "labs": BASE | {"chem", "factory"},
     "chem": BASE,
     "factory": BASE,

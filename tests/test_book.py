@@ -89,6 +89,7 @@ EXPLORER_PAGES = (
     "labs/u01_electrochemistry/index",
     "labs/u02_materials/index",
     "labs/u03_modeling/index",
+    "labs/u05_manufacturing/index",
     "labs/u06_quality/index",
     "labs/u04_cell_design/index",
 )

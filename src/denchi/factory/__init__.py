@@ -6,6 +6,9 @@
     factory.production_energy(60).total_kwh          # factory energy for 60 kWh of cells
     factory.production_energy(60, process="dry")     # with solvent-free electrodes
     factory.cells_to_start(1000, scrap_rate=0.1)     # 1112 cells for 1000 good ones
+    line = factory.line_performance([factory.Station("積層", cycle_time_s=2, availability=0.9),
+                                     factory.Station("化成", cycle_time_s=72_000, machines=40_000)])
+    line.bottleneck.name, line.good_cells_per_day, line.oee   # u05's line model
     factory.xbar_r_chart(samples).xbar.upper         # X̄–R control limits (u06)
     factory.process_capability(5.0, 0.01, 4.95, 5.1).cpk   # Cp and Cpk (u06)
 
@@ -45,6 +48,9 @@ from denchi.factory.line import (
     overall_yield,
     takt_time_s,
 )
+
+# u05: the line model (stations, bottleneck, OEE)
+from denchi.factory.line_model import LinePerformance, Station, line_performance, oee
 from denchi.factory.process_map import (
     draw_process_map,
     process_map_markdown,
@@ -113,4 +119,9 @@ __all__ = [
     "xbar_r_limits",
     "draw_capability",
     "draw_xbar_r_chart",
+    # u05: the line model
+    "LinePerformance",
+    "Station",
+    "line_performance",
+    "oee",
 ]

@@ -1,15 +1,19 @@
-"""Explorers (ipywidgets) for the h05 factory tour, for pages opened as notebooks.
+"""Explorers (ipywidgets) for the h05 factory tour, for pages opened as notebooks, and the
+u05 line-balancing explorer (live in a notebook, static in the book: :mod:`denchi.explorers`).
 
-In the static book the same content is shown as tabs and pre-computed tables; these need a
-live kernel, so their cells carry ``:tags: [remove-output]`` in the book.
+In the static book the h05 content is shown as tabs and pre-computed tables; its explorers need
+a live kernel, so their cells carry ``:tags: [remove-output]`` in the book.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from denchi.errors import InputError
 from denchi.factory.energy import production_energy
 from denchi.factory.line import cells_to_start
+from denchi.factory.line_model import Station, line_performance
 from denchi.factory.process_map import DRY_ELECTRODE_NOTE_JA, draw_process_map
 from denchi.factory.steps import step, steps
 
@@ -82,4 +86,119 @@ def line_explorer() -> Any:
         scrap_rate=widgets.FloatSlider(
             value=0.10, min=0.0, max=0.5, step=0.01, description="不良率", style=style
         ),
+    )
+
+
+BALANCE_AVAILABILITIES = tuple(round(0.80 + 0.02 * k, 2) for k in range(10))  # 0.80 … 0.98
+
+
+def balance_explorer(
+    stations: Sequence[Station],
+    hours_per_day: float,
+    station: str,
+    cell_wh: float = 180.0,
+    grid_kg_per_kwh: float = 0.5,
+) -> Any:
+    """Balance a line at one station (u05 lab): machines added there, its availability and a
+    shorter cycle time (vacuum-pressure filling, faster stacking), with the good cells at the
+    line end each station allows, the line's output, bottleneck and OEE
+    (:func:`denchi.factory.line_performance`), and the factory energy and CO2 of a day's cells
+    (:func:`denchi.factory.production_energy`, wet electrodes).
+
+    The static book offers 0-2 added machines, availability 0.80-0.98 in steps of 0.02 and a
+    cycle time 0, 15 or 30 % shorter (90 points, about 50 ms each to draw and capture); a
+    notebook's sliders also take 3 machines, availability in steps of 0.01 and up to 50 %.
+
+    Args:
+        stations: The line, in production order (:class:`Station`).
+        hours_per_day: Planned production time per day [h], above 0 to 24.
+        station: Name of the station the controls change.
+        cell_wh: Energy of one cell [Wh] for the energy estimate (an assumption the page states).
+        grid_kg_per_kwh: CO2 of the factory's electricity [kg/kWh] (an assumption, 0 to 2).
+
+    Returns:
+        An ``ipywidgets.interactive`` widget, or a static explorer in the book build.
+
+    Raises:
+        denchi.errors.InputError: if ``station`` is not a name in ``stations``, or the line or
+            ``hours_per_day`` is refused by :func:`denchi.factory.line_performance`.
+        ValueError: if a control's grid is malformed (a bug of this module).
+        ModuleNotFoundError: in the book build, if this package's code is not importable.
+    """
+    from denchi.explorers import Control, explorer
+
+    line = line_performance(stations, hours_per_day)
+    names = [s.name for s in line.stations]
+    if station not in names:
+        raise InputError(
+            "station",
+            f"station には、ラインの工程の名前（{'、'.join(names)}）のどれかを指定してください"
+            f"（指定値: {station!r:.40}）。",
+            f"station must name a station of the line ({', '.join(names)}); got {station!r:.40}.",
+        )
+    index = names.index(station)
+    chosen = line.stations[index]
+
+    def draw(ax: Any, added_machines: float, availability: float, faster_pct: float) -> str:
+        changed = list(line.stations)
+        changed[index] = chosen.with_changes(
+            machines=chosen.machines + int(added_machines),
+            availability=availability,
+            cycle_time_s=chosen.cycle_time_s * (1 - faster_pct / 100),
+        )
+        result = line_performance(changed, line.hours_per_day)
+        numbers = [float(i + 1) for i in range(len(changed))]
+        ax.plot(numbers, result.good_at_end_per_hour, "o-", label="各工程が許す良品")
+        ax.plot(
+            [numbers[0], numbers[-1]],
+            [result.good_cells_per_hour] * 2,
+            "--",
+            label="ラインの生産量",
+        )
+        ax.set_xlabel("工程の番号（上流から）")
+        ax.set_ylabel("ラインの最後の良品 [個/h]")
+        ax.legend()
+        print("　".join(f"{n:g} {s.name}" for n, s in zip(numbers, changed, strict=True)))
+        use = production_energy(result.good_cells_per_day * cell_wh / 1000)
+        print(
+            f"工場のエネルギー: {use.total_kwh / 1000:,.1f} MWh/日、"
+            f"CO2: {use.co2_kg(grid_kg_per_kwh) / 1000:,.1f} t/日"
+        )
+        return (
+            f"ボトルネック: {result.bottleneck.name}、1 日 {result.good_cells_per_day:,.0f} 個、"
+            f"OEE {result.oee:.2f}"
+        )
+
+    first = min(BALANCE_AVAILABILITIES, key=lambda a: abs(a - chosen.availability))
+    return explorer(
+        "u05_balance",
+        draw,
+        [
+            Control("added_machines", f"{station}に足す台数", (0.0, 1.0, 2.0), (0, 0, 3, 1), 0.0),
+            Control(
+                "availability",
+                f"{station}の稼働率",
+                BALANCE_AVAILABILITIES,
+                (chosen.availability, 0.5, 1.0, 0.01),
+                first,
+            ),
+            Control(
+                "faster_pct",
+                f"{station}のサイクルタイムの短縮 [%]",
+                (0.0, 15.0, 30.0),
+                (0, 0, 50, 5),
+                0.0,
+            ),
+        ],
+        arguments={
+            "stations": [
+                (s.name, s.cycle_time_s, s.availability, s.performance, s.quality, s.machines)
+                for s in line.stations
+            ],
+            "hours_per_day": line.hours_per_day,
+            "station": station,
+            "cell_wh": cell_wh,
+            "grid_kg_per_kwh": grid_kg_per_kwh,
+        },
+        packages=("denchi.factory",),
     )

@@ -95,6 +95,8 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
 # not in K). tests/test_answer_key.py checks every numeric answer of every assignment.
 _UNITS = (
     ("_mv_per_decade", "mV/decade"),
+    ("_cells_per_hour", "個/h"),
+    ("_cells_per_day", "個/日"),
     ("_j_per_mol_k", "J/(mol·K)"),
     ("_fade_per_100", "%/100 サイクル"),
     ("_t_per_gwh", "t/GWh"),
@@ -148,16 +150,23 @@ def unit_of(name: str) -> str:
 
 
 def _with_unit(name: str, value: object) -> str:
+    """``value`` rounded to 3 significant digits with the unit of ``name``; an array or list
+    answer (e01's capacities, u05's stations) element by element, ``[4.99, 4.5] Ah``."""
     if isinstance(value, str):
         return value
     import numpy as np
 
-    x = float(cast(SupportsFloat, value))
-    if x != 0 and not 1e-3 <= abs(x) < 1e7:  # 4e-15 m²/s, not 0.000000000000004 m²/s
-        number = np.format_float_scientific(x, precision=2, unique=True, trim="-", exp_digits=1)
+    def rounded(number: object) -> str:
+        x = float(cast(SupportsFloat, number))
+        if x != 0 and not 1e-3 <= abs(x) < 1e7:  # 4e-15 m²/s, not 0.000000000000004 m²/s
+            return np.format_float_scientific(x, precision=2, unique=True, trim="-", exp_digits=1)
+        return np.format_float_positional(x, precision=3, unique=True, fractional=False, trim="-")
+
+    if isinstance(value, (list, tuple, np.ndarray)):
+        text = "[" + ", ".join(rounded(v) for v in np.ravel(np.asarray(value, dtype=float))) + "]"
     else:
-        number = np.format_float_positional(x, precision=3, unique=True, fractional=False, trim="-")
-    return f"{number} {unit_of(name)}".strip()
+        text = rounded(value)
+    return f"{text} {unit_of(name)}".strip()
 
 
 @contextmanager
