@@ -50,7 +50,8 @@ def test_the_discharge_grid_is_the_engines_own_result(discharge):
     moved = result.discharge_capacity_ah - result.discharge_capacity_ah[0]
     np.testing.assert_allclose(line.x, _thinned(moved), rtol=1e-9)
     np.testing.assert_allclose(line.y, _thinned(result.voltage_v), rtol=1e-9)
-    assert frame.title == widgets.discharge_title(result.capacity_ah, result.energy_wh)
+    assert frame.title == widgets.discharge_title(1.0, 25.0, 2.5)
+    assert f"{result.capacity_ah:.2f}" not in frame.title  # the h04 answer is read, not told
     assert (frame.x_label, frame.y_label) == ("放電容量 [Ah]", "電圧 [V]")
     assert grid.frame(c_rate=1.07, temperature_c=21.0) == frame  # snapped
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fas
 @pytest.mark.parametrize(
     "name, sliders, title",
     [
-        ("discharge_explorer", {"c_rate", "temperature_c"}, "Ah"),
+        ("discharge_explorer", {"c_rate", "temperature_c"}, "2.5 V"),
         ("thermal_explorer", {"c_rate", "cooling_w_m2k", "temperature_c"}, "℃"),
         ("design_explorer", {"positive_thickness_um", "positive_porosity", "np_ratio"}, "Wh/kg"),
         (

@@ -24,16 +24,20 @@ C_RATE = ("C レート", "C-rate")
 TEMPERATURES_C = (-20.0, -10.0, 0.0, 10.0, 25.0, 40.0, 60.0)
 
 
-def discharge_title(capacity_ah: float, energy_wh: float) -> str:
-    """The discharge explorer's figure title in the page language.
+def discharge_title(c_rate: float, temperature_c: float, cutoff_v: float) -> str:
+    """The discharge explorer's figure title in the page language: the condition and what to
+    read, never the delivered capacity or energy. The h04 assignment asks the learner to read
+    a capacity off such a curve, and the static book would otherwise print it for every grid
+    point (``tests/test_book.py::test_the_student_edition_shows_no_answers``).
 
     Args:
-        capacity_ah: The delivered capacity [Ah].
-        energy_wh: The delivered energy [Wh].
+        c_rate: The discharge's C-rate.
+        temperature_c: The chamber temperature [℃].
+        cutoff_v: The cut-off voltage [V] where the discharge stops.
     """
     return text(
-        f"取り出せた容量 {capacity_ah:.2f} Ah、電力量 {energy_wh:.1f} Wh",
-        f"Delivered {capacity_ah:.2f} Ah, {energy_wh:.1f} Wh",
+        f"{c_rate:g}C、{temperature_c:g} ℃：{cutoff_v:g} V に下がるところの横軸が取り出せた容量",
+        f"{c_rate:g}C, {temperature_c:g} °C: the capacity is where the curve hits {cutoff_v:g} V",
     )
 
 
@@ -80,7 +84,7 @@ def discharge_explorer(chemistry: str = "nmc_graphite") -> Any:
     def draw(ax: Any, c_rate: float, temperature_c: float) -> str:
         result = cell.discharge(c_rate=c_rate, temperature_c=temperature_c)
         compare([reference, result], ax=ax)
-        return discharge_title(result.capacity_ah, result.energy_wh)
+        return discharge_title(c_rate, temperature_c, cell.preset.voltage_min_v)
 
     low, high = cell.temperature_range_c
     temperature = Control(
