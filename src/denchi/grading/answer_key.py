@@ -158,7 +158,7 @@ def _with_unit(name: str, value: object) -> str:
 
     def rounded(number: object) -> str:
         x = float(cast(SupportsFloat, number))
-        if x != 0 and not 1e-3 <= abs(x) < 1e7:  # 4e-15 m²/s, not 0.000000000000004 m²/s
+        if 0 < abs(x) < 1e-3:  # 4e-15 m²/s, not 0.000000000000004 m²/s (a large one stays whole)
             return np.format_float_scientific(x, precision=2, unique=True, trim="-", exp_digits=1)
         return np.format_float_positional(x, precision=3, unique=True, fractional=False, trim="-")
 
