@@ -164,7 +164,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--workers", type=int, default=1, help="worker_threads")
-    parser.add_argument("--web-threads", type=int, default=40, help="web_threads")
+    parser.add_argument(
+        "--web-threads", type=int, default=None, help="web_threads (default: the tool's)"
+    )
     parser.add_argument("--lms-delay", type=float, default=0.0, help="seconds per score post")
     parser.add_argument(
         "--unsandboxed", action="store_true", help="allow_unsandboxed_grading (no Landlock here)"
@@ -191,7 +193,7 @@ def main() -> None:
         folder,
         make_courseware(folder / "courseware"),
         worker_threads=args.workers,
-        web_threads=args.web_threads,
+        **({} if args.web_threads is None else {"web_threads": args.web_threads}),
         allow_unsandboxed_grading=args.unsandboxed,
     )
     try:
@@ -233,7 +235,7 @@ def main() -> None:
         latencies = [t for t, _ in launched]
         med, p95 = statistics.median(latencies), percentile(latencies, 0.95)
         base = statistics.median(baseline)
-        print(f"learners: {n}, web_threads: {args.web_threads}")
+        print(f"learners: {n}, web_threads: {tool.rt.config.web_threads}")
         print(f"launch latency: median {med * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
         print(f"baseline (/health, same concurrency): median {base * 1000:.1f} ms")
         print(f"launch / baseline (median): {med / base:.1f}x")
