@@ -37,6 +37,7 @@ from denchi.validation import integer_in_range, number_array, number_in_range, o
 # Cells work from about -40 to 80 ℃; the range leaves room and catches kelvin typed as ℃.
 TEMPERATURE_RANGE_C = (-60.0, 150.0)
 OVERPOTENTIAL_RANGE_V = (-2.0, 2.0)
+CURRENT_DENSITY_RANGE_A_M2 = (-1e9, 1e9)
 EXCHANGE_CURRENT_RANGE_A_M2 = (1e-12, 1e6)
 ALPHA_RANGE = (0.05, 0.95)
 
@@ -151,8 +152,7 @@ def overpotential_from_current_density(
     j = number_array(
         "current_density_a_m2",
         current_density_a_m2,
-        -1e9,
-        1e9,
+        *CURRENT_DENSITY_RANGE_A_M2,
         "A/m²",
         label_ja="電流密度 current_density_a_m2",
         any_shape=True,
@@ -251,8 +251,7 @@ def tafel_fit(
     j = number_array(
         "current_density_a_m2",
         current_density_a_m2,
-        -1e9,
-        1e9,
+        *CURRENT_DENSITY_RANGE_A_M2,
         "A/m²",
         label_ja="電流密度",
         nan_allowed=True,
