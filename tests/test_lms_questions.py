@@ -9,6 +9,7 @@ import json
 import logging
 import stat
 import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -119,3 +120,20 @@ def test_the_command_writes_questions_or_the_error_as_json(courseware, tmp_path)
     assert quiz.main(["h99_missing", "--course", course, "--out", str(out)]) == 2
     said = json.loads(out.read_text(encoding="utf-8"))
     assert "h99_missing" in said["ja"] and "h99_missing" in said["en"]
+
+
+def test_the_tool_process_runs_none_of_the_assignments_code(courseware, tmp_path):
+    """Reading h02's questions runs its cells (``denchi.chem``, matplotlib's fonts) in the
+    other process only: the tool's own process imports neither."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from denchi.lms.grader import Grader\n"
+        f"g = Grader(Path({str(courseware)!r}), Path({str(tmp_path / 'work')!r}), 60, "
+        f"[{TARGET!r}], allow_unsandboxed=True)\n"
+        "assert g.questions(" + repr(TARGET) + ")\n"
+        "print(sorted(m for m in ('matplotlib', 'denchi.chem', 'pybamm') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
