@@ -86,3 +86,24 @@ def test_a_cell_takes_milliseconds():
 def test_a_bad_seed_is_refused():
     with pytest.raises(LabInputError):
         cell_inventory(-1)
+
+
+def test_every_metal_at_one_recycled_share_changes_only_the_materials_stage():
+    from denchi.labs.datasets.sustainability import EXERCISE_METAL_FACTORS
+
+    cell = cell_inventory("demo")
+    none, half = cell.with_recycled_share(0.0), cell.with_recycled_share(0.5)
+    virgin = sum(
+        sustain.material_emissions_kg(cell.metals_kg[m], *EXERCISE_METAL_FACTORS[m]) for m in METALS
+    )
+    mixed = sum(
+        sustain.material_emissions_kg(cell.metals_kg[m], *EXERCISE_METAL_FACTORS[m], 0.5)
+        for m in METALS
+    )
+    assert none.other_kg["materials"] - half.other_kg["materials"] == pytest.approx(
+        virgin - mixed, abs=0.02
+    )
+    for stage in ("production", "distribution", "end_of_life"):
+        assert half.other_kg[stage] == cell.other_kg[stage]
+    assert half.electricity_kwh == cell.electricity_kwh
+    assert all(c.share == pytest.approx(0.5) for c in half.recycled_content().values())

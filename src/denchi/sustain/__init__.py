@@ -15,6 +15,7 @@ Each module names its sources; inputs are checked and a bad one raises ``InputEr
 from __future__ import annotations
 
 from denchi.sustain.figures import (
+    draw_cfp_by_stage,
     draw_recycling_flow,
     draw_secured_resources,
     draw_solar_day,
@@ -102,4 +103,5 @@ __all__ = [
     "EU_RECYCLED_CONTENT_MIN_2031",
     "RecycledContent",
     "recycled_content_check",
+    "draw_cfp_by_stage",
 ]

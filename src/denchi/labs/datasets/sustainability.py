@@ -16,7 +16,7 @@ guide call :func:`cell_inventory` with the same seed; the sums are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -76,10 +76,33 @@ class SeededInventory:
         (:func:`denchi.sustain.recycled_content_check`)."""
         return sustain.recycled_content_check(self.recycled_kg, self.metals_kg)
 
+    def with_recycled_share(self, share: float) -> SeededInventory:
+        """The same cell with every metal at the recycled share ``share`` (0 to 1): the
+        materials stage changes by the metals' emissions
+        (:func:`denchi.sustain.material_emissions_kg` with :data:`EXERCISE_METAL_FACTORS`).
+
+        Raises:
+            denchi.errors.InputError: If ``share`` is not a number from 0 to 1.
+        """
+        now = _metals_emissions_kg(self.metals_kg, self.recycled_kg)
+        recycled = {m: self.metals_kg[m] * share for m in METALS}
+        then = _metals_emissions_kg(self.metals_kg, recycled)
+        other = {**self.other_kg, "materials": self.other_kg["materials"] - now + then}
+        return replace(self, other_kg=other, recycled_kg=recycled)
+
     def choice(self) -> str:
         """The letter of :data:`CHOICES` that answers "which metal falls short?"."""
         short = [m for m, r in self.recycled_content().items() if not r.complies]
         return CHOICES[1 + METALS.index(short[0])] if short else CHOICES[0]
+
+
+def _metals_emissions_kg(metals_kg: dict[str, float], recycled_kg: dict[str, float]) -> float:
+    return sum(
+        sustain.material_emissions_kg(
+            metals_kg[m], *EXERCISE_METAL_FACTORS[m], recycled_share=recycled_kg[m] / metals_kg[m]
+        )
+        for m in METALS
+    )
 
 
 def _round(value: float, digits: int) -> float:
@@ -115,14 +138,7 @@ def cell_inventory(seed: int | str) -> SeededInventory:
         minimum = sustain.EU_RECYCLED_CONTENT_MIN_2031[metal]
         factor = rng.uniform(0.4, 0.8) if index == short else rng.uniform(1.25, 2.0)
         recycled[metal] = _round(metals[metal] * minimum * factor, 5)
-    metals_emissions = sum(
-        sustain.material_emissions_kg(
-            metals[m],
-            *EXERCISE_METAL_FACTORS[m],
-            recycled_share=recycled[m] / metals[m],
-        )
-        for m in METALS
-    )
+    metals_emissions = _metals_emissions_kg(metals, recycled)
     other = {
         "materials": _round(rng.uniform(20, 35) * capacity + metals_emissions, 2),
         "production": _round(rng.uniform(1, 4) * capacity, 2),
