@@ -81,6 +81,9 @@ class SeededInventory:
         materials stage changes by the metals' emissions
         (:func:`denchi.sustain.material_emissions_kg` with :data:`EXERCISE_METAL_FACTORS`).
 
+        Args:
+            share: Recycled share of every metal, 0 to 1.
+
         Raises:
             denchi.errors.InputError: If ``share`` is not a number from 0 to 1.
         """
@@ -140,10 +143,10 @@ def cell_inventory(seed: int | str) -> SeededInventory:
         recycled[metal] = _round(metals[metal] * minimum * factor, 5)
     metals_emissions = _metals_emissions_kg(metals, recycled)
     other = {
-        "materials": _round(rng.uniform(20, 35) * capacity + metals_emissions, 2),
+        "materials": _round(rng.uniform(12, 25) * capacity + metals_emissions, 2),
         "production": _round(rng.uniform(1, 4) * capacity, 2),
-        "distribution": _round(rng.uniform(0.5, 2.0) * capacity, 2),
-        "end_of_life": _round(rng.uniform(1.0, 3.0) * capacity, 2),
+        "distribution": _round(rng.uniform(2.0, 5.0) * capacity, 2),
+        "end_of_life": _round(rng.uniform(5.0, 12.0) * capacity, 2),
     }
     return SeededInventory(
         capacity_kwh=capacity,
