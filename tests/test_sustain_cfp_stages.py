@@ -13,6 +13,8 @@ References:
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from denchi import sustain
 from denchi.errors import InputError
@@ -139,3 +141,57 @@ def test_recycled_content_refuses_what_cannot_be():
     with pytest.raises(InputError) as info:
         sustain.recycled_content_check({"lithium": 0.1}, {"cobalt": 1.0})
     assert info.value.parameter == "recycled_kg" and "lithium" in info.value.message_en
+
+
+_HOSTILE = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.text(max_size=5),
+    st.none(),
+    st.booleans(),
+    st.lists(st.floats(), max_size=2),
+)
+_KEYS = st.sampled_from([*sustain.CFP_STAGES, "use", "transport", "", "Materials"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    electricity=st.one_of(st.dictionaries(_KEYS, _HOSTILE, max_size=5), _HOSTILE),
+    other=st.one_of(st.dictionaries(_KEYS, _HOSTILE, max_size=5), _HOSTILE),
+    grid=_HOSTILE,
+)
+def test_hostile_inputs_raise_only_input_error(electricity, other, grid):
+    try:
+        result = sustain.cfp_by_stage(electricity, other, grid)
+    except InputError:
+        return
+    assert result.total_kg >= 0 and list(result.stages_kg) == list(sustain.CFP_STAGES)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    electricity=st.dictionaries(st.sampled_from(sustain.CFP_STAGES), st.floats(0, 1e6), max_size=4),
+    other=st.dictionaries(st.sampled_from(sustain.CFP_STAGES), st.floats(0, 1e6), max_size=4),
+    grid=st.floats(0, 2),
+)
+def test_valid_inputs_are_accepted_and_add_up(electricity, other, grid):
+    result = sustain.cfp_by_stage(electricity, other, grid)
+    expected = sum(electricity.values()) * grid + sum(other.values())
+    assert result.total_kg == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    recycled=st.one_of(
+        st.dictionaries(st.sampled_from(["cobalt", "lead", "copper", "x"]), _HOSTILE), _HOSTILE
+    ),
+    total=st.one_of(
+        st.dictionaries(st.sampled_from(["cobalt", "lead", "copper", "x"]), _HOSTILE), _HOSTILE
+    ),
+)
+def test_hostile_recycled_content_raises_only_input_error(recycled, total):
+    try:
+        checks = sustain.recycled_content_check(recycled, total)
+    except InputError:
+        return
+    assert all(0 <= c.share <= 1 for c in checks.values())

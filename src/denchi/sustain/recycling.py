@@ -20,8 +20,7 @@ from denchi.errors import InputError
 from denchi.validation import number_in_range
 
 # Minimum recycled share of each metal from 18 August 2031, Regulation (EU) 2023/1542
-# (EUR-Lex summary, read 2026-12-01): cobalt, lithium and nickel in the active materials,
-# lead in the battery
+# (EUR-Lex summary, read 2026-12-01)
 EU_RECYCLED_CONTENT_MIN_2031: dict[str, float] = {
     "cobalt": 0.16,
     "lead": 0.85,
@@ -121,8 +120,10 @@ def recycled_content_check(
 
     For each metal in ``total_kg``: ``share = recycled_kg[metal] / total_kg[metal]`` (0 if
     the metal is missing from ``recycled_kg``), compared with
-    :data:`EU_RECYCLED_CONTENT_MIN_2031`. The regulation counts cobalt, lithium and nickel in
-    the active materials and lead in the whole battery; give the masses on that basis.
+    :data:`EU_RECYCLED_CONTENT_MIN_2031`. Article 8 counts cobalt, lithium and nickel in the
+    active materials and lead in the whole battery (read in a secondary source that quotes
+    Art. 8(2), the documentation of the dpp-rules crate on docs.rs); give the masses on that
+    basis.
 
     Args:
         recycled_kg: Metal -> mass recovered from waste [kg], 0 to the metal's total.
