@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from denchi.catalog import Catalog, load_catalog, module_pages, repo_root
+from denchi.catalog import Catalog, CatalogError, load_catalog, module_pages, page_title, repo_root
 from denchi.cli import main
 from denchi.lms import cartridge
 from denchi.lms.cartridge import CartridgeError
@@ -333,3 +333,16 @@ def test_the_shipped_schemas_are_the_unchanged_ims_files():
             assert "IPR, License and Distribution Notices" in path.read_text(encoding="utf-8")
     assert {p.name for p in folder.glob("*.xsd")} >= set(cartridge.SCHEMAS.values())
     assert Path(folder / "README.md").is_file()
+
+
+def test_a_page_title_is_its_first_heading_after_the_jupytext_header(tmp_path):
+    (tmp_path / "p").mkdir()
+    page = tmp_path / "p" / "a.md"
+    page.write_text(
+        "---\njupytext:\n  x: 1\n---\n\n# 資源と CO{sub}`2`\n\n# 二つ目\n", encoding="utf-8"
+    )
+    assert page_title(tmp_path, "p/a") == "資源と CO2"
+    page.write_text("---\nkernelspec: {}\n---\n\n本文だけ\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        page_title(tmp_path, "p/a")
+    assert "題" in str(refused.value) and "has no title" in str(refused.value)

@@ -15,6 +15,8 @@ from typing import Literal
 
 import yaml
 
+from denchi.i18n import bilingual
+
 Status = Literal["available", "planned"]
 CATALOG_RELPATH = Path("book") / "curriculum.yml"
 # Lesson pages numbered 90 and up close their module, after its labs: the printable worksheet
@@ -275,7 +277,7 @@ def page_title(root: Path, docname: str) -> str:
 
     Raises:
         OSError: the page cannot be read.
-        CatalogError: the page has no ``# `` heading.
+        CatalogError: bilingual: the page has no ``# `` heading.
     """
     text = (root / f"{docname}.md").read_text(encoding="utf-8")
     if text.startswith("---"):
@@ -283,7 +285,12 @@ def page_title(root: Path, docname: str) -> str:
     for line in text.splitlines():
         if line.startswith("# "):
             return _ROLE.sub(r"\1", line[2:]).strip()
-    raise CatalogError(f"{docname}.md has no '# ' title")
+    raise CatalogError(
+        bilingual(
+            f"ページ {docname}.md に題（# で始まる行）がありません。",
+            f"The page {docname}.md has no title (a line starting with '# ').",
+        )
+    )
 
 
 def _parse(data: dict) -> Catalog:

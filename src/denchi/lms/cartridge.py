@@ -177,6 +177,7 @@ def build(catalog: Catalog, root: Path, book_url: str, tool_url: str) -> tuple[b
     Raises:
         CartridgeError: bilingual: a URL is unusable (:func:`http_url`), or the cartridge
             fails :func:`check` (a fault of this code, reported as such).
+        CatalogError: a page has no title (:func:`denchi.catalog.page_title`).
         OSError: a page cannot be read.
     """
     book_url, tool_url = http_url("--book-url", book_url), http_url("--tool-url", tool_url)

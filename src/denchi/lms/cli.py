@@ -130,6 +130,7 @@ def _cartridge(args: argparse.Namespace) -> None:
         ConfigError: a URL is missing and the configuration file is missing or wrong, or the
             catalog cannot be read.
         CartridgeError: a URL is unusable, or the file cannot be written (bilingual).
+        CatalogError: a page of the courseware has no title (bilingual).
     """
     from denchi.lms.cartridge import CartridgeError, build
     from denchi.lms.runtime import courseware_catalog
@@ -219,6 +220,7 @@ def run(args: argparse.Namespace) -> int:
     Args:
         args: The parsed command line (:func:`configure`).
     """
+    from denchi.catalog import CatalogError
     from denchi.lms.cartridge import CartridgeError
     from denchi.lms.instance import ToolStateError
 
@@ -234,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
             _cartridge(args)
             return 0
         rt = _runtime(args)
-    except (ConfigError, ToolStateError, CartridgeError) as exc:
+    except (ConfigError, ToolStateError, CartridgeError, CatalogError) as exc:
         print(exc, file=sys.stderr)
         return 2
     command = args.lms_command
