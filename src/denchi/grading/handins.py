@@ -90,6 +90,7 @@ def typical_wrong_answers(assignment: str, root: Path | None = None) -> dict[str
         root: The repository root; ``None`` finds it with :func:`denchi.catalog.repo_root`.
 
     Raises:
+        CatalogError: if ``root`` is ``None`` and the repository root cannot be found.
         OSError: if the file cannot be read (``FileNotFoundError`` if there is none).
         yaml.YAMLError: if it is not YAML.
     """

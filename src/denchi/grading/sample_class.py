@@ -46,7 +46,7 @@ from denchi.grading.lms_layouts import Submitter
 
 SAMPLE_ASSIGNMENTS = ("h04_lithium_ion", "e01_capacity_rate")  # one intro, one evaluation
 DUE = "2026-04-10T17:00"  # Japan time, as a teacher types it for `denchi grade due`
-EMAIL_DOMAIN = "example.ac.jp"  # the project's example domain: nobody's address
+EMAIL_DOMAIN = "example.ac.jp"  # the example domain of the project's docs and tests
 
 # kind -> what the student did (Japanese, English)
 KINDS: dict[str, tuple[str, str]] = {
