@@ -514,7 +514,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         ),
     )
     sub.description = bilingual(
-        "架空の生徒 10 人（正解、一部正解、白紙、遅れ、ふつうでないノートブック）が課題を提出した"
+        "架空の生徒 10 人（正解、一部正解、白紙、遅れ、ふつうでないノートブック）が課題を提出した "
         "nbgrader のコースを、新しいフォルダにつくります。採点はしていないので、そのまま "
         "denchi grade autograde などを --course を付けて実行します。すでにファイルのある"
         "フォルダには書きこみません。",
