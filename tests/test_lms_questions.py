@@ -19,6 +19,8 @@ from denchi.grading import quiz
 from denchi.grading.errors import GradingError
 from denchi.lms.grader import Grader
 
+pytestmark = pytest.mark.slow  # kernels, subprocesses and the tool's server (not in --fast)
+
 TARGET = "h02_redox_cells"
 
 
