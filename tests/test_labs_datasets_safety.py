@@ -32,7 +32,9 @@ def test_the_fit_recovers_the_cell_the_record_was_made_from(seed):
     assert record.temperature_c[-1] < ambient + 0.8 * heat / conductance
     assert ref.heat_w == pytest.approx(heat, rel=0.05)
     assert ref.conductance_w_k == pytest.approx(conductance, rel=0.05)
-    assert ref.steady_c == pytest.approx(chem.steady_temperature_c(heat, conductance, ambient), abs=1.0)
+    assert ref.steady_c == pytest.approx(
+        chem.steady_temperature_c(heat, conductance, ambient), abs=1.0
+    )
     assert ref.stays_below == (ambient + heat / conductance < u07.LIMIT_C)
     assert ref.required_conductance_w_k == pytest.approx(heat / (u07.LIMIT_C - ambient), rel=0.05)
     # noise of a thermocouple, not more

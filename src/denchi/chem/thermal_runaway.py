@@ -141,9 +141,7 @@ def lumped_temperature_c(
         denchi.errors.InputError: If an argument is not a finite number in its range (the
             message names it).
     """
-    t = number_array(
-        "time_s", time_s, *TIME_RANGE_S, "s", label_ja="時間 time_s", any_shape=True
-    )
+    t = number_array("time_s", time_s, *TIME_RANGE_S, "s", label_ja="時間 time_s", any_shape=True)
     q, g = _heat(heat_w), _conductance(conductance_w_k)
     c = number_in_range(
         "heat_capacity_j_k", heat_capacity_j_k, *HEAT_CAPACITY_RANGE_J_K, "J/K", label_ja="熱容量"
