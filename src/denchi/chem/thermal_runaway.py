@@ -30,7 +30,7 @@ has the critical value ``1/e`` (Williams, Appendix B.2, eq. B-56: criticality at
 δ = 1/e). ``ψ`` below ``1/e``: a steady state exists; above: no steady state, runaway.
 
     from denchi import chem
-    chem.lumped_temperature_c(600.0, 2.0, 0.1, 80.0, 25.0)   # after 10 min: ~ 44.7 ℃
+    chem.lumped_temperature_c(600.0, 2.0, 0.1, 80.0, 25.0)   # after 10 min: ~ 35.6 ℃
     chem.required_conductance_w_k(2.0, 25.0, 60.0)          # ~ 0.057 W/K keeps it < 60 ℃
     chem.semenov_number(1e16, 1.3e5, 0.1, 25.0)             # < 1/e: a steady state exists
     chem.critical_ambient_c(1e16, 1.3e5, 0.1)               # the ambient that tips it over

@@ -75,7 +75,7 @@ class HeatingAnalysis:
 
 
 def _cell(seed: int | str) -> tuple[float, float, float, float]:
-    """(C [J/K], G [W/K], q [W], T_a [℃]) of this student's cell, steady state clear of the limit."""
+    """(C [J/K], G [W/K], q [W], T_a [℃]) of this student's cell, clear of the limit."""
     rng = np.random.default_rng([seed_number(seed), _CELL_STREAM])
     capacity = rng.uniform(*HEAT_CAPACITY_RANGE_J_K)
     conductance = rng.uniform(*CONDUCTANCE_RANGE_W_K)
