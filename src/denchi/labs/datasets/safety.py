@@ -23,7 +23,7 @@ from denchi.labs.seeds import seed_number
 LIMIT_C = 60.0  # the exercise's stated limit for the cell (a teaching value, not a standard's)
 HEAT_CAPACITY_RANGE_J_K = (60.0, 120.0)  # m c_p of a cell of some 70–130 g
 CONDUCTANCE_RANGE_W_K = (0.03, 0.12)  # hA: still air to a gentle fan on a small cell
-HEAT_RANGE_W = (1.0, 5.0)
+HEAT_RANGE_W = (0.8, 4.0)
 AMBIENT_RANGE_C = (20.0, 35.0)
 MARGIN_K = 5.0  # the steady temperature is at least this far from the limit (a clear answer)
 RECORD_TIME_CONSTANTS = 1.2  # the record ends before the steady state
@@ -92,7 +92,7 @@ def heating_record(seed: int | str) -> HeatingRecord:
     over 1.2 time constants.
 
     ``T(t) = T_a + (q/G)(1 − exp(−t G / C))`` (:func:`denchi.chem.lumped_temperature_c`) with
-    C from 60 to 120 J/K, G from 0.03 to 0.12 W/K, q from 1 to 5 W and T_a from 20 to 35 ℃,
+    C from 60 to 120 J/K, G from 0.03 to 0.12 W/K, q from 0.8 to 4 W and T_a from 20 to 35 ℃,
     chosen so that the steady temperature lies at least 5 K from the 60 ℃ limit, plus 0.1 K
     of thermocouple noise.
 
