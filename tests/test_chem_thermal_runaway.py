@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from denchi import chem
 from denchi.chem.constants import GAS_CONSTANT_J_PER_MOL_K as R
@@ -98,3 +100,64 @@ def test_no_threshold_below_four_rt_and_out_of_range_cooling_are_refused() -> No
     with pytest.raises(InputError) as error:
         chem.critical_ambient_c(1.0, 1.3e5, 1e6)  # no ambient up to 1000 ℃ tips this over
     assert error.value.parameter == "conductance_w_k"
+
+
+@pytest.mark.parametrize(
+    "call, parameter",
+    [
+        (lambda: chem.lumped_temperature_c([0, float("nan")], 1.0, 0.1, 10.0, 25.0), "time_s[1]"),
+        (lambda: chem.lumped_temperature_c(10.0, -1.0, 0.1, 10.0, 25.0), "heat_w"),
+        (lambda: chem.lumped_temperature_c(10.0, 1.0, 0.0, 10.0, 25.0), "conductance_w_k"),
+        (lambda: chem.lumped_temperature_c(10.0, 1.0, 0.1, "80", 25.0), "heat_capacity_j_k"),
+        (lambda: chem.steady_temperature_c(1.0, 0.1, 298.15 + 1000), "ambient_c"),
+        (lambda: chem.arrhenius_heat_w(25.0, 0.0, 1e5), "pre_exponential_w"),
+        (lambda: chem.semenov_number(1e16, True, 0.1, 25.0), "activation_energy_j_mol"),
+    ],
+)
+def test_bad_input_names_the_argument(call, parameter):
+    with pytest.raises(InputError) as error:
+        call()
+    assert error.value.parameter == parameter
+
+
+_SOMETHING = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=1e-3, max_value=200.0),  # valid for every argument below
+    st.integers(min_value=-10, max_value=10**6),
+    st.none(),
+    st.text(max_size=3),
+    st.booleans(),
+)
+
+
+# each function with valid arguments; the hostile test swaps one of them for anything
+_VALID_CALLS = (
+    (chem.critical_ambient_c, (1e17, 1.2e5, 0.05)),
+    (chem.semenov_number, (1e17, 1.2e5, 0.05, 25.0)),
+    (chem.tangency_temperature_c, (1.2e5, 25.0)),
+    (chem.required_conductance_w_k, (2.0, 25.0, 60.0)),
+    (chem.steady_temperature_c, (2.0, 0.05, 25.0)),
+    (chem.lumped_temperature_c, (600.0, 2.0, 0.05, 80.0, 25.0)),
+    (chem.arrhenius_heat_w, (80.0, 1e17, 1.2e5)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_SOMETHING, position=st.integers(min_value=0, max_value=4))
+def test_hostile_inputs_raise_only_input_error(value, position):
+    """One argument replaced by anything may raise only InputError (never a ZeroDivision,
+    overflow or TypeError), and a result is a finite number; the strategy includes valid
+    values, so a function that refuses everything fails the test below."""
+    for function, arguments in _VALID_CALLS:
+        changed = list(arguments)
+        changed[position % len(changed)] = value
+        try:
+            result = function(*changed)
+        except InputError:
+            continue
+        assert math.isfinite(result)
+
+
+def test_the_hostile_input_test_meets_valid_inputs_too():
+    for function, arguments in _VALID_CALLS:
+        assert math.isfinite(function(*arguments))
