@@ -89,6 +89,8 @@ UNITS = {
     "q1_lcl_ah": "Ah", "q1_ucl_ah": "Ah", "q2_sigma_ah": "Ah", "q3_cpk": "", "q4_first_signal": "",
     # u08
     "q2_cfp_kg_per_kwh": "kg-CO2e/kWh", "q3_switched_kg_per_kwh": "kg-CO2e/kWh",
+    # u07
+    "q1_conductance_w_k": "W/K", "q2_heat_w": "W", "q3_required_w_k": "W/K",
 }  # fmt: skip
 
 

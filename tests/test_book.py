@@ -93,6 +93,7 @@ EXPLORER_PAGES = (
     "labs/u06_quality/index",
     "labs/u04_cell_design/index",
     "labs/u08_sustainability/index",
+    "labs/u07_safety_standards/index",
 )
 
 

@@ -70,6 +70,20 @@ def test_the_thermal_grid_is_the_engines_own_result(static_env):
     assert (frame.x_label, frame.y_label) == ("時間 [h]", "セル温度 [℃]")
 
 
+def test_the_abuse_heating_grid_is_the_engines_own_spme_result(static_env):
+    grid = widgets.abuse_heating_explorer().grid
+    assert [c.grid for c in grid.controls] == [widgets.ABUSE_C_RATES, widgets.ABUSE_COOLING_W_M2K]
+    assert len(grid.frames) == 12  # the u07 page's budget
+    frame = grid.frame(c_rate=5.0, cooling_w_m2k=1.0)
+    cell = labs.Cell("nmc_graphite", model="spme", thermal="lumped")
+    result = cell.discharge(c_rate=5.0, temperature_c=25.0, cooling_w_m2k=1.0)
+    (line,) = frame.lines
+    np.testing.assert_allclose(line.y, _thinned(result.temperature_c), rtol=1e-9)
+    assert f"最高温度 {result.max_temperature_c:.1f} ℃" in frame.title
+    # every grid point ran the discharge, none stopped at the cut-off at once
+    assert all(max(f.lines[0].x) > 0.1 for f in grid.frames)  # hours, not an instant
+
+
 def test_the_polarisation_grid_is_the_engines_own_result(static_env):
     grid = widgets.polarisation_explorer().grid
     assert [c.grid for c in grid.controls] == [(0.1, 1.0, 10.0), (0.0, 10.0, 25.0, 45.0)]

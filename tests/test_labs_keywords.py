@@ -52,6 +52,7 @@ FUNCTIONS = [
     widgets.thermal_explorer,
     widgets.design_explorer,
     widgets.practicum_explorer,
+    widgets.abuse_heating_explorer,
     *ANALYSIS,
 ]
 METHODS = [

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fas
             {"coated_thickness_um", "pressed_porosity", "electrolyte_fill", "first_charge_c_rate"},
             "Wh/L",
         ),
+        ("abuse_heating_explorer", {"c_rate", "cooling_w_m2k"}, "℃"),
     ],
 )
 def test_explorers_have_their_sliders_and_draw(monkeypatch, name, sliders, title):

@@ -10,6 +10,8 @@
     chem.tafel_slope_mv_per_decade(0.5)                    # 118 mV per decade at 25 ℃
     chem.areal_capacity_mah_cm2(23.0, 190, 0.95)           # electrode design [mAh/cm2]
     chem.bruggeman_tortuosity_factor(0.3)                  # tortuosity factor 1.83 (b = 1.5)
+    chem.required_conductance_w_k(2.0, 25.0, 60.0)         # cooling hA [W/K] to stay < 60 ℃
+    chem.critical_ambient_c(1e16, 1.3e5, 0.1)              # Semenov: runaway above this [℃]
 
 Standard potentials come from the CRC Handbook's electrochemical series (see ``potentials``).
 Inputs are checked; a bad one raises ``InputError`` naming it, in Japanese and English.
@@ -72,6 +74,16 @@ from denchi.chem.materials import (
 )
 from denchi.chem.nernst import CellVoltage, cell_voltage, electrode_potential_v, nernst_slope_v
 from denchi.chem.potentials import COUPLES, Couple, couple, ionisation_series
+from denchi.chem.thermal_runaway import (
+    SEMENOV_CRITICAL_NUMBER,
+    arrhenius_heat_w,
+    critical_ambient_c,
+    lumped_temperature_c,
+    required_conductance_w_k,
+    semenov_number,
+    steady_temperature_c,
+    tangency_temperature_c,
+)
 
 __all__ = [
     "COUPLES",
@@ -127,4 +139,13 @@ __all__ = [
     "calendered_thickness_um",
     "coating_loading_mg_cm2",
     "materials_cost_per_kwh",
+    # u07
+    "SEMENOV_CRITICAL_NUMBER",
+    "arrhenius_heat_w",
+    "critical_ambient_c",
+    "lumped_temperature_c",
+    "required_conductance_w_k",
+    "semenov_number",
+    "steady_temperature_c",
+    "tangency_temperature_c",
 ]

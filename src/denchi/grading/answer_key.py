@@ -96,6 +96,7 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
 _UNITS = (
     ("_kg_per_kwh", "kg-CO2e/kWh"),
     ("_mv_per_decade", "mV/decade"),
+    ("_w_k", "W/K"),
     ("_cells_per_hour", "個/h"),
     ("_cells_per_day", "個/日"),
     ("_j_per_mol_k", "J/(mol·K)"),

@@ -69,6 +69,7 @@ _MODULES = {
     "analysis_ecm": "denchi.labs.analysis.ecm",
     "u03_datasets": "denchi.labs.datasets.modeling",
     "u06_datasets": "denchi.labs.datasets.quality",
+    "u07_datasets": "denchi.labs.datasets.safety",
 }
 
 __all__ = ["LabInputError", "LabSimulationError", *_MODULES, *_EXPORTS]
