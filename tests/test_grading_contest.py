@@ -105,3 +105,13 @@ def test_cli_has_the_contest_command(tmp_path, capsys):
     args = parser.parse_args(["contest", "u02_materials", "--course", str(tmp_path)])
     assert args.func(args) == 2  # a teacher's error: plain message, no traceback
     assert "コンテスト" in capsys.readouterr().err
+
+
+def test_the_csv_is_written_by_the_one_csv_writer():
+    """Every CSV of the project escapes what a spreadsheet would run (issue 11 item 5,
+    denchi.grading.spreadsheet): the contest table's cells too, numbers left as they are."""
+    from denchi.grading.contest import ContestRow
+
+    row = ContestRow(None, "s01", (-5.0, 0.35, 1.05), 300.0, 0.9, False, '=HYPERLINK("x")')
+    line = to_csv([row]).splitlines()[1]
+    assert line.endswith(',"\'=HYPERLINK(""x"")"') and ",-5," in line

@@ -4,6 +4,7 @@ changes nothing; key rotation on both sides works."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import time
@@ -499,26 +500,14 @@ def test_a_learner_whose_lms_withholds_the_name_is_greeted_without_an_empty_name
     assert "さん" not in page.text
 
 
-def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
-    """Without Content-Length (chunked transfer) the limit holds while the body arrives: the
-    413 comes while the client is still sending, long before 40 MB, and nothing is stored."""
+def send_chunked(url: str, head: bytes, boundary: str, cookies: str = "") -> tuple[bytes, int]:
+    """POST a multipart body of ``head`` and 40 MB of spaces with chunked transfer (no
+    Content-Length), 64 kB at a time, until the tool answers; returns its answer and the
+    number of chunks it took before answering."""
     import select
     import socket
-    from urllib.parse import urlsplit
 
-    from lms.harness import csrf_of
-
-    platform, tool, course = world
-    browser, page, url = learner_page(platform, tool, course)
-    boundary = "denchi-test-boundary"
-    cookies = "; ".join(f"{c.name}={c.value}" for c in browser.http.cookies.jar)
     parts = urlsplit(url)
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
-        f"{csrf_of(page.text)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
-        'name="notebook"; filename="big.ipynb"\r\nContent-Type: text/plain\r\n\r\n{'
-    ).encode()
-    before = counts(tool)
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
         sock.sendall(
             (
@@ -527,7 +516,7 @@ def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
                 "Transfer-Encoding: chunked\r\n\r\n"
             ).encode()
         )
-        answer, sent = b"", 0
+        sent = 0
         for chunk in [head] + [b" " * 65_536] * 640:  # 40 MB of spaces, 64 kB at a time
             try:
                 sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
@@ -538,9 +527,62 @@ def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
                 break
         else:
             sock.sendall(b"0\r\n\r\n")
-        answer = sock.recv(65_536)
+        answer = b""
+        sock.settimeout(5)
+        with contextlib.suppress(TimeoutError, ConnectionError):  # the whole answer, not
+            while data := sock.recv(65_536):  # only its first packet
+                answer += data
+        return answer, sent
+
+
+BOUNDARY = "denchi-test-boundary"
+
+
+def file_part(field: str) -> bytes:
+    """The start of a multipart body whose part ``field`` is a file (the 40 MB follow)."""
+    return (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="big.ipynb"'
+        "\r\nContent-Type: text/plain\r\n\r\n{"
+    ).encode()
+
+
+def test_a_chunked_upload_is_refused_before_it_is_read_whole(world):
+    """Without Content-Length (chunked transfer) the limit holds while the body arrives: the
+    413 comes while the client is still sending, long before 40 MB, and nothing is stored."""
+    from lms.harness import csrf_of
+
+    platform, tool, course = world
+    browser, page, url = learner_page(platform, tool, course)
+    cookies = "; ".join(f"{c.name}={c.value}" for c in browser.http.cookies.jar)
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
+        f"{csrf_of(page.text)}\r\n"
+    ).encode() + file_part("notebook")
+    before = counts(tool)
+    answer, sent = send_chunked(url, head, BOUNDARY, cookies)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert "（upload）".encode() in answer  # the upload's own limit and words, not the app's
     assert sent < 100, f"the tool read {sent * 64} kB before refusing"
+    assert counts(tool) == before
+
+
+@pytest.mark.parametrize(
+    "path", ["/lti/login", "/lti/launch", "/lti/launch/storage", "/lti/deep-link"]
+)
+def test_a_chunked_body_to_a_route_open_to_anyone_is_refused_before_it_is_read_whole(world, path):
+    """The routes a stranger may post to (login, launch, deep linking) parse their form before
+    any check: a body of any size must still be refused as it arrives (413, ``（body）``),
+    not spooled to disk whole before the 401."""
+    _platform, tool, _course = world
+    before = counts(tool)
+    answer, sent = send_chunked(f"{tool.url}{path}", file_part("id_token"), BOUNDARY)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert "（body）".encode() in answer and "大きすぎる".encode() in answer
+    assert sent < 100, f"the tool read {sent * 64} kB before refusing"
+    declared = Browser().http.post(  # with a Content-Length, refused before it is read
+        f"{tool.url}{path}", files={"id_token": ("big.ipynb", b" " * 6_000_000)}
+    )
+    assert declared.status_code == 413 and "（body）" in declared.text
     assert counts(tool) == before
 
 

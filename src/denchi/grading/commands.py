@@ -361,7 +361,7 @@ def _contest(args) -> int:
     rows = contest_rows(_course(args), args.assignment, workers=args.workers)
     table = to_csv(rows) if args.format == "csv" else to_markdown(rows)
     if args.output:
-        args.output.write_text(table, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        args.output.write_text(table, encoding="utf-8")  # a CSV holds its BOM (to_csv)
         _say(f"書き出しました: {args.output}", f"Written: {args.output}")
     else:
         print(table, end="")

@@ -18,8 +18,6 @@ table ranks designs that meet the rule by Wh/kg; the others follow, unranked.
 from __future__ import annotations
 
 import ast
-import csv
-import io
 import math
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +28,7 @@ import nbformat
 
 from denchi.grading.errors import GradingError
 from denchi.grading.pipeline import AUTOGRADED
+from denchi.grading.spreadsheet import csv_text
 
 # assignment -> (grade_id of the design's answer cell, the answer names in the rule's order)
 CONTESTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -240,14 +239,11 @@ def to_markdown(rows: Iterable[ContestRow]) -> str:
 
 
 def to_csv(rows: Iterable[ContestRow]) -> str:
-    """The table as CSV (text with a header row; ``denchi grade contest --output`` writes it
-    with a UTF-8 BOM so that Excel reads the Japanese).
+    """The table as CSV, by the project's one CSV writer
+    (:func:`denchi.grading.spreadsheet.csv_text`: a UTF-8 BOM so that Excel reads the
+    Japanese, and cells a spreadsheet would run as a formula written as text).
 
     Args:
         rows: The rows of :func:`contest_rows`, in the order to show them.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows(row.cells() for row in rows)
-    return out.getvalue()
+    return csv_text(list(HEADER), (row.cells() for row in rows))

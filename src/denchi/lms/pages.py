@@ -9,15 +9,19 @@ handler as a bilingual page with its status."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import nbformat
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import Headers, UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from denchi.grading.quiz import Question
 from denchi.grading.spreadsheet import csv_text
 from denchi.lms import outbox, roster, submissions, webform
+from denchi.lms.config import LmsConfig
 from denchi.lms.runtime import Runtime
 from denchi.lms.services import ServiceError
 from denchi.lms.sessions import (
@@ -143,12 +147,94 @@ def _learner(rt: Runtime, request: Request, link_id: int) -> Access:
     return access
 
 
+FORM_OVERHEAD = 64_000  # the form around a notebook: its csrf field and multipart headers [bytes]
+REQUEST_TOO_LARGE = (
+    "送られたデータが大きすぎるため、受け取りませんでした（{mb:g} MB まで）。",
+    "The request is too large and was not taken (limit {mb:g} MB).",
+)
+
+
+class BodyLimit:
+    """ASGI middleware: no route reads a request body of more than ``limit`` bytes [bytes].
+
+    Routes open to anyone (login, launch, deep linking) parse their form before any check,
+    and Starlette spools a form's file parts to disk as they arrive, so without this a
+    stranger's body of any size, chunked or not, is read whole before its refusal. A route
+    with a smaller limit of its own (:func:`_bounded`) refuses first with its own message;
+    this one answers for every other: once a route asks for more of a body that is over
+    ``limit`` (or says so in its Content-Length), it gets no more, its answer is dropped and
+    the client gets 413 with code ``body`` (``refuse`` renders it, as the app's handler of
+    :class:`~denchi.lms.sessions.PageError`).
+
+    Args:
+        app: The application (Starlette's middleware stack).
+        limit: The largest body any route takes [bytes] (:func:`body_limit`).
+        refuse: Renders a :class:`~denchi.lms.sessions.PageError` for a request.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        refuse: Callable[[Request, PageError], Awaitable[Response]],
+    ) -> None:
+        self.app, self.limit, self.refuse = app, limit, refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        read = int(declared) if declared.isdigit() and int(declared) > self.limit else 0
+        over = answered = False
+
+        async def limited() -> Message:
+            nonlocal read, over
+            if read > self.limit:  # only now: a route's own limit may have answered already
+                over = True
+                raise _TooLarge
+            message = await receive()
+            read += len(message.get("body", b""))
+            return message
+
+        async def unless_over(message: Message) -> None:
+            nonlocal answered
+            if not over:
+                answered = True
+                await send(message)
+
+        try:
+            await self.app(scope, limited, unless_over)
+        except Exception:
+            if not over:
+                raise
+        if over and not answered:
+            ja, en = (text.format(mb=self.limit / 1e6) for text in REQUEST_TOO_LARGE)
+            error = PageError("body", ja, en, status=413)
+            response = await self.refuse(Request(scope), error)
+            await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    """A route asked for more of a body that is over :class:`BodyLimit`'s limit."""
+
+
+def body_limit(config: LmsConfig) -> int:
+    """The largest request body any route of the tool takes [bytes]: a notebook of
+    ``max_upload_bytes`` and the form around it.
+
+    Args:
+        config: The tool's settings.
+    """
+    return config.max_upload_bytes + FORM_OVERHEAD
+
+
 async def _bounded(request: Request, limit: int) -> Request | None:
     """The request with its body (a notebook of up to ``limit`` bytes and the form around it)
     read into memory; None (the caller refuses it with a 413) as soon as it is too large: with
     a Content-Length before anything is read, with chunked transfer while it arrives, so that
     no oversized body is ever spooled to disk."""
-    most = limit + 64_000
+    most = limit + FORM_OVERHEAD
     if int(request.headers.get("content-length") or 0) > most:
         return None
     body = bytearray()

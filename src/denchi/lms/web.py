@@ -400,8 +400,9 @@ def create_app(rt: Runtime) -> FastAPI:
         return render(request, "registered.html", issuer=issuer)
 
     from denchi.lms import book_site
-    from denchi.lms.pages import router
+    from denchi.lms.pages import BodyLimit, body_limit, router
 
+    app.add_middleware(BodyLimit, limit=body_limit(rt.config), refuse=page_error)
     app.include_router(router)
     app.include_router(handoff.router)
     book_site.install(app)
