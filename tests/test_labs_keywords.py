@@ -52,6 +52,7 @@ FUNCTIONS = [
     widgets.thermal_explorer,
     widgets.design_explorer,
     widgets.practicum_explorer,
+    widgets.chemistry_explorer,
     *ANALYSIS,
 ]
 METHODS = [

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fas
             {"coated_thickness_um", "pressed_porosity", "electrolyte_fill", "first_charge_c_rate"},
             "Wh/L",
         ),
+        ("chemistry_explorer", {"c_rate"}, "25 ℃"),
     ],
 )
 def test_explorers_have_their_sliders_and_draw(monkeypatch, name, sliders, title):
