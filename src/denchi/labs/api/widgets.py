@@ -447,6 +447,7 @@ def chemistry_explorer() -> Any:
     temperature dependence run at 25 ℃ only, so temperature is not a control).
 
     Raises:
+        LabInputError: if it is called with an argument (it takes none).
         LabSimulationError: in the book build, if a grid point's discharge cannot finish.
         ValueError: if a control's grid is malformed (a bug of this module, never a
             learner's input).
