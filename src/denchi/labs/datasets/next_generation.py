@@ -42,7 +42,6 @@ _MAX_DRAWS = 200
 
 CHEMISTRIES = ("sodium_ion", "lfp_graphite", "nmc_graphite")  # the order of every array
 NAMES_JA = ("ナトリウムイオン", "LFP／黒鉛", "NMC／黒鉛")
-NAMES_EN = ("Sodium-ion", "LFP/graphite", "NMC/graphite")
 LETTERS = "ABC"  # the application question's choices, in the order of CHEMISTRIES
 C_RATES = (0.2, 1.0, 2.0)
 # (delivered capacity / nominal capacity, average voltage [V]) per preset and C-rate of
@@ -82,11 +81,6 @@ class ChemistryTests:
     mass_g: np.ndarray
     capacity_ah: np.ndarray
     average_voltage_v: np.ndarray
-
-    @property
-    def c_rates(self) -> tuple[float, ...]:
-        """The C-rates of the columns."""
-        return C_RATES
 
     def to_dataframe(self):
         """The table as students see it: one row per cell and C-rate (pandas)."""
