@@ -372,7 +372,15 @@ CANNOT_RAISE: dict[tuple[str, str], tuple[str | tuple[str, ...], str]] = {
         "keeps the edition's start as the link",
     ),
     ("denchi.lms.cli", "run"): (
-        ("ConfigError", "GradingError", "RegistrationError", "SchemaError", "ToolStateError"),
+        (
+            "CartridgeError",
+            "CatalogError",
+            "ConfigError",
+            "GradingError",
+            "RegistrationError",
+            "SchemaError",
+            "ToolStateError",
+        ),
         "each is caught where it can arise and printed, and run() returns 2 (SchemaError is a "
         "ToolStateError)",
     ),
