@@ -91,6 +91,8 @@ UNITS = {
     "q2_cfp_kg_per_kwh": "kg-CO2e/kWh", "q3_switched_kg_per_kwh": "kg-CO2e/kWh",
     # u07
     "q1_conductance_w_k": "W/K", "q2_heat_w": "W", "q3_required_w_k": "W/K",
+    # u09
+    "q1_wh_kg": "Wh/kg", "q2_energy_ratio": "倍", "q3_retention_ratio": "倍",
 }  # fmt: skip
 
 

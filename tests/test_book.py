@@ -94,6 +94,7 @@ EXPLORER_PAGES = (
     "labs/u04_cell_design/index",
     "labs/u08_sustainability/index",
     "labs/u07_safety_standards/index",
+    "labs/u09_next_generation/index",
 )
 
 

@@ -171,6 +171,27 @@ def test_the_design_grid_is_the_engines_own_result(static_env):
     assert share < 0.5 and "2C の容量は 0.2C の 9" in thin.title
 
 
+def test_the_chemistry_grid_is_the_engines_own_result(static_env):
+    grid = widgets.chemistry_explorer().grid
+    assert [c.grid for c in grid.controls] == [(0.2, 0.5, 1.0, 2.0, 3.0)]
+    assert len(grid.frames) == 5  # 15 discharges: three cells at each C-rate
+    frame = grid.frame(c_rate=2.0)
+    assert [line.label for line in frame.lines] == [
+        "ナトリウムイオン: 2C, 25 ℃", "LFP／黒鉛: 2C, 25 ℃", "NMC／黒鉛: 2C, 25 ℃",
+    ]  # fmt: skip
+    for key, line in zip(widgets.CHEMISTRY_PRESETS, frame.lines, strict=True):
+        result = labs.Cell(key).discharge(c_rate=2.0)
+        moved = result.discharge_capacity_ah - result.discharge_capacity_ah[0]
+        np.testing.assert_allclose(line.x, _thinned(100 * moved / result.nominal_capacity_ah))
+        np.testing.assert_allclose(line.y, _thinned(result.voltage_v), rtol=1e-9)
+        assert f"{result.capacity_ah / result.nominal_capacity_ah:.0%}" not in frame.title
+    assert frame.title == widgets.chemistry_title(2.0)
+    assert (frame.x_label, frame.y_label) == ("放電深度 [%]", "電圧 [V]")
+    # the sodium-ion preset's lab cell loses the most at 2C, the NMC cell the least
+    ends = [line.x[-1] for line in frame.lines]
+    assert ends[0] < ends[1] < ends[2]
+
+
 # what the browser reads from the Bokeh document: the title and each legend entry's line
 STATE = """() => {
   const models = [...Bokeh.documents[0].all_models];

@@ -53,6 +53,7 @@ FUNCTIONS = [
     widgets.design_explorer,
     widgets.practicum_explorer,
     widgets.abuse_heating_explorer,
+    widgets.chemistry_explorer,
     *ANALYSIS,
 ]
 METHODS = [

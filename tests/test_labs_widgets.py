@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fas
             "Wh/L",
         ),
         ("abuse_heating_explorer", {"c_rate", "cooling_w_m2k"}, "℃"),
+        ("chemistry_explorer", {"c_rate"}, "25 ℃"),
     ],
 )
 def test_explorers_have_their_sliders_and_draw(monkeypatch, name, sliders, title):

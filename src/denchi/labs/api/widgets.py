@@ -474,3 +474,57 @@ def polarisation_explorer(chemistry: str = "nmc_graphite") -> Any:
         packages=ENGINE,
         distributions=PHYSICS,
     )
+
+
+# the cells of the u09 lab's chemistry comparison and the C-rates its static form offers
+CHEMISTRY_PRESETS = ("sodium_ion", "lfp_graphite", "nmc_graphite")
+CHEMISTRY_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0)
+
+
+def chemistry_title(c_rate: float) -> str:
+    """The chemistry explorer's figure title in the page language: the condition and what
+    to read, never a capacity or energy (the u09 assignment asks for rate retentions).
+
+    Args:
+        c_rate: The C-rate of the three discharges.
+    """
+    return text(
+        f"{c_rate:g}C、25 ℃：3 種類のセルの放電（横軸は公称容量に対する割合）",
+        f"{c_rate:g}C, 25 °C: three cells (x: share of the nominal capacity)",
+    )
+
+
+@keywords_checked
+def chemistry_explorer() -> Any:
+    """The u09 lab's comparison: one C-rate slider; the figure shows the discharge of the
+    sodium-ion, LFP/graphite and NMC/graphite presets at that rate and 25 ℃ against the
+    depth of discharge (the share of each cell's nominal capacity), so that cells of very
+    different sizes share one axis.
+
+    The static book offers 0.2, 0.5, 1, 2 and 3C (15 discharges; the presets without
+    temperature dependence run at 25 ℃ only, so temperature is not a control).
+
+    Raises:
+        LabInputError: if it is called with an argument (it takes none).
+        LabSimulationError: in the book build, if a grid point's discharge cannot finish.
+        ValueError: if a control's grid is malformed (a bug of this module, never a
+            learner's input).
+        ModuleNotFoundError: in the book build, if the engine's code is not importable.
+    """
+    from denchi.labs.api.cell import Cell
+    from denchi.labs.api.plots import compare
+
+    cells = [Cell(key) for key in CHEMISTRY_PRESETS]
+
+    def draw(ax: Any, c_rate: float) -> str:
+        compare([cell.discharge(c_rate=c_rate) for cell in cells], ax=ax, x="dod")
+        return chemistry_title(c_rate)
+
+    return explorer(
+        "chemistry",
+        draw,
+        [Control("c_rate", text(*C_RATE), CHEMISTRY_C_RATES, (1.0, 0.1, 3.0, 0.1), 1.0)],
+        arguments={"chemistries": CHEMISTRY_PRESETS},
+        packages=ENGINE,
+        distributions=PHYSICS,
+    )
