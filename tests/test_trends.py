@@ -57,6 +57,8 @@ def test_the_page_groups_by_day_newest_first_with_its_as_of_date(tmp_path, root)
     assert order == sorted(order), text
     # the lines of a fact are joined without a space (Japanese)
     assert "古い事実である。" in text
+    recent = trends_markdown(date(2026, 12, 1), course, earlier=False)
+    assert "それ以前" not in recent and "古い事実" not in recent and "今年の事実" in recent
 
 
 def test_a_fact_not_checked_for_a_year_is_marked(tmp_path, root):

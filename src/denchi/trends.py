@@ -109,7 +109,9 @@ def _japanese(day: date) -> str:
     return f"{day.year} 年 {day.month} 月 {day.day} 日"
 
 
-def trends_markdown(today: date | None = None, root: Path | None = None) -> str:
+def trends_markdown(
+    today: date | None = None, root: Path | None = None, *, earlier: bool = True
+) -> str:
     """The 「今年変わったこと」 list as MyST Markdown: the as-of date (the newest ``checked``),
     then 「これから（予定）」 (days after ``today``), 「この 1 年」 (the year up to ``today``)
     and 「それ以前」, each newest first, every fact with its ``{footcite:p}`` citation and
@@ -118,6 +120,7 @@ def trends_markdown(today: date | None = None, root: Path | None = None) -> str:
     Args:
         today: The day the page is built (default: today's date).
         root: The courseware checkout (default: :func:`denchi.catalog.repo_root`).
+        earlier: Include 「それ以前」 (the slides leave it out: one slide holds the rest).
 
     Raises:
         InputError: as :func:`load_facts`; also when the file holds no fact.
@@ -136,6 +139,8 @@ def trends_markdown(today: date | None = None, root: Path | None = None) -> str:
         "この 1 年": [f for f in facts if today - timedelta(days=365) < f.day <= today],
         "それ以前": [f for f in facts if f.day <= today - timedelta(days=365)],
     }
+    if not earlier:
+        del groups["それ以前"]
     lines = [f"**{_japanese(as_of)} 現在**（出典を最後に確かめた日）", ""]
     for heading, members in groups.items():
         lines += [f"**{heading}**", ""]
