@@ -103,14 +103,14 @@ def certificates_html(
         if rank:
             title, award = "賞状", f"第 {int(rank)} 位"
             body = (
-                f"あなたは {event} において、設計した電池のエネルギー密度 "
+                f"あなたは「{event}」において、設計した電池のエネルギー密度 "
                 f"{(row.get(WH_KG) or '').strip()} Wh/kg で優秀な成績を収めました。"
                 "よってこれを賞します。"
             )
         else:
             title, award = "参加証", "参加"
             body = (
-                f"あなたは {event} に参加し、自分の電池を設計して性能を確かめました。"
+                f"あなたは「{event}」に参加し、自分の電池を設計して性能を確かめました。"
                 "その取り組みをたたえます。"
             )
         pages.append(
