@@ -3,9 +3,10 @@
 It uses the real course's ``nbgrader_config.py`` (so the real autograde and feedback steps),
 and ``denchi.grading.checks`` in its tests like every assignment does. The helpers that hand in
 work, run plain ``nbgrader autograde`` and read the gradebook (:func:`submit`, :func:`autograde`,
-:func:`scores`, :func:`max_score`, :func:`typical_wrong_answers`, :func:`fill_answers`) serve
-the tests and ``benchmarks/grading_parallel.py`` only, so they live here, not in the installed
-package (``docs/CONTRIBUTING.md``, "Where a test goes").
+:func:`scores`, :func:`max_score`) serve the tests and ``benchmarks/grading_parallel.py`` only,
+so they live here, not in the installed package (``docs/CONTRIBUTING.md``, "Where a test
+goes"). Notebooks as students hand them in (:func:`fill_answers`, :func:`typical_wrong_answers`)
+come from the package's :mod:`denchi.grading.handins`, which the sample class uses too.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import shutil
 from pathlib import Path
 
 import nbformat
-import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from denchi.grading import course as nbg
 from denchi.grading.answer_key import answer_key_markdown
 from denchi.grading.collect import SUBMITTED
+from denchi.grading.handins import fill_answers as fill_answers
+from denchi.grading.handins import typical_wrong_answers as typical_wrong_answers
 
 ASSIGNMENT = "tiny"
 NOTEBOOK = "tiny.ipynb"
@@ -123,28 +125,6 @@ def max_score(course: Path, assignment: str) -> float:
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         return gb.find_assignment(assignment).max_score
-
-
-def typical_wrong_answers(assignment: str, root: Path | None = None) -> dict[str, dict[str, str]]:
-    """The stored typical wrong submission, ``assessments/wrong_answers/<assignment>.yml``:
-    notebook file name -> solution cell grade_id -> code."""
-    path = nbg.course_dir(root) / "wrong_answers" / f"{assignment}.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def fill_answers(release_nb: dict, answers: dict[str, str]) -> nbformat.NotebookNode:
-    """A copy of a released notebook with the given code (grade_id -> code) in the named
-    solution cells; raises KeyError naming any grade_id that is no cell of the notebook."""
-    nb = nbformat.from_dict(release_nb)
-    unknown = set(answers)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-            unknown.discard(grade_id)
-    if unknown:
-        raise KeyError(f"no solution cells named {sorted(unknown)}")
-    return nb
 
 
 # the MyST target of a question in an answer key, on the line before it: (h04_lithium_ion-q3)=

@@ -26,6 +26,7 @@ from grading_support import (
 )
 
 from denchi.grading import sandbox
+from denchi.grading.handins import delete_cell, overwrite_test_cell
 from denchi.grading.pipeline import grade
 
 pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
@@ -278,15 +279,11 @@ def batch(tmp_path_factory):
         name: write_submission(uploads, name, student_notebook(course, answers))
         for name, (answers, _, _) in cases.items()
     }
-    for name, edit in (("deleted_test_cell", "delete"), ("edited_test_cell", "edit")):
-        nb = student_notebook(course, WRONG)
-        if edit == "delete":
-            nb.cells = [c for c in nb.cells if c.metadata.nbgrader.get("grade_id") != "q1_test"]
-        else:
-            for cell in nb.cells:
-                if cell.metadata.nbgrader.get("grade_id") == "q1_test":
-                    cell.source = "pass"
-                    cell.metadata.nbgrader["points"] = 100
+    for name, edit in (
+        ("deleted_test_cell", delete_cell),
+        ("edited_test_cell", overwrite_test_cell),
+    ):
+        nb = edit(student_notebook(course, WRONG), "q1_test")
         submissions[name] = write_submission(uploads, name, nb)
         cases[name] = (WRONG, 1.0, "test_cell_changed")
     nb = student_notebook(course, WRONG)

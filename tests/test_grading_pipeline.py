@@ -25,6 +25,7 @@ from grading_support import (
 
 from denchi.grading import course as nbg
 from denchi.grading.errors import GradingError
+from denchi.grading.handins import edit_metadata_by_hand, strip_metadata
 from denchi.grading.hidden import hidden_only_lines
 from denchi.grading.pipeline import grade, result, results
 
@@ -283,25 +284,13 @@ def _answer_moved_to_a_new_cell(course):
 
 def _metadata_stripped(course):
     """An editor that ignores nbgrader (VS Code, Colab) saved the notebook without it."""
-    nb = student_notebook(course, RIGHT)
-    for cell in nb.cells:
-        cell.metadata = {}
-    return nb
+    return strip_metadata(student_notebook(course, RIGHT))
 
 
 def _metadata_edited_by_hand(course):
     """The nbgrader metadata of cells edited into other forms (a text editor, a converter):
     a string in place of the object, a list as grade_id, points as text."""
-    nb = student_notebook(course, RIGHT)
-    for cell in nb.cells:
-        meta = cell.metadata.nbgrader
-        if meta["grade_id"] == "q1_answer":
-            cell.metadata["nbgrader"] = f"grade_id {meta['grade_id']}"
-        elif meta["grade_id"] == "q1_test":
-            meta["grade_id"] = [meta["grade_id"]]
-        elif meta["grade_id"] == "q2_test":
-            meta["points"] = str(meta.get("points", 1))
-    return nb
+    return edit_metadata_by_hand(student_notebook(course, RIGHT))
 
 
 @pytest.mark.parametrize(

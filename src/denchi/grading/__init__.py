@@ -8,6 +8,8 @@
   ``outcome`` (flags for the teacher), ``feedback`` (no hidden tests in feedback).
 - ``pool`` and ``worker``: parallel worker processes; ``collect``: placing submissions.
 - ``course``: the nbgrader command line; ``answer_key``: answer keys for teacher guides.
+- ``handins``: notebooks as students hand them in; ``sample_class``: the teacher-training
+  kit's class of fictional students (``denchi grade sample-class``).
 
 Importing this package imports nothing else (the sandbox launcher starts from it).
 """

@@ -429,7 +429,7 @@ def collect(
                 (folder / "lms.json").write_text(json.dumps(person.lms, ensure_ascii=False))
             if no_time:
                 result.warnings.append(_no_time_warning(no_time))
-            _record_students([person for person, _ in chosen.values()], course)
+            record_students([person for person, _ in chosen.values()], course)
             result.archived = [s for s in staged if (course / SUBMITTED / s / assignment).exists()]
             _move_in(course, assignment, staged)
             result.students = list(staged)
@@ -449,7 +449,18 @@ def _no_time_warning(students: list[str]) -> str:
     )
 
 
-def _record_students(people: list[lms_layouts.Submitter], course: Path) -> None:
+def record_students(people: list[lms_layouts.Submitter], course: Path) -> None:
+    """Record students in the course's gradebook (created on a fresh course) with what the LMS
+    said about them: e-mail address, name (as nbgrader's ``last_name``, the full name) and LMS
+    user id, for the grade exports; values not known are left as they were.
+
+    Args:
+        people: The students, as :func:`denchi.grading.lms_layouts.read` finds them.
+        course: The nbgrader course folder.
+
+    Raises:
+        GradingError: if ``gradebook.db`` cannot be opened.
+    """
     from denchi.grading.nbconfig import open_gradebook
 
     with open_gradebook(course) as gb:

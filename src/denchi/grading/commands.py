@@ -9,6 +9,7 @@
     denchi grade status    h04_lithium_ion                     # scores and what to review
     denchi grade due       h04_lithium_ion 2026-04-10T17:00    # due date (Japan time)
     denchi grade contest   u04_cell_design --format csv        # ranked table of the designs
+    denchi grade sample-class --course sample-class           # ten fictional students (t01)
 
 The course is ``assessments/`` of the courseware unless ``--course`` says otherwise.
 """
@@ -402,6 +403,38 @@ def _contest(args) -> int:
     return 0
 
 
+SAMPLE_CLASS_FOLDER = Path("sample-class")
+
+
+def _sample_class(args) -> int:
+    from denchi.grading.late import in_japan
+    from denchi.grading.sample_class import KINDS, make_sample_class
+
+    made = make_sample_class(args.course or SAMPLE_CLASS_FOLDER, args.assignments)
+    _say(
+        f"見本のクラス（架空の生徒 {len(made.students)} 人）をつくりました: {made.course}",
+        f"Sample class of {len(made.students)} fictional students written to {made.course}",
+    )
+    _say(
+        f"課題: {', '.join(made.assignments)}。締め切り: {in_japan(made.due)}",
+        f"Assignments: {', '.join(made.assignments)}; due {made.due:%Y-%m-%d %H:%M %Z}",
+    )
+    for student in made.students:
+        ja, en = KINDS[student.kind]
+        print(f"  {_pad(student.student, 10)}{_pad(student.name, 16)}{ja} / {en}")
+    first = made.assignments[0]
+    course = f"--course {made.course}"
+    _say("次に実行するコマンドの例:", "Next, for example:")
+    for line in (
+        f"denchi grade autograde {first} {course}",
+        f"denchi grade status {first} {course}",
+        f"denchi grade export {first} --format moodle {course}",
+        f"denchi grade export {first} --format manaba {course}",
+    ):
+        print(f"  {line}")
+    return 0
+
+
 def _usage(ja: str, en: str):
     from denchi.grading.errors import GradingError
 
@@ -426,8 +459,8 @@ def _friendly(command):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``denchi grade`` subcommands (generate, due, collect, autograde, export, status,
-    contest) to ``parser``; each runs through a wrapper that prints a ``GradingError`` or
-    ``CatalogError`` in Japanese and English and returns exit status 2.
+    contest, sample-class) to ``parser``; each runs through a wrapper that prints a
+    ``GradingError`` or ``CatalogError`` in Japanese and English and returns exit status 2.
 
     Args:
         parser: The ``denchi grade`` parser (changed in place).
@@ -522,3 +555,33 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub.add_argument("--format", default="markdown", choices=["markdown", "csv"])
     sub.add_argument("--output", type=Path, help="write the table to this file")
     sub.add_argument("--workers", type=int, default=2, help="processes that simulate designs")
+    sub = commands.add_parser(
+        "sample-class",
+        help=bilingual(
+            "教員研修用に、架空の生徒 10 人が提出した見本のクラスをつくる",
+            "make a sample class of ten fictional students' submissions (teacher training)",
+        ),
+    )
+    sub.description = bilingual(
+        "架空の生徒 10 人（正解、一部正解、白紙、遅れ、ふつうでないノートブック）が課題を提出した "
+        "nbgrader のコースを、新しいフォルダにつくります。採点はしていないので、そのまま "
+        "denchi grade autograde などを --course を付けて実行します。すでにファイルのある"
+        "フォルダには書きこみません。",
+        "Write an nbgrader course in which ten fictional students (right, partly right, blank, "
+        "late and odd notebooks) have handed in the assignments, into a new folder. Nothing is "
+        "graded yet: run denchi grade autograde and the rest on it with --course. A folder "
+        "that holds files is never written to.",
+    )
+    sub.add_argument(
+        "--course",
+        type=Path,
+        help=f"new (or empty) folder for the sample course (default: ./{SAMPLE_CLASS_FOLDER})",
+    )
+    sub.add_argument(
+        "--assignments",
+        nargs="+",
+        metavar="ASSIGNMENT",
+        help="assignment ids (default: h04_lithium_ion e01_capacity_rate); each needs "
+        "assessments/wrong_answers/<id>.yml",
+    )
+    sub.set_defaults(func=_friendly(_sample_class))
