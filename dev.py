@@ -12,7 +12,8 @@ Both commands first create `.venv/` and install the exact versions recorded in `
 Developer helpers: `python3 dev.py lock` (re-resolve uv.lock after editing pyproject.toml),
 `python3 dev.py build` (build the book only), `python3 dev.py lab` (JupyterLab on the
 student notebook copies; `--source` on the repository's pages),
-`python3 dev.py new-module ID` (write the parts of a planned module from templates).
+`python3 dev.py new-module ID` (write the parts of a planned module from templates),
+`python3 dev.py slides` (the teacher-training slides, reveal.js offline, into _build/slides/).
 
 The book has two editions from the same pages: `_build/student/html` (public: no answers) and
 `_build/teacher/html` (private: teacher guides and answer keys; put it behind a login).
@@ -234,6 +235,12 @@ def new_module(module_id: str) -> None:
     _run(VENV / BIN / "python", "-m", "denchi.scaffold", module_id)
 
 
+def slides() -> None:
+    """Build the teacher-training slides (denchi.slides) into _build/slides/."""
+    sync()
+    _run(VENV / BIN / "python", "-m", "denchi.slides")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -273,6 +280,9 @@ def main() -> None:
     p_lab.add_argument(
         "--source", action="store_true", help="open the repository's source pages (for authors)"
     )
+    sub.add_parser(
+        "slides", help="build the teacher-training slides (reveal.js, offline, A4 handouts)"
+    )
     p_new = sub.add_parser(
         "new-module", help="write the parts of a planned module of book/curriculum.yml"
     )
@@ -293,6 +303,8 @@ def main() -> None:
         zip_student(args.output)
     elif args.command == "lab":
         lab(args.port, args.host, args.source)
+    elif args.command == "slides":
+        slides()
     elif args.command == "new-module":
         new_module(args.module_id)
 

@@ -46,9 +46,44 @@ def test_the_student_toc_leaves_out_every_teacher_page_and_nothing_else(catalog,
     teaching = {
         p.relative_to(root).with_suffix("").as_posix() for p in (root / TEACHING_DIR).glob("*.md")
     }
+    kit = {p for m in catalog.in_track("teacher") if m.available for p in _module_pages(root, m)}
     assert guides and guides <= teacher and TEACHER_INDEX in teacher
-    assert teacher - student == guides | {TEACHER_INDEX} | teaching
+    assert teacher - student == guides | {TEACHER_INDEX} | teaching | kit
     assert "modules/h04_lithium_ion/90_worksheet" in student
+
+
+def _module_pages(root: Path, module) -> set[str]:
+    folder = root / "modules" / module.id
+    return {p.relative_to(root).with_suffix("").as_posix() for p in folder.glob("*.md")}
+
+
+def test_the_teacher_training_kit_is_in_the_teacher_edition_only(catalog, root):
+    """Issue 19: the kit (t01) is teacher-edition material; the student edition keeps the
+    track page, which lists the kit without a link."""
+    from denchi.book import toc
+
+    kit = _module_pages(root, catalog.module("t01_teacher_training"))
+    student, teacher = _files(toc(catalog, root, "student")), _files(toc(catalog, root))
+    assert "modules/t01_teacher_training/index" in kit and len(kit) >= 2
+    assert kit <= teacher
+    assert not kit & student, sorted(kit & student)
+    assert catalog.track("teacher").page in student
+    assert catalog.teacher_only(catalog.module("t01_teacher_training"))
+    assert not catalog.teacher_only(catalog.module("h04_lithium_ion"))
+
+
+def test_the_track_page_links_a_teacher_only_module_only_in_a_teacher_block(catalog):
+    """The track page runs once for both editions (one cached output), so its table may not
+    link a page the student edition lacks; the link sits in an ``{only} teacher`` block."""
+    from denchi.book import track_table
+
+    text = track_table("teacher", catalog)
+    table, _, block = text.partition("```{only} teacher")
+    assert "/modules/t01_teacher_training/index" not in table
+    assert "教員向け（教師用テキストにあります）" in table
+    assert "/modules/t01_teacher_training/index" in block
+    intro = track_table("intro", catalog)
+    assert "/modules/h04_lithium_ion/index" in intro and "{only}" not in intro
 
 
 def test_an_unknown_edition_is_refused(catalog, root):

@@ -858,3 +858,22 @@ def test_a_due_date_changed_after_grading_reaches_every_export(template, tmp_pat
             float(theirs[row["student_id"]]["score"]),
         )
     assert {r["student_id"]: float(r["score"]) for r in ours} == {"20240001": 3.0, "20240002": 0.0}
+
+
+def test_a_course_given_as_a_relative_folder_works_for_every_nbgrader_step(
+    template, tmp_path, monkeypatch
+):
+    """`--course t01-class`, as the teacher-training kit and `sample-class` print it: nbgrader
+    runs in the course folder, so a relative root was read against it twice
+    (t01-class/t01-class) and generate and feedback failed with a traceback."""
+    copy_course(template, tmp_path / "course")
+    monkeypatch.chdir(tmp_path)
+    args = ["--course", "course"]
+    assert main(["grade", "generate", ASSIGNMENT, *args]) == 0
+    assert list((tmp_path / "course" / "release" / ASSIGNMENT).glob("*.ipynb"))
+    notebook = _notebook_bytes(tmp_path / "course", RIGHT)
+    _zip(tmp_path / "in.zip", {"s01/tiny.ipynb": notebook})
+    assert main(["grade", "collect", ASSIGNMENT, "in.zip", *args]) == 0
+    assert main(["grade", "autograde", ASSIGNMENT, *args, *FAST, "--no-feedback"]) == 0
+    assert main(["grade", "feedback", ASSIGNMENT, *args]) == 0
+    assert list((tmp_path / "course" / "feedback" / "s01" / ASSIGNMENT).glob("*.html"))

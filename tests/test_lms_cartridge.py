@@ -117,12 +117,12 @@ def test_every_file_of_the_cartridge_validates_against_its_common_cartridge_sche
 
 def test_moodle_reads_one_section_per_track_and_every_available_module_in_it(built, catalog):
     sections = moodle_reading(built)
-    tracks = [t for t in catalog.tracks if any(m.available for m in catalog.in_track(t.id))]
+    tracks = [t for t in catalog.tracks if any(_linked(catalog, m) for m in catalog.in_track(t.id))]
     assert [s["title"] for s in sections] == [t.title_ja for t in tracks]
     for section, track in zip(sections, tracks, strict=True):
         expected = []
         for module in catalog.in_track(track.id):
-            if not module.available:
+            if not _linked(catalog, module):
                 continue
             expected.append(("label", module.title_ja, None))
             expected += [
@@ -143,6 +143,22 @@ def test_moodle_reads_one_section_per_track_and_every_available_module_in_it(bui
     titles = {title for s in sections for kind, title, _ in s["items"] if kind == "url"}
     assert "計算ラボ：資源・リサイクル・CO2 を計算しよう" in titles  # a MyST role's text only
     assert all(titles)
+
+
+def _linked(catalog, module) -> bool:
+    """Whether the cartridge lists ``module``: available, and its pages in the student edition
+    the links open (not the teacher-training kit's, :meth:`Catalog.teacher_only`)."""
+    return module.available and not catalog.teacher_only(module)
+
+
+def test_no_page_of_the_teacher_edition_is_linked(built, catalog):
+    """The web links open the student edition, which lacks the teacher-training kit (t01):
+    a link to it would be a missing page for every learner of the course."""
+    urls = [url for s in moodle_reading(built) for kind, _, url in s["items"] if kind == "url"]
+    kit = [m for m in catalog.available() if catalog.teacher_only(m)]
+    assert kit and urls
+    assert not [u for u in urls for m in kit if f"/modules/{m.id}/" in u]
+    assert catalog.track("teacher").title_ja not in [s["title"] for s in moodle_reading(built)]
 
 
 def test_the_tool_reads_the_assignment_from_the_launch_url_moodle_keeps(built, catalog):

@@ -428,3 +428,14 @@ def test_a_refused_launch_records_nothing_but_uses_up_its_state(rt, platform_id)
     assert refused.value.code == "link"
     assert count(rt, BrowserSession) == sessions and count(rt, User, User.sub == "u-refused") == 0
     assert count(rt, LoginState, LoginState.state == "state-refused") == 0
+
+
+def test_deep_linking_offers_no_page_of_the_teacher_edition(rt):
+    """A page link redirects to the public (student) book, which lacks the teacher-training
+    kit (t01): offering it would send learners to a missing page."""
+    docnames = {o.docname for o in page_options(rt.catalog)}
+    assert "modules/h04_lithium_ion/index" in docnames
+    assert not {d for d in docnames if d.startswith("modules/t01_")}
+    groups = deep_linking.options(rt)
+    assert all(g["options"] for g in groups), [g["title_ja"] for g in groups if not g["options"]]
+    assert "社会を支える蓄電池" in {g["title_ja"] for g in groups}

@@ -32,7 +32,8 @@ def _planned(wanted: Callable[[Module], bool]) -> str:
 # (a planned module with a lab is made from NO_LAB in the copy: once u04 was written, no planned
 # entry of the catalog had a lab)
 NO_LAB = _planned(lambda m: m.track == "specialist" and not m.labs and m.assignment is not None)
-NO_ASSIGNMENT = _planned(lambda m: m.assignment is None)
+# (a module without an assignment is made from NO_LAB in the copy too: once t01 was written, no
+# planned entry lacked an assignment)
 
 
 @pytest.fixture
@@ -48,33 +49,39 @@ def _fresh_catalog(repo: Path):
     return _parse(yaml.safe_load(text))
 
 
-def _with_a_lab(repo: Path, module_id: str, *, intro: bool) -> None:
-    """Give a planned specialist entry without a lab a lab of its own id, and with ``intro``
-    make it an intro module (no intro module is planned any more, but the worksheet rules
-    apply to the next one)."""
+def _reshaped(repo: Path, module_id: str, *, lab: bool, intro: bool, assignment: bool) -> None:
+    """Reshape a planned specialist entry without a lab in the copy's catalog: with ``lab``
+    give it a lab of its own id, with ``intro`` make it an intro module (no intro module is
+    planned any more, but the worksheet rules apply to the next one), without ``assignment``
+    take its assignment away (``assignment: null``, as the teacher-training kit t01)."""
     path = repo / "book" / "curriculum.yml"
     text = path.read_text(encoding="utf-8")
     start = text.index(f"  - id: {module_id}\n")
     end = text.index("  - id:", start + 1)
-    entry = text[start:end].replace("labs: []", f"labs: [{module_id}]")
+    entry = text[start:end]
+    if lab:
+        entry = entry.replace("labs: []", f"labs: [{module_id}]")
     if intro:
         entry = entry.replace("track: specialist", "track: intro")
+    if not assignment:
+        entry = entry.replace(f"assignment: {module_id}", "assignment: null")
     path.write_text(text[:start] + entry + text[end:], encoding="utf-8")
 
 
 @pytest.mark.parametrize(
-    "module_id, lab, intro",
+    "lab, intro, assignment",
     [
-        (NO_LAB, False, False),  # specialist, no lab
-        (NO_LAB, True, False),  # specialist with a lab
-        (NO_ASSIGNMENT, False, False),  # no assignment
-        (NO_LAB, True, True),  # made intro: a worksheet closes the module after its lab
+        (False, False, True),  # specialist, no lab
+        (True, False, True),  # specialist with a lab
+        (False, False, False),  # no assignment
+        (True, True, True),  # made intro: a worksheet closes the module after its lab
     ],
 )
-def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, module_id, lab, intro):
-    if lab:
-        _with_a_lab(repo, module_id, intro=intro)
+def test_a_scaffolded_module_passes_the_catalog_and_page_rules(repo, lab, intro, assignment):
+    module_id = NO_LAB
+    _reshaped(repo, module_id, lab=lab, intro=intro, assignment=assignment)
     assert bool(_fresh_catalog(repo).module(module_id).labs) == lab
+    assert (_fresh_catalog(repo).module(module_id).assignment is not None) == assignment
     assert not _fresh_catalog(repo).module(module_id).available
 
     written = new_module(module_id, repo)

@@ -42,6 +42,7 @@ TEACHING_DIR = Path("book", "teaching")  # how teachers hand out, grade and retu
 OPERATORS_DIR = Path("book", "operators")  # hosting the book, JupyterHub and the LMS tool
 REFERENCE_DIR = Path("book", "reference")  # API reference of the denchi package
 STATUS_LABEL = {"available": "公開中", "planned": "準備中"}
+TEACHER_ONLY_LABEL = "教員向け（教師用テキストにあります）"  # a module of a teacher_only track
 STUDENT, TEACHER = "student", "teacher"
 EDITIONS = (STUDENT, TEACHER)  # the order they are built in
 BUILD_DIR = Path("_build")
@@ -58,14 +59,15 @@ def toc(catalog: Catalog, root: Path, edition: str = TEACHER) -> dict:
     """The Jupyter Book table of contents, derived from the catalog alone.
 
     The student edition leaves out the part for teachers (the guide index, the teacher guides
-    and the teaching pages); ``ValueError`` for an unknown edition."""
+    and the teaching pages) and the modules of a ``teacher_only`` track (the teacher-training
+    kit), keeping that track's page; ``ValueError`` for an unknown edition."""
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}: choose one of {EDITIONS}")
     parts = [{"caption": "はじめに", "chapters": [{"file": p} for p in FRONT_PAGES]}]
     for track in catalog.tracks:
         chapters = []
         for module in catalog.in_track(track.id):
-            if not module.available:
+            if not module.available or (edition == STUDENT and catalog.teacher_only(module)):
                 continue
             entry, *rest = module_pages(catalog, module, root)
             chapter: dict = {"file": entry}
@@ -101,16 +103,26 @@ def _doc_link(title: str, docname: str) -> str:
 
 
 def track_table(track_id: str, catalog: Catalog | None = None) -> str:
-    """Markdown table of a track's modules, planned ones marked 「準備中」 and not linked."""
+    """Markdown table of a track's modules, planned ones marked 「準備中」 and not linked.
+
+    A teacher-only module (:meth:`Catalog.teacher_only`) is marked 「教員向け（教師用テキストに
+    あります）」 and linked below the table in an ``{only} teacher`` block: the page runs once
+    for both editions, and a table row cannot be left out of one, a block can."""
     catalog = catalog or load_catalog()
     rows = ["| 番号 | 単元 | 時間 | 学習目標 | 状態 |", "|---|---|---|---|---|"]
+    teacher_links = []
     for n, m in enumerate(catalog.in_track(track_id), start=1):
+        status = STATUS_LABEL[m.status]
         title = _doc_link(m.title_ja, catalog.entry_page(m)) if m.available else m.title_ja
+        if m.available and catalog.teacher_only(m):
+            status, title = TEACHER_ONLY_LABEL, m.title_ja
+            teacher_links.append(f"- {_doc_link(m.title_ja, catalog.entry_page(m))}")
         objectives = "<br>".join(f"・{o}" for o in m.objectives)
         rows.append(
-            f"| {n} | {title}<br>*{m.title_en}* | {m.minutes} 分 | {objectives} | "
-            f"{STATUS_LABEL[m.status]} |"
+            f"| {n} | {title}<br>*{m.title_en}* | {m.minutes} 分 | {objectives} | {status} |"
         )
+    if teacher_links:
+        rows += ["", "```{only} teacher", "先生向け：", "", *teacher_links, "```"]
     return "\n".join(rows)
 
 

@@ -69,6 +69,8 @@ class Track:
         lesson_minutes: Length of one lesson [min].
         has_lesson_pages: Whether its modules have lesson pages under ``modules/``.
         summary_ja: Summary for the track page (Japanese).
+        teacher_only: Whether its modules' pages are in the teacher edition only (the
+            teacher-training kit, issue 19); the student edition keeps the track page.
     """
 
     id: str
@@ -79,6 +81,7 @@ class Track:
     lesson_minutes: int
     has_lesson_pages: bool
     summary_ja: str
+    teacher_only: bool = False
 
     @property
     def page(self) -> str:
@@ -197,6 +200,18 @@ class Catalog:
     def available(self) -> list[Module]:
         """The modules that are written, in catalog order."""
         return [m for m in self.modules if m.available]
+
+    def teacher_only(self, module: Module) -> bool:
+        """Whether ``module``'s pages are in the teacher edition only (its track's
+        ``teacher_only``), so the student edition and the public book lack them.
+
+        Args:
+            module: A module of this catalog.
+
+        Raises:
+            KeyError: If the module's track is not in the catalog.
+        """
+        return self.track(module.track).teacher_only
 
     def paths(self, module: Module) -> ModulePaths:
         """Where the parts of ``module`` live, relative to the repository root.

@@ -355,6 +355,41 @@ def _due(args) -> int:
     return 0
 
 
+def _certificates(args) -> int:
+    from datetime import date
+
+    from denchi.grading.certificates import certificates_html
+
+    try:
+        issued = date.fromisoformat(args.date)
+    except ValueError:
+        raise _usage(
+            f"--date「{args.date}」は日付として読めません。"
+            "2026-07-10 のように年-月-日で書いてください。",
+            f"--date {args.date!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-07-10.",
+        ) from None
+    if not args.table.is_file():
+        raise _usage(
+            f"{args.table} がありません。先に denchi grade contest --format csv --output "
+            f"{args.table} を実行してください。",
+            f"{args.table} does not exist; run `denchi grade contest --format csv --output "
+            f"{args.table}` first.",
+        )
+    page = certificates_html(
+        args.table.read_text(encoding="utf-8-sig"),
+        event=args.event,
+        issued=issued,
+        issuer=args.issuer,
+        ranked_only=args.ranked_only,
+    )
+    args.output.write_text(page, encoding="utf-8")
+    _say(
+        f"書き出しました: {args.output}（ブラウザで開き、A4 横で印刷します）",
+        f"Written: {args.output} (open it in a browser and print on A4 landscape)",
+    )
+    return 0
+
+
 def _contest(args) -> int:
     from denchi.grading.contest import contest_rows, to_csv, to_markdown
 
@@ -501,6 +536,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "write an intro assignment as a Moodle quiz (Moodle XML)",
     )
     sub.add_argument("-o", "--output", type=Path, help="XML file (default: exports/ in the course)")
+    sub = commands.add_parser(
+        "certificates",
+        help=bilingual(
+            "コンテストの賞状を A4 でつくる（印刷用 HTML）",
+            "print A4 certificates for a contest (HTML)",
+        ),
+    )
+    sub.add_argument("table", type=Path, help="the CSV of `denchi grade contest --format csv`")
+    sub.add_argument("--event", required=True, help="the contest's name, e.g. セル設計コンテスト")
+    sub.add_argument("--date", required=True, help="day printed on them, e.g. 2026-07-10")
+    sub.add_argument("--issuer", required=True, help="who awards them (school, teacher)")
+    sub.add_argument("--ranked-only", action="store_true", help="no certificate of participation")
+    sub.add_argument("--output", type=Path, default=Path("certificates.html"), help="HTML file")
+    sub.set_defaults(func=_friendly(_certificates))
     command("status", _status, "採点結果を見る", "show the results")
     sub = command("contest", _contest, "設計コンテストの順位表をつくる", "rank the class's designs")
     sub.add_argument("--format", default="markdown", choices=["markdown", "csv"])

@@ -42,12 +42,15 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run one nbgrader command in ``course``; raise with nbgrader's log if it fails.
 
     Args:
-        course: The nbgrader course folder (holding ``nbgrader_config.py``, ``source/`` …).
+        course: The nbgrader course folder (holding ``nbgrader_config.py``, ``source/`` …),
+            absolute or relative to the working directory (``--course t01-class``).
         *args: The nbgrader subcommand and its arguments (``"autograde", "h01", "--force"``).
 
     Raises:
         RuntimeError: if nbgrader fails (the message holds its output).
     """
+    # nbgrader runs in the course folder, where a relative root would be read once more
+    course = Path(course).resolve()
     cmd = [
         str(Path(sys.executable).parent / "nbgrader"),
         *args,

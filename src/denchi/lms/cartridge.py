@@ -7,7 +7,9 @@ one item per track, which Moodle's import makes a course section; in it, per ava
 an item with the module's title (a heading: Moodle makes an item with a title and no resource a
 label) holding each page of the module (:func:`denchi.catalog.module_pages`) as a web link into
 the student edition, and the module's assignment as a Basic LTI link to the tool. Planned
-modules are left out. A link names its page or assignment twice: in its custom parameters
+modules are left out, and so are the modules whose pages are in the teacher edition only
+(:meth:`denchi.catalog.Catalog.teacher_only`: the teacher-training kit). A link names its
+page or assignment twice: in its custom parameters
 (``denchi_kind``/``denchi_target``, as deep linking does) and in the query of its launch URL,
 because Moodle's import keeps only a link's title, description, launch URL and icon
 (``backup/cc/entity11.lti.class.php``) and then launches it with the launch URL as
@@ -210,7 +212,10 @@ def build(catalog: Catalog, root: Path, book_url: str, tool_url: str) -> tuple[b
         _element(item, f"{{{CP}}}title", title)
 
     for track in catalog.tracks:
-        modules = [m for m in catalog.in_track(track.id) if m.available]
+        # the web links open the student edition, which lacks a teacher-only module's pages
+        modules = [
+            m for m in catalog.in_track(track.id) if m.available and not catalog.teacher_only(m)
+        ]
         if not modules:
             continue
         section = _element(top, f"{{{CP}}}item", identifier=f"track_{track.id}")

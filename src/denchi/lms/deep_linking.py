@@ -44,8 +44,8 @@ def pending_request(rt: Runtime, session_id: int, request_id: str) -> DeepLinkRe
 
 
 def options(rt: Runtime) -> list[dict]:
-    """What an instructor can add: for each available module of the catalog a group with its
-    titles, track and options (``value`` ``page:<docname>`` or ``assignment:<id>``,
+    """What an instructor can add: for each available module of the catalog that has any a
+    group with its titles, track and options (``value`` ``page:<docname>`` or ``assignment:<id>``,
     ``label``).
 
     Args:
@@ -59,6 +59,8 @@ def options(rt: Runtime) -> list[dict]:
         ]
         if module.assignment and rt.grader.notebook_names(module.assignment):
             choices.append({"value": f"assignment:{module.assignment}", "label": "自動採点の課題"})
+        if not choices:  # nothing of it opens from the LMS (the teacher-training kit)
+            continue
         groups.append(
             {
                 "title_ja": module.title_ja,

@@ -29,11 +29,16 @@ class PageOption:
 def page_options(catalog: Catalog) -> list[PageOption]:
     """Every book page a link may open: each available module's entry page and lab pages.
 
+    A link opens the public book (the student edition, ``book_url``), so the modules whose
+    pages are in the teacher edition only (:meth:`Catalog.teacher_only`) are not offered.
+
     Args:
         catalog: The catalog (``book/curriculum.yml``) whose available modules are offered.
     """
     options = []
     for module in catalog.available():
+        if catalog.teacher_only(module):
+            continue
         entry = catalog.entry_page(module)
         options.append(PageOption(module, entry, f"教材ページ：{module.title_ja}"))
         for lab in catalog.paths(module).lab_dirs:
