@@ -3,8 +3,8 @@ at once, in a copy of the repository; a refusal writes nothing."""
 
 from __future__ import annotations
 
+import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -16,24 +16,41 @@ import test_worksheets as worksheet_rules
 import yaml
 from nbgrader.nbgraderformat import MetadataValidator
 
-from denchi.catalog import Module, _parse, load_catalog
+from denchi.catalog import _parse, load_catalog
 from denchi.scaffold import ScaffoldError, main, new_module
 
 PARTS = ("book", "modules", "labs", "assessments", "teacher_guides")
 
 
-def _planned(wanted: Callable[[Module], bool]) -> str:
-    """The first planned module of the catalog that is ``wanted``: the examples follow the
-    catalog, so writing a module (u01–u03 were the examples once) never breaks these tests."""
-    return next(m.id for m in load_catalog().modules if not m.available and wanted(m))
+def _last_specialist_module() -> str:
+    """The catalog's last specialist module with an assignment: the copy of the repository
+    makes it planned again (:func:`_unwritten`), since once u09 was written no entry of the
+    catalog was planned; the examples follow the catalog, so writing a module never breaks
+    these tests."""
+    return [m.id for m in load_catalog().modules if m.track == "specialist" and m.assignment][-1]
 
 
-# planned modules of each kind the scaffold handles
-# (a planned module with a lab is made from NO_LAB in the copy: once u04 was written, no planned
-# entry of the catalog had a lab)
-NO_LAB = _planned(lambda m: m.track == "specialist" and not m.labs and m.assignment is not None)
-# (a module without an assignment is made from NO_LAB in the copy too: once t01 was written, no
-# planned entry lacked an assignment)
+# the module the scaffold writes in the copy: a specialist module without a lab (it is given
+# a lab, made intro or has its assignment taken away by _reshaped for the other kinds)
+NO_LAB = _last_specialist_module()
+
+
+def _unwritten(repo: Path, module_id: str) -> None:
+    """Make ``module_id`` a planned module without a lab in the copy: its entry says
+    ``status: planned`` and ``labs: []``, and none of its parts exists."""
+    module = _fresh_catalog(repo).module(module_id)
+    for folder in [repo / "modules" / module_id, *(repo / "labs" / lab for lab in module.labs)]:
+        shutil.rmtree(folder)
+    shutil.rmtree(repo / "assessments" / "source" / module.assignment)
+    (repo / "assessments" / "wrong_answers" / f"{module.assignment}.yml").unlink()
+    (repo / "teacher_guides" / f"{module_id}.md").unlink()
+    path = repo / "book" / "curriculum.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {module_id}\n")
+    end = text.index("  - id:", start + 1)
+    entry = text[start:end].replace("status: available", "status: planned")
+    entry = re.sub(r"labs: \[[^\]]*\]", "labs: []", entry)
+    path.write_text(text[:start] + entry + text[end:], encoding="utf-8")
 
 
 @pytest.fixture
@@ -41,6 +58,7 @@ def repo(tmp_path, root) -> Path:
     """A copy of the parts of the repository that the catalog and page rules read."""
     for part in PARTS:
         shutil.copytree(root / part, tmp_path / part, ignore=shutil.ignore_patterns("_build"))
+    _unwritten(tmp_path, NO_LAB)
     return tmp_path
 
 
