@@ -335,6 +335,8 @@ def test_a_choice_refuses_repeated_options_and_a_default_that_is_not_one():
         explorers.Choice("m", "m", (("a", "x"), ("b", "x")))
     with pytest.raises(ValueError, match="not an option"):
         explorers.Choice("m", "m", (("a", "x"),), "y")
+    with pytest.raises(ValueError, match="not an option"):  # the notebook offers it too
+        explorers.Choice("m", "m", (("a", "x"), ("b", "y")), "y", live=(("a", "x"),))
 
 
 def test_an_explorer_that_only_prints_makes_no_figure():
@@ -383,3 +385,6 @@ def test_a_choice_is_the_same_widget_kind_in_a_notebook(monkeypatch):
     assert isinstance(step, widgets.Dropdown) and step.value == "s1"
     assert isinstance(dry, widgets.Checkbox) and dry.value is False
     assert dry.description == "ドライルーム"
+    more = explorers.Choice("metal", "金属", METAL.options[:2], "Zn", live=METAL.options)
+    live = explorers.explorer("more", _named, [more, STEP, DRY], arguments={}, packages=())
+    assert live.kwargs_widgets[0].options == (("亜鉛", "Zn"), ("銅", "Cu"), ("銀", "Ag"))

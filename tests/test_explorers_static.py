@@ -206,3 +206,49 @@ def test_moving_a_control_in_the_browser_changes_the_plotted_data(discharge, tmp
     assert not errors, errors
     outside = [url for url in requests if not url.startswith(tmp_path.as_uri())]
     assert not outside, f"requests outside the explorer's folder: {outside}"
+
+
+# the printed lines the document shows
+NOTES = """() => [...Bokeh.documents[0].all_models].find((m) => m.name === "notes").text"""
+
+
+@needs_chromium
+def test_choosing_a_named_value_in_the_browser_changes_the_printed_lines(static_env, tmp_path):
+    """The h02 calculator (a drop-down list of metals, buttons of concentrations) and the h09
+    self-check (check boxes): Choice controls, answered by the precomputed frames."""
+    from denchi.careers.widgets import self_check_explorer
+    from denchi.chem.widgets import cell_explorer
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    cells = cell_explorer()
+    checks = self_check_explorer()
+    errors: list[str] = []
+
+    def shown(frame) -> str:
+        return explorers._notes_html(frame.notes)
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(cells.write_html(tmp_path / "cells" / "explorer.html").as_uri())
+            page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
+            first = cells.grid.frame(metal_a="Zn", metal_b="Cu", log_a=0.0, log_b=0.0)
+            assert page.evaluate(NOTES) == shown(first)
+            page.locator("select").first.select_option(label="マグネシウム Mg")  # metal A
+            page.get_by_text("-4", exact=True).last.click()  # B's concentration
+            expected = cells.grid.frame(metal_a="Mg", metal_b="Cu", log_a=0.0, log_b=-4.0)
+            page.wait_for_function(f"() => ({NOTES})() === {shown(expected)!r}")
+
+            page.goto(checks.write_html(tmp_path / "checks" / "explorer.html").as_uri())
+            page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
+            none = {c.name: False for c in checks.grid.controls}
+            assert page.evaluate(NOTES) == shown(checks.grid.frame(**none))
+            page.get_by_text("化学の実験", exact=False).click()
+            expected = checks.grid.frame(**{**none, "chemistry": True})
+            assert "材料開発" in expected.notes
+            page.wait_for_function(f"() => ({NOTES})() === {shown(expected)!r}")
+        finally:
+            browser.close()
+    assert not errors, errors

@@ -150,19 +150,26 @@ class Choice:
         options: ``(shown, value)`` pairs, in the order the widget lists them; the values are
             strings or booleans (they are part of the grid's cache key).
         default: The value shown first (one of the options' values); ``None`` for the first.
+        live: The options of the notebook's widget when it offers more than the book (every
+            metal, where the book leaves out those whose results are graded answers);
+            ``None`` for the same options.
     """
 
     name: str
     label: str
     options: tuple[tuple[str, str | bool], ...]
     default: str | bool | None = None
+    live: tuple[tuple[str, str | bool], ...] | None = None
 
     def __post_init__(self) -> None:
-        values = [value for _, value in self.options]
-        if not values or len(set(values)) != len(values):
-            raise ValueError(f"choice {self.name}: options must be distinct, got {self.options}")
-        if self.default is not None and self.default not in values:
-            raise ValueError(f"choice {self.name}: default {self.default!r} is not an option")
+        for options in (self.options, self.live or self.options):
+            values = [value for _, value in options]
+            if not values or len(set(values)) != len(values):
+                raise ValueError(f"choice {self.name}: options must be distinct, got {options}")
+            if self.default is not None and self.default not in values:
+                raise ValueError(
+                    f"choice {self.name}: default {self.default!r} is not an option of {values}"
+                )
 
     @property
     def grid(self) -> tuple[str | bool, ...]:
@@ -535,7 +542,7 @@ def bokeh_layout(grid: Grid) -> Any:
             kinds.append("buttons")
             shown.append(column(Div(text=control.label), widget))
         inputs.append(widget)
-    notes = Div(text=_notes_html(first.notes), styles={"white-space": "pre-wrap"})
+    notes = Div(name="notes", text=_notes_html(first.notes), styles={"white-space": "pre-wrap"})
     frames = [
         {
             "title": f.title,
@@ -734,9 +741,10 @@ def _live_choice(choice: Choice) -> Any:
 
     if choice.kind == "checkbox":
         return widgets.Checkbox(value=bool(choice.first), description=choice.label, indent=False)
-    kind = widgets.ToggleButtons if choice.kind == "buttons" else widgets.Dropdown
+    options = choice.live or choice.options
+    kind = widgets.ToggleButtons if len(options) <= MAX_BUTTONS else widgets.Dropdown
     return kind(
-        options=list(choice.options),
+        options=list(options),
         value=choice.first,
         description=choice.label,
         style={"description_width": "initial"},
