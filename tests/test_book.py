@@ -92,6 +92,10 @@ EXPLORER_PAGES = (
     "labs/u05_manufacturing/index",
     "labs/u06_quality/index",
     "labs/u04_cell_design/index",
+    "labs/h01_society/index",
+    "labs/h02_redox_cells/index",
+    "labs/h05_factory_tour/index",
+    "labs/h09_careers/index",
 )
 
 
