@@ -96,6 +96,9 @@ EXPLORER_PAGES = (
     "labs/h02_redox_cells/index",
     "labs/h05_factory_tour/index",
     "labs/h09_careers/index",
+    "labs/e01_capacity_rate/index",
+    "labs/e05_thermal/index",
+    "labs/h03_battery_types/index",
 )
 
 

@@ -310,8 +310,8 @@ def test_without_python_names_the_static_explorers_and_how_to_hand_in():
     assert "「ブラウザで答える」" in h01 and "</book/operators/01_lms_tool>" in h01
     assert "`denchi grade moodle-quiz h01_society -o h01_society.xml`" in h01
     assert "操作画面が 2 個" in without_python("h05_factory_tour")  # the map and the line
-    h03 = without_python("h03_battery_types")  # a lab page without an explorer
-    assert "操作画面" not in h03 and "そのまま載っています" in h03
-    e01 = without_python("e01_capacity_rate")
-    assert "</labs/e01_capacity_rate/90_report_template>" in e01
-    assert "moodle-quiz" not in e01 and "ブラウザで答える" not in e01
+    e02 = without_python("e02_ocv_dqdv")  # a lab page without an explorer
+    assert "操作画面" not in e02 and "そのまま載っています" in e02
+    assert "</labs/e02_ocv_dqdv/90_report_template>" in e02
+    assert "moodle-quiz" not in e02 and "ブラウザで答える" not in e02
+    assert "操作画面が 1 個" in without_python("e01_capacity_rate")

@@ -252,3 +252,61 @@ def test_choosing_a_named_value_in_the_browser_changes_the_printed_lines(static_
         finally:
             browser.close()
     assert not errors, errors
+
+
+def test_the_rate_grid_is_the_engines_own_result(static_env):
+    """e01: a Choice of the cell and the lab's C-rates, each against the same cell's C/20."""
+    grid = widgets.rate_explorer().grid
+    assert [c.grid for c in grid.controls] == [
+        ("nmc_graphite", "lfp_graphite"),
+        widgets.RATE_C_RATES,
+    ]
+    frame = grid.frame(chemistry="lfp_graphite", c_rate=2.0)
+    cell = labs.Cell("lfp_graphite", model="spme")
+    slow, fast = cell.discharge(c_rate=0.05), cell.discharge(c_rate=2.0)
+    reference, line = frame.lines
+    assert (reference.label, line.label) == ("0.05C, 25 ℃", "2C, 25 ℃")
+    np.testing.assert_allclose(line.y, _thinned(fast.voltage_v), rtol=1e-9)
+    np.testing.assert_allclose(reference.y, _thinned(slow.voltage_v), rtol=1e-9)
+    nominal = fast.nominal_capacity_ah
+    assert frame.title == widgets.rate_title(
+        "LFP／黒鉛",
+        2.0,
+        fast.capacity_ah / slow.capacity_ah,
+        fast.energy_wh / nominal,
+        fast.energy_wh / (fast.duration_s / 3600) / nominal,
+    )
+    # the lab's finding: at 3C the LFP preset keeps less of its C/20 capacity than NMC
+    nmc = grid.frame(chemistry="nmc_graphite", c_rate=3.0).title
+    lfp = grid.frame(chemistry="lfp_graphite", c_rate=3.0).title
+    assert int(nmc.split("C/20 の ")[1].split("%")[0]) > int(lfp.split("C/20 の ")[1].split("%")[0])
+
+
+def test_the_battery_types_grid_is_the_engines_own_result_and_shows_no_intro_answer(
+    static_env, root
+):
+    """h03: both cells at each C-rate; an intro page's grid may print no intro answer (the
+    fast tier checks the calculators so, tests/test_answer_leaks.py; this one solves PyBaMM)."""
+    from edition_secrets import leaked_values
+    from test_answer_leaks import _grid_text
+
+    from denchi.catalog import load_catalog
+
+    grid = widgets.types_explorer().grid
+    assert len(grid.frames) == 15
+    frame = grid.frame(c_rate=2.0)
+    lead = labs.Cell("lead_acid").discharge(c_rate=2.0)
+    lithium = labs.Cell("nmc_graphite").discharge(c_rate=2.0)
+    assert [line.label for line in frame.lines] == ["鉛蓄電池", "リチウムイオン電池"]
+    np.testing.assert_allclose(frame.lines[0].y, _thinned(lead.voltage_v), rtol=1e-9)
+    np.testing.assert_allclose(frame.lines[1].y, _thinned(lithium.voltage_v), rtol=1e-9)
+    assert frame.title == widgets.types_title(
+        2.0,
+        {
+            "鉛蓄電池": lead.capacity_ah / lead.nominal_capacity_ah,
+            "リチウムイオン電池": lithium.capacity_ah / lithium.nominal_capacity_ah,
+        },
+    )
+    assert frame.x_label == "放電深度 [%]"
+    texts = {"labs/h03_battery_types/index.md (types_explorer)": _grid_text(grid)}
+    assert not leaked_values(root, load_catalog(), texts)
