@@ -87,6 +87,8 @@ UNITS = {
     "q3_r1_ohm": "Ω", "q4_rms_mv": "mV",
     # u06
     "q1_lcl_ah": "Ah", "q1_ucl_ah": "Ah", "q2_sigma_ah": "Ah", "q3_cpk": "", "q4_first_signal": "",
+    # u08
+    "q2_cfp_kg_per_kwh": "kg-CO2e/kWh", "q3_switched_kg_per_kwh": "kg-CO2e/kWh",
 }  # fmt: skip
 
 

@@ -92,6 +92,7 @@ EXPLORER_PAGES = (
     "labs/u05_manufacturing/index",
     "labs/u06_quality/index",
     "labs/u04_cell_design/index",
+    "labs/u08_sustainability/index",
     "labs/h01_society/index",
     "labs/h02_redox_cells/index",
     "labs/h05_factory_tour/index",

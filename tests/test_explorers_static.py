@@ -169,6 +169,40 @@ STATE = """() => {
 
 
 @needs_chromium
+def test_the_u08_cfp_grid_is_sustain_s_own_result(static_env):
+    """u08: the demo cell's CFP per kWh against the grid factor, each stage a line, the
+    recycled share of the cathode metals a control (closed form, no PyBaMM)."""
+    from denchi import sustain
+    from denchi.labs.datasets.sustainability import cell_inventory
+
+    grid = specialist.cfp_explorer().grid
+    assert [c.name for c in grid.controls] == ["recycled_pct"]
+    assert len(grid.frames) == 6  # 0 … 50 %
+    frame = grid.frame(recycled_pct=30.0)
+    cell = cell_inventory("demo").with_recycled_share(0.3)
+    labels = [line.label for line in frame.lines]
+    assert labels == [*sustain.CFP_STAGE_NAMES_JA.values(), "合計"]
+    factors = np.asarray(frame.lines[0].x)
+    assert factors[0] == 0.0 and factors[-1] == pytest.approx(0.8)
+    for line, stage in zip(frame.lines, sustain.CFP_STAGES, strict=False):
+        expected = [
+            sustain.cfp_by_stage(cell.electricity_kwh, cell.other_kg, g).stages_kg[stage]
+            / cell.capacity_kwh
+            for g in factors
+        ]
+        np.testing.assert_allclose(line.y, expected, rtol=1e-9)
+    total = [
+        sustain.cfp_by_stage(cell.electricity_kwh, cell.other_kg, g).per_kwh(cell.capacity_kwh)
+        for g in factors
+    ]
+    np.testing.assert_allclose(frame.lines[-1].y, total, rtol=1e-9)
+    assert (frame.x_label, frame.y_label) == (
+        "電力の排出係数 [kg-CO2/kWh]",
+        "カーボンフットプリント [kg-CO2e/kWh]",
+    )
+    assert grid.frame(recycled_pct=0.0).lines[0].y[0] > frame.lines[0].y[0]  # less virgin metal
+
+
 def test_moving_a_control_in_the_browser_changes_the_plotted_data(discharge, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = discharge.write_html(tmp_path / "explorer.html")

@@ -193,6 +193,64 @@ def test_a_catalog_assignment_is_accepted_under_its_own_id(rt, platform_id):
         assert (link.kind, link.target) == ("assignment", ASSIGNMENT)
 
 
+def launched_link(rt, landing: launches.Landing) -> tuple[str, str]:
+    with rt.db.session() as s:
+        link = s.get_one(ResourceLink, int(landing.path.removeprefix("/r/")))
+        return link.kind, link.target
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"denchi_kind=assignment&denchi_target={ASSIGNMENT}",
+        f"lang=ja&denchi_target={ASSIGNMENT}&denchi_kind=assignment",  # another parameter kept
+    ],
+)
+def test_a_link_imported_from_the_cartridge_names_its_target_in_the_launch_url(
+    rt, platform_id, query
+):
+    """Moodle's cartridge import keeps only the link's launch URL, not its custom parameters
+    (backup/cc/entity11.lti.class.php), and sends that URL as target_link_uri."""
+    claims = launch_claims("u-cc", "c-cc", [LEARNER], link=f"rl-cc-{query}")
+    claims[lti.TARGET_LINK_URI] = f"https://tool.example/lti/launch?{query}"
+    landing = launches.record_launch(rt, platform_id, claims)
+    assert launched_link(rt, landing) == ("assignment", ASSIGNMENT)
+
+
+@pytest.mark.parametrize(
+    "target_link_uri",
+    [
+        f"https://elsewhere.example/lti/launch?denchi_kind=assignment&denchi_target={ASSIGNMENT}",
+        f"https://tool.example/other?denchi_kind=assignment&denchi_target={ASSIGNMENT}",
+        "https://tool.example/lti/launch?denchi_kind=assignment&denchi_target=../../etc/passwd",
+        f"https://tool.example/lti/launch?denchi_kind=assignment&denchi_target={ASSIGNMENT}"
+        "&denchi_target=z99_no_such",
+        "https://tool.example/lti/launch",
+        "not a url",
+    ],
+)
+def test_a_launch_url_names_a_target_only_on_the_tools_own_launch_url_and_in_the_catalog(
+    rt, platform_id, target_link_uri
+):
+    links = count(rt, ResourceLink)
+    claims = launch_claims("u-cc-bad", "c-cc-bad", [LEARNER], link=f"rl-x-{target_link_uri}")
+    claims[lti.TARGET_LINK_URI] = target_link_uri
+    with pytest.raises(PageError) as refused:
+        launches.record_launch(rt, platform_id, claims)
+    assert (refused.value.code, refused.value.status) == ("link", 400)
+    assert count(rt, ResourceLink) == links
+
+
+def test_custom_parameters_win_over_the_launch_url(rt, platform_id, page):
+    custom = {"denchi_kind": "page", "denchi_target": page}
+    claims = launch_claims("u-cc2", "c-cc2", [LEARNER], link="rl-cc-both", custom=custom)
+    claims[lti.TARGET_LINK_URI] = (
+        f"https://tool.example/lti/launch?denchi_kind=assignment&denchi_target={ASSIGNMENT}"
+    )
+    landing = launches.record_launch(rt, platform_id, claims)
+    assert launched_link(rt, landing) == ("page", page)
+
+
 def test_only_an_instructor_may_deep_link(rt, platform_id):
     sessions, kept = count(rt, BrowserSession), count(rt, DeepLinkRequest)
     with pytest.raises(PageError) as refused:

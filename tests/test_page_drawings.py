@@ -196,3 +196,19 @@ def test_subjects_table_lists_every_role_under_its_subjects_most_first():
         for subject in role.subjects_ja:
             row = next(r for r in rows if r.startswith(f"| {subject} |"))
             assert role.name_ja in row
+
+
+def test_cfp_by_stage_stacks_each_stage_per_kwh_for_each_case():
+    fp = {
+        "0.0": sustain.cfp_by_stage({"production": 8.0}, {"materials": 10.0}, 0.0),
+        "0.5": sustain.cfp_by_stage({"production": 8.0}, {"materials": 10.0}, 0.5),
+    }
+    ax = sustain.draw_cfp_by_stage(fp, capacity_kwh=0.2)
+    assert [c.get_label() for c in ax.containers] == list(sustain.CFP_STAGE_NAMES_JA.values())
+    first, second = ([c.patches[i].get_height() for c in ax.containers] for i in (0, 1))
+    assert first == pytest.approx([10 / 0.2, 0, 0, 0])
+    assert second == pytest.approx([10 / 0.2, 4 / 0.2, 0, 0])  # 8 kWh x 0.5 kg/kWh
+    assert ax.get_ylabel() == "カーボンフットプリント [kg-CO2e/kWh]"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.0", "0.5"]
+    with pytest.raises(InputError):
+        sustain.draw_cfp_by_stage(fp, capacity_kwh=0)

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from denchi import explorers, page_cache
-from denchi.catalog import Catalog, Module, load_catalog, repo_root
+from denchi.catalog import Catalog, load_catalog, module_pages, repo_root, sorted_pages
 
 FRONT_PAGES = ("book/how_to_use",)
 BACK_PAGES = ("book/glossary", "book/bibliography")
@@ -43,9 +43,6 @@ TEACHING_DIR = Path("book", "teaching")  # how teachers hand out, grade and retu
 OPERATORS_DIR = Path("book", "operators")  # hosting the book, JupyterHub and the LMS tool
 REFERENCE_DIR = Path("book", "reference")  # API reference of the denchi package
 STATUS_LABEL = {"available": "公開中", "planned": "準備中"}
-# Lesson pages numbered 90 and up close their module, after its labs: the printable worksheet
-# (90_worksheet.md) covers the lab too, so it comes last.
-CLOSING_PAGE_PREFIX = "9"
 STUDENT, TEACHER = "student", "teacher"
 EDITIONS = (STUDENT, TEACHER)  # the order they are built in
 BUILD_DIR = Path("_build")
@@ -56,26 +53,6 @@ def output_dir(root: Path, edition: str) -> Path:
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}: choose one of {EDITIONS}")
     return root / BUILD_DIR / edition / "html"
-
-
-def _sorted_pages(folder: Path, root: Path, pattern: str = "[0-9]*.md") -> list[str]:
-    """Docnames of the pages of a folder matching ``pattern``, in file-name order."""
-    pages = sorted(p for p in (root / folder).glob(pattern))
-    return [p.relative_to(root).with_suffix("").as_posix() for p in pages]
-
-
-def module_pages(catalog: Catalog, module: Module, root: Path) -> list[str]:
-    """All book pages of an available module, in reading order (entry page first)."""
-    paths = catalog.paths(module)
-    pages = [catalog.entry_page(module)]
-    lessons = _sorted_pages(paths.lesson_dir, root) if paths.lesson_dir is not None else []
-    closing = [p for p in lessons if p.rsplit("/", 1)[-1].startswith(CLOSING_PAGE_PREFIX)]
-    pages += [p for p in lessons if p not in closing]
-    for lab_dir in paths.lab_dirs:
-        for page in (f"{lab_dir.as_posix()}/index", *_sorted_pages(lab_dir, root)):
-            if page not in pages:
-                pages.append(page)
-    return pages + closing
 
 
 def toc(catalog: Catalog, root: Path, edition: str = TEACHER) -> dict:
@@ -102,7 +79,7 @@ def toc(catalog: Catalog, root: Path, edition: str = TEACHER) -> dict:
         {"file": catalog.paths(m).teacher_guide.with_suffix("").as_posix()}
         for m in catalog.available()
     ]
-    teaching = _sorted_pages(TEACHING_DIR, root, "*.md")
+    teaching = sorted_pages(TEACHING_DIR, root, "*.md")
     if edition == TEACHER:
         parts.append(
             {
@@ -113,9 +90,9 @@ def toc(catalog: Catalog, root: Path, edition: str = TEACHER) -> dict:
                 ],
             }
         )
-    if operators := _sorted_pages(OPERATORS_DIR, root, "*.md"):
+    if operators := sorted_pages(OPERATORS_DIR, root, "*.md"):
         parts.append({"caption": "運用者向け", "chapters": [{"file": p} for p in operators]})
-    back = [*BACK_PAGES, *_sorted_pages(REFERENCE_DIR, root, "*.md")]
+    back = [*BACK_PAGES, *sorted_pages(REFERENCE_DIR, root, "*.md")]
     parts.append({"caption": "付録", "chapters": [{"file": p} for p in back]})
     return {"format": "jb-book", "root": "book/index", "parts": parts}
 

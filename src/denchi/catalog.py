@@ -7,6 +7,7 @@ and the tests all read the catalog through this module, so modules are listed ex
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,8 +15,15 @@ from typing import Literal
 
 import yaml
 
+from denchi.i18n import bilingual
+
 Status = Literal["available", "planned"]
 CATALOG_RELPATH = Path("book") / "curriculum.yml"
+# Lesson pages numbered 90 and up close their module, after its labs: the printable worksheet
+# (90_worksheet.md) covers the lab too, so it comes last.
+CLOSING_PAGE_PREFIX = "9"
+# a MyST role in a heading, {sub}`2`: its text is what a reader sees
+_ROLE = re.compile(r"\{[\w:-]+\}`([^`]*)`")
 
 
 class CatalogError(ValueError):
@@ -224,6 +232,65 @@ class Catalog:
         if paths.lesson_dir is not None:
             return f"{paths.lesson_dir.as_posix()}/index"
         return f"{paths.lab_dirs[0].as_posix()}/index"
+
+
+def sorted_pages(folder: Path, root: Path, pattern: str = "[0-9]*.md") -> list[str]:
+    """Docnames of the pages of a folder matching ``pattern``, in file-name order.
+
+    Args:
+        folder: The folder, relative to ``root``.
+        root: The courseware checkout.
+        pattern: A glob of page file names (numbered pages by default).
+    """
+    pages = sorted(p for p in (root / folder).glob(pattern))
+    return [p.relative_to(root).with_suffix("").as_posix() for p in pages]
+
+
+def module_pages(catalog: Catalog, module: Module, root: Path) -> list[str]:
+    """All book pages of an available module, in reading order (entry page first): lesson
+    pages, then each lab's pages, then the closing pages (numbered 90 and up).
+
+    Args:
+        catalog: The catalog.
+        module: An available module of it.
+        root: The courseware checkout.
+    """
+    paths = catalog.paths(module)
+    pages = [catalog.entry_page(module)]
+    lessons = sorted_pages(paths.lesson_dir, root) if paths.lesson_dir is not None else []
+    closing = [p for p in lessons if p.rsplit("/", 1)[-1].startswith(CLOSING_PAGE_PREFIX)]
+    pages += [p for p in lessons if p not in closing]
+    for lab_dir in paths.lab_dirs:
+        for page in (f"{lab_dir.as_posix()}/index", *sorted_pages(lab_dir, root)):
+            if page not in pages:
+                pages.append(page)
+    return pages + closing
+
+
+def page_title(root: Path, docname: str) -> str:
+    """The title of a book page as a reader sees it: its first ``# `` heading after the
+    jupytext header, with MyST roles reduced to their text (``CO{sub}`2``` → ``CO2``).
+
+    Args:
+        root: The courseware checkout.
+        docname: The page's Sphinx docname (``modules/h01_society/index``).
+
+    Raises:
+        OSError: the page cannot be read.
+        CatalogError: bilingual: the page has no ``# `` heading.
+    """
+    text = (root / f"{docname}.md").read_text(encoding="utf-8")
+    if text.startswith("---"):
+        text = text.split("\n---", 1)[-1]
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return _ROLE.sub(r"\1", line[2:]).strip()
+    raise CatalogError(
+        bilingual(
+            f"ページ {docname}.md に題（# で始まる行）がありません。",
+            f"The page {docname}.md has no title (a line starting with '# ').",
+        )
+    )
 
 
 def _parse(data: dict) -> Catalog:

@@ -126,6 +126,7 @@ def tool_settings(folder: Path, courseware: Path, url: str) -> dict:
         outbox_max_delay_s=1.0,
         outbox_max_attempts=100,
         max_upload_bytes=200_000,
+        prepare_web_forms=False,  # each test reads the questions it needs
     )
 
 

@@ -94,6 +94,7 @@ def answer_key_markdown(assignment: str, root: Path | None = None) -> str:
 # ending of a number without a unit that a shorter ending would mislabel (q4_peukert_k is
 # not in K). tests/test_answer_key.py checks every numeric answer of every assignment.
 _UNITS = (
+    ("_kg_per_kwh", "kg-CO2e/kWh"),
     ("_mv_per_decade", "mV/decade"),
     ("_cells_per_hour", "個/h"),
     ("_cells_per_day", "個/日"),

@@ -544,3 +544,67 @@ def assignment_questions(assignment: str, course: Path) -> list[Question]:
             "assignment's name (its folder).",
         )
     return [q for path in paths for q in notebook_questions(path, assignment)]
+
+
+@cache
+def _codec() -> Any:
+    """pydantic's adapter of a question list: JSON both ways, PNG bytes as base64."""
+    from pydantic import ConfigDict, TypeAdapter
+
+    return TypeAdapter(
+        list[Question], config=ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+    )
+
+
+def dump_questions(questions: list[Question]) -> bytes:
+    """The questions as JSON (:func:`load_questions` reads them back equal), so that a process
+    other than the one that ran the notebook can use them (the LTI tool's web form).
+
+    Args:
+        questions: An assignment's questions (:func:`assignment_questions`).
+    """
+    return bytes(_codec().dump_json(questions))
+
+
+def load_questions(data: bytes | str) -> list[Question]:
+    """Questions from :func:`dump_questions`'s JSON.
+
+    Args:
+        data: The JSON text (bytes as UTF-8).
+
+    Raises:
+        pydantic.ValidationError: if ``data`` is not such JSON (a truncated or foreign file).
+    """
+    return list(_codec().validate_json(data))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m denchi.grading.quiz ASSIGNMENT --course DIR --out FILE``: writes the
+    assignment's questions as JSON to ``FILE`` (exit 0), or, when a cell of the notebook
+    fails, the bilingual error as JSON ``{"ja": …, "en": …}`` (exit 2). A file, not standard
+    output, which a notebook cell may print to. The LTI tool reads questions this way, in a
+    process of their own: running an assignment's cells takes PyBaMM, matplotlib's global
+    state and seconds of CPU that the web process should not carry.
+
+    Args:
+        argv: The command's arguments (``None``: ``sys.argv[1:]``).
+    """
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m denchi.grading.quiz")
+    parser.add_argument("assignment")
+    parser.add_argument("--course", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    try:
+        questions = assignment_questions(args.assignment, args.course)
+    except GradingError as error:
+        args.out.write_text(json.dumps({"ja": error.message_ja, "en": error.message_en}))
+        return 2
+    args.out.write_bytes(dump_questions(questions))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

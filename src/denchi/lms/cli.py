@@ -1,4 +1,4 @@
-"""Run and administer the LTI 1.3 tool: ``denchi lms init|serve|worker|info|...``."""
+"""Run and administer the LTI 1.3 tool: ``denchi lms init|serve|worker|info|cartridge|...``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from denchi.i18n import bilingual
-from denchi.lms.config import DEFAULT_CONFIG_NAME, ConfigError, load_config, write_default_config
+from denchi.lms.config import (
+    DEFAULT_CONFIG_NAME,
+    ConfigError,
+    load_config,
+    make_config,
+    write_default_config,
+)
 
 HELP = bilingual("LMS と結ぶ LTI 1.3 ツールを動かす", "Run and administer the LTI 1.3 tool")
 
@@ -68,6 +74,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "migrate",
         help="upgrade the database schema (PostgreSQL: after pg_dump; SQLite: backed up first)",
     )
+    cartridge = add(
+        "cartridge",
+        help="write the course (tracks, modules, pages, assignments) as an IMS Common Cartridge"
+        " file to import into the LMS",
+    )
+    cartridge.add_argument(
+        "--book-url", help="where the student edition is served (default: book_url of --config)"
+    )
+    cartridge.add_argument("--tool-url", help="the tool's address (default: base_url of --config)")
+    cartridge.add_argument("-o", "--output", type=Path, default=Path("denchi.imscc"))
 
 
 def _runtime(args):
@@ -103,6 +119,58 @@ def _migrate(args: argparse.Namespace) -> None:
     finally:
         db.dispose()
     print(report.describe())
+
+
+def _cartridge(args: argparse.Namespace) -> None:
+    """``denchi lms cartridge``: the course cartridge (:mod:`denchi.lms.cartridge`) of the
+    courseware checkout, written to ``--output`` whole or not at all; the URLs the command line
+    does not give come from the configuration file.
+
+    Raises:
+        ConfigError: a URL is missing and the configuration file is missing or wrong, or the
+            catalog cannot be read.
+        CartridgeError: a URL is unusable, or the file cannot be written (bilingual).
+        CatalogError: a page of the courseware has no title (bilingual).
+    """
+    from denchi.lms.cartridge import CartridgeError, build
+    from denchi.lms.runtime import courseware_catalog
+
+    config = make_config()
+    if args.book_url is None or args.tool_url is None:
+        if not args.config.is_file():
+            raise CartridgeError(
+                bilingual(
+                    f"--book-url と --tool-url を指定するか、設定ファイル {args.config} を"
+                    "用意してください（--config で場所を指定できます）。",
+                    f"Give --book-url and --tool-url, or a configuration file {args.config}"
+                    " (--config names it).",
+                )
+            )
+        config = load_config(args.config)
+    book_url = config.book_url if args.book_url is None else args.book_url
+    tool_url = config.base_url if args.tool_url is None else args.tool_url
+    root, catalog = courseware_catalog(config)
+    data, outline = build(catalog, root, book_url=book_url, tool_url=tool_url)
+    output: Path = args.output
+    partial = output.with_name(output.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CartridgeError(
+            bilingual(
+                f"{output} に書き込めません（{exc.strerror}）。-o で書き込める場所を指定して"
+                "ください。",
+                f"Cannot write {output} ({exc.strerror}); give a writable place with -o.",
+            )
+        ) from exc
+    print(
+        f"{output} を書きました（単元 {outline.modules}、ページ {outline.pages}、課題"
+        f" {outline.assignments}）。Moodle ではコースの「リストア」で読み込みます。"
+        f" / wrote {output} ({outline.modules} modules, {outline.pages} pages,"
+        f" {outline.assignments} assignments); in Moodle, restore it into a course."
+    )
 
 
 def _info(rt) -> None:
@@ -146,12 +214,14 @@ def _serve(rt) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run one ``denchi lms`` subcommand; returns the exit status: 0, or 2 after printing a
     refused configuration (a wrong setting, a data folder that cannot be used, a courseware
-    checkout without a readable catalog), tool state or schema, a missing sandbox, or a
-    refused ``add-platform`` (bilingual, on standard error, without a traceback).
+    checkout without a readable catalog), tool state or schema, a missing sandbox, a refused
+    ``add-platform`` or ``cartridge`` (bilingual, on standard error, without a traceback).
 
     Args:
         args: The parsed command line (:func:`configure`).
     """
+    from denchi.catalog import CatalogError
+    from denchi.lms.cartridge import CartridgeError
     from denchi.lms.instance import ToolStateError
 
     try:
@@ -162,8 +232,11 @@ def run(args: argparse.Namespace) -> int:
         if args.lms_command == "migrate":
             _migrate(args)
             return 0
+        if args.lms_command == "cartridge":
+            _cartridge(args)
+            return 0
         rt = _runtime(args)
-    except (ConfigError, ToolStateError) as exc:
+    except (ConfigError, ToolStateError, CartridgeError, CatalogError) as exc:
         print(exc, file=sys.stderr)
         return 2
     command = args.lms_command

@@ -72,6 +72,9 @@ class LmsConfig(BaseModel):
     # optional: "Open in JupyterHub/JupyterLite" links; {assignment} is replaced
     jupyterhub_url: Annotated[str, Field(strict=True)] = ""
     jupyterlite_url: Annotated[str, Field(strict=True)] = ""
+    # make every web form's questions when the tool starts (a process per assignment, in
+    # the background), so the first learner does not wait for them (h04: about 20 s)
+    prepare_web_forms: Annotated[bool, Field(strict=True)] = True
     max_upload_bytes: _Count = 5_000_000
     # per submission: cells beyond the assignment's own, characters in one cell, and bytes of
     # outputs (over it they are cleared on receipt; nbgrader clears them before grading anyway)

@@ -14,7 +14,7 @@ from denchi.lms.login_states import platform_ref
 from denchi.lms.models import DeepLinkRequest, Platform, utcnow
 from denchi.lms.sessions import PageError
 from denchi.lms.store import new_token
-from denchi.lms.targets import page_options
+from denchi.lms.targets import assignment_title, link_parameters, page_options
 
 if TYPE_CHECKING:
     from denchi.lms.runtime import Runtime
@@ -94,11 +94,11 @@ def content_item(rt: Runtime, value: str, groups: list[dict]) -> dict:
             item = {
                 "type": "ltiResourceLink",
                 "url": rt.config.url("/lti/launch"),
-                "custom": {"denchi_kind": kind, "denchi_target": target},
+                "custom": link_parameters(kind, target),
             }
             if kind == "assignment":
                 maximum = rt.grader.max_score(target)
-                title = f"課題：{module.title_ja}"
+                title = assignment_title(module)
                 item["lineItem"] = {
                     "scoreMaximum": maximum,
                     "label": title,

@@ -11,10 +11,14 @@ student's failure and never the batch's.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -25,15 +29,29 @@ from pathlib import Path
 
 import nbformat
 
+from denchi.explorers import fingerprint
 from denchi.grading import course as nbg
 from denchi.grading import pipeline, quiz
+from denchi.grading.errors import GradingError
 from denchi.i18n import bilingual
 from denchi.lms.files import inside, make_private, private_dir, private_file
 from denchi.lms.targets import catalog_id
 
+QUESTIONS_TIMEOUT_S = 600  # reading one assignment's questions (h04: about 20 s)
 # changes whenever prepare() makes something different from the same sources (2: released
 # notebooks carry their assignment id)
 PREPARATION = b"2"
+
+# what computes an assignment's questions besides its notebook: these libraries' versions
+QUESTION_LIBRARIES = ("pybamm", "numpy", "scipy", "casadi", "matplotlib", "nbformat")
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A digest of ``denchi``'s code and :data:`QUESTION_LIBRARIES`' versions (once per
+    process: the installed code does not change under a running tool)."""
+    return fingerprint(("denchi",), QUESTION_LIBRARIES)
 
 
 @dataclass(frozen=True)
@@ -174,9 +192,14 @@ class Grader:
 
     def questions(self, assignment: str) -> list[quiz.Question]:
         """The assignment's questions (:func:`denchi.grading.quiz.assignment_questions`, read
-        from its source notebooks), made once per change of the sources and kept in memory.
-        One at a time: reading them runs the notebook's set-up and test cells with matplotlib
-        (not thread-safe), h04's a PyBaMM solve (about 20 s on 2 cores).
+        from its source notebooks), made once per change of the sources, of ``denchi`` or of
+        the libraries that compute them, kept on disk (``work_dir/questions``) and in memory.
+
+        They are made in a process of their own (``python -m denchi.grading.quiz``): reading
+        them runs the notebook's set-up and test cells with matplotlib, h04's a PyBaMM solve
+        (about 20 s on 2 cores), which must neither hold the web process's memory nor change
+        its matplotlib state. One assignment at a time. :meth:`warm` makes them before the
+        first learner asks.
 
         Args:
             assignment: An assignment id of the catalog.
@@ -184,16 +207,69 @@ class Grader:
         Raises:
             KeyError: the assignment is not in the catalog or has no source notebook.
             OutsideDataDir: a path of the courseware leads out of its folder.
-            GradingError: a cell of the notebook fails (bilingual, naming the cell).
+            GradingError: a cell of the notebook fails (bilingual, naming the cell), or the
+                process that reads them fails or takes over :data:`QUESTIONS_TIMEOUT_S`.
         """
         self._known_notebooks(assignment)
         assignment = self.assignment(assignment)
-        key = (assignment, self._fingerprint(assignment))
+        key = (assignment, f"{self._fingerprint(assignment)}-{_code_fingerprint()[:16]}")
         with self._questions_lock:
             if key not in self._questions:
-                course = nbg.course_dir(self.courseware)
-                self._questions[key] = quiz.assignment_questions(assignment, course)
+                self._questions[key] = self._read_questions(*key)
             return self._questions[key]
+
+    def _read_questions(self, assignment: str, fingerprint: str) -> list[quiz.Question]:
+        """The questions kept on disk under ``fingerprint``, or made now and kept."""
+        folder = private_dir(self.work_dir / "questions")
+        kept = inside(folder, f"{assignment}-{fingerprint}.json")
+        if kept.is_file():
+            with contextlib.suppress(ValueError):  # unreadable (a foreign file): made again
+                return quiz.load_questions(kept.read_bytes())
+        # made 0600 before the process writes into it: it holds the hidden tests' answers
+        out = private_file(inside(folder, f"{assignment}-{fingerprint}.{os.getpid()}.tmp"))
+        command = [sys.executable, "-m", "denchi.grading.quiz", assignment]
+        command += ["--course", str(nbg.course_dir(self.courseware)), "--out", str(out)]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=QUESTIONS_TIMEOUT_S
+            )
+            if done.returncode == 2:
+                said = json.loads(out.read_text(encoding="utf-8"))
+                raise GradingError(said["ja"], said["en"])
+            if done.returncode != 0:
+                log.error("reading the questions of %s failed: %s", assignment, done.stderr)
+                raise GradingError(
+                    f"課題 {assignment} の問題を読み出せませんでした（終了コード "
+                    f"{done.returncode}）。サーバーのログを確かめてください。",
+                    f"Could not read the questions of {assignment} (exit code "
+                    f"{done.returncode}). See the server log.",
+                )
+            questions = quiz.load_questions(out.read_bytes())
+            os.replace(out, kept)
+            return questions
+        except subprocess.TimeoutExpired as error:
+            raise GradingError(
+                f"課題 {assignment} の問題の読み出しが {QUESTIONS_TIMEOUT_S} 秒で終わりません"
+                "でした。サーバーが混んでいないか確かめてください。",
+                f"Reading the questions of {assignment} took over {QUESTIONS_TIMEOUT_S} s. "
+                "Check whether the server is overloaded.",
+            ) from error
+        finally:
+            out.unlink(missing_ok=True)
+
+    def warm(self, assignments: Iterable[str]) -> None:
+        """Make the questions of ``assignments`` now (on a background thread at start), so
+        that the first learner to open a web form does not wait for them. A failure is logged
+        and left to the learner's request, which shows it.
+
+        Args:
+            assignments: Assignment ids of the catalog (those offered as web forms).
+        """
+        for assignment in assignments:
+            try:
+                self.questions(assignment)
+            except Exception:  # noqa: BLE001 (logged; the form's own request reports it)
+                log.exception("could not read the questions of %s in advance", assignment)
 
     def max_score(self, assignment: str) -> float:
         """The assignment's points: the sum over the autograded cells of its source notebooks

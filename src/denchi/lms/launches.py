@@ -21,6 +21,7 @@ from denchi.lms.models import Context, DeepLinkRequest, ResourceLink, utcnow
 from denchi.lms.roster import upsert_membership, upsert_user
 from denchi.lms.sessions import PageError, link_target, start_session
 from denchi.lms.store import new_token
+from denchi.lms.targets import KIND, TARGET, launch_url_parameters
 
 if TYPE_CHECKING:
     from denchi.lms.runtime import Runtime
@@ -70,7 +71,9 @@ def _record_people(s: Session, platform_id: int, claims: dict, role: str) -> tup
 
 def _resource_link(s: Session, rt: Runtime, context_id: int, claims: dict) -> int:
     """The resource link of a launch, created at its first launch from the custom parameters
-    ``denchi_kind``/``denchi_target`` that deep linking put there.
+    ``denchi_kind``/``denchi_target`` that deep linking put there, or else from the same
+    parameters in the query of the launch's ``target_link_uri`` (a course cartridge's link,
+    :func:`denchi.lms.targets.launch_url_parameters`).
 
     Raises:
         PageError: code ``link`` (400) when the link names nothing the catalog offers.
@@ -85,12 +88,16 @@ def _resource_link(s: Session, rt: Runtime, context_id: int, claims: dict) -> in
         )
     ).first()
     if link is None:
-        kind = custom.get("denchi_kind")
+        kind, target = custom.get(KIND), custom.get(TARGET)
+        if kind is None and target is None:
+            kind, target = launch_url_parameters(
+                claims.get(lti.TARGET_LINK_URI), rt.config.url("/lti/launch")
+            )
         link = ResourceLink(
             context_id=context_id,
             resource_link_id=str(link_claim["id"]),
             kind=str(kind),
-            target=link_target(rt, kind, custom.get("denchi_target")),
+            target=link_target(rt, kind, target),
         )
         s.add(link)
     else:

@@ -59,7 +59,7 @@ def _learner_page(
         notebooks=rt.grader.notebook_names(link.target),
         jupyterhub=rt.config.jupyterhub_url.format(**template_values),
         jupyterlite=rt.config.jupyterlite_url.format(**template_values),
-        web_form=_offers_form(rt, link.target),
+        web_form=offers_form(rt, link.target),
         csrf=access.session.csrf_token,
         max_mb=f"{rt.config.max_upload_bytes / 1e6:g}",
         submissions=views,
@@ -218,9 +218,14 @@ async def submit(request: Request, link_id: int) -> Response:
     return RedirectResponse(rt.config.url(f"/r/{link_id}?sent=1{cleared}"), status_code=303)
 
 
-def _offers_form(rt: Runtime, assignment: str) -> bool:
+def offers_form(rt: Runtime, assignment: str) -> bool:
     """Whether the assignment is offered as a web form: an intro-track module's
-    (:data:`denchi.lms.webform.FORM_TRACK`), with one notebook."""
+    (:data:`denchi.lms.webform.FORM_TRACK`), with one notebook.
+
+    Args:
+        rt: The tool instance (its catalog and grader).
+        assignment: An assignment id.
+    """
     module = next((m for m in rt.catalog.modules if m.assignment == assignment), None)
     return (
         module is not None
@@ -248,7 +253,7 @@ async def _form_access(request: Request, link_id: int) -> tuple[Runtime, Access,
     """
     rt = _rt(request)
     access = _learner(rt, request, link_id)
-    if not _offers_form(rt, access.link.target):
+    if not offers_form(rt, access.link.target):
         raise PageError("form", *NO_FORM, status=404)
     questions = await run_in_threadpool(rt.grader.questions, access.link.target)
     return rt, access, questions

@@ -9,6 +9,7 @@ health checks are :mod:`denchi.lms.health`. Learner and instructor pages are in
 
 from __future__ import annotations
 
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -153,6 +154,13 @@ def create_app(rt: Runtime) -> FastAPI:
         # unless set); the database pool is sized to the same number (runtime.connections)
         anyio.to_thread.current_default_thread_limiter().total_tokens = rt.config.web_threads
         rt.queue.start()
+        if rt.config.prepare_web_forms:
+            from denchi.lms.pages import offers_form
+
+            forms = [a for a in rt.grader.assignments if offers_form(rt, a)]
+            threading.Thread(
+                target=rt.grader.warm, args=(sorted(forms),), name="forms", daemon=True
+            ).start()
         yield
         rt.queue.stop()
 

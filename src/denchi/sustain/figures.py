@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from denchi.plotting import figure_axes
+from denchi.sustain.footprint import CFP_STAGE_NAMES_JA, CFP_STAGES, StageFootprint
 from denchi.sustain.materials import BASC_DEMAND_KT, MATERIALS, SECURED_KT
 from denchi.sustain.recycling import SEED_AUTOMOTIVE_PATH, Stage, flow
 
@@ -143,4 +144,40 @@ def draw_recycling_flow(
         ax.text(bar.get_x() + bar.get_width() / 2, a + 0.02 * start, f"{a:.0f} 個", ha="center")
     ax.set_ylabel("電池の数 [個]")
     ax.set_ylim(0, 1.15 * start)
+    return ax
+
+
+def draw_cfp_by_stage(
+    footprints: dict[str, StageFootprint], capacity_kwh: float, ax: Any = None
+) -> Any:
+    """Stacked bars of a battery's CFP per kWh of capacity, one bar per case (for example
+    one grid emission factor each), one colour per life-cycle stage of
+    :data:`denchi.sustain.CFP_STAGES`, each bar labelled with its total.
+
+    Args:
+        footprints: Case label (the x tick) -> :class:`denchi.sustain.StageFootprint`.
+        capacity_kwh: The battery's capacity [kWh], above 0 to 1e6.
+        ax: A matplotlib Axes; None makes a new 7 × 3.6 inch figure.
+
+    Returns:
+        The matplotlib Axes drawn on (x: the cases; y: CFP [kg-CO2e/kWh]); each stage's bars
+        are one container labelled with the stage's Japanese name.
+
+    Raises:
+        denchi.errors.InputError: If ``capacity_kwh`` is not a number above 0 to 1e6.
+    """
+    labels = list(footprints)
+    totals = [fp.per_kwh(capacity_kwh) for fp in footprints.values()]
+    ax = figure_axes(ax, (7, 3.6))
+    bottom = [0.0] * len(labels)
+    colours = ("#8c6d31", "tab:blue", "tab:gray", "tab:green")
+    for stage, colour in zip(CFP_STAGES, colours, strict=True):
+        heights = [fp.stages_kg[stage] / capacity_kwh for fp in footprints.values()]
+        ax.bar(labels, heights, bottom=bottom, color=colour, label=CFP_STAGE_NAMES_JA[stage])
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    for i, total in enumerate(totals):
+        ax.text(i, total * 1.02, f"{total:.0f}", ha="center", fontsize=9)
+    ax.set_ylabel("カーボンフットプリント [kg-CO2e/kWh]")
+    ax.set_ylim(0, 1.15 * max(totals, default=1.0))
+    ax.legend(fontsize=8, loc="upper left")
     return ax

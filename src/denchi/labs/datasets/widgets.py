@@ -180,3 +180,58 @@ def thevenin_explorer() -> Any:
         packages=ENGINE,
         distributions=PHYSICS,
     )
+
+
+def cfp_explorer(seed: int | str = "demo") -> Any:
+    """The u08 lab's question, how the electricity's emission factor and recycled cathode
+    metal move a cell's carbon footprint: the CFP per kWh of capacity of each life-cycle
+    stage and their total against the grid emission factor (0–0.8 kg CO2/kWh, one factor
+    for every stage), with the recycled share of the cobalt, lithium and nickel as the
+    control (:func:`denchi.sustain.cfp_by_stage` on the seeded cell
+    :func:`denchi.labs.datasets.sustainability.cell_inventory`).
+
+    The static book offers recycled shares of 0–50 % in steps of 10 % (6 points, closed
+    form, milliseconds each); a notebook's slider goes to 100 % in steps of 5 %.
+
+    Args:
+        seed: The cell's seed (a non-negative integer or a 1–200 character string).
+
+    Raises:
+        LabInputError: if ``seed`` is not a valid seed.
+        ValueError: if a control's grid is malformed (a bug of this module).
+        ModuleNotFoundError: in the book build, if this package's code is not importable.
+    """
+    import numpy as np
+
+    from denchi import sustain
+    from denchi.labs.datasets.sustainability import cell_inventory
+
+    cell = cell_inventory(seed)
+    factors = np.linspace(0.0, 0.8, 41)
+
+    def draw(ax: Any, recycled_pct: float) -> str:
+        changed = cell.with_recycled_share(recycled_pct / 100)
+        results = [
+            sustain.cfp_by_stage(changed.electricity_kwh, changed.other_kg, g) for g in factors
+        ]
+        for stage in sustain.CFP_STAGES:
+            per_kwh = [r.stages_kg[stage] / changed.capacity_kwh for r in results]
+            ax.plot(factors, per_kwh, label=sustain.CFP_STAGE_NAMES_JA[stage])
+        totals = [r.per_kwh(changed.capacity_kwh) for r in results]
+        ax.plot(factors, totals, "k--", label="合計")
+        ax.set_xlabel("電力の排出係数 [kg-CO2/kWh]")
+        ax.set_ylabel("カーボンフットプリント [kg-CO2e/kWh]")
+        ax.legend(fontsize=8)
+        print(
+            f"排出係数 0 のとき {totals[0]:.1f}、0.8 のとき {totals[-1]:.1f} kg-CO2e/kWh"
+            f"（原材料の調達 {results[0].stages_kg['materials'] / changed.capacity_kwh:.1f}）"
+        )
+        return f"コバルト・リチウム・ニッケルの再生材 {recycled_pct:g} %"
+
+    return explorer(
+        "u08_cfp",
+        draw,
+        [Control("recycled_pct", "再生材の割合 [%]", evenly(0, 50, 10), (0, 0, 100, 5), 0.0)],
+        arguments={"seed": seed},
+        packages=("denchi.sustain", "denchi.labs.datasets"),
+    )
