@@ -199,7 +199,12 @@ TYPES_CELLS = (("鉛蓄電池", "lead_acid"), ("リチウムイオン電池", "n
 
 def types_title(c_rate: float, shares: dict[str, float]) -> str:
     """The battery-types explorer's figure title in the page language: the share of each
-    cell's nominal capacity delivered at ``c_rate`` (``shares``: name -> 0–1)."""
+    cell's nominal capacity delivered.
+
+    Args:
+        c_rate: The discharges' C-rate.
+        shares: The cell's name (「鉛蓄電池」) -> its capacity over its nominal capacity (0–1).
+    """
     return f"{c_rate:g}C：取り出せた割合 " + "、".join(
         f"{name} {share:.0%}" for name, share in shares.items()
     )
@@ -216,6 +221,8 @@ def types_explorer() -> Any:
     slider goes from 0.05C to 3C in steps of 0.05.
 
     Raises:
+        LabInputError: if a preset of :data:`TYPES_CELLS` is missing (a bug of this module,
+            never a learner's input).
         LabSimulationError: if a discharge cannot finish.
         ValueError: if a control's grid is malformed (a bug of this module, never a
             learner's input).
