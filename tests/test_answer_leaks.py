@@ -86,3 +86,50 @@ def test_a_value_is_found_as_a_learner_reads_it(shown, text, found):
     tolerances["1.16 V"] = (0.0, 0.002)
     value = GradedValue("hx", "q1", shown, *tolerances.get(shown, (0.0, 0.0)))
     assert value.shown_in(text) == found
+
+
+# The static explorers of the intro pages (denchi.explorers): the page and what makes each.
+# In the book every grid point's printed lines, title and labels are on the page at once.
+INTRO_EXPLORERS = [
+    ("labs/h01_society/index", "denchi.sustain.widgets:storage_explorer"),
+    ("labs/h02_redox_cells/index", "denchi.chem.widgets:cell_explorer"),
+    ("labs/h05_factory_tour/index", "denchi.factory.widgets:process_map_explorer"),
+    ("labs/h05_factory_tour/index", "denchi.factory.widgets:line_explorer"),
+    ("labs/h08_environment/index", "denchi.sustain.widgets:materials_explorer"),
+    ("labs/h09_careers/index", "denchi.careers.widgets:self_check_explorer"),
+]
+
+
+def _grid_text(grid) -> str:
+    """Everything a static explorer's document shows of its grid: every frame's title, axis
+    labels, legend entries and printed lines, and the controls' labels and options."""
+    parts = []
+    for control in grid.controls:
+        parts.append(control.label)
+        parts += [shown for shown, _ in getattr(control, "options", ())]
+    for frame in grid.frames:
+        parts += [frame.title, frame.x_label, frame.y_label, frame.notes]
+        parts += [line.label for line in frame.lines]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(("page", "factory"), INTRO_EXPLORERS)
+def test_no_static_explorer_of_an_intro_page_shows_a_graded_answer(
+    page, factory, root, monkeypatch, tmp_path
+):
+    """Every grid point of the book's explorer is on the page: none may print an answer of
+    any intro assignment (the same detection as the pages: ``leaked_values``)."""
+    import importlib
+
+    from denchi import explorers
+
+    monkeypatch.setenv(explorers.STATIC_ENV, "1")
+    monkeypatch.setenv(explorers.CACHE_ENV, str(tmp_path))
+    module, name = factory.split(":")
+    static = getattr(importlib.import_module(module), name)()
+    assert isinstance(static, explorers.StaticExplorer)
+    assert explorers.MARKER in static.embed()  # the document builds
+    texts = {f"{page}.md ({name})": _grid_text(static.grid)}
+    leaks = leaked_values(root, load_catalog(), texts)
+    found = sorted({f"{shown!r} gives {value}" for value, _, shown in leaks})
+    assert not leaks, "\n".join(found)

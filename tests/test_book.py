@@ -95,6 +95,13 @@ EXPLORER_PAGES = (
     "labs/u08_sustainability/index",
     "labs/u07_safety_standards/index",
     "labs/u09_next_generation/index",
+    "labs/h01_society/index",
+    "labs/h02_redox_cells/index",
+    "labs/h05_factory_tour/index",
+    "labs/h09_careers/index",
+    "labs/e01_capacity_rate/index",
+    "labs/e05_thermal/index",
+    "labs/h03_battery_types/index",
 )
 
 

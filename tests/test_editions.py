@@ -319,3 +319,34 @@ def test_jupyterlab_loads_the_myst_extension():
     names = {ext["name"] for ext in config["federated_extensions"]}
     assert "jupyterlab-myst" in names
     assert "jupyterlab-myst" not in config.get("disabledExtensions", [])
+
+
+# the guides of the modules a class may run from the static book alone (issue 15)
+NO_PYTHON_GUIDES = [f"h0{n}" for n in range(1, 10)] + [f"e0{n}" for n in range(1, 7)]
+
+
+def test_every_guide_says_once_how_to_teach_without_python(catalog, root):
+    """「Python を使わずに授業をする」: one heading and one call of ``without_python`` per guide
+    of h01–h09 and e01–e06 (the text is written once, in denchi.book)."""
+    modules = [m for m in catalog.available() if m.id[:3] in NO_PYTHON_GUIDES]
+    assert len(modules) == len(NO_PYTHON_GUIDES)
+    for m in modules:
+        guide = (root / catalog.paths(m).teacher_guide).read_text(encoding="utf-8")
+        assert guide.count("\n## Python を使わずに授業をする\n") == 1, m.id
+        assert guide.count(f'without_python("{m.id}")') == 1, m.id
+
+
+def test_without_python_names_the_static_explorers_and_how_to_hand_in():
+    from denchi.book import without_python
+
+    h01 = without_python("h01_society")
+    assert "</labs/h01_society/index>`には、この本の画面でそのまま動く操作画面が 1 個" in h01
+    assert "</modules/h01_society/90_worksheet>" in h01
+    assert "「ブラウザで答える」" in h01 and "</book/operators/01_lms_tool>" in h01
+    assert "`denchi grade moodle-quiz h01_society -o h01_society.xml`" in h01
+    assert "操作画面が 2 個" in without_python("h05_factory_tour")  # the map and the line
+    e02 = without_python("e02_ocv_dqdv")  # a lab page without an explorer
+    assert "操作画面" not in e02 and "そのまま載っています" in e02
+    assert "</labs/e02_ocv_dqdv/90_report_template>" in e02
+    assert "moodle-quiz" not in e02 and "ブラウザで答える" not in e02
+    assert "操作画面が 1 個" in without_python("e01_capacity_rate")

@@ -299,3 +299,92 @@ def test_an_explorer_page_shows_its_explorers_output(page):
     assert cells, f"{page} calls no explorer"
     hidden = [c.source for c in cells if "remove-output" in c.metadata.get("tags", [])]
     assert not hidden, f"{page}: remove-output hides the explorer of {hidden}"
+
+
+# ---- Choice: a control of named values (a metal, a process step, yes/no) ------------------
+
+METAL = explorers.Choice("metal", "金属", (("亜鉛", "Zn"), ("銅", "Cu"), ("銀", "Ag")), "Cu")
+STEP = explorers.Choice("step", "工程", tuple((f"工程 {k}", f"s{k}") for k in range(1, 7)))
+DRY = explorers.Choice("dry", "ドライルーム", explorers.YES_NO)
+
+
+def _named(ax, metal: str, step: str, dry: bool) -> str:
+    """Prints what it was given: the values themselves, not indices."""
+    assert isinstance(metal, str) and isinstance(step, str) and isinstance(dry, bool)
+    print(f"{metal} {step} {dry}")
+    return ""
+
+
+def test_a_choice_gives_draw_its_values_and_a_frame_is_found_by_value():
+    grid = explorers.build_grid(
+        "named", _named, [METAL, STEP, DRY], arguments={}, engine="e", figure=False
+    )
+    assert len(grid.frames) == 3 * 6 * 2
+    assert grid.frames[0].notes == "Zn s1 False"
+    assert grid.frames[1].notes == "Zn s1 True"  # row-major: the last control moves fastest
+    assert grid.frame(metal="Ag", step="s4", dry=True).notes == "Ag s4 True"
+    with pytest.raises(ValueError, match="Pb"):
+        grid.frame(metal="Pb", step="s1", dry=False)
+    with pytest.raises(ValueError, match="1"):  # True is not the option "1", nor 1 a yes
+        grid.frame(metal="Zn", step="s1", dry=1)
+
+
+def test_a_choice_refuses_repeated_options_and_a_default_that_is_not_one():
+    assert METAL.first == "Cu" and STEP.first == "s1" and DRY.first is False
+    with pytest.raises(ValueError, match="distinct"):
+        explorers.Choice("m", "m", (("a", "x"), ("b", "x")))
+    with pytest.raises(ValueError, match="not an option"):
+        explorers.Choice("m", "m", (("a", "x"),), "y")
+    with pytest.raises(ValueError, match="not an option"):  # the notebook offers it too
+        explorers.Choice("m", "m", (("a", "x"), ("b", "y")), "y", live=(("a", "x"),))
+
+
+def test_an_explorer_that_only_prints_makes_no_figure():
+    seen = []
+
+    def draw(ax, rate: float) -> str:
+        seen.append(ax)
+        print(rate)
+        return ""
+
+    frame = explorers.capture(draw, {"rate": 2.0}, figure=False)
+    assert seen == [None] and frame.notes == "2.0" and frame.lines == ()
+
+
+def test_a_choice_is_buttons_a_drop_down_list_or_a_check_box_in_the_book():
+    from bokeh.models import CustomJS
+    from bokeh.models.widgets.groups import CheckboxGroup, RadioButtonGroup
+    from bokeh.models.widgets.inputs import Select
+
+    grid = explorers.build_grid(
+        "named", _named, [METAL, STEP, DRY], arguments={}, engine="e", figure=False
+    )
+    layout = explorers.bokeh_layout(grid)
+    (buttons,) = layout.select({"type": RadioButtonGroup})
+    assert (buttons.labels, buttons.active) == (["亜鉛", "銅", "銀"], 1)
+    (select,) = layout.select({"type": Select})
+    assert select.options[3] == ("3", "工程 4") and select.value == "0"
+    (box,) = layout.select({"type": CheckboxGroup})
+    assert (box.labels, box.active) == (["ドライルーム"], [])
+    (callback,) = layout.select({"type": CustomJS})
+    assert callback.args["kinds"] == ["buttons", "select", "checkbox"]
+    assert callback.args["sizes"] == [3, 6, 2]
+    assert set(select.js_property_callbacks) == {"change:value"}
+    assert set(box.js_property_callbacks) == {"change:active"}
+
+
+def test_a_choice_is_the_same_widget_kind_in_a_notebook(monkeypatch):
+    import ipywidgets as widgets
+
+    monkeypatch.delenv(explorers.STATIC_ENV, raising=False)
+    live = explorers.explorer(
+        "named", _named, [METAL, STEP, DRY], arguments={}, packages=(), figure=False
+    )
+    metal, step, dry = (live.kwargs_widgets[i] for i in range(3))
+    assert isinstance(metal, widgets.ToggleButtons) and metal.value == "Cu"
+    assert isinstance(step, widgets.Dropdown) and step.value == "s1"
+    assert isinstance(dry, widgets.Checkbox) and dry.value is False
+    assert dry.description == "ドライルーム"
+    more = explorers.Choice("metal", "金属", METAL.options[:2], "Zn", live=METAL.options)
+    live = explorers.explorer("more", _named, [more, STEP, DRY], arguments={}, packages=())
+    assert live.kwargs_widgets[0].options == (("亜鉛", "Zn"), ("銅", "Cu"), ("銀", "Ag"))

@@ -275,3 +275,107 @@ def test_moving_a_control_in_the_browser_changes_the_plotted_data(discharge, tmp
     assert not errors, errors
     outside = [url for url in requests if not url.startswith(tmp_path.as_uri())]
     assert not outside, f"requests outside the explorer's folder: {outside}"
+
+
+# the printed lines the document shows
+NOTES = """() => [...Bokeh.documents[0].all_models].find((m) => m.name === "notes").text"""
+
+
+@needs_chromium
+def test_choosing_a_named_value_in_the_browser_changes_the_printed_lines(static_env, tmp_path):
+    """The h02 calculator (a drop-down list of metals, buttons of concentrations) and the h09
+    self-check (check boxes): Choice controls, answered by the precomputed frames."""
+    from denchi.careers.widgets import self_check_explorer
+    from denchi.chem.widgets import cell_explorer
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    cells = cell_explorer()
+    checks = self_check_explorer()
+    errors: list[str] = []
+
+    def shown(frame) -> str:
+        return explorers._notes_html(frame.notes)
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(cells.write_html(tmp_path / "cells" / "explorer.html").as_uri())
+            page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
+            first = cells.grid.frame(metal_a="Zn", metal_b="Cu", log_a=0.0, log_b=0.0)
+            assert page.evaluate(NOTES) == shown(first)
+            page.locator("select").first.select_option(label="マグネシウム Mg")  # metal A
+            page.get_by_text("-4", exact=True).last.click()  # B's concentration
+            expected = cells.grid.frame(metal_a="Mg", metal_b="Cu", log_a=0.0, log_b=-4.0)
+            page.wait_for_function(f"() => ({NOTES})() === {shown(expected)!r}")
+
+            page.goto(checks.write_html(tmp_path / "checks" / "explorer.html").as_uri())
+            page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
+            none = {c.name: False for c in checks.grid.controls}
+            assert page.evaluate(NOTES) == shown(checks.grid.frame(**none))
+            page.get_by_text("化学の実験", exact=False).click()
+            expected = checks.grid.frame(**{**none, "chemistry": True})
+            assert "材料開発" in expected.notes
+            page.wait_for_function(f"() => ({NOTES})() === {shown(expected)!r}")
+        finally:
+            browser.close()
+    assert not errors, errors
+
+
+def test_the_rate_grid_is_the_engines_own_result(static_env):
+    """e01: a Choice of the cell and the lab's C-rates, each against the same cell's C/20."""
+    grid = widgets.rate_explorer().grid
+    assert [c.grid for c in grid.controls] == [
+        ("nmc_graphite", "lfp_graphite"),
+        widgets.RATE_C_RATES,
+    ]
+    frame = grid.frame(chemistry="lfp_graphite", c_rate=2.0)
+    cell = labs.Cell("lfp_graphite", model="spme")
+    slow, fast = cell.discharge(c_rate=0.05), cell.discharge(c_rate=2.0)
+    reference, line = frame.lines
+    assert (reference.label, line.label) == ("0.05C, 25 ℃", "2C, 25 ℃")
+    np.testing.assert_allclose(line.y, _thinned(fast.voltage_v), rtol=1e-9)
+    np.testing.assert_allclose(reference.y, _thinned(slow.voltage_v), rtol=1e-9)
+    nominal = fast.nominal_capacity_ah
+    assert frame.title == widgets.rate_title(
+        "LFP／黒鉛",
+        2.0,
+        fast.capacity_ah / slow.capacity_ah,
+        fast.energy_wh / nominal,
+        fast.energy_wh / (fast.duration_s / 3600) / nominal,
+    )
+    # the lab's finding: at 3C the LFP preset keeps less of its C/20 capacity than NMC
+    nmc = grid.frame(chemistry="nmc_graphite", c_rate=3.0).title
+    lfp = grid.frame(chemistry="lfp_graphite", c_rate=3.0).title
+    assert int(nmc.split("C/20 の ")[1].split("%")[0]) > int(lfp.split("C/20 の ")[1].split("%")[0])
+
+
+def test_the_battery_types_grid_is_the_engines_own_result_and_shows_no_intro_answer(
+    static_env, root
+):
+    """h03: both cells at each C-rate; an intro page's grid may print no intro answer (the
+    fast tier checks the calculators so, tests/test_answer_leaks.py; this one solves PyBaMM)."""
+    from edition_secrets import leaked_values
+    from test_answer_leaks import _grid_text
+
+    from denchi.catalog import load_catalog
+
+    grid = widgets.types_explorer().grid
+    assert len(grid.frames) == 15
+    frame = grid.frame(c_rate=2.0)
+    lead = labs.Cell("lead_acid").discharge(c_rate=2.0)
+    lithium = labs.Cell("nmc_graphite").discharge(c_rate=2.0)
+    assert [line.label for line in frame.lines] == ["鉛蓄電池", "リチウムイオン電池"]
+    np.testing.assert_allclose(frame.lines[0].y, _thinned(lead.voltage_v), rtol=1e-9)
+    np.testing.assert_allclose(frame.lines[1].y, _thinned(lithium.voltage_v), rtol=1e-9)
+    assert frame.title == widgets.types_title(
+        2.0,
+        {
+            "鉛蓄電池": lead.capacity_ah / lead.nominal_capacity_ah,
+            "リチウムイオン電池": lithium.capacity_ah / lithium.nominal_capacity_ah,
+        },
+    )
+    assert frame.x_label == "放電深度 [%]"
+    texts = {"labs/h03_battery_types/index.md (types_explorer)": _grid_text(grid)}
+    assert not leaked_values(root, load_catalog(), texts)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,92 @@ def module_overview(module_id: str, catalog: Catalog | None = None) -> str:
     # the guide is in the teacher edition only (a table row cannot be left out, a block can)
     lines += ["", "```{only} teacher", f"先生向け：{_doc_link('指導書', guide)}", "```"]
     return "\n".join(lines)
+
+
+_EXPLORER_CALL = re.compile(r"\b\w+_explorer\(")  # an explorer called in a page's code
+LMS_TOOL_PAGE = "book/operators/01_lms_tool"  # the LTI tool, its web form of an assignment
+GRADING_PAGE = "book/teaching/01_grading"  # grading, the Moodle quiz of an intro assignment
+
+
+def _page_title(path: Path) -> str:
+    """The title of a page: its first ``# `` line (the code cells, whose comments start so
+    too, come after it)."""
+    return next(
+        line[2:].strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("# ")
+    )
+
+
+def without_python(module_id: str, catalog: Catalog | None = None, root: Path | None = None) -> str:
+    """Markdown for a teacher guide's 「Python を使わずに授業をする」: what of the module works
+    in the static book on a school Chromebook or iPad (its lab pages' explorers, which
+    :mod:`denchi.explorers` makes static, found as ``…_explorer(`` calls in the pages; the
+    printable worksheet) and how learners hand in its assignment without Python (intro
+    track: the LTI tool's web form or a Moodle quiz from ``denchi grade moodle-quiz``;
+    evaluation labs: the lab's report template).
+
+    Raises:
+        KeyError: if ``module_id`` is not in the catalog.
+        OSError: if a lab page of the module cannot be read.
+        StopIteration: if a lab page has no ``# `` title.
+    """
+    catalog = catalog or load_catalog()
+    root = root or repo_root()
+    m = catalog.module(module_id)
+    paths = catalog.paths(m)
+    works: list[tuple[str, int]] = []
+    fixed: list[tuple[str, int]] = []
+    for lab_dir in paths.lab_dirs:
+        page = root / lab_dir / "index.md"
+        link = _doc_link(_page_title(page), f"{lab_dir.as_posix()}/index")
+        count = len(_EXPLORER_CALL.findall(page.read_text(encoding="utf-8")))
+        (works if count else fixed).append((link, count))
+    lines = [
+        "この本の生徒用の版は、Chromebook や iPad のブラウザだけで読めます"
+        "（インストールも Python もいりません）。"
+    ]
+    for link, count in works:
+        lines.append(
+            f"{link}には、この本の画面でそのまま動く操作画面が {count} 個あります。"
+            "ボタンやスライダー、チェックボックスで選ぶと、本をつくるときに計算しておいた結果が"
+            "表示されます。数字はあらかじめ決めたきざみから選ぶので、ノートブック"
+            "（JupyterHub など）で開くと、もっと細かいきざみやほかの値も試せます。"
+        )
+    for link, _ in fixed:
+        lines.append(
+            f"{link}の図と計算の結果は、この本の画面にそのまま載っています。"
+            "条件を変えて試すには、ノートブック（JupyterHub など）が必要です。"
+        )
+    if paths.lesson_dir is not None and (root / paths.lesson_dir / "90_worksheet.md").is_file():
+        worksheet = f"{paths.lesson_dir.as_posix()}/90_worksheet"
+        lines.append(f"端末がなければ、{_doc_link('ワークシート', worksheet)}を印刷して使えます。")
+    hand_in = []
+    if m.assignment and m.track == "intro":
+        hand_in = [
+            f"課題 `{m.assignment}` は、LTI ツールで LMS に置けば、生徒が課題のページの"
+            "「ブラウザで答える」から同じ問題に答えて提出でき、ノートブックと同じ採点とヒントで"
+            f"点数が LMS に返ります（{_doc_link('LMS ツールのページ', LMS_TOOL_PAGE)}）。",
+            "LTI ツールのない学校では、"
+            f"`denchi grade moodle-quiz {m.assignment} -o {m.assignment}.xml` で"
+            " Moodle の小テストに書き出せます。配点・許される誤差・ヒントはノートブックと同じで、"
+            "コードで求める問があれば書き出すときに表示されます"
+            f"（{_doc_link('採点のページ', GRADING_PAGE)}）。",
+        ]
+    elif m.assignment:
+        reports = [
+            _doc_link("報告書のひな形", f"{d.as_posix()}/90_report_template")
+            for d in paths.lab_dirs
+            if (root / d / "90_report_template.md").is_file()
+        ]
+        hand_in = [
+            f"報告書は、{'、'.join(reports) or '報告書のひな形'}を印刷して書くか、"
+            "同じ構成の電子ファイルで LMS に提出させます。"
+            f"自動採点の課題 `{m.assignment}` は学生ごとのデータを Python で解析するので、"
+            "JupyterHub などの Python の環境が必要です（Moodle の小テストにはできません）。"
+            "Python を使えないときは、報告書で評価してください。",
+        ]
+    return "".join(lines) + ("\n\n" + "".join(hand_in) if hand_in else "")
 
 
 def teacher_guide_table(catalog: Catalog | None = None) -> str:

@@ -8,8 +8,9 @@ release. When the book is built (``$DENCHI_STATIC_EXPLORERS`` is ``1``, set by
 controls' grid (the product of each control's ``grid`` values), on a matplotlib figure that
 is never shown, and reads back what was drawn: the lines (data, legend label, colour), the
 axis labels, the title and the printed lines. The page then shows a standalone Bokeh
-document whose widgets (a slider for evenly spaced grid values, buttons otherwise) swap in
-the drawing of the chosen grid point with a ``CustomJS`` callback: no kernel, no Python, no
+document whose widgets (a slider for evenly spaced grid values, buttons otherwise; for a
+:class:`Choice` of named values, buttons, a drop-down list or a check box) swap in the drawing
+of the chosen grid point with a ``CustomJS`` callback: no kernel, no Python, no
 request to any other host (BokehJS comes from the book's ``_static``, see
 ``book/_ext/offline_assets.py``). So the physics has one source, the engine that ``draw``
 calls, and the labels, units and colours one source, the matplotlib figure.
@@ -57,10 +58,18 @@ FIGURE_SIZE_PX = (640, 400)  # as the live figure (6 × 4 inch at about 100 dpi)
 MATHTEXT = {r"$\mu$": "μ", "$^+$": "⁺", "$^2$": "²", "$^{2}$": "²", "$^-$": "⁻"}
 CALLBACK = """
 const index = controls.map((widget, k) => {
-  if (kinds[k] === "slider") {
-    return Math.round((widget.value - widget.start) / widget.step);
+  switch (kinds[k]) {
+    case "slider":
+      return Math.round((widget.value - widget.start) / widget.step);
+    case "buttons":
+      return widget.active;
+    case "select":
+      return parseInt(widget.value, 10);
+    case "checkbox":
+      return widget.active.length;
+    default:
+      return 0;
   }
-  return kinds[k] === "buttons" ? widget.active : 0;
 });
 let flat = 0;
 for (let k = 0; k < index.length; k++) {
@@ -123,6 +132,78 @@ class Control:
         return min(range(len(self.grid)), key=lambda i: abs(self.grid[i] - value))
 
 
+YES_NO = (("いいえ", False), ("はい", True))  # the options of a check box
+MAX_BUTTONS = 4  # a Choice of more options is a drop-down list
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A control that picks one of a few named values: a metal, a process step, yes or no.
+
+    ``draw`` gets the chosen value itself (``"Zn"``, ``"wet"``, ``True``). The static book
+    and the notebook offer the same options: buttons for up to :data:`MAX_BUTTONS`, a
+    drop-down list for more, and a check box for :data:`YES_NO`.
+
+    Attributes:
+        name: The keyword argument of ``draw`` it sets.
+        label: What the widget says, in the page language (「金属 A」).
+        options: ``(shown, value)`` pairs, in the order the widget lists them; the values are
+            strings or booleans (they are part of the grid's cache key).
+        default: The value shown first (one of the options' values); ``None`` for the first.
+        live: The options of the notebook's widget when it offers more than the book (every
+            metal, where the book leaves out those whose results are graded answers);
+            ``None`` for the same options.
+    """
+
+    name: str
+    label: str
+    options: tuple[tuple[str, str | bool], ...]
+    default: str | bool | None = None
+    live: tuple[tuple[str, str | bool], ...] | None = None
+
+    def __post_init__(self) -> None:
+        for options in (self.options, self.live or self.options):
+            values = [value for _, value in options]
+            if not values or len(set(values)) != len(values):
+                raise ValueError(f"choice {self.name}: options must be distinct, got {options}")
+            if self.default is not None and self.default not in values:
+                raise ValueError(
+                    f"choice {self.name}: default {self.default!r} is not an option of {values}"
+                )
+
+    @property
+    def grid(self) -> tuple[str | bool, ...]:
+        """The options' values, in order."""
+        return tuple(value for _, value in self.options)
+
+    @property
+    def first(self) -> str | bool:
+        """The value shown first."""
+        return self.grid[0] if self.default is None else self.default
+
+    @property
+    def kind(self) -> str:
+        """``"checkbox"`` for :data:`YES_NO`, ``"buttons"`` for up to :data:`MAX_BUTTONS`
+        options, else ``"select"`` (a drop-down list)."""
+        if self.options == YES_NO:
+            return "checkbox"
+        return "buttons" if len(self.options) <= MAX_BUTTONS else "select"
+
+    def snap(self, value: object) -> int:
+        """Index of the option whose value is ``value``.
+
+        Raises:
+            ValueError: if ``value`` is not an option's value.
+        """
+        for i, option in enumerate(self.grid):
+            if type(option) is type(value) and option == value:
+                return i
+        raise ValueError(f"choice {self.name}: {value!r} is not one of {list(self.grid)}")
+
+
+AnyControl = Control | Choice
+
+
 @dataclass(frozen=True)
 class Line:
     """One drawn line: legend label, colour (``#rrggbb``), x and y data."""
@@ -153,21 +234,22 @@ class Grid:
         frames: One :class:`Frame` per grid point (``len == prod(len(c.grid))``).
     """
 
-    controls: tuple[Control, ...]
+    controls: tuple[AnyControl, ...]
     frames: tuple[Frame, ...] = field(repr=False)
 
-    def index(self, **values: float) -> int:
+    def index(self, **values: Any) -> int:
         """Flat index of the frame for ``values`` (each snapped to its control's grid).
 
         Raises:
             KeyError: if a control has no value in ``values``.
+            ValueError: if a :class:`Choice` gets a value that is not one of its options.
         """
         flat = 0
         for control in self.controls:
             flat = flat * len(control.grid) + control.snap(values[control.name])
         return flat
 
-    def frame(self, **values: float) -> Frame:
+    def frame(self, **values: Any) -> Frame:
         """The frame nearest ``values`` (see :meth:`index`)."""
         return self.frames[self.index(**values)]
 
@@ -231,12 +313,14 @@ def thin(count: int, limit: int = MAX_POINTS) -> list[int]:
     return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
 
 
-def capture(draw: Callable[..., str], values: Mapping[str, float]) -> Frame:
+def capture(draw: Callable[..., str], values: Mapping[str, Any], figure: bool = True) -> Frame:
     """Call ``draw(ax, **values)`` on a figure that is never shown and read back the frame.
 
     Lines whose label starts with ``_`` (matplotlib's unnamed lines) keep an empty label.
     Guide lines drawn in axes coordinates (``axhline``, ``axvline``: their ends are 0 and 1
-    of the axes, not data) are left out.
+    of the axes, not data) are left out. With ``figure=False`` (an explorer that only
+    prints) ``draw`` gets ``None`` for ``ax``, as in the live form, and only the printed
+    lines are kept (no figure is made: about 25 ms less a point).
     """
     import matplotlib.colors
     import numpy as np
@@ -244,9 +328,13 @@ def capture(draw: Callable[..., str], values: Mapping[str, float]) -> Frame:
 
     from denchi.plotting import use_japanese_fonts
 
+    printed = io.StringIO()
+    if not figure:
+        with contextlib.redirect_stdout(printed):
+            draw(None, **values)
+        return Frame(title="", x_label="", y_label="", lines=(), notes=printed.getvalue().strip())
     use_japanese_fonts()
     ax = Figure(figsize=(6, 4)).add_subplot()
-    printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         title = draw(ax, **values)
     lines = []
@@ -308,11 +396,12 @@ def _frame_to_json(frame: Frame) -> dict[str, Any]:
 def build_grid(
     name: str,
     draw: Callable[..., str],
-    controls: Sequence[Control],
+    controls: Sequence[AnyControl],
     *,
     arguments: Mapping[str, object],
     engine: str,
     cache: Path | None = None,
+    figure: bool = True,
 ) -> Grid:
     """Draw every grid point of ``controls`` with ``draw``, or read them from the cache.
 
@@ -323,6 +412,7 @@ def build_grid(
         arguments: The explorer's own arguments (the preset …; part of the cache key).
         engine: What computes the frames (:func:`fingerprint`; part of the cache key).
         cache: Folder of the cached grids; ``None`` computes without caching.
+        figure: ``False`` for an explorer that only prints (see :func:`capture`).
 
     Raises:
         whatever ``draw`` raises for a grid point (a grid must hold only valid inputs).
@@ -336,6 +426,7 @@ def build_grid(
             "language": get_language(),
             "engine": engine,
             "points": MAX_POINTS,
+            "figure": figure,
         },
         sort_keys=True,
     )
@@ -347,7 +438,7 @@ def build_grid(
             if stored["key"] == key:
                 return Grid(controls, tuple(_frame_from_json(f) for f in stored["frames"]))
     frames = tuple(
-        capture(draw, {c.name: v for c, v in zip(controls, point, strict=True)})
+        capture(draw, {c.name: v for c, v in zip(controls, point, strict=True)}, figure)
         for point in itertools.product(*(c.grid for c in controls))
     )
     if path is not None:
@@ -375,7 +466,8 @@ def bokeh_layout(grid: Grid) -> Any:
     from bokeh.layouts import column
     from bokeh.models import ColumnDataSource, CustomJS
     from bokeh.models.annotations.legends import Legend, LegendItem
-    from bokeh.models.widgets.groups import RadioButtonGroup
+    from bokeh.models.widgets.groups import CheckboxGroup, RadioButtonGroup
+    from bokeh.models.widgets.inputs import Select
     from bokeh.models.widgets.markups import Div
     from bokeh.models.widgets.sliders import Slider
     from bokeh.plotting import figure
@@ -414,7 +506,23 @@ def bokeh_layout(grid: Grid) -> Any:
     kinds: list[str] = []
     for control in grid.controls:
         widget: Any = None
-        if len(control.grid) == 1:
+        if isinstance(control, Choice):
+            labels = [shown for shown, _ in control.options]
+            active = control.grid.index(control.first)
+            kinds.append(control.kind)
+            if control.kind == "checkbox":
+                widget = CheckboxGroup(labels=[control.label], active=[0] if active else [])
+                shown.append(widget)
+            else:
+                if control.kind == "buttons":
+                    widget = RadioButtonGroup(labels=labels, active=active)
+                else:  # the value of a Select is a string: the option's index
+                    options: list[str | tuple[Any, str]] = [
+                        (str(i), label) for i, label in enumerate(labels)
+                    ]
+                    widget = Select(options=options, value=str(active))
+                shown.append(column(Div(text=control.label), widget))
+        elif len(control.grid) == 1:
             kinds.append("fixed")
         elif (step := control.step) is not None:
             widget = Slider(
@@ -434,7 +542,7 @@ def bokeh_layout(grid: Grid) -> Any:
             kinds.append("buttons")
             shown.append(column(Div(text=control.label), widget))
         inputs.append(widget)
-    notes = Div(text=_notes_html(first.notes), styles={"white-space": "pre-wrap"})
+    notes = Div(name="notes", text=_notes_html(first.notes), styles={"white-space": "pre-wrap"})
     frames = [
         {
             "title": f.title,
@@ -465,7 +573,7 @@ def bokeh_layout(grid: Grid) -> Any:
     )
     for widget, kind in zip(inputs, kinds, strict=True):
         if widget is not None:
-            widget.js_on_change("value" if kind == "slider" else "active", callback)
+            widget.js_on_change("value" if kind in ("slider", "select") else "active", callback)
     drawn = any(f.lines for f in grid.frames)  # an explorer that only prints shows no figure
     return column(*shown, *([plot] if drawn else []), notes)
 
@@ -542,12 +650,13 @@ class StaticExplorer:
 def explorer(
     name: str,
     draw: Callable[..., str],
-    controls: Iterable[Control],
+    controls: Iterable[AnyControl],
     *,
     arguments: Mapping[str, object],
     packages: Sequence[str],
     distributions: Sequence[str] = (),
     figure: bool = True,
+    figsize: tuple[float, float] = (6.0, 4.0),
 ) -> Any:
     """The explorer in the form the environment wants: ``ipywidgets.interactive`` in a
     notebook, a :class:`StaticExplorer` when the book is built (:func:`static_wanted`).
@@ -559,8 +668,11 @@ def explorer(
         arguments: The explorer's own arguments (part of the cache key).
         packages: The packages whose code computes the drawing (``"denchi.labs"``).
         distributions: The installed distributions that do too (``"pybamm"``).
-        figure: ``False`` for an explorer that only prints (its ``draw`` ignores ``ax``,
-            returns ``""``, and the forms show the printed lines alone).
+        figure: ``False`` for an explorer that only prints (its ``draw`` gets ``None`` for
+            ``ax``, returns ``""``, and the forms show the printed lines alone).
+        figsize: Width and height [inch] of the live figure (a diagram such as the h05
+            process map needs more than the default). The static form reads only the lines
+            drawn (:func:`capture`), so a drawing without lines shows its printed text alone.
 
     Raises:
         whatever ``draw`` raises for a grid point (static form only).
@@ -571,13 +683,24 @@ def explorer(
             (*packages, "denchi.i18n", "denchi.plotting"), ("matplotlib", *distributions)
         )
         grid = build_grid(
-            name, draw, controls, arguments=arguments, engine=engine, cache=cache_folder()
+            name,
+            draw,
+            controls,
+            arguments=arguments,
+            engine=engine,
+            cache=cache_folder(),
+            figure=figure,
         )
         return StaticExplorer(grid)
-    return _live(draw, controls, figure)
+    return _live(draw, controls, figure, figsize)
 
 
-def _live(draw: Callable[..., str], controls: tuple[Control, ...], figure: bool) -> Any:
+def _live(
+    draw: Callable[..., str],
+    controls: tuple[AnyControl, ...],
+    figure: bool,
+    figsize: tuple[float, float],
+) -> Any:
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
@@ -587,12 +710,15 @@ def _live(draw: Callable[..., str], controls: tuple[Control, ...], figure: bool)
         if not figure:
             draw(None, **values)
             return
-        ax = figure_axes(figsize=(6, 4))
+        ax = figure_axes(figsize=figsize)
         ax.set_title(draw(ax, **values))
         plt.show()
 
     sliders: dict[str, Any] = {}
     for c in controls:
+        if isinstance(c, Choice):
+            sliders[c.name] = _live_choice(c)
+            continue
         if c.live is None:
             sliders[c.name] = widgets.fixed(c.grid[0])
             continue
@@ -607,3 +733,19 @@ def _live(draw: Callable[..., str], controls: tuple[Control, ...], figure: bool)
             style={"description_width": "initial"},
         )
     return widgets.interactive(show, **sliders)
+
+
+def _live_choice(choice: Choice) -> Any:
+    """The ipywidgets form of a :class:`Choice`: as its static form (:attr:`Choice.kind`)."""
+    import ipywidgets as widgets
+
+    if choice.kind == "checkbox":
+        return widgets.Checkbox(value=bool(choice.first), description=choice.label, indent=False)
+    options = choice.live or choice.options
+    kind = widgets.ToggleButtons if len(options) <= MAX_BUTTONS else widgets.Dropdown
+    return kind(
+        options=list(options),
+        value=choice.first,
+        description=choice.label,
+        style={"description_width": "initial"},
+    )

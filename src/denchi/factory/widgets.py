@@ -1,9 +1,5 @@
-"""Explorers (ipywidgets) for the h05 factory tour, for pages opened as notebooks, and the
-u05 line-balancing explorer (live in a notebook, static in the book: :mod:`denchi.explorers`).
-
-In the static book the h05 content is shown as tabs and pre-computed tables; its explorers need
-a live kernel, so their cells carry ``:tags: [remove-output]`` in the book.
-"""
+"""Explorers of the h05 factory tour and the u05 line-balancing explorer: live in a notebook,
+static in the book (:mod:`denchi.explorers`)."""
 
 from __future__ import annotations
 
@@ -14,25 +10,28 @@ from denchi.errors import InputError
 from denchi.factory.energy import production_energy
 from denchi.factory.line import cells_to_start
 from denchi.factory.line_model import Station, line_performance
-from denchi.factory.process_map import DRY_ELECTRODE_NOTE_JA, draw_process_map
+from denchi.factory.process_map import DRY_ELECTRODE_NOTE_JA
 from denchi.factory.steps import step, steps
 
 
 def process_map_explorer() -> Any:
-    """Pick a step: the flow figure marks it, and its texts are printed below.
+    """Pick a step: its texts are printed (what it does, what goes wrong, what inspection
+    finds, dry room, dry electrodes).
 
-    Needs ipywidgets, matplotlib and a live kernel.
+    The same drop-down list of the 12 steps in a notebook and in the book (12 grid points of
+    printed lines, :mod:`denchi.explorers`); the page shows the process map itself above it.
 
     Returns:
-        An ``ipywidgets.interactive`` widget.
-    """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+        An ``ipywidgets.interactive`` widget, or a static explorer in the book build.
 
-    def show(step_key: str) -> None:
+    Raises:
+        ValueError: if the control is malformed (a bug of this module).
+        ModuleNotFoundError: in the book build, if this package's code is not importable.
+    """
+    from denchi.explorers import Choice, explorer
+
+    def show(ax: object, step_key: str) -> str:
         s = step(step_key)
-        draw_process_map(highlight=s.key)
-        plt.show()
         print(f"【{s.label_ja}（{s.name_en}）】")
         print(f"何をする？　{s.what_ja}")
         print(f"うまくいかないと？　{s.defects_ja}")
@@ -41,26 +40,52 @@ def process_map_explorer() -> Any:
             print("この工程はドライルームの中で行います。")
         if DRY_ELECTRODE_NOTE_JA[s.dry_electrode]:
             print(DRY_ELECTRODE_NOTE_JA[s.dry_electrode])
+        return ""
 
-    options = [(s.label_ja, s.key) for s in steps()]
-    return widgets.interactive(
-        show, step_key=widgets.Dropdown(options=options, value="mixing", description="工程")
+    options = tuple((s.label_ja, s.key) for s in steps())
+    return explorer(
+        "h05_process_map",
+        show,
+        [Choice("step_key", "工程", options, "mixing")],
+        arguments={},
+        packages=("denchi.factory",),
+        figure=False,
     )
+
+
+# The static book's grid of the factory calculator (6 × 2 × 5 × 7 = 420 points of printed
+# lines). Every grid point is on the page, so none may print an intro assignment's answer:
+# h05 asks a 40 kWh battery at 41.5 kWh per kWh (1660 kWh) and 1200 good cells at 25 % scrap
+# (1600), and h03 a mass of 143 kg (10 kWh at 0.5 kg/kWh prints 144 kg of CO2), so 10 and
+# 40 kWh and 25 % are not on the grid (tests/test_answer_leaks.py checks every line against
+# every intro answer). The notebook's sliders take any value.
+LINE_PACKS_KWH = (5.0, 20.0, 30.0, 60.0, 80.0, 100.0)
+LINE_GRID_KG_PER_KWH = (0.0, 0.25, 0.5, 0.75, 1.0)
+LINE_SCRAP_RATES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
 
 
 def line_explorer() -> Any:
     """A battery of ``pack_kwh``: the factory energy (wet or dry electrodes), its CO2 for a
     chosen electricity emission factor, and the cells to start for 1000 good ones.
 
-    Needs ipywidgets and a live kernel; the sums are :func:`denchi.factory.production_energy`
-    and :func:`denchi.factory.cells_to_start`, with their sources.
+    In a notebook, live sliders; in the book, the same lines for every point of the grid
+    :data:`LINE_PACKS_KWH` × both electrode processes × :data:`LINE_GRID_KG_PER_KWH` ×
+    :data:`LINE_SCRAP_RATES`, chosen in the browser (:mod:`denchi.explorers`). The sums are
+    :func:`denchi.factory.production_energy` and :func:`denchi.factory.cells_to_start`,
+    with their sources.
 
     Returns:
-        An ``ipywidgets.interactive`` widget.
-    """
-    import ipywidgets as widgets
+        An ``ipywidgets.interactive`` widget, or a static explorer in the book build.
 
-    def show(pack_kwh: float, process: str, grid_kg_per_kwh: float, scrap_rate: float) -> None:
+    Raises:
+        ValueError: if a control's grid is malformed (a bug of this module).
+        ModuleNotFoundError: in the book build, if this package's code is not importable.
+    """
+    from denchi.explorers import Choice, Control, explorer
+
+    def show(
+        ax: object, pack_kwh: float, process: str, grid_kg_per_kwh: float, scrap_rate: float
+    ) -> str:
         use = production_energy(pack_kwh, process=process)
         print(f"工場で使うエネルギー: {use.total_kwh:,.0f} kWh")
         print(f"  電池 1 kWh あたり {use.kwh_per_kwh:.1f} kWh")
@@ -68,24 +93,27 @@ def line_explorer() -> Any:
         print(f"  うちそのほか（電気とする）: {use.other_kwh:,.0f} kWh")
         print(f"CO2: {use.co2_kg(grid_kg_per_kwh):,.0f} kg")
         print(f"良品を 1000 本そろえるのに始める本数: {cells_to_start(1000, scrap_rate)} 本")
+        return ""
 
-    style = {"description_width": "initial"}
-    return widgets.interactive(
+    processes = (("ふつうの電極（溶媒を使う）", "wet"), ("ドライ電極", "dry"))
+    return explorer(
+        "h05_line",
         show,
-        pack_kwh=widgets.FloatSlider(
-            value=60, min=1, max=100, step=1, description="電池 [kWh]", style=style
-        ),
-        process=widgets.ToggleButtons(
-            options=[("ふつうの電極（溶媒を使う）", "wet"), ("ドライ電極", "dry")],
-            value="wet",
-            description="電極",
-        ),
-        grid_kg_per_kwh=widgets.FloatSlider(
-            value=0.5, min=0.0, max=1.0, step=0.05, description="電気の CO2 [kg/kWh]", style=style
-        ),
-        scrap_rate=widgets.FloatSlider(
-            value=0.10, min=0.0, max=0.5, step=0.01, description="不良率", style=style
-        ),
+        [
+            Control("pack_kwh", "電池 [kWh]", LINE_PACKS_KWH, (60, 1, 100, 1), 60.0),
+            Choice("process", "電極", processes, "wet"),
+            Control(
+                "grid_kg_per_kwh",
+                "電気の CO2 [kg/kWh]",
+                LINE_GRID_KG_PER_KWH,
+                (0.5, 0.0, 1.0, 0.05),
+                0.5,
+            ),
+            Control("scrap_rate", "不良率", LINE_SCRAP_RATES, (0.10, 0.0, 0.5, 0.01), 0.1),
+        ],
+        arguments={},
+        packages=("denchi.factory",),
+        figure=False,
     )
 
 

@@ -1,30 +1,48 @@
-"""Sliders for the h01 storage sizing and the h08 material demand, for pages opened as notebooks."""
+"""Explorers of the h01 storage sizing and the h08 material demand: live sliders in a notebook,
+static documents in the book (:mod:`denchi.explorers`)."""
 
 from __future__ import annotations
 
 from denchi.sustain.materials import MATERIALS, material_demand_kt, secured_share
 from denchi.sustain.solar import KWH_PER_KW_DAY, size_storage
 
-
-def _slider(value: float, low: float, high: float, step: float, label: str):
-    import ipywidgets as widgets
-
-    return widgets.FloatSlider(
-        value=value, min=low, max=high, step=step, description=label, continuous_update=False
-    )
+# The static book's grid of the storage calculator (540 points of printed lines). Every
+# grid point is on the page, so none may print an intro assignment's answer: h01 asks
+# 20 kW × 2.7 kWh (54 kWh) and 1.0 kW × 4 h ÷ 0.8 (5 kWh), so 20 kW, a 4 h or 5 kWh evening
+# and 5 kWh of battery are not on the grid (tests/test_answer_leaks.py checks every line
+# against every intro answer). The notebook's sliders take any value.
+STORAGE_PANELS_KW = (10.0, 15.0, 25.0, 30.0, 50.0)
+STORAGE_YIELDS = (1.0, 2.7, 4.0)  # kWh per kW and day: a rainy week, the JPEA mean, a sunny day
+STORAGE_EVENING_KW = (1.0, 2.0, 3.0)
+STORAGE_EVENING_HOURS = (1.0, 3.0, 6.0, 8.0)
+STORAGE_USABLE = (0.7, 0.8, 1.0)
 
 
 def storage_explorer():
     """Panels, evening load and the usable share of the battery -> kWh and number of cells.
 
-    Needs ipywidgets and a live kernel; the sums are :func:`denchi.sustain.size_storage`.
+    In a notebook, live sliders; in the book, the same lines for every point of a small grid
+    (:data:`STORAGE_PANELS_KW` × :data:`STORAGE_YIELDS` × :data:`STORAGE_EVENING_KW` ×
+    :data:`STORAGE_EVENING_HOURS` × :data:`STORAGE_USABLE`), chosen in the browser
+    (:mod:`denchi.explorers`). The sums are :func:`denchi.sustain.size_storage`.
 
     Returns:
-        An ``ipywidgets.interactive`` widget.
-    """
-    import ipywidgets as widgets
+        An ``ipywidgets.interactive`` widget, or a static explorer in the book build.
 
-    def show(panel_kw, kwh_per_kw_day, evening_kw, evening_hours, usable_fraction) -> None:
+    Raises:
+        ValueError: if a control's grid is malformed (a bug of this module).
+        ModuleNotFoundError: in the book build, if this package's code is not importable.
+    """
+    from denchi.explorers import Control, explorer
+
+    def show(
+        ax: object,
+        panel_kw: float,
+        kwh_per_kw_day: float,
+        evening_kw: float,
+        evening_hours: float,
+        usable_fraction: float,
+    ) -> str:
         s = size_storage(
             panel_kw,
             evening_kw,
@@ -38,14 +56,27 @@ def storage_explorer():
         print(f"セル 1 本の電力量: {s.cell_wh:.0f} Wh → 必要なセル: {s.cells} 本")
         if not s.pv_covers_evening:
             print("注意: 晴れた日の発電量より、夜に使う電力量のほうが多くなっています。")
+        return ""
 
-    return widgets.interactive(
+    return explorer(
+        "h01_storage",
         show,
-        panel_kw=_slider(10, 1, 50, 1, "パネル [kW]"),
-        kwh_per_kw_day=_slider(round(KWH_PER_KW_DAY, 1), 1, 5, 0.1, "kWh/kW/日"),
-        evening_kw=_slider(2, 0.5, 10, 0.5, "夜の電力 [kW]"),
-        evening_hours=_slider(3, 1, 8, 0.5, "使う時間 [h]"),
-        usable_fraction=_slider(0.8, 0.5, 1.0, 0.05, "使う割合"),
+        [
+            Control("panel_kw", "パネル [kW]", STORAGE_PANELS_KW, (10, 1, 50, 1), 10.0),
+            Control(
+                "kwh_per_kw_day",
+                "1 kW あたりの 1 日の発電量 [kWh]",
+                STORAGE_YIELDS,
+                (round(KWH_PER_KW_DAY, 1), 1, 5, 0.1),
+                2.7,
+            ),
+            Control("evening_kw", "夜の電力 [kW]", STORAGE_EVENING_KW, (2, 0.5, 10, 0.5), 2.0),
+            Control("evening_hours", "使う時間 [h]", STORAGE_EVENING_HOURS, (3, 1, 8, 0.5), 3.0),
+            Control("usable_fraction", "使う割合", STORAGE_USABLE, (0.8, 0.5, 1.0, 0.05), 0.8),
+        ],
+        arguments={},
+        packages=("denchi.sustain",),
+        figure=False,
     )
 
 

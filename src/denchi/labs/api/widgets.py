@@ -129,6 +129,145 @@ def _heating_draw(cell: Any) -> Any:
     return draw
 
 
+# the e01 rate test's C-rates and cells, which the static rate explorer offers
+RATE_C_RATES = (0.05, 0.2, 0.5, 1.0, 2.0, 3.0)
+RATE_CHEMISTRIES = (("NMC／黒鉛", "nmc_graphite"), ("LFP／黒鉛", "lfp_graphite"))
+RATE_REFERENCE_C = 0.05  # C/20: the capacity the retention is measured against
+
+
+def rate_title(name: str, c_rate: float, share: float, wh_per_ah: float, w_per_ah: float) -> str:
+    """The rate explorer's figure title in the page language: the retention against C/20 and
+    the point of the Ragone plot (energy and mean power per nominal Ah).
+
+    Args:
+        name: The cell's name (「NMC／黒鉛」).
+        c_rate: The discharge's C-rate.
+        share: Capacity over the C/20 capacity (0–1).
+        wh_per_ah: Energy per nominal capacity [Wh/Ah].
+        w_per_ah: Mean power per nominal capacity [W/Ah].
+    """
+    return text(
+        f"{name}、{c_rate:g}C：容量は C/20 の {share:.0%}、"
+        f"{wh_per_ah:.2f} Wh/Ah、平均 {w_per_ah:.2f} W/Ah",
+        f"{name}, {c_rate:g}C: {share:.0%} of the C/20 capacity, "
+        f"{wh_per_ah:.2f} Wh/Ah at {w_per_ah:.2f} W/Ah",
+    )
+
+
+@keywords_checked
+def rate_explorer(model: str = "spme") -> Any:
+    """The e01 rate test one discharge at a time: buttons for the cell (NMC or LFP, the lab's
+    two presets) and a C-rate control; the figure compares that discharge with the same
+    cell's C/20 one, and the title gives the capacity retention and the point of the Ragone
+    plot (:func:`rate_title`).
+
+    The static book offers the lab's C-rates :data:`RATE_C_RATES` (12 discharges and the two
+    C/20 references); a notebook's slider goes from 0.05C to 3C in steps of 0.05.
+
+    Args:
+        model: The model both cells use (``"spme"``, as the lab's rate test).
+
+    Raises:
+        LabInputError: if ``model`` is not a model of both presets.
+        LabSimulationError: if a discharge cannot finish.
+        ValueError: if a control's grid is malformed (a bug of this module, never a
+            learner's input).
+        ModuleNotFoundError: in the book build, if the engine's code is not importable.
+    """
+    from denchi.explorers import Choice
+    from denchi.labs.api.cell import Cell
+    from denchi.labs.api.plots import compare
+
+    cells = {key: Cell(key, model=model) for _, key in RATE_CHEMISTRIES}
+    names = {key: name for name, key in RATE_CHEMISTRIES}
+
+    @cache
+    def reference(chemistry: str) -> Any:
+        return cells[chemistry].discharge(c_rate=RATE_REFERENCE_C)
+
+    def draw(ax: Any, chemistry: str, c_rate: float) -> str:
+        slow = reference(chemistry)
+        result = cells[chemistry].discharge(c_rate=c_rate)
+        compare([slow, result], ax=ax)
+        nominal = result.nominal_capacity_ah
+        return rate_title(
+            names[chemistry],
+            c_rate,
+            result.capacity_ah / slow.capacity_ah,
+            result.energy_wh / nominal,
+            result.energy_wh / (result.duration_s / 3600.0) / nominal,
+        )
+
+    return explorer(
+        "rate",
+        draw,
+        [
+            Choice("chemistry", text("セル", "Cell"), RATE_CHEMISTRIES, "nmc_graphite"),
+            Control("c_rate", text(*C_RATE), RATE_C_RATES, (1.0, 0.05, 3.0, 0.05), 1.0),
+        ],
+        arguments={"model": model},
+        packages=ENGINE,
+        distributions=PHYSICS,
+    )
+
+
+# the cells of the h03 comparison: the lab's lead-acid and lithium-ion presets
+TYPES_CELLS = (("鉛蓄電池", "lead_acid"), ("リチウムイオン電池", "nmc_graphite"))
+
+
+def types_title(c_rate: float, shares: dict[str, float]) -> str:
+    """The battery-types explorer's figure title in the page language: the share of each
+    cell's nominal capacity delivered.
+
+    Args:
+        c_rate: The discharges' C-rate.
+        shares: The cell's name (「鉛蓄電池」) -> its capacity over its nominal capacity (0–1).
+    """
+    return f"{c_rate:g}C：取り出せた割合 " + "、".join(
+        f"{name} {share:.0%}" for name, share in shares.items()
+    )
+
+
+@keywords_checked
+def types_explorer() -> Any:
+    """h03: a lead-acid and a lithium-ion cell discharged at the same C-rate, against depth
+    of discharge; the title gives the share of each nominal capacity delivered
+    (:func:`types_title`). Both presets run at 25 ℃ (the lead-acid model has no temperature
+    dependence).
+
+    The static book offers C-rates 0.2–3.0 in steps of 0.2 (30 discharges); a notebook's
+    slider goes from 0.05C to 3C in steps of 0.05.
+
+    Raises:
+        LabInputError: if a preset of :data:`TYPES_CELLS` is missing (a bug of this module,
+            never a learner's input).
+        LabSimulationError: if a discharge cannot finish.
+        ValueError: if a control's grid is malformed (a bug of this module, never a
+            learner's input).
+        ModuleNotFoundError: in the book build, if the engine's code is not importable.
+    """
+    from denchi.labs.api.cell import Cell
+    from denchi.labs.api.plots import compare
+
+    cells = {name: Cell(key) for name, key in TYPES_CELLS}
+
+    def draw(ax: Any, c_rate: float) -> str:
+        results = {name: cell.discharge(c_rate=c_rate) for name, cell in cells.items()}
+        compare(results.values(), ax=ax, labels=list(results), x="dod")
+        return types_title(
+            c_rate, {n: r.capacity_ah / r.nominal_capacity_ah for n, r in results.items()}
+        )
+
+    return explorer(
+        "types",
+        draw,
+        [Control("c_rate", text(*C_RATE), evenly(0.2, 3.0, 0.2), (1.0, 0.05, 3.0, 0.05), 1.0)],
+        arguments={},
+        packages=ENGINE,
+        distributions=PHYSICS,
+    )
+
+
 @keywords_checked
 def thermal_explorer(chemistry: str = "nmc_graphite") -> Any:
     """Heating at high current and the effect of cooling: C-rate, cooling and room
