@@ -32,7 +32,14 @@ from pathlib import Path
 import yaml
 
 from denchi import explorers, page_cache
-from denchi.catalog import Catalog, load_catalog, module_pages, repo_root, sorted_pages
+from denchi.catalog import (
+    Catalog,
+    load_catalog,
+    module_pages,
+    page_title,
+    repo_root,
+    sorted_pages,
+)
 
 FRONT_PAGES = ("book/how_to_use",)
 BACK_PAGES = ("book/glossary", "book/bibliography")
@@ -176,16 +183,6 @@ LMS_TOOL_PAGE = "book/operators/01_lms_tool"  # the LTI tool, its web form of an
 GRADING_PAGE = "book/teaching/01_grading"  # grading, the Moodle quiz of an intro assignment
 
 
-def _page_title(path: Path) -> str:
-    """The title of a page: its first ``# `` line (the code cells, whose comments start so
-    too, come after it)."""
-    return next(
-        line[2:].strip()
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.startswith("# ")
-    )
-
-
 def without_python(module_id: str, catalog: Catalog | None = None, root: Path | None = None) -> str:
     """Markdown for a teacher guide's 「Python を使わずに授業をする」: what of the module works
     in the static book on a school Chromebook or iPad (its lab pages' explorers, which
@@ -197,7 +194,7 @@ def without_python(module_id: str, catalog: Catalog | None = None, root: Path | 
     Raises:
         KeyError: if ``module_id`` is not in the catalog.
         OSError: if a lab page of the module cannot be read.
-        StopIteration: if a lab page has no ``# `` title.
+        CatalogError: bilingual: if a lab page has no ``# `` title.
     """
     catalog = catalog or load_catalog()
     root = root or repo_root()
@@ -207,7 +204,8 @@ def without_python(module_id: str, catalog: Catalog | None = None, root: Path | 
     fixed: list[tuple[str, int]] = []
     for lab_dir in paths.lab_dirs:
         page = root / lab_dir / "index.md"
-        link = _doc_link(_page_title(page), f"{lab_dir.as_posix()}/index")
+        docname = f"{lab_dir.as_posix()}/index"
+        link = _doc_link(page_title(root, docname), docname)
         count = len(_EXPLORER_CALL.findall(page.read_text(encoding="utf-8")))
         (works if count else fixed).append((link, count))
     lines = [
