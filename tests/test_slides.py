@@ -106,3 +106,23 @@ def test_slides_are_a4_landscape_one_per_page_and_cite_the_seed(deck):
     assert f'"width": {width}' in config and f'"height": {height}' in config
     assert '"margin": 0' in config and '"pdfMaxPagesPerSlide": 1' in config
     assert "116" in html and "footcite-meti2023strategy" in html
+
+
+def test_building_the_slides_leaves_docutils_as_it_found_it(tmp_path, root):
+    """Sphinx registers its nodes, directives and roles in docutils' global tables; a build
+    in this process (``dev.py slides`` and the tests call it so) must undo that, as
+    ``sphinx-build`` does, or the next Sphinx app here warns "node class … is already
+    registered" and fails under -W (the full suite's test_notebook_downloads did)."""
+    from docutils import nodes
+    from docutils.parsers.rst import directives, roles
+
+    def tables():
+        return (
+            {n for n in dir(nodes.GenericNodeVisitor) if n.startswith("visit_")},
+            set(directives._directives),
+            set(roles._roles),
+        )
+
+    before = tables()
+    build_slides(tmp_path / "t01", root)
+    assert tables() == before

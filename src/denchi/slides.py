@@ -120,7 +120,7 @@ def build_slides(output: Path | None = None, root: Path | None = None) -> Path:
         SlideBuildError: Sphinx reported a warning or an error (an unknown role, a missing
             bibliography key); the message quotes Sphinx's output.
     """
-    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     root = root or repo_root()
     output = output or root / OUTPUT
@@ -155,25 +155,37 @@ def build_slides(output: Path | None = None, root: Path | None = None) -> Path:
         if output.exists():
             shutil.rmtree(output)
         log = io.StringIO()
-        app = Sphinx(
-            str(source),
-            None,
-            str(output),
-            str(Path(scratch, "doctrees")),
-            "revealjs",
-            confoverrides=config,
-            status=log,
-            warning=log,
-            freshenv=True,
-            warningiserror=True,
-        )
-        try:
-            app.build()
-        except Exception as error:  # Sphinx raises its own errors for warnings with -W
-            raise SlideBuildError(f"{error}\n{log.getvalue()}") from error
-        if app.statuscode:
-            raise SlideBuildError(log.getvalue())
+        # as sphinx-build does: docutils' global tables of nodes, directives and roles are
+        # restored after the build, so that another Sphinx app in this process starts clean
+        with patch_docutils(str(source)), docutils_namespace():
+            _build(source, output, scratch, config, log)
     return output / "index.html"
+
+
+def _build(
+    source: Path, output: Path, scratch: str, config: dict[str, Any], log: io.StringIO
+) -> None:
+    """Run Sphinx's revealjs builder; :class:`SlideBuildError` with its output on a problem."""
+    from sphinx.application import Sphinx
+
+    app = Sphinx(
+        str(source),
+        None,
+        str(output),
+        str(Path(scratch, "doctrees")),
+        "revealjs",
+        confoverrides=config,
+        status=log,
+        warning=log,
+        freshenv=True,
+        warningiserror=True,
+    )
+    try:
+        app.build()
+    except Exception as error:  # Sphinx raises its own errors for warnings with -W
+        raise SlideBuildError(f"{error}\n{log.getvalue()}") from error
+    if app.statuscode:
+        raise SlideBuildError(log.getvalue())
 
 
 def main(argv: list[str] | None = None) -> None:
