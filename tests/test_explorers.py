@@ -171,17 +171,54 @@ def test_the_embedded_document_loads_nothing_and_sends_a_reference_line_once():
     def written(label: str) -> str:
         return json.dumps(json.dumps(label, ensure_ascii=True)[1:-1])[1:-1]
 
-    assert html.count(written("基準")) == 1  # the reference line: its legend entry, once
+    assert written("基準") not in html  # the reference line: not in the frames, ...
+    assert html.count("基準") == 1  # ... in the page's legend, once
     assert html.count(written("0.5C, 0 ℃")) == 1  # a moving line: in its own frame only
     assert html.count(written("2C, 25 ℃")) == 1
     assert 'role="figure" aria-label="グラフ（横軸 放電容量 [Ah]、縦軸 電圧 [V]）' in html
+
+
+def test_the_title_legend_and_printed_lines_are_page_elements_the_callback_finds():
+    """Bokeh's own title, legend and text re-lay out its whole document at every change (the
+    100 ms budget, benchmarks/explorer_budget.py): they are the page's elements, escaped, with
+    the ids the callback writes to; the figure has no Bokeh title and no Bokeh legend."""
+    from bokeh.models import CustomJS, Legend
+
+    grid = _grid()
+    doc = explorers.bokeh_layout(grid)
+    first = grid.frame(rate=1.0, room_c=25.0)
+    assert doc.title == first.title and doc.notes == first.notes == "速さ 1"
+    assert doc.plot.title.text in ("", None) and not list(doc.plot.select({"type": Legend}))
+    (reference, moving) = doc.legend
+    assert reference == ("基準", "#1f77b4", None)  # drawn once, never rewritten
+    assert moving[:2] == ("1C, 25 ℃", "#ff7f0e") and moving[2]
+    (callback,) = doc.controls.select({"type": CustomJS})
+    assert callback.args["ids"] == {**doc.ids, "labels": [moving[2]]}
+    html = explorers.StaticExplorer(grid).embed()
+    elements = re.findall(r'id="(denchi-[^"]+)"', html)
+    assert [e.rsplit("-", 1)[-1] for e in elements] == ["title", "1", "notes"]
+    for element in elements:  # once as the element, once in the callback's arguments
+        assert html.count(element) == 2
+    assert f'class="{explorers.MARKER}-title" aria-live="polite"' in html
+    assert "<span>基準</span>" in html  # the reference line's label has no id
+
+    def hostile(ax, rate: float) -> str:
+        ax.plot([0, 1], [0, 1], label="<b>a</b>")
+        ax.plot([0, 1], [1, rate], label="<script>b</script>")
+        return "<img src=x>"
+
+    control = Control("rate", "速さ", (1.0, 2.0))
+    odd = explorers.build_grid("odd", hostile, [control], arguments={}, engine="e")
+    page = explorers.StaticExplorer(odd).embed()
+    assert "<img" not in page and "<b>" not in page and "<script>b" not in page
+    assert "&lt;img src=x&gt;" in page and "&lt;b&gt;a&lt;/b&gt;" in page
 
 
 def test_a_slider_for_an_even_grid_and_buttons_otherwise():
     from bokeh.models.widgets.groups import RadioButtonGroup
     from bokeh.models.widgets.sliders import Slider
 
-    layout = explorers.bokeh_layout(_grid())
+    layout = explorers.bokeh_layout(_grid()).controls
     sliders = list(layout.select({"type": Slider}))
     buttons = list(layout.select({"type": RadioButtonGroup}))
     assert [(s.start, s.end, s.step, s.value) for s in sliders] == [(0.5, 2.0, 0.5, 1.0)]
@@ -359,7 +396,7 @@ def test_a_choice_is_buttons_a_drop_down_list_or_a_check_box_in_the_book():
     grid = explorers.build_grid(
         "named", _named, [METAL, STEP, DRY], arguments={}, engine="e", figure=False
     )
-    layout = explorers.bokeh_layout(grid)
+    layout = explorers.bokeh_layout(grid).controls
     (buttons,) = layout.select({"type": RadioButtonGroup})
     assert (buttons.labels, buttons.active) == (["亜鉛", "銅", "銀"], 1)
     (select,) = layout.select({"type": Select})

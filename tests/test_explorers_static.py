@@ -192,14 +192,20 @@ def test_the_chemistry_grid_is_the_engines_own_result(static_env):
     assert ends[0] < ends[1] < ends[2]
 
 
-# what the browser reads from the Bokeh document: the title and each legend entry's line
+# what the browser shows: the page's title and legend, and each line's data in the Bokeh
+# document (the lines are named line-0, line-1, …; here every line has a legend entry)
 STATE = """() => {
-  const models = [...Bokeh.documents[0].all_models];
-  const lines = models.filter((m) => m.type === "LegendItem").map((item) => ({
-    label: item.label.value,
-    y: Array.from(item.renderers[0].data_source.data.y),
+  const box = document.querySelector(".denchi-explorer");
+  const labels = [...box.querySelectorAll(".denchi-explorer-legend li")].map(
+    (item) => item.textContent.trim());
+  const renderers = [...Bokeh.documents[0].all_models].filter(
+    (m) => m.type === "GlyphRenderer" && m.name !== null && m.name.startsWith("line-"));
+  renderers.sort((a, b) => a.name.localeCompare(b.name));
+  const lines = renderers.map((renderer, k) => ({
+    label: labels[k],
+    y: Array.from(renderer.data_source.data.y),
   }));
-  return {title: models.find((m) => m.type === "Title").text, lines: lines};
+  return {title: box.querySelector(".denchi-explorer-title").textContent, lines: lines};
 }"""
 
 
@@ -278,7 +284,7 @@ def test_moving_a_control_in_the_browser_changes_the_plotted_data(discharge, tmp
 
 
 # the printed lines the document shows
-NOTES = """() => [...Bokeh.documents[0].all_models].find((m) => m.name === "notes").text"""
+NOTES = """() => document.querySelector(".denchi-explorer-notes").textContent"""
 
 
 @needs_chromium
@@ -293,9 +299,6 @@ def test_choosing_a_named_value_in_the_browser_changes_the_printed_lines(static_
     checks = self_check_explorer()
     errors: list[str] = []
 
-    def shown(frame) -> str:
-        return explorers._notes_html(frame.notes)
-
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
@@ -304,20 +307,20 @@ def test_choosing_a_named_value_in_the_browser_changes_the_printed_lines(static_
             page.goto(cells.write_html(tmp_path / "cells" / "explorer.html").as_uri())
             page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
             first = cells.grid.frame(metal_a="Zn", metal_b="Cu", log_a=0.0, log_b=0.0)
-            assert page.evaluate(NOTES) == shown(first)
+            assert page.evaluate(NOTES) == first.notes
             page.locator("select").first.select_option(label="マグネシウム Mg")  # metal A
             page.get_by_text("-4", exact=True).last.click()  # B's concentration
             expected = cells.grid.frame(metal_a="Mg", metal_b="Cu", log_a=0.0, log_b=-4.0)
-            page.wait_for_function(f"() => ({NOTES})() === {shown(expected)!r}")
+            page.wait_for_function(f"() => ({NOTES})() === {expected.notes!r}")
 
             page.goto(checks.write_html(tmp_path / "checks" / "explorer.html").as_uri())
             page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
             none = {c.name: False for c in checks.grid.controls}
-            assert page.evaluate(NOTES) == shown(checks.grid.frame(**none))
+            assert page.evaluate(NOTES) == checks.grid.frame(**none).notes
             page.get_by_text("化学の実験", exact=False).click()
             expected = checks.grid.frame(**{**none, "chemistry": True})
             assert "材料開発" in expected.notes
-            page.wait_for_function(f"() => ({NOTES})() === {shown(expected)!r}")
+            page.wait_for_function(f"() => ({NOTES})() === {expected.notes!r}")
         finally:
             browser.close()
     assert not errors, errors

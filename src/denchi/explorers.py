@@ -8,12 +8,14 @@ release. When the book is built (``$DENCHI_STATIC_EXPLORERS`` is ``1``, set by
 controls' grid (the product of each control's ``grid`` values), on a matplotlib figure that
 is never shown, and reads back what was drawn: the lines (data, legend label, colour), the
 axis labels, the title and the printed lines. The page then shows a standalone Bokeh
-document whose widgets (a slider for evenly spaced grid values, buttons otherwise; for a
-:class:`Choice` of named values, buttons, a drop-down list or a check box) swap in the drawing
-of the chosen grid point with a ``CustomJS`` callback: no kernel, no Python, no
-request to any other host (BokehJS comes from the book's ``_static``, see
-``book/_ext/offline_assets.py``). So the physics has one source, the engine that ``draw``
-calls, and the labels, units and colours one source, the matplotlib figure.
+document (the widgets and the figure; the title, which sits under the figure as a caption,
+the legend and the printed lines are the page's own elements) whose widgets (a slider for
+evenly spaced grid values, buttons otherwise; for a :class:`Choice` of named values,
+buttons, a drop-down list or a check box) swap in the drawing of the chosen grid point with
+a ``CustomJS`` callback: no kernel, no Python, no request to any other host (BokehJS comes
+from the book's ``_static``, see ``book/_ext/offline_assets.py``). So the physics has one
+source, the engine that ``draw`` calls, and the labels, units and colours one source, the
+matplotlib figure.
 
 Grids are cached on disk (``$DENCHI_EXPLORER_CACHE``, by default
 ``$DENCHI_ROOT/_build/explorer_cache``) under a key of everything that changes them: the
@@ -77,14 +79,23 @@ for (let k = 0; k < index.length; k++) {
 }
 const frame = frames[flat];
 for (let j = 0; j < sources.length; j++) {
-  const line = frame.lines[j];
-  sources[j].data = {x: line.x, y: line.y};
-  legend_items[j].label = {value: line.label};
+  sources[j].data = {x: frame.lines[j].x, y: frame.lines[j].y};
 }
-if (plot !== null) {
-  plot.title.text = frame.title;
-}
-notes.text = frame.notes;
+// the title, the legend and the printed lines are the page's own elements, outside the
+// Bokeh document: changing them re-lays out nothing of Bokeh's (issue 15's 100 ms budget)
+const show = (id, value) => {
+  const element = id === null ? null : document.getElementById(id);
+  if (element !== null && element.textContent !== value) {
+    element.textContent = value;
+  }
+};
+requestAnimationFrame(() => {
+  show(ids.title, frame.title);
+  show(ids.notes, frame.notes);
+  for (let j = 0; j < ids.labels.length; j++) {
+    show(ids.labels[j], frame.lines[j].label);
+  }
+});
 """
 
 
@@ -454,9 +465,37 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def bokeh_layout(grid: Grid) -> Any:
-    """The Bokeh layout of a grid: widgets, the figure and the printed text, wired by one
-    ``CustomJS`` callback (:data:`CALLBACK`) to the precomputed frames.
+@dataclass(frozen=True)
+class StaticDocument:
+    """The parts of a static explorer's page: two Bokeh roots and the page's own text.
+
+    Attributes:
+        controls: The Bokeh column of widgets.
+        plot: The Bokeh figure (no title, no legend), ``None`` for an explorer that only prints.
+        title: The first frame's title, for the page's caption under the figure (element id
+            ``ids["title"]``).
+        legend: ``(label, colour, element id)`` of each legend entry (two or more labelled
+            lines, as ``plots.legend_if_several``); the id is ``None`` for a line that does
+            not change.
+        notes: The first frame's printed lines (element id ``ids["notes"]``).
+        ids: The element ids the callback writes to: ``"title"``, ``"notes"``.
+    """
+
+    controls: Any
+    plot: Any
+    title: str
+    legend: tuple[tuple[str, str, str | None], ...]
+    notes: str
+    ids: Mapping[str, str]
+
+
+def bokeh_layout(grid: Grid) -> StaticDocument:
+    """The Bokeh document of a grid, widgets and figure, wired by one ``CustomJS`` callback
+    (:data:`CALLBACK`) to the precomputed frames; the title, the legend and the printed lines
+    are left to the page (:meth:`StaticExplorer.embed`), which the callback updates by
+    element id. A change of Bokeh's own title, legend or text re-lays out the whole document
+    (BokehJS 3): twice the time of the redraw itself with the CPU throttled 4×, over the
+    100 ms budget (``benchmarks/explorer_budget.py``).
 
     Raises:
         ValueError: if frames of the grid draw different numbers of lines (they share one
@@ -465,7 +504,6 @@ def bokeh_layout(grid: Grid) -> Any:
     import numpy as np
     from bokeh.layouts import column
     from bokeh.models import ColumnDataSource, CustomJS
-    from bokeh.models.annotations.legends import Legend, LegendItem
     from bokeh.models.widgets.groups import CheckboxGroup, RadioButtonGroup
     from bokeh.models.widgets.inputs import Select
     from bokeh.models.widgets.markups import Div
@@ -479,9 +517,9 @@ def bokeh_layout(grid: Grid) -> Any:
     moving = [
         j for j in range(len(first.lines)) if any(f.lines[j] != first.lines[j] for f in grid.frames)
     ]
+    drawn = any(f.lines for f in grid.frames)  # an explorer that only prints shows no figure
     width, height = FIGURE_SIZE_PX
     plot = figure(
-        title=first.title,
         x_axis_label=first.x_label,
         y_axis_label=first.y_label,
         width=width,
@@ -493,15 +531,21 @@ def bokeh_layout(grid: Grid) -> Any:
     plot.toolbar.logo = None
     for axis in (*plot.xaxis, *plot.yaxis):
         axis.axis_label_text_font_style = "normal"  # matplotlib's labels are upright
-    sources, items = [], []
-    for line in first.lines:
+    sources = []
+    for j, line in enumerate(first.lines):
         source = ColumnDataSource({"x": np.array(line.x), "y": np.array(line.y)})
-        renderer: Any = plot.line("x", "y", source=source, line_color=line.colour, line_width=2)
+        plot.line("x", "y", source=source, line_color=line.colour, line_width=2, name=f"line-{j}")
         sources.append(source)
-        items.append(LegendItem(label=line.label, renderers=[renderer]))
+    prefix = f"denchi-{plot.id}"
+    legend: tuple[tuple[str, str, str | None], ...] = ()
     if sum(bool(line.label) for line in first.lines) >= 2:  # as plots.legend_if_several
-        plot.add_layout(Legend(items=items, location="bottom_left"))
-    shown: list[Any] = []  # what the page shows above the figure
+        legend = tuple(
+            (line.label, line.colour, f"{prefix}-label-{j}" if j in moving else None)
+            for j, line in enumerate(first.lines)
+            if line.label
+        )
+    labelled = {entry[2] for entry in legend}
+    shown: list[Any] = []  # the widgets and their labels
     inputs: list[Any] = []  # per control: its widget, None for a fixed one
     kinds: list[str] = []
     for control in grid.controls:
@@ -542,11 +586,11 @@ def bokeh_layout(grid: Grid) -> Any:
             kinds.append("buttons")
             shown.append(column(Div(text=control.label), widget))
         inputs.append(widget)
-    notes = Div(name="notes", text=_notes_html(first.notes), styles={"white-space": "pre-wrap"})
+    ids = {"title": f"{prefix}-title", "notes": f"{prefix}-notes"}
     frames = [
         {
             "title": f.title,
-            "notes": _notes_html(f.notes),
+            "notes": f.notes,
             "lines": [  # the lines that change (a reference line is sent once)
                 {
                     "label": f.lines[j].label,
@@ -558,6 +602,7 @@ def bokeh_layout(grid: Grid) -> Any:
         }
         for f in grid.frames
     ]
+    label_ids = [f"{prefix}-label-{j}" for j in moving]
     callback = CustomJS(
         args={
             "controls": inputs,
@@ -565,21 +610,35 @@ def bokeh_layout(grid: Grid) -> Any:
             "sizes": [len(c.grid) for c in grid.controls],
             "frames": frames,
             "sources": [sources[j] for j in moving],
-            "legend_items": [items[j] for j in moving],
-            "plot": plot if any(f.lines for f in grid.frames) else None,
-            "notes": notes,
+            "ids": {**ids, "labels": [i if i in labelled else None for i in label_ids]},
         },
         code=CALLBACK,
     )
     for widget, kind in zip(inputs, kinds, strict=True):
         if widget is not None:
             widget.js_on_change("value" if kind in ("slider", "select") else "active", callback)
-    drawn = any(f.lines for f in grid.frames)  # an explorer that only prints shows no figure
-    return column(*shown, *([plot] if drawn else []), notes)
+    return StaticDocument(
+        controls=column(*shown),
+        plot=plot if drawn else None,
+        title=first.title,
+        legend=legend,
+        notes=first.notes,
+        ids=ids,
+    )
 
 
-def _notes_html(notes: str) -> str:
-    return "<br>".join(escape(line) for line in notes.splitlines())
+def _legend_entry(label: str, colour: str, element: str | None) -> str:
+    """One ``<li>`` of the page's legend: a swatch of the line's colour and its label (with
+    ``id="element"`` when the callback changes it)."""
+    swatch = (
+        "display:inline-block;width:1.6em;vertical-align:middle;"
+        f"border-top:3px solid {escape(colour, quote=True)}"
+    )
+    named = f' id="{element}"' if element else ""
+    return (
+        f'<li style="margin:0"><span aria-hidden="true" style="{swatch}"></span> '
+        f"<span{named}>{escape(label)}</span></li>"
+    )
 
 
 def bokeh_files() -> list[Path]:
@@ -606,15 +665,33 @@ class StaticExplorer:
         self.grid = grid
 
     def embed(self) -> str:
-        """The document's ``<div>`` and ``<script>`` (``bokeh.embed.components``), in an
-        element of class :data:`MARKER`."""
+        """The document's ``<div>`` and ``<script>`` (``bokeh.embed.components``) with the
+        page's title, legend and printed lines (:class:`StaticDocument`), in an element of
+        class :data:`MARKER`."""
         from bokeh.embed import components
 
-        script, div = components(bokeh_layout(self.grid))
+        doc = bokeh_layout(self.grid)
+        notes = (
+            f'<div id="{doc.ids["notes"]}" class="{MARKER}-notes" aria-live="polite" '
+            f'style="white-space:pre-wrap;margin:0.4em 0">{escape(doc.notes)}</div>'
+        )
+        if doc.plot is None:  # text only: the text is read out
+            script, (controls,) = components((doc.controls,))
+            return f'<div class="{MARKER}">{controls}{notes}{script}</div>'
+        script, (controls, plot) = components((doc.controls, doc.plot))
+        title = (
+            f'<p id="{doc.ids["title"]}" class="{MARKER}-title" aria-live="polite" '
+            f'style="font-weight:bold;margin:0.6em 0 0.2em">{escape(doc.title)}</p>'
+        )
+        entries = "".join(_legend_entry(*entry) for entry in doc.legend)
+        legend = (
+            f'<ul class="{MARKER}-legend" style="list-style:none;display:flex;flex-wrap:wrap;'
+            f'gap:0.2em 1.2em;padding:0;margin:0 0 0.3em">{entries}</ul>'
+            if entries
+            else ""
+        )
         first = self.grid.frames[0]
         chosen = [c.label for c in self.grid.controls if len(c.grid) > 1]
-        if not any(f.lines for f in self.grid.frames):  # text only: the text is read out
-            return f'<div class="{MARKER}">{div}{script}</div>'
         label = escape(
             text(
                 f"グラフ（横軸 {first.x_label}、縦軸 {first.y_label}）。"
@@ -624,7 +701,10 @@ class StaticExplorer:
             ),
             quote=True,
         )
-        return f'<div class="{MARKER}" role="figure" aria-label="{label}">{div}{script}</div>'
+        return (
+            f'<div class="{MARKER}" role="figure" aria-label="{label}">'
+            f"{controls}{plot}{title}{legend}{notes}{script}</div>"
+        )
 
     def _repr_html_(self) -> str:
         return self.embed()
