@@ -165,6 +165,13 @@ def zip_student(out: Path) -> None:
     print(f"生徒版を書き出しました / Wrote the student edition: {written}")
 
 
+def pytest_arguments(options: list[str], rest: list[str]) -> list[str]:
+    """What ``dev.py test`` passes on to pytest: the options argparse did not know
+    (``--durations=40``) and the rest of the line, without a ``--`` that separated them
+    (``dev.py test -- -k lms``); pytest would read that ``--`` as the end of its options."""
+    return [*options, *(rest[1:] if rest[:1] == ["--"] else rest)]
+
+
 FAST = ["--fast", "-n", "2", "-q"]
 FULL = ["-n", "auto", "--dist", "loadgroup", "--durations=15"]
 
@@ -287,11 +294,13 @@ def main() -> None:
         "new-module", help="write the parts of a planned module of book/curriculum.yml"
     )
     p_new.add_argument("module_id", help="e.g. u02_materials (docs/CONTRIBUTING.md)")
-    args = parser.parse_args()
+    args, unknown = parser.parse_known_args()
+    if unknown and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "serve":
         serve(args.port, args.host, args.edition)
     elif args.command == "test":
-        test(args.pytest_args, fast=args.fast)
+        test(pytest_arguments(unknown, args.pytest_args), fast=args.fast)
     elif args.command == "sync":
         sync()
     elif args.command == "lock":

@@ -1,4 +1,5 @@
-"""`python3 dev.py lab`: the command line it runs, checked without starting JupyterLab.
+"""`python3 dev.py lab`: the command line it runs, checked without starting JupyterLab; and
+what `python3 dev.py test` passes on to pytest.
 
 Learners get the student notebook copies (``_build/student/html/notebooks``, written by
 ``python -m denchi.book notebooks``: no teacher text, no raw roles); ``--source`` opens the
@@ -83,3 +84,33 @@ def test_the_command_line_offers_host_and_source():
     assert result.returncode == 0, result.stderr
     assert "--host" in result.stdout and "--source" in result.stdout
     assert "127.0.0.1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "passed"),
+    [
+        (["test", "--durations=40"], ["--durations=40"]),
+        (["test", "--", "--durations=40", "-k", "lms"], ["--durations=40", "-k", "lms"]),
+        (
+            ["test", "tests/test_catalog.py", "-k", "order"],
+            ["tests/test_catalog.py", "-k", "order"],
+        ),
+        (["test"], []),
+    ],
+)
+def test_dev_test_passes_the_rest_of_the_line_to_pytest(dev, monkeypatch, argv, passed):
+    """`dev.py test --durations=40` was refused and `dev.py test -- --durations=40` gave pytest
+    a `--` after which its options were file names: no test ran."""
+    calls: list[tuple[list[str], bool]] = []
+    monkeypatch.setattr(dev, "test", lambda args, fast=False: calls.append((args, fast)))
+    monkeypatch.setattr(sys, "argv", ["dev.py", *argv])
+    dev.main()
+    assert calls == [(passed, False)]
+
+
+def test_other_commands_still_refuse_unknown_options(dev, monkeypatch, capsys):
+    monkeypatch.setattr(dev, "serve", lambda *args: pytest.fail("serve ran"))
+    monkeypatch.setattr(sys, "argv", ["dev.py", "serve", "--prot", "8000"])
+    with pytest.raises(SystemExit):
+        dev.main()
+    assert "unrecognized arguments: --prot 8000" in capsys.readouterr().err
