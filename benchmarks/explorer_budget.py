@@ -5,7 +5,8 @@ write its standalone document (``StaticExplorer.write_html``: the same ``<div>``
 ``<script>`` the book page embeds, and BokehJS beside it), then measure:
 
 - the download: the document plus BokehJS (counted once), raw and gzip-compressed (what a
-  server that compresses, as most static hosts do, sends). Budget: ≤ 1.5 MB.
+  server that compresses sends: most static hosts, the classroom server ``dev.py serve``, and
+  nginx or Apache set up as book/operators/02_publishing.md says). Budget: ≤ 1.5 MB.
 - the answer to a control change with the CPU throttled 4× (DevTools
   ``Emulation.setCPUThrottlingRate``, a Chromebook-class device): from setting a widget's value
   until the next frame after the redraw, median, 90th percentile and worst of 40 changes,

@@ -114,3 +114,48 @@ def test_other_commands_still_refuse_unknown_options(dev, monkeypatch, capsys):
     with pytest.raises(SystemExit):
         dev.main()
     assert "unrecognized arguments: --prot 8000" in capsys.readouterr().err
+
+
+def test_the_classroom_server_sends_text_compressed_to_browsers_that_accept_it(dev, tmp_path):
+    """`dev.py serve`: BokehJS is 1.65 MB as files and 0.45 MB compressed; a classroom of 40
+    on the school's Wi-Fi gets it compressed, like from most web servers (issue 15)."""
+    import gzip
+    import threading
+    import urllib.request
+
+    script = ("const answer = 42;\n" * 5000).encode()
+    (tmp_path / "bokeh.min.js").write_bytes(script)
+    (tmp_path / "figure.png").write_bytes(b"\x89PNG" + bytes(3000))
+    handler = dev.functools.partial(dev.ClassroomHandler, directory=str(tmp_path))
+    server = dev.http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def get(name: str, **headers: str):
+        request = urllib.request.Request(f"{base}/{name}", headers=headers)
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), b""
+
+    try:
+        status, headers, body = get("bokeh.min.js", **{"Accept-Encoding": "gzip, deflate"})
+        assert (status, headers["Content-Encoding"]) == (200, "gzip")
+        assert gzip.decompress(body) == script and len(body) < len(script) / 10
+        assert headers["Content-Type"] == "text/javascript" and headers["Vary"] == "Accept-Encoding"
+        assert (
+            get(
+                "bokeh.min.js",
+                **{"If-Modified-Since": headers["Last-Modified"], "Accept-Encoding": "gzip"},
+            )[0]
+            == 304
+        )
+        status, headers, body = get("bokeh.min.js")  # a client that did not ask
+        assert "Content-Encoding" not in headers and body == script
+        status, headers, body = get("figure.png", **{"Accept-Encoding": "gzip"})
+        assert "Content-Encoding" not in headers and body.startswith(b"\x89PNG")
+        assert get("../etc/passwd", **{"Accept-Encoding": "gzip"})[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
