@@ -86,7 +86,7 @@ def test_the_grid_is_read_back_from_the_cache_until_something_that_changes_it_ch
 
     first = _grid(tmp_path, counted)
     points = len(first.frames)
-    assert len(calls) == points and len(list(tmp_path.iterdir())) == 1
+    assert len(calls) == points and len(list(tmp_path.glob("*.json"))) == 1
     assert _grid(tmp_path, counted) == first  # cached: nothing drawn again
     assert len(calls) == points
     _grid(tmp_path, counted, engine="e2")  # the engine changed
@@ -99,7 +99,7 @@ def test_the_grid_is_read_back_from_the_cache_until_something_that_changes_it_ch
 
 def test_a_damaged_cache_file_is_computed_again(tmp_path):
     _grid(tmp_path)
-    (cached,) = tmp_path.iterdir()
+    (cached,) = tmp_path.glob("*.json")
     cached.write_text("{not json", encoding="utf-8")
     assert len(_grid(tmp_path).frames) == 12
     assert cached.read_text(encoding="utf-8").startswith("{")
@@ -425,3 +425,27 @@ def test_a_choice_is_the_same_widget_kind_in_a_notebook(monkeypatch):
     more = explorers.Choice("metal", "金属", METAL.options[:2], "Zn", live=METAL.options)
     live = explorers.explorer("more", _named, [more, STEP, DRY], arguments={}, packages=())
     assert live.kwargs_widgets[0].options == (("亜鉛", "Zn"), ("銅", "Cu"), ("銀", "Ag"))
+
+
+def test_a_grid_wanted_by_two_processes_at_once_is_computed_once(tmp_path):
+    """Two pages being executed, or a page and a test, want the same grid at the same time:
+    one computes it, the other waits for the lock and reads it."""
+    import threading
+    import time
+
+    calls: list[tuple] = []
+    started = threading.Event()
+
+    def slow(ax, rate, room_c=25.0):
+        started.set()
+        time.sleep(0.01)
+        calls.append((rate, room_c))
+        return _draw(ax, rate=rate, room_c=room_c)
+
+    grids: list = []
+    first = threading.Thread(target=lambda: grids.append(_grid(tmp_path, slow)))
+    first.start()
+    started.wait(5)
+    second = _grid(tmp_path, slow)  # while the first is drawing
+    first.join()
+    assert grids == [second] and len(calls) == len(second.frames)

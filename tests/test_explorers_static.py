@@ -23,10 +23,13 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="apt-get install ch
 
 
 @pytest.fixture(scope="module")
-def static_env(tmp_path_factory):
+def static_env():
+    """The book's own grids: the cache the book build writes (``_build/explorer_cache``), so
+    a grid the book computed is checked rather than computed again; one the book has not
+    computed yet is computed here, or awaited while the build computes it (a lock per grid)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(explorers.STATIC_ENV, "1")
-        patch.setenv(explorers.CACHE_ENV, str(tmp_path_factory.mktemp("explorer_cache")))
+        patch.delenv(explorers.CACHE_ENV, raising=False)
         yield
 
 

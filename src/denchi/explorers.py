@@ -441,24 +441,43 @@ def build_grid(
         },
         sort_keys=True,
     )
-    path = None
-    if cache is not None:
-        path = cache / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored["key"] == key:
-                return Grid(controls, tuple(_frame_from_json(f) for f in stored["frames"]))
-    frames = tuple(
-        capture(draw, {c.name: v for c, v in zip(controls, point, strict=True)}, figure)
-        for point in itertools.product(*(c.grid for c in controls))
-    )
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if cache is None:
+        return Grid(controls, _frames(draw, controls, figure))
+    path = cache / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+    if (grid := _cached(path, key, controls)) is not None:
+        return grid
+    from filelock import FileLock
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # one process computes a grid; another that wants it at the same time (two pages being
+    # executed, a page and a test) waits and reads it
+    with FileLock(path.with_suffix(".lock")):
+        if (grid := _cached(path, key, controls)) is not None:
+            return grid
+        frames = _frames(draw, controls, figure)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         stored = {"key": key, "frames": [_frame_to_json(f) for f in frames]}
         partial.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
         partial.replace(path)  # atomic: a page running at the same time reads all or nothing
     return Grid(controls, frames)
+
+
+def _frames(
+    draw: Callable[..., str], controls: Sequence[AnyControl], figure: bool
+) -> tuple[Frame, ...]:
+    return tuple(
+        capture(draw, {c.name: v for c, v in zip(controls, point, strict=True)}, figure)
+        for point in itertools.product(*(c.grid for c in controls))
+    )
+
+
+def _cached(path: Path, key: str, controls: tuple[AnyControl, ...]) -> Grid | None:
+    """The grid stored at ``path`` under ``key``, or ``None`` (missing, another key, unreadable)."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored["key"] == key:
+            return Grid(controls, tuple(_frame_from_json(f) for f in stored["frames"]))
+    return None
 
 
 def _number(value: float) -> str:
