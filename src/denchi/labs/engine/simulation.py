@@ -392,15 +392,10 @@ def discharge_simulation(spec: ModelSpec, with_ocv: bool = False) -> Any:
     params.update({CURRENT: "[input]"})
     # PyBaMM's default tolerances: a looser rtol (3e-4) was faster but let the DFN's voltage
     # dip 80 mV for half a second at 3C (a solver artefact, gone at the default).
-    # PyBaMM makes the initial state consistent itself before IDA starts (the algebraic
-    # states and the time derivatives, BaseSolver/IDAKLUSolver._set_consistent_initialization);
-    # IDA's own IDACalcIC then repeats it. Without it a DFN slider change takes 16 % less
-    # time, with the same result to 1e-10 in every preset, model and thermal option
-    # (benchmarks/labs_speed.py; tests/test_labs_truth.py compares with a dense solve).
     model = build_model(spec, pybamm)
     solver = pybamm.IDAKLUSolver(
         output_variables=_output_variables(spec, with_ocv, model),
-        options={**QUIET_SOLVER, "calc_ic": False},
+        options=QUIET_SOLVER,
     )
     return pybamm.Simulation(
         model,
