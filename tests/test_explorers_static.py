@@ -286,6 +286,29 @@ def test_moving_a_control_in_the_browser_changes_the_plotted_data(discharge, tmp
     assert not outside, f"requests outside the explorer's folder: {outside}"
 
 
+@needs_chromium
+def test_the_figure_fits_a_phone_screen_and_keeps_its_size_on_a_laptop(discharge, tmp_path):
+    """A 390-px phone shows the whole figure, shrunk (it was cut at the right); a laptop shows
+    it at the size of the notebook's figure."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_file = discharge.write_html(tmp_path / "explorer.html")
+    widths = {}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for viewport in (390, 1280):
+                page = browser.new_page(viewport={"width": viewport, "height": 800})
+                page.goto(page_file.as_uri())
+                page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
+                figure = page.locator(".bk-Figure, .bk-Plot").first
+                figure.wait_for()
+                widths[viewport] = figure.bounding_box()["width"]
+        finally:
+            browser.close()
+    assert 300 < widths[390] <= 390
+    assert widths[1280] == explorers.FIGURE_SIZE_PX[0]
+
+
 # the printed lines the document shows
 NOTES = """() => document.querySelector(".denchi-explorer-notes").textContent"""
 

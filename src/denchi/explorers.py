@@ -545,6 +545,8 @@ def bokeh_layout(grid: Grid) -> StaticDocument:
         height=height,
         tools="pan,box_zoom,reset",
         toolbar_location="above",
+        sizing_mode="scale_width",  # a phone narrower than the figure shrinks it whole
+        max_width=width,
     )
     plot.grid.grid_line_alpha = 0.3  # as plots.finish
     plot.toolbar.logo = None
