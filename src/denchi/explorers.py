@@ -558,14 +558,14 @@ def bokeh_layout(grid: Grid) -> StaticDocument:
         plot.line("x", "y", source=source, line_color=line.colour, line_width=2, name=f"line-{j}")
         sources.append(source)
     prefix = f"denchi-{plot.id}"
-    legend: tuple[tuple[str, str, str | None], ...] = ()
-    if sum(bool(line.label) for line in first.lines) >= 2:  # as plots.legend_if_several
-        legend = tuple(
-            (line.label, line.colour, f"{prefix}-label-{j}" if j in moving else None)
-            for j, line in enumerate(first.lines)
-            if line.label
-        )
-    labelled = {entry[2] for entry in legend}
+    shows_legend = sum(bool(line.label) for line in first.lines) >= 2  # as legend_if_several
+    # the legend entries the callback rewrites: the moving lines that have one
+    label_ids = {j: f"{prefix}-label-{j}" for j in moving if shows_legend and first.lines[j].label}
+    legend = tuple(
+        (line.label, line.colour, label_ids.get(j))
+        for j, line in enumerate(first.lines)
+        if shows_legend and line.label
+    )
     shown: list[Any] = []  # the widgets and their labels
     inputs: list[Any] = []  # per control: its widget, None for a fixed one
     kinds: list[str] = []
@@ -623,7 +623,6 @@ def bokeh_layout(grid: Grid) -> StaticDocument:
         }
         for f in grid.frames
     ]
-    label_ids = [f"{prefix}-label-{j}" for j in moving]
     callback = CustomJS(
         args={
             "controls": inputs,
@@ -631,7 +630,7 @@ def bokeh_layout(grid: Grid) -> StaticDocument:
             "sizes": [len(c.grid) for c in grid.controls],
             "frames": frames,
             "sources": [sources[j] for j in moving],
-            "ids": {**ids, "labels": [i if i in labelled else None for i in label_ids]},
+            "ids": {**ids, "labels": [label_ids.get(j) for j in moving]},
         },
         code=CALLBACK,
     )
