@@ -73,3 +73,28 @@ def test_design_choices_are_checked():
         labs.design_cell(base="lead_acid")
     with pytest.raises(labs.LabInputError, match="np_ratio"):
         labs.design_cell(positive_thickness_um=250, np_ratio=3.0)  # would need > 300 µm
+
+
+def test_the_base_presets_window_and_parameters_are_read_once_per_spec(monkeypatch):
+    # design_cell reads its base preset's stoichiometry window (an electrode-SOH solve, 0.35 s)
+    # and layer parameters at every design; the h06 and u04 explorers design dozens of cells
+    from denchi.labs.engine import simulation
+    from denchi.labs.engine.presets import get_preset
+
+    simulation.stoichiometry_window.cache_clear()
+    simulation._numeric_parameters.cache_clear()
+    reads = []
+    plain = simulation.plain_parameter_values
+    monkeypatch.setattr(
+        simulation, "plain_parameter_values", lambda *a: reads.append(a[0]) or plain(*a)
+    )
+    spec = simulation.ModelSpec(get_preset("lco_graphite"), "dfn")
+    names = ["Negative electrode thickness [m]", "Negative electrode porosity"]
+    first = simulation.numeric_parameters(spec, names)
+    first[names[0]] = -1.0  # a caller changing its copy changes no one else's
+    assert simulation.numeric_parameters(spec, names)[names[0]] > 0
+    assert simulation.stoichiometry_window(spec) == simulation.stoichiometry_window(spec)
+    assert len(reads) == 2  # one read for the parameters, one for the window
+    thinner = labs.design_cell("lco_graphite", positive_thickness_um=50.0)
+    thicker = labs.design_cell("lco_graphite", positive_thickness_um=100.0)
+    assert thinner.capacity_ah < thicker.capacity_ah

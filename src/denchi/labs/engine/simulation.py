@@ -892,8 +892,11 @@ def open_circuit_potentials(spec: ModelSpec, soc: np.ndarray) -> tuple[np.ndarra
     return positive, negative
 
 
+@lru_cache(maxsize=16)
 def stoichiometry_window(spec: ModelSpec) -> tuple[float, float, float, float]:
-    """(x_0, x_100, y_100, y_0): electrode stoichiometries at 0 % and 100 % SOC.
+    """(x_0, x_100, y_100, y_0): electrode stoichiometries at 0 % and 100 % SOC, kept per
+    spec (PyBaMM's electrode-SOH solve takes about 0.35 s; ``design_cell`` asks for its base
+    preset's window at every design).
 
     Args:
         spec: The model, preset, thermal option, design and purpose of the cell.
@@ -910,7 +913,9 @@ def stoichiometry_window(spec: ModelSpec) -> tuple[float, float, float, float]:
 
 
 def numeric_parameters(spec: ModelSpec, names: Sequence[str]) -> dict[str, float]:
-    """Numeric parameters of a spec by name (e.g. thicknesses and densities).
+    """Numeric parameters of a spec by name (e.g. thicknesses and densities), kept per spec
+    and names (reading a parameter set takes about 0.13 s; ``design_cell`` asks for its
+    base preset's at every design).
 
     Args:
         spec: The model, preset, thermal option, design and purpose of the cell.
@@ -921,9 +926,14 @@ def numeric_parameters(spec: ModelSpec, names: Sequence[str]) -> dict[str, float
             or ``ArithmeticError``), explained in plain words.
         KeyError: if a name is not a parameter of the set.
     """
+    return dict(_numeric_parameters(spec, tuple(names)))
+
+
+@lru_cache(maxsize=32)
+def _numeric_parameters(spec: ModelSpec, names: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     with pybamm_call("design", "", "") as pybamm:
         params = plain_parameter_values(spec, pybamm)
-        return {name: float(params[name]) for name in names}
+        return tuple((name, float(params[name])) for name in names)
 
 
 AREA_PARAMETERS = (
