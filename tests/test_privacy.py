@@ -65,3 +65,21 @@ def test_pages_and_assignments_reach_pybamm_only_through_denchi(root):
 def test_every_entry_point_sets_the_opt_out_variable(root):
     for path in ("dev.py", "src/denchi/book.py", ".ci/run"):
         assert "PYBAMM_DISABLE_TELEMETRY" in (root / path).read_text(encoding="utf-8"), path
+
+
+@pytest.mark.slow  # imports PyBaMM in a new process
+def test_pybamm_reads_its_citations_without_scanning_the_installed_packages(tmp_path):
+    # pybtex (here from the book's sphinxcontrib-bibtex) looked its BibTeX writer up among all
+    # installed packages' entry points once per PyBaMM citation: 83 scans, 0.5 s an import
+    code = (
+        "import pybtex.plugin as plugin\n"
+        "calls = []\n"
+        "scan = plugin.entry_points\n"
+        "plugin.entry_points = lambda **kw: (calls.append(kw), scan(**kw))[1]\n"
+        "from denchi.telemetry import import_pybamm\n"
+        "pybamm = import_pybamm()\n"
+        "print(len(calls), len(pybamm.citations._all_citations))"
+    )
+    scans, citations = map(int, _run(code, tmp_path).split())
+    assert citations > 50  # the table was read
+    assert scans <= 2  # register_plugin's own check, once per registered class
