@@ -9,7 +9,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "denchi"
 # shared base modules every package may use
-BASE = {"errors", "validation", "i18n", "plotting", "telemetry", "explorers"}
+BASE = {"errors", "validation", "i18n", "plotting", "telemetry", "pybtex_plugins", "explorers"}
 ALLOWED = {
     # seeded data made by chem's closed forms (u01's polarisation), checked with factory's line
     # model (u05's line) and analysed with factory's process control (u06's production record);

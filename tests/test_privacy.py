@@ -82,4 +82,4 @@ def test_pybamm_reads_its_citations_without_scanning_the_installed_packages(tmp_
     )
     scans, citations = map(int, _run(code, tmp_path).split())
     assert citations > 50  # the table was read
-    assert scans <= 2  # register_plugin's own check, once per registered class
+    assert scans < citations / 8  # register_plugin's own check, once per reader or writer
