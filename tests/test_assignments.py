@@ -24,6 +24,7 @@ from denchi.grading import course as nbg
 from denchi.grading.hidden import hidden_only_lines
 from denchi.grading.pipeline import grade
 from denchi.grading.pool import WorkerPool
+from denchi.labs.seeds import seed_number
 
 pytestmark = pytest.mark.slow  # PyBaMM solves, kernels or servers (not in --fast)
 
@@ -86,11 +87,10 @@ def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
             uploads[student].mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, uploads[student] / name)
     # seeded assignments (each student analyses data of their own cell, seed = student id):
-    # the solution must score full marks for two students, i.e. two seeds (and the typical
-    # wrong answer is graded on a third student's data)
-    solvers = ["solution", *(["solution-s2"] if _seeded(assignment) else [])]
-    handed_in = {student: source for student in solvers}
-    results = grade(course, assignment, {**handed_in, **uploads}, pool=pool)
+    # the solution scores full marks here for the student "solution" and, under plain
+    # nbgrader, for a second student (test_seeded_solution_scores_full_marks_under_plain_nbgrader);
+    # the typical wrong answer is graded on a third student's data
+    results = grade(course, assignment, {"solution": source, **uploads}, pool=pool)
     return {
         "assignment": assignment,
         "course": course,
@@ -98,14 +98,12 @@ def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
         "max": max_score(course, assignment),
         "names": names,
         "results": results,
-        "solvers": solvers,
     }
 
 
 def test_solution_scores_full_marks(graded):
     assert graded["max"] > 0
-    for student in graded["solvers"]:
-        assert graded["scores"][student] == pytest.approx(graded["max"]), student
+    assert graded["scores"]["solution"] == pytest.approx(graded["max"])
 
 
 def test_blank_student_version_scores_zero(graded):
@@ -196,8 +194,10 @@ def test_solutions_are_absent_from_the_student_version(graded):
 def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_path):
     """`nbgrader autograde` (and so the JupyterHub formgrader) grades a student against their
     own data, as `denchi grade` does: the solution scores full marks for a student whose id is
-    an e-mail address. The first seeded assignment has two students; that two students get
-    different data and are each graded on their own is
+    an e-mail address. With the student "solution" that `denchi grade` grades in
+    `_grade_three_kinds`, each seeded solution scores full marks on two students' data. The
+    first seeded assignment has two students here; that two students get different data and
+    are each graded on their own is
     tests/test_grading_pipeline.py::test_plain_nbgrader_autograde_seeds_kernel_and_hidden_tests_alike.
     """
     course = nbg.copy_course(tmp_path / "course")
@@ -207,6 +207,7 @@ def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_
     students = (
         ("s2024001", "taro@example.ac.jp") if assignment == SEEDED[0] else ("taro@example.ac.jp",)
     )
+    assert len({seed_number(s) for s in ("solution", *students)}) == 1 + len(students)
     for student in students:
         submit(course, assignment, student, notebooks)
     autograde(course, assignment)
