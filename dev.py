@@ -219,9 +219,7 @@ def pytest_arguments(options: list[str], rest: list[str]) -> list[str]:
 
 
 FAST = ["--fast", "-n", "2", "-q"]
-# one worker more than the cores: with one per core, 2 cores were 171-173 % busy; for the rest
-# a worker waited on a server, a kernel or a learner's sleeping code (the LMS tests)
-FULL = ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadgroup", "--durations=15"]
+FULL = ["-n", "auto", "--dist", "loadgroup", "--durations=15"]
 
 
 def test(pytest_args: list[str], fast: bool = False) -> None:
@@ -231,7 +229,7 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
     _run(py, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py")
     if not fast:
         _run(py, "-m", "mypy")
-    # the book build stays in one worker (xdist_group)
+    # two workers on a 2-core machine; the book build stays in one worker (xdist_group)
     _run(py, "-m", "pytest", *(FAST if fast else FULL), *pytest_args)
 
 
