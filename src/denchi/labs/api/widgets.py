@@ -441,8 +441,9 @@ def practicum_explorer() -> Any:
     with the standard choices; the title and the lines below give the results.
 
     The static book offers coatings of 100, 140 and 190 µm, porosities 0.3 and 0.4,
-    electrolyte 0.4, 0.7 and 1.0 and first charges at 0.2 and 1C (36 points: every coating
-    and porosity builds a cell of its own, a few seconds each).
+    electrolyte 0.4, 0.7 and 1.0 and first charges at 0.2 and 1C (36 points, each a first
+    charge and a test discharge; every coating and porosity is a cell design of its own, built
+    once; about 24 s in all).
 
     Raises:
         LabSimulationError: if the standard cell's charge or test discharge cannot finish.
