@@ -32,11 +32,12 @@ def register_pybtex_plugins(groups: Collection[str] | None = None) -> int:
         from pybtex.plugin import register_plugin
     except ImportError:
         return 0
+    installed = entry_points()  # one read of every package's entry points
     found = [
         point
-        for group in entry_points().groups
+        for group in installed.groups
         if group.startswith("pybtex.") and (groups is None or group in groups)
-        for point in entry_points(group=group)
+        for point in installed.select(group=group)
     ]
     for point in found:
         register_plugin(point.group, point.name, point.load(), force=True)
