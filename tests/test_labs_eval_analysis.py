@@ -3,13 +3,14 @@ generation, fade laws, and the seeded data sets the assignments grade against.""
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
 import pytest
 
 from denchi import labs
-from denchi.labs.analysis import circuit_fit, fade, heat
+from denchi.labs.analysis import circuit_fit, fade, heat, ocv, pulse, rate
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult
 from denchi.labs.datasets import evaluation as lab_datasets
@@ -240,3 +241,45 @@ def _ocv():
 def test_wrong_result_objects_are_lab_input_errors(call, wrong):
     with pytest.raises(labs.LabInputError):
         call(wrong)
+
+
+# The measured data of e01–e03's assignments: a student's hidden tests each read them again
+# (five in e01), so each is kept per seed, as the data sets of denchi.labs.datasets are.
+MEASURED = [
+    (module, name)
+    for module in (rate, ocv, pulse)
+    for name in vars(module)
+    if name.startswith("measured_") and inspect.isfunction(getattr(module, name))
+]
+
+
+def _voltage(record):
+    return record.discharges[0].voltage_v if hasattr(record, "discharges") else record.voltage_v
+
+
+@pytest.mark.slow  # PyBaMM solves
+@pytest.mark.parametrize(("module", "name"), MEASURED, ids=[n for _, n in MEASURED])
+def test_assignment_data_are_measured_once_per_seed(module, name, monkeypatch):
+    """Grading e01 ran the seeded rate test once in the kernel and five more times in the hidden
+    tests (0.9 s each); now the second call of the same seed measures nothing again and hands
+    out its own writable copy."""
+    from denchi.labs.api.instrument import Instrument
+
+    measured = []
+    measure = Instrument.measure
+    monkeypatch.setattr(
+        Instrument, "measure", lambda self, r: measured.append(r) or measure(self, r)
+    )
+    func = getattr(module, name)
+    getattr(func, "cache_clear", lambda: None)()  # a fresh cache (not made by others)
+    first = func("kept-001")
+    made = len(measured)
+    again = func("kept-001")
+    assert made and len(measured) == made, f"{name} measured again for the same seed"
+    pairs = zip(*(r if isinstance(r, tuple) else (r,) for r in (first, again)), strict=True)
+    for record, other in pairs:
+        saved = _voltage(record).copy()
+        _voltage(record)[:] *= 1000  # the learner's copy is writable ...
+        np.testing.assert_array_equal(_voltage(other), saved)  # ... and not the next caller's
+    func("kept-002")
+    assert len(measured) > made  # another seed is another cell

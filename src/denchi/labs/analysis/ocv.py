@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from denchi.labs.api.instrument import seeded
+from denchi.labs.api.instrument import kept, seeded
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult, results_checked
 from denchi.labs.errors import LabInputError, keywords_checked
@@ -340,8 +340,7 @@ def degraded_ocv(
     )
 
 
-@keywords_checked
-@seeded
+@kept
 def measured_slow_discharge(seed: int | str) -> DischargeResult:
     """Lab e02's pseudo-OCV measurement: the seeded NMC cell (DFN, 25 ℃) discharged at C/20,
     recorded every 20 s with 1 mV voltage noise. DFN, not SPMe: with the Chen2020 parameters the
@@ -380,8 +379,7 @@ def aged_lli(seed: int | str) -> float:
     return round(float(rng.uniform(0.08, 0.16)), 3)
 
 
-@keywords_checked
-@seeded
+@kept
 def measured_aged_ocv(seed: int | str) -> tuple[OCVResult, OCVResult]:
     """(fresh, aged) OCV curves of lab e02's assignment, each with 1 mV noise: the fresh
     cell and the cell that lost :func:`aged_lli` of its lithium inventory.

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from denchi.labs.api.instrument import seeded
+from denchi.labs.api.instrument import kept
 from denchi.labs.api.results import GITTResult, PulseTestResult, results_checked
 from denchi.labs.errors import LabInputError, keywords_checked
 from denchi.validation import number_array, number_in_range, same_length
@@ -27,8 +27,7 @@ def _instrument(seed: int | str, sample_s: float):
     return Instrument(noise_v=0.0005, noise_a=0.0, noise_c=0.0, sample_s=sample_s, seed=seed)
 
 
-@keywords_checked
-@seeded
+@kept
 def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResult:
     """The HPPC of lab e03's assignment: the seeded NMC cell (SPMe), 1C pulses of 10 s every
     10 % SOC after 30 min of rest, recorded every second with 0.5 mV voltage noise.
@@ -50,8 +49,7 @@ def measured_hppc(seed: int | str, temperature_c: float = 25.0) -> PulseTestResu
     return _instrument(seed, 1.0).measure(pulses)
 
 
-@keywords_checked
-@seeded
+@kept
 def measured_gitt(seed: int | str) -> GITTResult:
     """The GITT of lab e03's assignment: the seeded NMC cell (SPMe, 25 ℃) with
     :data:`GITT_PULSE`, recorded every 2 s with 0.5 mV voltage noise.

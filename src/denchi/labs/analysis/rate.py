@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from denchi.labs.api.instrument import seeded
+from denchi.labs.api.instrument import kept
 from denchi.labs.api.results import RateTestResult, results_checked
 from denchi.labs.errors import LabInputError, keywords_checked
 from denchi.validation import number_array, same_length
@@ -20,8 +20,7 @@ from denchi.validation import number_array, same_length
 ASSIGNMENT_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0)
 
 
-@keywords_checked
-@seeded
+@kept
 def measured_rate_test(seed: int | str, chemistry: str = "nmc_graphite") -> RateTestResult:
     """The rate test of lab e01's assignment: the seeded cell of ``chemistry`` (SPMe,
     25 ℃) discharged from full at :data:`ASSIGNMENT_C_RATES`, recorded every 10 s with

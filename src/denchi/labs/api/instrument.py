@@ -18,8 +18,10 @@ deviations. Without a seed a cell is the preset itself.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -28,7 +30,7 @@ from denchi.labs.api.impedance import EISResult
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import CyclerRecord, ProtocolResult, RateTestResult, series_fields
 from denchi.labs.engine.presets import Preset
-from denchi.labs.errors import LabInputError, methods_checked
+from denchi.labs.errors import LabInputError, keywords_checked, methods_checked
 from denchi.labs.seeds import seed_number
 from denchi.validation import number_in_range
 
@@ -37,6 +39,7 @@ RESISTANCE_SPREAD = 0.03  # scale of the extra contact resistance, relative to t
 _CELL_STREAM = 1  # independent random streams from one seed
 _NOISE_STREAM = 2
 
+T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -58,6 +61,65 @@ def seeded(func: F) -> F:
         return func(seed, *args, **kwargs)
 
     return checked  # type: ignore[return-value]
+
+
+def _copied(result: T, writable: bool) -> T:
+    """A copy of ``result`` with every array copied (nested results too, in a tuple or as a
+    field), read-only or writable."""
+    if isinstance(result, tuple):
+        return tuple(_copied(item, writable) for item in result)  # type: ignore[return-value]
+    if not is_dataclass(result) or isinstance(result, type):
+        return result
+    changes: dict[str, Any] = {}
+    for f in fields(result):
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray):
+            value = value.copy()
+            value.flags.writeable = writable
+            changes[f.name] = value
+        elif (isinstance(value, tuple) and any(is_dataclass(v) for v in value)) or (
+            is_dataclass(value) and not isinstance(value, type)
+        ):
+            changes[f.name] = _copied(value, writable)
+    return replace(result, **changes)
+
+
+def kept(func: F) -> F:
+    """Keep the data sets ``func`` makes (one per seed and arguments): the seed is checked
+    first, the cache holds a read-only copy and every call returns a writable copy.
+
+    Args:
+        func: A data-set function whose first argument is a seed, taking hashable
+            arguments (numbers and strings), by position or by name.
+
+    Returns:
+        The wrapper; calling it raises ``LabInputError`` for a wrong seed, an unknown
+        keyword, a wrong number of arguments or an unhashable argument, and whatever
+        ``func`` raises.
+    """
+    cached = lru_cache(maxsize=16)(lambda *args: _copied(func(*args), writable=False))
+    signature = inspect.signature(func)
+
+    @keywords_checked
+    @seeded
+    @functools.wraps(func)
+    def learner_copy(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)  # keywords_checked has checked the call
+        bound.apply_defaults()
+        for name, value in bound.arguments.items():
+            try:
+                hash(value)
+            except TypeError:
+                raise LabInputError(
+                    name,
+                    f"{func.__name__} の引数 {name} には数か文字列を指定してください"
+                    f"（指定値: {value!r:.60}）。",
+                    f"{func.__name__}: {name} must be a number or a string; got {value!r:.60}.",
+                ) from None
+        return _copied(cached(*bound.args), writable=True)
+
+    learner_copy.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return learner_copy  # type: ignore[return-value]
 
 
 def production_spread(preset: Preset, seed: object) -> tuple[float, float]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from denchi.chem import butler_volmer_current_density, tafel_fit
 from denchi.chem.kinetics import TafelFit
-from denchi.labs.datasets.evaluation import kept
+from denchi.labs.api.instrument import kept
 from denchi.labs.seeds import seed_number
 
 # the electrodes of the class: log-uniform j0, uniform αa, αc = 1 − αa (one-step reaction)

@@ -4,29 +4,25 @@ The lab page, the assignment's setup cell, its hidden tests (the reference analy
 teacher who wants to see one student's data all call the same function with the same seed
 (the student id), so they always see the same cell and the same noise. Every data set is
 small: a few seconds of simulation with a fresh process, much less once the engine's cache
-holds the built model. Each data set is also kept (:func:`kept`), so the hidden tests of
-one student re-use it: the cache holds a read-only copy and every caller gets a writable copy
-of its own, so a learner may write ``z_ohm *= 1000`` without changing anybody else's data.
+holds the built model. Each data set is also kept
+(:func:`denchi.labs.api.instrument.kept`), so the hidden tests of one student re-use it: the
+cache holds a read-only copy and every caller gets a writable copy of its own, so a learner
+may write ``z_ohm *= 1000`` without changing anybody else's data.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
-from dataclasses import fields, is_dataclass, replace
-from functools import lru_cache
-from typing import Any, TypeVar
+from dataclasses import replace
 
 import numpy as np
 
 from denchi.labs.api.aging import AgingResult
 from denchi.labs.api.cell import Cell
 from denchi.labs.api.impedance import EISResult
-from denchi.labs.api.instrument import Instrument, seeded
+from denchi.labs.api.instrument import Instrument, kept
 from denchi.labs.api.ocv import OCVResult
 from denchi.labs.api.results import DischargeResult, results_checked
-from denchi.labs.errors import LabInputError, keywords_checked
+from denchi.labs.errors import keywords_checked
 from denchi.labs.seeds import seed_number
 
 PRESET = "nmc_graphite"  # LG M50: the only preset with impedance, heat and aging parameters
@@ -50,68 +46,6 @@ CALENDAR_CHECKUPS = 6
 CALENDAR_TEMPERATURES_C = (25.0, 45.0)
 CAPACITY_NOISE = 1e-4  # relative noise of a capacity check (0.5 mAh on 5 Ah)
 _CAPACITY_STREAM = 3  # a random stream of its own (the instrument uses 2, the cell 1)
-
-T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _copied(result: T, writable: bool) -> T:
-    """A copy of ``result`` with every array copied (nested results too, in a tuple or as a
-    field), read-only or writable."""
-    if isinstance(result, tuple):
-        return tuple(_copied(item, writable) for item in result)  # type: ignore[return-value]
-    if not is_dataclass(result) or isinstance(result, type):
-        return result
-    changes: dict[str, Any] = {}
-    for f in fields(result):
-        value = getattr(result, f.name)
-        if isinstance(value, np.ndarray):
-            value = value.copy()
-            value.flags.writeable = writable
-            changes[f.name] = value
-        elif (isinstance(value, tuple) and any(is_dataclass(v) for v in value)) or (
-            is_dataclass(value) and not isinstance(value, type)
-        ):
-            changes[f.name] = _copied(value, writable)
-    return replace(result, **changes)
-
-
-def kept(func: F) -> F:
-    """Keep the data sets ``func`` makes (one per seed and arguments): the seed is checked
-    first, the cache holds a read-only copy and every call returns a writable copy.
-
-    Args:
-        func: A data-set function whose first argument is a seed, taking hashable
-            arguments (numbers and strings), by position or by name.
-
-    Returns:
-        The wrapper; calling it raises ``LabInputError`` for a wrong seed, an unknown
-        keyword, a wrong number of arguments or an unhashable argument, and whatever
-        ``func`` raises.
-    """
-    cached = lru_cache(maxsize=16)(lambda *args: _copied(func(*args), writable=False))
-    signature = inspect.signature(func)
-
-    @keywords_checked
-    @seeded
-    @functools.wraps(func)
-    def learner_copy(*args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(*args, **kwargs)  # keywords_checked has checked the call
-        bound.apply_defaults()
-        for name, value in bound.arguments.items():
-            try:
-                hash(value)
-            except TypeError:
-                raise LabInputError(
-                    name,
-                    f"{func.__name__} の引数 {name} には数か文字列を指定してください"
-                    f"（指定値: {value!r:.60}）。",
-                    f"{func.__name__}: {name} must be a number or a string; got {value!r:.60}.",
-                ) from None
-        return _copied(cached(*bound.args), writable=True)
-
-    learner_copy.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    return learner_copy  # type: ignore[return-value]
 
 
 @kept

@@ -21,9 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from denchi.labs.api.instrument import Instrument, production_spread
+from denchi.labs.api.instrument import Instrument, kept, production_spread
 from denchi.labs.api.results import ProtocolResult
-from denchi.labs.datasets.evaluation import kept
 from denchi.labs.engine.presets import get_preset
 from denchi.labs.errors import LabInputError, keywords_checked
 from denchi.labs.seeds import seed_number

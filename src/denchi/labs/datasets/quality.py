@@ -30,7 +30,7 @@ from denchi.factory.quality import (
     run_rule_violations,
     xbar_r_chart,
 )
-from denchi.labs.datasets.evaluation import kept
+from denchi.labs.api.instrument import kept
 from denchi.labs.seeds import seed_number
 
 NOMINAL_CAPACITY_AH = 5.0  # the LG M50 of the labs (its nominal capacity)
