@@ -144,8 +144,8 @@ def test_a_server_that_cannot_import_its_preload_is_refused():
 
 
 def test_the_shared_server_is_restarted_after_it_ended(monkeypatch):
-    monkeypatch.setattr(forkserver, "_shared", None)
-    monkeypatch.setattr(forkserver, "_failures", 0)
+    monkeypatch.setattr(forkserver, "_servers", {})
+    monkeypatch.setattr(forkserver, "_failures", {})
     first = forkserver.shared(LIGHT)
     assert first is not None and first.alive
     assert forkserver.server_pids() == {first.pid}
@@ -153,3 +153,75 @@ def test_the_shared_server_is_restarted_after_it_ended(monkeypatch):
     second = forkserver.shared(LIGHT)
     assert second is not None and second.alive and second.pid != first.pid
     second.close()
+
+
+def test_kernels_of_one_server_draw_different_random_numbers(tmp_path):
+    """Each copy seeds Python's and NumPy's global generators anew, as a new interpreter does
+    (copies of a server that imported them would otherwise all draw the same numbers)."""
+    probe = textwrap.dedent("""
+        import json, random, numpy
+        json.dump([random.random(), numpy.random.random()], open("probe.json", "w"))
+    """)
+    running = ForkServer(("random", "numpy.random"))
+    try:
+        drawn = []
+        for name in ("a", "b"):
+            kernel = _spawn(running, tmp_path / name, probe, {})
+            assert kernel.wait(timeout=60) == 0
+            drawn.append(json.loads((tmp_path / name / "probe.json").read_text()))
+    finally:
+        running.close()
+    assert drawn[0][0] != drawn[1][0]  # Python's
+    assert drawn[0][1] != drawn[1][1]  # NumPy's
+
+
+PLAIN_PROBE = textwrap.dedent("""
+    import json, os, resource, sys
+    json.dump({
+        "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0],
+        "env": sorted(os.environ),
+        "path0": sys.path[0],
+        "argv": sys.argv[1:],
+    }, open("probe.json", "w"))
+""")
+
+
+def test_an_unsandboxed_server_runs_the_command_as_given(tmp_path):
+    """The book's server (denchi.page_kernels): a request's argv is the kernel command, run
+    in the given folder and environment with no limit of the sandbox."""
+    plain = ForkServer(LIGHT, sandboxed=False)
+    try:
+        (tmp_path / "denchi_probe.py").write_text(PLAIN_PROBE)
+        command = [sys.executable, "-m", "denchi_probe", "-f", "k.json"]
+        kernel = plain.spawn(command, env={"PATH": "/usr/bin"}, cwd=str(tmp_path))
+        assert kernel.wait(timeout=60) == 0
+    finally:
+        plain.close()
+    seen = json.loads((tmp_path / "probe.json").read_text())
+    import resource
+
+    assert seen["cpu"] == resource.getrlimit(resource.RLIMIT_CPU)[0]  # as this process's
+    assert seen["env"] == ["PATH"]
+    assert seen["path0"] == str(tmp_path)
+    assert seen["argv"] == ["-f", "k.json"]
+
+
+def test_a_sandboxed_server_runs_no_bare_command(server, tmp_path):
+    """A grading server's copy reads its request as the launcher's arguments: a bare kernel
+    command (what an unsandboxed server runs) ends the copy before anything of it runs."""
+    (tmp_path / "denchi_probe.py").write_text(PLAIN_PROBE)
+    command = [sys.executable, "-m", "denchi_probe"]
+    kernel = server.spawn(command, env={"PATH": "/usr/bin"}, cwd=str(tmp_path))
+    assert kernel.wait(timeout=60) != 0
+    assert not (tmp_path / "probe.json").exists()
+
+
+def test_a_server_whose_client_ends_without_closing_it_removes_its_folder():
+    """A process pool's worker (the book's page execution) ends without exit handlers: its
+    server reads the end of its input, ends, and leaves no folder behind."""
+    running = ForkServer(LIGHT)
+    home = running._home
+    assert home.is_dir()
+    running._proc.stdin.close()  # what the end of the client process does, without close()
+    assert running._proc.wait(timeout=30) == 0
+    assert not home.exists()

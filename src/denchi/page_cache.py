@@ -8,8 +8,10 @@ others keep theirs, so an edit to the LMS code re-runs no page and an edit to ``
 re-runs only the pages that use it.
 
 Pages that need running are executed before Sphinx reads them, several at a time, by the same
-reader, executor and cache that MyST-NB uses; Sphinx then finds their outputs in the cache. A
-page that fails here is simply not cached: Sphinx runs it again and reports the error.
+reader, executor and cache that MyST-NB uses, each in a kernel forked from a process that has
+the pages' imports loaded (:mod:`denchi.page_kernels`); Sphinx then finds their outputs in the
+cache. A page that fails here is simply not cached: Sphinx runs it again, in a kernel of its
+own, and reports the error.
 """
 
 from __future__ import annotations
@@ -147,9 +149,16 @@ def _execute(path: str) -> tuple[str, Any, float, str]:
     """Run one page as MyST-NB would (in its folder); returns (path, notebook, seconds, error)."""
     from jupyter_cache.executors.utils import single_nb_execution
 
+    from denchi.page_kernels import PageKernelManager
+
     nb = read_page(Path(path))
     result = single_nb_execution(
-        nb, cwd=str(Path(path).parent), allow_errors=False, timeout=TIMEOUT_S, meta_override=True
+        nb,
+        cwd=str(Path(path).parent),
+        allow_errors=False,
+        timeout=TIMEOUT_S,
+        meta_override=True,
+        kernel_manager_class=PageKernelManager,
     )
     error = "" if result.err is None else f"{type(result.err).__name__}: {result.err}"
     return path, nb, result.time, error

@@ -27,11 +27,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil
 from jupyter_client.client import KernelClient
-from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_client.manager import KernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
@@ -40,7 +39,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer
 
 from denchi.grading import capture, forkserver, sandbox
-from denchi.grading.forkserver import ForkedKernel, ForkServer, ForkServerError
+from denchi.grading.forkserver import ForkedKernel, ForkingKernelManager
 from denchi.grading.hidden import visible_part
 from denchi.grading.outcome import Flag, error_output
 from denchi.grading.student import graded_student
@@ -57,38 +56,22 @@ MEMORY_RESERVE_MB = 64
 MEMORY_RESERVE_NAME = "_denchi_memory_reserve"
 
 
-class SandboxedKernelManager(AsyncKernelManager):
+class SandboxedKernelManager(ForkingKernelManager):
     """Starts the kernel command behind the sandbox launcher (``launcher`` is set per run),
-    forked by ``fork_server`` when one is set (:mod:`denchi.grading.forkserver`)."""
+    forked by ``fork_server`` when one is set (:mod:`denchi.grading.forkserver`): the copy
+    protects itself with the launcher's arguments."""
 
     launcher: list[str] = []
-    fork_server: ForkServer | None = None
 
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        """Start the kernel: a copy of the fork server that protects itself with the
-        launcher's arguments, or (no server, or it failed) the launcher as a new process.
+    def fork_argv(self, kernel_cmd: list[str]) -> list[str] | None:
+        """The launcher's arguments after its ``python -m`` prefix (what the fork server's
+        copy protects itself with), or ``None`` for a command without the launcher.
 
         Args:
             kernel_cmd: The launcher and kernel command (:meth:`format_kernel_cmd`).
-            kw: jupyter_client's launch arguments (``env``, ``cwd``, …).
         """
         launcher = list(sandbox.LAUNCHER)
-        provisioner = self.provisioner
-        forkable = kernel_cmd[: len(launcher)] == launcher
-        if self.fork_server is not None and forkable and isinstance(provisioner, LocalProvisioner):
-            try:
-                process = self.fork_server.spawn(
-                    kernel_cmd[len(launcher) :], env=kw["env"], cwd=str(kw["cwd"])
-                )
-            except ForkServerError as exc:
-                self.log.warning("Kernel started without the fork server: %s", exc)
-            else:
-                provisioner.process = process  # type: ignore[assignment]
-                provisioner.pid, provisioner.pgid = process.pid, process.pid
-                provisioner.cwd = kw["cwd"]
-                self._reconcile_connection_info(provisioner.connection_info)
-                return
-        await super()._async_launch_kernel(kernel_cmd, **kw)
+        return kernel_cmd[len(launcher) :] if kernel_cmd[: len(launcher)] == launcher else None
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """The kernel command (jupyter_client's) behind ``launcher``.

@@ -1,5 +1,5 @@
-"""A fork server for grading kernels: Python and the course's imports loaded once, each kernel
-a fresh copy of that process.
+"""A fork server for kernels: Python and the course's imports loaded once, each kernel a fresh
+copy of that process.
 
 Starting a kernel the ordinary way costs a new interpreter that imports PyBaMM, NumPy, SciPy,
 CasADi, IPython and Matplotlib again: about 3 s of CPU per notebook, half of the grading of a
@@ -9,7 +9,12 @@ then, for each kernel, it forks, and the copy applies the sandbox of
 Landlock, seccomp, exactly as the launcher does) and runs the kernel module in place of a new
 interpreter. It is the technique of :mod:`multiprocessing`'s ``forkserver`` start method.
 
-Each kernel still serves one student only. It starts from the server's state, which holds
+The book's build forks the kernels of its pages the same way, from a server of its own that
+protects nothing (:data:`UNSANDBOXED`; the pages are the project's own code, run as a fresh
+kernel runs them): :mod:`denchi.page_kernels`. A server's mode is fixed when it starts, so a
+grading server never runs a kernel unprotected.
+
+Each grading kernel still serves one student only. It starts from the server's state, which holds
 imports and nothing of any submission: the server forks *before* the request is read, so the
 scratch folder and student id of a request exist only in the one kernel they belong to.
 
@@ -21,7 +26,8 @@ Protocol, over the server's stdin and stdout:
 
 - client to server: ``fork <n>`` and a newline, then ``n`` bytes of JSON
   ``{"argv": [...], "env": {...}, "cwd": "..."}`` (``argv``: the launcher's arguments of
-  :func:`denchi.grading.sandbox.launcher_args` after its ``python -m`` prefix);
+  :func:`denchi.grading.sandbox.launcher_args` after its ``python -m`` prefix; for an
+  unsandboxed server, the kernel command itself);
 - server to client, one JSON object per line: ``{"ready": [modules]}`` once,
   ``{"pid": p}`` after each fork (once the child has read its request), ``{"exit": p,
   "code": c}`` when a child ends (:class:`subprocess.Popen`'s convention: ``-N`` for signal N).
@@ -47,7 +53,10 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
 # What the course's notebooks import (``denchi.labs`` loads its parts and PyBaMM lazily, so
 # they are named here; a trailing ``.*`` takes a package with all its modules) and what every
@@ -66,6 +75,10 @@ PRELOAD = (
 # the backend ipykernel sets for its kernels (ipykernel.kernelapp.IPKernelApp.init_kernel);
 # Matplotlib reads it at import, so the server must import under it
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+UNSANDBOXED = "--unsandboxed"  # the server's option for kernels that protect nothing
+# the server's own folder, which it removes when it ends (its client may end without
+# closing it: a process pool's worker runs no exit handlers)
+HOME_ENV = "DENCHI_FORKSERVER_HOME"
 START_TIMEOUT_S = 120.0
 FORK_TIMEOUT_S = 30.0
 
@@ -132,8 +145,9 @@ def _data_segment_mb() -> int:
     return 0
 
 
-def _child(size: int, ready: int) -> None:
-    """In the forked copy: read the request, tell the server, protect, run the kernel."""
+def _child(size: int, ready: int, sandboxed: bool) -> None:
+    """In the forked copy: read the request, tell the server, protect (when ``sandboxed``),
+    run the kernel."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -148,15 +162,20 @@ def _child(size: int, ready: int) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         sys.path[0] = request["cwd"]  # as for ``python -m`` started in the scratch folder
-        if "numpy" in sys.modules:  # a fresh interpreter seeds NumPy's global generator anew
+        # a fresh interpreter seeds NumPy's global generator anew (Python's own ``random``
+        # reseeds itself in a forked child)
+        if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed()
-        from denchi.grading import sandbox
+        command = request["argv"]
+        if sandboxed:
+            from denchi.grading import sandbox
 
-        protection = sandbox.parse(request["argv"])
-        # the limit is for what the notebook adds: the server's imports are already mapped
-        inherited_mb = _data_segment_mb()
-        sandbox.protect(replace(protection, memory_mb=protection.memory_mb + inherited_mb))
-        _run_kernel(protection.command)
+            protection = sandbox.parse(command)
+            # the limit is for what the notebook adds: the server's imports are already mapped
+            inherited_mb = _data_segment_mb()
+            sandbox.protect(replace(protection, memory_mb=protection.memory_mb + inherited_mb))
+            command = list(protection.command)
+        _run_kernel(command)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -166,12 +185,14 @@ def _child(size: int, ready: int) -> None:
         os._exit(code)
 
 
-def serve(preload: Sequence[str]) -> None:
-    """The server's loop (``python -m denchi.grading.forkserver [module ...]``): import
-    ``preload``, answer ``ready``, then fork one kernel per request until stdin closes.
+def serve(preload: Sequence[str], sandboxed: bool = True) -> None:
+    """The server's loop (``python -m denchi.grading.forkserver [--unsandboxed] [module ...]``):
+    import ``preload``, answer ``ready``, then fork one kernel per request until stdin closes.
 
     Args:
         preload: Modules to import before the first fork.
+        sandboxed: Each kernel protects itself with its request's launcher arguments; if
+            ``False``, a request's ``argv`` is the kernel command, run unprotected.
 
     Raises:
         ImportError: if a module of ``preload`` cannot be imported (the client falls back).
@@ -195,7 +216,7 @@ def serve(preload: Sequence[str]) -> None:
         pid = os.fork()
         if pid == 0:
             os.close(ready_r)
-            _child(int(header[1]), ready_w)
+            _child(int(header[1]), ready_w, sandboxed)
         os.close(ready_w)
         read = os.read(ready_r, 1)
         os.close(ready_r)
@@ -275,21 +296,30 @@ class ForkServer:
 
     Args:
         preload: Modules it imports before forking.
+        sandboxed: Its kernels protect themselves (:func:`serve`); ``False`` for kernels
+            of trusted code only (the book's pages).
 
     Raises:
         ForkServerError: if it did not start, import ``preload`` or answer ``ready`` within
             ``START_TIMEOUT_S``.
     """
 
-    def __init__(self, preload: Sequence[str] = PRELOAD) -> None:
+    def __init__(self, preload: Sequence[str] = PRELOAD, sandboxed: bool = True) -> None:
         from denchi.grading import sandbox
 
         self.preload = tuple(preload)
+        self.sandboxed = sandboxed
         self._home = Path(tempfile.mkdtemp(prefix="denchi-forkserver-"))
         env = sandbox.kernel_env(self._home)
-        env.update(MPLBACKEND=INLINE_BACKEND, PYTHONUNBUFFERED="1")
+        env.update(MPLBACKEND=INLINE_BACKEND, PYTHONUNBUFFERED="1", **{HOME_ENV: str(self._home)})
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "denchi.grading.forkserver", *self.preload],
+            [
+                sys.executable,
+                "-m",
+                "denchi.grading.forkserver",
+                *([] if sandboxed else [UNSANDBOXED]),
+                *self.preload,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -339,10 +369,12 @@ class ForkServer:
             self._exited.notify_all()
 
     def spawn(self, argv: Sequence[str], env: dict[str, str], cwd: str) -> ForkedKernel:
-        """Fork a kernel that protects itself with the launcher's ``argv`` and runs its command.
+        """Fork a kernel that protects itself with the launcher's ``argv`` and runs its command
+        (an unsandboxed server: that runs the command ``argv``).
 
         Args:
-            argv: The sandbox launcher's arguments (limits, paths, ``--``, kernel command).
+            argv: The sandbox launcher's arguments (limits, paths, ``--``, kernel command);
+                for an unsandboxed server, the kernel command.
             env: The kernel's whole environment.
             cwd: The kernel's working folder (its scratch folder).
 
@@ -422,49 +454,101 @@ def _running(pid: int) -> bool:
         return False
 
 
-_shared: ForkServer | None = None
+_Key = tuple[tuple[str, ...], bool]
+_servers: dict[_Key, ForkServer] = {}
 _shared_lock = threading.Lock()
-_failures = 0
+_failures: dict[_Key, int] = {}
 MAX_STARTS = 3  # a server that keeps failing is given up for this process
 
 
-def shared(preload: Sequence[str] = PRELOAD) -> ForkServer | None:
-    """This process's fork server, started on first use (and again if it ended); ``None``
-    where kernels cannot be forked (not Linux) or the server failed ``MAX_STARTS`` times
-    (the reason goes to stderr, the grader's log).
+def shared(preload: Sequence[str] = PRELOAD, sandboxed: bool = True) -> ForkServer | None:
+    """This process's fork server of ``preload`` in this mode (each list and mode has its
+    own), started on first use (and again if it ended); ``None`` where kernels cannot be
+    forked (not Linux) or the server failed ``MAX_STARTS`` times (the reason goes to stderr,
+    the grader's log).
 
     Args:
-        preload: Modules the server imports (a different list starts a new server).
+        preload: Modules the server imports.
+        sandboxed: Whether its kernels protect themselves (:class:`ForkServer`).
     """
-    global _shared, _failures
     if not sys.platform.startswith("linux"):
         return None
+    key = (tuple(preload), sandboxed)
     with _shared_lock:
-        if _shared is not None and _shared.alive and _shared.preload == tuple(preload):
-            return _shared
-        if _shared is not None:
-            _shared.close()
-            _shared = None
-        while _failures < MAX_STARTS:
+        server = _servers.pop(key, None)
+        if server is not None and server.alive:
+            _servers[key] = server
+            return server
+        if server is not None:
+            server.close()
+        while _failures.get(key, 0) < MAX_STARTS:
             try:
-                _shared = ForkServer(preload)
-                return _shared
+                _servers[key] = ForkServer(preload, sandboxed)
+                return _servers[key]
             except (ForkServerError, OSError) as exc:
-                _failures += 1
+                _failures[key] = _failures.get(key, 0) + 1
                 print(f"denchi: kernels start without the fork server: {exc}", file=sys.stderr)
         return None
 
 
 def server_pids() -> set[int]:
-    """Process ids of this process's running fork server (to spare it when ending leftovers)."""
-    return {_shared.pid} if _shared is not None and _shared.alive else set()
+    """Process ids of this process's running fork servers (to spare them when ending
+    leftovers)."""
+    return {server.pid for server in _servers.values() if server.alive}
 
 
 @atexit.register
 def _close_shared() -> None:
-    if _shared is not None:
-        _shared.close()
+    for server in list(_servers.values()):
+        server.close()
+
+
+class ForkingKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager, starting its kernel as a copy of ``fork_server``
+    (set per manager) when there is one and :meth:`fork_argv` allows it; otherwise, or when
+    the server fails, as a new process, as jupyter_client does."""
+
+    fork_server: ForkServer | None = None
+
+    def fork_argv(self, kernel_cmd: list[str]) -> list[str] | None:
+        """The request's ``argv`` for ``kernel_cmd`` (:meth:`ForkServer.spawn`), or ``None``
+        to start this kernel as a new process. Here: the command itself, for an unsandboxed
+        server.
+
+        Args:
+            kernel_cmd: The command jupyter_client would run (:meth:`format_kernel_cmd`).
+        """
+        return list(kernel_cmd)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Start the kernel: a copy of the fork server, or (no server, :meth:`fork_argv`
+        says no, or the server failed) a new process.
+
+        Args:
+            kernel_cmd: The kernel command (:meth:`format_kernel_cmd`).
+            kw: jupyter_client's launch arguments (``env``, ``cwd``, …).
+        """
+        argv = self.fork_argv(kernel_cmd)
+        provisioner = self.provisioner
+        if self.fork_server is not None and argv and isinstance(provisioner, LocalProvisioner):
+            cwd = str(Path(kw.get("cwd") or Path.cwd()).resolve())  # the server has its own
+            try:
+                process = self.fork_server.spawn(argv, env=kw["env"], cwd=cwd)
+            except ForkServerError as exc:
+                self.log.warning("Kernel started without the fork server: %s", exc)
+            else:
+                provisioner.process = process  # type: ignore[assignment]
+                provisioner.pid, provisioner.pgid = process.pid, process.pid
+                provisioner.cwd = cwd
+                self._reconcile_connection_info(provisioner.connection_info)
+                return
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1:])
+    _unsandboxed = sys.argv[1:2] == [UNSANDBOXED]
+    try:
+        serve(sys.argv[1 + _unsandboxed :], sandboxed=not _unsandboxed)
+    finally:  # the kernels, copies of this process, never come here (they end in _child)
+        if os.environ.get(HOME_ENV):
+            shutil.rmtree(os.environ[HOME_ENV], ignore_errors=True)
