@@ -190,7 +190,8 @@ def serve(preload: Sequence[str], sandboxed: bool = True) -> None:
     import ``preload``, answer ``ready``, then fork one kernel per request until stdin closes.
 
     Args:
-        preload: Modules to import before the first fork.
+        preload: Modules to import before the first fork (``pybamm`` through
+            :func:`denchi.telemetry.import_pybamm`: telemetry off, citations read cheaply).
         sandboxed: Each kernel protects itself with its request's launcher arguments; if
             ``False``, a request's ``argv`` is the kernel command, run unprotected.
 
@@ -198,6 +199,10 @@ def serve(preload: Sequence[str], sandboxed: bool = True) -> None:
         ImportError: if a module of ``preload`` cannot be imported (the client falls back).
     """
     for name in preload:
+        if name == "pybamm":  # through denchi's door, as denchi's own imports of it go
+            from denchi.telemetry import import_pybamm
+
+            import_pybamm()
         module = importlib.import_module(name.removesuffix(".*"))
         if name.endswith(".*"):
             for info in pkgutil.walk_packages(module.__path__, f"{module.__name__}."):
