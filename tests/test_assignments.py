@@ -4,12 +4,14 @@ hidden tests never reach the student version, nor the feedback."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 from grading_support import (
     QUESTION,
     autograde,
+    copy_course,
     fill_answers,
     html_text,
     max_score,
@@ -58,12 +60,28 @@ def pool():
 # tests (its xdist_group), and the result is kept here (a module-scoped parametrised fixture
 # would be set up again whenever the worker's test order switches assignment).
 _GRADED: dict[str, dict] = {}
+# Each assignment is generated once per test process too (``nbgrader generate_assignment``, a
+# subprocess of about 4 s); each test grades in a copy of it. The tests that grade one assignment
+# share its xdist_group, so they find it here.
+_GENERATED: dict[str, Path] = {}
 
 
-@pytest.fixture(
-    params=[pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS],
-    ids=ASSIGNMENTS,
-)
+def _generated_course(assignment: str, tmp_path_factory, folder: Path) -> Path:
+    """A copy, in ``folder``, of a course in which ``assignment`` has been generated (its
+    gradebook knows it, ``release/<assignment>`` holds the student version)."""
+    if assignment not in _GENERATED:
+        template = nbg.copy_course(tmp_path_factory.mktemp(f"{assignment}-generated"))
+        nbg.generate(template, assignment)
+        _GENERATED[assignment] = template
+    return copy_course(_GENERATED[assignment], folder)
+
+
+def _in_group(assignments):
+    """Parameters of a test that grades each of ``assignments``, each in its xdist_group."""
+    return [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in assignments]
+
+
+@pytest.fixture(params=_in_group(ASSIGNMENTS), ids=ASSIGNMENTS)
 def graded(request, tmp_path_factory, pool):
     if request.param not in _GRADED:
         _GRADED[request.param] = _grade_three_kinds(request.param, tmp_path_factory, pool)
@@ -72,8 +90,9 @@ def graded(request, tmp_path_factory, pool):
 
 def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
     """Generate, hand in the three kinds of answers, autograde them in parallel."""
-    course = nbg.copy_course(tmp_path_factory.mktemp(assignment))
-    release = nbg.generate(course, assignment)
+    folder = tmp_path_factory.mktemp(assignment) / "course"
+    course = _generated_course(assignment, tmp_path_factory, folder)
+    release = course / "release" / assignment
     source = course / "source" / assignment
     names = sorted(p.name for p in source.glob("*.ipynb"))
     read = {n: nbformat.read(release / n, as_version=4) for n in names}
@@ -190,8 +209,10 @@ def test_solutions_are_absent_from_the_student_version(graded):
         assert "BEGIN SOLUTION" not in released
 
 
-@pytest.mark.parametrize("assignment", SEEDED)
-def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_path):
+@pytest.mark.parametrize("assignment", _in_group(SEEDED))
+def test_seeded_solution_scores_full_marks_under_plain_nbgrader(
+    assignment, tmp_path, tmp_path_factory
+):
     """`nbgrader autograde` (and so the JupyterHub formgrader) grades a student against their
     own data, as `denchi grade` does: the solution scores full marks for a student whose id is
     an e-mail address. With the student "solution" that `denchi grade` grades in
@@ -200,8 +221,7 @@ def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_
     are each graded on their own is
     tests/test_grading_pipeline.py::test_plain_nbgrader_autograde_seeds_kernel_and_hidden_tests_alike.
     """
-    course = nbg.copy_course(tmp_path / "course")
-    nbg.generate(course, assignment)
+    course = _generated_course(assignment, tmp_path_factory, tmp_path / "course")
     source = course / "source" / assignment
     notebooks = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
     students = (
@@ -230,13 +250,15 @@ def test_visible_checks_give_hints_not_raw_errors(assignment):
                 assert not bare, (path.name, meta["grade_id"], bare)
 
 
-def _graded_variants(tmp_path, pool, assignment: str, variants) -> dict[str, dict]:
+def _graded_variants(
+    tmp_path, tmp_path_factory, pool, assignment: str, variants
+) -> dict[str, dict]:
     """Grade with ``denchi grade`` one submission per student of ``variants(solution)``
     (student -> answer code by grade_id; ``solution`` is the source's answer code by grade_id,
     SOLUTION markers being comments); each student's (score, max score) by test cell."""
     name = f"{assignment}.ipynb"
-    course = nbg.copy_course(tmp_path / "course")
-    release = nbg.generate(course, assignment)
+    course = _generated_course(assignment, tmp_path_factory, tmp_path / "course")
+    release = course / "release" / assignment
     source = nbformat.read(course / "source" / assignment / name, as_version=4)
     solution = {
         c.metadata.nbgrader["grade_id"]: c.source
@@ -262,14 +284,19 @@ def _graded_variants(tmp_path, pool, assignment: str, variants) -> dict[str, dic
         }
 
 
-def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, pool):
+@pytest.mark.xdist_group("e03_pulse_gitt")
+def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, tmp_path_factory, pool):
     """問2 says "use your 問1 resistance": a student whose 問1 is wrong but whose 問2 follows
     from it correctly loses 問1's points only."""
     assignment = "e03_pulse_gitt"
     wrong_q1 = typical_wrong_answers(assignment)[f"{assignment}.ipynb"]["q1_answer"]
     student = "s2024001"
     got = _graded_variants(
-        tmp_path, pool, assignment, lambda solution: {student: {**solution, "q1_answer": wrong_q1}}
+        tmp_path,
+        tmp_path_factory,
+        pool,
+        assignment,
+        lambda solution: {student: {**solution, "q1_answer": wrong_q1}},
     )[student]
     assert got["q1_test"][0] < got["q1_test"][1]  # 問1 wrong
     assert got["q2_test"][0] == got["q2_test"][1]  # 問2 right from the student's own 問1
@@ -297,7 +324,8 @@ q4_height_change_ah_per_v = h_aged - h_fresh""",
 }
 
 
-def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, pool):
+@pytest.mark.xdist_group("e02_ocv_dqdv")
+def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, tmp_path_factory, pool):
     """問4 asks how loss of lithium changed the low-voltage peak: the solution scores its
     points; the tallest-peak answer (a jump of about 0.2 V between the two peaks), the shift
     in mV and the other peak's change score less."""
@@ -309,7 +337,7 @@ def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, pool):
             for n, (kind, code) in enumerate(q4.items())
         }
 
-    graded = _graded_variants(tmp_path, pool, "e02_ocv_dqdv", variants)
+    graded = _graded_variants(tmp_path, tmp_path_factory, pool, "e02_ocv_dqdv", variants)
     got = {student.split("-", 1)[1]: cells for student, cells in graded.items()}
     assert all(score == maximum for score, maximum in got["solution"].values()), got["solution"]
     for kind in E02_WRONG_Q4:
@@ -318,7 +346,8 @@ def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, pool):
         assert got[kind]["q2_test"][0] == got[kind]["q2_test"][1], (kind, got[kind])
 
 
-def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, pool):
+@pytest.mark.xdist_group("e04_eis")
+def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, tmp_path_factory, pool):
     """問3 asks for a fit whose residuals are divided by |Z|: the same fit without the weighting
     (whose R_ct, α and C fall inside their tolerances on these spectra) loses the points of the
     weighting check and keeps the others."""
@@ -329,7 +358,7 @@ def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, pool):
         unweighted = solution["q3_answer"].replace(weighted, "d = randles(f_hz, *p) - z_ohm")
         return {"s2025001": solution, "s2025002": {**solution, "q3_answer": unweighted}}
 
-    got = _graded_variants(tmp_path, pool, "e04_eis", variants)
+    got = _graded_variants(tmp_path, tmp_path_factory, pool, "e04_eis", variants)
     weighted_scores, unweighted_scores = got["s2025001"], got["s2025002"]
     assert all(s == m for s, m in weighted_scores.values()), weighted_scores
     lost = {cell for cell, (s, m) in unweighted_scores.items() if s < m}
