@@ -44,7 +44,9 @@ def test_a_page_runs_in_a_copy_of_the_server_as_in_a_new_kernel(tmp_path, monkey
     page = tmp_path / "chapter"
     page.mkdir()
     monkeypatch.setenv("DENCHI_PROBE", "seen")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "extra"))  # a new kernel's sys.path has it
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    monkeypatch.setattr(forkserver, "_servers", {})  # a server started in this environment
     monkeypatch.chdir(tmp_path)  # the page's folder is given relative to here, as the book's are
     new = _run("chapter")
     forked = _run("chapter", kernel_manager_class=PageKernelManager)
@@ -57,3 +59,4 @@ def test_a_page_runs_in_a_copy_of_the_server_as_in_a_new_kernel(tmp_path, monkey
     assert int(new[len(PROBE)]) != server.pid  # ... where a new kernel is not
     assert forked[-1] != again[-1]  # NumPy's generator seeded anew in each copy
     assert os.getcwd() == str(tmp_path)
+    server.close()

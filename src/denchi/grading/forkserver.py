@@ -302,7 +302,8 @@ class ForkServer:
     Args:
         preload: Modules it imports before forking.
         sandboxed: Its kernels protect themselves (:func:`serve`); ``False`` for kernels
-            of trusted code only (the book's pages).
+            of trusted code only (the book's pages), the server then taking this process's
+            environment as it is now.
 
     Raises:
         ForkServerError: if it did not start, import ``preload`` or answer ``ready`` within
@@ -315,7 +316,10 @@ class ForkServer:
         self.preload = tuple(preload)
         self.sandboxed = sandboxed
         self._home = Path(tempfile.mkdtemp(prefix="denchi-forkserver-"))
-        env = sandbox.kernel_env(self._home)
+        # a grading server starts as clean as its kernels; an unsandboxed one in this
+        # process's environment, so that its copies see what a kernel launched from here sees
+        # (``sys.path`` from ``PYTHONPATH`` and the user's site, Matplotlib's config folder)
+        env = sandbox.kernel_env(self._home) if sandboxed else dict(os.environ)
         env.update(MPLBACKEND=INLINE_BACKEND, PYTHONUNBUFFERED="1", **{HOME_ENV: str(self._home)})
         self._proc = subprocess.Popen(
             [
