@@ -1,11 +1,11 @@
 """The book's page execution: kernels forked from a server of the pages' imports
 (``denchi.page_kernels``) against a new kernel per page, in the same run.
 
-Each page is executed as the book's build executes it (``denchi.page_cache``'s reader and
-jupyter-cache's ``single_nb_execution``, in the page's folder, with the build's environment),
-in one process, one page at a time, alternating the two ways page by page so that the machine's
-load falls on both alike. The server's start is counted once, in the forked total, as a build
-pays it once per page-executing process.
+Each page is executed as the book's build executes it (``denchi.page_cache.execute_page``, in
+the page's folder, with the build's environment), in one process, one page at a time,
+alternating the two ways page by page so that the machine's load falls on both alike. The
+server's start is counted once, in the forked total, as a build pays it once per
+page-executing process.
 
     .venv/bin/python benchmarks/page_kernels.py [--pages N] [--repeats R]
 
@@ -44,19 +44,12 @@ def _pages(count: int) -> list[Path]:
 
 
 def _run(page: Path, forked: bool) -> float:
-    from jupyter_cache.executors.utils import single_nb_execution
+    from denchi.page_cache import execute_page
 
-    from denchi import page_cache
-    from denchi.page_kernels import PageKernelManager
-
-    nb = page_cache.read_page(page)
-    extra = {"kernel_manager_class": PageKernelManager} if forked else {}
     start = time.perf_counter()
-    result = single_nb_execution(
-        nb, cwd=str(page.parent), allow_errors=False, timeout=page_cache.TIMEOUT_S, **extra
-    )
-    if result.err is not None:
-        raise SystemExit(f"{page.relative_to(ROOT)} failed: {result.err}")
+    _, _, _, error = execute_page(str(page), forked)
+    if error:
+        raise SystemExit(f"{page.relative_to(ROOT)} failed: {error}")
     return time.perf_counter() - start
 
 

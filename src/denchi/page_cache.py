@@ -145,8 +145,15 @@ def invalidate(root: Path, pages: Iterable[Path]) -> list[Path]:
     return stale
 
 
-def _execute(path: str) -> tuple[str, Any, float, str]:
-    """Run one page as MyST-NB would (in its folder); returns (path, notebook, seconds, error)."""
+def execute_page(path: str, forked: bool = True) -> tuple[str, Any, float, str]:
+    """Run one page as MyST-NB would (in its folder); returns (path, notebook, seconds, error).
+
+    Args:
+        path: The page's file.
+        forked: Its kernel a copy of this process's server of the pages' imports
+            (:mod:`denchi.page_kernels`), as the build runs it; ``False``: a new kernel, as
+            MyST-NB starts one (``benchmarks/page_kernels.py`` compares the two).
+    """
     from jupyter_cache.executors.utils import single_nb_execution
 
     from denchi.page_kernels import PageKernelManager
@@ -158,7 +165,7 @@ def _execute(path: str) -> tuple[str, Any, float, str]:
         allow_errors=False,
         timeout=TIMEOUT_S,
         meta_override=True,
-        kernel_manager_class=PageKernelManager,
+        **({"kernel_manager_class": PageKernelManager} if forked else {}),
     )
     error = "" if result.err is None else f"{type(result.err).__name__}: {result.err}"
     return path, nb, result.time, error
@@ -192,7 +199,7 @@ def execute(root: Path, pages: list[Path], workers: int) -> dict[str, str]:
     failed: dict[str, str] = {}
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for path, nb, seconds, error in pool.map(_execute, [str(p) for p in pages]):
+        for path, nb, seconds, error in pool.map(execute_page, [str(p) for p in pages]):
             name = Path(path).relative_to(root).as_posix()
             if error:
                 failed[name] = error

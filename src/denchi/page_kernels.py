@@ -21,9 +21,7 @@ from typing import Any
 from denchi.grading import forkserver
 
 # What the pages import (``denchi.book``, ``denchi.labs`` …; a trailing ``.*`` takes a package
-# with all its modules) and what every kernel imports to start. Not ``matplotlib.pyplot``: its
-# inline backend attaches itself to the kernel's shell when imported (see
-# denchi.grading.forkserver.PRELOAD).
+# with all its modules), then what every kernel imports to start.
 PRELOAD = (
     "pybamm",
     "pandas",
@@ -37,10 +35,7 @@ PRELOAD = (
     "denchi.grading.answer_key",
     "denchi.worksheet",
     "IPython.display",
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "matplotlib.figure",
-    "matplotlib.font_manager",
+    *forkserver.KERNEL_START,
 )
 
 

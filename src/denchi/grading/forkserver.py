@@ -58,20 +58,19 @@ from typing import IO, Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-# What the course's notebooks import (``denchi.labs`` loads its parts and PyBaMM lazily, so
-# they are named here; a trailing ``.*`` takes a package with all its modules) and what every
-# kernel imports to start: loaded once per server. Not ``matplotlib.pyplot``: its inline
-# backend attaches itself to the kernel's shell when imported, so it must be imported in the
-# kernel, after the shell exists.
-PRELOAD = (
-    "pybamm",
-    "denchi.labs.*",
-    "denchi.grading.checks",
+# What every kernel imports to start, loaded once per server. Not ``matplotlib.pyplot``: its
+# inline backend attaches itself to the kernel's shell when imported, so it must be imported in
+# the kernel, after the shell exists.
+KERNEL_START = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "matplotlib.figure",
     "matplotlib.font_manager",
 )
+# What the course's notebooks import (``denchi.labs`` loads its parts and PyBaMM lazily, so
+# they are named here; a trailing ``.*`` takes a package with all its modules), then what every
+# kernel imports to start.
+PRELOAD = ("pybamm", "denchi.labs.*", "denchi.grading.checks", *KERNEL_START)
 # the backend ipykernel sets for its kernels (ipykernel.kernelapp.IPKernelApp.init_kernel);
 # Matplotlib reads it at import, so the server must import under it
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
