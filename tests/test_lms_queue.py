@@ -241,6 +241,25 @@ def test_one_worker_grades_a_class_burst_in_one_batch(tool):
     assert [len(batch["students"]) for batch in rt.grader.batches] == [40]
 
 
+def test_a_stop_ends_the_round_in_progress_and_leaves_the_backlog_queued(tool):
+    """Stopping the tool waited for the whole backlog to be graded (three rounds here, and a
+    class's worth in a real queue); it now waits for the round in progress only."""
+    rt = tool(grade_s=1.0, worker_threads=1, grading_batch_size=2)
+    link = course(rt, {"rl": "h04"})["rl"]
+    for n in range(6):
+        submit(rt, link, f"u{n}", n)
+    queue = jobs.EmbeddedQueue(rt, poll_s=0.05)
+    queue.start()
+    deadline = time.monotonic() + 20
+    while not rt.grader.batches:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    queue.stop()
+    assert len(rt.grader.batches) == 1
+    assert sorted(statuses(rt).values()) == ["graded"] * 2 + ["queued"] * 4
+    assert not queue.lock.held  # the folder is free for the next start, which grades the rest
+
+
 # ---------------------------------------------------------------- delivery apart from grading
 
 

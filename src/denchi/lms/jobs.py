@@ -282,9 +282,11 @@ def grade_pending(
     workers: int = 1,
     scores_enqueued: Callable[[], None] = _nothing,
     owner: str | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> int:
     """Grade queued submissions, a fair share at a time (``workers``: how many workers share
-    the queue, :func:`fair_share`), until none is left; returns how many were graded.
+    the queue, :func:`fair_share`), until none is left or ``stopping()``; returns how many
+    were graded.
 
     A round whose end cannot be recorded is logged and left claimed (taken again when its
     claim runs out, ``grading_timeout_s`` × 3 + 120 s), not raised.
@@ -295,9 +297,11 @@ def grade_pending(
         scores_enqueued: Called whenever a score waits in the outbox (wakes delivery).
         owner: Recorded with each claim (:func:`job_owner`, :func:`release_claims`); None
             in the embedded queue.
+        stopping: Asked before each claim: True ends grading there (the work claimed is
+            graded to its end, the rest stays queued for whoever serves next).
     """
     graded = 0
-    while ids := _claim_submissions(rt, workers, owner):
+    while not stopping() and (ids := _claim_submissions(rt, workers, owner)):
         with rt.db.session() as s:
             rows = [s.get_one(Submission, sid) for sid in ids]
             for row in rows:  # load what the batch needs before the session closes
@@ -425,8 +429,9 @@ class EmbeddedQueue:
             self._threads.append(thread)
 
     def stop(self) -> None:
-        """Stop the threads (each given up to 30 s to finish its round) and release the data
-        folder."""
+        """Stop the threads and release the data folder. A grading thread ends the round it
+        is grading (up to 30 s is waited for) and claims no more: a backlog stays queued for
+        the next start instead of holding up the stop."""
         self._stop.set()
         self._wake.set()
         self._deliver.set()
@@ -452,7 +457,12 @@ class EmbeddedQueue:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                grade_pending(self.rt, workers=self.workers, scores_enqueued=self.scores_enqueued)
+                grade_pending(
+                    self.rt,
+                    workers=self.workers,
+                    scores_enqueued=self.scores_enqueued,
+                    stopping=self._stop.is_set,
+                )
             except Exception:  # keep the worker alive; the rows stay queued for the next round
                 self.rt.log.exception("grading failed")
             self._wake.wait(self.poll_s)
