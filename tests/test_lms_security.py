@@ -4,7 +4,7 @@ changes nothing; key rotation on both sides works."""
 from __future__ import annotations
 
 import base64
-import contextlib
+import http.client
 import json
 import re
 import time
@@ -527,12 +527,12 @@ def send_chunked(url: str, head: bytes, boundary: str, cookies: str = "") -> tup
                 break
         else:
             sock.sendall(b"0\r\n\r\n")
-        answer = b""
-        sock.settimeout(5)
-        with contextlib.suppress(TimeoutError, ConnectionError):  # the whole answer, not
-            while data := sock.recv(65_536):  # only its first packet
-                answer += data
-        return answer, sent
+        # the whole answer, as long as its headers say (the tool keeps the connection open:
+        # reading until it closes would wait out a timeout on every call)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        status = f"HTTP/1.1 {response.status} {response.reason}\r\n".encode()
+        return status + response.read(), sent
 
 
 BOUNDARY = "denchi-test-boundary"
