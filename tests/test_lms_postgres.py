@@ -223,7 +223,7 @@ def test_a_killed_worker_is_detected_within_seconds_and_its_work_graded(tmp_path
     dies), its job stayed "doing" for ever and its claimed submission waited
     ``grading_timeout_s * 3 + 120`` s. Procrastinate's worker heartbeats reveal the dead
     worker within seconds; its job is retried and its claims released, so another worker
-    grades the submission (the learner's code sleeps 15 s, so the kill lands mid-grading)."""
+    grades the submission (the learner's code sleeps 8 s, so the kill lands mid-grading)."""
     platform = Platform()
     platform.start()
     courseware = make_courseware(tmp_path / "courseware")
@@ -245,7 +245,7 @@ def test_a_killed_worker_is_detected_within_seconds_and_its_work_graded(tmp_path
         hint = platform.launch_hint(LEARNERS[0], course, "rl-kill")
         page = browser.launch(tool, platform, hint, "x")
         url = page.text.split('/submit"')[0].rsplit('action="', 1)[1] + "/submit"
-        slow = answered(release, answer="__import__('time').sleep(15) or 42")
+        slow = answered(release, answer="__import__('time').sleep(8) or 42")
         response = browser.http.post(
             url,
             data={"csrf": csrf_of(page.text)},
@@ -288,7 +288,7 @@ def test_a_killed_worker_is_detected_within_seconds_and_its_work_graded(tmp_path
 
         first = start_worker()
         wait_for(lambda: submission().status == "grading", 120, "the first worker's claim")
-        time.sleep(3)  # inside the learner's 15 s
+        time.sleep(3)  # inside the learner's 8 s
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
         killed_at = time.monotonic()
