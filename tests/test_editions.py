@@ -367,3 +367,74 @@ def test_without_python_links_a_lab_whose_title_holds_a_role_by_its_plain_title(
             assert "{sub}" not in text, module.id
             assert text.count("{doc}`") == len(link.findall(text)), module.id
     assert "CO2" in without_python("h08_environment")
+
+
+@pytest.fixture
+def sphinx_runs(tmp_path, monkeypatch):
+    """``denchi.book.build`` with its subprocesses replaced: the page execution exits with the
+    code the test sets, each Sphinx run writes two lines and records when it ran. No page is
+    read and ``_build/`` is not touched."""
+    import threading
+    import time
+
+    from denchi import book, page_cache
+
+    state = {"execute": 0, "active": 0, "most": 0, "codes": {"student": 0, "teacher": 0}}
+    lock = threading.Lock()
+
+    def run(cmd, root, env, out):
+        if cmd[3] == "execute":
+            return state["execute"], ""
+        edition = cmd[4]
+        with lock:
+            state["active"] += 1
+            state["most"] = max(state["most"], state["active"])
+        out.write(f"{edition} starts\n")
+        time.sleep(0.3)  # long enough for the other edition to start beside it
+        out.write(f"{edition} ends\n")
+        with lock:
+            state["active"] -= 1
+        return state["codes"][edition], ""
+
+    monkeypatch.setattr(book, "_run_logged", run)
+    monkeypatch.setattr(book, "write_toc", lambda root, out, edition: out)
+    monkeypatch.setattr(book, "toc_pages", lambda toc_data, root: [])
+    monkeypatch.setattr(page_cache, "invalidate", lambda root, pages: [])
+    return state, tmp_path / "build.log"
+
+
+def test_both_editions_are_written_at_once_when_every_page_ran(sphinx_runs):
+    from denchi.book import build
+
+    state, log = sphinx_runs
+    assert build(log=log) == 0
+    assert state["most"] == 2
+    # each edition's lines together, the first edition's first
+    assert log.read_text().splitlines() == [
+        "student starts",
+        "student ends",
+        "teacher starts",
+        "teacher ends",
+    ]
+
+
+def test_the_editions_are_written_one_after_the_other_when_a_page_is_left_to_sphinx(
+    sphinx_runs,
+):
+    """Sphinx runs a page that failed in the page execution again and caches its outputs:
+    two Sphinx processes would both write that page to the cache."""
+    from denchi.book import build
+
+    state, log = sphinx_runs
+    state["execute"] = 3
+    assert build(log=log) == 0
+    assert state["most"] == 1
+
+
+def test_a_failed_edition_fails_the_build_when_written_beside_the_other(sphinx_runs):
+    from denchi.book import build
+
+    state, log = sphinx_runs
+    state["codes"]["teacher"] = 2
+    assert build(log=log) == 2
+    assert "teacher ends" in log.read_text()

@@ -23,11 +23,14 @@ static Bokeh document computed over a grid of its controls, cached in
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
@@ -323,9 +326,13 @@ def build(
     code (the first failure's).
 
     Pages that lost their outputs run first, in parallel, into the execution cache that both
-    editions read, so the second edition costs only Sphinx's reading and writing.
-    ``log``: write the output to this file instead of the terminal (the tests quote its
-    warnings)."""
+    editions read, so an edition costs only Sphinx's reading and writing. The editions are
+    then written at the same time (two Sphinx processes that only read the cache); when a
+    page failed to run there, one after the other (Sphinx runs that page again and writes its
+    outputs to the cache). ``log``: write the output to this file instead of the terminal
+    (the tests quote its warnings); the first edition's output comes as it is written, the
+    others' after it.
+    """
     root = root or repo_root()
     tocs = {e: write_toc(root, root / BUILD_DIR / e / "_toc.yml", e) for e in editions}
     # explorers render as static Bokeh documents, their grids cached under _build/
@@ -339,21 +346,44 @@ def build(
     env.pop("MPLBACKEND", None)  # notebooks must use the inline backend so figures are kept
     # every page of every edition (the teacher edition holds them all)
     stale = page_cache.invalidate(root, toc_pages(toc(load_catalog(), root, TEACHER), root))
-    # run the pages without cached outputs several at a time, in the environment of the build
-    _run_logged([sys.executable, "-m", "denchi.book", "execute"], root, env, log)
-    code = 0
-    for edition, toc_file in tocs.items():
-        cmd = [sys.executable, "-m", "denchi.book", "sphinx", edition, str(toc_file)]
-        # re-read every page when some lost their outputs (the others come from the cache)
-        result, output = _run_logged([*cmd, *(["--all"] if stale else [])], root, env, log, True)
-        if result != 0 and any(sign in output for sign in KERNEL_START_RACE):
-            # Jupyter picks a kernel's TCP ports before the kernel binds them; on a busy
-            # machine another process can take one in between and the kernel dies at start.
-            # That is no fault of the page: build once more (executed pages are cached).
-            print("denchi.book: a kernel could not start (port taken); building again", flush=True)
-            result, _ = _run_logged([*cmd, "--all"], root, env, log, True)
-        code = code or result
-    return code
+    out = log.open("w", encoding="utf-8") if log else sys.stdout
+    try:
+        # run the pages without cached outputs several at a time, in the environment of the
+        # build; it fails when a page is left to Sphinx
+        executed, _ = _run_logged([sys.executable, "-m", "denchi.book", "execute"], root, env, out)
+        together = executed == 0  # no page left to Sphinx: the editions only read the cache
+        later = [io.StringIO() if together else out for _ in list(tocs)[1:]]
+
+        def write(edition: str, buffer: TextIO) -> int:
+            return _sphinx_edition(root, env, edition, tocs[edition], bool(stale), buffer)
+
+        with ThreadPoolExecutor(max_workers=len(tocs) if together else 1) as pool:
+            results = list(pool.map(write, tocs, [out, *later]))
+        for buffer in later:
+            if isinstance(buffer, io.StringIO):
+                out.write(buffer.getvalue())
+    finally:
+        if log:
+            out.close()
+    return next((code for code in results if code != 0), 0)
+
+
+def _sphinx_edition(
+    root: Path, env: dict[str, str], edition: str, toc_file: Path, fresh: bool, out: TextIO
+) -> int:
+    """Run :func:`sphinx_build` for ``edition`` in a process of its own, its output to
+    ``out``; once more when a kernel could not start (:data:`KERNEL_START_RACE`). Exit code."""
+    cmd = [sys.executable, "-m", "denchi.book", "sphinx", edition, str(toc_file)]
+    # re-read every page when some lost their outputs (the others come from the cache)
+    result, output = _run_logged([*cmd, *(["--all"] if fresh else [])], root, env, out)
+    if result != 0 and any(sign in output for sign in KERNEL_START_RACE):
+        # Jupyter picks a kernel's TCP ports before the kernel binds them; on a busy
+        # machine another process can take one in between and the kernel dies at start.
+        # That is no fault of the page: build once more (executed pages are cached).
+        print("denchi.book: a kernel could not start (port taken); building again", file=out)
+        out.flush()
+        result, _ = _run_logged([*cmd, "--all"], root, env, out)
+    return result
 
 
 def sphinx_build(root: Path, edition: str, toc_file: Path, fresh: bool = False) -> int:
@@ -385,11 +415,8 @@ def sphinx_build(root: Path, edition: str, toc_file: Path, fresh: bool = False) 
 KERNEL_START_RACE = ("Address already in use", "Kernel died before replying to kernel_info")
 
 
-def _run_logged(
-    cmd: list[str], root: Path, env: dict[str, str], log: Path | None, append: bool = False
-) -> tuple[int, str]:
-    """Run ``cmd``, its output to the terminal (or to ``log``); returns (exit code, output)."""
-    out = log.open("a" if append else "w", encoding="utf-8") if log else sys.stdout
+def _run_logged(cmd: list[str], root: Path, env: dict[str, str], out: TextIO) -> tuple[int, str]:
+    """Run ``cmd``, its output written to ``out`` line by line; returns (exit code, output)."""
     lines = []
     with subprocess.Popen(
         cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -399,8 +426,6 @@ def _run_logged(
             out.write(line)
             out.flush()
             lines.append(line)
-    if log:
-        out.close()
     return proc.returncode, "".join(lines)
 
 
@@ -426,7 +451,8 @@ def main(argv: list[str] | None = None) -> None:
         print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     elif args.command == "execute":
         pages = list(page_cache.uncached(root, toc_pages(toc(load_catalog(), root), root)))
-        page_cache.execute(root, pages, page_cache.default_workers())
+        # pages left to Sphinx: the build writes the editions one after the other
+        sys.exit(3 if page_cache.execute(root, pages, page_cache.default_workers()) else 0)
     elif args.command == "notebooks":
         print(write_notebooks(root))
     elif args.command == "sphinx":
