@@ -223,14 +223,33 @@ FULL = ["-n", "auto", "--dist", "loadgroup", "--durations=15"]
 
 
 def test(pytest_args: list[str], fast: bool = False) -> None:
+    """ruff and ruff format, then pytest (``fast``: the unit tests only). The whole suite
+    also runs mypy, beside pytest: a first check of the sources takes about 30 s of one core,
+    which the test processes (often waiting on servers and kernels) leave free; its report
+    follows pytest's, and either failing fails the run."""
     sync()
     py = VENV / BIN / "python"
     _run(py, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     _run(py, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py")
-    if not fast:
-        _run(py, "-m", "mypy")
+    if fast:
+        _run(py, "-m", "pytest", *FAST, *pytest_args)
+        return
+    print(f"+ {py} -m mypy  (beside pytest; its report follows)", flush=True)
+    mypy = subprocess.Popen(
+        [str(py), "-m", "mypy"],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     # two workers on a 2-core machine; the book build stays in one worker (xdist_group)
-    _run(py, "-m", "pytest", *(FAST if fast else FULL), *pytest_args)
+    command = [str(py), "-m", "pytest", *FULL, *pytest_args]
+    print("+", " ".join(command), flush=True)
+    tested = subprocess.run(command, cwd=ROOT, env=_env()).returncode
+    report, _ = mypy.communicate()
+    print("mypy:", report, end="", flush=True)
+    sys.exit(tested or mypy.returncode)
 
 
 # JupyterLab settings of the project: a double-click opens a MyST page as a notebook

@@ -108,6 +108,45 @@ def test_dev_test_passes_the_rest_of_the_line_to_pytest(dev, monkeypatch, argv, 
     assert calls == [(passed, False)]
 
 
+@pytest.mark.parametrize(
+    ("mypy_code", "pytest_code", "exit_code"), [(0, 0, 0), (1, 0, 1), (0, 5, 5)]
+)
+def test_the_whole_suite_runs_mypy_beside_pytest_and_fails_if_either_fails(
+    dev, monkeypatch, capsys, mypy_code, pytest_code, exit_code
+):
+    """mypy's first check (about 30 s) ran before pytest; it now runs beside it, and its
+    report and failure are not lost."""
+    from types import SimpleNamespace
+
+    order: list[str] = []
+    monkeypatch.setattr(dev, "sync", lambda: None)
+    monkeypatch.setattr(dev, "_run", lambda *cmd: order.append(str(cmd[2])))
+
+    class Mypy:
+        returncode = mypy_code
+
+        def __init__(self, cmd, **kwargs):
+            assert cmd[1:] == ["-m", "mypy"]
+            order.append("mypy starts")
+
+        def communicate(self):
+            order.append("mypy read")
+            return "mypy says\n", None
+
+    def pytest_run(cmd, **kwargs):
+        assert cmd[1:3] == ["-m", "pytest"]
+        order.append("pytest")
+        return SimpleNamespace(returncode=pytest_code)
+
+    monkeypatch.setattr(dev.subprocess, "Popen", Mypy)
+    monkeypatch.setattr(dev.subprocess, "run", pytest_run)
+    with pytest.raises(SystemExit) as ended:
+        dev.test([])
+    assert ended.value.code == exit_code
+    assert order == ["ruff", "ruff", "mypy starts", "pytest", "mypy read"]
+    assert "mypy says" in capsys.readouterr().out
+
+
 def test_other_commands_still_refuse_unknown_options(dev, monkeypatch, capsys):
     monkeypatch.setattr(dev, "serve", lambda *args: pytest.fail("serve ran"))
     monkeypatch.setattr(sys, "argv", ["dev.py", "serve", "--prot", "8000"])
