@@ -251,7 +251,11 @@ class SandboxedExecute(Execute):
         self._watchdog: Watchdog | None = None
         self._output_bytes = 0
         # the server starts (imports) on first use: before the notebook's clock starts
-        self._fork_server = forkserver.shared() if self.fork_kernels else None
+        if self.fork_kernels:
+            code = (cell.source for cell in nb.cells if cell.cell_type == "code")
+            self._fork_server = forkserver.shared(forkserver.preload_for(code))
+        else:
+            self._fork_server = None
         self._deadline = time.monotonic() + self.time_limit_s
         landlock_on = sandbox.available()
         if not landlock_on:
