@@ -402,3 +402,43 @@ def test_the_late_note_of_late_work_is_handed_to_the_template(resources):
         _submission(_cell(VISIBLE_Q1, "test_q1", 2)), resources
     )
     assert resources["nbgrader"]["late_note"] == "提出遅れ 2 時間 (late by 2 h): −1 点"
+
+
+def test_feedback_templates_are_compiled_once_per_process(monkeypatch):
+    """nbgrader makes a new exporter for each student's feedback page: each compiled the
+    same templates again (about a fifth of grading a short notebook)."""
+    import jinja2
+
+    from denchi.grading.feedback import FeedbackExporter
+
+    compiled = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, *args, **kwargs):
+        compiled.append(args[1:2])
+        return compile_template(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    first = FeedbackExporter().template
+    before = len(compiled)
+    second = FeedbackExporter().template
+    assert len(compiled) == before  # nothing compiled again
+    assert second.name == first.name == "index.html.j2"
+
+
+def test_a_kept_template_whose_source_changed_is_compiled_again():
+    import jinja2
+
+    from denchi.grading.feedback import CompiledTemplates
+
+    kept = CompiledTemplates()
+    sources = {"page.html": "old {{ x }}"}
+
+    def render() -> str:
+        environment = jinja2.Environment(loader=jinja2.DictLoader(sources), bytecode_cache=kept)
+        return environment.get_template("page.html").render(x=1)
+
+    assert render() == "old 1"
+    assert render() == "old 1"  # from the kept code
+    sources["page.html"] = "new {{ x }}"
+    assert render() == "new 1"
