@@ -186,12 +186,23 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self._lock = threading.Lock()
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Give ``bucket`` the template's kept compiled code, if any (Jinja2 drops it when
+        the source's checksum differs).
+
+        Args:
+            bucket: Jinja2's bucket of one template (its key and source checksum).
+        """
         with self._lock:
             compiled = self._compiled.get(bucket.key)
         if compiled is not None:
             bucket.bytecode_from_string(compiled)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep the compiled code of ``bucket``'s template.
+
+        Args:
+            bucket: Jinja2's bucket of a template just compiled.
+        """
         compiled = bucket.bytecode_to_string()
         with self._lock:
             self._compiled[bucket.key] = compiled

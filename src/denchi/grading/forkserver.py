@@ -483,6 +483,9 @@ def preload_for(sources: Iterable[str]) -> tuple[str, ...]:
     Only the speed of a kernel's start depends on it: a kernel imports whatever its server
     has not. A forked kernel's memory limit counts what it adds beyond the server's imports,
     so code that imports the labs in a way not seen here (``__import__``) counts them too.
+
+    Args:
+        sources: The source of each code cell of the notebook.
     """
     return PRELOAD if any(_NEEDS_LABS.search(source) for source in sources) else LIGHT_PRELOAD
 
