@@ -62,11 +62,13 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(*cmd: str | Path) -> None:
+def _run(*cmd: str | Path, check: bool = True) -> int:
+    """Run ``cmd`` in the project; its exit code (``check``: exit with it when not 0)."""
     print("+", " ".join(str(c) for c in cmd), flush=True)
     result = subprocess.run([str(c) for c in cmd], cwd=ROOT, env=_env())
-    if result.returncode:
+    if check and result.returncode:
         sys.exit(result.returncode)
+    return result.returncode
 
 
 def _uv() -> Path:
@@ -244,9 +246,7 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
         text=True,
     )
     # two workers on a 2-core machine; the book build stays in one worker (xdist_group)
-    command = [str(py), "-m", "pytest", *FULL, *pytest_args]
-    print("+", " ".join(command), flush=True)
-    tested = subprocess.run(command, cwd=ROOT, env=_env()).returncode
+    tested = _run(py, "-m", "pytest", *FULL, *pytest_args, check=False)
     report, _ = mypy.communicate()
     print("mypy:", report, end="", flush=True)
     sys.exit(tested or mypy.returncode)
