@@ -60,20 +60,18 @@ def pool():
 # tests (its xdist_group), and the result is kept here (a module-scoped parametrised fixture
 # would be set up again whenever the worker's test order switches assignment).
 _GRADED: dict[str, dict] = {}
-# Each assignment is generated once per test process too (``nbgrader generate_assignment``, a
-# subprocess of about 4 s); each test grades in a copy of it. The tests that grade one assignment
-# share its xdist_group, so they find it here.
-_GENERATED: dict[str, Path] = {}
 
 
-def _generated_course(assignment: str, tmp_path_factory, folder: Path) -> Path:
-    """A copy, in ``folder``, of a course in which ``assignment`` has been generated (its
-    gradebook knows it, ``release/<assignment>`` holds the student version)."""
-    if assignment not in _GENERATED:
-        template = nbg.copy_course(tmp_path_factory.mktemp(f"{assignment}-generated"))
-        nbg.generate(template, assignment)
-        _GENERATED[assignment] = template
-    return copy_course(_GENERATED[assignment], folder)
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Path:
+    """A course in which every assignment has been generated, once per test process (one
+    ``nbgrader generate_assignment "*"``, about 7 s; 24 runs of one assignment took 2–3.5 s
+    each); each test grades in a copy of it."""
+    course = nbg.copy_course(tmp_path_factory.mktemp("generated"))
+    released = nbg.generate_all(course)
+    assert sorted(released) == ASSIGNMENTS
+    assert all(any(folder.glob("*.ipynb")) for folder in released.values()), released
+    return course
 
 
 def _in_group(assignments):
@@ -82,16 +80,17 @@ def _in_group(assignments):
 
 
 @pytest.fixture(params=_in_group(ASSIGNMENTS), ids=ASSIGNMENTS)
-def graded(request, tmp_path_factory, pool):
+def graded(request, tmp_path_factory, pool, generated):
     if request.param not in _GRADED:
-        _GRADED[request.param] = _grade_three_kinds(request.param, tmp_path_factory, pool)
+        _GRADED[request.param] = _grade_three_kinds(
+            request.param, tmp_path_factory, pool, generated
+        )
     return _GRADED[request.param]
 
 
-def _grade_three_kinds(assignment: str, tmp_path_factory, pool) -> dict:
-    """Generate, hand in the three kinds of answers, autograde them in parallel."""
-    folder = tmp_path_factory.mktemp(assignment) / "course"
-    course = _generated_course(assignment, tmp_path_factory, folder)
+def _grade_three_kinds(assignment: str, tmp_path_factory, pool, generated: Path) -> dict:
+    """Hand in the three kinds of answers, autograde them in parallel."""
+    course = copy_course(generated, tmp_path_factory.mktemp(assignment) / "course")
     release = course / "release" / assignment
     source = course / "source" / assignment
     names = sorted(p.name for p in source.glob("*.ipynb"))
@@ -210,9 +209,7 @@ def test_solutions_are_absent_from_the_student_version(graded):
 
 
 @pytest.mark.parametrize("assignment", _in_group(SEEDED))
-def test_seeded_solution_scores_full_marks_under_plain_nbgrader(
-    assignment, tmp_path, tmp_path_factory
-):
+def test_seeded_solution_scores_full_marks_under_plain_nbgrader(assignment, tmp_path, generated):
     """`nbgrader autograde` (and so the JupyterHub formgrader) grades a student against their
     own data, as `denchi grade` does: the solution scores full marks for a student whose id is
     an e-mail address. With the student "solution" that `denchi grade` grades in
@@ -221,7 +218,7 @@ def test_seeded_solution_scores_full_marks_under_plain_nbgrader(
     are each graded on their own is
     tests/test_grading_pipeline.py::test_plain_nbgrader_autograde_seeds_kernel_and_hidden_tests_alike.
     """
-    course = _generated_course(assignment, tmp_path_factory, tmp_path / "course")
+    course = copy_course(generated, tmp_path / "course")
     source = course / "source" / assignment
     notebooks = {p.name: nbformat.read(p, as_version=4) for p in source.glob("*.ipynb")}
     students = (
@@ -250,14 +247,12 @@ def test_visible_checks_give_hints_not_raw_errors(assignment):
                 assert not bare, (path.name, meta["grade_id"], bare)
 
 
-def _graded_variants(
-    tmp_path, tmp_path_factory, pool, assignment: str, variants
-) -> dict[str, dict]:
+def _graded_variants(tmp_path, generated, pool, assignment: str, variants) -> dict[str, dict]:
     """Grade with ``denchi grade`` one submission per student of ``variants(solution)``
     (student -> answer code by grade_id; ``solution`` is the source's answer code by grade_id,
     SOLUTION markers being comments); each student's (score, max score) by test cell."""
     name = f"{assignment}.ipynb"
-    course = _generated_course(assignment, tmp_path_factory, tmp_path / "course")
+    course = copy_course(generated, tmp_path / "course")
     release = course / "release" / assignment
     source = nbformat.read(course / "source" / assignment / name, as_version=4)
     solution = {
@@ -285,7 +280,7 @@ def _graded_variants(
 
 
 @pytest.mark.xdist_group("e03_pulse_gitt")
-def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, tmp_path_factory, pool):
+def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, generated, pool):
     """問2 says "use your 問1 resistance": a student whose 問1 is wrong but whose 問2 follows
     from it correctly loses 問1's points only."""
     assignment = "e03_pulse_gitt"
@@ -293,7 +288,7 @@ def test_e03_question_2_is_graded_with_error_carried_forward(tmp_path, tmp_path_
     student = "s2024001"
     got = _graded_variants(
         tmp_path,
-        tmp_path_factory,
+        generated,
         pool,
         assignment,
         lambda solution: {student: {**solution, "q1_answer": wrong_q1}},
@@ -325,7 +320,7 @@ q4_height_change_ah_per_v = h_aged - h_fresh""",
 
 
 @pytest.mark.xdist_group("e02_ocv_dqdv")
-def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, tmp_path_factory, pool):
+def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, generated, pool):
     """問4 asks how loss of lithium changed the low-voltage peak: the solution scores its
     points; the tallest-peak answer (a jump of about 0.2 V between the two peaks), the shift
     in mV and the other peak's change score less."""
@@ -337,7 +332,7 @@ def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, tmp_path_factory
             for n, (kind, code) in enumerate(q4.items())
         }
 
-    graded = _graded_variants(tmp_path, tmp_path_factory, pool, "e02_ocv_dqdv", variants)
+    graded = _graded_variants(tmp_path, generated, pool, "e02_ocv_dqdv", variants)
     got = {student.split("-", 1)[1]: cells for student, cells in graded.items()}
     assert all(score == maximum for score, maximum in got["solution"].values()), got["solution"]
     for kind in E02_WRONG_Q4:
@@ -347,7 +342,7 @@ def test_e02_grades_the_low_peak_not_the_tallest_peak(tmp_path, tmp_path_factory
 
 
 @pytest.mark.xdist_group("e04_eis")
-def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, tmp_path_factory, pool):
+def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, generated, pool):
     """問3 asks for a fit whose residuals are divided by |Z|: the same fit without the weighting
     (whose R_ct, α and C fall inside their tolerances on these spectra) loses the points of the
     weighting check and keeps the others."""
@@ -358,7 +353,7 @@ def test_e04_grades_the_modulus_weighting_of_the_circuit_fit(tmp_path, tmp_path_
         unweighted = solution["q3_answer"].replace(weighted, "d = randles(f_hz, *p) - z_ohm")
         return {"s2025001": solution, "s2025002": {**solution, "q3_answer": unweighted}}
 
-    got = _graded_variants(tmp_path, tmp_path_factory, pool, "e04_eis", variants)
+    got = _graded_variants(tmp_path, generated, pool, "e04_eis", variants)
     weighted_scores, unweighted_scores = got["s2025001"], got["s2025002"]
     assert all(s == m for s, m in weighted_scores.values()), weighted_scores
     lost = {cell for cell, (s, m) in unweighted_scores.items() if s < m}

