@@ -64,13 +64,18 @@ _GRADED: dict[str, dict] = {}
 
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory) -> Path:
-    """A course in which every assignment has been generated, once per test process (one
-    ``nbgrader generate_assignment "*"``, about 7 s; 24 runs of one assignment took 2–3.5 s
-    each); each test grades in a copy of it."""
+    """A course in which every assignment has been generated, once per test process
+    (``denchi grade generate --all``: one run of nbgrader, about 7 s, where 24 runs of one
+    assignment took 2–3.5 s each); each test grades in a copy of it."""
+    from denchi.cli import main
+
     course = nbg.copy_course(tmp_path_factory.mktemp("generated"))
-    released = nbg.generate_all(course)
-    assert sorted(released) == ASSIGNMENTS
-    assert all(any(folder.glob("*.ipynb")) for folder in released.values()), released
+    assert main(["grade", "generate", "--all", "--course", str(course)]) == 0
+    for assignment in ASSIGNMENTS:
+        released = sorted((course / "release" / assignment).glob("*.ipynb"))
+        assert released, f"{assignment} was not generated"
+        for path in released:
+            assert nbg.assignment_of(nbformat.read(path, as_version=4)) == assignment, path
     return course
 
 

@@ -114,3 +114,14 @@ def test_the_lms_pages_take_their_status_words_from_the_same_mapping():
     for status in ("queued", "grading", "graded", "failed", "superseded"):  # denchi.lms.jobs
         assert labels.status_ja(status) == labels.STATUS_WORDS[status][0]
         assert re.search(r"[^\x00-\x7f]", labels.status_ja(status)), status
+
+
+@pytest.mark.parametrize("args", [[], ["h04_lithium_ion", "--all"]], ids=["neither", "both"])
+def test_generate_asks_for_an_assignment_or_all_in_both_languages(args, tmp_path, capsys):
+    """`denchi grade generate` takes an assignment id or --all: neither or both is refused in
+    Japanese and English, before nbgrader runs (exit 2, nothing generated)."""
+    assert main(["grade", "generate", *args, "--course", str(tmp_path)]) == 2
+    said = capsys.readouterr()
+    out = said.out + said.err
+    assert "--all" in out and "課題の名前" in out and "assignment id" in out, out
+    assert not (tmp_path / "release").exists()

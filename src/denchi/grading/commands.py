@@ -1,6 +1,7 @@
 """``denchi grade``: hand out, collect, autograde, return and export an nbgrader assignment.
 
     denchi grade generate  h04_lithium_ion                     # student version in release/
+    denchi grade generate  --all                               # every assignment at once
     denchi grade collect   h04_lithium_ion submissions.zip     # Moodle, manaba or a folder
     denchi grade autograde h04_lithium_ion --workers 2         # parallel, sandboxed
     denchi grade feedback  h04_lithium_ion --zip return.zip    # HTML feedback, zipped to return
@@ -46,9 +47,22 @@ def _say(ja: str, en: str) -> None:
 
 def _generate(args) -> int:
     from denchi.grading.collect import assignment_notebooks
-    from denchi.grading.course import generate
+    from denchi.grading.course import generate, generate_all
 
     course = _course(args)
+    if args.all == bool(args.assignment):
+        _say(
+            "課題の名前（h04_lithium_ion など）か --all のどちらか一方を指定してください。",
+            "Give either an assignment id (such as h04_lithium_ion) or --all, not both.",
+        )
+        return 2
+    if args.all:
+        releases = generate_all(course)
+        _say(
+            f"生徒に配るノートブック（{len(releases)} 課題）: {course / 'release'}",
+            f"Student versions ({len(releases)} assignments): {course / 'release'}",
+        )
+        return 0
     assignment_notebooks(course, args.assignment)  # a clear error for an unknown assignment
     release = generate(course, args.assignment)
     _say(f"生徒に配るノートブック: {release}", f"Student version: {release}")
@@ -471,15 +485,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, func, ja: str, en: str, *, many: bool = False):
+    def command(name: str, func, ja: str, en: str, *, many: bool = False, nargs=None):
         sub = commands.add_parser(name, parents=[common], help=bilingual(ja, en))
         sub.add_argument(
-            "assignment", nargs="+" if many else None, help="assignment id (module id)"
+            "assignment", nargs="+" if many else nargs, help="assignment id (module id)"
         )
         sub.set_defaults(func=_friendly(func))
         return sub
 
-    command("generate", _generate, "生徒用のノートブックをつくる", "make the student version")
+    sub = command(
+        "generate", _generate, "生徒用のノートブックをつくる", "make the student version", nargs="?"
+    )
+    sub.add_argument(
+        "--all",
+        action="store_true",
+        help="every assignment of the course, in one run of nbgrader (instead of an id)",
+    )
     sub = command("due", _due, "締め切りを設定する・見る", "set or show the due date")
     sub.description = bilingual(
         "課題の締め切りを nbgrader の成績簿に記録します。時間帯のない日時は日本時間"
