@@ -485,11 +485,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, func, ja: str, en: str, *, many: bool = False, nargs=None):
+    def command(name: str, func, ja: str, en: str, *, nargs: str | None = None):
         sub = commands.add_parser(name, parents=[common], help=bilingual(ja, en))
-        sub.add_argument(
-            "assignment", nargs="+" if many else nargs, help="assignment id (module id)"
-        )
+        sub.add_argument("assignment", nargs=nargs, help="assignment id (module id)")
         sub.set_defaults(func=_friendly(func))
         return sub
 
@@ -540,7 +538,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     sub.add_argument("--student", action="append", help="only this student (repeatable)")
     sub.add_argument("--zip", type=Path, help="also bundle the pages in a zip to return")
-    sub = command("export", _export, "成績を書き出す", "export grades", many=True)
+    sub = command("export", _export, "成績を書き出す", "export grades", nargs="+")
     sub.add_argument("--format", default="nbgrader", choices=["nbgrader", "moodle", "manaba"])
     sub.add_argument("--output", type=Path, help="CSV file (default: exports/ in the course)")
     sub.add_argument("--identifier", default="email", choices=["email", "idnumber", "username"])

@@ -109,8 +109,9 @@ def generate_all(course: Path) -> dict[str, Path]:
         RuntimeError: if nbgrader fails (the message holds its output).
     """
     nbgrader(course, "generate_assignment", "*", "--force")
-    folders = sorted(p for p in (course / "source").iterdir() if p.is_dir())
-    return {p.name: _marked_release(course, p.name) for p in folders if not p.name.startswith(".")}
+    # what nbgrader's pattern matched: the folders of source/ that hold a notebook
+    names = {p.parent.name for p in (course / "source").glob("*/*.ipynb")}
+    return {name: _marked_release(course, name) for name in sorted(names) if name[0] != "."}
 
 
 def _marked_release(course: Path, assignment: str) -> Path:
